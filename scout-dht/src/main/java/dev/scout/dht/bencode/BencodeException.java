@@ -1,0 +1,17 @@
+package dev.scout.dht.bencode;
+
+/** Malformed, non-canonical or oversized bencoded input; {@link #position()} is the byte offset of the fault. */
+public final class BencodeException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int position;
+
+    public BencodeException(String message, int position) {
+        super(message + " at byte " + position);
+        this.position = position;
+    }
+
+    /** Byte offset in the input where decoding failed. */
+    public int position() {
+        return position;
+    }
+}
