@@ -1,0 +1,28 @@
+package dev.scout.dht.lookup;
+
+import dev.scout.dht.NodeId;
+import dev.scout.dht.NodeInfo;
+import dev.scout.dht.krpc.Query;
+import dev.scout.dht.node.RpcCallback;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** What a lookup needs from the node it runs on. All calls happen on the node's loop. */
+public interface LookupContext {
+    long now();
+
+    NodeId ownId();
+
+    /** Parallel requests per lookup. */
+    int alpha();
+
+    /** Sends {@code query} to {@code node}, whose id is known; the routing table learns from the outcome. */
+    void request(NodeInfo node, Query query, RpcCallback callback);
+
+    /** Sends {@code query} to an address whose id is unknown (a bootstrap router). */
+    void request(InetSocketAddress address, Query query, RpcCallback callback);
+
+    /** Closest known good or questionable nodes to {@code target}. */
+    List<NodeInfo> closest(NodeId target, int count);
+}

@@ -1,0 +1,406 @@
+package dev.scout.dht.node;
+
+import dev.scout.dht.DhtConfig;
+import dev.scout.dht.NodeId;
+import dev.scout.dht.NodeInfo;
+import dev.scout.dht.krpc.KrpcCodec;
+import dev.scout.dht.krpc.KrpcDecodeException;
+import dev.scout.dht.krpc.KrpcError;
+import dev.scout.dht.krpc.KrpcMessage;
+import dev.scout.dht.krpc.KrpcQuery;
+import dev.scout.dht.krpc.KrpcResponse;
+import dev.scout.dht.krpc.Query;
+import dev.scout.dht.lookup.FindNodeLookup;
+import dev.scout.dht.lookup.LookupContext;
+import dev.scout.dht.lookup.Traversal;
+import dev.scout.dht.routing.RoutingTable;
+import dev.scout.dht.server.ItemHandler;
+import dev.scout.dht.server.PutRateLimiter;
+import dev.scout.dht.server.QueryHandler;
+import dev.scout.dht.server.TokenManager;
+import dev.scout.dht.storage.ItemStore;
+import dev.scout.dht.storage.MemoryItemStore;
+import dev.scout.dht.storage.PeerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The sans-IO DHT node: a single-threaded state machine. A driver feeds it datagrams
+ * ({@link #handleDatagram}) and calls {@link #tick()} when {@link #nextDeadline()} is reached; the core
+ * emits datagrams through its {@link Outbox} and reads time only from the injected clock. The same code
+ * runs on real UDP ({@code UdpTransport}) and on the simulated network ({@code SimNetwork}).
+ *
+ * <p>Not thread-safe by design: every method must be called from the driver's loop thread.
+ */
+public final class NodeCore implements LookupContext {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
+    /** Buckets untouched this long are refreshed by a lookup of a random id inside them (BEP 5). */
+    static final long BUCKET_REFRESH_MILLIS = 15 * 60_000L;
+    static final long MAINTENANCE_INTERVAL_MILLIS = 60_000L;
+    /** Pings sent per maintenance round to questionable nodes. */
+    private static final int PINGS_PER_MAINTENANCE = 8;
+    /** Unknown nodes that queried us and are being verified with a ping, at most. */
+    private static final int MAX_VERIFICATIONS = 32;
+    private static final int MAX_DATAGRAM = 65_507;
+
+    private final DhtConfig config;
+    private final NodeId ownId;
+    private final LongSupplier clock;
+    private final Random random;
+    private final Outbox outbox;
+    private final RoutingTable table;
+    private final TokenManager tokens;
+    private final PeerStore peers;
+    private final ItemStore items;
+    private final ItemHandler itemHandler;
+    private final QueryHandler queryHandler;
+    private final Scheduler scheduler = new Scheduler();
+    private final RttEstimator rtt = new RttEstimator();
+    private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final Set<InetSocketAddress> verifying = new HashSet<>();
+    private int nextTransaction;
+    private boolean started;
+
+    private long received;
+    private long sent;
+    private long malformed;
+    private long answered;
+    private long timeouts;
+    private long invalidItems;
+
+    private final class Pending {
+        final int tid;
+        final InetSocketAddress address;
+        final NodeInfo node; // null when the id is not known (bootstrap routers)
+        final RpcCallback callback;
+        final long sentAt;
+        Scheduler.Timer slowTimer;
+        Scheduler.Timer timeoutTimer;
+
+        Pending(int tid, InetSocketAddress address, NodeInfo node, RpcCallback callback, long sentAt) {
+            this.tid = tid;
+            this.address = address;
+            this.node = node;
+            this.callback = callback;
+            this.sentAt = sentAt;
+        }
+
+        void cancelTimers() {
+            slowTimer.cancel();
+            timeoutTimer.cancel();
+        }
+    }
+
+    /**
+     * @param ownId  this node's id
+     * @param config tunables (only the non-I/O ones are read here)
+     * @param clock  milliseconds, real or virtual
+     * @param random randomness for tokens, ids and sampling (seeded in simulations)
+     * @param outbox where datagrams go
+     */
+    public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox) {
+        this(ownId, config, clock, random, outbox, null);
+    }
+
+    /** As above with a custom item store (null = in-memory store sized by the config). */
+    public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store) {
+        this.config = config;
+        this.ownId = ownId;
+        this.clock = clock;
+        this.random = random;
+        this.outbox = outbox;
+        this.table = new RoutingTable(ownId);
+        this.tokens = new TokenManager(random, clock.getAsLong());
+        this.peers = new PeerStore(200, 5_000);
+        this.items = store != null ? store : new MemoryItemStore(ownId, config.maxItems(), config.maxItemBytes());
+        this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
+        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler, random);
+    }
+
+    /** Starts periodic maintenance. Bootstrapping is a separate lookup the caller starts. */
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        scheduleMaintenance();
+    }
+
+    private void scheduleMaintenance() {
+        // Jitter keeps thousands of simulated nodes from acting in lockstep.
+        long delay = MAINTENANCE_INTERVAL_MILLIS / 2 + random.nextInt((int) MAINTENANCE_INTERVAL_MILLIS);
+        scheduler.at(now() + delay, () -> {
+            maintain();
+            scheduleMaintenance();
+        });
+    }
+
+    private void maintain() {
+        long now = now();
+        peers.expire(now);
+        items.expire(now);
+        int pinged = 0;
+        for (NodeInfo n : table.questionable(now)) {
+            if (pinged++ >= PINGS_PER_MAINTENANCE) {
+                break;
+            }
+            request(n, new Query.Ping(), RpcCallbacks.IGNORE);
+        }
+        for (NodeId target : table.refreshTargets(now, BUCKET_REFRESH_MILLIS, random)) {
+            startLookup(new FindNodeLookup(this, target));
+        }
+    }
+
+    /**
+     * Joins the network: a lookup of our own id through the routing table and {@code routers}
+     * (BEP 5 bootstrap). Completes with the closest nodes found.
+     */
+    public FindNodeLookup bootstrap(List<InetSocketAddress> routers) {
+        FindNodeLookup lookup = new FindNodeLookup(this, ownId);
+        lookup.withBootstrap(routers);
+        lookup.start();
+        return lookup;
+    }
+
+    /** Starts a lookup now; its future completes on this loop. */
+    public <R> Traversal<R> startLookup(Traversal<R> lookup) {
+        lookup.start();
+        return lookup;
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------
+
+    /** Handles one datagram. Never throws: malformed input is answered with error 203 or dropped. */
+    public void handleDatagram(byte[] data, int length, InetSocketAddress from) {
+        received++;
+        if (length > MAX_DATAGRAM || from == null || from.getPort() == 0) {
+            malformed++;
+            return;
+        }
+        try {
+            KrpcMessage message;
+            try {
+                message = KrpcCodec.decode(data, 0, length);
+            } catch (KrpcDecodeException e) {
+                malformed++;
+                if (e.wasQuery() && e.transactionId() != null && !config.readOnly()) {
+                    send(new KrpcError(e.transactionId(), e.code(), e.getMessage()), from);
+                }
+                return;
+            }
+            if (message instanceof KrpcQuery q) {
+                onQuery(q, from);
+            } else {
+                onReply(message, from);
+            }
+        } catch (RuntimeException e) {
+            // A bug must not take the node down or let one peer stop it answering others.
+            malformed++;
+            LOG.warn("dropped a datagram from {} after an internal error", from, e);
+        }
+    }
+
+    private void onQuery(KrpcQuery q, InetSocketAddress from) {
+        if (config.readOnly()) {
+            return; // BEP 43: read-only nodes do not answer
+        }
+        long now = now();
+        if (q.sender().equals(ownId)) {
+            return;
+        }
+        KrpcMessage reply = queryHandler.handle(q, from, now);
+        if (reply instanceof KrpcResponse r) {
+            reply = r.withExternalIp(from, null);
+        }
+        answered++;
+        send(reply, from);
+        if (!q.readOnly()) {
+            NodeInfo node = new NodeInfo(q.sender(), from);
+            if (table.onQuery(node, now) && verifying.size() < MAX_VERIFICATIONS && verifying.add(from)) {
+                request(node, new Query.Ping(), new RpcCallbacks.Finally(() -> verifying.remove(from)));
+            }
+        }
+    }
+
+    private void onReply(KrpcMessage message, InetSocketAddress from) {
+        byte[] t = message.transactionId();
+        if (t.length != 2) {
+            return; // not one of ours: we always use two-byte ids
+        }
+        int tid = ((t[0] & 0xFF) << 8) | (t[1] & 0xFF);
+        Pending p = pending.get(tid);
+        if (p == null || !p.address.equals(from)) {
+            return; // unsolicited or spoofed
+        }
+        pending.remove(tid);
+        p.cancelTimers();
+        long now = now();
+        long elapsed = now - p.sentAt;
+        if (message instanceof KrpcResponse r) {
+            rtt.sample(elapsed);
+            if (r.externalIp() != null) {
+                externalAddress.vote(from, r.externalIp());
+            }
+            NodeInfo responder = new NodeInfo(r.sender(), from);
+            if (p.node != null && !p.node.id().equals(r.sender())) {
+                table.onTimeout(p.node, now); // the address now answers with another id
+            }
+            RoutingTable.Insertion insertion = table.onResponse(responder, now, elapsed);
+            if (insertion instanceof RoutingTable.Insertion.PingQuestionable pq) {
+                request(pq.node(), new Query.Ping(), RpcCallbacks.IGNORE);
+            }
+            p.callback.onResponse(r, elapsed);
+        } else {
+            p.callback.onError((KrpcError) message);
+        }
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------
+
+    @Override
+    public void request(NodeInfo node, Query query, RpcCallback callback) {
+        request(node.address(), node, query, callback);
+    }
+
+    @Override
+    public void request(InetSocketAddress address, Query query, RpcCallback callback) {
+        request(address, null, query, callback);
+    }
+
+    private void request(InetSocketAddress address, NodeInfo node, Query query, RpcCallback callback) {
+        if (pending.size() >= 0xFFFF) {
+            callback.onTimeout(); // every transaction id is in use: fail fast rather than reuse one
+            return;
+        }
+        int tid;
+        do {
+            tid = nextTransaction++ & 0xFFFF;
+        } while (pending.containsKey(tid));
+        long now = now();
+        Pending p = new Pending(tid, address, node, callback, now);
+        long soft = node != null
+                ? softTimeoutFor(node)
+                : rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
+        p.slowTimer = scheduler.at(now + soft, callback::onSlow);
+        p.timeoutTimer = scheduler.at(now + config.requestTimeoutMillis(), () -> expire(p));
+        pending.put(tid, p);
+        byte[] t = {(byte) (tid >>> 8), (byte) tid};
+        send(new KrpcQuery(t, ownId, query, config.readOnly(), null), address);
+    }
+
+    /** Per-node RTT when we have one (3× its smoothed RTT), else the global estimate. */
+    private long softTimeoutFor(NodeInfo node) {
+        long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
+        return table.entry(node.id())
+                .filter(e -> e.rttMillis() >= 0)
+                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(global, 3 * e.rttMillis())))
+                .orElse(global);
+    }
+
+    private void expire(Pending p) {
+        if (pending.remove(p.tid) == null) {
+            return;
+        }
+        p.slowTimer.cancel();
+        timeouts++;
+        if (p.node != null) {
+            table.onTimeout(p.node, now());
+        }
+        p.callback.onTimeout();
+    }
+
+    private void send(KrpcMessage message, InetSocketAddress to) {
+        sent++;
+        outbox.send(KrpcCodec.encode(message), to);
+    }
+
+    // ---- timers --------------------------------------------------------------------------------
+
+    /** Runs timers that are due. */
+    public void tick() {
+        scheduler.runDue(now());
+    }
+
+    /** When {@link #tick()} should next be called, in clock milliseconds ({@code Long.MAX_VALUE} = never). */
+    public long nextDeadline() {
+        return scheduler.nextDeadline();
+    }
+
+    /** Schedules {@code action} on this loop at clock time {@code deadline}. */
+    public Scheduler.Timer schedule(long deadline, Runnable action) {
+        return scheduler.at(deadline, action);
+    }
+
+    // ---- LookupContext -------------------------------------------------------------------------
+
+    @Override
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    @Override
+    public NodeId ownId() {
+        return ownId;
+    }
+
+    @Override
+    public int alpha() {
+        return config.alpha();
+    }
+
+    @Override
+    public List<NodeInfo> closest(NodeId target, int count) {
+        return table.closest(target, count, now());
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    public RoutingTable routingTable() {
+        return table;
+    }
+
+    public ItemStore itemStore() {
+        return items;
+    }
+
+    public PeerStore peerStore() {
+        return peers;
+    }
+
+    public DhtConfig config() {
+        return config;
+    }
+
+    public Random random() {
+        return random;
+    }
+
+    /** Our address as most responders see it (BEP 42 {@code ip}), or null before enough votes. */
+    public InetSocketAddress externalAddress() {
+        return externalAddress.winner();
+    }
+
+    /** Counts a BEP 44 item received from a lookup that failed verification. */
+    public void countInvalidItem() {
+        invalidItems++;
+    }
+
+    public int pendingRequests() {
+        return pending.size();
+    }
+
+    public NodeStats stats() {
+        return new NodeStats(received, sent, malformed, answered, timeouts,
+                invalidItems + itemHandler.rejectedItems(), table.size(), items.count(), peers.peerCount());
+    }
+}

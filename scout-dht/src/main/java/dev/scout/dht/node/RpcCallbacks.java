@@ -1,0 +1,36 @@
+package dev.scout.dht.node;
+
+import dev.scout.dht.krpc.KrpcError;
+import dev.scout.dht.krpc.KrpcResponse;
+
+/** Small reusable {@link RpcCallback}s. */
+final class RpcCallbacks {
+    /** For fire-and-forget pings whose only purpose is to update the routing table. */
+    static final RpcCallback IGNORE = new Finally(() -> { });
+
+    private RpcCallbacks() {}
+
+    /** Runs an action whatever the outcome. */
+    static final class Finally implements RpcCallback {
+        private final Runnable action;
+
+        Finally(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void onResponse(KrpcResponse response, long rttMillis) {
+            action.run();
+        }
+
+        @Override
+        public void onError(KrpcError error) {
+            action.run();
+        }
+
+        @Override
+        public void onTimeout() {
+            action.run();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.scout.dht.storage;
+
+import dev.scout.dht.NodeId;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * In-memory {@link ItemStore} capped by item count and total bytes. When full, the least important item
+ * is evicted — fewest distinct storers, then farthest from our own id (as libtorrent does) — but only
+ * for a newcomer that is more important; otherwise the newcomer is refused.
+ */
+public final class MemoryItemStore implements ItemStore {
+    /** Distinct storer IPs remembered per item; beyond this an item is simply "popular". */
+    private static final int MAX_TRACKED_STORERS = 16;
+
+    private final NodeId ownId;
+    private final int maxItems;
+    private final long maxBytes;
+    private final Map<NodeId, Slot> items = new HashMap<>();
+    private long bytes;
+
+    private static final class Slot {
+        StoredItem item;
+        final Set<InetAddress> storers = new HashSet<>();
+    }
+
+    public MemoryItemStore(NodeId ownId, int maxItems, long maxBytes) {
+        this.ownId = ownId;
+        this.maxItems = maxItems;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public Optional<StoredItem> get(NodeId target, long now) {
+        Slot slot = items.get(target);
+        if (slot == null || expired(slot.item, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(slot.item);
+    }
+
+    @Override
+    public boolean put(StoredItem item, InetAddress from, long now) {
+        Slot slot = items.get(item.target());
+        if (slot != null) {
+            bytes -= slot.item.size();
+        } else {
+            expireIfFull(now);
+            while (items.size() >= maxItems || bytes + item.size() > maxBytes) {
+                NodeId victim = leastImportant();
+                if (victim == null || !moreImportant(item.target(), 1, victim, items.get(victim).storers.size())) {
+                    return false;
+                }
+                remove(victim);
+            }
+            slot = new Slot();
+            items.put(item.target(), slot);
+        }
+        if (slot.storers.size() < MAX_TRACKED_STORERS) {
+            slot.storers.add(from);
+        }
+        slot.item = new StoredItem(item.target(), item.immutable(), item.mutable(), now, slot.storers.size());
+        bytes += slot.item.size();
+        return true;
+    }
+
+    private void expireIfFull(long now) {
+        if (items.size() >= maxItems || bytes >= maxBytes) {
+            expire(now);
+        }
+    }
+
+    private NodeId leastImportant() {
+        NodeId worst = null;
+        int worstStorers = Integer.MAX_VALUE;
+        for (Map.Entry<NodeId, Slot> e : items.entrySet()) {
+            int storers = e.getValue().storers.size();
+            if (worst == null || moreImportant(worst, worstStorers, e.getKey(), storers)) {
+                worst = e.getKey();
+                worstStorers = storers;
+            }
+        }
+        return worst;
+    }
+
+    /** True when an item at {@code a} with {@code aStorers} is worth more than one at {@code b}. */
+    private boolean moreImportant(NodeId a, int aStorers, NodeId b, int bStorers) {
+        if (aStorers != bStorers) {
+            return aStorers > bStorers;
+        }
+        return ownId.compareDistance(a, b) < 0;
+    }
+
+    private void remove(NodeId target) {
+        Slot slot = items.remove(target);
+        if (slot != null) {
+            bytes -= slot.item.size();
+        }
+    }
+
+    @Override
+    public void expire(long now) {
+        Iterator<Slot> it = items.values().iterator();
+        while (it.hasNext()) {
+            Slot slot = it.next();
+            if (expired(slot.item, now)) {
+                bytes -= slot.item.size();
+                it.remove();
+            }
+        }
+    }
+
+    private static boolean expired(StoredItem item, long now) {
+        return now - item.lastPut() >= ITEM_TTL_MILLIS;
+    }
+
+    @Override
+    public int count() {
+        return items.size();
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+}
