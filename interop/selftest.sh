@@ -55,7 +55,7 @@ call() {
     [[ $(jq -r .id <<<"$R") == "$NEXT_ID" ]] || fail "reply id mismatch: $R"
 }
 # expect 'jq-expression' 'what' -> fails the test unless the expression holds for $R
-expect() { jq -e "$1" <<<"$R" >/dev/null || fail "$2: $R"; }
+expect() { jq -e "$1" <<<"$R" >/dev/null || fail "$2: $R"; [[ -z "${SELFTEST_DEBUG:-}" ]] || jq -c "{id,cmd:\"\",ok,elapsed_ms,error}" <<<"$R"; }
 
 echo "lt_nodes selftest: $NODES nodes on 127.0.0.1:$BASE_PORT-$((BASE_PORT + NODES - 1))"
 

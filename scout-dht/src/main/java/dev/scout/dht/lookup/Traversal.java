@@ -94,7 +94,7 @@ public abstract class Traversal<R> {
             if (seenAddresses.add(router)) {
                 seedsInFlight++;
                 rpcs++;
-                context.request(router, query(new Candidate(null)), new SeedCallback());
+                context.request(router, query(new Candidate(null)), new SeedCallback(router));
             }
         }
         step();
@@ -259,10 +259,27 @@ public abstract class Traversal<R> {
 
     /** Routers: their answers only contribute candidates. */
     private final class SeedCallback implements RpcCallback {
+        private final InetSocketAddress address;
+
+        SeedCallback(InetSocketAddress address) {
+            this.address = address;
+        }
+
         @Override
         public void onResponse(KrpcResponse response, long rttMillis) {
             seedsInFlight--;
             if (!done) {
+                // Now that its id is known, the seed counts like any node that answered.
+                NodeInfo node = new NodeInfo(response.sender(), address);
+                seenAddresses.remove(address);
+                addCandidate(node);
+                for (Candidate c : candidates) {
+                    if (c.node().equals(node) && c.state == Candidate.State.FRESH) {
+                        c.state = Candidate.State.RESPONDED;
+                        c.response = response;
+                        onAnswer(c, response);
+                    }
+                }
                 merge(response);
                 step();
             }

@@ -96,10 +96,9 @@ public final class ItemHandler {
                 if (m.seq() < old.seq() || m.seq() == old.seq() && !identical) {
                     return new KrpcError(t, KrpcError.SEQ_TOO_OLD, "sequence number less than current");
                 }
-            } else if (put.cas() != null && put.cas() != 0) {
-                // cas names a version we do not hold; libtorrent treats "nothing stored" as seq 0.
-                return new KrpcError(t, KrpcError.CAS_MISMATCH, "CAS mismatch, re-read value and try again");
             }
+            // cas only guards a version we hold: a node that has none stores the item (as libtorrent does),
+            // otherwise an item could never spread to nodes that joined after its first put.
             item = new StoredItem(m.target(), null, m, now, 1);
         }
         if (!store.put(item, from.getAddress(), now)) {

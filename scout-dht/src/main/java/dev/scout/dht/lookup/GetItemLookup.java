@@ -1,0 +1,120 @@
+package dev.scout.dht.lookup;
+
+import dev.scout.dht.NodeId;
+import dev.scout.dht.item.Hashes;
+import dev.scout.dht.item.ItemException;
+import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.krpc.KrpcResponse;
+import dev.scout.dht.krpc.Query;
+import dev.scout.dht.krpc.Want;
+import dev.scout.dht.routing.RoutingTable;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * BEP 44 {@code get} lookup. For an immutable target it stops at the first value whose SHA-1 is the
+ * target; for a mutable one it visits the K closest nodes and keeps the valid item with the highest
+ * seq. Every value is verified before it is kept; invalid ones are counted and dropped. The answering
+ * nodes' tokens come back with the result, ready for a put.
+ */
+public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
+    private final byte[] publicKey;
+    private final byte[] salt;
+    private final Runnable onInvalid;
+    private byte[] immutableValue;
+    private MutableItem best;
+    private int invalid;
+
+    /**
+     * @param immutable the value of an immutable item, if found
+     * @param mutable   the highest-seq valid mutable item, if found
+     * @param closest   the K closest nodes that answered, with their tokens
+     * @param invalid   values dropped because they failed verification
+     */
+    public record Result(Optional<byte[]> immutable, Optional<MutableItem> mutable, List<Candidate> closest,
+                         int invalid, int rpcs) {
+    }
+
+    /** An immutable get of {@code target}. */
+    public static GetItemLookup immutable(LookupContext context, NodeId target, Runnable onInvalid) {
+        return new GetItemLookup(context, target, null, null, onInvalid);
+    }
+
+    /** A mutable get of the item signed by {@code publicKey} under {@code salt}. */
+    public static GetItemLookup mutable(LookupContext context, byte[] publicKey, byte[] salt, Runnable onInvalid) {
+        byte[] s = salt == null ? new byte[0] : salt.clone();
+        return new GetItemLookup(context, MutableItem.target(publicKey, s), publicKey.clone(), s, onInvalid);
+    }
+
+    private GetItemLookup(LookupContext context, NodeId target, byte[] publicKey, byte[] salt, Runnable onInvalid) {
+        super(context, target);
+        this.publicKey = publicKey;
+        this.salt = salt;
+        this.onInvalid = onInvalid;
+    }
+
+    private boolean isMutable() {
+        return publicKey != null;
+    }
+
+    @Override
+    protected Query query(Candidate candidate) {
+        // Sending the best seq seen lets nodes that hold nothing newer skip the value.
+        return new Query.Get(target, best == null ? null : best.seq(), Want.UNSPECIFIED);
+    }
+
+    @Override
+    protected void onAnswer(Candidate candidate, KrpcResponse response) {
+        byte[] v = response.value();
+        if (v == null) {
+            return;
+        }
+        if (!isMutable()) {
+            if (Arrays.equals(Hashes.sha1(v), target.bytes()) && v.length <= dev.scout.dht.item.Limits.MAX_VALUE_BYTES) {
+                immutableValue = v;
+            } else {
+                rejected();
+            }
+            return;
+        }
+        if (response.key() == null || !Arrays.equals(response.key(), publicKey) || response.signature() == null
+                || response.seq() == null) {
+            rejected();
+            return;
+        }
+        MutableItem item;
+        try {
+            item = new MutableItem(response.key(), salt, response.seq(), v, response.signature());
+        } catch (ItemException e) {
+            rejected();
+            return;
+        }
+        if (!item.verify()) {
+            rejected();
+            return;
+        }
+        if (best == null || item.seq() > best.seq()
+                || item.seq() == best.seq() && Arrays.compareUnsigned(item.value(), best.value()) > 0) {
+            // Equal seq with different values: pick the same one everywhere so readers agree.
+            best = item;
+        }
+    }
+
+    private void rejected() {
+        invalid++;
+        onInvalid.run();
+    }
+
+    @Override
+    protected boolean satisfied() {
+        return immutableValue != null;
+    }
+
+    @Override
+    protected Result result(List<Candidate> responded) {
+        return new Result(Optional.ofNullable(immutableValue), Optional.ofNullable(best),
+                responded.stream().limit(RoutingTable.K).toList(), invalid, rpcCount());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.scout.dht.routing;
+
+import dev.scout.dht.NodeId;
+import dev.scout.dht.NodeInfo;
+import dev.scout.dht.bencode.Bencode;
+import dev.scout.dht.bencode.BencodeException;
+import dev.scout.dht.bencode.BencodeLimits;
+import dev.scout.dht.krpc.KrpcCodec;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Saves and loads a node's id and routing table as a small bencoded file, so a restarted node rejoins
+ * through the nodes it knew instead of the routers. Writes go to a temporary file that is synced and
+ * atomically renamed, so a crash leaves either the old or the new file, never a torn one.
+ */
+public final class RoutingTableFile {
+    private static final BencodeLimits LIMITS = new BencodeLimits(4, 16, 1 << 20);
+
+    /** What was saved. */
+    public record State(NodeId id, List<NodeInfo> nodes) {
+    }
+
+    private RoutingTableFile() {}
+
+    public static void save(Path file, NodeId id, List<NodeInfo> nodes) throws IOException {
+        List<NodeInfo> v4 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 4).toList();
+        List<NodeInfo> v6 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 16).toList();
+        byte[] data = Bencode.encode(Bencode.dict("format", 1L, "id", id.bytes(),
+                "nodes", KrpcCodec.compactNodes(v4), "nodes6", KrpcCodec.compactNodes(v6)));
+        writeAtomically(file, data);
+    }
+
+    /** Writes via a synced temporary file and an atomic rename. */
+    public static void writeAtomically(Path file, byte[] data) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(data));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Loads a saved state; empty when the file is missing. A corrupt file is an IOException. */
+    public static Optional<State> load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        if (Files.size(file) > LIMITS.maxLength()) {
+            throw new IOException(file + " is too large to be a routing table");
+        }
+        try {
+            Object root = Bencode.decode(Files.readAllBytes(file), LIMITS);
+            if (!(root instanceof Map<?, ?> map) || !(map.get("id") instanceof byte[] id) || id.length != NodeId.LENGTH) {
+                throw new IOException(file + " is not a routing table file");
+            }
+            List<NodeInfo> nodes = new ArrayList<>();
+            if (map.get("nodes") instanceof byte[] b && b.length % 26 == 0) {
+                nodes.addAll(KrpcCodec.parseCompactNodes(b, 26));
+            }
+            if (map.get("nodes6") instanceof byte[] b && b.length % 38 == 0) {
+                nodes.addAll(KrpcCodec.parseCompactNodes(b, 38));
+            }
+            return Optional.of(new State(NodeId.of(id), nodes));
+        } catch (BencodeException e) {
+            throw new IOException(file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+}

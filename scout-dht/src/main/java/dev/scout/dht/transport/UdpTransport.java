@@ -1,0 +1,198 @@
+package dev.scout.dht.transport;
+
+import dev.scout.dht.node.NodeCore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives a {@link NodeCore} from a real UDP socket: one NIO {@link DatagramChannel}, one I/O thread that
+ * reads datagrams, runs the core's timers and executes tasks handed over from other threads. The core is
+ * touched only by that thread.
+ *
+ * <pre>{@code
+ * UdpTransport udp = UdpTransport.open(new InetSocketAddress("127.0.0.1", 0));
+ * NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), udp::send);
+ * udp.start(core, "dht-loop");
+ * udp.execute(() -> core.bootstrap(routers));
+ * }</pre>
+ */
+public final class UdpTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
+    private static final long NANOS_ORIGIN = System.nanoTime();
+    /** Datagrams handled before tasks and timers get a turn, so a flood cannot starve them. */
+    private static final int BATCH = 256;
+
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65_536);
+    private final byte[] copyBuffer = new byte[65_536];
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running;
+    private Thread thread;
+    private NodeCore core;
+    private long sendFailures;
+
+    private UdpTransport(DatagramChannel channel, Selector selector) {
+        this.channel = channel;
+        this.selector = selector;
+    }
+
+    /** Binds a non-blocking UDP socket. IPv6 bind addresses get an IPv6 socket. */
+    public static UdpTransport open(InetSocketAddress bind) throws IOException {
+        boolean v6 = bind.getAddress() instanceof java.net.Inet6Address;
+        DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            channel.bind(bind);
+            channel.configureBlocking(false);
+            Selector selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+            return new UdpTransport(channel, selector);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Monotonic milliseconds: the clock real nodes run on. */
+    public static long clock() {
+        return (System.nanoTime() - NANOS_ORIGIN) / 1_000_000;
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("socket closed", e);
+        }
+    }
+
+    /** Starts the I/O thread driving {@code node}. */
+    public synchronized void start(NodeCore node, String threadName) {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        this.core = node;
+        running = true;
+        thread = new Thread(this::loop, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code task} on the I/O thread. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Sends a datagram; called by the core on the I/O thread. A full socket buffer drops it, like the network would. */
+    public void send(byte[] datagram, InetSocketAddress to) {
+        try {
+            channel.send(ByteBuffer.wrap(datagram), to);
+        } catch (IOException | RuntimeException e) {
+            sendFailures++;
+            LOG.debug("send to {} failed: {}", to, e.toString());
+        }
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                long wait = Math.min(1_000, core.nextDeadline() - clock());
+                if (tasks.isEmpty() && wait > 0) {
+                    selector.select(wait);
+                } else {
+                    selector.selectNow();
+                }
+                selector.selectedKeys().clear();
+                receive();
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    runSafely(task);
+                }
+                runSafely(core::tick);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.error("DHT I/O loop stopped", e);
+            }
+        } finally {
+            running = false;
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                runSafely(task); // lets waiting callers fail fast instead of hanging
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void receive() throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            receiveBuffer.clear();
+            SocketAddress from = channel.receive(receiveBuffer);
+            if (from == null) {
+                return;
+            }
+            receiveBuffer.flip();
+            int length = receiveBuffer.remaining();
+            receiveBuffer.get(copyBuffer, 0, length);
+            core.handleDatagram(copyBuffer, length, (InetSocketAddress) from);
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("task on the DHT loop failed", e);
+        }
+    }
+
+    public long sendFailures() {
+        return sendFailures;
+    }
+
+    /** Stops the I/O thread (after it finishes the current step) and closes the socket. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        try {
+            if (t != null && t != Thread.currentThread()) {
+                stopped.await(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                selector.close();
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing socket", e);
+            }
+        }
+    }
+}
