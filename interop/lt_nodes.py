@@ -29,7 +29,7 @@ Commands ("node" is an index; add_node also takes "all"):
   routing_table   node -> node_id, count, nodes:[{id, addr}]   (dht_live_nodes)
   stats           node -> node_id, port, routing_table:[{num_nodes,num_replacements}],
                   live_nodes, active_requests:[..]              (post_dht_stats)
-  nodes           -> nodes:[{index, port, node_id}]
+  nodes           -> nodes:[{index, port, node_id}], helpers:[{port, node_id}]
   put_immutable   node, value_b64 (the bencoded value) -> target, num_success
   get_immutable   node, target, [retry: bool] -> target, found, value_b64|null, attempts
   put_mutable     node, value_b64 (must be a bencoded *byte string*), salt_hex,
@@ -50,9 +50,13 @@ Python-binding limits of libtorrent 2.0.8 that shape this protocol:
     flags argument, libtorrent issue #7441).  "announce" therefore adds a
     magnet-style torrent to the node, which makes libtorrent announce the
     node's own port (implied_port=1).  If "port" is given and differs from
-    the node's port, a read-only helper lt.session is bound to
-    127.0.0.1:<port> (bootstrapped from the node) and the torrent is added
-    there, so the port the DHT records is <port>.
+    the node's port, a helper lt.session is bound to 127.0.0.1:<port>
+    (bootstrapped from the node) and the torrent is added there, so the port
+    the DHT records is <port>.  The helper is an ordinary DHT node and stays
+    up, so it shows up in routing tables ("nodes" lists it under "helpers").
+    It cannot be read-only: libtorrent adds any node that sends a valid
+    announce_peer/put to its routing table even with "ro":1, and a node
+    that never answers then stalls lookups for 15 s.
   * dht_put_mutable_item() always stores the data as a bencoded string, so
     only byte-string mutable values can be put, and libtorrent picks
     seq = (highest seq found in the DHT) + 1.
@@ -162,11 +166,13 @@ def bencode(v):
 
 
 # --------------------------------------------------------------------------
-# Ed25519, only what is needed to turn a 32-byte seed into libtorrent's keys
-# (the 2.0.8 bindings have no ed25519_create_keypair)
+# Ed25519 in pure Python: turning a 32-byte seed into libtorrent's keys (the
+# 2.0.8 bindings have no ed25519_create_keypair) and checking BEP 44
+# signatures when a mutable value has to be taken from a raw packet
 # --------------------------------------------------------------------------
 
 _P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
 _D = -121665 * pow(121666, _P - 2, _P) % _P
 
 
@@ -181,15 +187,39 @@ def _ed_add(p, q):
     return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
 
 
-def _ed_base():
-    y = 4 * pow(5, _P - 2, _P) % _P
+def _ed_mul(s, p):
+    q = (0, 1, 1, 0)
+    while s:
+        if s & 1:
+            q = _ed_add(q, p)
+        p = _ed_add(p, p)
+        s >>= 1
+    return q
+
+
+def _ed_encode(p):
+    x, y, z, _ = p
+    zi = pow(z, _P - 2, _P)
+    x, y = x * zi % _P, y * zi % _P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def _ed_decode(b):
+    y = int.from_bytes(b, "little") & ((1 << 255) - 1)
+    if y >= _P:
+        return None
     xx = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
     x = pow(xx, (_P + 3) // 8, _P)
     if (x * x - xx) % _P:
         x = x * pow(2, (_P - 1) // 4, _P) % _P
-    if x & 1:
+    if (x * x - xx) % _P:
+        return None
+    if (x & 1) != b[31] >> 7:
         x = _P - x
     return (x, y, 1, x * y % _P)
+
+
+_ED_BASE = _ed_decode((4 * pow(5, _P - 2, _P) % _P).to_bytes(32, "little"))
 
 
 def ed25519_expand_seed(seed):
@@ -202,17 +232,22 @@ def ed25519_expand_seed(seed):
 
 
 def ed25519_public_key(sk64):
-    s = int.from_bytes(sk64[:32], "little")
-    q, p = (0, 1, 1, 0), _ed_base()
-    while s:
-        if s & 1:
-            q = _ed_add(q, p)
-        p = _ed_add(p, p)
-        s >>= 1
-    x, y, z, _ = q
-    zi = pow(z, _P - 2, _P)
-    x, y = x * zi % _P, y * zi % _P
-    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+    return _ed_encode(_ed_mul(int.from_bytes(sk64[:32], "little"), _ED_BASE))
+
+
+def ed25519_verify(pk, msg, sig):
+    a = _ed_decode(pk)
+    s = int.from_bytes(sig[32:], "little")
+    if a is None or len(sig) != 64 or s >= _L:
+        return False
+    h = int.from_bytes(hashlib.sha512(sig[:32] + pk + msg).digest(), "little") % _L
+    # R == S*B - h*A
+    return _ed_encode(_ed_add(_ed_mul(s, _ED_BASE), _ed_mul(_L - h, a))) == sig[:32]
+
+
+def bep44_signed_buffer(salt, seq, raw_v):
+    salt_part = b"4:salt%d:%s" % (len(salt), salt) if salt else b""
+    return salt_part + b"3:seqi%de1:v" % seq + raw_v
 
 
 # --------------------------------------------------------------------------
@@ -301,7 +336,7 @@ RE_SENDING_ANN = re.compile(
 RE_PKT = re.compile(r"^(<==|==>) \[([^\]]+)\]")
 
 
-def node_settings(port, routers, read_only, overrides):
+def node_settings(port, routers, overrides):
     s = {
         "listen_interfaces": "127.0.0.1:%d" % port,
         "enable_dht": True,
@@ -322,7 +357,7 @@ def node_settings(port, routers, read_only, overrides):
         "dht_prefer_verified_node_ids": False,
         "dht_block_ratelimit": 100000,       # default 5/s per IP, then a 5 min ban
         "dht_upload_rate_limit": 10000000,   # default 8000 bytes/s of replies
-        "dht_read_only": read_only,
+        "dht_read_only": False,
         "alert_mask": int(ALERT_MASK),
         "alert_queue_size": 200000,
     }
@@ -348,7 +383,7 @@ class Node:
         self.events = []
         self.ev_base = 0
         self.imm_values = collections.OrderedDict()   # sha1 hex -> bencoded v
-        self.mut_values = collections.OrderedDict()   # signature hex -> bencoded v
+        self.mut_values = collections.OrderedDict()   # signature hex -> [bencoded v]
         self.traversals = {}        # traversal id -> (target hex, started by an announce)
         self.pending_announce = None
         self.announce_txn = {}      # (addr, transaction id) -> info-hash hex
@@ -441,7 +476,9 @@ class Node:
                 raw_v = r.raw[b"v"]
                 sig = r.get(b"sig")
                 if isinstance(sig, bytes):
-                    self.remember(self.mut_values, sig.hex(), raw_v)
+                    seen = self.mut_values.get(sig.hex(), [])
+                    if raw_v not in seen:   # a bad node may pair a sig with other data
+                        self.remember(self.mut_values, sig.hex(), seen + [raw_v])
                 else:
                     self.remember(self.imm_values, hashlib.sha1(raw_v).hexdigest(), raw_v)
         else:
@@ -489,36 +526,32 @@ class Node:
 
     def on_immutable(self, a):
         target = str(a.target)
-        value = self.imm_values.get(target)
-        found, readable = value is not None, True
-        if value is None:
+        value = self.imm_values.get(target)     # exact bytes, keyed by their SHA-1
+        found = value is not None
+        if not found:
             try:
-                value = bencode(a.item["value"])
+                value = bencode(a.item["value"])  # only works for string values
                 found = True
-            except RuntimeError:      # not found, or a non-string value
+            except RuntimeError:
                 found = "[ <uninitialized> ]" not in a.message()
-                readable = not found
-        self.emit("immutable", target=target, found=found, readable=readable, value=value)
+        self.emit("immutable", target=target, found=found, value=value)
 
     def on_mutable(self, a):
-        pk = bytes(a.key).hex()
         sig = bytes(a.signature).hex()
-        value = self.mut_values.get(sig)
         salt = safe_bytes(lambda: a.salt)
-        found, readable = value is not None, True
+        value, candidates = None, []
         try:
             item = a.item                 # only works for string values
             salt = bytes(item["salt"])
-            if value is None:
-                value = bencode(item["value"])
-                found = True
+            value = bencode(item["value"])
+            found = True
         except RuntimeError:
-            if value is None:
-                found = "[ <uninitialized> ]" not in a.message()
-                readable = not found
-        self.emit("mutable", pk=pk, salt=salt, seq=a.seq, sig=sig if found else None,
-                  authoritative=bool(a.authoritative), found=found,
-                  readable=readable, value=value)
+            found = "[ <uninitialized> ]" not in a.message()
+            if found:   # the command checks these against the signature
+                candidates = list(self.mut_values.get(sig, ()))
+        self.emit("mutable", pk=bytes(a.key).hex(), salt=salt, seq=a.seq,
+                  sig=sig if found else None, authoritative=bool(a.authoritative),
+                  found=found, value=value, candidates=candidates)
 
 
 # --------------------------------------------------------------------------
@@ -530,7 +563,7 @@ class Harness:
         self.args = args
         self.cv = threading.Condition()
         self.nodes = []
-        self.helpers = {}           # port -> Node (read-only announce helpers)
+        self.helpers = {}           # port -> Node (sessions that announce other ports)
         self.stopping = False
         self.tmpdir = tempfile.mkdtemp(prefix="lt_nodes_")
         self.routers = ",".join(ep_str(parse_addr(a)) for a in split_list(args.router))
@@ -542,8 +575,8 @@ class Harness:
 
     # ---- sessions ----
 
-    def new_node(self, name, port, read_only=False):
-        node = Node(name, port, node_settings(port, self.routers, read_only, self.overrides))
+    def new_node(self, name, port):
+        node = Node(name, port, node_settings(port, self.routers, self.overrides))
         node.ses.set_alert_fd(self.pipe_w)
         return node
 
@@ -699,21 +732,30 @@ class Harness:
             if ev["authoritative"]:
                 return ev
             if ev["found"] and ev["seq"] >= best.get("seq", -1):
+                best.clear()
                 best.update(ev)
             return None
 
         mark = node.mark()
         node.ses.dht_get_mutable_item(pk, salt)
         ev = self.wait_for(node, mark, match, deadline)
-        if ev is not None:
-            return ev, True
-        return (best or None), False
+        authoritative = ev is not None
+        ev = ev or best or None
+        if ev and ev["found"] and ev["value"] is None:
+            for raw in ev["candidates"]:
+                if ed25519_verify(pk, bep44_signed_buffer(salt, ev["seq"], raw),
+                                  bytes.fromhex(ev["sig"])):
+                    ev["value"] = raw
+                    break
+        return ev, authoritative
 
     # ---- commands ----
 
     def cmd_nodes(self, req, deadline):
         return {"nodes": [{"index": n.name, "port": n.port, "node_id": n.node_id}
-                          for n in self.nodes]}
+                          for n in self.nodes],
+                "helpers": [{"port": n.port, "node_id": n.node_id}
+                            for n in self.helpers.values()]}
 
     def cmd_add_node(self, req, deadline):
         targets = self.node_arg(req, allow_all=True)
@@ -783,7 +825,7 @@ class Harness:
             if ev is None:
                 raise CmdError("timeout waiting for dht_immutable_item_alert",
                                target=target.hex(), attempts=attempts)
-            if not ev["readable"]:
+            if ev["found"] and ev["value"] is None:
                 raise CmdError("item found but its value could not be read")
             if ev["found"] or not req.get("retry") or time.monotonic() + 0.25 > deadline:
                 return {"target": target.hex(), "found": ev["found"],
@@ -848,7 +890,7 @@ class Harness:
             ev, authoritative = self.get_mutable_once(node, pk, salt, deadline)
             if ev is None:
                 raise CmdError("timeout waiting for dht_mutable_item_alert", attempts=attempts)
-            if ev["found"] and not ev["readable"]:
+            if ev["found"] and ev["value"] is None:
                 raise CmdError("item found but its value could not be read")
             good = ev["found"] and (min_seq is None or ev["seq"] >= min_seq)
             if good or not authoritative or not req.get("retry") \
@@ -864,12 +906,12 @@ class Harness:
                 "authoritative": authoritative, "attempts": attempts}
 
     def helper_for(self, port, via, deadline):
-        """A read-only session on 127.0.0.1:port, used only to announce that port."""
+        """A session on 127.0.0.1:port, used only to announce that port."""
         if any(n.port == port for n in self.nodes):
             raise CmdError("port %d belongs to a libtorrent node; announce via that node" % port)
         helper = self.helpers.get(port)
         if helper is None:
-            helper = self.new_node("helper:%d" % port, port, read_only=True)
+            helper = self.new_node("helper:%d" % port, port)
             with self.cv:
                 self.helpers[port] = helper
             try:
