@@ -1,0 +1,8 @@
+/**
+ * Offline messages: sealed bodies in blobs that form a linked list of DHT immutable items.
+ *
+ * <pre>{@code
+ * ListToken token = head.pushFront(MessageSeal.seal(keys, body));
+ * }</pre>
+ */
+package dev.scout.core.message;

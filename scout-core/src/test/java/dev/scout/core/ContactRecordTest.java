@@ -1,0 +1,78 @@
+package dev.scout.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.core.crypto.SecretBox;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class ContactRecordTest {
+
+    private static final Identity ALICE = Identity.generate();
+    private static final Identity BOB = Identity.generate();
+    private static final PairKeys KEYS = PairKeys.derive(ALICE, BOB.publicKey());
+
+    @Test
+    void peerOpensWhatISeal() {
+        List<Entry> entries = List.of(Entry.create(1, "203.0.113.7:6881".getBytes()));
+        byte[] v = ContactRecord.seal(KEYS, entries);
+        assertThat(ContactRecord.open(PairKeys.derive(BOB, ALICE.publicKey()), v)).isEqualTo(entries);
+    }
+
+    @Test
+    void everyWriteUsesAFreshNonce() {
+        List<Entry> entries = List.of(Entry.create(1, new byte[] {1}));
+        byte[] a = ContactRecord.seal(KEYS, entries);
+        byte[] b = ContactRecord.seal(KEYS, entries);
+        assertThat(java.util.Arrays.copyOf(a, 24)).isNotEqualTo(java.util.Arrays.copyOf(b, 24));
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void anotherPairCannotOpenIt() {
+        byte[] v = ContactRecord.seal(KEYS, List.of(Entry.create(1, new byte[] {1})));
+        PairKeys other = PairKeys.derive(ALICE, Identity.generate().publicKey());
+        assertThatThrownBy(() -> ContactRecord.open(other, v)).isInstanceOf(DecryptionException.class);
+    }
+
+    @Test
+    void tamperedValueIsRejected() {
+        byte[] v = ContactRecord.seal(KEYS, List.of(Entry.create(1, new byte[] {1})));
+        v[30] ^= 0x40;
+        assertThatThrownBy(() -> ContactRecord.open(KEYS, v)).isInstanceOf(DecryptionException.class);
+    }
+
+    @Test
+    void largestRecordIs996BytesAndLargerIsRefusedBeforeEncryption() {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add(Entry.create(i, new byte[255]));
+        }
+        entries.add(Entry.create(3, new byte[125]));
+        byte[] v = ContactRecord.seal(KEYS, entries);
+        assertThat(v).hasSize(ContactRecord.MAX_VALUE_BYTES).hasSize(996);
+        assertThat((v.length + ":").length() + v.length).isEqualTo(1000);
+
+        entries.set(3, Entry.create(3, new byte[126]));
+        assertThatThrownBy(() -> ContactRecord.seal(KEYS, entries)).isInstanceOf(LimitExceededException.class);
+    }
+
+    @Test
+    void authenticGarbageIsAFormatError() {
+        // Correctly sealed, but the plaintext is not an entry vector.
+        byte[] box = SecretBox.sealWithRandomNonce(KEYS.encryptionKey(), new byte[] {3, 0, 1});
+        assertThatThrownBy(() -> ContactRecord.open(KEYS, box)).isInstanceOf(FormatException.class);
+    }
+
+    @Property(tries = 300)
+    void randomValuesFailOnlyWithTypedErrors(@ForAll @Size(max = 1100) byte[] value) {
+        assertThatThrownBy(() -> ContactRecord.open(KEYS, value)).isInstanceOf(DecryptionException.class);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.scout.core.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.core.KeyFormatException;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class PublicKeyTest {
+
+    private static final String ALICE_ZBASE32 = "yqooxx9u3aemh8mo5wcqq16yufu6jitouq1o4za751dger1igghy";
+    private static final String ALICE_HEX = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";
+
+    @Property
+    void zBase32RoundTrips(@ForAll @Size(32) byte[] bytes) {
+        PublicKey key = PublicKey.fromBytes(bytes);
+        String text = key.toZBase32();
+        assertThat(text).hasSize(52).matches("[ybndrfg8ejkmcpqxot1uwisza345h769]+");
+        assertThat(PublicKey.parse(text)).isEqualTo(key);
+        assertThat(PublicKey.parse(text.toUpperCase())).isEqualTo(key);
+        assertThat(PublicKey.parse(key.toHex())).isEqualTo(key);
+        assertThat(key.bytes()).isEqualTo(bytes);
+    }
+
+    @Property
+    void parseRejectsArbitraryStringsOnlyWithKeyFormatException(@ForAll String text) {
+        try {
+            PublicKey.parse(text);
+        } catch (KeyFormatException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property
+    void parseRejectsNearMissesOnlyWithKeyFormatException(@ForAll("nearMisses") String text) {
+        try {
+            PublicKey.parse(text);
+        } catch (KeyFormatException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> nearMisses() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().withChars("ybndrfg8ejkmcpqxot1uwisza345h769lv0").ofLength(52),
+                Arbitraries.strings().withChars("0123456789abcdefABCDEFgx").ofLength(64));
+    }
+
+    @Test
+    void wrongLengthIsExplained() {
+        assertThatThrownBy(() -> PublicKey.parse("yqooxx9u3aem"))
+                .isInstanceOf(KeyFormatException.class)
+                .hasMessage("public key must be 52 z-base-32 characters or 64 hex digits, got 12 characters");
+    }
+
+    @Test
+    void wrongZBase32CharacterIsNamed() {
+        String bad = "l" + ALICE_ZBASE32.substring(1);
+        assertThatThrownBy(() -> PublicKey.parse(bad))
+                .isInstanceOf(KeyFormatException.class)
+                .hasMessageContaining("'l'")
+                .hasMessageContaining("position 0")
+                .hasMessageContaining("z-base-32");
+    }
+
+    @Test
+    void nonZeroPaddingBitsAreRejected() {
+        // 'h' is 29 = 0b11101: key bit 1 followed by padding 1101, not zero
+        String bad = ALICE_ZBASE32.substring(0, 51) + "h";
+        assertThatThrownBy(() -> PublicKey.parse(bad))
+                .isInstanceOf(KeyFormatException.class)
+                .hasMessageContaining("padding");
+    }
+
+    @Test
+    void wrongHexDigitIsNamed() {
+        String bad = ALICE_HEX.substring(0, 10) + "g" + ALICE_HEX.substring(11);
+        assertThatThrownBy(() -> PublicKey.parse(bad))
+                .isInstanceOf(KeyFormatException.class)
+                .hasMessageContaining("'g'")
+                .hasMessageContaining("position 10")
+                .hasMessageContaining("hex");
+    }
+
+    @Test
+    void nonAsciiDigitsAreNotHex() {
+        String bad = "\u0663" + ALICE_HEX.substring(1); // ARABIC-INDIC DIGIT THREE
+        assertThatThrownBy(() -> PublicKey.parse(bad)).isInstanceOf(KeyFormatException.class);
+    }
+
+    @Test
+    void upperCaseHexAndSurroundingWhitespaceAreAccepted() {
+        assertThat(PublicKey.parse("  " + ALICE_HEX.toUpperCase() + "\n").toZBase32()).isEqualTo(ALICE_ZBASE32);
+    }
+
+    @Test
+    void nullAndWrongByteLengthAreRejected() {
+        assertThatThrownBy(() -> PublicKey.parse(null)).isInstanceOf(KeyFormatException.class);
+        assertThatThrownBy(() -> PublicKey.fromBytes(new byte[31]))
+                .isInstanceOf(KeyFormatException.class)
+                .hasMessageContaining("32 bytes, got 31 bytes");
+    }
+
+    @Test
+    void equalityIsByContentAndBytesAreCopied() {
+        PublicKey a = PublicKey.parse(ALICE_HEX);
+        byte[] bytes = a.bytes();
+        bytes[0] ^= 1;
+        assertThat(a.toHex()).isEqualTo(ALICE_HEX);
+        assertThat(a).isEqualTo(PublicKey.parse(ALICE_ZBASE32)).hasSameHashCodeAs(PublicKey.parse(ALICE_ZBASE32));
+        assertThat(a).isNotEqualTo(PublicKey.fromBytes(bytes));
+        assertThat(a.toString()).isEqualTo(ALICE_ZBASE32);
+    }
+
+    @Test
+    void verifyIsFalseForInvalidKeysAndBadSignatures() {
+        Identity id = Identity.generate();
+        byte[] message = {1, 2, 3};
+        byte[] signature = id.sign(message);
+        assertThat(id.publicKey().verify(message, signature)).isTrue();
+        assertThat(id.publicKey().verify(new byte[] {1, 2, 4}, signature)).isFalse();
+        assertThat(id.publicKey().verify(message, new byte[63])).isFalse();
+        byte[] notAPoint = new byte[32];
+        notAPoint[0] = 2;
+        assertThat(PublicKey.fromBytes(notAPoint).verify(message, signature)).isFalse();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.scout.core.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.core.FormatException;
+import dev.scout.core.LimitExceededException;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.bouncycastle.util.encoders.Hex;
+import org.junit.jupiter.api.Test;
+
+class MessageBlobTest {
+
+    @Property
+    void roundTrips(@ForAll @Size(20) byte[] next, @ForAll @Size(max = 973) byte[] message) {
+        MessageBlob blob = new MessageBlob(MessageId.fromBytes(next), message);
+        assertThat(MessageBlob.parse(blob.encode())).isEqualTo(blob);
+        assertThat(MessageBlob.parseBencodedValue(blob.bencodedValue())).isEqualTo(blob);
+        assertThat(blob.bencodedValue().length).isLessThanOrEqualTo(1000);
+        assertThat(blob.id()).isEqualTo(MessageId.ofValue(blob.bencodedValue()));
+    }
+
+    @Property
+    void randomBlobsFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
+        try {
+            MessageBlob.parse(garbage);
+        } catch (FormatException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property
+    void randomValuesFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
+        try {
+            MessageBlob.parseBencodedValue(garbage);
+        } catch (FormatException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property
+    void randomBodiesBehindAValidPrefixFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
+        byte[] value = MessageBlob.bencode(garbage);
+        try {
+            MessageBlob.parseBencodedValue(value);
+        } catch (FormatException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Test
+    void messageLimitIs973Bytes() {
+        MessageBlob largest = new MessageBlob(MessageId.END, new byte[973]);
+        assertThat(largest.bencodedValue()).hasSize(1000);
+        assertThatThrownBy(() -> new MessageBlob(MessageId.END, new byte[974]))
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("974 bytes");
+    }
+
+    @Test
+    void offsetIsSkippedAndTrailingBytesIgnored() {
+        byte[] blob = Hex.decode("00".repeat(20) + "0002" + "03" + "aabbcc" + "6869" + "ffff");
+        MessageBlob parsed = MessageBlob.parse(blob);
+        assertThat(parsed.message()).isEqualTo("hi".getBytes(StandardCharsets.US_ASCII));
+        assertThat(parsed.next().isEnd()).isTrue();
+    }
+
+    @Test
+    void truncationAndBadLengthsAreFormatErrors() {
+        assertThatThrownBy(() -> MessageBlob.parse(new byte[22]))
+                .isInstanceOf(FormatException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> MessageBlob.parse(Hex.decode("00".repeat(20) + "0005" + "00" + "6869")))
+                .isInstanceOf(FormatException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> MessageBlob.parse(Hex.decode("00".repeat(20) + "ffff" + "00")))
+                .isInstanceOf(FormatException.class).hasMessageContaining("65535");
+    }
+
+    @Test
+    void malformedBencodingIsAFormatError() {
+        byte[] blob = new MessageBlob(MessageId.END, new byte[] {1}).encode(); // 24 bytes
+        assertThatThrownBy(() -> MessageBlob.parseBencodedValue(blob)).isInstanceOf(FormatException.class);
+        assertThatThrownBy(() -> MessageBlob.parseBencodedValue(concat("25:", blob)))
+                .isInstanceOf(FormatException.class).hasMessageContaining("declares 25");
+        assertThatThrownBy(() -> MessageBlob.parseBencodedValue(concat("024:", blob)))
+                .isInstanceOf(FormatException.class).hasMessageContaining("invalid bencoded length");
+        assertThatThrownBy(() -> MessageBlob.parseBencodedValue(concat("-4:", blob)))
+                .isInstanceOf(FormatException.class);
+        assertThat(MessageBlob.parseBencodedValue(concat("24:", blob)).message()).containsExactly(1);
+    }
+
+    @Test
+    void messageIsCopied() {
+        byte[] message = {1, 2};
+        MessageBlob blob = new MessageBlob(MessageId.END, message);
+        message[0] = 9;
+        blob.message()[1] = 9;
+        assertThat(blob.message()).containsExactly(1, 2);
+    }
+
+    private static byte[] concat(String prefix, byte[] bytes) {
+        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = java.util.Arrays.copyOf(p, p.length + bytes.length);
+        System.arraycopy(bytes, 0, out, p.length, bytes.length);
+        return out;
+    }
+}
