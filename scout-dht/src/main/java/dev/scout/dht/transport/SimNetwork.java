@@ -151,6 +151,30 @@ public final class SimNetwork {
         return true;
     }
 
+    /**
+     * Joins every node as a real network grows: node {@code i} bootstraps through node 0 and one random
+     * earlier node; then every node looks up its own id once more so early joiners learn of later ones.
+     *
+     * @throws IllegalStateException if a bootstrap does not finish within the virtual time allowed
+     */
+    public void bootstrapAll() {
+        for (int i = 1; i < nodes.size(); i++) {
+            int via = random.nextInt(i);
+            List<InetSocketAddress> routers = List.of(address(0), address(via));
+            java.util.concurrent.CompletableFuture<?> f = onNode(i, n -> n.bootstrap(routers).future());
+            if (!runUntil(f::isDone, 120_000)) {
+                throw new IllegalStateException("bootstrap of node " + i + " did not finish");
+            }
+        }
+        List<java.util.concurrent.CompletableFuture<?>> again = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            again.add(onNode(i, n -> n.bootstrap(List.of()).future()));
+        }
+        if (!runUntil(() -> again.stream().allMatch(java.util.concurrent.CompletableFuture::isDone), 600_000)) {
+            throw new IllegalStateException("refresh after bootstrap did not finish");
+        }
+    }
+
     /** Runs for {@code millis} of virtual time. */
     public void runFor(long millis) {
         long deadline = now + millis;

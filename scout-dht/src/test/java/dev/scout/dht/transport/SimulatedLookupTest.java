@@ -24,20 +24,7 @@ class SimulatedLookupTest {
         for (int i = 0; i < size; i++) {
             net.addNode(config);
         }
-        Random random = new Random(seed);
-        // Nodes join one after another through node 0 and one earlier node, as real joins trickle in.
-        for (int i = 1; i < size; i++) {
-            int via = random.nextInt(i);
-            List<java.net.InetSocketAddress> routers = List.of(net.address(0), net.address(via));
-            CompletableFuture<List<NodeInfo>> f = net.onNode(i, n -> n.bootstrap(routers).future());
-            assertThat(net.runUntil(f::isDone, 60_000)).as("bootstrap of node %d finished", i).isTrue();
-        }
-        // A second round lets early joiners see the nodes that came after them.
-        List<CompletableFuture<List<NodeInfo>>> again = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            again.add(net.onNode(i, n -> n.bootstrap(List.of()).future()));
-        }
-        assertThat(net.runUntil(() -> again.stream().allMatch(CompletableFuture::isDone), 120_000)).isTrue();
+        net.bootstrapAll();
         return net;
     }
 
