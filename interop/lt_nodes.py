@@ -571,7 +571,8 @@ class Harness:
         self.bootstrap = [parse_addr(a) for a in split_list(args.bootstrap)]
         self.overrides = json.loads(args.settings) if args.settings else {}
         self.pipe_r, self.pipe_w = os.pipe()
-        os.set_blocking(self.pipe_w, False)
+        os.set_blocking(self.pipe_w, False)    # libtorrent must never block on it
+        os.set_blocking(self.pipe_r, False)
         self.pump = threading.Thread(target=self.pump_loop, name="alert-pump", daemon=True)
 
     # ---- sessions ----
@@ -588,11 +589,11 @@ class Harness:
     def pump_loop(self):
         while not self.stopping:
             try:
-                select.select([self.pipe_r], [], [], 0.2)
-                try:
+                # libtorrent writes a byte to the pipe when alerts are waiting;
+                # the timeout is only a safety net
+                readable, _, _ = select.select([self.pipe_r], [], [], 0.2)
+                if readable:
                     os.read(self.pipe_r, 4096)
-                except BlockingIOError:
-                    pass
                 for node in self.all_nodes():
                     alerts = node.ses.pop_alerts()
                     if not alerts:
