@@ -527,14 +527,15 @@ class Node:
 
     def on_immutable(self, a):
         target = str(a.target)
-        value = self.imm_values.get(target)     # exact bytes, keyed by their SHA-1
-        found = value is not None
-        if not found:
-            try:
-                value = bencode(a.item["value"])  # only works for string values
-                found = True
-            except RuntimeError:
-                found = "[ <uninitialized> ]" not in a.message()
+        found = "[ <uninitialized> ]" not in a.message()
+        value = None
+        if found:
+            value = self.imm_values.get(target)   # exact bytes, keyed by their SHA-1
+            if value is None:
+                try:
+                    value = bencode(a.item["value"])  # only works for string values
+                except RuntimeError:
+                    pass
         self.emit("immutable", target=target, found=found, value=value)
 
     def on_mutable(self, a):
@@ -687,6 +688,7 @@ class Harness:
                                % (node.name, node.port))
 
     def shutdown(self):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)    # already on our way out
         self.stopping = True
         if self.pump.is_alive():
             self.pump.join(2)
@@ -716,8 +718,9 @@ class Harness:
             nid = node.node_id or node.refresh_node_id()
             mark = node.mark()
             node.ses.dht_live_nodes(lt.sha1_hash(bytes.fromhex(nid)))
+            # the alert comes within milliseconds; allow 5 s whatever the deadline
             ev = self.wait_for(node, mark, lambda e: e if e["kind"] == "live" else None,
-                               min(deadline, time.monotonic() + 5))
+                               time.monotonic() + 5)
             if ev is None:
                 raise CmdError("timeout waiting for dht_live_nodes_alert")
             if ev["node_id"] != "0" * 40:
@@ -1114,8 +1117,10 @@ def main():
                 send({"id": None, "ok": False, "error": "bad JSON: %s" % e})
                 continue
             if isinstance(req, dict) and req.get("cmd") == "quit":
+                started = time.monotonic()
                 harness.shutdown()
-                send({"id": req.get("id"), "ok": True})
+                send({"id": req.get("id"), "ok": True,
+                      "elapsed_ms": int((time.monotonic() - started) * 1000)})
                 return 0
             reply = harness.execute(req)
             if VERBOSE or not reply["ok"]:

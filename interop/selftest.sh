@@ -73,8 +73,8 @@ deadline=$(( $(now_ms) + 20000 ))
 for i in $(seq 0 $((NODES - 1))); do
     while :; do
         call '{"cmd":"routing_table","node":'"$i"'}'
-        expect '.ok' "routing_table $i"
-        [[ $(jq '.count' <<<"$R") -gt 0 ]] && break
+        [[ $R =~ \"count\":([0-9]+) && $R == *'"ok":true'* ]] || fail "routing_table $i: $R"
+        (( BASH_REMATCH[1] > 0 )) && break
         (( $(now_ms) < deadline )) || fail "node $i routing table still empty"
         sleep 0.2                         # pause between polls (bounded by deadline)
     done

@@ -82,8 +82,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 LOG.warn("ignoring unreadable routing table {}: {}", config.stateFile(), e.getMessage());
             }
         }
-        NodeId id = config.nodeId() != null ? config.nodeId()
-                : saved.map(RoutingTableFile.State::id).orElseGet(NodeId::random);
+        NodeId id = config.nodeId() != null ? config.nodeId() : chooseId(saved);
         UdpTransport transport = UdpTransport.open(config.bindAddress());
         NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
         DhtNode node = new DhtNode(config, transport, core);
@@ -96,6 +95,23 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
         node.bootstrapInBackground(known);
         return node;
+    }
+
+    /**
+     * The saved id, unless other nodes have told us an external IP it does not match under BEP 42 (then
+     * a fresh valid id, so verifying nodes keep us in their tables); a random id on first start.
+     */
+    private static NodeId chooseId(Optional<RoutingTableFile.State> saved) {
+        if (saved.isEmpty()) {
+            return NodeId.random();
+        }
+        RoutingTableFile.State s = saved.get();
+        if (s.externalAddress() != null && !Bep42.isValid(s.id(), s.externalAddress().getAddress())) {
+            NodeId fresh = Bep42.idFor(s.externalAddress().getAddress(), new SecureRandom());
+            LOG.info("node id does not match external address {} (BEP 42); using {}", s.externalAddress(), fresh);
+            return fresh;
+        }
+        return s.id();
     }
 
     private void bootstrapInBackground(List<InetSocketAddress> known) {
@@ -150,7 +166,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
         List<NodeInfo> nodes = core.routingTable().entries().stream().map(RoutingEntry::node).toList();
         try {
-            RoutingTableFile.save(config.stateFile(), core.ownId(), nodes);
+            RoutingTableFile.save(config.stateFile(), core.ownId(), nodes, core.externalAddress());
         } catch (IOException e) {
             LOG.warn("could not save routing table to {}: {}", config.stateFile(), e.getMessage());
         }

@@ -11,6 +11,7 @@ public final class RoutingEntry {
 
     private final NodeInfo node;
     private final long added;
+    private final boolean verified;
     private long lastResponse = -1;
     private long lastSeen;
     private int failures;
@@ -20,6 +21,12 @@ public final class RoutingEntry {
         this.node = node;
         this.added = now;
         this.lastSeen = now;
+        this.verified = dev.scout.dht.Bep42.isValid(node.id(), node.address().getAddress());
+    }
+
+    /** True when the id matches the node's IP under BEP 42 (or the IP is exempt). */
+    public boolean verified() {
+        return verified;
     }
 
     public NodeInfo node() {

@@ -100,6 +100,21 @@ public final class RoutingTable {
                     return DONE;
                 }
             }
+            if (entry.verified()) {
+                // BEP 42: a verified newcomer displaces the stalest entry whose id does not match its IP.
+                RoutingEntry unverified = null;
+                for (RoutingEntry e : bucket.entries) {
+                    if (!e.verified() && (unverified == null || e.lastSeen() < unverified.lastSeen())) {
+                        unverified = e;
+                    }
+                }
+                if (unverified != null) {
+                    bucket.entries.set(bucket.entries.indexOf(unverified), entry);
+                    bucket.addReplacement(unverified);
+                    bucket.lastChanged = now;
+                    return DONE;
+                }
+            }
             bucket.addReplacement(entry);
             RoutingEntry stalest = null;
             for (RoutingEntry e : bucket.entries) {

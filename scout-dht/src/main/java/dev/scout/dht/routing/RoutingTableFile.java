@@ -28,16 +28,23 @@ public final class RoutingTableFile {
     private static final BencodeLimits LIMITS = new BencodeLimits(4, 16, 1 << 20);
 
     /** What was saved. */
-    public record State(NodeId id, List<NodeInfo> nodes) {
+    /** @param externalAddress our address as other nodes last reported it, or null */
+    public record State(NodeId id, List<NodeInfo> nodes, java.net.InetSocketAddress externalAddress) {
     }
 
     private RoutingTableFile() {}
 
     public static void save(Path file, NodeId id, List<NodeInfo> nodes) throws IOException {
+        save(file, id, nodes, null);
+    }
+
+    public static void save(Path file, NodeId id, List<NodeInfo> nodes, java.net.InetSocketAddress externalAddress)
+            throws IOException {
         List<NodeInfo> v4 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 4).toList();
         List<NodeInfo> v6 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 16).toList();
         byte[] data = Bencode.encode(Bencode.dict("format", 1L, "id", id.bytes(),
-                "nodes", KrpcCodec.compactNodes(v4), "nodes6", KrpcCodec.compactNodes(v6)));
+                "nodes", KrpcCodec.compactNodes(v4), "nodes6", KrpcCodec.compactNodes(v6),
+                "ip", externalAddress == null ? null : dev.scout.dht.Addresses.compact(externalAddress)));
         writeAtomically(file, data);
     }
 
@@ -81,7 +88,11 @@ public final class RoutingTableFile {
             if (map.get("nodes6") instanceof byte[] b && b.length % 38 == 0) {
                 nodes.addAll(KrpcCodec.parseCompactNodes(b, 38));
             }
-            return Optional.of(new State(NodeId.of(id), nodes));
+            java.net.InetSocketAddress ip = null;
+            if (map.get("ip") instanceof byte[] b && (b.length == 6 || b.length == 18)) {
+                ip = dev.scout.dht.Addresses.fromCompact(b, 0, b.length);
+            }
+            return Optional.of(new State(NodeId.of(id), nodes, ip));
         } catch (BencodeException e) {
             throw new IOException(file + " is corrupt: " + e.getMessage(), e);
         }
