@@ -340,6 +340,9 @@ RE_PKT = re.compile(r"^(<==|==>) \[([^\]]+)\]")
 def node_settings(port, routers, overrides):
     s = {
         "listen_interfaces": "127.0.0.1:%d" % port,
+        # if the port is taken, fail instead of quietly using another one
+        "max_retry_port_bind": 0,
+        "listen_system_port_fallback": False,
         "enable_dht": True,
         # never the default dht.libtorrent.org router; local nodes are added
         # with add_dht_node instead
@@ -446,7 +449,7 @@ class Node:
             self.emit("stats", routing_table=list(a.routing_table),
                       active_requests=[dict(r) for r in a.active_requests])
         elif isinstance(a, lt.listen_succeeded_alert):
-            self.emit("listen_ok", message=a.message())
+            self.emit("listen_ok", port=a.port, socket_type=str(a.socket_type))
         elif isinstance(a, lt.listen_failed_alert):
             self.emit("listen_failed", message=a.message())
             log("%s: %s" % (self.name, a.message()))
@@ -679,8 +682,10 @@ class Harness:
         def match(ev):
             if ev["kind"] == "listen_failed":
                 raise RuntimeError("node %s: %s" % (node.name, ev["message"]))
-            if ev["kind"] == "listen_ok" and ("[uTP]" in ev["message"]
-                                              or "[UDP]" in ev["message"]):
+            if ev["kind"] == "listen_ok" and ev["socket_type"] == "udp":
+                if ev["port"] != node.port:
+                    raise RuntimeError("node %s: listening on UDP port %d instead of %d"
+                                       % (node.name, ev["port"], node.port))
                 return True
             return None
         if not self.wait_for(node, 0, match, deadline):
