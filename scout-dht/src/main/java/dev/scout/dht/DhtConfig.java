@@ -1,5 +1,8 @@
 package dev.scout.dht;
 
+import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.routing.RoutingTableStore;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +20,7 @@ import java.util.List;
  *
  * @param bindAddress          local UDP address (port 0 = any free port)
  * @param bootstrap            {@code host:port} routers used when the routing table is empty
- * @param stateFile            where the node id and routing table are saved (null = not saved)
+ * @param stateStore           where the node id and routing table are saved (null = not saved)
  * @param nodeId               fixed node id, or null to load it from the state file or pick one
  * @param readOnly             BEP 43: announce {@code ro=1} and answer no queries
  * @param alpha                parallel requests per lookup
@@ -29,7 +32,7 @@ import java.util.List;
  * @param maxPutsPerIpPerMinute BEP 44 puts accepted from one IP per minute
  * @param saveIntervalMillis   how often the routing table is saved while running
  */
-public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, Path stateFile, NodeId nodeId,
+public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, RoutingTableStore stateStore, NodeId nodeId,
                         boolean readOnly, int alpha, long requestTimeoutMillis, long minSoftTimeoutMillis,
                         int maxItems, long maxItemBytes, int maxPutsPerIpPerMinute, long saveIntervalMillis) {
 
@@ -58,7 +61,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, P
         Builder b = new Builder();
         b.bindAddress = bindAddress;
         b.bootstrap = bootstrap;
-        b.stateFile = stateFile;
+        b.stateStore = stateStore;
         b.nodeId = nodeId;
         b.readOnly = readOnly;
         b.alpha = alpha;
@@ -75,7 +78,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, P
     public static final class Builder {
         private InetSocketAddress bindAddress = new InetSocketAddress("0.0.0.0", 0);
         private List<String> bootstrap = DEFAULT_BOOTSTRAP;
-        private Path stateFile;
+        private RoutingTableStore stateStore;
         private NodeId nodeId;
         private boolean readOnly;
         private int alpha = 4;
@@ -102,8 +105,15 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, P
             return this;
         }
 
+        /** Saves the routing table to {@code file} (atomically replaced); null = not saved. */
         public Builder stateFile(Path file) {
-            this.stateFile = file;
+            this.stateStore = file == null ? null : RoutingTableFile.store(file);
+            return this;
+        }
+
+        /** Saves the routing table through a custom store; null = not saved. */
+        public Builder stateStore(RoutingTableStore store) {
+            this.stateStore = store;
             return this;
         }
 
@@ -153,7 +163,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, P
         }
 
         public DhtConfig build() {
-            return new DhtConfig(bindAddress, bootstrap, stateFile, nodeId, readOnly, alpha, requestTimeoutMillis,
+            return new DhtConfig(bindAddress, bootstrap, stateStore, nodeId, readOnly, alpha, requestTimeoutMillis,
                     minSoftTimeoutMillis, maxItems, maxItemBytes, maxPutsPerIpPerMinute, saveIntervalMillis);
         }
     }

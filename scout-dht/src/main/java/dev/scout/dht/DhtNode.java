@@ -75,11 +75,11 @@ public final class DhtNode implements Dht, AutoCloseable {
      */
     public static DhtNode start(DhtConfig config) throws IOException {
         Optional<RoutingTableFile.State> saved = Optional.empty();
-        if (config.stateFile() != null) {
+        if (config.stateStore() != null) {
             try {
-                saved = RoutingTableFile.load(config.stateFile());
-            } catch (IOException e) {
-                LOG.warn("ignoring unreadable routing table {}: {}", config.stateFile(), e.getMessage());
+                saved = config.stateStore().load();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ignoring unreadable routing table {}: {}", config.stateStore(), e.getMessage());
             }
         }
         NodeId id = config.nodeId() != null ? config.nodeId() : chooseId(saved);
@@ -151,7 +151,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void schedulePeriodicSave() {
-        if (config.stateFile() == null) {
+        if (config.stateStore() == null) {
             return;
         }
         core.schedule(core.now() + config.saveIntervalMillis(), () -> {
@@ -161,14 +161,14 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void saveOnLoop() {
-        if (config.stateFile() == null || core.routingTable().size() == 0) {
+        if (config.stateStore() == null || core.routingTable().size() == 0) {
             return; // never overwrite a good table with an empty one
         }
         List<NodeInfo> nodes = core.routingTable().entries().stream().map(RoutingEntry::node).toList();
         try {
-            RoutingTableFile.save(config.stateFile(), core.ownId(), nodes, core.externalAddress());
-        } catch (IOException e) {
-            LOG.warn("could not save routing table to {}: {}", config.stateFile(), e.getMessage());
+            config.stateStore().save(new RoutingTableFile.State(core.ownId(), nodes, core.externalAddress()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not save routing table to {}: {}", config.stateStore(), e.getMessage());
         }
     }
 

@@ -34,18 +34,42 @@ public final class RoutingTableFile {
 
     private RoutingTableFile() {}
 
+    /** A {@link RoutingTableStore} backed by {@code file}. */
+    public static RoutingTableStore store(Path file) {
+        return new RoutingTableStore() {
+            @Override
+            public Optional<State> load() throws IOException {
+                return RoutingTableFile.load(file);
+            }
+
+            @Override
+            public void save(State state) throws IOException {
+                RoutingTableFile.save(file, state.id(), state.nodes(), state.externalAddress());
+            }
+
+            @Override
+            public String toString() {
+                return file.toString();
+            }
+        };
+    }
+
+    /** Encodes a state as the bytes of a routing table file. */
+    public static byte[] encode(State state) {
+        List<NodeInfo> v4 = state.nodes().stream().filter(n -> n.address().getAddress().getAddress().length == 4).toList();
+        List<NodeInfo> v6 = state.nodes().stream().filter(n -> n.address().getAddress().getAddress().length == 16).toList();
+        return Bencode.encode(Bencode.dict("format", 1L, "id", state.id().bytes(),
+                "nodes", KrpcCodec.compactNodes(v4), "nodes6", KrpcCodec.compactNodes(v6),
+                "ip", state.externalAddress() == null ? null : dev.scout.dht.Addresses.compact(state.externalAddress())));
+    }
+
     public static void save(Path file, NodeId id, List<NodeInfo> nodes) throws IOException {
         save(file, id, nodes, null);
     }
 
     public static void save(Path file, NodeId id, List<NodeInfo> nodes, java.net.InetSocketAddress externalAddress)
             throws IOException {
-        List<NodeInfo> v4 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 4).toList();
-        List<NodeInfo> v6 = nodes.stream().filter(n -> n.address().getAddress().getAddress().length == 16).toList();
-        byte[] data = Bencode.encode(Bencode.dict("format", 1L, "id", id.bytes(),
-                "nodes", KrpcCodec.compactNodes(v4), "nodes6", KrpcCodec.compactNodes(v6),
-                "ip", externalAddress == null ? null : dev.scout.dht.Addresses.compact(externalAddress)));
-        writeAtomically(file, data);
+        writeAtomically(file, encode(new State(id, nodes, externalAddress)));
     }
 
     /** Writes via a synced temporary file and an atomic rename. */
@@ -77,9 +101,18 @@ public final class RoutingTableFile {
             throw new IOException(file + " is too large to be a routing table");
         }
         try {
-            Object root = Bencode.decode(Files.readAllBytes(file), LIMITS);
+            return Optional.of(decode(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes the bytes of a routing table file; bounded, so hostile bytes are only an IOException. */
+    public static State decode(byte[] data) throws IOException {
+        try {
+            Object root = Bencode.decode(data, LIMITS);
             if (!(root instanceof Map<?, ?> map) || !(map.get("id") instanceof byte[] id) || id.length != NodeId.LENGTH) {
-                throw new IOException(file + " is not a routing table file");
+                throw new IOException("not a routing table");
             }
             List<NodeInfo> nodes = new ArrayList<>();
             if (map.get("nodes") instanceof byte[] b && b.length % 26 == 0) {
@@ -92,9 +125,9 @@ public final class RoutingTableFile {
             if (map.get("ip") instanceof byte[] b && (b.length == 6 || b.length == 18)) {
                 ip = dev.scout.dht.Addresses.fromCompact(b, 0, b.length);
             }
-            return Optional.of(new State(NodeId.of(id), nodes, ip));
+            return new State(NodeId.of(id), nodes, ip);
         } catch (BencodeException e) {
-            throw new IOException(file + " is corrupt: " + e.getMessage(), e);
+            throw new IOException("corrupt routing table: " + e.getMessage(), e);
         }
     }
 }
