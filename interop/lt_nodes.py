@@ -16,11 +16,13 @@ into its routing table.  Only 127.0.0.0/8 addresses are accepted anywhere.
 stdout carries only the protocol, one JSON object per line:
   startup:  {"event":"ready","pid":..,"nodes":[{"index":i,"port":p,"node_id":hex40,
              "routing_table_size":n},..]}
-        or  {"event":"fatal","error":"..."} and exit status 1.
+            once every node has all other local nodes as live routing-table
+            entries (or --ready-timeout passed; stderr then has a warning),
+        or  {"event":"fatal","error":"..."} and exit status 1 (e.g. port taken).
   then one reply per request line on stdin, in order.  Every reply has "id"
   (copied from the request), "ok", "elapsed_ms", and "error" when ok is false.
   Commands that wait take "timeout" (seconds, default 20).  A timeout gives
-  ok:false plus whatever partial result there was.
+  ok:false plus whatever partial result there was.  Diagnostics go to stderr.
 
 Commands ("node" is an index; add_node also takes "all"):
   add_node        node, addr "127.0.0.1:PORT", [wait: bool]
@@ -659,9 +661,11 @@ class Harness:
                     node.ses.add_dht_node(("127.0.0.1", other.port))
             for host, port in self.bootstrap:
                 node.ses.add_dht_node((host, port))
+        # ready = every node has every other local node (or, alone, one
+        # bootstrap node) as a live routing-table entry, or the deadline passed
         sizes = {}
         if a.nodes > 1 or self.bootstrap:
-            want = 1
+            want = a.nodes - 1 if a.nodes > 1 else 1
             for node in self.nodes:
                 while True:
                     n = len(self.live_nodes(node, deadline)[1])
@@ -670,7 +674,7 @@ class Harness:
                         break
                     self.pause(0.05)
             if any(n < want for n in sizes.values()):
-                log("WARNING: some routing tables are still empty: %s" % sizes)
+                log("WARNING: routing tables not complete by the deadline: %s" % sizes)
         for node in self.nodes:
             node.refresh_node_id()
         return {"event": "ready", "pid": os.getpid(),
@@ -703,7 +707,9 @@ class Harness:
             except Exception:
                 pass
         with self.cv:
-            self.nodes, self.helpers = [], {}
+            self.nodes, self.helpers = [], {}   # the sessions are destroyed here
+        os.close(self.pipe_r)
+        os.close(self.pipe_w)
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     # ---- lookups shared by several commands ----
@@ -1119,7 +1125,7 @@ def main():
             try:
                 req = json.loads(line)
             except ValueError as e:
-                send({"id": None, "ok": False, "error": "bad JSON: %s" % e})
+                send({"id": None, "ok": False, "error": "bad JSON: %s" % e, "elapsed_ms": 0})
                 continue
             if isinstance(req, dict) and req.get("cmd") == "quit":
                 started = time.monotonic()

@@ -1,8 +1,7 @@
 package dev.scout.dht;
 
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
 import dev.scout.dht.lookup.DhtOperations;
+import dev.scout.dht.lookup.LoopDht;
 import dev.scout.dht.node.NodeCore;
 import dev.scout.dht.node.NodeStats;
 import dev.scout.dht.routing.RoutingEntry;
@@ -41,7 +40,7 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
-public final class DhtNode implements Dht, AutoCloseable {
+public final class DhtNode extends LoopDht implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhtNode.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -210,53 +209,9 @@ public final class DhtNode implements Dht, AutoCloseable {
         return ping(address);
     }
 
-    @Override
-    public CompletableFuture<NodeId> ping(InetSocketAddress address) {
-        return onLoop(o -> o.ping(address));
-    }
-
-    @Override
-    public CompletableFuture<List<NodeInfo>> findNode(NodeId target) {
-        return onLoop(o -> o.findNode(target));
-    }
-
-    @Override
-    public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash) {
-        return onLoop(o -> o.getPeers(infoHash));
-    }
-
-    @Override
-    public CompletableFuture<AnnounceResult> announce(NodeId infoHash, int port) {
-        return onLoop(o -> o.announce(infoHash, port));
-    }
-
-    @Override
-    public CompletableFuture<Optional<byte[]>> getImmutable(NodeId target) {
-        return onLoop(o -> o.getImmutable(target));
-    }
-
-    @Override
-    public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
-        return onLoop(o -> o.getMutable(publicKey, salt));
-    }
-
-    @Override
-    public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
-        return onLoop(o -> o.putImmutable(bencodedValue));
-    }
-
-    @Override
-    public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
-        return onLoop(o -> o.putMutable(item, cas));
-    }
-
-    @Override
-    public CompletableFuture<PutResult> putMutable(ItemSigner signer, byte[] salt, byte[] value) {
-        return onLoop(o -> o.putMutable(signer, salt, value));
-    }
-
     /** Runs an operation on the loop and hands its outcome to a callback thread. */
-    private <T> CompletableFuture<T> onLoop(Function<DhtOperations, CompletableFuture<T>> operation) {
+    @Override
+    protected <T> CompletableFuture<T> onLoop(Function<DhtOperations, CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new DhtException("node closed"));
