@@ -230,13 +230,16 @@ public final class Bencode {
                 negative = true;
                 pos++;
             }
-            long v = digits(terminator, negative);
-            return negative ? -v : v;
+            return digits(terminator, negative);
         }
 
-        /** Reads canonical decimal digits up to {@code terminator}, which it consumes. */
+        /**
+         * Reads canonical decimal digits up to {@code terminator}, which it consumes, and returns their value,
+         * negated if {@code negative}. Accumulates negatively so that {@link Long#MIN_VALUE} is representable.
+         */
         private long digits(char terminator, boolean negative) throws BencodeException {
             int first = pos;
+            long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
             long v = 0;
             while (true) {
                 int c = peek();
@@ -246,10 +249,10 @@ public final class Bencode {
                 if (c < '0' || c > '9') {
                     throw error("expected digit or '" + terminator + "'");
                 }
-                if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
+                if (v < (limit + (c - '0')) / 10) {
                     throw error("integer overflows 64 bits");
                 }
-                v = v * 10 + (c - '0');
+                v = v * 10 - (c - '0');
                 pos++;
             }
             int count = pos - first;
@@ -263,7 +266,7 @@ public final class Bencode {
                 throw new BencodeException("negative zero", first - start);
             }
             pos++;
-            return v;
+            return negative ? v : -v;
         }
 
         private int peek() throws BencodeException {
