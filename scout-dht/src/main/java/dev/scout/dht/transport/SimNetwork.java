@@ -39,7 +39,7 @@ public final class SimNetwork {
     private long delivered;
     private long dropped;
 
-    private record Event(long time, long order, int node, byte[] data, InetSocketAddress from)
+    private record Event(long time, long order, int node, byte[] data, InetSocketAddress from, Runnable action)
             implements Comparable<Event> {
         @Override
         public int compareTo(Event o) {
@@ -48,7 +48,7 @@ public final class SimNetwork {
         }
 
         boolean isWake() {
-            return data == null;
+            return data == null && action == null;
         }
     }
 
@@ -100,7 +100,7 @@ public final class SimNetwork {
             dropped++;
             return;
         }
-        events.add(new Event(now + delay, sequence++, target, data, nodes.get(from).address));
+        events.add(new Event(now + delay, sequence++, target, data, nodes.get(from).address, null));
     }
 
     private void reschedule(int index) {
@@ -108,7 +108,7 @@ public final class SimNetwork {
         long deadline = n.core.nextDeadline();
         if (deadline < n.wakeAt) {
             n.wakeAt = deadline;
-            events.add(new Event(Math.max(deadline, now), sequence++, index, null, null));
+            events.add(new Event(Math.max(deadline, now), sequence++, index, null, null, null));
         }
     }
 
@@ -120,6 +120,10 @@ public final class SimNetwork {
         }
         events.poll();
         now = Math.max(now, e.time);
+        if (e.action != null) {
+            e.action.run();
+            return true;
+        }
         SimNode n = nodes.get(e.node);
         if (e.isWake()) {
             if (e.time != n.wakeAt) {
@@ -173,6 +177,14 @@ public final class SimNetwork {
         if (!runUntil(() -> again.stream().allMatch(java.util.concurrent.CompletableFuture::isDone), 600_000)) {
             throw new IllegalStateException("refresh after bootstrap did not finish");
         }
+    }
+
+    /**
+     * Runs {@code action} on the simulation's thread once {@code delayMillis} of virtual time have
+     * passed: the simulated counterpart of a scheduled executor (e.g. retry back-off).
+     */
+    public void schedule(long delayMillis, Runnable action) {
+        events.add(new Event(now + Math.max(0, delayMillis), sequence++, -1, null, null, action));
     }
 
     /** Runs for {@code millis} of virtual time. */
