@@ -1,0 +1,22 @@
+package dev.scout.cli.state;
+
+import dev.scout.core.crypto.Identity;
+
+/**
+ * What {@link StateStore#initIdentity} did.
+ *
+ * @param identity the identity now in the state directory
+ * @param outcome whether it was created, already there, or replaced an older one
+ */
+public record IdentityInit(Identity identity, Outcome outcome) {
+
+    /** What happened to {@code identity.key}. */
+    public enum Outcome {
+        /** There was no identity; this one was written. */
+        CREATED,
+        /** The same identity was already there; nothing was written. */
+        UNCHANGED,
+        /** A different (or unreadable) identity was replaced because {@code force} was given. */
+        REPLACED
+    }
+}
