@@ -211,11 +211,20 @@ public final class KrpcCodec {
     private static Map<String, Object> responseBody(KrpcResponse r) {
         Map<String, Object> body = new TreeMap<>();
         body.put("id", r.sender().bytes());
-        if (!r.nodes().isEmpty()) {
-            body.put("nodes", compactNodes(r.nodes()));
+        // A compact string holds one family (26 or 38 bytes per node): route each node by its address, so a
+        // mixed list (a dual-stack routing table) cannot produce a 'nodes' nobody can parse.
+        List<NodeInfo> v4 = new ArrayList<>();
+        List<NodeInfo> v6 = new ArrayList<>();
+        for (List<NodeInfo> list : List.of(r.nodes(), r.nodes6())) {
+            for (NodeInfo n : list) {
+                (Addresses.isIpv4(n.address()) ? v4 : v6).add(n);
+            }
         }
-        if (!r.nodes6().isEmpty()) {
-            body.put("nodes6", compactNodes(r.nodes6()));
+        if (!v4.isEmpty()) {
+            body.put("nodes", compactNodes(v4));
+        }
+        if (!v6.isEmpty()) {
+            body.put("nodes6", compactNodes(v6));
         }
         if (!r.values().isEmpty()) {
             List<Object> values = new ArrayList<>(r.values().size());

@@ -51,10 +51,12 @@ public final class TokenManager {
     private void rotateIfDue(long now) {
         long elapsed = now - rotatedAt;
         if (elapsed >= ROTATE_MILLIS) {
+            long periods = elapsed / ROTATE_MILLIS;
             // After two or more periods of silence both secrets are stale.
-            previous = elapsed >= 2 * ROTATE_MILLIS ? fresh() : current;
+            previous = periods >= 2 ? fresh() : current;
             current = fresh();
-            rotatedAt = now;
+            // Stay on the 5-minute grid: restarting the period at `now` let a token live up to 15 minutes.
+            rotatedAt += periods * ROTATE_MILLIS;
         }
     }
 

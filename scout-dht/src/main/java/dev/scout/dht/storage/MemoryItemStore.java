@@ -48,20 +48,24 @@ public final class MemoryItemStore implements ItemStore {
     @Override
     public boolean put(StoredItem item, InetAddress from, long now) {
         Slot slot = items.get(item.target());
-        if (slot != null) {
-            bytes -= slot.item.size();
-        } else {
+        if (slot == null) {
             expireIfFull(now);
-            while (items.size() >= maxItems || bytes + item.size() > maxBytes) {
-                NodeId victim = leastImportant();
-                if (victim == null || !moreImportant(item.target(), 1, victim, items.get(victim).storers.size())) {
-                    return false;
-                }
-                remove(victim);
+        }
+        // An update may grow the item (a mutable value up to 1000 bytes), so it is held to the byte cap too.
+        long replaced = slot == null ? 0 : slot.item.size();
+        int storers = slot == null ? 1 : slot.storers.size();
+        while ((slot == null && items.size() >= maxItems) || bytes - replaced + item.size() > maxBytes) {
+            NodeId victim = leastImportant(item.target());
+            if (victim == null || !moreImportant(item.target(), storers, victim, items.get(victim).storers.size())) {
+                return false;
             }
+            remove(victim);
+        }
+        if (slot == null) {
             slot = new Slot();
             items.put(item.target(), slot);
         }
+        bytes -= replaced;
         if (slot.storers.size() < MAX_TRACKED_STORERS) {
             slot.storers.add(from);
         }
@@ -76,11 +80,14 @@ public final class MemoryItemStore implements ItemStore {
         }
     }
 
-    private NodeId leastImportant() {
+    private NodeId leastImportant(NodeId except) {
         NodeId worst = null;
         int worstStorers = Integer.MAX_VALUE;
         for (Map.Entry<NodeId, Slot> e : items.entrySet()) {
             int storers = e.getValue().storers.size();
+            if (e.getKey().equals(except)) {
+                continue;
+            }
             if (worst == null || moreImportant(worst, worstStorers, e.getKey(), storers)) {
                 worst = e.getKey();
                 worstStorers = storers;

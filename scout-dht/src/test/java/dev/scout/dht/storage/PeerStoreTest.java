@@ -1,0 +1,192 @@
+package dev.scout.dht.storage;
+
+import dev.scout.dht.NodeId;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static dev.scout.dht.storage.PeerStore.PEER_TTL_MILLIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Announced peers: 30-minute expiry, per-swarm and swarm-count caps, random sampling. */
+class PeerStoreTest {
+    static final long MIN = 60_000L;
+    static final NodeId HASH = NodeId.fromHex("8187911bd9fd8cd6add811c1669370f8fd773788");
+    static final NodeId OTHER = NodeId.fromHex("0000000000000000000000000000000000000001");
+
+    static InetSocketAddress peer(int n) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, (byte) (n >>> 16), (byte) (n >>> 8),
+                    (byte) n}), 6881 + (n % 1000));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<InetSocketAddress> all(PeerStore store, NodeId hash, long now) {
+        return store.peers(hash, Integer.MAX_VALUE, now, new Random(0));
+    }
+
+    @Test
+    void peersExpireThirtyMinutesAfterTheirLastAnnounce() {
+        PeerStore store = new PeerStore(100, 100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(HASH, peer(2), 10 * MIN);
+        assertThat(all(store, HASH, PEER_TTL_MILLIS - 1)).containsExactly(peer(1), peer(2));
+        assertThat(all(store, HASH, PEER_TTL_MILLIS)).containsExactly(peer(2));
+        assertThat(all(store, HASH, 10 * MIN + PEER_TTL_MILLIS)).isEmpty();
+        assertThat(PEER_TTL_MILLIS).isEqualTo(30 * MIN);
+    }
+
+    @Test
+    void reannouncingRefreshesTheExpiry() {
+        PeerStore store = new PeerStore(100, 100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(HASH, peer(1), 20 * MIN);
+        assertThat(all(store, HASH, 45 * MIN)).containsExactly(peer(1));
+        assertThat(all(store, HASH, 50 * MIN)).isEmpty();
+        assertThat(store.peerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void swarmsAreSeparate() {
+        PeerStore store = new PeerStore(100, 100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(OTHER, peer(2), 0);
+        assertThat(all(store, HASH, 1)).containsExactly(peer(1));
+        assertThat(all(store, OTHER, 1)).containsExactly(peer(2));
+        assertThat(all(store, NodeId.fromHex("ffffffffffffffffffffffffffffffffffffffff"), 1)).isEmpty();
+        assertThat(store.infoHashCount()).isEqualTo(2);
+    }
+
+    @Test
+    void expireDropsDeadPeersAndEmptySwarms() {
+        PeerStore store = new PeerStore(100, 100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(HASH, peer(2), 5 * MIN);
+        store.announce(OTHER, peer(3), 0);
+        store.expire(PEER_TTL_MILLIS);
+        assertThat(store.peerCount()).isEqualTo(1);
+        assertThat(store.infoHashCount()).isEqualTo(1);
+        store.expire(5 * MIN + PEER_TTL_MILLIS);
+        assertThat(store.peerCount()).isZero();
+        assertThat(store.infoHashCount()).isZero();
+    }
+
+    @Test
+    void fullSwarmEvictsTheOldestAnnouncement() {
+        PeerStore store = new PeerStore(3, 100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(HASH, peer(2), 1);
+        store.announce(HASH, peer(3), 2);
+        store.announce(HASH, peer(1), 3); // peer 1 is now the newest
+        store.announce(HASH, peer(4), 4);
+        assertThat(all(store, HASH, 5)).containsExactlyInAnyOrder(peer(1), peer(3), peer(4));
+        store.announce(HASH, peer(5), 5);
+        assertThat(all(store, HASH, 6)).containsExactlyInAnyOrder(peer(1), peer(4), peer(5));
+        assertThat(store.peerCount()).isEqualTo(3);
+    }
+
+    @Test
+    void fullStoreRefusesNewSwarmsUntilOthersExpire() {
+        PeerStore store = new PeerStore(10, 2);
+        store.announce(HASH, peer(1), 0);
+        store.announce(OTHER, peer(2), 10 * MIN);
+        NodeId third = NodeId.fromHex("0000000000000000000000000000000000000003");
+        store.announce(third, peer(3), 20 * MIN);
+        assertThat(all(store, third, 20 * MIN)).isEmpty();
+        assertThat(all(store, HASH, 20 * MIN)).containsExactly(peer(1));
+        assertThat(store.infoHashCount()).isEqualTo(2);
+        // existing swarms still accept peers
+        store.announce(HASH, peer(4), 20 * MIN);
+        assertThat(all(store, HASH, 20 * MIN)).containsExactly(peer(1), peer(4));
+        // at 40 minutes OTHER's only peer has expired, which frees a swarm slot
+        store.announce(third, peer(3), 40 * MIN);
+        assertThat(all(store, third, 40 * MIN)).containsExactly(peer(3));
+        assertThat(all(store, OTHER, 40 * MIN)).isEmpty();
+        assertThat(store.infoHashCount()).isEqualTo(2);
+    }
+
+    @Test
+    void sampleIsAtMostMaxDistinctLivePeers() {
+        PeerStore store = new PeerStore(500, 10);
+        Set<InetSocketAddress> announced = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            store.announce(HASH, peer(i), i);
+            announced.add(peer(i));
+        }
+        Random random = new Random(1);
+        Set<InetSocketAddress> seen = new HashSet<>();
+        for (int round = 0; round < 20; round++) {
+            List<InetSocketAddress> sample = store.peers(HASH, 50, 1_000, random);
+            assertThat(sample).hasSize(50).doesNotHaveDuplicates();
+            assertThat(announced).containsAll(sample);
+            seen.addAll(sample);
+        }
+        assertThat(seen).as("samples differ between calls").hasSizeGreaterThan(100);
+        assertThat(store.peers(HASH, 0, 1_000, random)).isEmpty();
+    }
+
+    @Test
+    void sampleSkipsExpiredPeers() {
+        PeerStore store = new PeerStore(500, 10);
+        for (int i = 0; i < 60; i++) {
+            store.announce(HASH, peer(i), i < 40 ? 0 : 10 * MIN);
+        }
+        List<InetSocketAddress> sample = store.peers(HASH, 50, PEER_TTL_MILLIS, new Random(2));
+        assertThat(sample).hasSize(20);
+        for (InetSocketAddress p : sample) {
+            assertThat(p.getAddress().getAddress()[3] & 0xFF).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    /** Against a model: the newest announcement of each of at most cap peers per swarm, alive for 30 min. */
+    @Property(tries = 100)
+    void matchesAModel(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int cap) {
+        Random random = new Random(seed);
+        PeerStore store = new PeerStore(cap, 1_000);
+        NodeId[] hashes = {HASH, OTHER};
+        Map<NodeId, LinkedHashMap<InetSocketAddress, Long>> model = new java.util.HashMap<>();
+        long now = 0;
+        for (int step = 0; step < 300; step++) {
+            now += random.nextInt((int) (4 * MIN));
+            NodeId h = hashes[random.nextInt(2)];
+            InetSocketAddress p = peer(random.nextInt(12));
+            store.announce(h, p, now);
+            LinkedHashMap<InetSocketAddress, Long> swarm = model.computeIfAbsent(h, k -> new LinkedHashMap<>());
+            swarm.remove(p);
+            if (swarm.size() >= cap) {
+                swarm.remove(swarm.keySet().iterator().next());
+            }
+            swarm.put(p, now);
+            if (random.nextInt(10) == 0) {
+                store.expire(now);
+                long at = now;
+                model.values().forEach(m -> m.values().removeIf(announced -> at - announced >= PEER_TTL_MILLIS));
+            }
+            for (NodeId x : hashes) {
+                long at = now;
+                List<InetSocketAddress> expected = new ArrayList<>();
+                model.getOrDefault(x, new LinkedHashMap<>()).forEach((peer, announced) -> {
+                    if (at - announced < PEER_TTL_MILLIS) {
+                        expected.add(peer);
+                    }
+                });
+                assertThat(all(store, x, now)).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(store.peers(x, 2, now, random)).hasSize(Math.min(2, expected.size()));
+            }
+        }
+    }
+}
