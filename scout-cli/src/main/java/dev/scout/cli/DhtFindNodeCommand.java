@@ -1,0 +1,42 @@
+package dev.scout.cli;
+
+import dev.scout.dht.Addresses;
+import dev.scout.dht.NodeId;
+import dev.scout.dht.NodeInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** {@code scout dht find-node ID}: the closest live nodes to an id. */
+@Command(name = "find-node", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Find the nodes closest to ID (one \"id ip:port\" per line, closest first).",
+                "JSON: {\"nodes\": [{\"id\": hex, \"address\": \"ip:port\"}, ...]}"})
+public final class DhtFindNodeCommand extends DhtSubcommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(paramLabel = "ID", description = "Target id, 40 hex digits.")
+    String id;
+
+    @Override
+    public Integer call() {
+        NodeId target = Args.id(cl(), "ID", id);
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("looking up...");
+            List<NodeInfo> nodes = dht.await(dht.node().findNode(target), "node lookup");
+            List<Json.Obj> list = nodes.stream()
+                    .map(n -> Json.object().put("id", n.id().toHex()).put("address", Addresses.format(n.address())))
+                    .toList();
+            String human = nodes.stream().map(n -> n.id().toHex() + " " + Addresses.format(n.address()))
+                    .collect(Collectors.joining(System.lineSeparator()));
+            if (nodes.isEmpty()) {
+                dht.progress("no nodes found");
+            }
+            emit(Json.object().put("nodes", list), nodes.isEmpty() ? null : human);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.scout.cli;
+
+import dev.scout.dht.NodeId;
+import dev.scout.dht.bencode.Bencode;
+import dev.scout.dht.bencode.BencodeException;
+import dev.scout.dht.item.MutableItem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** {@code scout dht get}: fetches a BEP 44 item and prints its value. */
+@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Fetch a BEP 44 item and print its value: a byte string as text, anything else "
+                + "in its bencoded form.",
+                "Immutable: scout dht get TARGET. Mutable: scout dht get --key PUBKEY [--salt S | --salt-hex H].",
+                "JSON: {\"target\": hex, \"value\": string, \"seq\": n (mutable only)}"})
+public final class DhtGetCommand extends DhtSubcommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(paramLabel = "TARGET", arity = "0..1", description = "Immutable item target, 40 hex digits.")
+    String target;
+
+    @Option(names = "--key", paramLabel = "PUBKEY", description = "Mutable item: the Ed25519 public key, 64 hex digits.")
+    String key;
+
+    @Option(names = "--salt", paramLabel = "S", description = "Salt as UTF-8 text (mutable items).")
+    String salt;
+
+    @Option(names = "--salt-hex", paramLabel = "H", description = "Salt as hex (mutable items).")
+    String saltHex;
+
+    @Override
+    public Integer call() {
+        if (key != null && target != null) {
+            throw new ParameterException(cl(), "give TARGET (immutable) or --key (mutable), not both");
+        }
+        if (key == null && target == null) {
+            throw new ParameterException(cl(), "missing TARGET (immutable item) or --key PUBKEY (mutable item)");
+        }
+        if (key == null && (salt != null || saltHex != null)) {
+            throw new ParameterException(cl(), "--salt and --salt-hex need --key");
+        }
+        return key != null ? getMutable() : getImmutable();
+    }
+
+    private int getImmutable() {
+        NodeId t = Args.id(cl(), "TARGET", target);
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("looking up...");
+            Optional<byte[]> found = dht.await(dht.node().getImmutable(t), "item lookup");
+            byte[] v = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
+            String text = render(v);
+            emit(Json.object().put("target", t.toHex()).put("value", text), text);
+        }
+        return 0;
+    }
+
+    private int getMutable() {
+        byte[] publicKey = Args.hex(cl(), "--key", key, 32);
+        byte[] saltBytes = Args.salt(cl(), salt, saltHex);
+        NodeId t = MutableItem.target(publicKey, saltBytes);
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("looking up...");
+            Optional<MutableItem> found = dht.await(dht.node().getMutable(publicKey, saltBytes), "item lookup");
+            MutableItem item = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
+            String text = render(item.value());
+            emit(Json.object().put("target", t.toHex()).put("value", text).put("seq", item.seq()), text);
+        }
+        return 0;
+    }
+
+    /** A byte string as UTF-8 text; any other value as its bencoded form. */
+    static String render(byte[] bencoded) {
+        try {
+            if (Bencode.decode(bencoded, Args.VALUE_LIMITS) instanceof byte[] bytes) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (BencodeException e) {
+            // not canonical bencode: show it as it came
+        }
+        return new String(bencoded, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.scout.cli;
+
+import dev.scout.dht.Addresses;
+import dev.scout.dht.NodeId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code scout dht peers INFOHASH}: BEP 5 get_peers; one {@code ip:port} per line. */
+@Command(name = "peers", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Find the peers announced for INFOHASH (one ip:port per line).",
+                "JSON: {\"peers\": [\"ip:port\", ...]}"})
+public final class DhtPeersCommand extends DhtSubcommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(paramLabel = "INFOHASH", description = "40 hex digits.")
+    String infoHash;
+
+    @Override
+    public Integer call() {
+        NodeId hash = Args.id(cl(), "INFOHASH", infoHash);
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("looking up...");
+            List<InetSocketAddress> peers = dht.await(dht.node().getPeers(hash), "peer lookup");
+            Set<String> unique = new LinkedHashSet<>();
+            peers.forEach(p -> unique.add(Addresses.format(p)));
+            if (unique.isEmpty()) {
+                dht.progress("no peers found");
+            }
+            emit(Json.object().put("peers", List.copyOf(unique)),
+                    unique.isEmpty() ? null : String.join(System.lineSeparator(), unique));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.scout.cli;
+
+import dev.scout.dht.Addresses;
+import dev.scout.dht.NodeId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeoutException;
+
+/** {@code scout dht ping HOST:PORT}: one BEP 5 ping; prints the node's id. Does not join the DHT. */
+@Command(name = "ping", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Ping a DHT node and print its node id.",
+                "JSON: {\"node_id\": hex, \"address\": \"ip:port\"}"})
+public final class DhtPingCommand extends DhtSubcommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(paramLabel = "HOST:PORT", description = "The node to ping.")
+    String address;
+
+    @Override
+    public Integer call() {
+        InetSocketAddress target = Args.resolve(cl(), "HOST:PORT", address);
+        try (DhtSession dht = DhtSession.standalone(spec, target)) {
+            dht.progress("pinging " + Addresses.format(target) + "...");
+            NodeId id;
+            try {
+                id = dht.await(dht.node().ping(target), "ping");
+            } catch (CliException e) {
+                if (e.getCause() instanceof TimeoutException) {
+                    throw new CliException("no answer from " + Addresses.format(target));
+                }
+                throw e;
+            }
+            emit(Json.object().put("node_id", id.toHex()).put("address", Addresses.format(target)), id.toHex());
+        }
+        return 0;
+    }
+}

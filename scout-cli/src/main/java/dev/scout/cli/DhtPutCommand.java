@@ -1,0 +1,134 @@
+package dev.scout.cli;
+
+import dev.scout.dht.PutConflictException;
+import dev.scout.dht.PutResult;
+import dev.scout.dht.item.ItemSigner;
+import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.lookup.StoreRound;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code scout dht put}: stores a BEP 44 item. Every limit (value ≤ 1000 bytes bencoded, salt ≤ 64
+ * bytes) and every argument is checked before the node starts.
+ */
+@Command(name = "put", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Store VALUE in the DHT as a BEP 44 item.",
+                "Immutable (default): stored under the SHA-1 of the bencoded value.",
+                "  JSON: {\"target\": hex, \"stored\": n}",
+                "Mutable (--mutable --seed HEX): signed with the Ed25519 key of the seed, stored under "
+                        + "SHA-1(public key + salt). Without --seq the new seq is the highest stored + 1, "
+                        + "guarded by cas; --cas N alone means seq N+1 if the stored seq is still N.",
+                "  JSON: {\"target\": hex, \"public_key\": hex, \"seq\": n, \"stored\": n}"})
+public final class DhtPutCommand extends DhtSubcommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(paramLabel = "VALUE", description = "UTF-8 text, stored as a bencoded byte string.")
+    String value;
+
+    @Option(names = "--bencoded", description = "VALUE is raw bencode (e.g. 'li1ei2ee'), stored as is.")
+    boolean bencoded;
+
+    @Option(names = "--mutable", description = "Store a mutable (signed) item.")
+    boolean mutable;
+
+    @Option(names = "--seed", paramLabel = "HEX", description = "Ed25519 seed, 64 hex digits (with --mutable).")
+    String seed;
+
+    @Option(names = "--salt", paramLabel = "S", description = "Salt as UTF-8 text, at most 64 bytes.")
+    String salt;
+
+    @Option(names = "--salt-hex", paramLabel = "H", description = "Salt as hex, at most 64 bytes.")
+    String saltHex;
+
+    @Option(names = "--seq", paramLabel = "N", description = "Sequence number to sign (default: highest stored + 1).")
+    Long seq;
+
+    @Option(names = "--cas", paramLabel = "N", description = "Store only if the stored item's seq is N (BEP 44 cas).")
+    Long cas;
+
+    @Override
+    public Integer call() {
+        byte[] encoded = Args.value(cl(), value, bencoded);
+        return mutable ? putMutable(encoded) : putImmutable(encoded);
+    }
+
+    private int putImmutable(byte[] encoded) {
+        for (String[] o : new String[][] {{"--seed", seed}, {"--salt", salt}, {"--salt-hex", saltHex},
+                {"--seq", seq == null ? null : ""}, {"--cas", cas == null ? null : ""}}) {
+            if (o[1] != null) {
+                throw new ParameterException(cl(), o[0] + " needs --mutable");
+            }
+        }
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("storing...");
+            PutResult result = store(dht, dht.node().putImmutable(encoded));
+            emit(Json.object().put("target", result.target().toHex()).put("stored", result.stored()),
+                    "target     " + result.target().toHex() + System.lineSeparator()
+                            + "stored on  " + result.stored() + " nodes");
+        }
+        return 0;
+    }
+
+    private int putMutable(byte[] encoded) {
+        if (seed == null) {
+            throw new ParameterException(cl(), "--mutable needs --seed HEX (the 32-byte Ed25519 seed)");
+        }
+        ItemSigner signer = ItemSigner.fromSeed(Args.hex(cl(), "--seed", seed, 32));
+        byte[] saltBytes = Args.salt(cl(), salt, saltHex);
+        if (seq != null && seq < 0) {
+            throw new ParameterException(cl(), "--seq must not be negative, got " + seq);
+        }
+        if (cas != null && cas < 0) {
+            throw new ParameterException(cl(), "--cas must not be negative, got " + cas);
+        }
+        if (seq == null && cas != null && cas == Long.MAX_VALUE) {
+            throw new ParameterException(cl(), "--cas " + cas + " leaves no higher seq");
+        }
+        Long signedSeq = seq != null ? seq : cas != null ? Long.valueOf(cas + 1) : null;
+        MutableItem item = signedSeq == null ? null : MutableItem.sign(signer, saltBytes, signedSeq, encoded);
+        try (DhtSession dht = DhtSession.joined(spec)) {
+            dht.progress("storing...");
+            CompletableFuture<PutResult> put = item == null
+                    ? dht.node().putMutable(signer, saltBytes, encoded)
+                    : dht.node().putMutable(item, cas);
+            PutResult result = store(dht, put);
+            String publicKey = HexFormat.of().formatHex(signer.publicKey());
+            emit(Json.object().put("target", result.target().toHex()).put("public_key", publicKey)
+                            .put("seq", result.seq()).put("stored", result.stored()),
+                    "target      " + result.target().toHex() + System.lineSeparator()
+                            + "public key  " + publicKey + System.lineSeparator()
+                            + "seq         " + result.seq() + System.lineSeparator()
+                            + "stored on   " + result.stored() + " nodes");
+        }
+        return 0;
+    }
+
+    /** Waits for a put; a 301/302 or a put nobody accepted is an error. */
+    private static PutResult store(DhtSession dht, CompletableFuture<PutResult> put) {
+        PutResult result;
+        try {
+            result = dht.await(put, "put");
+        } catch (PutConflictException e) {
+            throw new CliException("put rejected: " + e.getMessage(), e);
+        }
+        if (result.stored() == 0) {
+            String why = result.failures().stream().filter(o -> o.errorCode() != 0).findFirst()
+                    .map(DhtPutCommand::describe)
+                    .orElse(result.outcomes().isEmpty() ? "no storing node found" : "no storing node answered");
+            throw new CliException("put failed: no node stored the item (" + why + ")");
+        }
+        return result;
+    }
+
+    private static String describe(StoreRound.Outcome o) {
+        return "error " + o.errorCode() + ": " + o.errorMessage();
+    }
+}
