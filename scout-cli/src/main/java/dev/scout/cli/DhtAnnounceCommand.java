@@ -31,7 +31,7 @@ public final class DhtAnnounceCommand extends DhtSubcommand {
             throw new ParameterException(cl(), "--port must be 1..65535, got " + announcePort);
         }
         int port = announcePort == null ? 0 : announcePort;
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("announcing...");
             AnnounceResult result = dht.await(dht.node().announce(hash, port), "announce");
             if (result.stored() == 0) {

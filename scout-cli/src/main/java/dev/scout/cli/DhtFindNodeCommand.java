@@ -24,7 +24,7 @@ public final class DhtFindNodeCommand extends DhtSubcommand {
     @Override
     public Integer call() {
         NodeId target = Args.id(cl(), "ID", id);
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             List<NodeInfo> nodes = dht.await(dht.node().findNode(target), "node lookup");
             List<Json.Obj> list = nodes.stream()

@@ -51,7 +51,7 @@ public final class DhtGetCommand extends DhtSubcommand {
 
     private int getImmutable() {
         NodeId t = Args.id(cl(), "TARGET", target);
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             Optional<byte[]> found = dht.await(dht.node().getImmutable(t), "item lookup");
             byte[] v = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
@@ -65,7 +65,7 @@ public final class DhtGetCommand extends DhtSubcommand {
         byte[] publicKey = Args.hex(cl(), "--key", key, 32);
         byte[] saltBytes = Args.salt(cl(), salt, saltHex);
         NodeId t = MutableItem.target(publicKey, saltBytes);
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             Optional<MutableItem> found = dht.await(dht.node().getMutable(publicKey, saltBytes), "item lookup");
             MutableItem item = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));

@@ -25,7 +25,7 @@ public final class DhtPeersCommand extends DhtSubcommand {
     @Override
     public Integer call() {
         NodeId hash = Args.id(cl(), "INFOHASH", infoHash);
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             List<InetSocketAddress> peers = dht.await(dht.node().getPeers(hash), "peer lookup");
             Set<String> unique = new LinkedHashSet<>();

@@ -23,7 +23,7 @@ public final class DhtPingCommand extends DhtSubcommand {
     @Override
     public Integer call() {
         InetSocketAddress target = Args.resolve(cl(), "HOST:PORT", address);
-        try (DhtSession dht = DhtSession.standalone(spec, target)) {
+        try (CommandNode dht = CommandNode.standalone(spec, target)) {
             dht.progress("pinging " + Addresses.format(target) + "...");
             NodeId id;
             try {

@@ -67,7 +67,7 @@ public final class DhtPutCommand extends DhtSubcommand {
                 throw new ParameterException(cl(), o[0] + " needs --mutable");
             }
         }
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
             PutResult result = store(dht, dht.node().putImmutable(encoded));
             emit(Json.object().put("target", result.target().toHex()).put("stored", result.stored()),
@@ -94,7 +94,7 @@ public final class DhtPutCommand extends DhtSubcommand {
         }
         Long signedSeq = seq != null ? seq : cas != null ? Long.valueOf(cas + 1) : null;
         MutableItem item = signedSeq == null ? null : MutableItem.sign(signer, saltBytes, signedSeq, encoded);
-        try (DhtSession dht = DhtSession.joined(spec)) {
+        try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
             CompletableFuture<PutResult> put = item == null
                     ? dht.node().putMutable(signer, saltBytes, encoded)
@@ -112,7 +112,7 @@ public final class DhtPutCommand extends DhtSubcommand {
     }
 
     /** Waits for a put; a 301/302 or a put nobody accepted is an error. */
-    private static PutResult store(DhtSession dht, CompletableFuture<PutResult> put) {
+    private static PutResult store(CommandNode dht, CompletableFuture<PutResult> put) {
         PutResult result;
         try {
             result = dht.await(put, "put");

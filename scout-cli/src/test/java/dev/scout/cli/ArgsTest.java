@@ -24,10 +24,10 @@ class ArgsTest {
 
     @Test
     void loopbackDetectionNeverResolvesNames() {
-        assertThat(DhtSession.allLoopback(List.of("127.0.0.1:1", "localhost:2", "127.5.5.5:3"))).isTrue();
-        assertThat(DhtSession.allLoopback(List.of("127.0.0.1:1", "router.bittorrent.com:6881"))).isFalse();
-        assertThat(DhtSession.allLoopback(List.of("10.0.0.1:1"))).isFalse();
-        assertThat(DhtSession.allLoopback(List.of())).isFalse();
+        assertThat(CommandNode.allLoopback(List.of("127.0.0.1:1", "localhost:2", "127.5.5.5:3"))).isTrue();
+        assertThat(CommandNode.allLoopback(List.of("127.0.0.1:1", "router.bittorrent.com:6881"))).isFalse();
+        assertThat(CommandNode.allLoopback(List.of("10.0.0.1:1"))).isFalse();
+        assertThat(CommandNode.allLoopback(List.of())).isFalse();
         assertThat(Args.isLoopback("[::1]:5")).isTrue();
     }
 

@@ -279,7 +279,7 @@ class DhtCommandsTest {
             assertThat(files.map(p -> p.getFileName().toString()).toList())
                     .singleElement().asString().startsWith("dht-routing-").endsWith(".bencode");
         }
-        assertThat(DhtSession.stateFile(dir, List.of("router.example:1"), true))
+        assertThat(CommandNode.stateFile(dir, List.of("router.example:1"), true))
                 .isEqualTo(dir.resolve("dht-routing.bencode"));
     }
 

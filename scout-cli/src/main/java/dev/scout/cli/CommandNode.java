@@ -27,12 +27,12 @@ import java.util.concurrent.TimeoutException;
  * it in their routing tables, where it would only be a dead entry that slows their lookups down.
  *
  * <pre>{@code
- * try (DhtSession dht = DhtSession.joined(spec)) {
+ * try (CommandNode dht = CommandNode.joined(spec)) {
  *     List<InetSocketAddress> peers = dht.await(dht.node().getPeers(infoHash), "peer lookup");
  * }
  * }</pre>
  */
-final class DhtSession implements AutoCloseable {
+final class CommandNode implements AutoCloseable {
     static final long BOOTSTRAP_TIMEOUT_SECONDS = 30;
     static final long OPERATION_TIMEOUT_SECONDS = 120;
     /** Routing-table file for the default (public) bootstrap routers. */
@@ -41,13 +41,13 @@ final class DhtSession implements AutoCloseable {
     private final DhtNode node;
     private final Progress progress;
 
-    private DhtSession(DhtNode node, Progress progress) {
+    private CommandNode(DhtNode node, Progress progress) {
         this.node = node;
         this.progress = progress;
     }
 
     /** Starts a node with the global options and waits until it has joined the DHT. */
-    static DhtSession joined(CommandSpec spec) {
+    static CommandNode joined(CommandSpec spec) {
         ScoutCommand root = ScoutCommand.of(spec);
         List<String> bootstrap = root.bootstrap();
         int port = root.port();
@@ -59,7 +59,7 @@ final class DhtSession implements AutoCloseable {
                 .stateFile(stateFile)
                 .readOnly(true)
                 .build();
-        DhtSession session = new DhtSession(open(config), progress);
+        CommandNode session = new CommandNode(open(config), progress);
         try {
             progress.step("bootstrapping...");
             session.node.bootstrapped().get(BOOTSTRAP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -78,7 +78,7 @@ final class DhtSession implements AutoCloseable {
     }
 
     /** A node that does not join the network (no bootstrap, no saved state): enough to ping one address. */
-    static DhtSession standalone(CommandSpec spec, InetSocketAddress peer) {
+    static CommandNode standalone(CommandSpec spec, InetSocketAddress peer) {
         ScoutCommand root = ScoutCommand.of(spec);
         boolean loopback = peer.getAddress() != null && peer.getAddress().isLoopbackAddress()
                 && peer.getAddress().getAddress().length == 4;
@@ -87,7 +87,7 @@ final class DhtSession implements AutoCloseable {
                 .bootstrap(List.of())
                 .readOnly(true)
                 .build();
-        return new DhtSession(open(config), Progress.forTerminal(spec.commandLine().getErr(), root.json()));
+        return new CommandNode(open(config), Progress.forTerminal(spec.commandLine().getErr(), root.json()));
     }
 
     private static DhtNode open(DhtConfig config) {
