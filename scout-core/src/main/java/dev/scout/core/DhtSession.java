@@ -126,9 +126,17 @@ public final class DhtSession implements AutoCloseable {
     public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<Entry> localEntries,
                                                      SyncListener listener) {
         checkOpen();
-        CompletableFuture<SyncResult> result = synchronizer.synchronize(keys, salt, localEntries, listener);
-        result.thenAccept(r -> keepAlive.offer(r.item()));
-        return result;
+        CompletableFuture<SyncResult> out = new CompletableFuture<>();
+        synchronizer.synchronize(keys, salt, localEntries, listener).whenComplete((result, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+                return;
+            }
+            // Before the caller sees the result, so a keep-alive never re-stores an older version.
+            keepAlive.offer(result.item());
+            out.complete(result);
+        });
+        return out;
     }
 
     /** Reads and decrypts the pair's current record without writing. */

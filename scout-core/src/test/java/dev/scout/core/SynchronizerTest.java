@@ -364,44 +364,50 @@ class SynchronizerTest {
 
     @Test
     void aReplayedOlderSeqOnSomeNodesLosesToTheNewestAndIsHealed() {
-        SyncResult first = await(device().synchronize(aliceSide, List.of(entry(1, "old")), SyncListener.NONE));
-        SyncResult second = await(device().synchronize(aliceSide,
+        NodeId target = NodeId.of(aliceSide.recordTarget());
+        List<Integer> byDistance = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) {
+            byDistance.add(i);
+        }
+        byDistance.sort((x, y) -> target.compareDistance(net.node(x).ownId(), net.node(y).ownId()));
+        // Write from nodes far from the record, so every write targets the same 8 closest nodes
+        // (a node never stores its own write, which would shift the set by one).
+        List<Integer> far = byDistance.subList(20, 24);
+        Synchronizer[] devices = new Synchronizer[far.size()];
+        for (int d = 0; d < devices.length; d++) {
+            devices[d] = device(new SimDht(net, far.get(d)), far.get(d), SyncPolicy.DEFAULT);
+        }
+        List<Integer> closest = byDistance.subList(0, 8);
+
+        SyncResult first = await(devices[0].synchronize(aliceSide, List.of(entry(1, "old")), SyncListener.NONE));
+        SyncResult second = await(devices[1].synchronize(aliceSide,
                 List.of(entry(1, "old").assign("new".getBytes(StandardCharsets.UTF_8))), SyncListener.NONE));
-        NodeId target = second.item().target();
-        // The nodes the second write reached (a node outside the closest set may still hold seq 1).
-        List<Integer> holders = holders(target).stream().filter(i -> seqAt(i, target) == 2).toList();
-        assertThat(holders).hasSizeGreaterThanOrEqualTo(4);
-        // Replay the seq-1 item onto half of the nodes holding seq 2 (as a stale or malicious node would).
-        List<Integer> replayed = holders.subList(0, holders.size() / 2);
+        assertThat(second.item().target()).isEqualTo(target);
+        for (int i : closest) {
+            assertThat(seqAt(i, target)).as("node %d", i).isEqualTo(2);
+        }
+        // Replay the seq-1 item onto half of them (as a stale or malicious node would hold it).
+        List<Integer> replayed = closest.subList(0, 4);
         for (int i : replayed) {
             net.node(i).itemStore().put(new StoredItem(target, null, first.item(), net.now(), 1),
                     net.address(0).getAddress(), net.now());
+            assertThat(seqAt(i, target)).isEqualTo(1);
         }
-        assertThat(seqAt(replayed.get(0), target)).isEqualTo(1);
 
-        RecordItem read = await(device().read(bobSide, new byte[0])).orElseThrow();
+        RecordItem read = await(devices[2].read(bobSide, new byte[0])).orElseThrow();
         assertThat(read.seq()).isEqualTo(2);
         assertThat(read.entries()).containsExactlyElementsOf(second.entries());
 
         // The replayed nodes refuse a put with cas 2 (301); the retry heals them and then succeeds.
         Recorder r = new Recorder();
-        SyncResult third = await(device().synchronize(bobSide, List.of(entry(2, "bob")), r));
+        SyncResult third = await(devices[3].synchronize(bobSide, List.of(entry(2, "bob")), r));
         assertThat(third.attempts()).isEqualTo(2);
+        assertThat(third.seq()).isEqualTo(4);
         assertThat(third.entries()).containsExactly(second.entries().get(0), entry(2, "bob"));
         assertThat(r.updated).containsExactly(second.entries().get(0));
-        for (int i : holders) {
+        for (int i : closest) {
             assertThat(seqAt(i, target)).as("node %d", i).isEqualTo(third.seq());
         }
-    }
-
-    List<Integer> holders(NodeId target) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < net.size(); i++) {
-            if (net.node(i).itemStore().get(target, net.now()).isPresent()) {
-                out.add(i);
-            }
-        }
-        return out;
     }
 
     long seqAt(int node, NodeId target) {
