@@ -315,7 +315,8 @@ public final class KeepAlive implements AutoCloseable {
             }
             CompletableFuture<PutResult> put;
             try {
-                put = item != null ? refreshMutable(item) : dht.putImmutable(immutableValue);
+                MutableItem current = item;
+                put = current != null ? refreshMutable(current) : dht.putImmutable(immutableValue);
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }

@@ -37,8 +37,9 @@ public interface SyncListener {
 
     /**
      * The merged entries (one per id, sorted by id); returns the list to write. Edit it here,
-     * e.g. {@code assign} your own entry; a returned list that exceeds the record's limits
-     * fails the synchronize with {@link LimitExceededException} before anything is written.
+     * e.g. {@code assign} your own entry. A returned list that exceeds the record's limits fails
+     * the synchronize with {@link LimitExceededException}, one with two entries of the same id
+     * with {@link IllegalArgumentException}, both before anything is written.
      */
     default List<Entry> finalizeEntries(List<Entry> merged) {
         return merged;

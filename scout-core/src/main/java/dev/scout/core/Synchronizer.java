@@ -115,7 +115,13 @@ public final class Synchronizer {
     public CompletableFuture<Optional<RecordItem>> read(PairKeys keys, byte[] salt) {
         RecordItem.checkSalt(salt);
         CompletableFuture<Optional<RecordItem>> out = new CompletableFuture<>();
-        dht.getMutable(keys.recordPublicKey().bytes(), salt.clone()).whenComplete((found, error) -> {
+        CompletableFuture<Optional<MutableItem>> get;
+        try {
+            get = dht.getMutable(keys.recordPublicKey().bytes(), salt.clone());
+        } catch (RuntimeException e) {
+            get = CompletableFuture.failedFuture(e);
+        }
+        get.whenComplete((found, error) -> {
             if (error != null) {
                 out.completeExceptionally(unwrap(error));
                 return;

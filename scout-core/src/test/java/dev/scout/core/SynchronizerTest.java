@@ -194,6 +194,20 @@ class SynchronizerTest {
     }
 
     @Test
+    void aRecordOfTheLargestSizeIsStoredAsA1000ByteValue() {
+        // 2 + 4 × 16 header bytes + 890 content bytes = 956 bytes of plaintext, the most allowed.
+        List<Entry> largest = List.of(new Entry(1, 1, 0, new byte[255]), new Entry(2, 1, 0, new byte[255]),
+                new Entry(3, 1, 0, new byte[255]), new Entry(4, 1, 0, new byte[125]));
+        SyncResult r = await(device().synchronize(aliceSide, largest, SyncListener.NONE));
+        assertThat(r.item().value()).hasSize(1000);
+        assertThat(await(device().read(bobSide, new byte[0])).orElseThrow().entries()).containsExactlyElementsOf(largest);
+
+        List<Entry> oneMore = List.of(largest.get(0), largest.get(1), largest.get(2), new Entry(4, 2, 0, new byte[126]));
+        assertThat(failure(device().synchronize(aliceSide, oneMore, SyncListener.NONE)))
+                .isInstanceOf(LimitExceededException.class);
+    }
+
+    @Test
     void listenerExceptionsFailTheSynchronize() {
         await(device().synchronize(aliceSide, List.of(entry(1, "a")), SyncListener.NONE));
         IllegalStateException boom = new IllegalStateException("boom");
