@@ -1,0 +1,377 @@
+package dev.scout.core;
+
+import dev.scout.dht.Dht;
+import dev.scout.dht.NodeId;
+import dev.scout.dht.PutConflictException;
+import dev.scout.dht.PutResult;
+import dev.scout.dht.item.ImmutableItem;
+import dev.scout.dht.item.MutableItem;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps items in the DHT beyond their two-hour expiry by storing them again about every
+ * {@code interval} (one hour by default). Each re-store happens after a random pause in
+ * {@code [interval·(1−jitter), interval]}, so many items (and many users) do not refresh in
+ * lockstep.
+ *
+ * <ul>
+ *   <li>An immutable value is stored again as is.</li>
+ *   <li>A mutable item is stored again exactly as last written (same seq, value and signature,
+ *       no cas). If a node answers that it holds a newer version (someone else wrote since), the
+ *       newest version is read, adopted and kept alive instead: it is just as validly signed.</li>
+ * </ul>
+ *
+ * <p><b>Threads.</b> Timers fire on the scheduler thread (by default one daemon thread named
+ * {@code scout-keepalive}), which only starts the asynchronous put; completions and
+ * {@link Registration#nextRefresh()} run on the DHT's callback thread. Thread-safe.
+ *
+ * <pre>{@code
+ * try (KeepAlive keepAlive = KeepAlive.start(dht, Duration.ofHours(1))) {
+ *     KeepAlive.Registration r = keepAlive.register(syncResult.item());
+ *     ...
+ *     r.cancel();
+ * }
+ * }</pre>
+ */
+public final class KeepAlive implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
+
+    /** About hourly: well inside the DHT's two-hour expiry even if one refresh fails. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
+    /** Refreshes happen up to 10% earlier than the interval. */
+    public static final double DEFAULT_JITTER = 0.1;
+
+    private final Dht dht;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final long intervalMillis;
+    private final double jitter;
+    private final Random random;
+    private final Map<NodeId, Registration> registrations = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * A keep-alive on an injected scheduler (not shut down by {@link #close()}).
+     *
+     * @param interval time between re-stores (before jitter)
+     * @param jitter fraction in [0, 1) by which a re-store may come early
+     */
+    public KeepAlive(Dht dht, ScheduledExecutorService scheduler, Duration interval, double jitter, Random random) {
+        this(dht, scheduler, false, interval, jitter, random);
+    }
+
+    private KeepAlive(Dht dht, ScheduledExecutorService scheduler, boolean ownsScheduler, Duration interval,
+                      double jitter, Random random) {
+        this.dht = Objects.requireNonNull(dht, "dht");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.ownsScheduler = ownsScheduler;
+        this.intervalMillis = interval.toMillis();
+        if (intervalMillis < 1) {
+            throw new IllegalArgumentException("keep-alive interval must be at least 1 ms, got " + interval);
+        }
+        if (!(jitter >= 0 && jitter < 1)) {
+            throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
+        }
+        this.jitter = jitter;
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** A keep-alive with its own scheduler thread and the default interval. */
+    public static KeepAlive start(Dht dht) {
+        return start(dht, DEFAULT_INTERVAL);
+    }
+
+    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon). */
+    public static KeepAlive start(Dht dht, Duration interval) {
+        return start(dht, interval, DEFAULT_JITTER, new SecureRandom());
+    }
+
+    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}. */
+    public static KeepAlive start(Dht dht, Duration interval, double jitter, Random random) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scout-keepalive");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return new KeepAlive(dht, scheduler, true, interval, jitter, random);
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    public Duration interval() {
+        return Duration.ofMillis(intervalMillis);
+    }
+
+    /**
+     * Keeps a mutable item alive, replacing any registration for its target. The first re-store
+     * comes one (jittered) interval from now: register right after writing.
+     */
+    public Registration register(MutableItem item) {
+        Objects.requireNonNull(item, "item");
+        if (!item.verify()) {
+            throw new IllegalArgumentException("cannot keep alive a mutable item whose signature does not verify");
+        }
+        return add(new Registration(item.target(), item, null));
+    }
+
+    /** Keeps an immutable value (bencoded, at most 1000 bytes) alive; see {@link #register(MutableItem)}. */
+    public Registration register(byte[] bencodedValue) {
+        ImmutableItem item = new ImmutableItem(bencodedValue);
+        return add(new Registration(item.target(), null, item.value()));
+    }
+
+    private Registration add(Registration registration) {
+        if (closed) {
+            throw new IllegalStateException("keep-alive is closed");
+        }
+        Registration previous = registrations.put(registration.target, registration);
+        if (previous != null) {
+            previous.stop();
+        }
+        registration.scheduleNext();
+        return registration;
+    }
+
+    /** Stops keeping {@code target} alive; false if it was not registered. */
+    public boolean unregister(NodeId target) {
+        Registration r = registrations.remove(target);
+        if (r == null) {
+            return false;
+        }
+        r.stop();
+        return true;
+    }
+
+    /** The registration for {@code target}, if any. */
+    public Optional<Registration> registration(NodeId target) {
+        return Optional.ofNullable(registrations.get(target));
+    }
+
+    /** All current registrations. */
+    public List<Registration> registrations() {
+        return List.copyOf(registrations.values());
+    }
+
+    /**
+     * If {@code item}'s target is registered as a mutable item, keeps this newer version alive
+     * from now on (ignored when it is not newer than the registered one).
+     */
+    public void offer(MutableItem item) {
+        Registration r = registrations.get(item.target());
+        if (r != null && r.item != null) {
+            r.adopt(item);
+        }
+    }
+
+    /** Cancels every registration and, if this keep-alive created its scheduler, stops its thread. */
+    @Override
+    public void close() {
+        closed = true;
+        for (NodeId target : new ArrayList<>(registrations.keySet())) {
+            unregister(target);
+        }
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private long nextDelay() {
+        long early = (long) (intervalMillis * jitter * random.nextDouble());
+        return Math.max(1, intervalMillis - early);
+    }
+
+    /** One kept-alive item. */
+    public final class Registration {
+        private final NodeId target;
+        private final byte[] immutableValue;
+        private volatile MutableItem item;
+        private volatile boolean active = true;
+        private volatile PutResult lastResult;
+        private volatile Throwable lastError;
+        private final AtomicLong refreshes = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+        private CompletableFuture<PutResult> next = new CompletableFuture<>();
+        private ScheduledFuture<?> timer;
+
+        private Registration(NodeId target, MutableItem item, byte[] immutableValue) {
+            this.target = target;
+            this.item = item;
+            this.immutableValue = immutableValue;
+        }
+
+        /** The DHT target being kept alive. */
+        public NodeId target() {
+            return target;
+        }
+
+        /** The mutable item currently kept alive, empty for an immutable value. */
+        public Optional<MutableItem> item() {
+            return Optional.ofNullable(item);
+        }
+
+        /** False once cancelled, unregistered, replaced or closed. */
+        public boolean isActive() {
+            return active;
+        }
+
+        /** Re-stores that reached at least one node. */
+        public long refreshCount() {
+            return refreshes.get();
+        }
+
+        /** Re-stores that failed or reached no node. */
+        public long failureCount() {
+            return failures.get();
+        }
+
+        /** The result of the latest successful re-store. */
+        public Optional<PutResult> lastResult() {
+            return Optional.ofNullable(lastResult);
+        }
+
+        /** The error of the latest failed re-store (cleared by a success). */
+        public Optional<Throwable> lastError() {
+            return Optional.ofNullable(lastError);
+        }
+
+        /**
+         * Completes when the next re-store finishes: with its result, or exceptionally with its
+         * error; cancelled if the registration stops first.
+         */
+        public synchronized CompletableFuture<PutResult> nextRefresh() {
+            return next.copy();
+        }
+
+        /** Stops keeping this item alive. */
+        public void cancel() {
+            registrations.remove(target, this);
+            stop();
+        }
+
+        private void stop() {
+            CompletableFuture<PutResult> pending;
+            synchronized (this) {
+                if (!active) {
+                    return;
+                }
+                active = false;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                pending = next;
+            }
+            pending.completeExceptionally(new CancellationException("keep-alive of " + target + " stopped"));
+        }
+
+        private void adopt(MutableItem newer) {
+            synchronized (this) {
+                MutableItem current = item;
+                if (current != null && newer.seq() > current.seq() && newer.verify()
+                        && Arrays.equals(newer.publicKey(), current.publicKey())
+                        && Arrays.equals(newer.salt(), current.salt())) {
+                    item = newer;
+                }
+            }
+        }
+
+        private synchronized void scheduleNext() {
+            if (!active || closed) {
+                return;
+            }
+            try {
+                timer = scheduler.schedule(this::refresh, nextDelay(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("keep-alive scheduler stopped; {} is no longer refreshed", target);
+            }
+        }
+
+        /** Runs on the scheduler thread: starts the put, returns at once. */
+        private void refresh() {
+            if (!active) {
+                return;
+            }
+            CompletableFuture<PutResult> put;
+            try {
+                MutableItem current = item;
+                put = current != null ? refreshMutable(current) : dht.putImmutable(immutableValue);
+            } catch (RuntimeException e) {
+                put = CompletableFuture.failedFuture(e);
+            }
+            put.whenComplete(this::refreshed);
+        }
+
+        private CompletableFuture<PutResult> refreshMutable(MutableItem current) {
+            return dht.putMutable(current, null).handle((result, error) -> {
+                Throwable cause = Synchronizer.unwrap(error);
+                if (cause instanceof PutConflictException) {
+                    // Someone wrote a newer version: keep that one alive instead.
+                    return dht.getMutable(current.publicKey(), current.salt()).thenCompose(found -> {
+                        if (found.isPresent() && found.get().seq() > current.seq()) {
+                            adopt(found.get());
+                            return dht.putMutable(found.get(), null);
+                        }
+                        return CompletableFuture.<PutResult>failedFuture(cause);
+                    });
+                }
+                return error == null ? CompletableFuture.completedFuture(result)
+                        : CompletableFuture.<PutResult>failedFuture(cause);
+            }).thenCompose(f -> f);
+        }
+
+        private void refreshed(PutResult result, Throwable error) {
+            Throwable cause = error == null ? null : Synchronizer.unwrap(error);
+            if (cause == null && result.stored() == 0) {
+                cause = new dev.scout.dht.DhtException("re-store of " + target + " reached no node");
+            }
+            CompletableFuture<PutResult> done;
+            synchronized (this) {
+                if (cause == null) {
+                    lastResult = result;
+                    lastError = null;
+                    refreshes.incrementAndGet();
+                } else {
+                    lastError = cause;
+                    failures.incrementAndGet();
+                    LOG.info("keep-alive re-store of {} failed: {}", target, cause.toString());
+                }
+                done = next;
+                next = new CompletableFuture<>();
+            }
+            if (cause == null) {
+                done.complete(result);
+            } else {
+                done.completeExceptionally(cause);
+            }
+            scheduleNext();
+        }
+
+        @Override
+        public String toString() {
+            return "KeepAlive.Registration[" + target + (item != null ? ", seq " + item.seq() : ", immutable")
+                    + ", refreshes=" + refreshes.get() + (active ? "" : ", stopped") + "]";
+        }
+    }
+}

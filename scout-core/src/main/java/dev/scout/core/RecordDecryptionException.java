@@ -1,0 +1,38 @@
+package dev.scout.core;
+
+/**
+ * The contact record found in the DHT cannot be opened with this pair's keys: its value was
+ * modified, it was encrypted with another pair's key, it is not signed by the pair's record key,
+ * or it is not a sealed record at all. {@code synchronize} reports this instead of treating the
+ * record as empty, because overwriting it could destroy entries the other side wrote.
+ *
+ * <pre>{@code
+ * synchronizer.synchronize(keys, local, listener).exceptionally(e -> {
+ *     if (e.getCause() instanceof RecordDecryptionException bad) {
+ *         log.warn("contact record seq {} is unreadable: {}", bad.seq(), bad.getMessage());
+ *     }
+ *     return null;
+ * });
+ * }</pre>
+ */
+public class RecordDecryptionException extends DecryptionException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long seq;
+
+    public RecordDecryptionException(long seq, String message) {
+        super(message);
+        this.seq = seq;
+    }
+
+    public RecordDecryptionException(long seq, String message, Throwable cause) {
+        super(message, cause);
+        this.seq = seq;
+    }
+
+    /** The BEP 44 seq of the record that could not be opened. */
+    public long seq() {
+        return seq;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.scout.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.core.message.ListHead;
+import dev.scout.core.message.ListToken;
+import dev.scout.core.message.MessageId;
+import dev.scout.core.message.MessageSeal;
+import dev.scout.core.message.StoredMessage;
+import dev.scout.dht.Dht;
+import dev.scout.dht.DhtConfig;
+import dev.scout.dht.DhtNode;
+import dev.scout.dht.PutResult;
+import dev.scout.dht.item.MutableItem;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Alice and Bob on real UDP sockets (127.0.0.1): synchronize, a message, keep-alive. */
+class DhtSessionTest {
+
+    static final List<DhtNode> nodes = new ArrayList<>();
+    static final Duration KEEP_ALIVE = Duration.ofMillis(300);
+
+    DhtSession alice;
+    DhtSession bob;
+    CountingDht bobDht;
+    PairKeys aliceSide;
+    PairKeys bobSide;
+
+    static DhtConfig.Builder loopback() {
+        return DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0)).bootstrap(List.of())
+                .requestTimeoutMillis(2_000);
+    }
+
+    static String seed() {
+        return "127.0.0.1:" + nodes.get(0).localAddress().getPort();
+    }
+
+    @BeforeAll
+    static void startNetwork() throws Exception {
+        nodes.add(DhtNode.start(loopback().build()));
+        for (int i = 1; i < 8; i++) {
+            nodes.add(DhtNode.start(loopback().bootstrap(List.of(seed())).build()));
+        }
+        for (int i = 1; i < nodes.size(); i++) {
+            nodes.get(i).bootstrapped().get(20, TimeUnit.SECONDS);
+        }
+        for (DhtNode n : nodes) {
+            n.findNode(n.id()).get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopNetwork() {
+        nodes.forEach(DhtNode::close);
+    }
+
+    /** Counts re-stores (puts without cas) going through it. */
+    static final class CountingDht extends ForwardingDht {
+        final AtomicInteger mutableRestores = new AtomicInteger();
+        final AtomicInteger immutablePuts = new AtomicInteger();
+
+        CountingDht(Dht delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+            if (cas == null) {
+                mutableRestores.incrementAndGet();
+            }
+            return super.putMutable(item, cas);
+        }
+
+        @Override
+        public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
+            immutablePuts.incrementAndGet();
+            return super.putImmutable(bencodedValue);
+        }
+    }
+
+    @BeforeEach
+    void sessions() throws Exception {
+        // Alice runs her own node; Bob shares one of the network's nodes.
+        alice = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).start(loopback().bootstrap(List.of(seed())).build());
+        alice.bootstrapped().get(20, TimeUnit.SECONDS);
+        bobDht = new CountingDht(nodes.get(4));
+        bob = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).over(bobDht);
+        Identity a = Identity.generate();
+        Identity b = Identity.generate();
+        aliceSide = PairKeys.derive(a, b.publicKey());
+        bobSide = PairKeys.derive(b, a.publicKey());
+    }
+
+    @AfterEach
+    void close() {
+        alice.close();
+        bob.close();
+    }
+
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aliceAndBobSynchronizeAndExchangeAMessage() throws Exception {
+        SyncResult first = get(alice.synchronize(aliceSide, List.of(Entry.create(1, text("alice at 203.0.113.7:4000"))),
+                SyncListener.NONE));
+        assertThat(first.storedNodes()).isPositive();
+
+        ListHead bobHead = new ListHead();
+        ListToken token = bobHead.pushFront(MessageSeal.seal(bobSide, text("hello alice")));
+        assertThat(get(bob.putMessage(token)).stored()).isPositive();
+
+        List<Entry> seenByBob = Collections.synchronizedList(new ArrayList<>());
+        SyncResult bobResult = get(bob.synchronize(bobSide, List.of(Entry.create(2, bobHead.head().bytes())),
+                new SyncListener() {
+                    @Override
+                    public void entryUpdated(Entry entry) {
+                        seenByBob.add(entry);
+                    }
+                }));
+        assertThat(seenByBob).containsExactly(first.entries().get(0));
+        assertThat(bobResult.seq()).isEqualTo(first.seq() + 1);
+
+        List<Entry> seenByAlice = Collections.synchronizedList(new ArrayList<>());
+        List<String> callbackThreads = Collections.synchronizedList(new ArrayList<>());
+        get(alice.synchronize(aliceSide, first.entries(), new SyncListener() {
+            @Override
+            public void entryUpdated(Entry entry) {
+                seenByAlice.add(entry);
+                callbackThreads.add(Thread.currentThread().getName());
+            }
+        }));
+        assertThat(seenByAlice).hasSize(1);
+        assertThat(callbackThreads).allSatisfy(name -> assertThat(name).doesNotStartWith("dht-loop"));
+
+        MessageId head = MessageId.fromBytes(seenByAlice.get(0).content());
+        List<StoredMessage> inbox = get(alice.walkMessages(head, MessageId.END, 10));
+        assertThat(inbox).hasSize(1);
+        assertThat(MessageSeal.open(aliceSide, inbox.get(0).message())).isEqualTo(text("hello alice"));
+    }
+
+    @Test
+    void keepAliveReStoresRegisteredItemsUntilUnregistered() throws Exception {
+        SyncResult written = get(bob.synchronize(bobSide, List.of(Entry.create(1, text("bob"))), SyncListener.NONE));
+        ListToken token = new ListHead().pushFront(text("kept"));
+        get(bob.putMessage(token));
+        int restoresBefore = bobDht.mutableRestores.get();
+        int immutableBefore = bobDht.immutablePuts.get();
+
+        KeepAlive.Registration record = bob.keepAlive(written.item());
+        KeepAlive.Registration message = bob.keepAlive(token);
+        assertThat(bob.keepAlive().registrations()).hasSize(2);
+
+        PutResult firstRefresh = get(record.nextRefresh());
+        PutResult secondRefresh = get(record.nextRefresh());
+        assertThat(firstRefresh.stored()).isPositive();
+        assertThat(secondRefresh.stored()).isPositive();
+        assertThat(get(message.nextRefresh()).stored()).isPositive();
+        assertThat(record.refreshCount()).isGreaterThanOrEqualTo(2);
+        assertThat(bobDht.mutableRestores.get() - restoresBefore).isGreaterThanOrEqualTo(2);
+        assertThat(bobDht.immutablePuts.get() - immutableBefore).isGreaterThanOrEqualTo(1);
+
+        // A newer version written by Bob's own session becomes the one kept alive at once.
+        SyncResult bobNewer = get(bob.synchronize(bobSide, written.entries(), SyncListener.NONE));
+        assertThat(record.item().orElseThrow().seq()).isEqualTo(bobNewer.seq());
+
+        // A newer version written elsewhere (Alice) is adopted at the next refresh.
+        SyncResult aliceNewer = get(alice.synchronize(aliceSide, List.of(Entry.create(2, text("alice"))),
+                SyncListener.NONE));
+        for (int i = 0; i < 5 && record.item().orElseThrow().seq() < aliceNewer.seq(); i++) {
+            get(record.nextRefresh());
+        }
+        assertThat(record.item().orElseThrow().seq()).isEqualTo(aliceNewer.seq());
+
+        assertThat(bob.unregister(record.target())).isTrue();
+        assertThat(bob.unregister(record.target())).isFalse();
+        assertThat(record.isActive()).isFalse();
+        assertThatThrownBy(() -> record.nextRefresh().get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CancellationException.class);
+        message.cancel();
+        assertThat(message.isActive()).isFalse();
+        assertThat(bob.keepAlive().registrations()).isEmpty();
+    }
+
+    @Test
+    void closingASessionStopsOnlyWhatItOwns() throws Exception {
+        alice.close();
+        assertThatThrownBy(() -> alice.synchronize(aliceSide, List.of(), SyncListener.NONE))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(alice.dht().ping(nodes.get(1).localAddress())).failsWithin(Duration.ofSeconds(5));
+        bob.close();
+        // Bob's session did not own its node.
+        assertThat(nodes.get(4).ping(nodes.get(1).localAddress()).get(10, TimeUnit.SECONDS))
+                .isEqualTo(nodes.get(1).id());
+    }
+}

@@ -1,0 +1,223 @@
+package dev.scout.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.dht.DhtException;
+import dev.scout.dht.NodeId;
+import dev.scout.dht.PutConflictException;
+import dev.scout.dht.PutResult;
+import dev.scout.dht.bencode.Bencode;
+import dev.scout.dht.item.ItemSigner;
+import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.krpc.KrpcError;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** KeepAlive against a scripted Dht, on a fast interval. */
+class KeepAliveTest {
+
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final Random random = new Random(3);
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    KeepAlive keepAlive(ForwardingDht dht) {
+        return new KeepAlive(dht, scheduler, Duration.ofMillis(20), 0.5, random);
+    }
+
+    static PutResult stored(int nodes) {
+        return new PutResult(NodeId.random(), null, nodes, List.of());
+    }
+
+    static MutableItem item(ItemSigner signer, long seq) {
+        return MutableItem.sign(signer, new byte[0], seq, Bencode.encode(Bencode.bytes("v" + seq)));
+    }
+
+    static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    /** A put the test answers: the keep-alive waits for it, so each refresh is observed in order. */
+    record Call(MutableItem item, byte[] value, CompletableFuture<PutResult> result) {
+    }
+
+    /** Hands every put to the test through a queue. */
+    static final class ScriptedDht extends ForwardingDht {
+        final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+        volatile MutableItem current;
+
+        ScriptedDht() {
+            super(null);
+        }
+
+        @Override
+        public CompletableFuture<PutResult> putImmutable(byte[] value) {
+            Call c = new Call(null, value, new CompletableFuture<>());
+            calls.add(c);
+            return c.result();
+        }
+
+        @Override
+        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+            assertThat(cas).as("re-stores carry no cas").isNull();
+            Call c = new Call(item, null, new CompletableFuture<>());
+            calls.add(c);
+            return c.result();
+        }
+
+        @Override
+        public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(current));
+        }
+
+        Call next() throws InterruptedException {
+            Call c = calls.poll(10, TimeUnit.SECONDS);
+            assertThat(c).as("a re-store was started").isNotNull();
+            return c;
+        }
+    }
+
+    @Test
+    void immutableValuesAreStoredAgainEveryInterval() throws Exception {
+        ScriptedDht dht = new ScriptedDht();
+        KeepAlive keepAlive = keepAlive(dht);
+        byte[] value = Bencode.encode(Bencode.bytes("hello"));
+        KeepAlive.Registration r = keepAlive.register(value);
+        for (int i = 1; i <= 3; i++) {
+            Call call = dht.next();
+            assertThat(call.value()).isEqualTo(value);
+            CompletableFuture<PutResult> refreshed = r.nextRefresh();
+            call.result().complete(stored(i));
+            assertThat(get(refreshed).stored()).isEqualTo(i);
+            assertThat(r.refreshCount()).isEqualTo(i);
+        }
+        assertThat(r.lastResult().orElseThrow().stored()).isEqualTo(3);
+        keepAlive.close();
+        assertThat(r.isActive()).isFalse();
+        assertThat(keepAlive.registrations()).isEmpty();
+        assertThatThrownBy(() -> keepAlive.register(Bencode.encode(1L))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void failuresAreCountedAndRefreshingContinues() throws Exception {
+        ScriptedDht dht = new ScriptedDht();
+        KeepAlive keepAlive = keepAlive(dht);
+        KeepAlive.Registration r = keepAlive.register(Bencode.encode(Bencode.bytes("x")));
+
+        Call first = dht.next();
+        CompletableFuture<PutResult> failed = r.nextRefresh();
+        first.result().completeExceptionally(new DhtException("network down"));
+        assertThatThrownBy(() -> get(failed)).isInstanceOf(ExecutionException.class).hasRootCauseMessage("network down");
+        assertThat(r.lastError()).containsInstanceOf(DhtException.class);
+
+        Call second = dht.next();
+        CompletableFuture<PutResult> nowhere = r.nextRefresh();
+        second.result().complete(stored(0));
+        assertThatThrownBy(() -> get(nowhere)).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("reached no node");
+
+        Call third = dht.next();
+        CompletableFuture<PutResult> ok = r.nextRefresh();
+        third.result().complete(stored(1));
+        assertThat(get(ok).stored()).isEqualTo(1);
+        assertThat(r.failureCount()).isEqualTo(2);
+        assertThat(r.refreshCount()).isEqualTo(1);
+        assertThat(r.lastError()).isEmpty();
+        keepAlive.close();
+    }
+
+    @Test
+    void aMutableItemIsReStoredUnchangedAndANewerVersionIsAdopted() throws Exception {
+        byte[] seed = new byte[32];
+        random.nextBytes(seed);
+        ItemSigner signer = ItemSigner.fromSeed(seed);
+        MutableItem v1 = item(signer, 1);
+        MutableItem v2 = item(signer, 2);
+        ScriptedDht dht = new ScriptedDht();
+        KeepAlive keepAlive = keepAlive(dht);
+        KeepAlive.Registration r = keepAlive.register(v1);
+
+        Call first = dht.next();
+        assertThat(first.item()).isEqualTo(v1);
+        CompletableFuture<PutResult> refreshed = r.nextRefresh();
+        first.result().complete(stored(2));
+        get(refreshed);
+        assertThat(r.item()).contains(v1);
+
+        // Someone wrote seq 2 meanwhile: the node refuses seq 1 (302), seq 2 is read and kept alive.
+        dht.current = v2;
+        Call second = dht.next();
+        assertThat(second.item()).isEqualTo(v1);
+        CompletableFuture<PutResult> adopted = r.nextRefresh();
+        second.result().completeExceptionally(new PutConflictException(KrpcError.SEQ_TOO_OLD, stored(0)));
+        Call third = dht.next();
+        assertThat(third.item()).isEqualTo(v2);
+        third.result().complete(stored(2));
+        assertThat(get(adopted).stored()).isEqualTo(2);
+        assertThat(r.item()).contains(v2);
+
+        // An older offer is ignored, a newer one is taken.
+        keepAlive.offer(v1);
+        assertThat(r.item()).contains(v2);
+        MutableItem v5 = item(signer, 5);
+        keepAlive.offer(v5);
+        assertThat(r.item()).contains(v5);
+
+        // Registering the same target again replaces the registration.
+        KeepAlive.Registration again = keepAlive.register(v2);
+        assertThat(r.isActive()).isFalse();
+        assertThatThrownBy(() -> get(r.nextRefresh())).hasCauseInstanceOf(CancellationException.class);
+        assertThat(keepAlive.registration(v2.target())).contains(again);
+        keepAlive.close();
+    }
+
+    @Test
+    void badSettingsAndItemsAreRefused() {
+        ForwardingDht dht = new ForwardingDht(null);
+        assertThatThrownBy(() -> new KeepAlive(dht, scheduler, Duration.ZERO, 0.1, random))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KeepAlive(dht, scheduler, Duration.ofMinutes(1), 1.0, random))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] seed = new byte[32];
+        MutableItem good = item(ItemSigner.fromSeed(seed), 1);
+        MutableItem forged = new MutableItem(good.publicKey(), new byte[0], 2, good.value(), good.signature());
+        try (KeepAlive keepAlive = keepAlive(dht)) {
+            assertThatThrownBy(() -> keepAlive.register(forged)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void anOwnedSchedulerThreadStopsOnClose() throws Exception {
+        KeepAlive keepAlive = KeepAlive.start(new ForwardingDht(null), Duration.ofHours(1));
+        assertThat(keepAlive.interval()).isEqualTo(Duration.ofHours(1));
+        KeepAlive.Registration r = keepAlive.register(Bencode.encode(Bencode.bytes("x")));
+        keepAlive.close();
+        assertThat(r.isActive()).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("scout-keepalive") && t.isAlive())
+                .allMatch(t -> {
+                    try {
+                        t.join(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return !t.isAlive();
+                })).isTrue();
+    }
+}
