@@ -157,9 +157,9 @@ public final class Synchronizer {
 
         void attempt() {
             attempts++;
-            CompletableFuture<Optional<MutableItem>> read;
+            CompletableFuture<List<MutableItem>> read;
             try {
-                read = dht.getMutable(signer.publicKey(), salt);
+                read = dht.getMutableVersions(signer.publicKey(), salt);
             } catch (RuntimeException e) {
                 read = CompletableFuture.failedFuture(e);
             }
@@ -172,10 +172,16 @@ public final class Synchronizer {
             });
         }
 
-        private CompletableFuture<SyncResult> mergeAndWrite(Optional<MutableItem> found) {
-            MutableItem remoteItem = found.orElse(null);
+        private CompletableFuture<SyncResult> mergeAndWrite(List<MutableItem> versions) {
+            // Usually one version. Several mean writers raced and storing nodes disagree (e.g. one missed
+            // a put): merging them all keeps every acknowledged update, whichever version a node holds.
+            MutableItem remoteItem = versions.isEmpty() ? null : versions.get(0);
             RecordItem remote = remoteItem == null ? null : RecordItem.open(keys, remoteItem);
-            EntryMerge.Result merge = EntryMerge.merge(local, remote == null ? List.of() : remote.entries());
+            List<Entry> remoteEntries = remote == null ? List.of() : remote.entries();
+            for (MutableItem other : versions.subList(Math.min(1, versions.size()), versions.size())) {
+                remoteEntries = EntryMerge.merge(remoteEntries, RecordItem.open(keys, other).entries()).merged();
+            }
+            EntryMerge.Result merge = EntryMerge.merge(local, remoteEntries);
             for (Entry e : merge.changed()) {
                 updated.add(e);
                 listener.entryUpdated(e);

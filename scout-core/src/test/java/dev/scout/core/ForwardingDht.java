@@ -51,6 +51,11 @@ public class ForwardingDht implements Dht {
     }
 
     @Override
+    public CompletableFuture<java.util.List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        return delegate.getMutableVersions(publicKey, salt);
+    }
+
+    @Override
     public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
         return delegate.putImmutable(bencodedValue);
     }

@@ -424,6 +424,27 @@ class SynchronizerTest {
         }
     }
 
+    /**
+     * Two writers raced to the same seq and the storing nodes disagree (half hold each version, as after
+     * a lost packet): synchronize merges both versions, so neither writer's update is lost.
+     */
+    @Test
+    void versionsThatDivergedAtTheSameSeqAreBothMerged() {
+        RecordItem fromAlice = RecordItem.seal(aliceSide, new byte[0], 7, List.of(entry(1, "alice's update")));
+        RecordItem fromBob = RecordItem.seal(bobSide, new byte[0], 7, List.of(entry(2, "bob's update")));
+        NodeId target = fromAlice.item().target();
+        for (int i = 0; i < net.size(); i++) {
+            MutableItem held = i % 2 == 0 ? fromAlice.item() : fromBob.item();
+            net.onNode(i, n -> n.itemStore().put(new StoredItem(target, null, held, net.now(), 1),
+                    net.address(0).getAddress(), net.now()));
+        }
+        Recorder r = new Recorder();
+        SyncResult result = await(device().synchronize(aliceSide, List.of(entry(3, "local")), r));
+        assertThat(result.seq()).isEqualTo(8);
+        assertThat(result.entries()).extracting(Entry::id).containsExactly(1L, 2L, 3L);
+        assertThat(r.updated).extracting(Entry::id).containsExactlyInAnyOrder(1L, 2L);
+    }
+
     long seqAt(int node, NodeId target) {
         return net.node(node).itemStore().get(target, net.now()).orElseThrow().mutable().seq();
     }
@@ -442,6 +463,11 @@ class SynchronizerTest {
         @Override
         public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
             return CompletableFuture.completedFuture(Optional.of(item));
+        }
+
+        @Override
+        public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+            return CompletableFuture.completedFuture(List.of(item));
         }
     }
 }

@@ -40,6 +40,15 @@ public interface Dht {
     /** The valid mutable item with the highest seq among the closest nodes; completes after the whole lookup. */
     CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt);
 
+    /**
+     * Every distinct valid version of a mutable item seen among the closest nodes, highest seq first
+     * (equal seqs: greater value first). Normally one; more when writers raced and storing nodes
+     * disagree, which a merging reader (Scout's synchronize) uses so that no version's update is lost.
+     */
+    default CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        return getMutable(publicKey, salt).thenApply(found -> found.map(List::of).orElse(List.of()));
+    }
+
     /** Stores a bencoded value as an immutable item. */
     CompletableFuture<PutResult> putImmutable(byte[] bencodedValue);
 

@@ -84,6 +84,10 @@ public final class DhtOperations {
         return getMutableWithTokens(publicKey, salt).thenApply(GetItemLookup.Result::mutable);
     }
 
+    public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        return getMutableWithTokens(publicKey, salt).thenApply(GetItemLookup.Result::versions);
+    }
+
     public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
         ImmutableItem item = new ImmutableItem(bencodedValue);
         NodeId target = item.target();

@@ -9,7 +9,12 @@ import dev.scout.dht.krpc.Query;
 import dev.scout.dht.krpc.Want;
 import dev.scout.dht.routing.RoutingTable;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,18 +28,26 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     private final byte[] publicKey;
     private final byte[] salt;
     private final Runnable onInvalid;
+    /** Distinct valid versions can only come from the key's owner, but keep the list bounded anyway. */
+    private static final int MAX_VERSIONS = 16;
+
     private byte[] immutableValue;
     private MutableItem best;
+    private final List<MutableItem> versions = new ArrayList<>();
+    /** Signatures already verified in this lookup: the same item from K nodes is checked once. */
+    private final Map<ByteBuffer, MutableItem> verified = new HashMap<>();
     private int invalid;
 
     /**
      * @param immutable the value of an immutable item, if found
      * @param mutable   the highest-seq valid mutable item, if found
+     * @param versions  every distinct valid mutable version seen, highest seq first (equal seqs: greater
+     *                  value first), so a reader can merge versions that diverged at the same seq
      * @param closest   the K closest nodes that answered, with their tokens
      * @param invalid   values dropped because they failed verification
      */
-    public record Result(Optional<byte[]> immutable, Optional<MutableItem> mutable, List<Candidate> closest,
-                         int invalid, int rpcs) {
+    public record Result(Optional<byte[]> immutable, Optional<MutableItem> mutable, List<MutableItem> versions,
+                         List<Candidate> closest, int invalid, int rpcs) {
     }
 
     /** An immutable get of {@code target}. */
@@ -61,8 +74,10 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
 
     @Override
     protected Query query(Candidate candidate) {
-        // Sending the best seq seen lets nodes that hold nothing newer skip the value.
-        return new Query.Get(target, best == null ? null : best.seq(), Want.UNSPECIFIED);
+        // Nodes holding nothing newer than best.seq - 1 skip the value; equal seqs still come back, so a
+        // version that diverged at the same seq is seen too.
+        return new Query.Get(target, best == null || best.seq() == Long.MIN_VALUE ? null : best.seq() - 1,
+                Want.UNSPECIFIED);
     }
 
     @Override
@@ -91,12 +106,20 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
             rejected();
             return;
         }
-        if (!item.verify()) {
-            rejected();
-            return;
+        ByteBuffer signature = ByteBuffer.wrap(response.signature());
+        MutableItem seen = verified.get(signature);
+        boolean known = seen != null && seen.seq() == item.seq() && Arrays.equals(seen.value(), v);
+        if (!known) {
+            if (!item.verify()) {
+                rejected();
+                return;
+            }
+            verified.put(signature, item);
+            if (versions.size() < MAX_VERSIONS) {
+                versions.add(item);
+            }
         }
-        if (best == null || item.seq() > best.seq()
-                || item.seq() == best.seq() && Arrays.compareUnsigned(item.value(), best.value()) > 0) {
+        if (best == null || NEWEST_FIRST.compare(item, best) < 0) {
             // Equal seq with different values: pick the same one everywhere so readers agree.
             best = item;
         }
@@ -112,9 +135,15 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         return immutableValue != null;
     }
 
+    /** Highest seq first; equal seqs: greater value bytes first. */
+    static final Comparator<MutableItem> NEWEST_FIRST = Comparator.comparingLong(MutableItem::seq).reversed()
+            .thenComparing((a, b) -> Arrays.compareUnsigned(b.value(), a.value()));
+
     @Override
     protected Result result(List<Candidate> responded) {
-        return new Result(Optional.ofNullable(immutableValue), Optional.ofNullable(best),
+        List<MutableItem> sorted = new ArrayList<>(versions);
+        sorted.sort(NEWEST_FIRST);
+        return new Result(Optional.ofNullable(immutableValue), Optional.ofNullable(best), List.copyOf(sorted),
                 responded.stream().limit(RoutingTable.K).toList(), invalid, rpcCount());
     }
 }

@@ -55,6 +55,11 @@ public abstract class LoopDht implements Dht {
     }
 
     @Override
+    public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        return onLoop(o -> o.getMutableVersions(publicKey, salt));
+    }
+
+    @Override
     public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
         return onLoop(o -> o.putImmutable(bencodedValue));
     }
