@@ -3,6 +3,8 @@ package dev.scout.cli;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.DhtNode;
 import dev.scout.dht.item.Hashes;
+import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.routing.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
@@ -49,15 +51,24 @@ final class CommandNode implements AutoCloseable {
     /** Starts a node with the global options and waits until it has joined the DHT. */
     static CommandNode joined(CommandSpec spec) {
         ScoutCommand root = ScoutCommand.of(spec);
+        return joined(spec, RoutingTableFile.store(stateFile(root.stateDir(), root.bootstrap(), root.defaultBootstrap())),
+                true);
+    }
+
+    /**
+     * Starts a node with the global options, saving its routing table to {@code tableStore}, and waits
+     * until it has joined. One-shot commands run read-only (BEP 43); the daemon does not.
+     */
+    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly) {
+        ScoutCommand root = ScoutCommand.of(spec);
         List<String> bootstrap = root.bootstrap();
         int port = root.port();
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), root.json());
-        Path stateFile = stateFile(root.stateDir(), bootstrap, root.defaultBootstrap());
         DhtConfig config = DhtConfig.builder()
                 .bindAddress(new InetSocketAddress(allLoopback(bootstrap) ? "127.0.0.1" : "0.0.0.0", port))
                 .bootstrap(bootstrap)
-                .stateFile(stateFile)
-                .readOnly(true)
+                .stateStore(tableStore)
+                .readOnly(readOnly)
                 .build();
         CommandNode session = new CommandNode(open(config), progress);
         try {

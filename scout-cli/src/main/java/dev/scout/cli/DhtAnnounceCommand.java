@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "announce", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
         description = {"Announce that this host serves INFOHASH.",
                 "JSON: {\"info_hash\": hex, \"stored\": n}"})
-public final class DhtAnnounceCommand extends DhtSubcommand {
+public final class DhtAnnounceCommand extends BaseCommand {
     @Parameters(paramLabel = "INFOHASH", description = "40 hex digits.")
     String infoHash;
 

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 @Command(name = "find-node", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
         description = {"Find the nodes closest to ID (one \"id ip:port\" per line, closest first).",
                 "JSON: {\"nodes\": [{\"id\": hex, \"address\": \"ip:port\"}, ...]}"})
-public final class DhtFindNodeCommand extends DhtSubcommand {
+public final class DhtFindNodeCommand extends BaseCommand {
     @Mixin
     PortOption port;
 

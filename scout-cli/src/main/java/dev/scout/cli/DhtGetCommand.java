@@ -19,7 +19,7 @@ import java.util.Optional;
                 + "in its bencoded form.",
                 "Immutable: scout dht get TARGET. Mutable: scout dht get --key PUBKEY [--salt S | --salt-hex H].",
                 "JSON: {\"target\": hex, \"value\": string, \"seq\": n (mutable only)}"})
-public final class DhtGetCommand extends DhtSubcommand {
+public final class DhtGetCommand extends BaseCommand {
     @Mixin
     PortOption port;
 

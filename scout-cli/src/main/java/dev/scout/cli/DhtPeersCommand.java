@@ -15,7 +15,7 @@ import java.util.Set;
 @Command(name = "peers", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
         description = {"Find the peers announced for INFOHASH (one ip:port per line).",
                 "JSON: {\"peers\": [\"ip:port\", ...]}"})
-public final class DhtPeersCommand extends DhtSubcommand {
+public final class DhtPeersCommand extends BaseCommand {
     @Mixin
     PortOption port;
 

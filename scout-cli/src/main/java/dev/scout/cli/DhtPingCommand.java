@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "ping", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
         description = {"Ping a DHT node and print its node id.",
                 "JSON: {\"node_id\": hex, \"address\": \"ip:port\"}"})
-public final class DhtPingCommand extends DhtSubcommand {
+public final class DhtPingCommand extends BaseCommand {
     @Mixin
     PortOption port;
 

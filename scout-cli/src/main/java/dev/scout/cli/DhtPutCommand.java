@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
                         + "SHA-1(public key + salt). Without --seq the new seq is the highest stored + 1, "
                         + "guarded by cas; --cas N alone means seq N+1 if the stored seq is still N.",
                 "  JSON: {\"target\": hex, \"public_key\": hex, \"seq\": n, \"stored\": n}"})
-public final class DhtPutCommand extends DhtSubcommand {
+public final class DhtPutCommand extends BaseCommand {
     @Mixin
     PortOption port;
 

@@ -120,6 +120,11 @@ public final class Json {
         private Obj() {}
 
         /** Sets {@code key} (replacing an earlier value, keeping its position). */
+        /** The value stored under {@code key}, or null. */
+        public Object get(String key) {
+            return fields.get(key);
+        }
+
         public Obj put(String key, Object value) {
             fields.put(key, value);
             return this;

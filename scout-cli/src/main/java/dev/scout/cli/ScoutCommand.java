@@ -31,7 +31,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ScoutCommand.Version.class,
         description = "Reach people by public key over the BitTorrent Mainline DHT.",
-        subcommands = {DhtCommand.class, TestnetCommand.class, CompletionCommand.class})
+        subcommands = {InitCommand.class, IdCommand.class, ContactsCommand.class, SyncCommand.class, SendCommand.class,
+                InboxCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class, DhtCommand.class,
+                TestnetCommand.class, CompletionCommand.class})
 public final class ScoutCommand implements Callable<Integer> {
     /** Shown by {@code --version} when the jar manifest has no Implementation-Version. */
     public static final String VERSION = "0.1.0";

@@ -7,8 +7,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** Shared plumbing of the {@code scout dht ...} commands: output in human or JSON form. */
-abstract class DhtSubcommand implements Callable<Integer> {
+/** Shared plumbing of the {@code scout} subcommands: output in human or JSON form. */
+abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

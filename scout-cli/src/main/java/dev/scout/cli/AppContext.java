@@ -1,0 +1,115 @@
+package dev.scout.cli;
+
+import dev.scout.cli.app.ScoutApp;
+import dev.scout.cli.state.StateStore;
+import dev.scout.dht.DhtNode;
+import dev.scout.dht.routing.RoutingTableStore;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plumbing shared by the commands that act as this identity ({@code sync}, {@code send}, {@code inbox},
+ * {@code daemon}): the state store, a joined DHT node whose routing table lives in the store, and the
+ * {@link ScoutApp} on top. Closing closes all three, node first.
+ */
+final class AppContext implements AutoCloseable {
+    private final StateStore store;
+    private final CommandNode node;
+    private final ScoutApp app;
+
+    private AppContext(StateStore store, CommandNode node) {
+        this.store = store;
+        this.node = node;
+        this.app = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node()));
+    }
+
+    /** Opens the store (the identity must exist) and joins the DHT. */
+    static AppContext open(CommandSpec spec, boolean readOnly) {
+        ScoutCommand root = ScoutCommand.of(spec);
+        StateStore store = StateStore.open(root.stateDir());
+        try {
+            store.requireIdentity();
+            warn(spec, store);
+            // The public DHT's table lives in the database; another bootstrap list is another network.
+            RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
+                    : dev.scout.dht.routing.RoutingTableFile.store(
+                            CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
+            return new AppContext(store, CommandNode.joined(spec, table, readOnly));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    static void warn(CommandSpec spec, StateStore store) {
+        for (String w : store.warnings()) {
+            spec.commandLine().getErr().println("scout: warning: " + w);
+        }
+    }
+
+    StateStore store() {
+        return store;
+    }
+
+    ScoutApp app() {
+        return app;
+    }
+
+    DhtNode node() {
+        return node.node();
+    }
+
+    void progress(String message) {
+        node.progress(message);
+    }
+
+    /**
+     * This device's addresses for its contacts: the external address other DHT nodes report (BEP 42
+     * votes), then the LAN IPv4 addresses, all with the DHT node's port.
+     */
+    static List<InetSocketAddress> reachableAddresses(DhtNode node) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        int port = node.localAddress().getPort();
+        try {
+            Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
+            external.ifPresent(out::add);
+        } catch (Exception e) {
+            // unknown yet: the LAN addresses still help on the same network
+        }
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    InetSocketAddress sa = new InetSocketAddress(a, port);
+                    if (a instanceof Inet4Address && !out.contains(sa)) {
+                        out.add(sa);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces to list
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            node.close();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.scout.cli;
+
+import dev.scout.cli.state.IdentityInit;
+import dev.scout.cli.state.StateStore;
+import dev.scout.core.crypto.Identity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.HexFormat;
+
+/** {@code scout init [--seed HEX] [--force]}: create (or restore) this installation's identity. */
+@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Create the identity (or restore it from a seed) and print its public key.",
+                "JSON: {\"public_key\": zbase32, \"public_key_hex\": hex, \"created\": bool}"})
+public final class InitCommand extends BaseCommand {
+    @Option(names = "--seed", paramLabel = "HEX", description = "Restore from this 32-byte seed (64 hex digits).")
+    String seedHex;
+
+    @Option(names = "--force", description = "Replace an existing, different identity.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        byte[] seed = seedHex == null ? null : Args.hex(cl(), "--seed", seedHex, 32);
+        try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
+            IdentityInit init = store.initIdentity(seed, force);
+            Identity id = init.identity();
+            boolean created = init.outcome() != IdentityInit.Outcome.UNCHANGED;
+            emit(Json.object().put("public_key", id.publicKey().toZBase32())
+                            .put("public_key_hex", HexFormat.of().formatHex(id.publicKey().bytes()))
+                            .put("created", created),
+                    id.publicKey().toZBase32());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.scout.cli;
+
+import dev.scout.cli.app.AppEntries;
+import dev.scout.cli.app.ScoutApp;
+import dev.scout.cli.state.Contact;
+import dev.scout.core.message.MessageSeal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code scout send NAME TEXT}: seal, chain and store an offline message, then publish the new list head. */
+@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+        description = {"Send TEXT to NAME as a sealed offline message (kept in the DHT until read).",
+                "JSON: {\"contact\", \"message_id\", \"stored\", \"record_seq\"}"})
+public final class SendCommand extends BaseCommand {
+    @Mixin
+    PortOption port;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "TEXT")
+    String text;
+
+    @Override
+    public Integer call() {
+        int size = AppEntries.encodeMessage(text, System.currentTimeMillis()).length;
+        if (size > MessageSeal.MAX_BODY_BYTES) {
+            throw new ParameterException(cl(), "TEXT is " + (size - MessageSeal.MAX_BODY_BYTES)
+                    + " bytes too long for one message (" + MessageSeal.MAX_BODY_BYTES + " bytes sealed at most)");
+        }
+        try (AppContext ctx = AppContext.open(spec, true)) {
+            Contact c = ctx.store().contact(name);
+            ctx.progress("sending to " + c.name() + "...");
+            ScoutApp.SendReport r = ctx.app().send(c, text);
+            emit(Json.object().put("contact", c.name()).put("message_id", r.id().toHex()).put("stored", r.stored())
+                            .put("record_seq", r.recordSeq()),
+                    "sent to " + c.name() + " (message " + r.id().toHex().substring(0, 12) + ", stored on " + r.stored() + " nodes)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,347 @@
+package dev.scout.cli.app;
+
+import dev.scout.cli.state.Contact;
+import dev.scout.cli.state.IncomingMessage;
+import dev.scout.cli.state.OutgoingMessage;
+import dev.scout.cli.state.ReadMark;
+import dev.scout.cli.state.ReceivedMessage;
+import dev.scout.cli.state.StateStore;
+import dev.scout.core.Entry;
+import dev.scout.core.ScoutException;
+import dev.scout.core.SyncListener;
+import dev.scout.core.SyncResult;
+import dev.scout.core.Synchronizer;
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.core.message.MessageId;
+import dev.scout.core.message.MessageList;
+import dev.scout.core.message.MessageSeal;
+import dev.scout.core.message.MissingMessageException;
+import dev.scout.core.message.StoredMessage;
+import dev.scout.dht.Dht;
+import dev.scout.dht.DhtException;
+import dev.scout.dht.PutResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The {@code scout} application's logic on one device: keeping its entries in each contact record,
+ * sending sealed messages down its outgoing lists, reading the contact devices' lists, and re-storing
+ * what must outlive the DHT's two-hour expiry. The CLI commands, the daemon and the demo all go through
+ * here; the record and message formats are in docs/app-format.md. Methods block the calling thread
+ * (never a DHT thread) and report failures as {@link ScoutException}s or {@link DhtException}s with a
+ * one-line message. State changes are written to the {@link StateStore} before they are reported.
+ *
+ * <pre>{@code
+ * try (StateStore store = StateStore.open(dir); DhtNode node = DhtNode.start(config)) {
+ *     ScoutApp app = new ScoutApp(store, node, () -> List.of());
+ *     app.send(store.contact("bob"), "hello");
+ *     List<ReceivedMessage> news = app.inbox(store.contact("bob"));
+ * }
+ * }</pre>
+ */
+public final class ScoutApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoutApp.class);
+    /** The longest a single DHT operation (lookup, put, synchronize) may take here. */
+    static final long OPERATION_TIMEOUT_SECONDS = 120;
+    /** Messages read from one device's list per inbox, at most. */
+    static final int MAX_WALK = 1_000;
+
+    private final StateStore store;
+    private final Dht dht;
+    private final Synchronizer synchronizer;
+    private final MessageList messages;
+    private final Supplier<List<InetSocketAddress>> addresses;
+    private final Clock clock;
+
+    /**
+     * @param addresses this device's reachable addresses, best first (external address, then LAN)
+     */
+    public ScoutApp(StateStore store, Dht dht, Supplier<List<InetSocketAddress>> addresses) {
+        this(store, dht, new Synchronizer(dht), addresses, Clock.systemUTC());
+    }
+
+    public ScoutApp(StateStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
+                    Clock clock) {
+        this.store = Objects.requireNonNull(store);
+        this.dht = Objects.requireNonNull(dht);
+        this.synchronizer = synchronizer;
+        this.messages = new MessageList(dht);
+        this.addresses = addresses;
+        this.clock = clock;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** A contact's device as its entries in the shared record describe it. */
+    public record ContactDevice(int tag, String name, List<InetSocketAddress> addresses, MessageId outboxHead,
+                                List<ReadMark> readMarks) {
+    }
+
+    /**
+     * The outcome of a synchronize.
+     *
+     * @param devices the contact's devices, by tag
+     * @param seq     the record's seq after this write
+     * @param stored  how many DHT nodes stored it
+     * @param changed entries the contact's side changed since the last synchronize
+     */
+    public record SyncReport(Contact contact, List<ContactDevice> devices, long seq, int stored, int changed) {
+    }
+
+    /** A message this device sent. */
+    public record SendReport(Contact contact, MessageId id, int stored, long recordSeq) {
+    }
+
+    /** What an inbox found for one contact; {@code problems} are one-line notes (missing or unreadable messages). */
+    public record InboxReport(Contact contact, List<ReceivedMessage> received, List<String> problems) {
+    }
+
+    private Identity identity() {
+        return store.requireIdentity();
+    }
+
+    private PairKeys keys(Contact contact) {
+        return PairKeys.derive(identity(), contact.publicKey());
+    }
+
+    /**
+     * Writes this device's entries (addresses, outbox head, read marks) into the record shared with
+     * {@code contact}, merges the contact's, stores the result and marks as delivered whatever the
+     * contact has read.
+     */
+    public SyncReport sync(Contact contact) {
+        Identity self = identity();
+        int side = AppEntries.side(self.publicKey(), contact.publicKey());
+        int tag = store.deviceTag();
+        List<Entry> local = new ArrayList<>(store.entries(contact.name()));
+        upsert(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
+                AppEntries.encodeDevice(new AppEntries.Device(tag, store.deviceName(), addresses.get())));
+        upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
+                AppEntries.encodeHead(store.outboxHead(contact.name())));
+        List<ReadMark> marks = store.readMarks(contact.name());
+        if (!marks.isEmpty()) {
+            upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
+        }
+        int[] changed = {0};
+        SyncResult result = await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
+            @Override
+            public void entryUpdated(Entry entry) {
+                changed[0]++;
+            }
+        }), "synchronize with " + contact.name());
+        store.replaceEntries(contact.name(), result.entries());
+        List<ContactDevice> devices = devicesOf(result.entries(), 1 - side);
+        for (ContactDevice d : devices) {
+            for (ReadMark m : d.readMarks()) {
+                if (m.deviceTag() == tag && !m.messageId().isEnd()) {
+                    store.markDelivered(contact.name(), m.messageId());
+                }
+            }
+        }
+        return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
+    }
+
+    /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
+    private static void upsert(List<Entry> entries, long id, byte[] content) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.id() == id) {
+                if (e.isDeleted() || !java.util.Arrays.equals(e.content(), content)) {
+                    entries.set(i, e.assign(content));
+                }
+                return;
+            }
+        }
+        entries.add(Entry.create(id, content));
+    }
+
+    /** The devices of {@code side} described by {@code entries}, in tag order. */
+    public static List<ContactDevice> devicesOf(List<Entry> entries, int side) {
+        Map<Integer, AppEntries.Device> info = new HashMap<>();
+        Map<Integer, MessageId> heads = new HashMap<>();
+        Map<Integer, List<ReadMark>> marks = new HashMap<>();
+        for (Entry e : entries) {
+            if (e.isDeleted() || AppEntries.sideOf(e.id()) != side) {
+                continue;
+            }
+            int tag = AppEntries.tagOf(e.id());
+            switch (AppEntries.kindOf(e.id())) {
+                case AppEntries.KIND_DEVICE -> {
+                    AppEntries.Device d = AppEntries.decodeDevice(e);
+                    if (d != null) {
+                        info.put(tag, d);
+                    }
+                }
+                case AppEntries.KIND_OUTBOX_HEAD -> heads.put(tag, AppEntries.decodeHead(e));
+                case AppEntries.KIND_READ_MARKS -> marks.put(tag, AppEntries.decodeMarks(e));
+                default -> { } // a kind from a newer version: kept in the record, ignored here
+            }
+        }
+        java.util.TreeSet<Integer> tags = new java.util.TreeSet<>();
+        tags.addAll(info.keySet());
+        tags.addAll(heads.keySet());
+        tags.addAll(marks.keySet());
+        List<ContactDevice> out = new ArrayList<>();
+        for (int tag : tags) {
+            AppEntries.Device d = info.get(tag);
+            out.add(new ContactDevice(tag, d == null ? "" : d.name(), d == null ? List.of() : d.addresses(),
+                    heads.getOrDefault(tag, MessageId.END), marks.getOrDefault(tag, List.of())));
+        }
+        return out;
+    }
+
+    /**
+     * Seals {@code text} with the pair's message key, chains it on this device's list to {@code contact}
+     * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
+     */
+    public SendReport send(Contact contact, String text) {
+        byte[] body = AppEntries.encodeMessage(text, clock.millis());
+        if (body.length > MessageSeal.MAX_BODY_BYTES) {
+            throw new dev.scout.core.LimitExceededException("message is " + (body.length - MessageSeal.MAX_BODY_BYTES)
+                    + " bytes too long (at most about " + (MessageSeal.MAX_BODY_BYTES - 20) + " bytes of UTF-8 text)");
+        }
+        byte[] sealed = MessageSeal.seal(keys(contact), body);
+        OutgoingMessage sent = store.pushOutgoing(contact.name(), sealed);
+        PutResult put = await(dht.putImmutable(sent.value()), "storing the message");
+        if (put.stored() == 0) {
+            throw new DhtException("the message was saved but no DHT node stored it; it will be retried by "
+                    + "`scout daemon` or the next `scout send`");
+        }
+        SyncReport report = sync(contact);
+        return new SendReport(contact, sent.id(), put.stored(), report.seq());
+    }
+
+    /**
+     * Synchronizes with {@code contact}, reads every contact device's list down to what this device had
+     * read, opens and records the new messages (oldest first) and publishes the new read marks.
+     */
+    public InboxReport inbox(Contact contact) {
+        SyncReport report = sync(contact);
+        PairKeys keys = keys(contact);
+        Map<Integer, MessageId> read = new HashMap<>();
+        for (ReadMark m : store.readMarks(contact.name())) {
+            read.put(m.deviceTag(), m.messageId());
+        }
+        List<IncomingMessage> incoming = new ArrayList<>();
+        List<ReadMark> newMarks = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (ContactDevice device : report.devices()) {
+            MessageId head = device.outboxHead();
+            MessageId stopAt = read.getOrDefault(device.tag(), MessageId.END);
+            if (head.isEnd() || head.equals(stopAt)) {
+                continue;
+            }
+            List<StoredMessage> walked;
+            try {
+                walked = await(messages.walk(head, stopAt, MAX_WALK), "reading messages");
+            } catch (MissingMessageException e) {
+                walked = e.read();
+                problems.add("a message from " + contact.name() + " (device " + device.tag() + ") is no longer in the DHT; "
+                        + walked.size() + " newer ones were read");
+            }
+            List<IncomingMessage> fromDevice = new ArrayList<>();
+            for (StoredMessage m : walked) {
+                AppEntries.MessageBody body = open(keys, m.message());
+                if (body == null) {
+                    problems.add("message " + m.id().toHex() + " from " + contact.name() + " could not be opened; skipped");
+                    continue;
+                }
+                fromDevice.add(new IncomingMessage(device.tag(), m.id(), body.text(), Instant.ofEpochMilli(body.sentAtMillis())));
+            }
+            Collections.reverse(fromDevice); // record oldest first
+            incoming.addAll(fromDevice);
+            newMarks.add(new ReadMark(device.tag(), head));
+        }
+        List<ReceivedMessage> added = store.addReceived(contact.name(), incoming, newMarks);
+        if (!newMarks.isEmpty()) {
+            try {
+                sync(contact); // tell the sender what was read, so it can stop re-storing
+            } catch (RuntimeException e) {
+                problems.add("read marks will be published later: " + e.getMessage());
+            }
+        }
+        return new InboxReport(contact, added, problems);
+    }
+
+    private static AppEntries.MessageBody open(PairKeys keys, byte[] sealed) {
+        try {
+            return AppEntries.decodeMessage(MessageSeal.open(keys, sealed));
+        } catch (ScoutException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Re-stores everything of ours that must stay findable: each contact record (by synchronizing it)
+     * and every message the contact has not read yet. Returns how many items were re-stored.
+     */
+    public int republish() {
+        int count = 0;
+        for (Contact contact : store.contacts()) {
+            try {
+                sync(contact);
+                count++;
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store the record shared with {}: {}", contact.name(), e.getMessage());
+            }
+        }
+        for (OutgoingMessage m : store.undelivered()) {
+            try {
+                if (await(dht.putImmutable(m.value()), "re-storing a message").stored() > 0) {
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store message {}: {}", m.id().toHex(), e.getMessage());
+            }
+        }
+        return count;
+    }
+
+    /** Reads a contact's devices without writing (the current record). */
+    public Optional<List<ContactDevice>> peek(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
+                .map(r -> devicesOf(r.entries(), 1 - side));
+    }
+
+    /** Waits for a DHT operation; its failure comes back as the exception that caused it. */
+    static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(OPERATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new DhtException(what + " failed: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new DhtException(what + " timed out after " + OPERATION_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DhtException("interrupted");
+        }
+    }
+}
