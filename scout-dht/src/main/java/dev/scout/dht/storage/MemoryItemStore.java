@@ -3,9 +3,11 @@ package dev.scout.dht.storage;
 import dev.scout.dht.NodeId;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,12 +56,14 @@ public final class MemoryItemStore implements ItemStore {
         // An update may grow the item (a mutable value up to 1000 bytes), so it is held to the byte cap too.
         long replaced = slot == null ? 0 : slot.item.size();
         int storers = slot == null ? 1 : slot.storers.size();
-        while ((slot == null && items.size() >= maxItems) || bytes - replaced + item.size() > maxBytes) {
-            NodeId victim = leastImportant(item.target());
-            if (victim == null || !moreImportant(item.target(), storers, victim, items.get(victim).storers.size())) {
+        if ((slot == null && items.size() >= maxItems) || bytes - replaced + item.size() > maxBytes) {
+            // Choose every victim first and evict only if the newcomer then fits: a refused put must not
+            // have thrown anything out on the way.
+            List<NodeId> victims = victimsFor(item, slot == null, replaced, storers);
+            if (victims == null) {
                 return false;
             }
-            remove(victim);
+            victims.forEach(this::remove);
         }
         if (slot == null) {
             slot = new Slot();
@@ -80,20 +84,31 @@ public final class MemoryItemStore implements ItemStore {
         }
     }
 
-    private NodeId leastImportant(NodeId except) {
-        NodeId worst = null;
-        int worstStorers = Integer.MAX_VALUE;
-        for (Map.Entry<NodeId, Slot> e : items.entrySet()) {
-            int storers = e.getValue().storers.size();
-            if (e.getKey().equals(except)) {
-                continue;
-            }
-            if (worst == null || moreImportant(worst, worstStorers, e.getKey(), storers)) {
-                worst = e.getKey();
-                worstStorers = storers;
-            }
+    /** The least important items whose removal makes room for {@code item}, or null if they are worth more. */
+    private List<NodeId> victimsFor(StoredItem item, boolean isNew, long replaced, int storers) {
+        if (item.size() > maxBytes) {
+            return null;
         }
-        return worst;
+        List<NodeId> order = new ArrayList<>(items.keySet());
+        order.remove(item.target());
+        order.sort((a, b) -> moreImportant(a, items.get(a).storers.size(), b, items.get(b).storers.size()) ? 1
+                : moreImportant(b, items.get(b).storers.size(), a, items.get(a).storers.size()) ? -1 : 0);
+        List<NodeId> victims = new ArrayList<>();
+        long freed = 0;
+        for (NodeId v : order) {
+            boolean fits = (!isNew || items.size() - victims.size() < maxItems)
+                    && bytes - replaced - freed + item.size() <= maxBytes;
+            if (fits) {
+                return victims;
+            }
+            if (!moreImportant(item.target(), storers, v, items.get(v).storers.size())) {
+                return null;
+            }
+            victims.add(v);
+            freed += items.get(v).item.size();
+        }
+        boolean fits = (!isNew || items.size() - victims.size() < maxItems) && bytes - replaced - freed + item.size() <= maxBytes;
+        return fits ? victims : null;
     }
 
     /** True when an item at {@code a} with {@code aStorers} is worth more than one at {@code b}. */

@@ -207,6 +207,24 @@ class MemoryItemStoreTest {
         assertThat(store.bytes()).isEqualTo(250);
     }
 
+    /** A refused newcomer must not have evicted anything on the way to being refused. */
+    @Test
+    void aRefusedNewcomerEvictsNothing() {
+        MemoryItemStore store = new MemoryItemStore(OWN, 100, 300);
+        assertThat(store.put(immutable(at(0xC0), 100), ip(1), 0)).isTrue(); // far, one storer
+        assertThat(store.put(immutable(at(0x10), 100), ip(1), 0)).isTrue(); // close
+        assertThat(store.put(immutable(at(0x20), 100), ip(1), 0)).isTrue(); // close
+        // 250 bytes at 0x80: evicting the far item frees only 100, the next victim is closer than the
+        // newcomer, so the put is refused — and the far item must still be there.
+        assertThat(store.put(immutable(at(0x80), 250), ip(2), 1)).isFalse();
+        assertThat(store.count()).isEqualTo(3);
+        assertThat(store.bytes()).isEqualTo(300);
+        assertThat(store.get(at(0xC0), 1)).isPresent();
+        // An item larger than the whole store is refused outright.
+        assertThat(store.put(immutable(at(0x01), 301), ip(3), 1)).isFalse();
+        assertThat(store.count()).isEqualTo(3);
+    }
+
     @Test
     void mutableItemsCostValueKeyAndSignature() {
         MemoryItemStore store = new MemoryItemStore(OWN, 100, 1 << 20);
