@@ -73,6 +73,11 @@ public final class NodeId implements Comparable<NodeId> {
         return bytes.clone();
     }
 
+    /** Copies the 20 bytes into {@code dst} at {@code offset}, without the defensive copy of {@link #bytes()}. */
+    public void copyTo(byte[] dst, int offset) {
+        System.arraycopy(bytes, 0, dst, offset, LENGTH);
+    }
+
     /** Bit {@code i} counted from the most significant bit (0..159). */
     public boolean bit(int i) {
         return (bytes[i >>> 3] & (0x80 >>> (i & 7))) != 0;

@@ -22,6 +22,13 @@ public final class StoreRound {
 
     private StoreRound() {}
 
+    /**
+     * Sends the writes and completes once every node has answered — or, as soon as at least one node
+     * has stored, once every other request has answered or passed its soft timeout: a lost datagram
+     * then costs one soft timeout instead of the full request timeout. Requests still unanswered at
+     * that point are reported as {@code (stored=false, errorCode=0, "no answer yet")}; their late
+     * answers still reach the routing table but not the result.
+     */
     public static CompletableFuture<List<Outcome>> run(LookupContext context, List<Candidate> closest,
                                                        Function<Candidate, Query> query) {
         CompletableFuture<List<Outcome>> future = new CompletableFuture<>();
@@ -30,8 +37,27 @@ public final class StoreRound {
             future.complete(List.of());
             return future;
         }
-        List<Outcome> outcomes = new ArrayList<>(targets.size());
-        for (Candidate c : targets) {
+        Outcome[] outcomes = new Outcome[targets.size()];
+        boolean[] slow = new boolean[targets.size()];
+        int[] counts = new int[3]; // final outcomes, settled (final or slow), stored
+        Runnable check = () -> {
+            if (future.isDone()) {
+                return;
+            }
+            boolean allFinal = counts[0] == targets.size();
+            boolean allSettled = counts[1] == targets.size();
+            if (allFinal || allSettled && counts[2] > 0) {
+                List<Outcome> out = new ArrayList<>(targets.size());
+                for (int i = 0; i < outcomes.length; i++) {
+                    out.add(outcomes[i] != null ? outcomes[i]
+                            : new Outcome(targets.get(i).node(), false, 0, "no answer yet"));
+                }
+                future.complete(List.copyOf(out));
+            }
+        };
+        for (int idx = 0; idx < targets.size(); idx++) {
+            int i = idx;
+            Candidate c = targets.get(i);
             context.request(c.node(), query.apply(c), new RpcCallback() {
                 @Override
                 public void onResponse(KrpcResponse response, long rttMillis) {
@@ -48,11 +74,28 @@ public final class StoreRound {
                     record(new Outcome(c.node(), false, 0, "no answer"));
                 }
 
-                private void record(Outcome outcome) {
-                    outcomes.add(outcome);
-                    if (outcomes.size() == targets.size()) {
-                        future.complete(List.copyOf(outcomes));
+                @Override
+                public void onSlow() {
+                    if (!slow[i] && outcomes[i] == null) {
+                        slow[i] = true;
+                        counts[1]++;
+                        check.run();
                     }
+                }
+
+                private void record(Outcome outcome) {
+                    if (outcomes[i] != null) {
+                        return;
+                    }
+                    outcomes[i] = outcome;
+                    counts[0]++;
+                    if (!slow[i]) {
+                        counts[1]++;
+                    }
+                    if (outcome.stored()) {
+                        counts[2]++;
+                    }
+                    check.run();
                 }
             });
         }

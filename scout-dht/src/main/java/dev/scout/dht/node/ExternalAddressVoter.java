@@ -3,31 +3,70 @@ package dev.scout.dht.node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Learns our external address from the BEP 42 {@code ip} field of responses. Each responder IP gets one
  * vote (its latest), so a single liar cannot outvote the rest; the address with most votes wins.
+ *
+ * <p>The tally is kept up to date per vote (O(1)) instead of being recounted from all votes, and equal
+ * reported addresses share one object, so a full table of votes costs one map entry each.
  */
 final class ExternalAddressVoter {
     private static final int MAX_VOTERS = 256;
     private final Map<InetAddress, InetSocketAddress> votes = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, Count> tally = new HashMap<>();
     private InetSocketAddress winner;
+    private int winnerVotes;
+
+    /** Votes for one address; {@code address} is the one object all its votes share. */
+    private static final class Count {
+        final InetSocketAddress address;
+        int n;
+
+        Count(InetSocketAddress address) {
+            this.address = address;
+        }
+    }
 
     void vote(InetSocketAddress voter, InetSocketAddress reported) {
-        votes.remove(voter.getAddress());
-        if (votes.size() >= MAX_VOTERS) {
-            votes.remove(votes.keySet().iterator().next());
+        InetSocketAddress previous = votes.remove(voter.getAddress());
+        if (previous != null) {
+            unvote(previous);
+        } else if (votes.size() >= MAX_VOTERS) {
+            Iterator<InetSocketAddress> oldest = votes.values().iterator();
+            unvote(oldest.next());
+            oldest.remove();
         }
+        Count count = tally.computeIfAbsent(reported, Count::new);
+        reported = count.address;
         votes.put(voter.getAddress(), reported);
-        Map<InetSocketAddress, Integer> tally = new HashMap<>();
-        int best = 0;
-        for (InetSocketAddress a : votes.values()) {
-            int n = tally.merge(a, 1, Integer::sum);
-            if (n > best) {
-                best = n;
-                winner = a;
+        count.n++;
+        if (count.n > winnerVotes || reported.equals(winner)) {
+            winner = reported;
+            winnerVotes = count.n;
+        }
+    }
+
+    private void unvote(InetSocketAddress a) {
+        Count c = tally.get(a);
+        if (c != null && --c.n == 0) {
+            tally.remove(a);
+        }
+        if (a.equals(winner)) {
+            // the leader lost a vote: it may no longer lead
+            winnerVotes--;
+            for (Count c2 : tally.values()) {
+                if (c2.n > winnerVotes) {
+                    winner = c2.address;
+                    winnerVotes = c2.n;
+                }
+            }
+            if (winnerVotes <= 0 && tally.isEmpty()) {
+                winner = null;
+                winnerVotes = 0;
             }
         }
     }

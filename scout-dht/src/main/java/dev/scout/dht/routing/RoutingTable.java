@@ -208,21 +208,38 @@ public final class RoutingTable {
         return Optional.ofNullable(bucketFor(id).find(id));
     }
 
-    /** Up to {@code count} non-bad nodes closest to {@code target}, closest first. */
+    /**
+     * Up to {@code count} non-bad nodes closest to {@code target}, closest first. A bounded insertion
+     * keeps only the best {@code count} while scanning, so no copy of the table is sorted.
+     */
     public List<NodeInfo> closest(NodeId target, int count, long now) {
-        List<RoutingEntry> candidates = new ArrayList<>(size());
-        for (Bucket b : buckets) {
-            for (RoutingEntry e : b.entries) {
-                if (e.state(now) != NodeState.BAD) {
-                    candidates.add(e);
+        if (count <= 0) {
+            return new ArrayList<>(0);
+        }
+        NodeInfo[] best = new NodeInfo[count];
+        int found = 0;
+        for (int bi = 0, nb = buckets.size(); bi < nb; bi++) {
+            List<RoutingEntry> entries = buckets.get(bi).entries;
+            for (int ei = 0, ne = entries.size(); ei < ne; ei++) {
+                RoutingEntry e = entries.get(ei);
+                NodeInfo n = e.node();
+                if (found == count && target.compareDistance(n.id(), best[count - 1].id()) >= 0) {
+                    continue; // not better than the worst kept: the common case, one comparison
                 }
+                if (e.state(now) == NodeState.BAD) {
+                    continue;
+                }
+                int j = found < count ? found++ : count - 1;
+                while (j > 0 && target.compareDistance(n.id(), best[j - 1].id()) < 0) {
+                    best[j] = best[j - 1];
+                    j--;
+                }
+                best[j] = n;
             }
         }
-        Comparator<RoutingEntry> byDistance = (a, b) -> target.compareDistance(a.node().id(), b.node().id());
-        candidates.sort(byDistance);
-        List<NodeInfo> out = new ArrayList<>(Math.min(count, candidates.size()));
-        for (int i = 0; i < candidates.size() && out.size() < count; i++) {
-            out.add(candidates.get(i).node());
+        List<NodeInfo> out = new ArrayList<>(found);
+        for (int i = 0; i < found; i++) {
+            out.add(best[i]);
         }
         return out;
     }

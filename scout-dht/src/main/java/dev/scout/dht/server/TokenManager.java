@@ -66,14 +66,21 @@ public final class TokenManager {
         return b;
     }
 
-    private static byte[] token(byte[] secret, InetAddress requester) {
+    /** One digest reused for every token: this class lives on the node's loop, so no sharing. */
+    private final MessageDigest sha1 = newSha1();
+
+    private static MessageDigest newSha1() {
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            sha1.update(requester.getAddress());
-            sha1.update(secret);
-            return Arrays.copyOf(sha1.digest(), TOKEN_LENGTH);
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required by the JDK", e);
         }
+    }
+
+    private byte[] token(byte[] secret, InetAddress requester) {
+        sha1.reset();
+        sha1.update(requester.getAddress());
+        sha1.update(secret);
+        return Arrays.copyOf(sha1.digest(), TOKEN_LENGTH);
     }
 }
