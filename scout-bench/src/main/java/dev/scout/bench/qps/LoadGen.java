@@ -67,6 +67,8 @@ public final class LoadGen {
     private long sent;
     private long answered;
     private long warmupAnswered;
+    private double warmupSeconds;
+    private double warmupCpu;
     private long errors;
     private long lost;
     private long late;
@@ -159,13 +161,21 @@ public final class LoadGen {
         sent++;
     }
 
-    /** Runs the window for {@code warmupMillis}, then counts for up to {@code measureMillis} / {@code maxAnswers}. */
-    double[] run(long warmupMillis, long measureMillis, long maxAnswers, long timeoutMillis, long serverPid)
-            throws IOException {
+    /**
+     * Warms up for at least {@code warmupMillis} and until the server has used {@code warmupCpuSeconds}
+     * of CPU (so its JIT has compiled the hot paths even when it shares its core with other jobs), but
+     * never longer than {@code warmupMaxMillis}; then counts for up to {@code measureMillis} /
+     * {@code maxAnswers}.
+     */
+    double[] run(long warmupMillis, double warmupCpuSeconds, long warmupMaxMillis, long measureMillis,
+                 long maxAnswers, long timeoutMillis, long serverPid) throws IOException {
         long timeoutNanos = timeoutMillis * 1_000_000L;
         long start = System.nanoTime();
+        double cpuAtStart = cpuSeconds(serverPid);
         long measureStart = start + warmupMillis * 1_000_000L;
-        long measureEnd = measureStart + measureMillis * 1_000_000L;
+        long warmupDeadline = start + Math.max(warmupMillis, warmupMaxMillis) * 1_000_000L;
+        long nextCpuCheck = measureStart;
+        long measureEnd = Long.MAX_VALUE;
         long nextTimeoutScan = start;
         double cpuStart = 0;
         long answeredAtStart = 0;
@@ -190,8 +200,16 @@ public final class LoadGen {
                 }
             }
             now = System.nanoTime();
+            if (!measuring && now >= measureStart && now < warmupDeadline && now >= nextCpuCheck
+                    && !Double.isNaN(cpuAtStart) && cpuSeconds(serverPid) - cpuAtStart < warmupCpuSeconds) {
+                nextCpuCheck = now + 100_000_000L; // the server has not had enough CPU yet: keep warming up
+                measureStart = nextCpuCheck;
+            }
             if (!measuring && now >= measureStart) {
                 measuring = true;
+                warmupSeconds = (now - start) / 1e9;
+                warmupCpu = cpuSeconds(serverPid) - cpuAtStart;
+                measureEnd = now + measureMillis * 1_000_000L;
                 answeredAtStart = warmupAnswered;
                 answered = 0;
                 errors = 0;
@@ -498,6 +516,8 @@ public final class LoadGen {
         boolean echo = a.containsKey("echo");
         int populate = Integer.parseInt(a.getOrDefault("populate", echo ? "0" : "64"));
         long warmup = Long.parseLong(a.getOrDefault("warmup-ms", "3000"));
+        double warmupCpuS = Double.parseDouble(a.getOrDefault("warmup-cpu-s", "2"));
+        long warmupMax = Long.parseLong(a.getOrDefault("warmup-max-ms", "20000"));
         long measure = Long.parseLong(a.getOrDefault("measure-ms", "5000"));
         long maxAnswers = Long.parseLong(a.getOrDefault("max-answers", "5000000"));
         int window = Integer.parseInt(a.getOrDefault("inflight", "256"));
@@ -528,7 +548,7 @@ public final class LoadGen {
                     + "carry %d nodes%n", name, fakes.heard(), populate, nodesInAnswer);
             f.put(p + "_nodes_per_answer", nodesInAnswer);
         }
-        double[] r = gen.run(warmup, measure, maxAnswers, timeoutMs, serverPid);
+        double[] r = gen.run(warmup, warmupCpuS, warmupMax, measure, maxAnswers, timeoutMs, serverPid);
         long[] lat = Arrays.copyOf(gen.latencies, gen.latencyCount);
         Arrays.sort(lat);
         f.put(p, r[0])
@@ -539,6 +559,8 @@ public final class LoadGen {
                 .put(p + "_errors", gen.errors)
                 .put(p + "_late", gen.late)
                 .put(p + "_warmup_answers", gen.warmupAnswered)
+                .put(p + "_warmup_s", gen.warmupSeconds)
+                .put(p + "_warmup_server_cpu_s", gen.warmupCpu)
                 .put(p + "_answer_bytes_mean", gen.answered == 0 ? Double.NaN : gen.answeredBytes / (double) gen.answered)
                 .put(p + "_latency_p50_us", Fragment.percentile(lat, 50) / 1000.0)
                 .put(p + "_latency_p99_us", Fragment.percentile(lat, 99) / 1000.0)
@@ -552,9 +574,10 @@ public final class LoadGen {
             f.put(p + "_answers_" + METHODS[m], gen.answeredByMethod[m]);
         }
         f.write(out);
-        System.out.printf(Locale.ROOT, "[loadgen] %s: %.0f answers/s over %.1f s (%d answers, %d lost, %d errors, "
-                        + "%.0f bytes/answer, p50 %.0f us, p99 %.0f us, server CPU %.2f s)%n",
-                name, r[0], r[1], gen.answered, gen.lost, gen.errors,
+        System.out.printf(Locale.ROOT, "[loadgen] %s: %.0f answers/s over %.1f s after a %.1f s warm-up (server CPU "
+                        + "%.2f s) (%d answers, %d lost, %d errors, %.0f bytes/answer, p50 %.0f us, p99 %.0f us, "
+                        + "server CPU %.2f s)%n",
+                name, r[0], r[1], gen.warmupSeconds, gen.warmupCpu, gen.answered, gen.lost, gen.errors,
                 gen.answered == 0 ? 0.0 : gen.answeredBytes / (double) gen.answered,
                 Fragment.percentile(lat, 50) / 1000.0, Fragment.percentile(lat, 99) / 1000.0, r[2]);
         System.exit(0);
