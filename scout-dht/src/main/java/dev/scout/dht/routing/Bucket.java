@@ -18,7 +18,7 @@ final class Bucket {
 
     RoutingEntry find(NodeId id) {
         for (RoutingEntry e : entries) {
-            if (e.node().id().equals(id)) {
+            if (e.id().equals(id)) {
                 return e;
             }
         }
@@ -27,7 +27,7 @@ final class Bucket {
 
     RoutingEntry findReplacement(NodeId id) {
         for (RoutingEntry e : replacements) {
-            if (e.node().id().equals(id)) {
+            if (e.id().equals(id)) {
                 return e;
             }
         }
@@ -36,7 +36,7 @@ final class Bucket {
 
     RoutingEntry findByAddress(InetSocketAddress address) {
         for (RoutingEntry e : entries) {
-            if (e.node().address().equals(address)) {
+            if (e.hasAddress(address)) {
                 return e;
             }
         }
@@ -48,7 +48,7 @@ final class Bucket {
     }
 
     void addReplacement(RoutingEntry entry) {
-        replacements.removeIf(r -> r.node().id().equals(entry.node().id()));
+        replacements.removeIf(r -> r.id().equals(entry.id()));
         if (replacements.size() >= RoutingTable.K) {
             replacements.remove(0);
         }

@@ -1,15 +1,30 @@
 package dev.scout.dht.routing;
 
+import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 
-/** One contact in the routing table with the history BEP 5 states are computed from. Loop-confined. */
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * One contact in the routing table with the history BEP 5 states are computed from. Loop-confined.
+ *
+ * <p>An IPv4 address is kept as an int and a port rather than as an {@link InetSocketAddress} (four
+ * objects, 96 bytes), which with hundreds of entries per node is most of a node's heap; {@link #node()}
+ * rebuilds the contact when asked.
+ */
 public final class RoutingEntry {
     /** BEP 5: a node is good for 15 minutes after it was last heard from. */
     public static final long GOOD_MILLIS = 15 * 60_000L;
     /** Consecutive unanswered queries after which a node is bad. */
     public static final int BAD_AFTER_FAILURES = 2;
 
-    private final NodeInfo node;
+    private final NodeId id;
+    private final int ipv4;
+    private final char port;
+    private final InetSocketAddress other; // any address that is not a resolved IPv4 one, as it came
     private final long added;
     private final boolean verified;
     private long lastResponse = -1;
@@ -18,7 +33,17 @@ public final class RoutingEntry {
     private long rttMillis = -1;
 
     RoutingEntry(NodeInfo node, long now) {
-        this.node = node;
+        this.id = node.id();
+        InetSocketAddress a = node.address();
+        if (a.getAddress() instanceof Inet4Address) {
+            this.ipv4 = ipv4(a);
+            this.port = (char) a.getPort();
+            this.other = null;
+        } else {
+            this.ipv4 = 0;
+            this.port = 0;
+            this.other = a;
+        }
         this.added = now;
         this.lastSeen = now;
         this.verified = dev.scout.dht.Bep42.isValid(node.id(), node.address().getAddress());
@@ -29,8 +54,43 @@ public final class RoutingEntry {
         return verified;
     }
 
+    public NodeId id() {
+        return id;
+    }
+
+    /** The contact; a new object on each call (the entry keeps the address compact). */
     public NodeInfo node() {
-        return node;
+        return new NodeInfo(id, address());
+    }
+
+    public InetSocketAddress address() {
+        if (other != null) {
+            return other;
+        }
+        byte[] b = {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(b), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen for 4 bytes
+        }
+    }
+
+    /** True when this entry's address equals {@code a}. */
+    public boolean hasAddress(InetSocketAddress a) {
+        if (other != null) {
+            return other.equals(a);
+        }
+        return a.getPort() == port && a.getAddress() instanceof Inet4Address && ipv4(a) == ipv4;
+    }
+
+    /** True when this entry is {@code node}: same id and address. */
+    public boolean is(NodeInfo node) {
+        return id.equals(node.id()) && hasAddress(node.address());
+    }
+
+    private static int ipv4(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
     }
 
     public long lastSeen() {

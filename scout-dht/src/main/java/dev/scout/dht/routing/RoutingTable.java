@@ -60,7 +60,7 @@ public final class RoutingTable {
         Bucket bucket = bucketFor(node.id());
         RoutingEntry existing = bucket.find(node.id());
         if (existing != null) {
-            if (!existing.node().address().equals(node.address())) {
+            if (!existing.hasAddress(node.address())) {
                 // Same id from a new address: only take it over if the old address stopped answering.
                 if (existing.state(now) != NodeState.BAD) {
                     return DONE;
@@ -84,7 +84,7 @@ public final class RoutingTable {
             RoutingEntry entry = new RoutingEntry(node, now);
             entry.responded(now, rttMillis);
             if (!bucket.full()) {
-                bucket.replacements.removeIf(r -> r.node().id().equals(node.id()));
+                bucket.replacements.removeIf(r -> r.id().equals(node.id()));
                 bucket.entries.add(entry);
                 bucket.lastChanged = now;
                 return DONE;
@@ -132,10 +132,10 @@ public final class RoutingTable {
         Bucket near = new Bucket(now);
         Bucket far = new Bucket(now);
         for (RoutingEntry e : last.entries) {
-            (ownId.commonPrefixLength(e.node().id()) > depth ? near : far).entries.add(e);
+            (ownId.commonPrefixLength(e.id()) > depth ? near : far).entries.add(e);
         }
         for (RoutingEntry e : last.replacements) {
-            Bucket target = ownId.commonPrefixLength(e.node().id()) > depth ? near : far;
+            Bucket target = ownId.commonPrefixLength(e.id()) > depth ? near : far;
             if (!target.full()) {
                 target.entries.add(e);
             } else {
@@ -157,7 +157,7 @@ public final class RoutingTable {
         Bucket bucket = bucketFor(node.id());
         RoutingEntry existing = bucket.find(node.id());
         if (existing != null) {
-            if (existing.node().address().equals(node.address())) {
+            if (existing.hasAddress(node.address())) {
                 existing.queriedUs(now);
             }
             return false;
@@ -171,8 +171,8 @@ public final class RoutingTable {
     public void onTimeout(NodeInfo node, long now) {
         Bucket bucket = bucketFor(node.id());
         RoutingEntry entry = bucket.find(node.id());
-        if (entry == null || !entry.node().address().equals(node.address())) {
-            bucket.replacements.removeIf(r -> r.node().equals(node));
+        if (entry == null || !entry.hasAddress(node.address())) {
+            bucket.replacements.removeIf(r -> r.is(node));
             return;
         }
         entry.failed();
@@ -189,8 +189,8 @@ public final class RoutingTable {
     /** Removes a node outright (e.g. it answered with an error proving it is not a DHT node). */
     public void remove(NodeInfo node) {
         Bucket bucket = bucketFor(node.id());
-        bucket.entries.removeIf(e -> e.node().equals(node));
-        bucket.replacements.removeIf(e -> e.node().equals(node));
+        bucket.entries.removeIf(e -> e.is(node));
+        bucket.replacements.removeIf(e -> e.is(node));
     }
 
     private void removeAddress(InetSocketAddress address) {
@@ -216,30 +216,30 @@ public final class RoutingTable {
         if (count <= 0) {
             return new ArrayList<>(0);
         }
-        NodeInfo[] best = new NodeInfo[count];
+        RoutingEntry[] best = new RoutingEntry[count];
         int found = 0;
         for (int bi = 0, nb = buckets.size(); bi < nb; bi++) {
             List<RoutingEntry> entries = buckets.get(bi).entries;
             for (int ei = 0, ne = entries.size(); ei < ne; ei++) {
                 RoutingEntry e = entries.get(ei);
-                NodeInfo n = e.node();
-                if (found == count && target.compareDistance(n.id(), best[count - 1].id()) >= 0) {
+                NodeId id = e.id();
+                if (found == count && target.compareDistance(id, best[count - 1].id()) >= 0) {
                     continue; // not better than the worst kept: the common case, one comparison
                 }
                 if (e.state(now) == NodeState.BAD) {
                     continue;
                 }
                 int j = found < count ? found++ : count - 1;
-                while (j > 0 && target.compareDistance(n.id(), best[j - 1].id()) < 0) {
+                while (j > 0 && target.compareDistance(id, best[j - 1].id()) < 0) {
                     best[j] = best[j - 1];
                     j--;
                 }
-                best[j] = n;
+                best[j] = e;
             }
         }
         List<NodeInfo> out = new ArrayList<>(found);
         for (int i = 0; i < found; i++) {
-            out.add(best[i]);
+            out.add(best[i].node());
         }
         return out;
     }
