@@ -30,7 +30,7 @@ public final class SendCommand extends BaseCommand {
             throw new ParameterException(cl(), "TEXT is " + (size - MessageSeal.MAX_BODY_BYTES)
                     + " bytes too long for one message (" + MessageSeal.MAX_BODY_BYTES + " bytes sealed at most)");
         }
-        try (AppContext ctx = AppContext.open(spec, true)) {
+        try (AppContext ctx = AppContext.open(spec, true, store -> store.contact(name))) {
             Contact c = ctx.store().contact(name);
             ctx.progress("sending to " + c.name() + "...");
             ScoutApp.SendReport r = ctx.app().send(c, text);
