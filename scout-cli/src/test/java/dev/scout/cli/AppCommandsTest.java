@@ -19,9 +19,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.scout.cli.CliTestSupport.Z_BASE_32_KEY;
 import static dev.scout.cli.CliTestSupport.failedWith;
@@ -185,12 +189,18 @@ class AppCommandsTest {
         assertThat(ok(bob, "inbox").out().strip()).isEqualTo("no new messages");
         assertThat(ok(bob, "--json", "inbox").out()).isEmpty();
 
-        // A third one, read as JSON, with the id send reported.
-        String third = (String) ok(alice, "--json", "send", "bob", "third").json().get("message_id");
+        // A third one, as long as a message can be (the limit the error for a longer one names), read
+        // as JSON, with the id send reported.
+        int max = textLimit(failedWith(2, scout(alice, "send", "bob", "x".repeat(1000))));
+        String longest = "ü".repeat(max / 2) + "x".repeat(max % 2);
+        assertThat(failedWith(2, scout(alice, "send", "bob", longest + "xx"))).contains("TEXT is 2 bytes too long");
+        String third = (String) ok(alice, "--json", "send", "bob", longest).json().get("message_id");
         Map<String, Object> got = ok(bob, "--json", "inbox", "alice").json();
         assertThat(got).containsOnlyKeys("contact", "device", "message_id", "text", "sent_at")
                 .containsEntry("contact", "alice").containsEntry("device", (long) aliceTag)
-                .containsEntry("message_id", third).containsEntry("text", "third");
+                .containsEntry("message_id", third).containsEntry("text", longest);
+        Instant sentAt = Instant.parse((String) got.get("sent_at"));
+        assertThat(Duration.between(sentAt, Instant.now())).isBetween(Duration.ZERO, Duration.ofMinutes(5));
         assertThat(ok(bob, "inbox", "alice").out().strip()).isEqualTo("no new messages");
 
         // Replies the other way.
@@ -216,7 +226,7 @@ class AppCommandsTest {
         assertThat(ok(alice, "inbox").out().strip()).isEqualTo("no new messages");
         try (StateStore store = StateStore.open(bob)) {
             assertThat(store.received(ReceivedQuery.all().contact("alice"))).extracting(ReceivedMessage::text)
-                    .containsExactly("Hi Bob, first", "second: ünïcode ✓", "third");
+                    .containsExactly("Hi Bob, first", "second: ünïcode ✓", longest);
         }
         assertThat(ok(alice, "status").out()).contains("has not run");
 
@@ -250,9 +260,15 @@ class AppCommandsTest {
             assertThat(failedWith(1, scout(alice, args))).as(String.join(" ", args)).contains("unknown contact carol");
         }
 
-        // Oversize text: a usage error that says by how much.
-        assertThat(failedWith(2, scout(alice, "send", "bob", "x".repeat(1000)))).contains("too long").contains("bytes");
-        assertThat(failedWith(2, scout(alice, "send", "bob", "é".repeat(500)))).contains("too long");
+        // Oversize text: a usage error that says by how much, in bytes of UTF-8 (the limit is ~900 bytes).
+        int max = textLimit(failedWith(2, scout(alice, "send", "bob", "x".repeat(1000))));
+        assertThat(max).isBetween(880, 933);
+        assertThat(failedWith(2, scout(alice, "send", "bob", "x".repeat(1000))))
+                .startsWith("scout: TEXT is " + (1000 - max) + " bytes too long");
+        assertThat(failedWith(2, scout(alice, "send", "bob", "é".repeat(500))))
+                .startsWith("scout: TEXT is " + (1000 - max) + " bytes too long");
+        assertThat(failedWith(2, scout(alice, "send", "bob", "y".repeat(max + 1))))
+                .startsWith("scout: TEXT is 1 bytes too long");
 
         // Usage errors.
         failedWith(2, scout(alice, "bogus"));
@@ -305,6 +321,13 @@ class AppCommandsTest {
         try (StateStore store = StateStore.open(alice)) {
             assertThat(store.outgoing("bob")).isEmpty();
         }
+    }
+
+    /** The limit an oversize-text error names: "... (at most N bytes of UTF-8 text) ...". */
+    static int textLimit(String error) {
+        Matcher m = Pattern.compile("\\(at most (\\d+) bytes of UTF-8 text\\)").matcher(error);
+        assertThat(m.find()).as(error).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     @SuppressWarnings("unchecked")
