@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Plumbing shared by the commands that act as this identity ({@code sync}, {@code send}, {@code inbox},
@@ -35,11 +36,21 @@ final class AppContext implements AutoCloseable {
 
     /** Opens the store (the identity must exist) and joins the DHT. */
     static AppContext open(CommandSpec spec, boolean readOnly) {
+        return open(spec, readOnly, store -> { });
+    }
+
+    /**
+     * Opens the store (the identity must exist), runs {@code check} on it, then joins the DHT. The check
+     * (e.g. that a named contact exists) fails before the network is involved, so a mistake in the
+     * command is reported as such at once, not after a bootstrap that may take up to 30 s or fail.
+     */
+    static AppContext open(CommandSpec spec, boolean readOnly, Consumer<StateStore> check) {
         ScoutCommand root = ScoutCommand.of(spec);
         StateStore store = StateStore.open(root.stateDir());
         try {
             store.requireIdentity();
             warn(spec, store);
+            check.accept(store);
             // The public DHT's table lives in the database; another bootstrap list is another network.
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : dev.scout.dht.routing.RoutingTableFile.store(

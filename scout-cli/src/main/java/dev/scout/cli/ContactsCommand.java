@@ -116,8 +116,8 @@ public final class ContactsCommand extends BaseCommand {
         @Override
         public Integer call() {
             Json.Obj json = withStore(this, store -> {
+                Identity self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
                 Contact c = store.contact(name);
-                Identity self = store.requireIdentity();
                 PairKeys keys = PairKeys.derive(self, c.publicKey());
                 int side = dev.scout.cli.app.AppEntries.side(self.publicKey(), c.publicKey());
                 List<ScoutApp.ContactDevice> devices = ScoutApp.devicesOf(store.entries(c.name()), 1 - side);

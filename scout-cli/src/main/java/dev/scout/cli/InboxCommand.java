@@ -26,7 +26,11 @@ public final class InboxCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (AppContext ctx = AppContext.open(spec, true)) {
+        try (AppContext ctx = AppContext.open(spec, true, store -> {
+            if (name != null) {
+                store.contact(name);
+            }
+        })) {
             List<Contact> contacts = name == null ? ctx.store().contacts() : List.of(ctx.store().contact(name));
             int total = 0;
             for (Contact c : contacts) {

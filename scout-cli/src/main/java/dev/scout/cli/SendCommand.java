@@ -3,11 +3,12 @@ package dev.scout.cli;
 import dev.scout.cli.app.AppEntries;
 import dev.scout.cli.app.ScoutApp;
 import dev.scout.cli.state.Contact;
-import dev.scout.core.message.MessageSeal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
 
 /** {@code scout send NAME TEXT}: seal, chain and store an offline message, then publish the new list head. */
 @Command(name = "send", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
@@ -25,12 +26,13 @@ public final class SendCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        int size = AppEntries.encodeMessage(text, System.currentTimeMillis()).length;
-        if (size > MessageSeal.MAX_BODY_BYTES) {
-            throw new ParameterException(cl(), "TEXT is " + (size - MessageSeal.MAX_BODY_BYTES)
-                    + " bytes too long for one message (" + MessageSeal.MAX_BODY_BYTES + " bytes sealed at most)");
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        int max = AppEntries.maxTextBytes(System.currentTimeMillis());
+        if (bytes > max) {
+            throw new ParameterException(cl(), "TEXT is " + (bytes - max) + " bytes too long for one message (at most "
+                    + max + " bytes of UTF-8 text)");
         }
-        try (AppContext ctx = AppContext.open(spec, true)) {
+        try (AppContext ctx = AppContext.open(spec, true, store -> store.contact(name))) {
             Contact c = ctx.store().contact(name);
             ctx.progress("sending to " + c.name() + "...");
             ScoutApp.SendReport r = ctx.app().send(c, text);

@@ -2,6 +2,7 @@ package dev.scout.cli;
 
 import dev.scout.cli.app.ScoutApp;
 import dev.scout.cli.state.Contact;
+import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,12 +24,8 @@ public final class SyncCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (AppContext ctx = AppContext.open(spec, true)) {
-            List<Contact> contacts = names.isEmpty() ? ctx.store().contacts()
-                    : names.stream().map(ctx.store()::contact).toList();
-            if (contacts.isEmpty()) {
-                throw new CliException("no contacts to synchronize: add one with `scout contacts add NAME PUBKEY`");
-            }
+        try (AppContext ctx = AppContext.open(spec, true, this::contacts)) {
+            List<Contact> contacts = contacts(ctx.store());
             for (Contact c : contacts) {
                 ctx.progress("synchronizing with " + c.name() + "...");
                 ScoutApp.SyncReport r = ctx.app().sync(c);
@@ -38,6 +35,15 @@ public final class SyncCommand extends BaseCommand {
             }
         }
         return 0;
+    }
+
+    /** The contacts to synchronize; fails on an unknown name or when there is none. */
+    private List<Contact> contacts(StateStore store) {
+        List<Contact> contacts = names.isEmpty() ? store.contacts() : names.stream().map(store::contact).toList();
+        if (contacts.isEmpty()) {
+            throw new CliException("no contacts to synchronize: add one with `scout contacts add NAME PUBKEY`");
+        }
+        return contacts;
     }
 
     static String human(ScoutApp.SyncReport r) {

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code scout} in-process with captured stdout and stderr. */
 final class CliTestSupport {
@@ -38,6 +41,35 @@ final class CliTestSupport {
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** A public key as the CLI prints it: 52 characters of the z-base-32 alphabet. */
+    static final Pattern Z_BASE_32_KEY = Pattern.compile("[ybndrfg8ejkmcpqxot1uwisza345h769]{52}");
+
+    /** Exit 0 and nothing on stderr. */
+    static Run succeeded(Run r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+        return r;
+    }
+
+    /**
+     * The error contract (SPEC section 5): exit code {@code exit}, nothing on stdout, exactly one stderr
+     * line starting {@code scout: } and no stack trace or exception class name. Returns that line.
+     */
+    static String failedWith(int exit, Run r) {
+        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        assertThat(r.out()).as(r.toString()).isEmpty();
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        String line = r.errLines().get(0);
+        assertThat(line).as(r.toString()).startsWith("scout: ").doesNotContain("\tat ")
+                .doesNotContainPattern("[A-Za-z]+(Exception|Error)\\b");
+        return line;
+    }
+
+    /** Every non-empty stdout line parsed as one JSON object. */
+    static List<Map<String, Object>> jsonLines(Run r) {
+        return r.out().lines().filter(l -> !l.isBlank()).map(MiniJson::object).toList();
     }
 
     /** {@code --state-dir dir --bootstrap entry} followed by {@code args}. */

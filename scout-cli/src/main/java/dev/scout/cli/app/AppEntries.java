@@ -4,6 +4,7 @@ import dev.scout.core.Entry;
 import dev.scout.core.crypto.PublicKey;
 import dev.scout.cli.state.ReadMark;
 import dev.scout.core.message.MessageId;
+import dev.scout.core.message.MessageSeal;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
@@ -144,6 +145,20 @@ public final class AppEntries {
     /** Entry content for a message body: {@code d1:b<text>1:ti<millis>e}. */
     public static byte[] encodeMessage(String text, long sentAtMillis) {
         return Bencode.encode(Bencode.dict("b", text.getBytes(StandardCharsets.UTF_8), "t", sentAtMillis));
+    }
+
+    /**
+     * The most UTF-8 bytes of text one message can hold when sent at {@code sentAtMillis}: the body
+     * ({@link #encodeMessage}) must fit {@link MessageSeal#MAX_BODY_BYTES}, and its bencoding spends a
+     * few bytes on the text's length and the timestamp.
+     */
+    public static int maxTextBytes(long sentAtMillis) {
+        int fixed = encodeMessage("", sentAtMillis).length - 1; // everything but the length's digits ("0")
+        int max = MessageSeal.MAX_BODY_BYTES - fixed;
+        while (max > 0 && fixed + String.valueOf(max).length() + max > MessageSeal.MAX_BODY_BYTES) {
+            max--;
+        }
+        return max;
     }
 
     /** A message body as sent by {@code scout send}. */

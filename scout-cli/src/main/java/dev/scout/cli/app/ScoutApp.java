@@ -215,17 +215,20 @@ public final class ScoutApp {
      * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
      */
     public SendReport send(Contact contact, String text) {
-        byte[] body = AppEntries.encodeMessage(text, clock.millis());
+        long now = clock.millis();
+        byte[] body = AppEntries.encodeMessage(text, now);
         if (body.length > MessageSeal.MAX_BODY_BYTES) {
-            throw new dev.scout.core.LimitExceededException("message is " + (body.length - MessageSeal.MAX_BODY_BYTES)
-                    + " bytes too long (at most about " + (MessageSeal.MAX_BODY_BYTES - 20) + " bytes of UTF-8 text)");
+            int max = AppEntries.maxTextBytes(now);
+            throw new dev.scout.core.LimitExceededException("message is "
+                    + (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - max)
+                    + " bytes too long (at most " + max + " bytes of UTF-8 text)");
         }
         byte[] sealed = MessageSeal.seal(keys(contact), body);
         OutgoingMessage sent = store.pushOutgoing(contact.name(), sealed);
         PutResult put = await(dht.putImmutable(sent.value()), "storing the message");
         if (put.stored() == 0) {
-            throw new DhtException("the message was saved but no DHT node stored it; it will be retried by "
-                    + "`scout daemon` or the next `scout send`");
+            throw new DhtException("the message was saved but no DHT node stored it; `scout daemon` will store it "
+                    + "again (it re-stores every message not yet read)");
         }
         SyncReport report = sync(contact);
         return new SendReport(contact, sent.id(), put.stored(), report.seq());
