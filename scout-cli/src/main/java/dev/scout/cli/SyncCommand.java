@@ -48,7 +48,7 @@ public final class SyncCommand extends BaseCommand {
 
     static String human(ScoutApp.SyncReport r) {
         StringBuilder b = new StringBuilder(r.contact().name()).append(": record seq ").append(r.seq())
-                .append(", stored on ").append(r.stored()).append(" nodes");
+                .append(r.stored() == 0 ? ", already up to date" : ", stored on " + r.stored() + " nodes");
         if (r.devices().isEmpty()) {
             b.append("\n  no devices yet (").append(r.contact().name()).append(" has not synchronized)");
         }

@@ -82,6 +82,11 @@ final class ProbeContext implements LookupContext {
         return core.closest(target, count);
     }
 
+    @Override
+    public boolean recentlyUnresponsive(java.net.InetSocketAddress address) {
+        return core.recentlyUnresponsive(address);
+    }
+
     private RpcCallback wrap(Rpc r, RpcCallback inner) {
         return new RpcCallback() {
             @Override

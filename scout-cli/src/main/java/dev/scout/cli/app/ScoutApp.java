@@ -130,6 +130,15 @@ public final class ScoutApp {
      * contact has read.
      */
     public SyncReport sync(Contact contact) {
+        return sync(contact, false);
+    }
+
+    /**
+     * As {@link #sync(Contact)}. Unless {@code force}, the record is first only read, and written only
+     * when it lacks something of ours: a poll that finds nothing new costs one lookup and no write (and
+     * races less with the other side's writes). {@code force} always writes, which re-stores the record.
+     */
+    public SyncReport sync(Contact contact, boolean force) {
         Identity self = identity();
         int side = AppEntries.side(self.publicKey(), contact.publicKey());
         int tag = store.deviceTag();
@@ -142,6 +151,12 @@ public final class ScoutApp {
         if (!marks.isEmpty()) {
             upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
         }
+        if (!force) {
+            Optional<SyncReport> unchanged = readIfCurrent(contact, local, side, tag);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
+            }
+        }
         int[] changed = {0};
         SyncResult result = await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
             @Override
@@ -151,6 +166,28 @@ public final class ScoutApp {
         }), "synchronize with " + contact.name());
         store.replaceEntries(contact.name(), result.entries());
         List<ContactDevice> devices = devicesOf(result.entries(), 1 - side);
+        markDelivered(contact, devices, tag);
+        return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
+    }
+
+    /** The record as it is, if merging {@code local} into it would change nothing (so no write is needed). */
+    private Optional<SyncReport> readIfCurrent(Contact contact, List<Entry> local, int side, int tag) {
+        Optional<dev.scout.core.RecordItem> read = await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Entry> remote = read.get().entries();
+        dev.scout.core.EntryMerge.Result merge = dev.scout.core.EntryMerge.merge(local, remote);
+        if (!merge.merged().equals(remote)) {
+            return Optional.empty();
+        }
+        store.replaceEntries(contact.name(), merge.merged());
+        List<ContactDevice> devices = devicesOf(merge.merged(), 1 - side);
+        markDelivered(contact, devices, tag);
+        return Optional.of(new SyncReport(contact, devices, read.get().seq(), 0, merge.changed().size()));
+    }
+
+    private void markDelivered(Contact contact, List<ContactDevice> devices, int tag) {
         for (ContactDevice d : devices) {
             for (ReadMark m : d.readMarks()) {
                 if (m.deviceTag() == tag && !m.messageId().isEnd()) {
@@ -158,7 +195,6 @@ public final class ScoutApp {
                 }
             }
         }
-        return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
     }
 
     /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
@@ -302,7 +338,7 @@ public final class ScoutApp {
         int count = 0;
         for (Contact contact : store.contacts()) {
             try {
-                sync(contact);
+                sync(contact, true);
                 count++;
             } catch (RuntimeException e) {
                 LOG.warn("could not re-store the record shared with {}: {}", contact.name(), e.getMessage());

@@ -92,7 +92,7 @@ public final class DhtOperations {
         ImmutableItem item = new ImmutableItem(bencodedValue);
         NodeId target = item.target();
         return core.startLookup(GetItemLookup.immutable(core, target, core::countInvalidItem)).future()
-                .thenCompose(found -> store(target, null, found.closest(), c ->
+                .thenCompose(found -> store(target, null, found.closest(), false, c ->
                         new Query.Put(c.response().token(), bencodedValue, null, null, null, null, null)));
     }
 
@@ -111,13 +111,13 @@ public final class DhtOperations {
 
     private CompletableFuture<PutResult> storeMutable(MutableItem item, Long cas, List<Candidate> closest) {
         byte[] salt = item.salt();
-        return store(item.target(), item.seq(), closest, c -> new Query.Put(c.response().token(), item.value(),
-                item.publicKey(), item.signature(), salt.length == 0 ? null : salt, item.seq(), cas));
+        return store(item.target(), item.seq(), closest, cas != null, c -> new Query.Put(c.response().token(),
+                item.value(), item.publicKey(), item.signature(), salt.length == 0 ? null : salt, item.seq(), cas));
     }
 
-    private CompletableFuture<PutResult> store(NodeId target, Long seq, List<Candidate> closest,
+    private CompletableFuture<PutResult> store(NodeId target, Long seq, List<Candidate> closest, boolean waitForAll,
                                                java.util.function.Function<Candidate, Query> query) {
-        return StoreRound.run(core, closest, query).thenApply(outcomes -> {
+        return StoreRound.run(core, closest, query, waitForAll).thenApply(outcomes -> {
             int stored = (int) outcomes.stream().filter(StoreRound.Outcome::stored).count();
             PutResult result = new PutResult(target, seq, stored, outcomes);
             for (StoreRound.Outcome o : outcomes) {

@@ -23,6 +23,14 @@ public interface LookupContext {
     /** Sends {@code query} to an address whose id is unknown (a bootstrap router). */
     void request(InetSocketAddress address, Query query, RpcCallback callback);
 
+    /**
+     * True when a request to {@code address} recently went unanswered (and nothing was heard from it
+     * since): lookups skip such candidates instead of spending a slow timeout on them again.
+     */
+    default boolean recentlyUnresponsive(InetSocketAddress address) {
+        return false;
+    }
+
     /** Closest known good or questionable nodes to {@code target}. */
     List<NodeInfo> closest(NodeId target, int count);
 }

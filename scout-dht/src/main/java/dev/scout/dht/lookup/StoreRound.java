@@ -31,6 +31,16 @@ public final class StoreRound {
      */
     public static CompletableFuture<List<Outcome>> run(LookupContext context, List<Candidate> closest,
                                                        Function<Candidate, Query> query) {
+        return run(context, closest, query, false);
+    }
+
+    /**
+     * As {@link #run(LookupContext, List, Function)}; with {@code waitForAll} it completes only when every
+     * node has answered or timed out. A compare-and-swap needs that: a 301/302 from a slow node must not
+     * go unnoticed, or a writer could believe it won a race it lost.
+     */
+    public static CompletableFuture<List<Outcome>> run(LookupContext context, List<Candidate> closest,
+                                                       Function<Candidate, Query> query, boolean waitForAll) {
         CompletableFuture<List<Outcome>> future = new CompletableFuture<>();
         List<Candidate> targets = closest.stream().filter(c -> c.response() != null && c.response().token() != null).toList();
         if (targets.isEmpty()) {
@@ -46,7 +56,7 @@ public final class StoreRound {
             }
             boolean allFinal = counts[0] == targets.size();
             boolean allSettled = counts[1] == targets.size();
-            if (allFinal || allSettled && counts[2] > 0) {
+            if (allFinal || !waitForAll && allSettled && counts[2] > 0) {
                 List<Outcome> out = new ArrayList<>(targets.size());
                 for (int i = 0; i < outcomes.length; i++) {
                     out.add(outcomes[i] != null ? outcomes[i]

@@ -103,7 +103,8 @@ public abstract class Traversal<R> {
 
     private void addCandidate(NodeInfo node) {
         if (node.id().equals(context.ownId()) || node.address().getPort() == 0
-                || !seenIds.add(node.id()) || !seenAddresses.add(node.address())) {
+                || !seenIds.add(node.id()) || !seenAddresses.add(node.address())
+                || context.recentlyUnresponsive(node.address())) {
             return;
         }
         int lo = 0;

@@ -68,6 +68,7 @@ public final class NodeCore implements LookupContext {
     private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
+    private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
     private int nextTransaction;
     private boolean started;
 
@@ -211,6 +212,7 @@ public final class NodeCore implements LookupContext {
     }
 
     private void onQuery(KrpcQuery q, InetSocketAddress from) {
+        unresponsive.heardFrom(from);
         if (config.readOnly()) {
             return; // BEP 43: read-only nodes do not answer
         }
@@ -242,6 +244,7 @@ public final class NodeCore implements LookupContext {
         if (p == null || !p.address.equals(from)) {
             return; // unsolicited or spoofed
         }
+        unresponsive.heardFrom(from);
         pending.remove(tid);
         p.cancelTimers();
         long now = now();
@@ -313,6 +316,7 @@ public final class NodeCore implements LookupContext {
         }
         p.slowTimer.cancel();
         timeouts++;
+        unresponsive.timedOut(p.address, now());
         if (p.node != null) {
             table.onTimeout(p.node, now());
         }
@@ -356,6 +360,11 @@ public final class NodeCore implements LookupContext {
     @Override
     public int alpha() {
         return config.alpha();
+    }
+
+    @Override
+    public boolean recentlyUnresponsive(InetSocketAddress address) {
+        return unresponsive.contains(address, now());
     }
 
     @Override
