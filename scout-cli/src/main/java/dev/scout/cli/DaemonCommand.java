@@ -70,7 +70,7 @@ public final class DaemonCommand extends BaseCommand {
                 if (now >= nextRepublish) {
                     int n = ctx.app().republish();
                     ctx.store().recordRepublish(Instant.now());
-                    log(out, "republished " + n + " items");
+                    log(out, "republished " + n + (n == 1 ? " item" : " items"));
                     nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
                 }
                 if (now >= nextPoll) {

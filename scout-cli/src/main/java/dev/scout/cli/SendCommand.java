@@ -29,7 +29,7 @@ public final class SendCommand extends BaseCommand {
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         int max = AppEntries.maxTextBytes(System.currentTimeMillis());
         if (bytes > max) {
-            throw new ParameterException(cl(), "TEXT is " + (bytes - max) + " bytes too long for one message (at most "
+            throw new ParameterException(cl(), "TEXT is " + (bytes - max) + (bytes - max == 1 ? " byte" : " bytes") + " too long for one message (at most "
                     + max + " bytes of UTF-8 text)");
         }
         try (AppContext ctx = AppContext.open(spec, true, store -> store.contact(name))) {

@@ -268,7 +268,7 @@ class AppCommandsTest {
         assertThat(failedWith(2, scout(alice, "send", "bob", "é".repeat(500))))
                 .startsWith("scout: TEXT is " + (1000 - max) + " bytes too long");
         assertThat(failedWith(2, scout(alice, "send", "bob", "y".repeat(max + 1))))
-                .startsWith("scout: TEXT is 1 bytes too long");
+                .startsWith("scout: TEXT is 1 byte too long");
 
         // Usage errors.
         failedWith(2, scout(alice, "bogus"));
