@@ -128,6 +128,20 @@ public final class SimBench {
 
     // ---- join ------------------------------------------------------------------------------------
 
+    /** Node indexes in ascending id order (both joins pick each node's contacts from this order). */
+    private int[] sortedIndex() {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> ids[i]));
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = order[k];
+        }
+        return out;
+    }
+
     /**
      * Every node pings up to {@code perBucket} random nodes from the key range of each of its buckets
      * (ids sharing exactly b leading bits with its own, for every b that has any), in batches. The
@@ -135,16 +149,10 @@ public final class SimBench {
      * query from an unknown node and verify it with their own ping, as they would on the real network.
      */
     long[] join(int perBucket, int batch, long batchMillis) {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparing(i -> ids[i]));
+        int[] sortedIndex = sortedIndex();
         NodeId[] sorted = new NodeId[n];
-        int[] sortedIndex = new int[n];
         for (int k = 0; k < n; k++) {
-            sorted[k] = ids[order[k]];
-            sortedIndex[k] = order[k];
+            sorted[k] = ids[sortedIndex[k]];
         }
         long pings = 0;
         for (int start = 0; start < n; start += batch) {
@@ -174,16 +182,10 @@ public final class SimBench {
      * drives the lookups' soft timeouts) has samples, as it would after a real join.
      */
     long[] joinDirect(int perBucket, LinkModel links, int trainPings, int batch, long batchMillis) {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparing(i -> ids[i]));
+        int[] sortedIndex = sortedIndex();
         NodeId[] sorted = new NodeId[n];
-        int[] sortedIndex = new int[n];
         for (int k = 0; k < n; k++) {
-            sorted[k] = ids[order[k]];
-            sortedIndex[k] = order[k];
+            sorted[k] = ids[sortedIndex[k]];
         }
         long now = net.now();
         long seeded = 0;
