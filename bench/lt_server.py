@@ -10,7 +10,7 @@ pings nodes that merely queried it one at a time on its refresh timer, so
 without this its answers would carry almost no nodes.
 
 Rate limits are lifted (dht_block_ratelimit, dht_upload_rate_limit) and the
-loopback settings from SPEC.md section 6 are applied.  Prints "READY PORT"
+loopback settings of interop/lt_nodes.py are applied.  Prints "READY PORT"
 once the DHT is running, then waits for stdin to close and prints the DHT
 counters libtorrent keeps (messages in / out / dropped).
 """

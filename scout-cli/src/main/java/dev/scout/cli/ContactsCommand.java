@@ -29,6 +29,8 @@ public final class ContactsCommand extends BaseCommand {
     static <T> T withStore(BaseCommand c, Function<StateStore, T> action) {
         try (StateStore store = StateStore.open(ScoutCommand.of(c.spec).stateDir())) {
             AppContext.warn(c.spec, store);
+            // A damaged identity.key is reported here too, not hidden behind "no contacts yet".
+            store.identity();
             return action.apply(store);
         }
     }

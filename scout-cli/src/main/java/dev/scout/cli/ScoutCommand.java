@@ -35,9 +35,6 @@ import java.util.concurrent.Callable;
                 InboxCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class, DhtCommand.class,
                 TestnetCommand.class, CompletionCommand.class})
 public final class ScoutCommand implements Callable<Integer> {
-    /** Shown by {@code --version} when the jar manifest has no Implementation-Version. */
-    public static final String VERSION = "0.1.0";
-
     @Spec
     CommandSpec spec;
 
@@ -72,7 +69,7 @@ public final class ScoutCommand implements Callable<Integer> {
     public static void main(String[] args) {
         configureLogging(System.getenv());
         CommandLine cl = newCommandLine();
-        // Values are UTF-8 text (SPEC section 5), whatever the platform charset says.
+        // Values are UTF-8 text (docs/spec.md §5), whatever the platform charset says.
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
         System.exit(cl.execute(args));
@@ -89,6 +86,12 @@ public final class ScoutCommand implements Callable<Integer> {
         cl.setExecutionExceptionHandler(handler);
         cl.setParameterExceptionHandler(handler);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Global options are checked before any command runs, even one that never opens a socket, so a
+        // typo like `--port 99999` or `--bootstrap host:xx` is a usage error at once, not ignored.
+        cl.setExecutionStrategy(parseResult -> {
+            root.checkGlobalOptions();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cl;
     }
 
@@ -110,6 +113,14 @@ public final class ScoutCommand implements Callable<Integer> {
 
     boolean json() {
         return json;
+    }
+
+    /** Validates {@code --port} and {@code --bootstrap} (syntax only: names are resolved later). */
+    void checkGlobalOptions() {
+        port();
+        if (bootstrap != null) {
+            bootstrap();
+        }
     }
 
     int port() {
@@ -163,12 +174,25 @@ public final class ScoutCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --version}: the jar manifest's Implementation-Version, else {@link #VERSION}. */
+    /** {@code --version}: the POM's version, written into {@code version.properties} at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ScoutCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"scout " + (v == null || v.isBlank() ? VERSION : v)};
+            return new String[] {"scout " + version()};
+        }
+    }
+
+    /** This build's version (the project version from the POM), or "unknown" when run from unfiltered sources. */
+    public static String version() {
+        try (java.io.InputStream in = ScoutCommand.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 }

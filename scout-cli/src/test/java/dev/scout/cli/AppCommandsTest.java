@@ -35,7 +35,7 @@ import static dev.scout.cli.CliTestSupport.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The application commands of SPEC section 5 ({@code init}, {@code id}, {@code contacts}, {@code sync},
+ * The application commands of docs/spec.md §5 ({@code init}, {@code id}, {@code contacts}, {@code sync},
  * {@code send}, {@code inbox}, {@code status}) run in-process, as Alice and Bob with a state directory
  * each, against a loopback network. Checks the exact keys and JSON keys of the contract, the
  * one-line error contract, file permissions, and that everything survives a fresh run.
@@ -46,7 +46,7 @@ class AppCommandsTest {
     static final String BOB_SEED = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f";
     static final String ALICE_KEY = "yqooxx9u3aemh8mo5wcqq16yufu6jitouq1o4za751dger1igghy";
     static final String ALICE_HEX = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";
-    /** SPEC section 7: the record shared by the two seeds above. */
+    /** docs/spec.md §9: the record shared by the two seeds above. */
     static final String RECORD_PUBLIC_KEY = "024c17c445cbb21a9679fe4d42ef855062182648b5cb0d79f823797a2687912f";
     static final String RECORD_TARGET = "8187911bd9fd8cd6add811c1669370f8fd773788";
 

@@ -54,7 +54,7 @@ final class CliTestSupport {
     }
 
     /**
-     * The error contract (SPEC section 5): exit code {@code exit}, nothing on stdout, exactly one stderr
+     * The error contract (docs/spec.md §5): exit code {@code exit}, nothing on stdout, exactly one stderr
      * line starting {@code scout: } and no stack trace or exception class name. Returns that line.
      */
     static String failedWith(int exit, Run r) {

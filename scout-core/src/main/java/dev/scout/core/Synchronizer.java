@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronizes a pair's contact record (SPEC §4): read the record (the highest seq wins),
+ * Synchronizes a pair's contact record (docs/spec.md §4): read the record (the highest seq wins),
  * decrypt it, merge it with the local entries, report what changed, let the caller finalize
  * the list, and write it back with {@code seq = highest seen + 1} and {@code cas = highest
  * seen} (no cas when the record does not exist yet). When another device wrote in between

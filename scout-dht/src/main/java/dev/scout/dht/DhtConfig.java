@@ -36,7 +36,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, R
                         boolean readOnly, int alpha, long requestTimeoutMillis, long minSoftTimeoutMillis,
                         int maxItems, long maxItemBytes, int maxPutsPerIpPerMinute, long saveIntervalMillis) {
 
-    /** The well-known Mainline routers (SPEC.md section 3). */
+    /** The well-known Mainline routers (docs/spec.md §3). */
     public static final List<String> DEFAULT_BOOTSTRAP = List.of(
             "router.bittorrent.com:6881",
             "router.utorrent.com:6881",

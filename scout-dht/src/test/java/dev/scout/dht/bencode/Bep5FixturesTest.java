@@ -207,8 +207,8 @@ class Bep5FixturesTest {
                 "d1:rd2:id20:abcdefghij01234565:nodes9:def456...5:token8:aoeusnthe1:t2:aa1:y1:re",
                 "d1:ad2:id20:abcdefghij01234569:info_hash20:mnopqrstuvwxyz1234564:porti6881e5:token8:aoeusnthe"
                         + "1:q13:announce_peer1:t2:aa1:y1:qe")) {
-            BencodeException e = catchThrowableOfType(
-                    () -> Bencode.decode(raw(mangled), BencodeLimits.KRPC), BencodeException.class);
+            BencodeException e = catchThrowableOfType(BencodeException.class,
+                    () -> Bencode.decode(raw(mangled), BencodeLimits.KRPC));
             assertThat(e).as(mangled).isNotNull();
             assertThat(e.position()).as(mangled).isEqualTo(32);
             assertThat(mangled.charAt(32)).isIn('o', 'n');
