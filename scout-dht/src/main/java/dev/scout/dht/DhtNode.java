@@ -90,7 +90,7 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         transport.start(core, "dht-loop-" + transport.localAddress().getPort());
         transport.terminated().whenComplete((v, error) -> {
             if (error != null) {
-                node.loopDied(error);
+                node.loopDied(unwrap(error));
             }
         });
         List<InetSocketAddress> known = saved.map(s -> s.nodes().stream().map(NodeInfo::address).toList())
