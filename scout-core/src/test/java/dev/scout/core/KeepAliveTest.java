@@ -201,11 +201,15 @@ class KeepAliveTest {
                 List.of(new StoreRound.Outcome(node, false, KrpcError.SEQ_TOO_OLD, "seq too old"))));
     }
 
-    @Test
-    void meetingANewerVersionThatCannotBeReadYetIsNotAFailure() throws Exception {
+    ItemSigner randomSigner() {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        return ItemSigner.fromSeed(seed);
+    }
+
+    @Test
+    void meetingANewerVersionThatCannotBeReadYetIsNotAFailure() throws Exception {
+        ItemSigner signer = randomSigner();
         MutableItem v1 = item(signer, 1);
         ScriptedDht dht = new ScriptedDht();
         KeepAlive keepAlive = keepAlive(dht);
@@ -229,9 +233,7 @@ class KeepAliveTest {
 
     @Test
     void successivelyNewerVersionsAreAdoptedInOneRefresh() throws Exception {
-        byte[] seed = new byte[32];
-        random.nextBytes(seed);
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        ItemSigner signer = randomSigner();
         MutableItem v1 = item(signer, 1);
         MutableItem v2 = item(signer, 2);
         MutableItem v3 = item(signer, 3);
