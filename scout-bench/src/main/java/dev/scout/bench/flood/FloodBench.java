@@ -231,9 +231,15 @@ public final class FloodBench {
             Thread flood = new Thread(() -> {
                 long start = System.nanoTime();
                 try {
+                    long skipped = 0;
                     while (flooding.get()) {
-                        long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
-                        while (sentCount[0] < due) {
+                        long due = (System.nanoTime() - start) * rate / 1_000_000_000L - skipped;
+                        if (due - sentCount[0] > rate / 10) {
+                            // Starved of CPU: do not make up for it in one burst (the rate is a rate).
+                            skipped += due - sentCount[0] - rate / 10;
+                            due = sentCount[0] + rate / 10;
+                        }
+                        while (sentCount[0] < due && flooding.get()) {
                             byte[] q = puts ? putQuery(token)
                                     : query(new Query.AnnouncePeer(NodeId.random(random), 6881, token, false));
                             attacker.send(new DatagramPacket(q, q.length, node));
