@@ -74,8 +74,8 @@ public final class RecordAliveBench {
             churnable.add(i);
         }
 
-        Identity a = Identity.generate();
-        Identity b = Identity.generate();
+        Identity a = identity(random);
+        Identity b = identity(random);
         PairKeys aliceKeys = PairKeys.derive(a, b.publicKey());
         byte[] salt = new byte[0];
         byte[] soloSalt = "alone".getBytes(StandardCharsets.US_ASCII);
@@ -149,6 +149,13 @@ public final class RecordAliveBench {
         f.put("sim_record_keepalive_seq", kept.item().map(MutableItem::seq).orElse(null));
         keepAlive.close();
         return f;
+    }
+
+    /** From the seed, so a run is a function of its arguments like every simulation here. */
+    private static Identity identity(Random random) {
+        byte[] seed = new byte[Identity.SEED_BYTES];
+        random.nextBytes(seed);
+        return Identity.fromSeed(seed);
     }
 
     private static <T> T await(SimNetwork net, CompletableFuture<T> future) {
