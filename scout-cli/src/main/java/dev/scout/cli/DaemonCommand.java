@@ -63,6 +63,12 @@ public final class DaemonCommand extends BaseCommand {
             out.println("scout daemon: " + ctx.store().requireIdentity().publicKey().toZBase32() + " on "
                     + Addresses.format(ctx.node().localAddress()) + ", " + ctx.store().contacts().size() + " contacts");
             out.flush();
+            // A node whose I/O loop died answers nobody: stop and exit non-zero rather than run deaf.
+            ctx.node().terminated().whenComplete((v, error) -> {
+                if (error != null) {
+                    stop.countDown();
+                }
+            });
             long nextPoll = 0;
             long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
             while (stop.getCount() > 0) {
@@ -82,11 +88,15 @@ public final class DaemonCommand extends BaseCommand {
                     stop.await(wait, TimeUnit.MILLISECONDS);
                 }
             }
-            log(out, "stopping");
+            Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
+            log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down
+            }
+            if (died.isPresent()) {
+                throw new CliException(died.get().getMessage());
             }
         }
         return 0;

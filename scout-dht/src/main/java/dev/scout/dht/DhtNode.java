@@ -51,7 +51,9 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
     private final ExecutorService callbacks;
     private final CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
+    private volatile DhtException failure;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -86,6 +88,11 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
         DhtNode node = new DhtNode(config, transport, core);
         transport.start(core, "dht-loop-" + transport.localAddress().getPort());
+        transport.terminated().whenComplete((v, error) -> {
+            if (error != null) {
+                node.loopDied(unwrap(error));
+            }
+        });
         List<InetSocketAddress> known = saved.map(s -> s.nodes().stream().map(NodeInfo::address).toList())
                 .orElse(List.of());
         transport.execute(() -> {
@@ -171,6 +178,42 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         }
     }
 
+    /**
+     * The I/O loop died (e.g. of OutOfMemoryError): from now on every operation fails at once, and
+     * every pending one fails now, with a {@link DhtException} carrying the cause. Runs on a callback
+     * thread when one can still be had.
+     */
+    private void loopDied(Throwable cause) {
+        Runnable fail = () -> {
+            DhtException error = new DhtException("DHT node stopped: its I/O loop died of " + cause, cause);
+            failure = error;
+            for (CompletableFuture<?> f : outstanding) {
+                f.completeExceptionally(error);
+            }
+            bootstrapped.completeExceptionally(error);
+            terminated.completeExceptionally(error);
+        };
+        try {
+            callbacks.execute(fail);
+        } catch (RuntimeException | Error e) {
+            fail.run();
+        }
+    }
+
+    /**
+     * Completes when the node stops: normally after {@link #close()}, or exceptionally with a
+     * {@link DhtException} (whose cause is the original error) if its I/O loop died. A daemon should
+     * watch this and exit non-zero: a node whose loop died no longer answers anyone.
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated.copy();
+    }
+
+    /** Why the node stopped working, if its I/O loop died; empty while it runs and after a normal close. */
+    public Optional<DhtException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Completes once the node has found other nodes; fails if no bootstrap node answered. */
     public CompletableFuture<Void> bootstrapped() {
         return bootstrapped.copy();
@@ -219,6 +262,11 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         }
         outstanding.add(result);
         result.whenComplete((v, e) -> outstanding.remove(result));
+        DhtException dead = failure; // read after adding: loopDied either sees this future or we see it
+        if (dead != null) {
+            result.completeExceptionally(dead);
+            return result;
+        }
         transport.execute(() -> {
             if (closed) {
                 result.completeExceptionally(new DhtException("node closed"));
@@ -254,6 +302,12 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (failure != null || transport.failure() != null) {
+            closed = true; // nothing runs on a dead loop: no save, just release the socket
+            transport.close();
+            callbacks.shutdown();
+            return;
+        }
         CompletableFuture<Void> saved = new CompletableFuture<>();
         transport.execute(() -> {
             try {
@@ -273,6 +327,7 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
             f.completeExceptionally(new DhtException("node closed"));
         }
         bootstrapped.completeExceptionally(new DhtException("node closed"));
+        terminated.complete(null);
         callbacks.shutdown();
     }
 }

@@ -17,6 +17,7 @@ import dev.scout.dht.routing.RoutingTable;
 import dev.scout.dht.server.ItemHandler;
 import dev.scout.dht.server.PutRateLimiter;
 import dev.scout.dht.server.QueryHandler;
+import dev.scout.dht.server.ServerLimits;
 import dev.scout.dht.server.TokenManager;
 import dev.scout.dht.storage.ItemStore;
 import dev.scout.dht.storage.MemoryItemStore;
@@ -115,6 +116,12 @@ public final class NodeCore implements LookupContext {
 
     /** As above with a custom item store (null = in-memory store sized by the config). */
     public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store) {
+        this(ownId, config, clock, random, outbox, store, ServerLimits.DEFAULT);
+    }
+
+    /** As above with bounds on announced peers other than {@link ServerLimits#DEFAULT}. */
+    public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store,
+                    ServerLimits limits) {
         this.config = config;
         this.ownId = ownId;
         this.clock = clock;
@@ -122,10 +129,11 @@ public final class NodeCore implements LookupContext {
         this.outbox = outbox;
         this.table = new RoutingTable(ownId);
         this.tokens = new TokenManager(random, clock.getAsLong());
-        this.peers = new PeerStore(200, 5_000);
+        this.peers = limits.newPeerStore();
         this.items = store != null ? store : new MemoryItemStore(ownId, config.maxItems(), config.maxItemBytes());
         this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
-        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler, random);
+        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler,
+                new PutRateLimiter(limits.maxAnnouncesPerIpPerMinute()), random);
     }
 
     /** Starts periodic maintenance. Bootstrapping is a separate lookup the caller starts. */
