@@ -1,6 +1,6 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
+import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.DhtNode;
 import dev.scout.dht.routing.RoutingTableStore;

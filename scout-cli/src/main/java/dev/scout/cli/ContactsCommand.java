@@ -1,7 +1,7 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.app.Contact;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.KeyFormatException;
 import dev.scout.core.crypto.Identity;
@@ -119,7 +119,7 @@ public final class ContactsCommand extends BaseCommand {
                 Identity self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
                 Contact c = store.contact(name);
                 PairKeys keys = PairKeys.derive(self, c.publicKey());
-                int side = dev.scout.cli.app.AppEntries.side(self.publicKey(), c.publicKey());
+                int side = dev.scout.app.AppEntries.side(self.publicKey(), c.publicKey());
                 List<ScoutApp.ContactDevice> devices = ScoutApp.devicesOf(store.entries(c.name()), 1 - side);
                 return describe(c)
                         .put("record_public_key", keys.recordPublicKey().toHex())

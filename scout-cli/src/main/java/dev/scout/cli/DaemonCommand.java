@@ -1,8 +1,8 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
-import dev.scout.cli.state.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.node.NodeStats;
 import picocli.CommandLine.Command;
@@ -100,7 +100,7 @@ public final class DaemonCommand extends BaseCommand {
             try {
                 ScoutApp.InboxReport r = ctx.app().inbox(c);
                 if (!ctx.store().entries(c.name()).isEmpty() && !ScoutApp.devicesOf(ctx.store().entries(c.name()),
-                        1 - dev.scout.cli.app.AppEntries.side(ctx.store().requireIdentity().publicKey(), c.publicKey())).isEmpty()) {
+                        1 - dev.scout.app.AppEntries.side(ctx.store().requireIdentity().publicKey(), c.publicKey())).isEmpty()) {
                     reachable++;
                 }
                 for (ReceivedMessage m : r.received()) {

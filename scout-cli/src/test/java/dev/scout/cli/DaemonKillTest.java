@@ -1,7 +1,7 @@
 package dev.scout.cli;
 
 import dev.scout.cli.CliTestSupport.Run;
-import dev.scout.cli.state.OutgoingMessage;
+import dev.scout.app.OutgoingMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.message.MessageId;
 import dev.scout.dht.Addresses;

@@ -1,4 +1,4 @@
-package dev.scout.cli.state;
+package dev.scout.app;
 
 import dev.scout.core.crypto.PublicKey;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.scout.cli.state;
+package dev.scout.app;
 
 import dev.scout.core.message.MessageId;
 import java.time.Instant;

@@ -1,8 +1,7 @@
-package dev.scout.cli.app;
+package dev.scout.app;
 
 import dev.scout.core.Entry;
 import dev.scout.core.crypto.PublicKey;
-import dev.scout.cli.state.ReadMark;
 import dev.scout.core.message.MessageId;
 import dev.scout.core.message.MessageSeal;
 import dev.scout.dht.Addresses;
@@ -61,10 +60,21 @@ public final class AppEntries {
         return (int) (id & 0xFF);
     }
 
-    /** What a kind-1 entry says about a device. */
-    public record Device(int tag, String name, List<InetSocketAddress> addresses) {
+    /**
+     * What a kind-1 entry says about a device.
+     *
+     * @param updatedAt {@code u}: when the addresses or name last changed, Unix seconds (0 = not given)
+     */
+    public record Device(int tag, String name, List<InetSocketAddress> addresses, long updatedAt) {
         public Device {
             addresses = List.copyOf(addresses);
+        }
+
+        /** Same tag, name and addresses (the encoded limits applied), whatever the update time. */
+        public boolean sameAs(Device other) {
+            Device a = decodeDevice(tag, encodeDevice(this));
+            Device b = decodeDevice(other.tag, encodeDevice(other));
+            return a != null && b != null && a.tag == b.tag && a.name.equals(b.name) && a.addresses.equals(b.addresses);
         }
     }
 
@@ -76,18 +86,26 @@ public final class AppEntries {
             }
         }
         byte[] name = truncate(device.name().getBytes(StandardCharsets.UTF_8), MAX_NAME_BYTES);
-        byte[] content = Bencode.encode(Bencode.dict("a", addresses, "n", name, "t", (long) device.tag()));
+        byte[] content = encodeDevice(addresses, name, device);
         while (content.length > Entry.MAX_CONTENT_BYTES && !addresses.isEmpty()) {
             addresses.remove(addresses.size() - 1);
-            content = Bencode.encode(Bencode.dict("a", addresses, "n", name, "t", (long) device.tag()));
+            content = encodeDevice(addresses, name, device);
         }
         return content;
     }
 
+    private static byte[] encodeDevice(List<Object> addresses, byte[] name, Device device) {
+        return Bencode.encode(Bencode.dict("a", addresses, "n", name, "t", (long) device.tag(), "u", device.updatedAt()));
+    }
+
     /** The device described by a kind-1 entry, or null if its content is not understood. */
     public static Device decodeDevice(Entry entry) {
+        return decodeDevice(tagOf(entry.id()), entry.content());
+    }
+
+    private static Device decodeDevice(int tag, byte[] content) {
         try {
-            if (!(Bencode.decode(entry.content(), LIMITS) instanceof Map<?, ?> map)) {
+            if (!(Bencode.decode(content, LIMITS) instanceof Map<?, ?> map)) {
                 return null;
             }
             List<InetSocketAddress> addresses = new ArrayList<>();
@@ -99,7 +117,8 @@ public final class AppEntries {
                 }
             }
             String name = map.get("n") instanceof byte[] n ? new String(n, StandardCharsets.UTF_8) : "";
-            return new Device(tagOf(entry.id()), name, addresses);
+            long updated = map.get("u") instanceof Long u && u > 0 ? u : 0;
+            return new Device(tag, name, addresses, updated);
         } catch (BencodeException e) {
             return null;
         }

@@ -1,11 +1,5 @@
-package dev.scout.cli.app;
+package dev.scout.app;
 
-import dev.scout.cli.state.Contact;
-import dev.scout.cli.state.IncomingMessage;
-import dev.scout.cli.state.OutgoingMessage;
-import dev.scout.cli.state.ReadMark;
-import dev.scout.cli.state.ReceivedMessage;
-import dev.scout.cli.state.StateStore;
 import dev.scout.core.Entry;
 import dev.scout.core.ScoutException;
 import dev.scout.core.SyncListener;
@@ -47,10 +41,11 @@ import java.util.function.Supplier;
  * what must outlive the DHT's two-hour expiry. The CLI commands, the daemon and the demo all go through
  * here; the record and message formats are in docs/app-format.md. Methods block the calling thread
  * (never a DHT thread) and report failures as {@link ScoutException}s or {@link DhtException}s with a
- * one-line message. State changes are written to the {@link StateStore} before they are reported.
+ * one-line message. State changes are written to the {@link AppStore} before they are reported.
  *
  * <pre>{@code
- * try (StateStore store = StateStore.open(dir); DhtNode node = DhtNode.start(config)) {
+ * try (DhtNode node = DhtNode.start(config)) {
+ *     AppStore store = myStore;                  // an application's own storage
  *     ScoutApp app = new ScoutApp(store, node, () -> List.of());
  *     app.send(store.contact("bob"), "hello");
  *     List<ReceivedMessage> news = app.inbox(store.contact("bob"));
@@ -64,7 +59,7 @@ public final class ScoutApp {
     /** Messages read from one device's list per inbox, at most. */
     static final int MAX_WALK = 1_000;
 
-    private final StateStore store;
+    private final AppStore store;
     private final Dht dht;
     private final Synchronizer synchronizer;
     private final MessageList messages;
@@ -74,11 +69,11 @@ public final class ScoutApp {
     /**
      * @param addresses this device's reachable addresses, best first (external address, then LAN)
      */
-    public ScoutApp(StateStore store, Dht dht, Supplier<List<InetSocketAddress>> addresses) {
+    public ScoutApp(AppStore store, Dht dht, Supplier<List<InetSocketAddress>> addresses) {
         this(store, dht, new Synchronizer(dht), addresses, Clock.systemUTC());
     }
 
-    public ScoutApp(StateStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
+    public ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
                     Clock clock) {
         this.store = Objects.requireNonNull(store);
         this.dht = Objects.requireNonNull(dht);
@@ -88,13 +83,14 @@ public final class ScoutApp {
         this.clock = clock;
     }
 
-    public StateStore store() {
-        return store;
-    }
-
-    /** A contact's device as its entries in the shared record describe it. */
+    /**
+     * A contact's device as its entries in the shared record describe it.
+     *
+     * @param updatedAt the device entry's {@code u}: when its addresses or name last changed, Unix seconds
+     *                  (0 if not given)
+     */
     public record ContactDevice(int tag, String name, List<InetSocketAddress> addresses, MessageId outboxHead,
-                                List<ReadMark> readMarks) {
+                                List<ReadMark> readMarks, long updatedAt) {
     }
 
     /**
@@ -143,8 +139,8 @@ public final class ScoutApp {
         int side = AppEntries.side(self.publicKey(), contact.publicKey());
         int tag = store.deviceTag();
         List<Entry> local = new ArrayList<>(store.entries(contact.name()));
-        upsert(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
-                AppEntries.encodeDevice(new AppEntries.Device(tag, store.deviceName(), addresses.get())));
+        upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
+                new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()));
         upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
                 AppEntries.encodeHead(store.outboxHead(contact.name())));
         List<ReadMark> marks = store.readMarks(contact.name());
@@ -197,6 +193,22 @@ public final class ScoutApp {
         }
     }
 
+    /**
+     * Writes this device's kind-1 entry. Its {@code u} (last update) moves only when the addresses or the
+     * name change: a timestamp that changed on every synchronize would make every poll a write.
+     */
+    private static void upsertDevice(List<Entry> entries, long id, AppEntries.Device device) {
+        for (Entry e : entries) {
+            if (e.id() == id && !e.isDeleted()) {
+                AppEntries.Device current = AppEntries.decodeDevice(e);
+                if (current != null && current.sameAs(device)) {
+                    return;
+                }
+            }
+        }
+        upsert(entries, id, AppEntries.encodeDevice(device));
+    }
+
     /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
     private static void upsert(List<Entry> entries, long id, byte[] content) {
         for (int i = 0; i < entries.size(); i++) {
@@ -241,7 +253,8 @@ public final class ScoutApp {
         for (int tag : tags) {
             AppEntries.Device d = info.get(tag);
             out.add(new ContactDevice(tag, d == null ? "" : d.name(), d == null ? List.of() : d.addresses(),
-                    heads.getOrDefault(tag, MessageId.END), marks.getOrDefault(tag, List.of())));
+                    heads.getOrDefault(tag, MessageId.END), marks.getOrDefault(tag, List.of()),
+                    d == null ? 0 : d.updatedAt()));
         }
         return out;
     }
