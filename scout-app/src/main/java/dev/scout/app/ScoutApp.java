@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,10 @@ import java.util.function.Supplier;
  * here; the record and message formats are in docs/app-format.md. Methods block the calling thread
  * (never a DHT thread) and report failures as {@link ScoutException}s or {@link DhtException}s with a
  * one-line message. State changes are written to the {@link AppStore} before they are reported.
+ *
+ * <p>Thread-safe: operations on one contact (synchronize, send, inbox) run one at a time, so a daemon's
+ * poll and requests from its local API never race each other's record writes; different contacts
+ * proceed in parallel.
  *
  * <pre>{@code
  * try (DhtNode node = DhtNode.start(config)) {
@@ -65,6 +71,8 @@ public final class ScoutApp {
     private final MessageList messages;
     private final Supplier<List<InetSocketAddress>> addresses;
     private final Clock clock;
+    private final boolean keepPublishedDevice;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /**
      * @param addresses this device's reachable addresses, best first (external address, then LAN)
@@ -75,12 +83,38 @@ public final class ScoutApp {
 
     public ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
                     Clock clock) {
+        this(store, dht, synchronizer, addresses, clock, false);
+    }
+
+    private ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
+                     Clock clock, boolean keepPublishedDevice) {
+        this.keepPublishedDevice = keepPublishedDevice;
         this.store = Objects.requireNonNull(store);
         this.dht = Objects.requireNonNull(dht);
         this.synchronizer = synchronizer;
         this.messages = new MessageList(dht);
         this.addresses = addresses;
         this.clock = clock;
+    }
+
+    /**
+     * This app for a short-lived process that does not own the device's address: an existing device
+     * entry of this device is left as it is (the address a daemon published stays), and one is written
+     * only when the record has none yet.
+     */
+    public ScoutApp keepingPublishedDevice() {
+        return new ScoutApp(store, dht, synchronizer, addresses, clock, true);
+    }
+
+    /** Runs {@code action} holding the contact's lock (one operation per contact at a time). */
+    private <T> T locked(Contact contact, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(contact.publicKey().toHex(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -135,6 +169,10 @@ public final class ScoutApp {
      * races less with the other side's writes). {@code force} always writes, which re-stores the record.
      */
     public SyncReport sync(Contact contact, boolean force) {
+        return locked(contact, () -> syncLocked(contact, force));
+    }
+
+    private SyncReport syncLocked(Contact contact, boolean force) {
         Identity self = identity();
         int side = AppEntries.side(self.publicKey(), contact.publicKey());
         int tag = store.deviceTag();
@@ -197,11 +235,11 @@ public final class ScoutApp {
      * Writes this device's kind-1 entry. Its {@code u} (last update) moves only when the addresses or the
      * name change: a timestamp that changed on every synchronize would make every poll a write.
      */
-    private static void upsertDevice(List<Entry> entries, long id, AppEntries.Device device) {
+    private void upsertDevice(List<Entry> entries, long id, AppEntries.Device device) {
         for (Entry e : entries) {
             if (e.id() == id && !e.isDeleted()) {
                 AppEntries.Device current = AppEntries.decodeDevice(e);
-                if (current != null && current.sameAs(device)) {
+                if (current != null && (keepPublishedDevice || current.sameAs(device))) {
                     return;
                 }
             }
@@ -264,6 +302,10 @@ public final class ScoutApp {
      * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
      */
     public SendReport send(Contact contact, String text) {
+        return locked(contact, () -> sendLocked(contact, text));
+    }
+
+    private SendReport sendLocked(Contact contact, String text) {
         long now = clock.millis();
         byte[] body = AppEntries.encodeMessage(text, now);
         if (body.length > MessageSeal.MAX_BODY_BYTES) {
@@ -288,6 +330,10 @@ public final class ScoutApp {
      * read, opens and records the new messages (oldest first) and publishes the new read marks.
      */
     public InboxReport inbox(Contact contact) {
+        return locked(contact, () -> inboxLocked(contact));
+    }
+
+    private InboxReport inboxLocked(Contact contact) {
         SyncReport report = sync(contact);
         PairKeys keys = keys(contact);
         Map<Integer, MessageId> read = new HashMap<>();
@@ -367,6 +413,12 @@ public final class ScoutApp {
             }
         }
         return count;
+    }
+
+    /** A contact's devices as the stored entries (the last synchronize) describe them; no network. */
+    public List<ContactDevice> storedDevices(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return devicesOf(store.entries(contact.name()), 1 - side);
     }
 
     /** Reads a contact's devices without writing (the current record). */

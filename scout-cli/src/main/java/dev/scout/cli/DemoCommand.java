@@ -168,7 +168,7 @@ public final class DemoCommand extends BaseCommand {
                 throw new CliException(name + " could not join the demo network: " + ErrorHandler.message(e), e);
             }
             DhtNode current = node;
-            app = new ScoutApp(store, current, () -> AppContext.reachableAddresses(current));
+            app = new ScoutApp(store, current, () -> AppContext.reachableAddresses(current, current.localAddress().getPort()));
         }
 
         void goOffline() {

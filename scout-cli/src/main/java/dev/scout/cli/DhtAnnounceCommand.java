@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.AnnounceResult;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -38,7 +40,7 @@ public final class DhtAnnounceCommand extends BaseCommand {
                 throw new CliException("announce failed: no node accepted the announcement of " + hash.toHex());
             }
             String where = port == 0 ? "the implied port " + dht.node().localAddress().getPort() : "port " + port;
-            emit(Json.object().put("info_hash", hash.toHex()).put("stored", result.stored()),
+            emit(Jackson.object().put("info_hash", hash.toHex()).put("stored", result.stored()),
                     "announced " + hash.toHex() + " on " + where + " to " + result.stored() + " nodes");
         }
         return 0;

@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
@@ -27,15 +31,14 @@ public final class DhtFindNodeCommand extends BaseCommand {
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             List<NodeInfo> nodes = dht.await(dht.node().findNode(target), "node lookup");
-            List<Json.Obj> list = nodes.stream()
-                    .map(n -> Json.object().put("id", n.id().toHex()).put("address", Addresses.format(n.address())))
-                    .toList();
+            ArrayNode list = Jackson.array();
+            nodes.forEach(n -> list.add(Jackson.object().put("id", n.id().toHex()).put("address", Addresses.format(n.address()))));
             String human = nodes.stream().map(n -> n.id().toHex() + " " + Addresses.format(n.address()))
                     .collect(Collectors.joining(System.lineSeparator()));
             if (nodes.isEmpty()) {
                 dht.progress("no nodes found");
             }
-            emit(Json.object().put("nodes", list), nodes.isEmpty() ? null : human);
+            emit(Jackson.object().set("nodes", list), nodes.isEmpty() ? null : human);
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
@@ -56,7 +58,7 @@ public final class DhtGetCommand extends BaseCommand {
             Optional<byte[]> found = dht.await(dht.node().getImmutable(t), "item lookup");
             byte[] v = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
             String text = render(v);
-            emit(Json.object().put("target", t.toHex()).put("value", text), text);
+            emit(Jackson.object().put("target", t.toHex()).put("value", text), text);
         }
         return 0;
     }
@@ -70,7 +72,7 @@ public final class DhtGetCommand extends BaseCommand {
             Optional<MutableItem> found = dht.await(dht.node().getMutable(publicKey, saltBytes), "item lookup");
             MutableItem item = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
             String text = render(item.value());
-            emit(Json.object().put("target", t.toHex()).put("value", text).put("seq", item.seq()), text);
+            emit(Jackson.object().put("target", t.toHex()).put("value", text).put("seq", item.seq()), text);
         }
         return 0;
     }

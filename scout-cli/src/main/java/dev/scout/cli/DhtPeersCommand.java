@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -33,7 +37,9 @@ public final class DhtPeersCommand extends BaseCommand {
             if (unique.isEmpty()) {
                 dht.progress("no peers found");
             }
-            emit(Json.object().put("peers", List.copyOf(unique)),
+            ArrayNode list = Jackson.array();
+            unique.forEach(list::add);
+            emit(Jackson.object().set("peers", list),
                     unique.isEmpty() ? null : String.join(System.lineSeparator(), unique));
         }
         return 0;

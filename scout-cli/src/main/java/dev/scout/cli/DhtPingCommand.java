@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -34,7 +36,7 @@ public final class DhtPingCommand extends BaseCommand {
                 }
                 throw e;
             }
-            emit(Json.object().put("node_id", id.toHex()).put("address", Addresses.format(target)), id.toHex());
+            emit(Jackson.object().put("node_id", id.toHex()).put("address", Addresses.format(target)), id.toHex());
         }
         return 0;
     }

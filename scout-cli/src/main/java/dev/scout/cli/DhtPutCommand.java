@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.item.ItemSigner;
@@ -70,7 +72,7 @@ public final class DhtPutCommand extends BaseCommand {
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
             PutResult result = store(dht, dht.node().putImmutable(encoded));
-            emit(Json.object().put("target", result.target().toHex()).put("stored", result.stored()),
+            emit(Jackson.object().put("target", result.target().toHex()).put("stored", result.stored()),
                     "target     " + result.target().toHex() + System.lineSeparator()
                             + "stored on  " + result.stored() + " nodes");
         }
@@ -101,7 +103,7 @@ public final class DhtPutCommand extends BaseCommand {
                     : dht.node().putMutable(item, cas);
             PutResult result = store(dht, put);
             String publicKey = HexFormat.of().formatHex(signer.publicKey());
-            emit(Json.object().put("target", result.target().toHex()).put("public_key", publicKey)
+            emit(Jackson.object().put("target", result.target().toHex()).put("public_key", publicKey)
                             .put("seq", result.seq()).put("stored", result.stored()),
                     "target      " + result.target().toHex() + System.lineSeparator()
                             + "public key  " + publicKey + System.lineSeparator()

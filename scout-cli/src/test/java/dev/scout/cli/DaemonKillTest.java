@@ -222,7 +222,8 @@ class DaemonKillTest {
         assertThat(status.get("last_republish")).isNotNull();
         assertThat(status.get("contacts_reachable")).isEqualTo("1/1");
         String human = ok(alice, "status").out();
-        assertThat(human).startsWith("daemon status at ").contains("routing table").contains("last poll");
+        assertThat(human).startsWith("daemon running (pid ").contains("routing table").contains("last poll");
+        assertThat(alice.resolve(DaemonFile.NAME)).exists();
 
         // SIGTERM: a clean stop, exit status 0, within a few seconds.
         long t0 = System.nanoTime();
@@ -231,6 +232,8 @@ class DaemonKillTest {
         assertThat(daemon.process.exitValue()).as("%s %s", daemon.log(), daemon.stderr()).isZero();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(10_000);
         assertThat(daemon.log().get(daemon.log().size() - 1)).as("%s %s", daemon.log(), daemon.stderr()).endsWith(" stopping");
+        assertThat(alice.resolve(DaemonFile.NAME)).as("removed on a clean exit").doesNotExist();
+        assertThat(ok(alice, "status").out()).startsWith("daemon not running; last status at ");
         LIVE.remove(daemon.process);
     }
 

@@ -1,0 +1,115 @@
+package dev.scout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scout.cli.api.Jackson;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+
+import static dev.scout.cli.CliTestSupport.failedWith;
+import static dev.scout.cli.CliTestSupport.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The daemon as the one owner: daemon.json, the token, commands going through it, its event stream. */
+@Timeout(300)
+class DaemonApiTest {
+    static LiveDaemons d;
+
+    @BeforeAll
+    static void daemons() throws Exception {
+        d = LiveDaemons.get();
+    }
+
+    @Test
+    void daemonJsonIsPrivateAndPointsAtLoopback() throws Exception {
+        var file = DaemonFile.path(d.aliceDir);
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        JsonNode json = Jackson.parse(Files.readString(file));
+        assertThat(json.get("url").asText()).startsWith("http://127.0.0.1:");
+        assertThat(json.get("token").asText()).matches("[0-9a-f]{64}"); // 256 bits
+        assertThat(json.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    }
+
+    @Test
+    void theTokenIsRequired() throws Exception {
+        for (String auth : new String[] {null, "Bearer ", "Bearer " + "0".repeat(64), "Basic xyz",
+                "Bearer " + d.alice.file.token() + "x", d.alice.file.token()}) {
+            HttpResponse<String> r = d.alice.call("GET", "/v1/health", null, auth);
+            assertThat(r.statusCode()).as(String.valueOf(auth)).isEqualTo(401);
+            assertThat(Jackson.parse(r.body()).get("error").asText()).contains("token");
+        }
+        assertThat(d.alice.expect(200, "GET", "/v1/health", null).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void aSecondDaemonForTheSameDirectoryRefusesWithOneLine() {
+        String line = failedWith(1, CliTestSupport.run("--state-dir", d.aliceDir.toString(), "--bootstrap", d.entry,
+                "daemon"));
+        assertThat(line).contains("a daemon is already running for").contains("scout stop");
+    }
+
+    @Test
+    void commandsGoThroughTheDaemonWithoutJoiningTheDht() {
+        // The bootstrap address answers nothing: a command that started its own node would fail.
+        assertThat(succeeded(d.aliceCli("id")).out().strip()).isEqualTo(d.aliceKey);
+        assertThat(succeeded(d.aliceCli("--json", "contacts", "list")).json()).containsEntry("name", "bob");
+        var sync = succeeded(d.aliceCli("--json", "sync", "bob")).json();
+        assertThat(sync).containsEntry("contact", "bob").containsKey("devices");
+        var status = succeeded(d.aliceCli("--json", "status")).json();
+        assertThat(status).containsEntry("running", true);
+        assertThat(failedWith(1, d.aliceCli("send", "nobody", "hi"))).contains("nobody");
+    }
+
+    @Test
+    void aMessageSentThroughOneDaemonArrivesOnTheOthersEventStream() throws Exception {
+        HttpRequest events = HttpRequest.newBuilder(URI.create(d.bob.file.url() + "/v1/events"))
+                .header("Authorization", "Bearer " + d.bob.file.token()).timeout(Duration.ofSeconds(120)).GET().build();
+        HttpResponse<InputStream> stream = DaemonHarness.HTTP.send(events, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertThat(in.readLine()).isEqualTo("event: ready");
+            String text = "event stream test " + System.nanoTime();
+            succeeded(d.aliceCli("send", "bob", text));
+            String event = null;
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                } else if (line.startsWith("data: ") && "message".equals(event)) {
+                    JsonNode data = Jackson.parse(line.substring(6));
+                    if (data.get("text").asText().equals(text)) {
+                        assertThat(data.get("contact").asText()).isEqualTo("alice");
+                        assertThat(data.get("message_id").asText()).matches("[0-9a-f]{40}");
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("the stream ended before the message arrived");
+        }
+    }
+
+    @Test
+    void contactDetailsAndReadMarksThroughTheApi() throws Exception {
+        JsonNode bob = d.alice.expect(200, "GET", "/v1/contacts/bob", null);
+        assertThat(bob.get("record_target").asText()).matches("[0-9a-f]{40}");
+        JsonNode marks = d.alice.expect(200, "GET", "/v1/contacts/BOB/read-marks", null);
+        assertThat(marks.get("contact").asText()).isEqualTo("bob");
+        assertThat(marks.get("read_marks").isArray()).isTrue();
+        assertThat(Set.of(d.alice.expect(404, "GET", "/v1/contacts/carol", null).get("error").asText()))
+                .allSatisfy(e -> assertThat(e).contains("carol"));
+    }
+}
