@@ -43,6 +43,7 @@ final class DaemonStatusView {
     /** The status as recorded, with the live facts of this process. */
     ObjectNode json() {
         ObjectNode o = StatusCommand.storedJson(ctx.store().daemonStatus());
+        o.put("reachability", "unknown").put("nat", "unknown");
         o.put("running", true).put("pid", ProcessHandle.current().pid()).put("api_url", url)
                 .put("port", ctx.node().localAddress().getPort())
                 .put("local_address", Addresses.format(ctx.node().localAddress()));

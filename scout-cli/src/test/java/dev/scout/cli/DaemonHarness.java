@@ -123,6 +123,11 @@ final class DaemonHarness implements AutoCloseable {
         assertThat(exit.get(60, TimeUnit.SECONDS)).as(log()).isZero();
     }
 
+    /** Waits for the daemon command to return (stopped some other way); its exit code. */
+    int awaitExit() throws Exception {
+        return exit.get(60, TimeUnit.SECONDS);
+    }
+
     boolean exited() {
         return exit.isDone();
     }

@@ -90,7 +90,7 @@ class HostileCallerTest {
     @Test
     void aThousandMalformedRequestsLeaveItAnswering() throws Exception {
         String[] bodies = {"{", "}", "null", "{\"contact\":", "\u0000\u0001", "{\"a\":" + "[".repeat(100), "\"str\"",
-                "{\"contact\":\"bob\",\"text\":null}", "{\"contact\":[],\"text\":{}}", "1e999999"};
+                "{\"contacts\":5,\"contact\":5,\"text\":5,\"value\":5,\"target\":5,\"id\":5,\"address\":5,\"name\":5}", "{\"contacts\":[1],\"contact\":[],\"text\":{},\"value\":[],\"target\":[],\"id\":{}}", "1e999999"};
         String[] paths = {"/v1/messages", "/v1/contacts", "/v1/sync", "/v1/dht/put", "/v1/dht/get", "/v1/inbox",
                 "/v1/%zz", "/v1/contacts/%00", "/v1/../etc/passwd", "/v1/dht/find-node"};
         ExecutorService pool = Executors.newFixedThreadPool(8);

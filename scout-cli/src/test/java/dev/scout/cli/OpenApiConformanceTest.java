@@ -78,7 +78,7 @@ class OpenApiConformanceTest {
             JsonNode stop = doc.get("paths").get(stopPath).get("post");
             HttpResponse<String> r = daemon.call("POST", stopPath, null);
             conforms(doc, stop, "POST " + stopPath, r.statusCode(), r.body());
-            daemon.stop(); // waits for the exit
+            assertThat(daemon.awaitExit()).as(daemon.log()).isZero();
             assertThat(DaemonFile.path(dir)).doesNotExist();
         } finally {
             daemon.stop();
