@@ -129,6 +129,9 @@ public final class ApiServer implements AutoCloseable {
                 } else {
                     ApiResponse response = handle(route, request);
                     send(ex, response.status(), response.body());
+                    if (response.afterSent() != null) {
+                        response.afterSent().run();
+                    }
                 }
                 return;
             }

@@ -12,9 +12,6 @@ public final class DaemonResource implements Resource {
 
     @Override
     public List<Route> routes() {
-        return List.of(Route.post("/v1/stop", r -> {
-            stop.run();
-            return new ApiResponse(202, Jackson.object().put("status", "stopping"));
-        }));
+        return List.of(Route.post("/v1/stop", r -> new ApiResponse(202, Jackson.object().put("status", "stopping"), stop)));
     }
 }
