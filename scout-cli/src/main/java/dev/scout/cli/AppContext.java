@@ -28,6 +28,8 @@ final class AppContext implements AutoCloseable {
     private final StateStore store;
     private final CommandNode node;
     private final ScoutApp app;
+    /** False behind a symmetric NAT: its external port differs per destination, so publishing it misleads. */
+    private volatile boolean publishExternal = true;
 
     /** Setting: the UDP port the daemon last ran on (given with --port or bound), the device's published port. */
     static final String SETTING_DAEMON_PORT = "daemon.port";
@@ -37,7 +39,7 @@ final class AppContext implements AutoCloseable {
         this.node = node;
         OptionalInt daemonPort = owner ? OptionalInt.empty() : daemonPort(store);
         int port = daemonPort.orElse(node.node().localAddress().getPort());
-        ScoutApp base = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node(), port));
+        ScoutApp base = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node(), port, publishExternal));
         // A short-lived node never replaces the address a daemon published (its port dies with it).
         this.app = daemonPort.isPresent() ? base.keepingPublishedDevice() : base;
     }
@@ -99,6 +101,11 @@ final class AppContext implements AutoCloseable {
         }
     }
 
+    /** Whether the external address (BEP 42 votes) is published in the device entry. */
+    void publishExternal(boolean publish) {
+        this.publishExternal = publish;
+    }
+
     StateStore store() {
         return store;
     }
@@ -120,12 +127,19 @@ final class AppContext implements AutoCloseable {
      * votes), then the LAN IPv4 addresses, all with {@code port} (the daemon's).
      */
     static List<InetSocketAddress> reachableAddresses(DhtNode node, int port) {
+        return reachableAddresses(node, port, true);
+    }
+
+    /** As above; without the external address when {@code withExternal} is false (a symmetric NAT). */
+    static List<InetSocketAddress> reachableAddresses(DhtNode node, int port, boolean withExternal) {
         List<InetSocketAddress> out = new ArrayList<>();
-        try {
-            Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
-            external.ifPresent(a -> out.add(new InetSocketAddress(a.getAddress(), port)));
-        } catch (Exception e) {
-            // unknown yet: the LAN addresses still help on the same network
+        if (withExternal) {
+            try {
+                Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
+                external.ifPresent(a -> out.add(new InetSocketAddress(a.getAddress(), port)));
+            } catch (Exception e) {
+                // unknown yet: the LAN addresses still help on the same network
+            }
         }
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {

@@ -63,6 +63,14 @@ public final class DaemonCommand extends BaseCommand {
             description = "How often to re-store records and unread messages (default ${DEFAULT-VALUE}; DHT data lives ~2 h).")
     long republishSeconds;
 
+    @Option(names = "--probe-window", paramLabel = "SECONDS", defaultValue = "600", hidden = true,
+            description = "Reachability: a window this long with no unsolicited query means unreachable (read-only).")
+    long probeWindowSeconds;
+
+    @Option(names = "--reprobe-interval", paramLabel = "SECONDS", defaultValue = "3600", hidden = true,
+            description = "Reachability: how often an unreachable daemon runs regular again to look.")
+    long reprobeSeconds;
+
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -70,6 +78,9 @@ public final class DaemonCommand extends BaseCommand {
     public Integer call() throws InterruptedException {
         if (pollSeconds < 1 || republishSeconds < 10) {
             throw new ParameterException(cl(), "--poll-interval must be ≥ 1 s and --republish-interval ≥ 10 s");
+        }
+        if (probeWindowSeconds < 1 || reprobeSeconds < 1) {
+            throw new ParameterException(cl(), "--probe-window and --reprobe-interval must be ≥ 1 s");
         }
         ScoutCommand root = ScoutCommand.of(spec);
         handle("TERM", stop);
@@ -116,7 +127,7 @@ public final class DaemonCommand extends BaseCommand {
         PrintWriter out = out();
         EventBus events = new EventBus();
         AppService service = new AppService(ctx.store(), ctx.app(), events);
-        DaemonStatusView status = new DaemonStatusView(ctx);
+        DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
         String token = HexFormat.of().formatHex(randomBytes(32));
         ApiServer api;
         try {
@@ -200,6 +211,10 @@ public final class DaemonCommand extends BaseCommand {
             } catch (RuntimeException e) {
                 log(out, "could not check " + c.name() + ": " + ErrorHandler.message(e));
             }
+        }
+        String reachability = status.checkReachability();
+        if (reachability != null) {
+            log(out, reachability);
         }
         service.store().recordPoll(Instant.now());
         service.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());

@@ -112,4 +112,20 @@ class DaemonApiTest {
         assertThat(Set.of(d.alice.expect(404, "GET", "/v1/contacts/carol", null).get("error").asText()))
                 .allSatisfy(e -> assertThat(e).contains("carol"));
     }
+
+    @Test
+    void aQueryFromAStrangerShowsTheDaemonIsReachable() throws Exception {
+        String node = d.alice.expect(200, "GET", "/v1/status", null).get("local_address").asText();
+        // A node Alice's daemon never contacted pings it: traffic no NAT mapping of hers let in.
+        succeeded(CliTestSupport.run("--state-dir", d.aliceDir.resolveSibling("stranger").toString(), "dht", "ping", node));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        JsonNode status = d.alice.expect(200, "GET", "/v1/status", null);
+        while (!status.get("reachability").asText().equals("reachable") && System.nanoTime() < deadline) {
+            Thread.sleep(100); // the daemon looks at each poll (every second here)
+            status = d.alice.expect(200, "GET", "/v1/status", null);
+        }
+        assertThat(status.get("reachability").asText()).as(status.toString()).isEqualTo("reachable");
+        assertThat(status.get("nat").asText()).as(status.toString()).isEqualTo("none");
+        assertThat(succeeded(d.aliceCli("status")).out()).contains("reachability    reachable").contains("NAT             none");
+    }
 }
