@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.scout.cli.api.Jackson;
 
 import dev.scout.dht.Addresses;
@@ -25,6 +27,12 @@ public final class DhtPingCommand extends BaseCommand {
     @Override
     public Integer call() {
         InetSocketAddress target = Args.resolve(cl(), "HOST:PORT", address);
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            JsonNode r = daemon.get().post("/v1/dht/ping", Jackson.object().put("address", Addresses.format(target)));
+            emit(r, r.path("node_id").asText());
+            return 0;
+        }
         try (CommandNode dht = CommandNode.standalone(spec, target)) {
             dht.progress("pinging " + Addresses.format(target) + "...");
             NodeId id;

@@ -128,4 +128,25 @@ class DaemonApiTest {
         assertThat(status.get("nat").asText()).as(status.toString()).isEqualTo("none");
         assertThat(succeeded(d.aliceCli("status")).out()).contains("reachability    reachable").contains("NAT             none");
     }
+
+    @Test
+    void dhtCommandsGoThroughTheDaemon() {
+        var put = succeeded(d.aliceCli("--json", "dht", "put", "via the daemon")).json();
+        String target = (String) put.get("target");
+        assertThat((Long) put.get("stored")).isPositive();
+        assertThat(succeeded(d.aliceCli("dht", "get", target)).out().strip()).isEqualTo("via the daemon");
+        String seed = "11".repeat(32);
+        var mutable = succeeded(d.aliceCli("--json", "dht", "put", "--mutable", "--seed", seed, "--salt", "s", "v1")).json();
+        assertThat(mutable).containsEntry("seq", 1L);
+        var got = succeeded(d.aliceCli("--json", "dht", "get", "--key", (String) mutable.get("public_key"), "--salt", "s")).json();
+        assertThat(got).containsEntry("value", "v1").containsEntry("seq", 1L);
+        assertThat(failedWith(1, d.aliceCli("dht", "put", "--mutable", "--seed", seed, "--salt", "s", "--cas", "0", "v2")))
+                .contains("put rejected");
+        assertThat(succeeded(d.aliceCli("--json", "dht", "find-node", "00".repeat(20))).json().get("nodes")).asList().isNotEmpty();
+        assertThat(succeeded(d.aliceCli("dht", "ping", d.entry)).out().strip()).matches("[0-9a-f]{40}");
+        String hash = "ab".repeat(20);
+        succeeded(d.aliceCli("dht", "announce", hash, "--port", "4321"));
+        assertThat(succeeded(d.aliceCli("--json", "dht", "peers", hash)).json().get("peers")).asList()
+                .anySatisfy(p -> assertThat((String) p).endsWith(":4321"));
+    }
 }

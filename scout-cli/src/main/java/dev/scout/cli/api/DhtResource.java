@@ -8,6 +8,7 @@ import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
+import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
@@ -97,7 +98,12 @@ public final class DhtResource implements Resource {
         Long signedSeq = seq != null ? seq : cas != null ? Long.valueOf(cas + 1) : null;
         CompletableFuture<PutResult> put = signedSeq == null ? node.putMutable(signer, salt, value)
                 : node.putMutable(MutableItem.sign(signer, salt, signedSeq, value), cas);
-        PutResult result = stored(await(put, "put"));
+        PutResult result;
+        try {
+            result = stored(await(put, "put"));
+        } catch (PutConflictException e) {
+            throw new ApiException(409, "put rejected: " + e.getMessage());
+        }
         return ApiResponse.ok(Jackson.object().put("target", result.target().toHex())
                 .put("public_key", HexFormat.of().formatHex(signer.publicKey())).put("seq", result.seq())
                 .put("stored", result.stored()));
