@@ -28,13 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -60,8 +53,6 @@ import java.util.function.Supplier;
  */
 public final class ScoutApp {
     private static final Logger LOG = LoggerFactory.getLogger(ScoutApp.class);
-    /** The longest a single DHT operation (lookup, put, synchronize) may take here. */
-    static final long OPERATION_TIMEOUT_SECONDS = 120;
     /** Messages read from one device's list per inbox, at most. */
     static final int MAX_WALK = 1_000;
 
@@ -72,7 +63,7 @@ public final class ScoutApp {
     private final Supplier<List<InetSocketAddress>> addresses;
     private final Clock clock;
     private final boolean keepPublishedDevice;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ContactLocks locks = new ContactLocks();
 
     /**
      * @param addresses this device's reachable addresses, best first (external address, then LAN)
@@ -104,17 +95,6 @@ public final class ScoutApp {
      */
     public ScoutApp keepingPublishedDevice() {
         return new ScoutApp(store, dht, synchronizer, addresses, clock, true);
-    }
-
-    /** Runs {@code action} holding the contact's lock (one operation per contact at a time). */
-    private <T> T locked(Contact contact, Supplier<T> action) {
-        ReentrantLock lock = locks.computeIfAbsent(contact.publicKey().toHex(), k -> new ReentrantLock());
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
@@ -169,7 +149,7 @@ public final class ScoutApp {
      * races less with the other side's writes). {@code force} always writes, which re-stores the record.
      */
     public SyncReport sync(Contact contact, boolean force) {
-        return locked(contact, () -> syncLocked(contact, force));
+        return locks.locked(contact, () -> syncLocked(contact, force));
     }
 
     private SyncReport syncLocked(Contact contact, boolean force) {
@@ -192,7 +172,7 @@ public final class ScoutApp {
             }
         }
         int[] changed = {0};
-        SyncResult result = await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
+        SyncResult result = DhtWait.await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
             @Override
             public void entryUpdated(Entry entry) {
                 changed[0]++;
@@ -206,7 +186,7 @@ public final class ScoutApp {
 
     /** The record as it is, if merging {@code local} into it would change nothing (so no write is needed). */
     private Optional<SyncReport> readIfCurrent(Contact contact, List<Entry> local, int side, int tag) {
-        Optional<dev.scout.core.RecordItem> read = await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
+        Optional<dev.scout.core.RecordItem> read = DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
         if (read.isEmpty()) {
             return Optional.empty();
         }
@@ -302,7 +282,7 @@ public final class ScoutApp {
      * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
      */
     public SendReport send(Contact contact, String text) {
-        return locked(contact, () -> sendLocked(contact, text));
+        return locks.locked(contact, () -> sendLocked(contact, text));
     }
 
     private SendReport sendLocked(Contact contact, String text) {
@@ -316,7 +296,7 @@ public final class ScoutApp {
         }
         byte[] sealed = MessageSeal.seal(keys(contact), body);
         OutgoingMessage sent = store.pushOutgoing(contact.name(), sealed);
-        PutResult put = await(dht.putImmutable(sent.value()), "storing the message");
+        PutResult put = DhtWait.await(dht.putImmutable(sent.value()), "storing the message");
         if (put.stored() == 0) {
             throw new DhtException("the message was saved but no DHT node stored it; `scout daemon` will store it "
                     + "again (it re-stores every message not yet read)");
@@ -330,7 +310,7 @@ public final class ScoutApp {
      * read, opens and records the new messages (oldest first) and publishes the new read marks.
      */
     public InboxReport inbox(Contact contact) {
-        return locked(contact, () -> inboxLocked(contact));
+        return locks.locked(contact, () -> inboxLocked(contact));
     }
 
     private InboxReport inboxLocked(Contact contact) {
@@ -351,7 +331,7 @@ public final class ScoutApp {
             }
             List<StoredMessage> walked;
             try {
-                walked = await(messages.walk(head, stopAt, MAX_WALK), "reading messages");
+                walked = DhtWait.await(messages.walk(head, stopAt, MAX_WALK), "reading messages");
             } catch (MissingMessageException e) {
                 walked = e.read();
                 problems.add("a message from " + contact.name() + " (device " + device.tag() + ") is no longer in the DHT; "
@@ -405,7 +385,7 @@ public final class ScoutApp {
         }
         for (OutgoingMessage m : store.undelivered()) {
             try {
-                if (await(dht.putImmutable(m.value()), "re-storing a message").stored() > 0) {
+                if (DhtWait.await(dht.putImmutable(m.value()), "re-storing a message").stored() > 0) {
                     count++;
                 }
             } catch (RuntimeException e) {
@@ -424,28 +404,7 @@ public final class ScoutApp {
     /** Reads a contact's devices without writing (the current record). */
     public Optional<List<ContactDevice>> peek(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());
-        return await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
+        return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
                 .map(r -> devicesOf(r.entries(), 1 - side));
-    }
-
-    /** Waits for a DHT operation; its failure comes back as the exception that caused it. */
-    static <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(OPERATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new DhtException(what + " failed: " + cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            throw new DhtException(what + " timed out after " + OPERATION_TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DhtException("interrupted");
-        }
     }
 }

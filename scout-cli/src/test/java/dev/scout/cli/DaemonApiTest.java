@@ -71,6 +71,7 @@ class DaemonApiTest {
         var status = succeeded(d.aliceCli("--json", "status")).json();
         assertThat(status).containsEntry("running", true);
         assertThat(failedWith(1, d.aliceCli("send", "nobody", "hi"))).contains("nobody");
+        assertThat(failedWith(1, d.aliceCli("init", "--force"))).contains("scout stop");
     }
 
     @Test

@@ -146,13 +146,26 @@ public final class DhtResource implements Resource {
     }
 
     private static byte[] value(String text, boolean bencoded) {
+        try {
+            return encodeValue(text, bencoded);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * A value as a bencoded item value: UTF-8 text as a byte string, or with {@code bencoded} the text is
+     * itself bencode (validated). Checked against the BEP 44 size limit; {@link IllegalArgumentException}
+     * with a one-line reason otherwise.
+     */
+    public static byte[] encodeValue(String text, boolean bencoded) {
         byte[] encoded;
         if (bencoded) {
             encoded = text.getBytes(StandardCharsets.UTF_8);
             try {
                 Bencode.decode(encoded, VALUE_LIMITS);
             } catch (BencodeException e) {
-                throw ApiException.badRequest("\"value\" is not valid bencode: " + e.getMessage());
+                throw new IllegalArgumentException("the value is not valid bencode: " + e.getMessage(), e);
             }
         } else {
             encoded = Bencode.encode(Bencode.bytes(text));
@@ -160,7 +173,7 @@ public final class DhtResource implements Resource {
         try {
             Limits.checkValue(encoded);
         } catch (ItemException e) {
-            throw ApiException.badRequest(e.getMessage());
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         return encoded;
     }
