@@ -6,16 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.Set;
 
 import static dev.scout.cli.CliTestSupport.failedWith;
@@ -76,30 +69,12 @@ class DaemonApiTest {
 
     @Test
     void aMessageSentThroughOneDaemonArrivesOnTheOthersEventStream() throws Exception {
-        HttpRequest events = HttpRequest.newBuilder(URI.create(d.bob.file.url() + "/v1/events"))
-                .header("Authorization", "Bearer " + d.bob.file.token()).timeout(Duration.ofSeconds(120)).GET().build();
-        HttpResponse<InputStream> stream = DaemonHarness.HTTP.send(events, HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(stream.statusCode()).isEqualTo(200);
-        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-            assertThat(in.readLine()).isEqualTo("event: ready");
+        try (EventStream events = EventStream.open(d.bob)) {
             String text = "event stream test " + System.nanoTime();
             succeeded(d.aliceCli("send", "bob", text));
-            String event = null;
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("event: ")) {
-                    event = line.substring(7);
-                } else if (line.startsWith("data: ") && "message".equals(event)) {
-                    JsonNode data = Jackson.parse(line.substring(6));
-                    if (data.get("text").asText().equals(text)) {
-                        assertThat(data.get("contact").asText()).isEqualTo("alice");
-                        assertThat(data.get("message_id").asText()).matches("[0-9a-f]{40}");
-                        return;
-                    }
-                }
-            }
-            throw new AssertionError("the stream ended before the message arrived");
+            JsonNode data = events.await(e -> e.type().equals("message") && e.data().get("text").asText().equals(text)).data();
+            assertThat(data.get("contact").asText()).isEqualTo("alice");
+            assertThat(data.get("message_id").asText()).matches("[0-9a-f]{40}");
         }
     }
 

@@ -96,4 +96,23 @@ class DaemonOwnershipTest {
             again.stop();
         }
     }
+
+    @Test
+    void aContactsNewDeviceIsAnnouncedOnTheEventStream() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        String aliceKey = ok(alice, "init").out().strip();
+        String bobKey = ok(bob, "init").out().strip();
+        ok(alice, "contacts", "add", "bob", bobKey);
+        ok(bob, "contacts", "add", "alice", aliceKey);
+        DaemonHarness daemon = DaemonHarness.start(bob, entry);
+        try (EventStream events = EventStream.open(daemon)) {
+            ok(alice, "sync", "bob"); // Alice's first device entry, published by a one-shot node
+            var data = events.await(e -> e.type().equals("contact")).data();
+            assertThat(data.get("contact").asText()).isEqualTo("alice");
+            assertThat(data.get("devices").get(0).get("addresses").size()).isPositive();
+        } finally {
+            daemon.stop();
+        }
+    }
 }
