@@ -1,6 +1,6 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
+import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.DhtNode;
 import dev.scout.dht.routing.RoutingTableStore;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -27,14 +28,33 @@ final class AppContext implements AutoCloseable {
     private final StateStore store;
     private final CommandNode node;
     private final ScoutApp app;
+    /** False behind a symmetric NAT: its external port differs per destination, so publishing it misleads. */
+    private volatile boolean publishExternal = true;
 
-    private AppContext(StateStore store, CommandNode node) {
+    /** Setting: the UDP port the daemon last ran on (given with --port or bound), the device's published port. */
+    static final String SETTING_DAEMON_PORT = "daemon.port";
+
+    private AppContext(StateStore store, CommandNode node, boolean owner) {
         this.store = store;
         this.node = node;
-        this.app = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node()));
+        OptionalInt daemonPort = owner ? OptionalInt.empty() : daemonPort(store);
+        int port = daemonPort.orElse(node.node().localAddress().getPort());
+        ScoutApp base = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node(), port, publishExternal));
+        // A short-lived node never replaces the address a daemon published (its port dies with it).
+        this.app = daemonPort.isPresent() ? base.keepingPublishedDevice() : base;
     }
 
-    /** Opens the store (the identity must exist) and joins the DHT. */
+    /** The daemon port remembered in the store, if a daemon ever ran for it. */
+    static OptionalInt daemonPort(StateStore store) {
+        try {
+            return store.setting(SETTING_DAEMON_PORT).map(Integer::parseInt).filter(p -> p > 0 && p <= 65535)
+                    .map(OptionalInt::of).orElse(OptionalInt.empty());
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Opens the store (the identity must exist) and joins the DHT as a short-lived, read-only node. */
     static AppContext open(CommandSpec spec, boolean readOnly) {
         return open(spec, readOnly, store -> { });
     }
@@ -46,7 +66,20 @@ final class AppContext implements AutoCloseable {
      */
     static AppContext open(CommandSpec spec, boolean readOnly, Consumer<StateStore> check) {
         ScoutCommand root = ScoutCommand.of(spec);
-        StateStore store = StateStore.open(root.stateDir());
+        return open(spec, StateStore.open(root.stateDir()), readOnly, root.port(), check);
+    }
+
+    /**
+     * The daemon's context on an open store: a regular (not read-only) node on {@code port}, owning the
+     * device's published address.
+     */
+    static AppContext openOwner(CommandSpec spec, StateStore store, int port) {
+        return open(spec, store, false, port, s -> { });
+    }
+
+    private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port,
+                                   Consumer<StateStore> check) {
+        ScoutCommand root = ScoutCommand.of(spec);
         try {
             store.requireIdentity();
             warn(spec, store);
@@ -55,7 +88,7 @@ final class AppContext implements AutoCloseable {
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : dev.scout.dht.routing.RoutingTableFile.store(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
-            return new AppContext(store, CommandNode.joined(spec, table, readOnly));
+            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port), !readOnly);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -66,6 +99,11 @@ final class AppContext implements AutoCloseable {
         for (String w : store.warnings()) {
             spec.commandLine().getErr().println("scout: warning: " + w);
         }
+    }
+
+    /** Whether the external address (BEP 42 votes) is published in the device entry. */
+    void publishExternal(boolean publish) {
+        this.publishExternal = publish;
     }
 
     StateStore store() {
@@ -86,16 +124,22 @@ final class AppContext implements AutoCloseable {
 
     /**
      * This device's addresses for its contacts: the external address other DHT nodes report (BEP 42
-     * votes), then the LAN IPv4 addresses, all with the DHT node's port.
+     * votes), then the LAN IPv4 addresses, all with {@code port} (the daemon's).
      */
-    static List<InetSocketAddress> reachableAddresses(DhtNode node) {
+    static List<InetSocketAddress> reachableAddresses(DhtNode node, int port) {
+        return reachableAddresses(node, port, true);
+    }
+
+    /** As above; without the external address when {@code withExternal} is false (a symmetric NAT). */
+    static List<InetSocketAddress> reachableAddresses(DhtNode node, int port, boolean withExternal) {
         List<InetSocketAddress> out = new ArrayList<>();
-        int port = node.localAddress().getPort();
-        try {
-            Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
-            external.ifPresent(out::add);
-        } catch (Exception e) {
-            // unknown yet: the LAN addresses still help on the same network
+        if (withExternal) {
+            try {
+                Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
+                external.ifPresent(a -> out.add(new InetSocketAddress(a.getAddress(), port)));
+            } catch (Exception e) {
+                // unknown yet: the LAN addresses still help on the same network
+            }
         }
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {

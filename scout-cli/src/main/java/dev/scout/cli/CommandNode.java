@@ -52,17 +52,16 @@ final class CommandNode implements AutoCloseable {
     static CommandNode joined(CommandSpec spec) {
         ScoutCommand root = ScoutCommand.of(spec);
         return joined(spec, RoutingTableFile.store(stateFile(root.stateDir(), root.bootstrap(), root.defaultBootstrap())),
-                true);
+                true, root.port());
     }
 
     /**
      * Starts a node with the global options, saving its routing table to {@code tableStore}, and waits
      * until it has joined. One-shot commands run read-only (BEP 43); the daemon does not.
      */
-    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly) {
+    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port) {
         ScoutCommand root = ScoutCommand.of(spec);
         List<String> bootstrap = root.bootstrap();
-        int port = root.port();
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), root.json());
         DhtConfig config = DhtConfig.builder()
                 .bindAddress(new InetSocketAddress(allLoopback(bootstrap) ? "127.0.0.1" : "0.0.0.0", port))

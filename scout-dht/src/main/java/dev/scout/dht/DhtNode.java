@@ -247,6 +247,26 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         return onLoop(o -> CompletableFuture.completedFuture(Optional.ofNullable(core.externalAddress())));
     }
 
+    /**
+     * Starts counting unsolicited queries, then reports what the node can tell about its reachability
+     * (see {@link dev.scout.dht.node.Reachability}). A daemon uses it to find out whether strangers can
+     * reach it and whether it sits behind a symmetric NAT.
+     */
+    public CompletableFuture<dev.scout.dht.node.Reachability> reachability() {
+        return onLoop(o -> {
+            core.observeReachability();
+            return CompletableFuture.completedFuture(core.reachability());
+        });
+    }
+
+    /** Switches BEP 43 read-only mode (e.g. while the node finds itself unreachable). */
+    public CompletableFuture<Void> setReadOnly(boolean readOnly) {
+        return onLoop(o -> {
+            core.setReadOnly(readOnly);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
     /** Adds a node to try, e.g. a peer learned out of band; it enters the routing table if it answers. */
     public CompletableFuture<NodeId> addNode(InetSocketAddress address) {
         return ping(address);

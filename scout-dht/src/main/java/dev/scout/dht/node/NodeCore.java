@@ -67,6 +67,11 @@ public final class NodeCore implements LookupContext {
     private final Scheduler scheduler = new Scheduler();
     private final RttEstimator rtt = new RttEstimator();
     private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
+    /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
+    private boolean readOnly;
+    /** Null unless {@link #observeReachability()} was called: simulations of many nodes pay nothing. */
+    private RecentDestinations recentDestinations;
+    private long unsolicitedQueries;
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
@@ -123,6 +128,7 @@ public final class NodeCore implements LookupContext {
     public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store,
                     ServerLimits limits) {
         this.config = config;
+        this.readOnly = config.readOnly();
         this.ownId = ownId;
         this.clock = clock;
         this.random = random;
@@ -202,7 +208,7 @@ public final class NodeCore implements LookupContext {
                 message = KrpcCodec.decode(data, 0, length);
             } catch (KrpcDecodeException e) {
                 malformed++;
-                if (e.wasQuery() && e.transactionId() != null && !config.readOnly()) {
+                if (e.wasQuery() && e.transactionId() != null && !readOnly) {
                     send(new KrpcError(e.transactionId(), e.code(), e.getMessage()), from);
                 }
                 return;
@@ -221,7 +227,10 @@ public final class NodeCore implements LookupContext {
 
     private void onQuery(KrpcQuery q, InetSocketAddress from) {
         unresponsive.heardFrom(from);
-        if (config.readOnly()) {
+        if (recentDestinations != null && !recentDestinations.contains(from, now())) {
+            unsolicitedQueries++;
+        }
+        if (readOnly) {
             return; // BEP 43: read-only nodes do not answer
         }
         long now = now();
@@ -306,7 +315,7 @@ public final class NodeCore implements LookupContext {
         p.timeoutTimer = scheduler.at(now + config.requestTimeoutMillis(), () -> expire(p));
         pending.put(tid, p);
         byte[] t = {(byte) (tid >>> 8), (byte) tid};
-        send(new KrpcQuery(t, ownId, query, config.readOnly(), null), address);
+        send(new KrpcQuery(t, ownId, query, readOnly, null), address);
     }
 
     /** Per-node RTT when we have one (3× its smoothed RTT), else the global estimate. */
@@ -333,6 +342,9 @@ public final class NodeCore implements LookupContext {
 
     private void send(KrpcMessage message, InetSocketAddress to) {
         sent++;
+        if (recentDestinations != null) {
+            recentDestinations.sent(to, now());
+        }
         outbox.send(KrpcCodec.encode(message), to);
     }
 
@@ -405,6 +417,23 @@ public final class NodeCore implements LookupContext {
     /** Our address as most responders see it (BEP 42 {@code ip}), or null before enough votes. */
     public InetSocketAddress externalAddress() {
         return externalAddress.winner();
+    }
+
+    /** Starts counting unsolicited queries (see {@link Reachability}); costs one map entry per recent destination. */
+    public void observeReachability() {
+        if (recentDestinations == null) {
+            recentDestinations = new RecentDestinations();
+        }
+    }
+
+    /** What this node can tell about its reachability. */
+    public Reachability reachability() {
+        return new Reachability(unsolicitedQueries, externalAddress.tally(), readOnly);
+    }
+
+    /** Switches BEP 43 read-only mode: a read-only node neither answers queries nor enters others' tables. */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** Counts a BEP 44 item received from a lookup that failed verification. */
