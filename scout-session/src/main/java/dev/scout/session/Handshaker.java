@@ -228,7 +228,15 @@ final class Handshaker {
         }
         Pending ours = pendingByPeer.get(peer);
         if (ours != null && compare(identity.publicKey(), peer) < 0) {
-            return; // both initiated: ours wins, the peer answers it
+            // Both initiated: ours wins and the peer answers it. The peer's packet came from an
+            // address we may not know (its NAT chose another port for us): send ours there too.
+            if (!ours.addresses.contains(from)) {
+                List<InetSocketAddress> more = new java.util.ArrayList<>(ours.addresses);
+                more.add(from);
+                ours.addresses = List.copyOf(more);
+                endpoint.transmit(ours.datagram, from);
+            }
+            return;
         }
         lastTimestamp.put(peer, timestamp);
         long localId = random.nextLong();
