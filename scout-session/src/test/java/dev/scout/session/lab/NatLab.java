@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A NAT laboratory from Linux network namespaces (needs root, iproute2 and iptables):
  *
  * <pre>
- *   PREFIX-inet   the "Internet": a hub with 50 ms one-way latency (natlab_internet.py), 100.64.0.0/24
+ *   PREFIX-inet   the "Internet": a hub with 80 ms one-way latency (natlab_internet.py), 100.64.0.0/24
  *   PREFIX-pub    a public host, 100.64.0.10
  *   PREFIX-rK     a home router: WAN 100.64.0.(10+K), LAN 10.251.K.1/24, iptables MASQUERADE
  *                 (port-restricted cone; with --random-fully a symmetric NAT)
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 final class NatLab implements AutoCloseable {
     static final String INTERNET = "100.64.0";
     /** One-way latency of the Internet: hole punching needs both sides to send within it. */
-    static final String LATENCY_SECONDS = "0.05";
+    static final String LATENCY_SECONDS = "0.08";
 
     final String prefix = "scoutlab-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
