@@ -3,24 +3,19 @@ package dev.scout.session;
 import dev.scout.core.crypto.PublicKey;
 import dev.scout.session.internal.Frame;
 import dev.scout.session.internal.FrameCodec;
+import dev.scout.session.internal.AckTracker;
 import dev.scout.session.internal.NoiseCipher;
-import dev.scout.session.internal.RangeSet;
+import dev.scout.session.internal.PacketProtection;
 import dev.scout.session.internal.ReplayWindow;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -29,8 +24,6 @@ import java.util.function.Consumer;
  * thread; application threads reach it through {@link SessionEndpoint#runOnLoop}.
  */
 final class Connection implements Session, Recovery.FrameSink {
-    private static final int MAX_PEER_STREAMS = 256;
-    private static final int MAX_HELD_MESSAGES = 256;
     private static final int MAX_PACKETS_PER_FLUSH = 64;
 
     private enum State { OPEN, CLOSING, CLOSED }
@@ -40,20 +33,13 @@ final class Connection implements Session, Recovery.FrameSink {
     private final SessionEndpoint endpoint;
     private final PublicKey peer;
     private final boolean initiator;
-    private final NoiseCipher sendCipher;
-    private final NoiseCipher recvCipher;
+    private final PacketProtection protection;
     private volatile InetSocketAddress remote;
 
     // loop-only state
-    private long nextPacketNumber;
-    private final ReplayWindow replay = new ReplayWindow();
-    private final RangeSet receivedNumbers = new RangeSet();
-    private int unackedEliciting;
-    private long ackDeadline = Recovery.NEVER;
-    private long largestReceivedAt;
+    private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
     private final Recovery recovery = new Recovery();
     private final ArrayDeque<Frame> control = new ArrayDeque<>();
-    private final Set<Integer> windowUpdates = new LinkedHashSet<>();
     private final ReplayWindow seenMessages = new ReplayWindow();
     private long nextMessageId;
     private long lastReceive;
@@ -65,12 +51,8 @@ final class Connection implements Session, Recovery.FrameSink {
     private final byte[] plain = new byte[Wire.MAX_PLAINTEXT];
 
     // shared with application threads
-    private final Map<Integer, StreamImpl> streams = new ConcurrentHashMap<>();
-    private final AtomicInteger nextStreamId;
-    private final ArrayDeque<StreamImpl> incoming = new ArrayDeque<>();
-    private final ArrayDeque<CompletableFuture<SessionStream>> acceptors = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> heldMessages = new ArrayDeque<>();
-    private Consumer<byte[]> messageListener;
+    private final StreamSet streams;
+    private final Arrivals arrivals;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private CompletableFuture<Void> drainWaiter;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -88,9 +70,9 @@ final class Connection implements Session, Recovery.FrameSink {
         this.peer = peer;
         this.remote = remote;
         this.initiator = initiator;
-        this.sendCipher = ciphers[0];
-        this.recvCipher = ciphers[1];
-        this.nextStreamId = new AtomicInteger(initiator ? 0 : 1);
+        this.protection = new PacketProtection(ciphers);
+        this.streams = new StreamSet(initiator);
+        this.arrivals = new Arrivals(endpoint::callback);
         this.lastReceive = now;
         // The initiator has key confirmation from message 2; the responder waits for the first DATA.
         this.confirmed = initiator;
@@ -116,25 +98,12 @@ final class Connection implements Session, Recovery.FrameSink {
     @Override
     public SessionStream openStream() throws SessionException {
         requireOpen();
-        StreamImpl s = new StreamImpl(nextStreamId.getAndAdd(2), this);
-        streams.put(s.id(), s);
-        return s;
+        return streams.open(this);
     }
 
     @Override
     public CompletableFuture<SessionStream> acceptStream() {
-        CompletableFuture<SessionStream> f = new CompletableFuture<>();
-        synchronized (incoming) {
-            StreamImpl s = incoming.poll();
-            if (s != null) {
-                f.complete(s);
-            } else if (closed.isDone()) {
-                f.completeExceptionally(new SessionException("session with " + peer + " is closed"));
-            } else {
-                acceptors.add(f);
-            }
-        }
-        return f;
+        return arrivals.accept();
     }
 
     @Override
@@ -152,14 +121,7 @@ final class Connection implements Session, Recovery.FrameSink {
 
     @Override
     public void onMessage(Consumer<byte[]> listener) {
-        synchronized (heldMessages) {
-            messageListener = listener;
-            byte[] m;
-            while ((m = heldMessages.poll()) != null) {
-                byte[] msg = m;
-                endpoint.callback(() -> listener.accept(msg));
-            }
-        }
+        arrivals.onMessage(listener);
     }
 
     @Override
@@ -217,7 +179,7 @@ final class Connection implements Session, Recovery.FrameSink {
 
     void requestWindowUpdate(StreamImpl s) {
         endpoint.runOnLoop(() -> {
-            windowUpdates.add(s.id());
+            streams.windowUpdate(s.id());
             flush();
         });
     }
@@ -250,16 +212,9 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        long pn = Wire.getLong(b, 9);
-        if (!replay.check(pn)) {
-            return; // replayed or too old
-        }
-        int length;
-        try {
-            byte[] ad = java.util.Arrays.copyOf(b, Wire.DATA_HEADER);
-            length = recvCipher.decrypt(pn, ad, b, Wire.DATA_HEADER, b.length - Wire.DATA_HEADER, plain, 0);
-        } catch (GeneralSecurityException e) {
-            return; // tampered or not ours: dropped without a trace in our state
+        int length = protection.open(b, plain);
+        if (length < 0) {
+            return; // replayed, too old, tampered or not ours: dropped without a trace in our state
         }
         List<Frame> frames;
         try {
@@ -268,39 +223,31 @@ final class Connection implements Session, Recovery.FrameSink {
             fail("peer sent a malformed packet: " + e.getMessage());
             return;
         }
-        replay.mark(pn);
+        long pn = PacketProtection.number(b);
         lastReceive = now;
-        if (pn == replay.highest()) {
+        if (protection.accept(pn)) {
             remote = from; // follow the peer across NAT rebinding
         }
-        receivedNumbers.add(pn, pn + 1);
-        receivedNumbers.keepHighest(FrameCodec.MAX_ACK_RANGES);
         if (!confirmed) {
             confirmed = true;
             endpoint.onConfirmed(this);
         }
-        boolean eliciting = false;
+        acks.onPacket(pn, frames.stream().anyMatch(Frame::ackEliciting), now);
         for (Frame f : frames) {
-            eliciting |= f.ackEliciting();
             handle(f, now);
             if (state == State.CLOSED) {
                 return;
             }
-        }
-        if (eliciting) {
-            unackedEliciting++;
-            largestReceivedAt = now;
-            ackDeadline = unackedEliciting >= 2 ? now : Math.min(ackDeadline, now + Recovery.MAX_ACK_DELAY);
         }
         flush();
     }
 
     private void handle(Frame f, long now) {
         if (f instanceof Frame.Ack a) {
-            recovery.onAck(a, nextPacketNumber, now, this);
+            recovery.onAck(a, protection.nextNumber(), now, this);
             checkDrained();
         } else if (f instanceof Frame.Stream s) {
-            StreamImpl stream = streamFor(s.streamId());
+            StreamImpl stream = streams.forPeerFrame(s.streamId(), this, arrivals);
             if (stream != null && !stream.onData(s.offset(), s.data(), s.fin())) {
                 fail("peer exceeded the flow-control window of stream " + s.streamId());
             }
@@ -313,55 +260,19 @@ final class Connection implements Session, Recovery.FrameSink {
         } else if (f instanceof Frame.Message m) {
             if (seenMessages.check(m.id())) {
                 seenMessages.mark(m.id());
-                deliver(m.data());
+                arrivals.message(m.data());
             }
         } else if (f instanceof Frame.Close) {
-            ackDeadline = now;
-            unackedEliciting++;
+            acks.urgent(now);
             flush(); // acknowledge the close before forgetting the session
             terminate(null);
-        }
-    }
-
-    /** The stream for an id; a new one if the peer opens it, null if it is ours and unknown. */
-    private StreamImpl streamFor(int id) {
-        StreamImpl s = streams.get(id);
-        boolean peerOpened = (id & 1) == (initiator ? 1 : 0);
-        if (s != null || !peerOpened || id < 0 || streams.size() >= MAX_PEER_STREAMS) {
-            return s;
-        }
-        s = new StreamImpl(id, this);
-        streams.put(id, s);
-        synchronized (incoming) {
-            CompletableFuture<SessionStream> waiter = acceptors.poll();
-            if (waiter != null) {
-                StreamImpl accepted = s;
-                endpoint.callback(() -> waiter.complete(accepted));
-            } else {
-                incoming.add(s);
-            }
-        }
-        return s;
-    }
-
-    private void deliver(byte[] message) {
-        synchronized (heldMessages) {
-            Consumer<byte[]> l = messageListener;
-            if (l != null) {
-                endpoint.callback(() -> l.accept(message));
-            } else if (heldMessages.size() < MAX_HELD_MESSAGES) {
-                heldMessages.add(message);
-            }
         }
     }
 
     @Override
     public void acked(Frame f) {
         if (f instanceof Frame.Stream s) {
-            StreamImpl stream = streams.get(s.streamId());
-            if (stream != null) {
-                stream.onAcked(s.offset(), s.data().length, s.fin());
-            }
+            streams.acked(s);
         } else if (f instanceof Frame.Close && state == State.CLOSING) {
             terminate(null);
         }
@@ -370,12 +281,9 @@ final class Connection implements Session, Recovery.FrameSink {
     @Override
     public void lost(Frame f) {
         if (f instanceof Frame.Stream s) {
-            StreamImpl stream = streams.get(s.streamId());
-            if (stream != null) {
-                stream.onLost(s.offset(), s.data().length, s.fin());
-            }
+            streams.lost(s);
         } else if (f instanceof Frame.MaxStreamData m) {
-            windowUpdates.add(m.streamId());
+            streams.windowUpdate(m.streamId());
         } else if (f instanceof Frame.Message || f instanceof Frame.Close) {
             control.add(f);
         }
@@ -398,7 +306,7 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         if (recovery.deadline() <= now && recovery.onTimeout(now, this)) {
             probeDue = true;
-            if (control.isEmpty() && windowUpdates.isEmpty() && streams.values().stream().noneMatch(StreamImpl::wantsToSend)) {
+            if (control.isEmpty() && !streams.wantToSend()) {
                 control.add(new Frame.Ping());
             }
         }
@@ -417,19 +325,18 @@ final class Connection implements Session, Recovery.FrameSink {
         long now = endpoint.now();
         for (int n = 0; n < MAX_PACKETS_PER_FLUSH; n++) {
             List<Frame> frames = new ArrayList<>();
-            int room = Wire.MAX_PLAINTEXT;
-            boolean ackDue = unackedEliciting > 0 && now >= ackDeadline;
-            if (unackedEliciting > 0 && (ackDue || recovery.windowOpen() || probeDue)) {
-                Frame.Ack ack = new Frame.Ack((now - largestReceivedAt) / 1_000, receivedNumbers.descending(8));
-                frames.add(ack);
-                room -= FrameCodec.size(ack);
-            }
+            boolean ackDue = acks.due(now);
+            boolean withAck = acks.pending() && (ackDue || recovery.windowOpen() || probeDue);
+            int room = Wire.MAX_PLAINTEXT - (withAck ? acks.frameSize() : 0);
             if (recovery.windowOpen() || probeDue) {
-                room = fillEliciting(frames, room);
+                fillEliciting(frames, room);
             }
-            boolean eliciting = frames.stream().anyMatch(Frame::ackEliciting);
+            boolean eliciting = !frames.isEmpty(); // every frame but an ack elicits one
             if (!eliciting && !ackDue) {
                 break;
+            }
+            if (withAck) {
+                frames.add(0, acks.take(now)); // taken only when it is really sent
             }
             send(frames, eliciting, now);
             if (eliciting) {
@@ -445,62 +352,28 @@ final class Connection implements Session, Recovery.FrameSink {
             frames.add(f);
             room -= FrameCodec.size(f);
         }
-        var it = windowUpdates.iterator();
-        while (it.hasNext() && room >= 13) {
-            StreamImpl s = streams.get(it.next());
-            it.remove();
-            if (s != null) {
-                Frame f = new Frame.MaxStreamData(s.id(), s.windowUpdate());
-                frames.add(f);
-                room -= FrameCodec.size(f);
-            }
-        }
-        if (state != State.OPEN) {
-            return room;
-        }
-        for (StreamImpl s : streams.values()) {
-            while (room > FrameCodec.STREAM_OVERHEAD) {
-                Frame.Stream chunk = s.nextChunk(room - FrameCodec.STREAM_OVERHEAD);
-                if (chunk == null) {
-                    break;
-                }
-                frames.add(chunk);
-                room -= FrameCodec.size(chunk);
-            }
-        }
-        return room;
+        return streams.fill(frames, room, state == State.OPEN);
     }
 
     private void send(List<Frame> frames, boolean eliciting, long now) {
         ByteBuffer buf = ByteBuffer.wrap(plain);
+        List<Frame> kept = new ArrayList<>(frames.size());
         for (Frame f : frames) {
             FrameCodec.encode(f, buf);
-            if (f instanceof Frame.Ack) {
-                unackedEliciting = 0;
-                ackDeadline = Recovery.NEVER;
+            if (!(f instanceof Frame.Ack)) {
+                kept.add(f);
             }
         }
-        long pn = nextPacketNumber++;
-        byte[] out = new byte[Wire.DATA_HEADER + buf.position() + NoiseCipher.TAG_BYTES];
-        out[0] = Wire.DATA;
-        Wire.putLong(out, 1, remoteId);
-        Wire.putLong(out, 9, pn);
-        byte[] ad = java.util.Arrays.copyOf(out, Wire.DATA_HEADER);
-        sendCipher.encrypt(pn, ad, plain, 0, buf.position(), out, Wire.DATA_HEADER);
+        long pn = protection.nextNumber();
+        byte[] out = protection.seal(remoteId, plain, buf.position());
         if (eliciting) {
-            List<Frame> kept = new ArrayList<>(frames.size());
-            for (Frame f : frames) {
-                if (!(f instanceof Frame.Ack)) {
-                    kept.add(f);
-                }
-            }
             recovery.onSent(new SentPacket(pn, now, out.length, kept));
         }
         endpoint.transmit(out, remote);
     }
 
     private void checkDrained() {
-        if (drainWaiter != null && streams.values().stream().allMatch(StreamImpl::allAcked)) {
+        if (drainWaiter != null && streams.allAcked()) {
             drainWaiter.complete(null);
         }
     }
@@ -509,7 +382,7 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        long next = Math.min(Math.min(ackDeadline, recovery.deadline()), closingDeadline);
+        long next = Math.min(Math.min(acks.deadline(), recovery.deadline()), closingDeadline);
         next = Math.min(next, lastReceive + endpoint.config().idleTimeout().toNanos());
         if (confirmed && state == State.OPEN && !recovery.inFlight()) {
             next = Math.min(next, Math.max(recovery.lastElicitingSent(), lastReceive) + endpoint.config().keepAlive().toNanos());
@@ -534,15 +407,8 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         state = State.CLOSED;
         SessionException streamError = error != null ? error : new SessionException("session with " + peer + " closed");
-        for (StreamImpl s : streams.values()) {
-            s.fail(streamError);
-        }
-        synchronized (incoming) {
-            for (CompletableFuture<SessionStream> f : acceptors) {
-                endpoint.callback(() -> f.completeExceptionally(streamError));
-            }
-            acceptors.clear();
-        }
+        streams.failAll(streamError);
+        arrivals.close(streamError);
         endpoint.forget(this);
         if (drainWaiter != null) {
             drainWaiter.complete(null);
