@@ -56,6 +56,15 @@ public final class FrameCodec {
         }
     }
 
+    /** A u16 length, checked against what is left before anything is allocated. */
+    private static int length(ByteBuffer in) {
+        int n = in.getShort() & 0xFFFF;
+        if (n > in.remaining()) {
+            throw new IllegalArgumentException("frame length " + n + " exceeds the packet");
+        }
+        return n;
+    }
+
     /** Decodes every frame in {@code in}; throws {@link IllegalArgumentException} on malformed input. */
     public static List<Frame> decode(ByteBuffer in) {
         List<Frame> frames = new ArrayList<>();
@@ -85,7 +94,7 @@ public final class FrameCodec {
                         int id = in.getInt();
                         long offset = in.getLong();
                         boolean fin = in.get() != 0;
-                        byte[] data = new byte[in.getShort() & 0xFFFF];
+                        byte[] data = new byte[length(in)];
                         in.get(data);
                         if (offset < 0 || offset + data.length < 0) {
                             throw new IllegalArgumentException("bad stream offset");
@@ -95,7 +104,7 @@ public final class FrameCodec {
                     case MAX_STREAM_DATA -> frames.add(new Frame.MaxStreamData(in.getInt(), in.getLong()));
                     case MESSAGE -> {
                         long id = in.getLong();
-                        byte[] data = new byte[in.getShort() & 0xFFFF];
+                        byte[] data = new byte[length(in)];
                         in.get(data);
                         frames.add(new Frame.Message(id, data));
                     }
