@@ -163,8 +163,8 @@ final class StreamImpl implements SessionStream {
             peerFin = end;
         }
         long from = Math.max(offset, readOffset);
-        for (long o = from; o < end; o++) {
-            recvBuf[(int) (o % WINDOW)] = data[(int) (o - offset)];
+        if (from < end) {
+            ringWrite(recvBuf, from, data, (int) (from - offset), (int) (end - from));
         }
         if (from < end) {
             received.add(from, end);
@@ -188,9 +188,23 @@ final class StreamImpl implements SessionStream {
     }
 
     private void copyOut(long start, byte[] data) {
-        for (int i = 0; i < data.length; i++) {
-            data[i] = sendBuf[(int) ((start + i) % WINDOW)];
-        }
+        ringRead(sendBuf, start, data, 0, data.length);
+    }
+
+    /** Copies {@code len} bytes into ring {@code ring} at stream offset {@code at} (wrapping). */
+    private static void ringWrite(byte[] ring, long at, byte[] src, int srcOff, int len) {
+        int pos = (int) (at % ring.length);
+        int first = Math.min(len, ring.length - pos);
+        System.arraycopy(src, srcOff, ring, pos, first);
+        System.arraycopy(src, srcOff + first, ring, 0, len - first);
+    }
+
+    /** Copies {@code len} bytes from ring {@code ring} at stream offset {@code at} (wrapping). */
+    private static void ringRead(byte[] ring, long at, byte[] dst, int dstOff, int len) {
+        int pos = (int) (at % ring.length);
+        int first = Math.min(len, ring.length - pos);
+        System.arraycopy(ring, pos, dst, dstOff, first);
+        System.arraycopy(ring, 0, dst, dstOff + first, len - first);
     }
 
     // ---- application side
@@ -203,9 +217,7 @@ final class StreamImpl implements SessionStream {
             long available = received.contiguousEnd(readOffset) - readOffset;
             if (available > 0) {
                 int n = (int) Math.min(available, len);
-                for (int i = 0; i < n; i++) {
-                    b[off + i] = recvBuf[(int) ((readOffset + i) % WINDOW)];
-                }
+                ringRead(recvBuf, readOffset, b, off, n);
                 received.remove(readOffset, readOffset + n);
                 readOffset += n;
                 if (!windowUpdateRequested && readOffset + WINDOW - advertisedMax >= WINDOW / 2) {
@@ -238,9 +250,7 @@ final class StreamImpl implements SessionStream {
                     throw new IOException("stream " + id + " is closed for writing");
                 }
                 n = (int) Math.min(len, WINDOW - (written - ackedPrefix));
-                for (int i = 0; i < n; i++) {
-                    sendBuf[(int) ((written + i) % WINDOW)] = b[off + i];
-                }
+                ringWrite(sendBuf, written, b, off, n);
                 written += n;
             }
             off += n;
