@@ -248,8 +248,9 @@ final class Connection implements Session, Recovery.FrameSink {
             checkDrained();
         } else if (f instanceof Frame.Stream s) {
             StreamImpl stream = streams.forPeerFrame(s.streamId(), this, arrivals);
-            if (stream != null && !stream.onData(s.offset(), s.data(), s.fin())) {
-                fail("peer exceeded the flow-control window of stream " + s.streamId());
+            String violation = stream == null ? null : stream.onData(s.offset(), s.data(), s.fin());
+            if (violation != null) {
+                fail(violation);
             }
         } else if (f instanceof Frame.MaxStreamData m) {
             StreamImpl stream = streams.get(m.streamId());

@@ -69,7 +69,7 @@ final class StreamImpl implements SessionStream {
 
     /** Whether there is anything this stream could put in a packet now. */
     synchronized boolean wantsToSend() {
-        return !lost.isEmpty() || (sentOffset < written && sentOffset < peerMax) || finPending;
+        return !lost.isEmpty() || (sentOffset < written && sentOffset < peerMax) || (finPending && sentOffset == finOffset);
     }
 
     /**
@@ -91,7 +91,8 @@ final class StreamImpl implements SessionStream {
             start = sentOffset;
             end = Math.min(Math.min(written, peerMax), start + maxData);
             sentOffset = end;
-        } else if (finPending) {
+        } else if (finPending && sentOffset == finOffset) {
+            // the end alone, once every byte before it went out (never past the peer's window)
             start = finOffset;
             end = finOffset;
         } else {
@@ -153,11 +154,14 @@ final class StreamImpl implements SessionStream {
 
     // ---- loop side: receiving
 
-    /** Stores a received chunk; returns false if it violates our window (a misbehaving peer). */
-    synchronized boolean onData(long offset, byte[] data, boolean fin) {
+    /** Stores a received chunk; returns what a misbehaving peer did wrong, or null. */
+    synchronized String onData(long offset, byte[] data, boolean fin) {
         long end = offset + data.length;
-        if (end > advertisedMax || (peerFin >= 0 && end > peerFin)) {
-            return false;
+        if (end > advertisedMax) {
+            return "peer sent stream " + id + " bytes up to " + end + " beyond the window edge " + advertisedMax;
+        }
+        if ((peerFin >= 0 && end > peerFin) || (fin && end < received.contiguousEnd(readOffset))) {
+            return "peer sent stream " + id + " bytes up to " + end + " past its end at " + peerFin;
         }
         if (fin) {
             peerFin = end;
@@ -170,7 +174,7 @@ final class StreamImpl implements SessionStream {
             received.add(from, end);
         }
         notifyAll();
-        return true;
+        return null;
     }
 
     /** Moves the advertised window edge to what the reader has freed and returns it. */

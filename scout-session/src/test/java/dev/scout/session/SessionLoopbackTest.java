@@ -110,6 +110,22 @@ class SessionLoopbackTest {
     }
 
     @Test
+    void theEndOfAStreamWaitsForTheReceiversWindow() throws Exception {
+        Peers[] p = pair(Peers.fast());
+        Session a = p[0].endpoint.connect(p[1].key(), List.of(p[1].address())).get(5, TimeUnit.SECONDS);
+        Session b = p[1].incoming.poll(5, TimeUnit.SECONDS);
+        // Nobody reads yet: Bob's window (1 MiB) fills, the rest waits in Alice's send buffer, and the
+        // end of the stream must not overtake those bytes past Bob's window.
+        byte[] data = Peers.random(2 << 20, 21);
+        SessionStream out = a.openStream();
+        out.output().write(data);
+        out.output().close();
+        SessionStream in = b.acceptStream().get(5, TimeUnit.SECONDS);
+        assertThat(in.input().readAllBytes()).isEqualTo(data);
+        assertThat(b.closed()).isNotDone();
+    }
+
+    @Test
     void aStrangerGetsNoSessionAndNoAnswer() throws Exception {
         Peers bob = peer(Peers.fast());
         Peers mallory = peer(Peers.fast());
