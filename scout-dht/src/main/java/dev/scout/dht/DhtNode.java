@@ -227,6 +227,19 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         return transport.localAddress();
     }
 
+    /**
+     * Lets another protocol share this node's UDP socket: {@code filter} sees each datagram before
+     * KRPC decoding (on the I/O thread) and keeps those it claims; {@code null} removes it.
+     */
+    public void setDatagramFilter(DatagramFilter filter) {
+        transport.setDatagramFilter(filter);
+    }
+
+    /** Sends a datagram from this node's socket (thread-safe; a full buffer drops it, like the network). */
+    public void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        transport.send(datagram, to);
+    }
+
     public DhtConfig config() {
         return config;
     }

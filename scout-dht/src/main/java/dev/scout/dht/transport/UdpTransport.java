@@ -48,6 +48,7 @@ public final class UdpTransport implements AutoCloseable {
     private Thread thread;
     private NodeCore core;
     private long sendFailures;
+    private volatile dev.scout.dht.DatagramFilter filter;
 
     private UdpTransport(DatagramChannel channel, Selector selector) {
         this.channel = channel;
@@ -184,6 +185,10 @@ public final class UdpTransport implements AutoCloseable {
             receiveBuffer.flip();
             int length = receiveBuffer.remaining();
             receiveBuffer.get(copyBuffer, 0, length);
+            dev.scout.dht.DatagramFilter f = filter;
+            if (f != null && f.claim(copyBuffer, length, (InetSocketAddress) from)) {
+                continue;
+            }
             core.handleDatagram(copyBuffer, length, (InetSocketAddress) from);
         }
     }
@@ -194,6 +199,11 @@ public final class UdpTransport implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("task on the DHT loop failed", e);
         }
+    }
+
+    /** Installs (or with {@code null} removes) the filter that may claim datagrams before KRPC decoding. */
+    public void setDatagramFilter(dev.scout.dht.DatagramFilter filter) {
+        this.filter = filter;
     }
 
     public long sendFailures() {
