@@ -46,6 +46,7 @@ public final class SessionEndpoint implements AutoCloseable {
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final Handshaker handshaker;
     private final AtomicInteger queued = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
     private volatile boolean closed;
@@ -170,13 +171,31 @@ public final class SessionEndpoint implements AutoCloseable {
         if (closed || queued.get() >= MAX_QUEUED) {
             return true;
         }
-        byte[] copy = java.util.Arrays.copyOf(buffer, length);
-        queued.incrementAndGet();
-        loop.execute(() -> {
-            queued.decrementAndGet();
-            dispatch(copy, from);
-        });
+        inbox.add(new Arrival(java.util.Arrays.copyOf(buffer, length), from));
+        // One loop task drains whatever arrived meanwhile: no task per datagram under load.
+        if (queued.getAndIncrement() == 0) {
+            try {
+                loop.execute(this::drainInbox);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("endpoint closed; datagram dropped");
+            }
+        }
         return true;
+    }
+
+    private record Arrival(byte[] datagram, InetSocketAddress from) {
+    }
+
+    private void drainInbox() {
+        Arrival a;
+        int n = 0;
+        while ((a = inbox.poll()) != null) {
+            n++;
+            dispatch(a.datagram(), a.from());
+        }
+        if (queued.addAndGet(-n) > 0) {
+            loop.execute(this::drainInbox); // more came after the last poll
+        }
     }
 
     private void dispatch(byte[] b, InetSocketAddress from) {
