@@ -3,10 +3,10 @@ package dev.scout.cli;
 import dev.scout.cli.app.ScoutApp;
 import dev.scout.cli.state.Contact;
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.KeyFormatException;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.KeyFormatException;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -49,14 +49,14 @@ public final class ContactsCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            PublicKey publicKey;
+            Ed25519PublicKey publicKey;
             try {
-                publicKey = PublicKey.parse(key);
+                publicKey = Ed25519PublicKey.parse(key);
             } catch (KeyFormatException e) {
                 throw new ParameterException(cl(), "PUBKEY: " + e.getMessage());
             }
             Contact c = withStore(this, store -> {
-                Identity self = store.requireIdentity();
+                Ed25519KeyPair self = store.requireIdentity();
                 if (self.publicKey().equals(publicKey)) {
                     throw new CliException("that is your own public key");
                 }
@@ -116,7 +116,7 @@ public final class ContactsCommand extends BaseCommand {
         @Override
         public Integer call() {
             Json.Obj json = withStore(this, store -> {
-                Identity self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
+                Ed25519KeyPair self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
                 Contact c = store.contact(name);
                 PairKeys keys = PairKeys.derive(self, c.publicKey());
                 int side = dev.scout.cli.app.AppEntries.side(self.publicKey(), c.publicKey());

@@ -4,7 +4,7 @@ import dev.scout.cli.app.ScoutApp;
 import dev.scout.cli.state.Contact;
 import dev.scout.cli.state.ReceivedMessage;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.node.NodeStats;
+import dev.scout.dht.NodeStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

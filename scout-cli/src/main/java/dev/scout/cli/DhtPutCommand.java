@@ -1,10 +1,12 @@
 package dev.scout.cli;
 
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.StoreOutcome;
+
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.lookup.StoreRound;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,7 +71,7 @@ public final class DhtPutCommand extends BaseCommand {
         }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
-            PutResult result = store(dht, dht.node().putImmutable(encoded));
+            PutResult result = store(dht, dht.node().putImmutable(ImmutableItem.ofBencoded(encoded)));
             emit(Json.object().put("target", result.target().toHex()).put("stored", result.stored()),
                     "target     " + result.target().toHex() + System.lineSeparator()
                             + "stored on  " + result.stored() + " nodes");
@@ -81,7 +83,7 @@ public final class DhtPutCommand extends BaseCommand {
         if (seed == null) {
             throw new ParameterException(cl(), "--mutable needs --seed HEX (the 32-byte Ed25519 seed)");
         }
-        ItemSigner signer = ItemSigner.fromSeed(Args.hex(cl(), "--seed", seed, 32));
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(Args.hex(cl(), "--seed", seed, 32));
         byte[] saltBytes = Args.salt(cl(), salt, saltHex);
         if (seq != null && seq < 0) {
             throw new ParameterException(cl(), "--seq must not be negative, got " + seq);
@@ -98,14 +100,14 @@ public final class DhtPutCommand extends BaseCommand {
             dht.progress("storing...");
             CompletableFuture<PutResult> put = item == null
                     ? dht.node().putMutable(signer, saltBytes, encoded)
-                    : dht.node().putMutable(item, cas);
+                    : cas == null ? dht.node().putMutable(item) : dht.node().putMutable(item, cas);
             PutResult result = store(dht, put);
-            String publicKey = HexFormat.of().formatHex(signer.publicKey());
+            String publicKey = signer.publicKey().toHex();
             emit(Json.object().put("target", result.target().toHex()).put("public_key", publicKey)
-                            .put("seq", result.seq()).put("stored", result.stored()),
+                            .put("seq", result.seq().orElseThrow()).put("stored", result.stored()),
                     "target      " + result.target().toHex() + System.lineSeparator()
                             + "public key  " + publicKey + System.lineSeparator()
-                            + "seq         " + result.seq() + System.lineSeparator()
+                            + "seq         " + result.seq().orElseThrow() + System.lineSeparator()
                             + "stored on   " + result.stored() + " nodes");
         }
         return 0;
@@ -128,7 +130,7 @@ public final class DhtPutCommand extends BaseCommand {
         return result;
     }
 
-    private static String describe(StoreRound.Outcome o) {
+    private static String describe(StoreOutcome o) {
         return "error " + o.errorCode() + ": " + o.errorMessage();
     }
 }

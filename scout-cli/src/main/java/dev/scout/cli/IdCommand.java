@@ -1,7 +1,7 @@
 package dev.scout.cli;
 
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 
 /** {@code scout id}: print this identity's public key. */
@@ -12,7 +12,7 @@ public final class IdCommand extends BaseCommand {
     @Override
     public Integer call() {
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
-            Identity id = store.requireIdentity();
+            Ed25519KeyPair id = store.requireIdentity();
             emit(Json.object().put("public_key", id.publicKey().toZBase32()).put("public_key_hex", id.publicKey().toHex()),
                     id.publicKey().toZBase32());
         }

@@ -2,7 +2,7 @@ package dev.scout.cli;
 
 import dev.scout.cli.state.IdentityInit;
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +24,7 @@ public final class InitCommand extends BaseCommand {
         byte[] seed = seedHex == null ? null : Args.hex(cl(), "--seed", seedHex, 32);
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
             IdentityInit init = store.initIdentity(seed, force);
-            Identity id = init.identity();
+            Ed25519KeyPair id = init.identity();
             boolean created = init.outcome() != IdentityInit.Outcome.UNCHANGED;
             emit(Json.object().put("public_key", id.publicKey().toZBase32())
                             .put("public_key_hex", HexFormat.of().formatHex(id.publicKey().bytes()))

@@ -13,7 +13,7 @@ import java.util.List;
  * <pre>{@code
  * PairKeys keys = PairKeys.derive(me, friend);
  * byte[] v = ContactRecord.seal(keys, entries);        // at most 996 bytes
- * List<Entry> back = ContactRecord.open(keys, v);
+ * List<RecordEntry> back = ContactRecord.open(keys, v);
  * }</pre>
  */
 public final class ContactRecord {
@@ -30,12 +30,12 @@ public final class ContactRecord {
      *
      * @throws LimitExceededException if the entries do not fit (see {@link EntryVector#encode})
      */
-    public static byte[] seal(PairKeys keys, List<Entry> entries) {
+    public static byte[] seal(PairKeys keys, List<RecordEntry> entries) {
         return seal(keys, entries, SecretBox.randomNonce());
     }
 
     /** As {@link #seal(PairKeys, List)} with a chosen nonce; for tests and reproducible vectors. */
-    public static byte[] seal(PairKeys keys, List<Entry> entries, byte[] nonce) {
+    public static byte[] seal(PairKeys keys, List<RecordEntry> entries, byte[] nonce) {
         byte[] plaintext = EntryVector.encode(entries);
         byte[] box = SecretBox.seal(keys.encryptionKey(), nonce, plaintext);
         byte[] value = new byte[nonce.length + box.length];
@@ -50,7 +50,7 @@ public final class ContactRecord {
      * @throws DecryptionException if the value is too short or not sealed with this pair's key
      * @throws FormatException if it decrypts but the entry vector is malformed
      */
-    public static List<Entry> open(PairKeys keys, byte[] value) {
+    public static List<RecordEntry> open(PairKeys keys, byte[] value) {
         return EntryVector.decode(SecretBox.openWithNoncePrefix(keys.encryptionKey(), value));
     }
 }

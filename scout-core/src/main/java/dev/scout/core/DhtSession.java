@@ -7,10 +7,11 @@ import dev.scout.core.message.MessageList;
 import dev.scout.core.message.StoredMessage;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything an application needs from Scout on one DHT node: contact-record
- * {@linkplain #synchronize synchronization}, offline {@linkplain #messages() messages}, and a
+ * {@linkplain #synchronize synchronization}, offline messages ({@link #putMessage},
+ * {@link #walkMessages}), and a
  * {@linkplain #keepAlive(MutableItem) keep-alive} that re-stores items about hourly so they
  * outlive the DHT's two-hour expiry.
  *
@@ -95,7 +97,10 @@ public final class DhtSession implements AutoCloseable {
         return new Builder();
     }
 
-    /** The DHT, for low-level operations (ping, peers, raw items). */
+    /**
+     * The DHT, for low-level operations (ping, peers, items of your own). Contact records, messages
+     * and keep-alive are reached through this session's methods only.
+     */
     public Dht dht() {
         return dht;
     }
@@ -108,13 +113,8 @@ public final class DhtSession implements AutoCloseable {
         return dht instanceof DhtNode node ? node.bootstrapped() : CompletableFuture.completedFuture(null);
     }
 
-    /** The synchronizer this session uses. */
-    public Synchronizer synchronizer() {
-        return synchronizer;
-    }
-
     /** Synchronizes the pair's contact record (empty salt); see {@link Synchronizer}. */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<Entry> localEntries, SyncListener listener) {
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<RecordEntry> localEntries, SyncListener listener) {
         return synchronize(keys, new byte[0], localEntries, listener);
     }
 
@@ -123,7 +123,7 @@ public final class DhtSession implements AutoCloseable {
      * {@link Synchronizer#synchronize(PairKeys, byte[], List, SyncListener)}. When the record is
      * registered for keep-alive, the version written becomes the one kept alive.
      */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<Entry> localEntries,
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<RecordEntry> localEntries,
                                                      SyncListener listener) {
         checkOpen();
         CompletableFuture<SyncResult> out = new CompletableFuture<>();
@@ -145,11 +145,6 @@ public final class DhtSession implements AutoCloseable {
         return synchronizer.read(keys, salt);
     }
 
-    /** Offline message operations on this session's DHT. */
-    public MessageList messages() {
-        return messages;
-    }
-
     /** Stores a pushed message; see {@link MessageList#put}. */
     public CompletableFuture<PutResult> putMessage(ListToken token) {
         checkOpen();
@@ -168,11 +163,6 @@ public final class DhtSession implements AutoCloseable {
         return messages.walk(head, stopAt, max);
     }
 
-    /** The keep-alive facility (interval, registrations). */
-    public KeepAlive keepAlive() {
-        return keepAlive;
-    }
-
     /** Re-stores a mutable item (e.g. {@link SyncResult#item()}) about every keep-alive interval. */
     public KeepAlive.Registration keepAlive(MutableItem item) {
         checkOpen();
@@ -185,10 +175,15 @@ public final class DhtSession implements AutoCloseable {
         return keepAlive.register(token.value());
     }
 
-    /** Re-stores an immutable bencoded value about every keep-alive interval. */
-    public KeepAlive.Registration keepAlive(byte[] bencodedValue) {
+    /** Re-stores an immutable item about every keep-alive interval. */
+    public KeepAlive.Registration keepAlive(ImmutableItem item) {
         checkOpen();
-        return keepAlive.register(bencodedValue);
+        return keepAlive.register(item.value());
+    }
+
+    /** Every item this session keeps alive. */
+    public List<KeepAlive.Registration> keepAliveRegistrations() {
+        return keepAlive.registrations();
     }
 
     /** Stops re-storing {@code target}; false if it was not registered. */

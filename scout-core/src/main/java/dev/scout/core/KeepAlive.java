@@ -4,8 +4,8 @@ import dev.scout.dht.Dht;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ImmutableItem;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.MutableItem;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -290,7 +290,7 @@ public final class KeepAlive implements AutoCloseable {
             synchronized (this) {
                 MutableItem current = item;
                 if (current != null && newer.seq() > current.seq() && newer.verify()
-                        && Arrays.equals(newer.publicKey(), current.publicKey())
+                        && newer.publicKey().equals(current.publicKey())
                         && Arrays.equals(newer.salt(), current.salt())) {
                     item = newer;
                 }
@@ -316,7 +316,7 @@ public final class KeepAlive implements AutoCloseable {
             CompletableFuture<PutResult> put;
             try {
                 MutableItem current = item;
-                put = current != null ? refreshMutable(current) : dht.putImmutable(immutableValue);
+                put = current != null ? refreshMutable(current) : dht.putImmutable(ImmutableItem.ofBencoded(immutableValue));
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }
@@ -324,14 +324,14 @@ public final class KeepAlive implements AutoCloseable {
         }
 
         private CompletableFuture<PutResult> refreshMutable(MutableItem current) {
-            return dht.putMutable(current, null).handle((result, error) -> {
+            return dht.putMutable(current).handle((result, error) -> {
                 Throwable cause = Synchronizer.unwrap(error);
                 if (cause instanceof PutConflictException) {
                     // Someone wrote a newer version: keep that one alive instead.
                     return dht.getMutable(current.publicKey(), current.salt()).thenCompose(found -> {
                         if (found.isPresent() && found.get().seq() > current.seq()) {
                             adopt(found.get());
-                            return dht.putMutable(found.get(), null);
+                            return dht.putMutable(found.get());
                         }
                         return CompletableFuture.<PutResult>failedFuture(cause);
                     });

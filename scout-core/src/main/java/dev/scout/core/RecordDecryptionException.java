@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.dht.DecryptionException;
+
 /**
  * The contact record found in the DHT cannot be opened with this pair's keys: its value was
  * modified, it was encrypted with another pair's key, it is not signed by the pair's record key,

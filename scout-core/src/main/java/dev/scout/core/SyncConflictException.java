@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.dht.ScoutException;
+
 import dev.scout.dht.PutConflictException;
 
 /**

@@ -7,7 +7,7 @@ import java.util.List;
  * what you need.
  *
  * <p><b>Threads.</b> Callbacks run on the thread that completed the DHT operation they
- * follow: with a {@link dev.scout.dht.DhtNode} one of its callback threads (never its I/O
+ * follow: with a {@link dev.scout.dht.udp.DhtNode} one of its callback threads (never its I/O
  * loop), in a simulation the simulation's thread. The callbacks of one synchronize never run
  * concurrently with each other, and each happens-before the next. Do not block in them: a
  * blocked callback holds up the DHT's callback pool (or the whole simulation).
@@ -19,8 +19,8 @@ import java.util.List;
  *
  * <pre>{@code
  * SyncListener listener = new SyncListener() {
- *     public void entryUpdated(Entry entry) { addressBook.apply(entry); }
- *     public List<Entry> finalizeEntries(List<Entry> merged) { return withMyAddress(merged); }
+ *     public void entryUpdated(RecordEntry entry) { addressBook.apply(entry); }
+ *     public List<RecordEntry> finalizeEntries(List<RecordEntry> merged) { return withMyAddress(merged); }
  *     public void finished(SyncResult result) { store.save(result.entries()); }
  * };
  * }</pre>
@@ -32,7 +32,7 @@ public interface SyncListener {
     };
 
     /** A remote entry that is new to the local list or replaced a local entry. */
-    default void entryUpdated(Entry entry) {
+    default void entryUpdated(RecordEntry entry) {
     }
 
     /**
@@ -41,7 +41,7 @@ public interface SyncListener {
      * the synchronize with {@link LimitExceededException}, one with two entries of the same id
      * with {@link IllegalArgumentException}, both before anything is written.
      */
-    default List<Entry> finalizeEntries(List<Entry> merged) {
+    default List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
         return merged;
     }
 

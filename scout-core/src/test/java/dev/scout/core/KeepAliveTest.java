@@ -1,5 +1,8 @@
 package dev.scout.core;
 
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519PublicKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +11,8 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcError;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +48,7 @@ class KeepAliveTest {
         return new PutResult(NodeId.random(), null, nodes, List.of());
     }
 
-    static MutableItem item(ItemSigner signer, long seq) {
+    static MutableItem item(Ed25519KeyPair signer, long seq) {
         return MutableItem.sign(signer, new byte[0], seq, Bencode.encode(Bencode.bytes("v" + seq)));
     }
 
@@ -67,14 +70,14 @@ class KeepAliveTest {
         }
 
         @Override
-        public CompletableFuture<PutResult> putImmutable(byte[] value) {
-            Call c = new Call(null, value, new CompletableFuture<>());
+        public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
+            Call c = new Call(null, item.value(), new CompletableFuture<>());
             calls.add(c);
             return c.result();
         }
 
         @Override
-        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+        protected CompletableFuture<PutResult> putMutableItem(MutableItem item, Long cas) {
             assertThat(cas).as("re-stores carry no cas").isNull();
             Call c = new Call(item, null, new CompletableFuture<>());
             calls.add(c);
@@ -82,7 +85,7 @@ class KeepAliveTest {
         }
 
         @Override
-        public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+        public CompletableFuture<Optional<MutableItem>> getMutable(Ed25519PublicKey publicKey, byte[] salt) {
             return CompletableFuture.completedFuture(Optional.ofNullable(current));
         }
 
@@ -146,7 +149,7 @@ class KeepAliveTest {
     void aMutableItemIsReStoredUnchangedAndANewerVersionIsAdopted() throws Exception {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
         MutableItem v1 = item(signer, 1);
         MutableItem v2 = item(signer, 2);
         ScriptedDht dht = new ScriptedDht();
@@ -195,7 +198,7 @@ class KeepAliveTest {
         assertThatThrownBy(() -> new KeepAlive(dht, scheduler, Duration.ofMinutes(1), 1.0, random))
                 .isInstanceOf(IllegalArgumentException.class);
         byte[] seed = new byte[32];
-        MutableItem good = item(ItemSigner.fromSeed(seed), 1);
+        MutableItem good = item(Ed25519KeyPair.ofSeed(seed), 1);
         MutableItem forged = new MutableItem(good.publicKey(), new byte[0], 2, good.value(), good.signature());
         try (KeepAlive keepAlive = keepAlive(dht)) {
             assertThatThrownBy(() -> keepAlive.register(forged)).isInstanceOf(IllegalArgumentException.class);

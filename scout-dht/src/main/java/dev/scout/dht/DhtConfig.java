@@ -1,7 +1,6 @@
 package dev.scout.dht;
 
 import dev.scout.dht.routing.RoutingTableFile;
-import dev.scout.dht.routing.RoutingTableStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, R
                         boolean readOnly, int alpha, long requestTimeoutMillis, long minSoftTimeoutMillis,
                         int maxItems, long maxItemBytes, int maxPutsPerIpPerMinute, long saveIntervalMillis) {
 
-    /** The well-known Mainline routers (SPEC.md section 3). */
+    /** The well-known Mainline routers. */
     public static final List<String> DEFAULT_BOOTSTRAP = List.of(
             "router.bittorrent.com:6881",
             "router.utorrent.com:6881",
@@ -92,6 +91,9 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, R
         private int maxPutsPerIpPerMinute = 300;
         private long saveIntervalMillis = 5 * 60_000L;
 
+        private Builder() {
+        }
+
         public Builder bindAddress(InetSocketAddress address) {
             this.bindAddress = address;
             return this;
@@ -110,7 +112,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, R
 
         /** Saves the routing table to {@code file} (atomically replaced); null = not saved. */
         public Builder stateFile(Path file) {
-            this.stateStore = file == null ? null : RoutingTableFile.store(file);
+            this.stateStore = file == null ? null : RoutingTableStore.file(file);
             return this;
         }
 

@@ -10,7 +10,7 @@ import java.util.Random;
  * unsigned big-endian integers.
  *
  * <pre>{@code
- * NodeId target = NodeId.fromHex("8187911bd9fd8cd6add811c1669370f8fd773788");
+ * NodeId target = NodeId.parse("8187911bd9fd8cd6add811c1669370f8fd773788");
  * int cmp = target.compareDistance(a, b); // < 0 when a is closer to target than b
  * }</pre>
  */
@@ -36,7 +36,7 @@ public final class NodeId implements Comparable<NodeId> {
     }
 
     /** Parses 40 hex digits. */
-    public static NodeId fromHex(String hex) {
+    public static NodeId parse(String hex) {
         if (hex.length() != 2 * LENGTH) {
             throw new IllegalArgumentException("a node id is 40 hex digits, got " + hex.length() + " characters");
         }

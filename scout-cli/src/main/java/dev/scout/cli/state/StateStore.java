@@ -1,13 +1,12 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.Entry;
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageId;
-import dev.scout.dht.routing.RoutingTableFile;
-import dev.scout.dht.routing.RoutingTableStore;
+import dev.scout.dht.RoutingTableStore;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -74,8 +73,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (StateStore state = StateStore.open(stateDir)) {
  *     state.warnings().forEach(System.err::println);
- *     Identity me = state.initIdentity(null, false).identity();
- *     state.addContact("alice", PublicKey.parse(text));
+ *     Ed25519KeyPair me = state.initIdentity(null, false).identity();
+ *     state.addContact("alice", Ed25519PublicKey.parse(text));
  *     OutgoingMessage sent = state.pushOutgoing("alice", sealed);   // then put sent.value()
  * }
  * }</pre>
@@ -324,7 +323,7 @@ public final class StateStore implements AutoCloseable {
      *
      * @throws KeyFileException if the file exists but is malformed
      */
-    public synchronized Optional<Identity> identity() {
+    public synchronized Optional<Ed25519KeyPair> identity() {
         checkOpen();
         try {
             return Optional.of(IdentityFile.read(identityFile));
@@ -339,7 +338,7 @@ public final class StateStore implements AutoCloseable {
      * @throws NoIdentityException "no identity in DIR; run `scout init` first"
      * @throws KeyFileException if the file is malformed
      */
-    public synchronized Identity requireIdentity() {
+    public synchronized Ed25519KeyPair requireIdentity() {
         checkOpen();
         return IdentityFile.read(identityFile);
     }
@@ -363,12 +362,12 @@ public final class StateStore implements AutoCloseable {
      */
     public synchronized IdentityInit initIdentity(byte[] seed, boolean force) {
         checkOpen();
-        if (seed != null && seed.length != Identity.SEED_BYTES) {
-            throw new StateException("a seed must be " + Identity.SEED_BYTES + " bytes (64 hex digits), got "
+        if (seed != null && seed.length != Ed25519KeyPair.SEED_BYTES) {
+            throw new StateException("a seed must be " + Ed25519KeyPair.SEED_BYTES + " bytes (64 hex digits), got "
                     + seed.length + " bytes");
         }
-        Identity wanted = seed == null ? null : Identity.fromSeed(seed);
-        Identity existing = null;
+        Ed25519KeyPair wanted = seed == null ? null : Ed25519KeyPair.ofSeed(seed);
+        Ed25519KeyPair existing = null;
         KeyFileException malformed = null;
         try {
             existing = IdentityFile.read(identityFile);
@@ -388,14 +387,14 @@ public final class StateStore implements AutoCloseable {
         } else if (malformed != null && !force) {
             throw new KeyFileException(malformed.getMessage() + "; use --force to replace it", malformed);
         }
-        Identity next = wanted != null ? wanted : Identity.generate();
+        Ed25519KeyPair next = wanted != null ? wanted : Ed25519KeyPair.generate();
         boolean replace = existing != null || malformed != null;
         byte[] nextSeed = next.seed();
         try {
             IdentityFile.write(identityFile, nextSeed, replace);
         } catch (FileAlreadyExistsException e) {
             // Another process created an identity between our check and our write.
-            Identity other = IdentityFile.read(identityFile);
+            Ed25519KeyPair other = IdentityFile.read(identityFile);
             if (wanted == null || sameSeed(wanted, other)) {
                 reconcilePairOwner(other);
                 return new IdentityInit(other, IdentityInit.Outcome.UNCHANGED);
@@ -411,12 +410,12 @@ public final class StateStore implements AutoCloseable {
         return new IdentityInit(next, replace ? IdentityInit.Outcome.REPLACED : IdentityInit.Outcome.CREATED);
     }
 
-    private IdentityExistsException identityExists(Identity existing) {
+    private IdentityExistsException identityExists(Ed25519KeyPair existing) {
         return new IdentityExistsException("an identity already exists in " + directory + " (public key "
                 + existing.publicKey().toZBase32() + "); use --force to replace it");
     }
 
-    private static boolean sameSeed(Identity a, Identity b) {
+    private static boolean sameSeed(Ed25519KeyPair a, Ed25519KeyPair b) {
         byte[] sa = a.seed();
         byte[] sb = b.seed();
         try {
@@ -428,7 +427,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void reconcileIdentityAtOpen() {
-        Identity current;
+        Ed25519KeyPair current;
         try {
             current = IdentityFile.read(identityFile);
         } catch (StateException e) {
@@ -438,7 +437,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** Clears the pair state if it belongs to another identity, and records {@code owner} as its owner. */
-    private void reconcilePairOwner(Identity owner) {
+    private void reconcilePairOwner(Ed25519KeyPair owner) {
         String hex = owner.publicKey().toHex();
         String recorded = read("read the identity's public key", c -> getSetting(c, SETTING_PAIR_OWNER));
         if (hex.equals(recorded)) {
@@ -639,7 +638,7 @@ public final class StateStore implements AutoCloseable {
      * @throws ContactConflictException if the name is taken by another key, or the key is already
      *     known under another name (the message names that contact)
      */
-    public synchronized Contact addContact(String name, PublicKey publicKey) {
+    public synchronized Contact addContact(String name, Ed25519PublicKey publicKey) {
         Names.requireValid(name);
         Objects.requireNonNull(publicKey, "publicKey");
         return write("add a contact", c -> {
@@ -681,7 +680,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The contact with {@code publicKey}, if any. */
-    public synchronized Optional<Contact> findContact(PublicKey publicKey) {
+    public synchronized Optional<Contact> findContact(Ed25519PublicKey publicKey) {
         Objects.requireNonNull(publicKey, "publicKey");
         return read("look up a contact", c -> selectContact(c, "public_key = ?", publicKey.bytes()));
     }
@@ -728,7 +727,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static Contact contactFrom(ResultSet rs) throws SQLException {
-        return new Contact(rs.getString(1), PublicKey.fromBytes(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3)));
+        return new Contact(rs.getString(1), Ed25519PublicKey.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3)));
     }
 
     private static long contactId(Connection c, String name) throws SQLException {
@@ -768,10 +767,10 @@ public final class StateStore implements AutoCloseable {
      * @throws IllegalArgumentException if two entries share an id
      * @throws UnknownContactException if there is no such contact
      */
-    public synchronized void replaceEntries(String contact, Collection<Entry> entries) {
-        List<Entry> list = List.copyOf(entries);
+    public synchronized void replaceEntries(String contact, Collection<RecordEntry> entries) {
+        List<RecordEntry> list = List.copyOf(entries);
         Set<Long> ids = new HashSet<>();
-        for (Entry e : list) {
+        for (RecordEntry e : list) {
             if (!ids.add(e.id())) {
                 throw new IllegalArgumentException("entry id " + e.id() + " appears twice");
             }
@@ -784,7 +783,7 @@ public final class StateStore implements AutoCloseable {
             }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO entries (contact_id, entry_id, seq, flags, content) VALUES (?, ?, ?, ?, ?)")) {
-                for (Entry e : list) {
+                for (RecordEntry e : list) {
                     p.setLong(1, id);
                     p.setLong(2, e.id());
                     p.setLong(3, e.seq());
@@ -799,17 +798,17 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The contact's stored entries, by id (empty if never synchronized). */
-    public synchronized List<Entry> entries(String contact) {
+    public synchronized List<RecordEntry> entries(String contact) {
         return read("read record entries", c -> {
             long id = contactId(c, contact);
-            List<Entry> out = new ArrayList<>();
+            List<RecordEntry> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT entry_id, seq, flags, content FROM entries WHERE contact_id = ? ORDER BY entry_id")) {
                 p.setLong(1, id);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         byte[] content = rs.getBytes(4);
-                        out.add(new Entry(rs.getLong(1), rs.getLong(2), rs.getInt(3), content == null ? new byte[0] : content));
+                        out.add(new RecordEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), content == null ? new byte[0] : content));
                     }
                 }
             }
@@ -831,7 +830,7 @@ public final class StateStore implements AutoCloseable {
      * the same predecessor. Store {@link OutgoingMessage#value()} in the DHT afterwards; until it is
      * delivered, {@link #undelivered()} keeps listing it for re-storing.
      *
-     * @throws dev.scout.core.LimitExceededException if the message is longer than a blob can carry
+     * @throws dev.scout.dht.LimitExceededException if the message is longer than a blob can carry
      * @throws UnknownContactException if there is no such contact
      */
     public synchronized OutgoingMessage pushOutgoing(String contact, byte[] message) {
@@ -894,7 +893,7 @@ public final class StateStore implements AutoCloseable {
         try (PreparedStatement p = c.prepareStatement("SELECT head FROM outbox_heads WHERE contact_id = ?")) {
             p.setLong(1, contactId);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? MessageId.fromBytes(rs.getBytes(1)) : MessageId.END;
+                return rs.next() ? MessageId.of(rs.getBytes(1)) : MessageId.END;
             }
         }
     }
@@ -933,8 +932,8 @@ public final class StateStore implements AutoCloseable {
             }
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new OutgoingMessage(rs.getString(1), MessageId.fromBytes(rs.getBytes(2)),
-                            MessageId.fromBytes(rs.getBytes(3)), rs.getBytes(4), Instant.ofEpochMilli(rs.getLong(5)),
+                    out.add(new OutgoingMessage(rs.getString(1), MessageId.of(rs.getBytes(2)),
+                            MessageId.of(rs.getBytes(3)), rs.getBytes(4), Instant.ofEpochMilli(rs.getLong(5)),
                             rs.getInt(6) != 0));
                 }
             }
@@ -966,7 +965,7 @@ public final class StateStore implements AutoCloseable {
                         if (!rs.next() || rs.getInt(2) != 0) {
                             break;
                         }
-                        next = MessageId.fromBytes(rs.getBytes(1));
+                        next = MessageId.of(rs.getBytes(1));
                     }
                     mark.setLong(1, id);
                     mark.setBytes(2, current.bytes());
@@ -1051,7 +1050,7 @@ public final class StateStore implements AutoCloseable {
                 p.setLong(1, id);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ReadMark(rs.getInt(1), MessageId.fromBytes(rs.getBytes(2))));
+                        out.add(new ReadMark(rs.getInt(1), MessageId.of(rs.getBytes(2))));
                     }
                 }
             }
@@ -1102,7 +1101,7 @@ public final class StateStore implements AutoCloseable {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ReceivedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                                MessageId.fromBytes(rs.getBytes(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
+                                MessageId.of(rs.getBytes(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
                                 Instant.ofEpochMilli(rs.getLong(7)), rs.getInt(8) != 0));
                     }
                 }
@@ -1121,7 +1120,7 @@ public final class StateStore implements AutoCloseable {
                 p.setInt(2, mark.deviceTag());
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        current = MessageId.fromBytes(rs.getBytes(1));
+                        current = MessageId.of(rs.getBytes(1));
                     }
                 }
             }
@@ -1185,36 +1184,25 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * A {@link RoutingTableStore} keeping the node's id, routing table and external address as one
-     * row ({@link RoutingTableFile#encode}). Hand it to {@code DhtConfig.Builder.stateStore}. It
-     * shares this store's connection and lock: a save waits for a method running on another thread,
-     * or up to the busy timeout for another process's write.
+     * row. Hand it to {@code DhtConfig.Builder.stateStore}. It shares this store's connection and
+     * lock: a save waits for a method running on another thread, or up to the busy timeout for
+     * another process's write.
      */
     public RoutingTableStore routingTableStore() {
         return new RoutingTableStore() {
             @Override
-            public Optional<RoutingTableFile.State> load() throws IOException {
-                byte[] data;
+            public Optional<byte[]> load() throws IOException {
                 try {
-                    data = loadRoutingTable();
+                    return Optional.ofNullable(loadRoutingTable());
                 } catch (StateException e) {
                     throw new IOException(e.getMessage(), e);
-                }
-                if (data == null) {
-                    return Optional.empty();
-                }
-                try {
-                    return Optional.of(RoutingTableFile.decode(data));
-                } catch (IOException e) {
-                    throw new IOException("the routing table stored in " + databaseFile + " is unusable: "
-                            + IdentityFile.oneLine(e), e);
                 }
             }
 
             @Override
-            public void save(RoutingTableFile.State state) throws IOException {
-                byte[] data = RoutingTableFile.encode(state);
+            public void save(byte[] state) throws IOException {
                 try {
-                    saveRoutingTable(data);
+                    saveRoutingTable(state);
                 } catch (StateException e) {
                     throw new IOException(e.getMessage(), e);
                 }

@@ -3,7 +3,7 @@ package dev.scout.cli.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageBlob;

@@ -1,7 +1,10 @@
 package dev.scout.core.crypto;
 
-import dev.scout.core.KeyFormatException;
-import dev.scout.core.LowOrderKeyException;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
+import dev.scout.dht.KeyFormatException;
+import dev.scout.dht.LowOrderKeyException;
 import java.math.BigInteger;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -16,7 +19,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <p>Most callers want {@link PairKeys#derive}, which feeds this secret through HKDF.
  *
  * <pre>{@code
- * byte[] shared = KeyExchange.sharedSecret(me, PublicKey.parse(friendKey));
+ * byte[] shared = KeyExchange.sharedSecret(me, Ed25519PublicKey.parse(friendKey));
  * }</pre>
  */
 public final class KeyExchange {
@@ -35,7 +38,7 @@ public final class KeyExchange {
      * @throws LowOrderKeyException if {@code peer} has small order (the secret would be predictable)
      * @throws KeyFormatException if {@code peer} is not a valid Ed25519 public key
      */
-    public static byte[] sharedSecret(Identity self, PublicKey peer) {
+    public static byte[] sharedSecret(Ed25519KeyPair self, Ed25519PublicKey peer) {
         byte[] peerU = toCurve25519PublicKey(peer);
         byte[] shared = new byte[SHARED_SECRET_BYTES];
         byte[] scalar = toCurve25519PrivateKey(self);
@@ -46,7 +49,7 @@ public final class KeyExchange {
         }
         // Checked after the low-order test so that small-order keys get the more precise error.
         // Full validation (on the curve, canonical, in the prime-order subgroup) matches libsodium.
-        if (!Ed25519.validatePublicKeyFull(peer.unsafeBytes(), 0)) {
+        if (!Ed25519.validatePublicKeyFull(peer.bytes(), 0)) {
             java.util.Arrays.fill(shared, (byte) 0);
             throw new KeyFormatException("peer public key " + peer + " is not a valid Ed25519 public key");
         }
@@ -54,10 +57,12 @@ public final class KeyExchange {
     }
 
     /** First half of SHA-512(seed), clamped: the scalar Ed25519 itself signs with. */
-    static byte[] toCurve25519PrivateKey(Identity identity) {
+    static byte[] toCurve25519PrivateKey(Ed25519KeyPair identity) {
         SHA512Digest sha512 = new SHA512Digest();
         byte[] hash = new byte[sha512.getDigestSize()];
-        sha512.update(identity.unsafeSeed(), 0, Identity.SEED_BYTES);
+        byte[] seed = identity.seed();
+        sha512.update(seed, 0, Ed25519KeyPair.SEED_BYTES);
+        java.util.Arrays.fill(seed, (byte) 0);
         sha512.doFinal(hash, 0);
         byte[] scalar = java.util.Arrays.copyOf(hash, X25519.SCALAR_SIZE);
         java.util.Arrays.fill(hash, (byte) 0);
@@ -73,11 +78,11 @@ public final class KeyExchange {
      *
      * @throws LowOrderKeyException for y = 1 (the neutral point), where 1 - y has no inverse
      */
-    static byte[] toCurve25519PublicKey(PublicKey key) {
-        byte[] littleEndian = key.unsafeBytes();
-        byte[] bigEndian = new byte[PublicKey.BYTES];
-        for (int i = 0; i < PublicKey.BYTES; i++) {
-            bigEndian[i] = littleEndian[PublicKey.BYTES - 1 - i];
+    static byte[] toCurve25519PublicKey(Ed25519PublicKey key) {
+        byte[] littleEndian = key.bytes();
+        byte[] bigEndian = new byte[Ed25519PublicKey.BYTES];
+        for (int i = 0; i < Ed25519PublicKey.BYTES; i++) {
+            bigEndian[i] = littleEndian[Ed25519PublicKey.BYTES - 1 - i];
         }
         bigEndian[0] &= 0x7F; // drop the sign bit of x
         BigInteger y = new BigInteger(1, bigEndian).mod(P);

@@ -1,5 +1,8 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -38,9 +41,9 @@ public final class PairKeys {
 
     private final byte[] encryptionKey;
     private final byte[] messageKey;
-    private final Identity recordIdentity;
+    private final Ed25519KeyPair recordIdentity;
 
-    private PairKeys(byte[] encryptionKey, byte[] messageKey, Identity recordIdentity) {
+    private PairKeys(byte[] encryptionKey, byte[] messageKey, Ed25519KeyPair recordIdentity) {
         this.encryptionKey = encryptionKey;
         this.messageKey = messageKey;
         this.recordIdentity = recordIdentity;
@@ -49,10 +52,10 @@ public final class PairKeys {
     /**
      * Keys shared by {@code self} and {@code peer}.
      *
-     * @throws dev.scout.core.LowOrderKeyException if {@code peer} has small order
-     * @throws dev.scout.core.KeyFormatException if {@code peer} is not a valid Ed25519 key
+     * @throws dev.scout.dht.LowOrderKeyException if {@code peer} has small order
+     * @throws dev.scout.dht.KeyFormatException if {@code peer} is not a valid Ed25519 key
      */
-    public static PairKeys derive(Identity self, PublicKey peer) {
+    public static PairKeys derive(Ed25519KeyPair self, Ed25519PublicKey peer) {
         byte[] shared = KeyExchange.sharedSecret(self, peer);
         try {
             return fromSharedSecret(shared);
@@ -68,7 +71,7 @@ public final class PairKeys {
                     + KeyExchange.SHARED_SECRET_BYTES + " bytes");
         }
         byte[] signingSeed = expand(shared, INFO_SIGNING);
-        Identity recordIdentity = Identity.fromSeed(signingSeed);
+        Ed25519KeyPair recordIdentity = Ed25519KeyPair.ofSeed(signingSeed);
         java.util.Arrays.fill(signingSeed, (byte) 0);
         return new PairKeys(expand(shared, INFO_ENCRYPTION), expand(shared, INFO_MESSAGE), recordIdentity);
     }
@@ -92,12 +95,12 @@ public final class PairKeys {
     }
 
     /** The key pair that signs the contact record; both people hold it. */
-    public Identity recordIdentity() {
+    public Ed25519KeyPair recordIdentity() {
         return recordIdentity;
     }
 
     /** Public key of {@link #recordIdentity()}: the BEP 44 mutable item's {@code k}. */
-    public PublicKey recordPublicKey() {
+    public Ed25519PublicKey recordPublicKey() {
         return recordIdentity.publicKey();
     }
 
@@ -109,7 +112,7 @@ public final class PairKeys {
     /** DHT target of the contact record: SHA-1(record public key ‖ salt), as BEP 44 defines it. */
     public byte[] recordTarget(byte[] salt) {
         SHA1Digest sha1 = new SHA1Digest();
-        byte[] pk = recordPublicKey().unsafeBytes();
+        byte[] pk = recordPublicKey().bytes();
         sha1.update(pk, 0, pk.length);
         sha1.update(salt, 0, salt.length);
         byte[] out = new byte[TARGET_BYTES];

@@ -1,6 +1,6 @@
 package dev.scout.core.crypto;
 
-import dev.scout.core.DecryptionException;
+import dev.scout.dht.DecryptionException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.scout.core.message;
 
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package dev.scout.core.message;
 
-import dev.scout.core.FormatException;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -81,7 +81,7 @@ public record MessageBlob(MessageId next, byte[] message) {
             throw new FormatException("message blob truncated: " + blob.length
                     + " bytes, header alone is " + HEADER_BYTES);
         }
-        MessageId next = MessageId.fromBytes(Arrays.copyOf(blob, MessageId.BYTES));
+        MessageId next = MessageId.of(Arrays.copyOf(blob, MessageId.BYTES));
         int length = ((blob[MessageId.BYTES] & 0xFF) << 8) | (blob[MessageId.BYTES + 1] & 0xFF);
         int offset = blob[MessageId.BYTES + 2] & 0xFF;
         if (length > MAX_MESSAGE_BYTES) {

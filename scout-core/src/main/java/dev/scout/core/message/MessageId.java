@@ -27,7 +27,7 @@ public final class MessageId {
     }
 
     /** Wraps 20 bytes (copied). */
-    public static MessageId fromBytes(byte[] bytes) {
+    public static MessageId of(byte[] bytes) {
         if (bytes == null || bytes.length != BYTES) {
             throw new IllegalArgumentException("message id must be " + BYTES + " bytes");
         }

@@ -1,6 +1,8 @@
 package dev.scout.core.message;
 
-import dev.scout.core.FormatException;
+import dev.scout.dht.ImmutableItem;
+
+import dev.scout.dht.FormatException;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.NodeId;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  * list head, usually carried in a contact record) can {@link #walk} the list newest first.
  *
  * <p>Asynchronous and non-blocking throughout; futures complete on the thread that completed
- * the underlying DHT operation (a {@link dev.scout.dht.DhtNode} callback thread, or the
+ * the underlying DHT operation (a {@link dev.scout.dht.udp.DhtNode} callback thread, or the
  * simulation thread). Thread-safe.
  *
  * <pre>{@code
@@ -46,7 +48,7 @@ public final class MessageList {
     public CompletableFuture<PutResult> put(ListToken token) {
         Objects.requireNonNull(token, "token");
         byte[] value = token.value();
-        return map(call(() -> dht.putImmutable(value)), result -> {
+        return map(call(() -> dht.putImmutable(ImmutableItem.ofBencoded(value))), result -> {
             if (result.stored() == 0) {
                 throw new DhtException("message " + token.id() + " was stored on no DHT node ("
                         + result.outcomes().size() + " asked)");
@@ -67,7 +69,7 @@ public final class MessageList {
         if (id.isEnd()) {
             throw new IllegalArgumentException("the end-of-list id names no message");
         }
-        return map(call(() -> dht.getImmutable(NodeId.of(id.bytes()))), found -> found.map(value -> {
+        return map(call(() -> dht.getImmutable(NodeId.of(id.bytes()))), found -> found.map(ImmutableItem::value).map(value -> {
             if (!MessageId.ofValue(value).equals(id)) {
                 throw new FormatException("the value returned for message " + id + " does not hash to its id");
             }

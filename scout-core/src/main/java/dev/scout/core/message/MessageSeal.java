@@ -1,7 +1,7 @@
 package dev.scout.core.message;
 
-import dev.scout.core.DecryptionException;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.DecryptionException;
+import dev.scout.dht.LimitExceededException;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.core.crypto.SecretBox;
 

@@ -1,6 +1,6 @@
 package dev.scout.core.message;
 
-import dev.scout.core.ScoutException;
+import dev.scout.dht.ScoutException;
 import java.util.List;
 
 /**

@@ -1,7 +1,9 @@
 package dev.scout.dht.bencode;
 
+import dev.scout.dht.ScoutException;
+
 /** Malformed, non-canonical or oversized bencoded input; {@link #position()} is the byte offset of the fault. */
-public final class BencodeException extends Exception {
+public final class BencodeException extends ScoutException {
     private static final long serialVersionUID = 1L;
     private final int position;
 

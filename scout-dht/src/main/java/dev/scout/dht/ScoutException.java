@@ -1,0 +1,26 @@
+package dev.scout.dht;
+
+/**
+ * Base of every error Scout reports. Unchecked, because almost all of them mean
+ * "this input cannot be used" and callers handle them at one boundary.
+ *
+ * <pre>{@code
+ * try {
+ *     Ed25519PublicKey peer = Ed25519PublicKey.parse(userInput);
+ * } catch (ScoutException e) {
+ *     System.err.println(e.getMessage());
+ * }
+ * }</pre>
+ */
+public class ScoutException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ScoutException(String message) {
+        super(message);
+    }
+
+    public ScoutException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
