@@ -93,7 +93,7 @@ class UdpLoopbackTest {
         PutResult first = nodes.get(2).putMutable(signer, salt, Bencode.encode(Bencode.bytes("v1"))).get(20, TimeUnit.SECONDS);
         assertThat(first.seq()).hasValue(1L);
         PutResult second = nodes.get(3).putMutable(signer, salt, Bencode.encode(Bencode.bytes("v2"))).get(20, TimeUnit.SECONDS);
-        assertThat(second.seq()).isEqualTo(2L);
+        assertThat(second.seq()).hasValue(2L);
         MutableItem got = nodes.get(11).getMutable(signer.publicKey(), salt).get(20, TimeUnit.SECONDS).orElseThrow();
         assertThat(got.seq()).isEqualTo(2L);
         assertThat(got.value()).isEqualTo(Bencode.encode(Bencode.bytes("v2")));
