@@ -1,5 +1,8 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.dht.DecryptionException;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.core.crypto.SecretBox;
 import java.util.List;
@@ -28,13 +31,23 @@ public final class ContactRecord {
     /**
      * Encodes and encrypts entries under a fresh random nonce.
      *
-     * @throws LimitExceededException if the entries do not fit (see {@link EntryVector#encode})
+     * @throws LimitExceededException if the entries do not fit (a record holds at most about a thousand bytes of entries)
+     * @param keys the key pair
+     * @param entries the entries
+     * @return the sealed message
      */
     public static byte[] seal(PairKeys keys, List<RecordEntry> entries) {
         return seal(keys, entries, SecretBox.randomNonce());
     }
 
-    /** As {@link #seal(PairKeys, List)} with a chosen nonce; for tests and reproducible vectors. */
+    /**
+     * As {@link #seal(PairKeys, List)} with a chosen nonce; for tests and reproducible vectors.
+     *
+     * @param keys the key pair
+     * @param entries the entries
+     * @param nonce the nonce
+     * @return the sealed message
+     */
     public static byte[] seal(PairKeys keys, List<RecordEntry> entries, byte[] nonce) {
         byte[] plaintext = EntryVector.encode(entries);
         byte[] box = SecretBox.seal(keys.encryptionKey(), nonce, plaintext);
@@ -49,6 +62,9 @@ public final class ContactRecord {
      *
      * @throws DecryptionException if the value is too short or not sealed with this pair's key
      * @throws FormatException if it decrypts but the entry vector is malformed
+     * @param keys the key pair
+     * @param value the value
+     * @return the decrypted content
      */
     public static List<RecordEntry> open(PairKeys keys, byte[] value) {
         return EntryVector.decode(SecretBox.openWithNoncePrefix(keys.encryptionKey(), value));

@@ -28,6 +28,12 @@ public final class EntryMerge {
      * @param changed remote entries that were new to local or replaced a local entry, sorted by id
      */
     public record Result(List<RecordEntry> merged, List<RecordEntry> changed) {
+        /**
+         * Copies the lists.
+         *
+         * @param merged all entries after the merge, one per id, sorted by id
+         * @param changed remote entries that were new to local or replaced a local entry, sorted by id
+         */
         public Result {
             merged = List.copyOf(merged);
             changed = List.copyOf(changed);
@@ -37,7 +43,13 @@ public final class EntryMerge {
     private EntryMerge() {
     }
 
-    /** Merges {@code remote} into {@code local}; either list may contain duplicate ids. */
+    /**
+     * Merges {@code remote} into {@code local}; either list may contain duplicate ids.
+     *
+     * @param local the local entries
+     * @param remote the remote entries
+     * @return the merged entries and what changed
+     */
     public static Result merge(List<RecordEntry> local, List<RecordEntry> remote) {
         Map<Long, RecordEntry> localById = byId(local);
         Map<Long, RecordEntry> mergedById = new TreeMap<>(localById);
@@ -53,7 +65,13 @@ public final class EntryMerge {
         return new Result(new ArrayList<>(mergedById.values()), changed);
     }
 
-    /** Of two versions of the same entry, the one every device keeps. */
+    /**
+     * Of two versions of the same entry, the one every device keeps.
+     *
+     * @param a one version
+     * @param b another version of the same id
+     * @return the version to keep
+     */
     public static RecordEntry winner(RecordEntry a, RecordEntry b) {
         if (a.seq() != b.seq()) {
             return a.seq() > b.seq() ? a : b;

@@ -75,6 +75,9 @@ public final class KeepAlive implements AutoCloseable {
      *
      * @param interval time between re-stores (before jitter)
      * @param jitter fraction in [0, 1) by which a re-store may come early
+     * @param dht the DHT
+     * @param scheduler the scheduler
+     * @param random the source of randomness
      */
     public KeepAlive(Dht dht, ScheduledExecutorService scheduler, Duration interval, double jitter, Random random) {
         this(dht, scheduler, false, interval, jitter, random);
@@ -96,17 +99,36 @@ public final class KeepAlive implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** A keep-alive with its own scheduler thread and the default interval. */
+    /**
+     * A keep-alive with its own scheduler thread and the default interval.
+     *
+     * @param dht the DHT
+     * @return a keep-alive with its own scheduler thread and the default interval
+     */
     public static KeepAlive start(Dht dht) {
         return start(dht, DEFAULT_INTERVAL);
     }
 
-    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon). */
+    /**
+     * A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon).
+     *
+     * @param dht the DHT
+     * @param interval the interval
+     * @return a keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon)
+     */
     public static KeepAlive start(Dht dht, Duration interval) {
         return start(dht, interval, DEFAULT_JITTER, new SecureRandom());
     }
 
-    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}. */
+    /**
+     * A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}.
+     *
+     * @param dht the DHT
+     * @param interval the interval
+     * @param jitter the fraction by which a re-store may come early
+     * @param random the source of randomness
+     * @return a keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}
+     */
     public static KeepAlive start(Dht dht, Duration interval, double jitter, Random random) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scout-keepalive");
@@ -121,6 +143,11 @@ public final class KeepAlive implements AutoCloseable {
         }
     }
 
+    /**
+     * Time between re-stores.
+     *
+     * @return the interval
+     */
     public Duration interval() {
         return Duration.ofMillis(intervalMillis);
     }
@@ -128,6 +155,9 @@ public final class KeepAlive implements AutoCloseable {
     /**
      * Keeps a mutable item alive, replacing any registration for its target. The first re-store
      * comes one (jittered) interval from now: register right after writing.
+     *
+     * @param item the item
+     * @return the registration
      */
     public Registration register(MutableItem item) {
         Objects.requireNonNull(item, "item");
@@ -137,7 +167,12 @@ public final class KeepAlive implements AutoCloseable {
         return add(new Registration(item.target(), item, null));
     }
 
-    /** Keeps an immutable value (bencoded, at most 1000 bytes) alive; see {@link #register(MutableItem)}. */
+    /**
+     * Keeps an immutable value (bencoded, at most 1000 bytes) alive; see {@link #register(MutableItem)}.
+     *
+     * @param bencodedValue the bencoded value
+     * @return the registration
+     */
     public Registration register(byte[] bencodedValue) {
         ImmutableItem item = new ImmutableItem(bencodedValue);
         return add(new Registration(item.target(), null, item.value()));
@@ -155,7 +190,12 @@ public final class KeepAlive implements AutoCloseable {
         return registration;
     }
 
-    /** Stops keeping {@code target} alive; false if it was not registered. */
+    /**
+     * Stops keeping {@code target} alive; false if it was not registered.
+     *
+     * @param target the target (an item's or a node's key)
+     * @return false if it was not registered
+     */
     public boolean unregister(NodeId target) {
         Registration r = registrations.remove(target);
         if (r == null) {
@@ -165,12 +205,21 @@ public final class KeepAlive implements AutoCloseable {
         return true;
     }
 
-    /** The registration for {@code target}, if any. */
+    /**
+     * The registration for {@code target}, if any.
+     *
+     * @param target the target (an item's or a node's key)
+     * @return the registration for {@code target}, if any
+     */
     public Optional<Registration> registration(NodeId target) {
         return Optional.ofNullable(registrations.get(target));
     }
 
-    /** All current registrations. */
+    /**
+     * All current registrations.
+     *
+     * @return all current registrations
+     */
     public List<Registration> registrations() {
         return List.copyOf(registrations.values());
     }
@@ -178,6 +227,8 @@ public final class KeepAlive implements AutoCloseable {
     /**
      * If {@code item}'s target is registered as a mutable item, keeps this newer version alive
      * from now on (ignored when it is not newer than the registered one).
+     *
+     * @param item the item
      */
     public void offer(MutableItem item) {
         Registration r = registrations.get(item.target());
@@ -222,37 +273,65 @@ public final class KeepAlive implements AutoCloseable {
             this.immutableValue = immutableValue;
         }
 
-        /** The DHT target being kept alive. */
+        /**
+         * The DHT target being kept alive.
+         *
+         * @return the DHT target being kept alive
+         */
         public NodeId target() {
             return target;
         }
 
-        /** The mutable item currently kept alive, empty for an immutable value. */
+        /**
+         * The mutable item currently kept alive, empty for an immutable value.
+         *
+         * @return the mutable item currently kept alive, empty for an immutable value
+         */
         public Optional<MutableItem> item() {
             return Optional.ofNullable(item);
         }
 
-        /** False once cancelled, unregistered, replaced or closed. */
+        /**
+         * False once cancelled, unregistered, replaced or closed.
+         *
+         * @return true until the registration is cancelled or the keep-alive closed
+         */
         public boolean isActive() {
             return active;
         }
 
-        /** Re-stores that reached at least one node. */
+        /**
+         * Re-stores that reached at least one node.
+         *
+         * @return the refresh count
+         */
         public long refreshCount() {
             return refreshes.get();
         }
 
-        /** Re-stores that failed or reached no node. */
+        /**
+         * Re-stores that failed or reached no node.
+         *
+         * @return the failure count
+         */
         public long failureCount() {
             return failures.get();
         }
 
-        /** The result of the latest successful re-store. */
+        /**
+         * The result of the latest successful re-store.
+         *
+         * @return the result of the latest successful re-store
+         */
         public Optional<PutResult> lastResult() {
             return Optional.ofNullable(lastResult);
         }
 
-        /** The error of the latest failed re-store (cleared by a success). */
+        /**
+         * The error of the latest failed re-store (cleared by a success).
+         *
+         * @return the error of the latest failed re-store (cleared by a success)
+         */
         public Optional<Throwable> lastError() {
             return Optional.ofNullable(lastError);
         }
@@ -260,6 +339,8 @@ public final class KeepAlive implements AutoCloseable {
         /**
          * Completes when the next re-store finishes: with its result, or exceptionally with its
          * error; cancelled if the registration stops first.
+         *
+         * @return a future of the next re-store's result
          */
         public synchronized CompletableFuture<PutResult> nextRefresh() {
             return next.copy();

@@ -32,6 +32,10 @@ public record RecordEntry(long id, long seq, int flags, byte[] content) {
     /**
      * @throws IllegalArgumentException if id or flags are out of range
      * @throws LimitExceededException if content is longer than {@value #MAX_CONTENT_BYTES} bytes
+     * @param id the id
+     * @param seq the sequence number
+     * @param flags the flags
+     * @param content the content
      */
     public RecordEntry {
         if (id < 0 || id > MAX_ID) {
@@ -50,33 +54,60 @@ public record RecordEntry(long id, long seq, int flags, byte[] content) {
         content = content.clone();
     }
 
-    /** A new live entry at seq 1. */
+    /**
+     * A new live entry at seq 1.
+     *
+     * @param id the id
+     * @param content the content
+     * @return a new live entry at seq 1
+     */
     public static RecordEntry of(long id, byte[] content) {
         return new RecordEntry(id, 1, 0, content);
     }
 
-    /** The content (a copy). */
+    /**
+     * The content (a copy).
+     *
+     * @return the content (a copy)
+     */
     @Override
     public byte[] content() {
         return content.clone();
     }
 
-    /** Content length without copying. */
+    /**
+     * Content length without copying.
+     *
+     * @return the content length
+     */
     public int contentLength() {
         return content.length;
     }
 
-    /** Whether this entry is a tombstone. */
+    /**
+     * Whether this entry is a tombstone.
+     *
+     * @return whether this entry is a tombstone
+     */
     public boolean isDeleted() {
         return (flags & FLAG_DELETED) != 0;
     }
 
-    /** The next version of this entry holding {@code newContent}; revives a deleted entry. */
+    /**
+     * The next version of this entry holding {@code newContent}; revives a deleted entry.
+     *
+     * @param newContent the new content
+     * @return the next version of this entry holding {@code newContent}
+     */
     public RecordEntry assign(byte[] newContent) {
         return new RecordEntry(id, nextSeq(), flags & ~FLAG_DELETED, newContent);
     }
 
-    /** The next version of this entry as a tombstone with empty content. */
+    /**
+     * The next version of this entry as a tombstone with empty content.
+     *
+     * @return the next version of this entry as a tombstone with empty content
+     */
     public RecordEntry delete() {
         return new RecordEntry(id, nextSeq(), flags | FLAG_DELETED, new byte[0]);
     }

@@ -37,17 +37,32 @@ public record RecordItem(MutableItem item, List<RecordEntry> entries) {
 
     private static final BencodeLimits VALUE_LIMITS = new BencodeLimits(1, 1, Limits.MAX_VALUE_BYTES);
 
+    /**
+     * Copies the entries.
+     *
+     * @param item the signed DHT item
+     * @param entries the entries it holds, in stored order
+     */
     public RecordItem {
         Objects.requireNonNull(item, "item");
         entries = List.copyOf(entries);
     }
 
-    /** The BEP 44 sequence number. */
+    /**
+     * The BEP 44 sequence number.
+     *
+     * @return the BEP 44 sequence number
+     */
     public long seq() {
         return item.seq();
     }
 
-    /** The signer of the pair's contact record (BEP 44 key pair from the derived signing seed). */
+    /**
+     * The signer of the pair's contact record (BEP 44 key pair from the derived signing seed).
+     *
+     * @param keys the key pair
+     * @return the signer of the pair's contact record (BEP 44 key pair from the derived signing seed)
+     */
     public static Ed25519KeyPair signer(PairKeys keys) {
         byte[] seed = keys.recordIdentity().seed();
         try {
@@ -62,6 +77,11 @@ public record RecordItem(MutableItem item, List<RecordEntry> entries) {
      *
      * @throws LimitExceededException if the entries or the salt do not fit; nothing is sent
      * @throws IllegalArgumentException if two entries share an id
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param entries the entries
+     * @return the sealed message
      */
     public static RecordItem seal(PairKeys keys, byte[] salt, long seq, List<RecordEntry> entries) {
         return seal(signer(keys), keys, salt, seq, entries);
@@ -84,6 +104,9 @@ public record RecordItem(MutableItem item, List<RecordEntry> entries) {
      * @throws RecordDecryptionException if the item is not signed by this pair's record key, its
      *     value is not a byte string, or the value does not decrypt with this pair's key
      * @throws FormatException if it decrypts but the entry vector inside is malformed
+     * @param keys the key pair
+     * @param item the item
+     * @return the decrypted content
      */
     public static RecordItem open(PairKeys keys, MutableItem item) {
         long seq = item.seq();

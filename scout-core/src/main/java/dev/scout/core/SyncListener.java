@@ -1,5 +1,6 @@
 package dev.scout.core;
 
+import dev.scout.dht.LimitExceededException;
 import java.util.List;
 
 /**
@@ -31,7 +32,11 @@ public interface SyncListener {
     SyncListener NONE = new SyncListener() {
     };
 
-    /** A remote entry that is new to the local list or replaced a local entry. */
+    /**
+     * A remote entry that is new to the local list or replaced a local entry.
+     *
+     * @param entry the entry
+     */
     default void entryUpdated(RecordEntry entry) {
     }
 
@@ -40,16 +45,27 @@ public interface SyncListener {
      * e.g. {@code assign} your own entry. A returned list that exceeds the record's limits fails
      * the synchronize with {@link LimitExceededException}, one with two entries of the same id
      * with {@link IllegalArgumentException}, both before anything is written.
+     *
+     * @param merged the merged entries
+     * @return the merged entries (one per id, sorted by id)
      */
     default List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
         return merged;
     }
 
-    /** The record was written; called just before the returned future completes. */
+    /**
+     * The record was written; called just before the returned future completes.
+     *
+     * @param result the result
+     */
     default void finished(SyncResult result) {
     }
 
-    /** The synchronize failed with {@code error}; called just before the returned future fails. */
+    /**
+     * The synchronize failed with {@code error}; called just before the returned future fails.
+     *
+     * @param error the failure
+     */
     default void failed(Throwable error) {
     }
 }

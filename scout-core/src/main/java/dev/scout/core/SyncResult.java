@@ -23,6 +23,16 @@ import java.util.Objects;
 public record SyncResult(List<RecordEntry> entries, List<RecordEntry> updated, long seq, int storedNodes, int attempts,
                          MutableItem item) {
 
+    /**
+     * Copies the lists.
+     *
+     * @param entries the entries written (the finalized list), now the local state
+     * @param updated every remote entry reported through {@link SyncListener#entryUpdated}
+     * @param seq the BEP 44 seq written
+     * @param storedNodes how many DHT nodes accepted the record
+     * @param attempts get-merge-put rounds needed (1 without contention)
+     * @param item the signed item as written, e.g. for {@link KeepAlive}
+     */
     public SyncResult {
         entries = List.copyOf(entries);
         updated = List.copyOf(updated);

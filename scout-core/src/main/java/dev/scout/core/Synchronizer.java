@@ -1,5 +1,6 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
 import dev.scout.dht.LimitExceededException;
 
 import dev.scout.core.crypto.PairKeys;
@@ -58,7 +59,11 @@ public final class Synchronizer {
     private final SyncPolicy policy;
     private final Random random;
 
-    /** Real-time pauses, {@link SyncPolicy#DEFAULT}. */
+    /**
+     * Real-time pauses, {@link SyncPolicy#DEFAULT}.
+     *
+     * @param dht the DHT
+     */
     public Synchronizer(Dht dht) {
         this(dht, Delayer.realTime(), SyncPolicy.DEFAULT, new SecureRandom());
     }
@@ -66,6 +71,8 @@ public final class Synchronizer {
     /**
      * @param delayer how to pause between attempts (virtual time in simulations)
      * @param random source of the pauses' jitter (seeded for reproducible simulations)
+     * @param dht the DHT
+     * @param policy the retry policy
      */
     public Synchronizer(Dht dht, Delayer delayer, SyncPolicy policy, Random random) {
         this.dht = Objects.requireNonNull(dht, "dht");
@@ -74,11 +81,23 @@ public final class Synchronizer {
         this.random = Objects.requireNonNull(random, "random");
     }
 
+    /**
+     * Attempts and pauses of synchronize.
+     *
+     * @return the policy
+     */
     public SyncPolicy policy() {
         return policy;
     }
 
-    /** As {@link #synchronize(PairKeys, byte[], List, SyncListener)} with an empty salt. */
+    /**
+     * As {@link #synchronize(PairKeys, byte[], List, SyncListener)} with an empty salt.
+     *
+     * @param keys the key pair
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
+     */
     public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<RecordEntry> localEntries, SyncListener listener) {
         return synchronize(keys, NO_SALT, localEntries, listener);
     }
@@ -100,6 +119,10 @@ public final class Synchronizer {
      * {@code join} wraps it in a {@code CompletionException}).
      *
      * @param salt the application namespace, empty for none (at most 64 bytes)
+     * @param keys the key pair
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
      */
     public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<RecordEntry> localEntries,
                                                      SyncListener listener) {
@@ -112,7 +135,13 @@ public final class Synchronizer {
         return run.result;
     }
 
-    /** Reads and opens the current record without writing; empty if there is none. */
+    /**
+     * Reads and opens the current record without writing; empty if there is none.
+     *
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @return a future of the record, or empty if none exists
+     */
     public CompletableFuture<Optional<RecordItem>> read(PairKeys keys, byte[] salt) {
         RecordItem.checkSalt(salt);
         CompletableFuture<Optional<RecordItem>> out = new CompletableFuture<>();

@@ -99,7 +99,7 @@ class ReferenceVectorsTest {
         assertThat(ba.encryptionKey()).isEqualTo(ab.encryptionKey());
         assertThat(ba.messageKey()).isEqualTo(ab.messageKey());
         assertThat(ba.recordPublicKey()).isEqualTo(ab.recordPublicKey());
-        assertThat(PairKeys.fromSharedSecret(Hex.decode(SHARED)).recordPublicKey()).isEqualTo(ab.recordPublicKey());
+        assertThat(PairKeys.ofSharedSecret(Hex.decode(SHARED)).recordPublicKey()).isEqualTo(ab.recordPublicKey());
     }
 
     @Test

@@ -43,14 +43,23 @@ public final class Ed25519KeyPair {
         this.publicKey = Ed25519PublicKey.of(publicKeyParameters.getEncoded());
     }
 
-    /** A new random identity. */
+    /**
+     * A new random identity.
+     *
+     * @return a new random identity
+     */
     public static Ed25519KeyPair generate() {
         byte[] seed = new byte[SEED_BYTES];
         RANDOM.nextBytes(seed);
         return new Ed25519KeyPair(seed);
     }
 
-    /** The key pair belonging to a 32-byte seed (copied); {@link KeyFormatException} for another length. */
+    /**
+     * The key pair belonging to a 32-byte seed (copied); {@link KeyFormatException} for another length.
+     *
+     * @param seed the 32-byte secret seed
+     * @return the key pair belonging to a 32-byte seed (copied)
+     */
     public static Ed25519KeyPair ofSeed(byte[] seed) {
         if (seed == null || seed.length != SEED_BYTES) {
             throw new KeyFormatException("seed must be " + SEED_BYTES + " bytes, got "
@@ -59,12 +68,21 @@ public final class Ed25519KeyPair {
         return new Ed25519KeyPair(seed.clone());
     }
 
-    /** The public half, safe to share. */
+    /**
+     * The public half, safe to share.
+     *
+     * @return the public half, safe to share
+     */
     public Ed25519PublicKey publicKey() {
         return publicKey;
     }
 
-    /** A 64-byte Ed25519 signature over {@code message}. */
+    /**
+     * A 64-byte Ed25519 signature over {@code message}.
+     *
+     * @param message the message
+     * @return a 64-byte Ed25519 signature over {@code message}
+     */
     public byte[] sign(byte[] message) {
         byte[] signature = new byte[SIGNATURE_BYTES];
         // The private key caches its public half, so signing does not re-derive it.
@@ -72,7 +90,11 @@ public final class Ed25519KeyPair {
         return signature;
     }
 
-    /** The secret seed (a copy). Treat it like a password. */
+    /**
+     * The secret seed (a copy). Treat it like a password.
+     *
+     * @return the secret seed (a copy)
+     */
     public byte[] seed() {
         return seed.clone();
     }

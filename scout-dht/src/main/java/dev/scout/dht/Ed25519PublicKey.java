@@ -10,7 +10,7 @@ import org.bouncycastle.util.encoders.Hex;
  *
  * <p>Shown to humans as 52 z-base-32 characters; {@link #parse} also accepts 64 hex
  * digits. Equality is by content. This class checks the format only; whether the bytes
- * are a usable curve point is checked by {@link KeyExchange} and {@link #verify}.
+ * are a usable curve point is checked by {@code dev.scout.core.crypto.KeyExchange} and {@link #verify}.
  *
  * <pre>{@code
  * Ed25519PublicKey bob = Ed25519PublicKey.parse("yqooxx9u3aemh8mo5wcqq16yufu6jitouq1o4za751dger1igghy");
@@ -31,7 +31,12 @@ public final class Ed25519PublicKey {
         this.key = key;
     }
 
-    /** Wraps 32 bytes (copied). */
+    /**
+     * Wraps 32 bytes (copied).
+     *
+     * @param bytes the bytes
+     * @return the ed25519 public key
+     */
     public static Ed25519PublicKey of(byte[] bytes) {
         if (bytes == null || bytes.length != BYTES) {
             throw new KeyFormatException("public key must be " + BYTES + " bytes, got "
@@ -45,6 +50,8 @@ public final class Ed25519PublicKey {
      * whitespace is ignored because keys are often pasted).
      *
      * @throws KeyFormatException with a message saying what is wrong
+     * @param text the text
+     * @return the ed25519 public key
      */
     public static Ed25519PublicKey parse(String text) {
         if (text == null) {
@@ -76,17 +83,29 @@ public final class Ed25519PublicKey {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /** The 32 key bytes (a copy). */
+    /**
+     * The 32 key bytes (a copy).
+     *
+     * @return the 32 key bytes (a copy)
+     */
     public byte[] bytes() {
         return key.clone();
     }
 
-    /** The 52-character z-base-32 form, the canonical way to show a key. */
+    /**
+     * The 52-character z-base-32 form, the canonical way to show a key.
+     *
+     * @return the 52-character z-base-32 form, the canonical way to show a key
+     */
     public String toZBase32() {
         return ZBase32.encodeKey(key);
     }
 
-    /** The 64-digit lower-case hex form. */
+    /**
+     * The 64-digit lower-case hex form.
+     *
+     * @return the 64-digit lower-case hex form
+     */
     public String toHex() {
         return Hex.toHexString(key);
     }
@@ -95,6 +114,10 @@ public final class Ed25519PublicKey {
      * Checks an Ed25519 signature made by the owner of this key. Returns {@code false}
      * (rather than throwing) for a key that is not a valid curve point, since such a key
      * cannot have signed anything.
+     *
+     * @param message the message
+     * @param signature the signature
+     * @return true if the signature is valid
      */
     public boolean verify(byte[] message, byte[] signature) {
         if (signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {

@@ -4,6 +4,11 @@ package dev.scout.dht;
 public class ItemException extends ScoutException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, one line
+     */
     public ItemException(String message) {
         super(message);
     }

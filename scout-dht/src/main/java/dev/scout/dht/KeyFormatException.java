@@ -12,10 +12,21 @@ public class KeyFormatException extends ScoutException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, one line
+     */
     public KeyFormatException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what went wrong, one line
+     * @param cause the underlying failure
+     */
     public KeyFormatException(String message, Throwable cause) {
         super(message, cause);
     }

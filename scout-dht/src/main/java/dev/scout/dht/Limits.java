@@ -9,6 +9,12 @@ public final class Limits {
 
     private Limits() {}
 
+    /**
+     * Checks the size of a bencoded value.
+     *
+     * @param bencodedValue the value
+     * @throws ItemException if it is empty or larger than {@link #MAX_VALUE_BYTES}
+     */
     public static void checkValue(byte[] bencodedValue) {
         if (bencodedValue.length > MAX_VALUE_BYTES) {
             throw new ItemException("value is " + bencodedValue.length + " bytes bencoded; BEP 44 allows at most "
@@ -19,6 +25,12 @@ public final class Limits {
         }
     }
 
+    /**
+     * Checks the size of a salt.
+     *
+     * @param salt the salt
+     * @throws ItemException if it is larger than {@link #MAX_SALT_BYTES}
+     */
     public static void checkSalt(byte[] salt) {
         if (salt.length > MAX_SALT_BYTES) {
             throw new ItemException("salt is " + salt.length + " bytes; BEP 44 allows at most " + MAX_SALT_BYTES);

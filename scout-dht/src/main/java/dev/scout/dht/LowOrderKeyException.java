@@ -13,10 +13,21 @@ public class LowOrderKeyException extends ScoutException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, one line
+     */
     public LowOrderKeyException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what went wrong, one line
+     * @param cause the underlying failure
+     */
     public LowOrderKeyException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -25,7 +25,15 @@ import java.util.Objects;
  * @param signature 64-byte Ed25519 signature ({@code sig}) over {@link #signingBuffer}
  */
 public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byte[] value, byte[] signature) {
-    /** Copies the arrays and checks the BEP 44 limits; {@link ItemException} when one is broken. */
+    /**
+     * Copies the arrays and checks the BEP 44 limits; {@link ItemException} when one is broken.
+     *
+     * @param publicKey the public key
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param value the value
+     * @param signature the signature
+     */
     public MutableItem {
         Objects.requireNonNull(publicKey, "publicKey");
         salt = salt == null ? new byte[0] : salt.clone();
@@ -42,6 +50,11 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
      * An item as it arrives from the wire, with the key as 32 raw bytes.
      *
      * @throws ItemException if the key is not 32 bytes or a limit is broken
+     * @param publicKey the public key
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param value the value
+     * @param signature the signature
      */
     public MutableItem(byte[] publicKey, byte[] salt, long seq, byte[] value, byte[] signature) {
         this(key(publicKey), salt, seq, value, signature);
@@ -54,7 +67,15 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
         return Ed25519PublicKey.of(publicKey);
     }
 
-    /** Signs {@code value} (bencoded) with {@code keys}. */
+    /**
+     * Signs {@code value} (bencoded) with {@code keys}.
+     *
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param value the value
+     * @return the signed item
+     */
     public static MutableItem sign(Ed25519KeyPair keys, byte[] salt, long seq, byte[] value) {
         byte[] s = salt == null ? new byte[0] : salt;
         Limits.checkSalt(s);
@@ -62,7 +83,14 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
         return new MutableItem(keys.publicKey(), s, seq, value, keys.sign(signingBuffer(s, seq, value)));
     }
 
-    /** BEP 44: {@code [4:salt<len>:<salt>]3:seqi<seq>e1:v<bencoded value>}. */
+    /**
+     * BEP 44: {@code [4:salt<len>:<salt>]3:seqi<seq>e1:v<bencoded value>}.
+     *
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param value the value
+     * @return the bytes
+     */
     public static byte[] signingBuffer(byte[] salt, long seq, byte[] value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 96);
         if (salt != null && salt.length > 0) {
@@ -74,41 +102,78 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
         return out.toByteArray();
     }
 
-    /** SHA-1(k ‖ salt): where the items of {@code publicKey} under {@code salt} live. */
+    /**
+     * SHA-1(k ‖ salt): where the items of {@code publicKey} under {@code salt} live.
+     *
+     * @param publicKey the public key
+     * @param salt the salt (empty: none)
+     * @return the node id
+     */
     public static NodeId target(Ed25519PublicKey publicKey, byte[] salt) {
         return NodeId.of(Hashes.sha1(publicKey.bytes(), salt == null ? new byte[0] : salt));
     }
 
-    /** Where this item lives. */
+    /**
+     * Where this item lives.
+     *
+     * @return where this item lives
+     */
     public NodeId target() {
         return target(publicKey, salt);
     }
 
-    /** True if the signature is the key's over this salt, seq and value. */
+    /**
+     * True if the signature is the key's over this salt, seq and value.
+     *
+     * @return true if the signature is the key's over this salt, seq and value
+     */
     public boolean verify() {
         return publicKey.verify(signingBuffer(salt, seq, value), signature);
     }
 
-    /** The value decoded from a bencoded byte string; {@link ItemException} if it is another bencoded type. */
+    /**
+     * The value decoded from a bencoded byte string; {@link ItemException} if it is another bencoded type.
+     *
+     * @return the value decoded from a bencoded byte string
+     */
     public byte[] bytes() {
         return ByteStrings.require(value);
     }
 
-    /** The value decoded from a bencoded byte string as UTF-8 text. */
+    /**
+     * The value decoded from a bencoded byte string as UTF-8 text.
+     *
+     * @return the value decoded from a bencoded byte string as UTF-8 text
+     */
     public String text() {
         return ByteStrings.text(value);
     }
 
+    /**
+     * The salt (a copy).
+     *
+     * @return the salt
+     */
     @Override
     public byte[] salt() {
         return salt.clone();
     }
 
+    /**
+     * The bencoded value (a copy).
+     *
+     * @return the value
+     */
     @Override
     public byte[] value() {
         return value.clone();
     }
 
+    /**
+     * The signature (a copy).
+     *
+     * @return the signature
+     */
     @Override
     public byte[] signature() {
         return signature.clone();

@@ -11,6 +11,7 @@ public final class PutConflictException extends DhtException {
     public static final int SEQ_NOT_NEWER = 302;
 
     private static final long serialVersionUID = 1L;
+    /** The BEP 44 error code. */
     private final int code;
     private final transient PutResult result;
 
@@ -26,17 +27,29 @@ public final class PutConflictException extends DhtException {
         this.result = result;
     }
 
-    /** 301 or 302. */
+    /**
+     * 301 or 302.
+     *
+     * @return the code
+     */
     public int code() {
         return code;
     }
 
-    /** The refused put, with every storing node's answer. */
+    /**
+     * The refused put, with every storing node's answer.
+     *
+     * @return the refused put, with every storing node's answer
+     */
     public PutResult result() {
         return result;
     }
 
-    /** True for 301: someone else wrote since the item was read. */
+    /**
+     * True for 301: someone else wrote since the item was read.
+     *
+     * @return true for 301: someone else wrote since the item was read
+     */
     public boolean isCasMismatch() {
         return code == CAS_MISMATCH;
     }

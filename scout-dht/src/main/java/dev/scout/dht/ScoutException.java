@@ -16,10 +16,21 @@ public class ScoutException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, one line
+     */
     public ScoutException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what went wrong, one line
+     * @param cause the underlying failure
+     */
     public ScoutException(String message, Throwable cause) {
         super(message, cause);
     }

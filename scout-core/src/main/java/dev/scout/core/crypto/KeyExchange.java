@@ -37,6 +37,9 @@ public final class KeyExchange {
      *
      * @throws LowOrderKeyException if {@code peer} has small order (the secret would be predictable)
      * @throws KeyFormatException if {@code peer} is not a valid Ed25519 public key
+     * @param self one's own key pair
+     * @param peer the peer's public key
+     * @return the 32-byte X25519 shared secret between {@code self} and {@code peer}
      */
     public static byte[] sharedSecret(Ed25519KeyPair self, Ed25519PublicKey peer) {
         byte[] peerU = toCurve25519PublicKey(peer);

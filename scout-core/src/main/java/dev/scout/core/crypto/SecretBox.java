@@ -36,7 +36,14 @@ public final class SecretBox {
     private SecretBox() {
     }
 
-    /** Encrypts and authenticates {@code plaintext}; returns {@code tag ‖ ciphertext}. */
+    /**
+     * Encrypts and authenticates {@code plaintext}; returns {@code tag ‖ ciphertext}.
+     *
+     * @param key the key
+     * @param nonce the nonce
+     * @param plaintext the plaintext
+     * @return the sealed message
+     */
     public static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext) {
         XSalsa20Engine cipher = cipher(key, nonce);
         byte[] box = new byte[TAG_BYTES + plaintext.length];
@@ -52,6 +59,10 @@ public final class SecretBox {
      * Verifies and decrypts a box made by {@link #seal}.
      *
      * @throws DecryptionException if the tag does not match (wrong key or nonce, or modified data)
+     * @param key the key
+     * @param nonce the nonce
+     * @param box the box
+     * @return the decrypted content
      */
     public static byte[] open(byte[] key, byte[] nonce, byte[] box) {
         if (box.length < TAG_BYTES) {
@@ -73,7 +84,13 @@ public final class SecretBox {
         return plaintext;
     }
 
-    /** Seals under a fresh random nonce and returns {@code nonce(24) ‖ box}. */
+    /**
+     * Seals under a fresh random nonce and returns {@code nonce(24) ‖ box}.
+     *
+     * @param key the key
+     * @param plaintext the plaintext
+     * @return the bytes
+     */
     public static byte[] sealWithRandomNonce(byte[] key, byte[] plaintext) {
         byte[] nonce = randomNonce();
         byte[] box = seal(key, nonce, plaintext);
@@ -87,6 +104,9 @@ public final class SecretBox {
      * Opens {@code nonce(24) ‖ box} as made by {@link #sealWithRandomNonce}.
      *
      * @throws DecryptionException if the input is too short or fails authentication
+     * @param key the key
+     * @param nonceAndBox the nonce and box
+     * @return the bytes
      */
     public static byte[] openWithNoncePrefix(byte[] key, byte[] nonceAndBox) {
         if (nonceAndBox.length < NONCE_BYTES + TAG_BYTES) {
@@ -98,7 +118,11 @@ public final class SecretBox {
         return open(key, nonce, box);
     }
 
-    /** A fresh random 24-byte nonce. */
+    /**
+     * A fresh random 24-byte nonce.
+     *
+     * @return a fresh random 24-byte nonce
+     */
     public static byte[] randomNonce() {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);

@@ -33,7 +33,12 @@ public record MessageBlob(MessageId next, byte[] message) {
 
     private static final int HEADER_BYTES = MessageId.BYTES + 3;
 
-    /** @throws LimitExceededException if the message is longer than {@value #MAX_MESSAGE_BYTES} bytes */
+    /**
+     * @throws LimitExceededException if the message is longer than {@value #MAX_MESSAGE_BYTES} bytes
+     *
+     * @param next the next (older) message
+     * @param message the message
+     */
     public MessageBlob {
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(message, "message");
@@ -44,13 +49,21 @@ public record MessageBlob(MessageId next, byte[] message) {
         message = message.clone();
     }
 
-    /** The message bytes (a copy). */
+    /**
+     * The message bytes (a copy).
+     *
+     * @return the message bytes (a copy)
+     */
     @Override
     public byte[] message() {
         return message.clone();
     }
 
-    /** The raw blob bytes. */
+    /**
+     * The raw blob bytes.
+     *
+     * @return the raw blob bytes
+     */
     public byte[] encode() {
         byte[] out = new byte[HEADER_BYTES + message.length];
         next.copyTo(out, 0);
@@ -61,12 +74,20 @@ public record MessageBlob(MessageId next, byte[] message) {
         return out;
     }
 
-    /** The DHT value: the blob as a bencoded byte string. */
+    /**
+     * The DHT value: the blob as a bencoded byte string.
+     *
+     * @return the DHT value: the blob as a bencoded byte string
+     */
     public byte[] bencodedValue() {
         return bencode(encode());
     }
 
-    /** This blob's id: SHA-1 of {@link #bencodedValue()}. */
+    /**
+     * This blob's id: SHA-1 of {@link #bencodedValue()}.
+     *
+     * @return this blob's id: SHA-1 of {@link #bencodedValue()}
+     */
     public MessageId id() {
         return MessageId.ofValue(bencodedValue());
     }
@@ -75,6 +96,8 @@ public record MessageBlob(MessageId next, byte[] message) {
      * Parses raw blob bytes.
      *
      * @throws FormatException if the blob is truncated or its lengths are inconsistent
+     * @param blob the blob
+     * @return the message blob
      */
     public static MessageBlob parse(byte[] blob) {
         if (blob.length < HEADER_BYTES) {
@@ -100,6 +123,8 @@ public record MessageBlob(MessageId next, byte[] message) {
      * Parses a DHT value {@code <len>:<blob>}.
      *
      * @throws FormatException if it is not exactly one bencoded byte string holding a valid blob
+     * @param value the value
+     * @return the message blob
      */
     public static MessageBlob parseBencodedValue(byte[] value) {
         int colon = -1;

@@ -37,6 +37,11 @@ public final class MessageList {
 
     private final Dht dht;
 
+    /**
+     * Message operations on {@code dht}.
+     *
+     * @param dht the DHT
+     */
     public MessageList(Dht dht) {
         this.dht = Objects.requireNonNull(dht, "dht");
     }
@@ -44,6 +49,9 @@ public final class MessageList {
     /**
      * Stores a pushed message as an immutable item under {@code token.id()}. Fails with
      * {@link DhtException} if no node stored it.
+     *
+     * @param token the pushed message
+     * @return a future of the put
      */
     public CompletableFuture<PutResult> put(ListToken token) {
         Objects.requireNonNull(token, "token");
@@ -63,6 +71,8 @@ public final class MessageList {
      * {@link FormatException}.
      *
      * @throws IllegalArgumentException if {@code id} is {@link MessageId#END}
+     * @param id the id
+     * @return a future of the message, or empty if no node returned it
      */
     public CompletableFuture<Optional<StoredMessage>> get(MessageId id) {
         Objects.requireNonNull(id, "id");
@@ -86,6 +96,11 @@ public final class MessageList {
      * <p>Fails with {@link MissingMessageException} naming the first id no node returned and
      * carrying the messages read before it; with {@link FormatException} for a corrupt message;
      * with the DHT's exception if a lookup fails.
+     *
+     * @param head the newest message
+     * @param stopAt stop before this message
+     * @param max the most messages to return
+     * @return a future of the messages, newest first
      */
     public CompletableFuture<List<StoredMessage>> walk(MessageId head, MessageId stopAt, int max) {
         Objects.requireNonNull(head, "head");

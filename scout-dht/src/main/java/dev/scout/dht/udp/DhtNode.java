@@ -90,6 +90,8 @@ public final class DhtNode implements Dht, AutoCloseable {
      * bootstrapping in the background; see {@link #bootstrapped()}.
      *
      * @throws IOException if the socket cannot be bound or the state file is unreadable
+     * @param config the configuration
+     * @return the dht node
      */
     public static DhtNode start(DhtConfig config) throws IOException {
         Optional<RoutingTableFile.State> saved = Optional.empty();
@@ -193,43 +195,76 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
     }
 
-    /** Completes once the node has found other nodes; fails if no bootstrap node answered. */
+    /**
+     * Completes once the node has found other nodes; fails if no bootstrap node answered.
+     *
+     * @return a future that completes once the node has joined
+     */
     public CompletableFuture<Void> bootstrapped() {
         return bootstrapped.copy();
     }
 
-    /** This node's id. */
+    /**
+     * This node's id.
+     *
+     * @return this node's id
+     */
     public NodeId id() {
         return core.ownId();
     }
 
-    /** The bound UDP address. */
+    /**
+     * The bound UDP address.
+     *
+     * @return the bound UDP address
+     */
     public InetSocketAddress localAddress() {
         return transport.localAddress();
     }
 
-    /** The configuration the node was started with. */
+    /**
+     * The configuration the node was started with.
+     *
+     * @return the configuration the node was started with
+     */
     public DhtConfig config() {
         return config;
     }
 
-    /** Counters and sizes, read on the loop. */
+    /**
+     * Counters and sizes, read on the loop.
+     *
+     * @return a future of the counters
+     */
     public CompletableFuture<NodeStats> stats() {
         return onLoop(o -> CompletableFuture.completedFuture(core.stats()));
     }
 
-    /** The nodes currently in the routing table. */
+    /**
+     * The nodes currently in the routing table.
+     *
+     * @return a future of the nodes
+     */
     public CompletableFuture<List<NodeInfo>> routingTable() {
         return onLoop(o -> CompletableFuture.completedFuture(
                 core.routingTable().entries().stream().map(RoutingEntry::node).toList()));
     }
 
-    /** Our address as other nodes see it (BEP 42 votes), if known yet. */
+    /**
+     * Our address as other nodes see it (BEP 42 votes), if known yet.
+     *
+     * @return a future of the address, empty while unknown
+     */
     public CompletableFuture<Optional<InetSocketAddress>> externalAddress() {
         return onLoop(o -> CompletableFuture.completedFuture(Optional.ofNullable(core.externalAddress())));
     }
 
-    /** Adds a node to try, e.g. a peer learned out of band; it enters the routing table if it answers. */
+    /**
+     * Adds a node to try, e.g. a peer learned out of band; it enters the routing table if it answers.
+     *
+     * @param address the address
+     * @return a future of the node's id, failing if it does not answer
+     */
     public CompletableFuture<NodeId> addNode(InetSocketAddress address) {
         return ping(address);
     }

@@ -51,6 +51,8 @@ public final class LoopbackTestnet implements AutoCloseable {
      * populated (at most a minute).
      *
      * @throws DhtException if a socket cannot be opened or the network does not converge in time
+     * @param count the count
+     * @return the loopback testnet
      */
     public static LoopbackTestnet start(int count) {
         return start(count, 0, DEFAULT_TIMEOUT);
@@ -62,6 +64,10 @@ public final class LoopbackTestnet implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code count} is below 2
      * @throws DhtException if a port is taken or the network does not converge within {@code timeout}
+     * @param count the count
+     * @param basePort the base port
+     * @param timeout how long to wait for the routing tables to fill
+     * @return the loopback testnet
      */
     public static LoopbackTestnet start(int count, int basePort, Duration timeout) {
         if (count < 2) {
@@ -177,17 +183,29 @@ public final class LoopbackTestnet implements AutoCloseable {
         }
     }
 
-    /** The testnet's nodes; node 0 is the entry point. */
+    /**
+     * The testnet's nodes; node 0 is the entry point.
+     *
+     * @return the testnet's nodes
+     */
     public List<DhtNode> nodes() {
         return nodes;
     }
 
-    /** Node 0's address, the one to bootstrap from. */
+    /**
+     * Node 0's address, the one to bootstrap from.
+     *
+     * @return the inet socket address
+     */
     public InetSocketAddress entry() {
         return nodes.get(0).localAddress();
     }
 
-    /** {@link #entry()} as a bootstrap list for {@link DhtConfig.Builder#bootstrap(List)}. */
+    /**
+     * {@link #entry()} as a bootstrap list for {@link DhtConfig.Builder#bootstrap(List)}.
+     *
+     * @return the entry point as a one-element {@code host:port} list
+     */
     public List<String> bootstrap() {
         return List.of(Addresses.format(entry()));
     }
@@ -196,6 +214,8 @@ public final class LoopbackTestnet implements AutoCloseable {
      * The configuration of one more node on this testnet: 127.0.0.1 on a free port, bootstrapping from
      * {@link #entry()}, with the testnet's short request timeout. Change what you need, then
      * {@code build()}.
+     *
+     * @return the configuration of one more node on this testnet: 127.0.0.1 on a free port, bootstrapping from {@link #entry()}, with the testnet's short request timeout
      */
     public DhtConfig.Builder nodeConfig() {
         return DhtConfig.builder()
@@ -204,7 +224,11 @@ public final class LoopbackTestnet implements AutoCloseable {
                 .requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS);
     }
 
-    /** Closes every node; returns false if it was already closed. */
+    /**
+     * Closes every node; returns false if it was already closed.
+     *
+     * @return false if it was already closed
+     */
     public boolean closeOnce() {
         if (!closed.compareAndSet(false, true)) {
             return false;
