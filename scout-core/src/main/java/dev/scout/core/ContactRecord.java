@@ -4,7 +4,7 @@ import dev.scout.dht.FormatException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.dht.DecryptionException;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import java.util.List;
 
 /**

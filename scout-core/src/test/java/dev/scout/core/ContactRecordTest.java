@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;

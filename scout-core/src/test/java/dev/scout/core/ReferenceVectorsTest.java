@@ -6,7 +6,7 @@ import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageBlob;

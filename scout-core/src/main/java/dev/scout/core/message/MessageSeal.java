@@ -3,7 +3,7 @@ package dev.scout.core.message;
 import dev.scout.dht.DecryptionException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 
 /**
  * Encrypts offline message bodies with the pair's message key:

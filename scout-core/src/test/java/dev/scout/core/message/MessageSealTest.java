@@ -29,7 +29,7 @@ class MessageSealTest {
     void messageKeyIsNotTheRecordKey() {
         PairKeys keys = PairKeys.derive(ALICE, BOB.publicKey());
         byte[] sealed = MessageSeal.seal(keys, new byte[] {1});
-        assertThatThrownBy(() -> dev.scout.core.crypto.SecretBox.openWithNoncePrefix(keys.encryptionKey(), sealed))
+        assertThatThrownBy(() -> dev.scout.core.internal.SecretBox.openWithNoncePrefix(keys.encryptionKey(), sealed))
                 .isInstanceOf(DecryptionException.class);
     }
 

@@ -1,4 +1,4 @@
-package dev.scout.core.crypto;
+package dev.scout.core.internal;
 
 import dev.scout.dht.DecryptionException;
 import java.security.MessageDigest;

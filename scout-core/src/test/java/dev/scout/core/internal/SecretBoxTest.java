@@ -1,4 +1,4 @@
-package dev.scout.core.crypto;
+package dev.scout.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
