@@ -245,11 +245,7 @@ public final class DhtSession implements AutoCloseable {
         return keepAlive.register(item.value());
     }
 
-    /**
-     * Every item this session keeps alive.
-     *
-     * @return every item this session keeps alive
-     */
+    /** {@return every item this session keeps alive} */
     public List<KeepAlive.Registration> keepAliveRegistrations() {
         return keepAlive.registrations();
     }

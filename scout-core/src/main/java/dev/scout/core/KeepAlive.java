@@ -101,9 +101,8 @@ public final class KeepAlive implements AutoCloseable {
 
     /**
      * A keep-alive with its own scheduler thread and the default interval.
-     *
      * @param dht the DHT
-     * @return a keep-alive with its own scheduler thread and the default interval
+     * @return the running keep-alive
      */
     public static KeepAlive start(Dht dht) {
         return start(dht, DEFAULT_INTERVAL);
@@ -111,10 +110,9 @@ public final class KeepAlive implements AutoCloseable {
 
     /**
      * A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon).
-     *
      * @param dht the DHT
-     * @param interval the interval
-     * @return a keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon)
+     * @param interval time between re-stores
+     * @return the running keep-alive
      */
     public static KeepAlive start(Dht dht, Duration interval) {
         return start(dht, interval, DEFAULT_JITTER, new SecureRandom());
@@ -127,7 +125,7 @@ public final class KeepAlive implements AutoCloseable {
      * @param interval the interval
      * @param jitter the fraction by which a re-store may come early
      * @param random the source of randomness
-     * @return a keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}
+     * @return the running keep-alive
      */
     public static KeepAlive start(Dht dht, Duration interval, double jitter, Random random) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -215,11 +213,7 @@ public final class KeepAlive implements AutoCloseable {
         return Optional.ofNullable(registrations.get(target));
     }
 
-    /**
-     * All current registrations.
-     *
-     * @return all current registrations
-     */
+    /** {@return all current registrations} */
     public List<Registration> registrations() {
         return List.copyOf(registrations.values());
     }
@@ -273,20 +267,12 @@ public final class KeepAlive implements AutoCloseable {
             this.immutableValue = immutableValue;
         }
 
-        /**
-         * The DHT target being kept alive.
-         *
-         * @return the DHT target being kept alive
-         */
+        /** {@return the DHT target being kept alive} */
         public NodeId target() {
             return target;
         }
 
-        /**
-         * The mutable item currently kept alive, empty for an immutable value.
-         *
-         * @return the mutable item currently kept alive, empty for an immutable value
-         */
+        /** {@return the mutable item currently kept alive, empty for an immutable value} */
         public Optional<MutableItem> item() {
             return Optional.ofNullable(item);
         }
@@ -318,20 +304,12 @@ public final class KeepAlive implements AutoCloseable {
             return failures.get();
         }
 
-        /**
-         * The result of the latest successful re-store.
-         *
-         * @return the result of the latest successful re-store
-         */
+        /** {@return the result of the latest successful re-store} */
         public Optional<PutResult> lastResult() {
             return Optional.ofNullable(lastResult);
         }
 
-        /**
-         * The error of the latest failed re-store (cleared by a success).
-         *
-         * @return the error of the latest failed re-store (cleared by a success)
-         */
+        /** {@return the error of the latest failed re-store (cleared by a success)} */
         public Optional<Throwable> lastError() {
             return Optional.ofNullable(lastError);
         }

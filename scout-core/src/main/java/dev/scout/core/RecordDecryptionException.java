@@ -47,11 +47,7 @@ public class RecordDecryptionException extends DecryptionException {
         this.seq = seq;
     }
 
-    /**
-     * The BEP 44 seq of the record that could not be opened.
-     *
-     * @return the BEP 44 seq of the record that could not be opened
-     */
+    /** {@return the BEP 44 seq of the record that could not be opened} */
     public long seq() {
         return seq;
     }

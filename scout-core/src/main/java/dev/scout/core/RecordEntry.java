@@ -65,11 +65,7 @@ public record RecordEntry(long id, long seq, int flags, byte[] content) {
         return new RecordEntry(id, 1, 0, content);
     }
 
-    /**
-     * The content (a copy).
-     *
-     * @return the content (a copy)
-     */
+    /** {@return the content (a copy)} */
     @Override
     public byte[] content() {
         return content.clone();
@@ -84,11 +80,7 @@ public record RecordEntry(long id, long seq, int flags, byte[] content) {
         return content.length;
     }
 
-    /**
-     * Whether this entry is a tombstone.
-     *
-     * @return whether this entry is a tombstone
-     */
+    /** {@return whether this entry is a tombstone} */
     public boolean isDeleted() {
         return (flags & FLAG_DELETED) != 0;
     }
@@ -103,11 +95,7 @@ public record RecordEntry(long id, long seq, int flags, byte[] content) {
         return new RecordEntry(id, nextSeq(), flags & ~FLAG_DELETED, newContent);
     }
 
-    /**
-     * The next version of this entry as a tombstone with empty content.
-     *
-     * @return the next version of this entry as a tombstone with empty content
-     */
+    /** {@return the next version of this entry as a tombstone with empty content} */
     public RecordEntry delete() {
         return new RecordEntry(id, nextSeq(), flags | FLAG_DELETED, new byte[0]);
     }

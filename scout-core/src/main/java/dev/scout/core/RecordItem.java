@@ -48,11 +48,7 @@ public record RecordItem(MutableItem item, List<RecordEntry> entries) {
         entries = List.copyOf(entries);
     }
 
-    /**
-     * The BEP 44 sequence number.
-     *
-     * @return the BEP 44 sequence number
-     */
+    /** {@return the BEP 44 sequence number} */
     public long seq() {
         return item.seq();
     }

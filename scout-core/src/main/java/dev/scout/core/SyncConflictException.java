@@ -36,20 +36,12 @@ public class SyncConflictException extends ScoutException {
         this.attempts = attempts;
     }
 
-    /**
-     * How many get-merge-put rounds were made.
-     *
-     * @return how many get-merge-put rounds were made
-     */
+    /** {@return how many get-merge-put rounds were made} */
     public int attempts() {
         return attempts;
     }
 
-    /**
-     * The refusal of the last attempt.
-     *
-     * @return the refusal of the last attempt
-     */
+    /** {@return the refusal of the last attempt} */
     public PutConflictException lastConflict() {
         return (PutConflictException) getCause();
     }

@@ -274,11 +274,7 @@ public record DhtConfig(InetSocketAddress bindAddress, List<String> bootstrap, R
             return this;
         }
 
-        /**
-         * The configuration.
-         *
-         * @return the configuration
-         */
+        /** {@return the configuration} */
         public DhtConfig build() {
             return new DhtConfig(bindAddress, bootstrap, stateStore, nodeId, readOnly, alpha, requestTimeoutMillis,
                     minSoftTimeoutMillis, maxItems, maxItemBytes, maxPutsPerIpPerMinute, saveIntervalMillis);

@@ -43,11 +43,7 @@ public final class Ed25519KeyPair {
         this.publicKey = Ed25519PublicKey.of(publicKeyParameters.getEncoded());
     }
 
-    /**
-     * A new random identity.
-     *
-     * @return a new random identity
-     */
+    /** {@return a new random identity} */
     public static Ed25519KeyPair generate() {
         byte[] seed = new byte[SEED_BYTES];
         RANDOM.nextBytes(seed);
@@ -68,11 +64,7 @@ public final class Ed25519KeyPair {
         return new Ed25519KeyPair(seed.clone());
     }
 
-    /**
-     * The public half, safe to share.
-     *
-     * @return the public half, safe to share
-     */
+    /** {@return the public half, safe to share} */
     public Ed25519PublicKey publicKey() {
         return publicKey;
     }

@@ -83,29 +83,17 @@ public final class Ed25519PublicKey {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /**
-     * The 32 key bytes (a copy).
-     *
-     * @return the 32 key bytes (a copy)
-     */
+    /** {@return the 32 key bytes (a copy)} */
     public byte[] bytes() {
         return key.clone();
     }
 
-    /**
-     * The 52-character z-base-32 form, the canonical way to show a key.
-     *
-     * @return the 52-character z-base-32 form, the canonical way to show a key
-     */
+    /** {@return the 52-character z-base-32 form, the canonical way to show a key} */
     public String toZBase32() {
         return ZBase32.encodeKey(key);
     }
 
-    /**
-     * The 64-digit lower-case hex form.
-     *
-     * @return the 64-digit lower-case hex form
-     */
+    /** {@return the 64-digit lower-case hex form} */
     public String toHex() {
         return Hex.toHexString(key);
     }

@@ -85,20 +85,12 @@ public record ImmutableItem(byte[] value) {
         return ByteStrings.require(value);
     }
 
-    /**
-     * The value decoded from a bencoded byte string as UTF-8 text.
-     *
-     * @return the value decoded from a bencoded byte string as UTF-8 text
-     */
+    /** {@return the value decoded from a bencoded byte string as UTF-8 text} */
     public String text() {
         return ByteStrings.text(value);
     }
 
-    /**
-     * The bencoded value (a copy).
-     *
-     * @return the bencoded value (a copy)
-     */
+    /** {@return the bencoded value (a copy)} */
     @Override
     public byte[] value() {
         return value.clone();

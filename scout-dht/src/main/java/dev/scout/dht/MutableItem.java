@@ -113,20 +113,12 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
         return NodeId.of(Hashes.sha1(publicKey.bytes(), salt == null ? new byte[0] : salt));
     }
 
-    /**
-     * Where this item lives.
-     *
-     * @return where this item lives
-     */
+    /** {@return where this item lives} */
     public NodeId target() {
         return target(publicKey, salt);
     }
 
-    /**
-     * True if the signature is the key's over this salt, seq and value.
-     *
-     * @return true if the signature is the key's over this salt, seq and value
-     */
+    /** {@return true if the signature is the key's over this salt, seq and value} */
     public boolean verify() {
         return publicKey.verify(signingBuffer(salt, seq, value), signature);
     }
@@ -140,40 +132,24 @@ public record MutableItem(Ed25519PublicKey publicKey, byte[] salt, long seq, byt
         return ByteStrings.require(value);
     }
 
-    /**
-     * The value decoded from a bencoded byte string as UTF-8 text.
-     *
-     * @return the value decoded from a bencoded byte string as UTF-8 text
-     */
+    /** {@return the value decoded from a bencoded byte string as UTF-8 text} */
     public String text() {
         return ByteStrings.text(value);
     }
 
-    /**
-     * The salt (a copy).
-     *
-     * @return the salt
-     */
+    /** {@return the salt (a copy)} */
     @Override
     public byte[] salt() {
         return salt.clone();
     }
 
-    /**
-     * The bencoded value (a copy).
-     *
-     * @return the value
-     */
+    /** {@return the bencoded value (a copy)} */
     @Override
     public byte[] value() {
         return value.clone();
     }
 
-    /**
-     * The signature (a copy).
-     *
-     * @return the signature
-     */
+    /** {@return the signature (a copy)} */
     @Override
     public byte[] signature() {
         return signature.clone();

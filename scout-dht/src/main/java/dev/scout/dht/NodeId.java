@@ -98,11 +98,7 @@ public final class NodeId implements Comparable<NodeId> {
         return new NodeId(b);
     }
 
-    /**
-     * A copy of the 20 bytes.
-     *
-     * @return a copy of the 20 bytes
-     */
+    /** {@return a copy of the 20 bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }
@@ -175,11 +171,7 @@ public final class NodeId implements Comparable<NodeId> {
         return new NodeId(d);
     }
 
-    /**
-     * The 40-digit lower-case hex form.
-     *
-     * @return the text
-     */
+    /** {@return the 40-digit lower-case hex form} */
     public String toHex() {
         return HexFormat.of().formatHex(bytes);
     }

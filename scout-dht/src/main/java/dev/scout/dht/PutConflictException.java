@@ -36,20 +36,12 @@ public final class PutConflictException extends DhtException {
         return code;
     }
 
-    /**
-     * The refused put, with every storing node's answer.
-     *
-     * @return the refused put, with every storing node's answer
-     */
+    /** {@return the refused put, with every storing node's answer} */
     public PutResult result() {
         return result;
     }
 
-    /**
-     * True for 301: someone else wrote since the item was read.
-     *
-     * @return true for 301: someone else wrote since the item was read
-     */
+    /** {@return true for 301: someone else wrote since the item was read} */
     public boolean isCasMismatch() {
         return code == CAS_MISMATCH;
     }

@@ -24,11 +24,7 @@ public record PutResult(NodeId target, OptionalLong seq, int stored, List<StoreO
         outcomes = List.copyOf(outcomes);
     }
 
-    /**
-     * The answers that were KRPC errors (code ≠ 0) or silence (code 0).
-     *
-     * @return the answers that were KRPC errors (code ≠ 0) or silence (code 0)
-     */
+    /** {@return the answers that were KRPC errors (code ≠ 0) or silence (code 0)} */
     public List<StoreOutcome> failures() {
         return outcomes.stream().filter(o -> !o.stored()).toList();
     }

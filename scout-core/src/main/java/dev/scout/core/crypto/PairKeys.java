@@ -110,11 +110,7 @@ public final class PairKeys {
         return messageKey.clone();
     }
 
-    /**
-     * The key pair that signs the contact record; both people hold it.
-     *
-     * @return the key pair that signs the contact record
-     */
+    /** {@return the key pair that signs the contact record; both people hold it} */
     public Ed25519KeyPair recordIdentity() {
         return recordIdentity;
     }

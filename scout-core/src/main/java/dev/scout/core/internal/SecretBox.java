@@ -118,11 +118,7 @@ public final class SecretBox {
         return open(key, nonce, box);
     }
 
-    /**
-     * A fresh random 24-byte nonce.
-     *
-     * @return a fresh random 24-byte nonce
-     */
+    /** {@return a fresh random 24-byte nonce} */
     public static byte[] randomNonce() {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);

@@ -43,11 +43,7 @@ public final class ListHead {
         return head;
     }
 
-    /**
-     * Whether no message has been pushed.
-     *
-     * @return whether no message has been pushed
-     */
+    /** {@return whether no message has been pushed} */
     public synchronized boolean isEmpty() {
         return head.isEnd();
     }

@@ -32,21 +32,13 @@ public record ListToken(byte[] blob, MessageId id, MessageId next) {
         blob = blob.clone();
     }
 
-    /**
-     * The raw blob bytes (a copy).
-     *
-     * @return the raw blob bytes (a copy)
-     */
+    /** {@return the raw blob bytes (a copy)} */
     @Override
     public byte[] blob() {
         return blob.clone();
     }
 
-    /**
-     * The DHT value: the blob as a bencoded byte string.
-     *
-     * @return the DHT value: the blob as a bencoded byte string
-     */
+    /** {@return the DHT value: the blob as a bencoded byte string} */
     public byte[] value() {
         return MessageBlob.bencode(blob);
     }

@@ -49,21 +49,13 @@ public record MessageBlob(MessageId next, byte[] message) {
         message = message.clone();
     }
 
-    /**
-     * The message bytes (a copy).
-     *
-     * @return the message bytes (a copy)
-     */
+    /** {@return the message bytes (a copy)} */
     @Override
     public byte[] message() {
         return message.clone();
     }
 
-    /**
-     * The raw blob bytes.
-     *
-     * @return the raw blob bytes
-     */
+    /** {@return the raw blob bytes} */
     public byte[] encode() {
         byte[] out = new byte[HEADER_BYTES + message.length];
         next.copyTo(out, 0);
@@ -74,11 +66,7 @@ public record MessageBlob(MessageId next, byte[] message) {
         return out;
     }
 
-    /**
-     * The DHT value: the blob as a bencoded byte string.
-     *
-     * @return the DHT value: the blob as a bencoded byte string
-     */
+    /** {@return the DHT value: the blob as a bencoded byte string} */
     public byte[] bencodedValue() {
         return bencode(encode());
     }

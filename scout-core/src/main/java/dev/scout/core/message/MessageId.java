@@ -53,20 +53,12 @@ public final class MessageId {
         return new MessageId(out);
     }
 
-    /**
-     * Whether this is the end-of-list marker.
-     *
-     * @return whether this is the end-of-list marker
-     */
+    /** {@return whether this is the end-of-list marker} */
     public boolean isEnd() {
         return equals(END);
     }
 
-    /**
-     * The id bytes (a copy).
-     *
-     * @return the id bytes (a copy)
-     */
+    /** {@return the id bytes (a copy)} */
     public byte[] bytes() {
         return id.clone();
     }

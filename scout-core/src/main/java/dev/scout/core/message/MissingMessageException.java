@@ -37,29 +37,17 @@ public class MissingMessageException extends ScoutException {
         this.read = List.copyOf(read);
     }
 
-    /**
-     * The id that could not be found.
-     *
-     * @return the id that could not be found
-     */
+    /** {@return the id that could not be found} */
     public MessageId missing() {
         return missing;
     }
 
-    /**
-     * How many messages were read before the gap.
-     *
-     * @return how many messages were read before the gap
-     */
+    /** {@return how many messages were read before the gap} */
     public int readCount() {
         return read.size();
     }
 
-    /**
-     * The messages read before the gap, newest first.
-     *
-     * @return the messages read before the gap, newest first
-     */
+    /** {@return the messages read before the gap, newest first} */
     public List<StoredMessage> read() {
         return read;
     }

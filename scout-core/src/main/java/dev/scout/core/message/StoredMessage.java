@@ -31,11 +31,7 @@ public record StoredMessage(MessageId id, byte[] message, MessageId next) {
         message = message.clone();
     }
 
-    /**
-     * The sealed message (a copy).
-     *
-     * @return the message
-     */
+    /** {@return the sealed message (a copy)} */
     @Override
     public byte[] message() {
         return message.clone();

@@ -16,11 +16,7 @@ public record RawValue(byte[] bytes) {
         bytes = bytes.clone();
     }
 
-    /**
-     * The encoded value (a copy).
-     *
-     * @return the bytes
-     */
+    /** {@return the encoded value (a copy)} */
     @Override
     public byte[] bytes() {
         return bytes.clone();

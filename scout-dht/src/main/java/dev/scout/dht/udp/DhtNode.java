@@ -204,29 +204,17 @@ public final class DhtNode implements Dht, AutoCloseable {
         return bootstrapped.copy();
     }
 
-    /**
-     * This node's id.
-     *
-     * @return this node's id
-     */
+    /** {@return this node's id} */
     public NodeId id() {
         return core.ownId();
     }
 
-    /**
-     * The bound UDP address.
-     *
-     * @return the bound UDP address
-     */
+    /** {@return the bound UDP address} */
     public InetSocketAddress localAddress() {
         return transport.localAddress();
     }
 
-    /**
-     * The configuration the node was started with.
-     *
-     * @return the configuration the node was started with
-     */
+    /** {@return the configuration the node was started with} */
     public DhtConfig config() {
         return config;
     }

@@ -183,11 +183,7 @@ public final class LoopbackTestnet implements AutoCloseable {
         }
     }
 
-    /**
-     * The testnet's nodes; node 0 is the entry point.
-     *
-     * @return the testnet's nodes
-     */
+    /** {@return the testnet's nodes; node 0 is the entry point} */
     public List<DhtNode> nodes() {
         return nodes;
     }
