@@ -1,7 +1,7 @@
 package dev.scout.app;
 
-import dev.scout.core.Entry;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.core.message.MessageId;
 import dev.scout.core.message.MessageSeal;
 import dev.scout.dht.Addresses;
@@ -32,12 +32,12 @@ public final class AppEntries {
     static final int MAX_ADDRESSES = 8;
     static final int MAX_MARKS = 10;
     private static final int MAX_NAME_BYTES = 32;
-    private static final BencodeLimits LIMITS = new BencodeLimits(4, 64, Entry.MAX_CONTENT_BYTES);
+    private static final BencodeLimits LIMITS = new BencodeLimits(4, 64, RecordEntry.MAX_CONTENT_BYTES);
 
     private AppEntries() {}
 
     /** 0 for the identity with the smaller public key (unsigned byte order), 1 for the other. */
-    public static int side(PublicKey self, PublicKey other) {
+    public static int side(Ed25519PublicKey self, Ed25519PublicKey other) {
         return Arrays.compareUnsigned(self.bytes(), other.bytes()) < 0 ? 0 : 1;
     }
 
@@ -87,7 +87,7 @@ public final class AppEntries {
         }
         byte[] name = truncate(device.name().getBytes(StandardCharsets.UTF_8), MAX_NAME_BYTES);
         byte[] content = encodeDevice(addresses, name, device);
-        while (content.length > Entry.MAX_CONTENT_BYTES && !addresses.isEmpty()) {
+        while (content.length > RecordEntry.MAX_CONTENT_BYTES && !addresses.isEmpty()) {
             addresses.remove(addresses.size() - 1);
             content = encodeDevice(addresses, name, device);
         }
@@ -99,7 +99,7 @@ public final class AppEntries {
     }
 
     /** The device described by a kind-1 entry, or null if its content is not understood. */
-    public static Device decodeDevice(Entry entry) {
+    public static Device decodeDevice(RecordEntry entry) {
         return decodeDevice(tagOf(entry.id()), entry.content());
     }
 
@@ -129,9 +129,9 @@ public final class AppEntries {
     }
 
     /** The head in a kind-2 entry, or {@link MessageId#END} if malformed. */
-    public static MessageId decodeHead(Entry entry) {
+    public static MessageId decodeHead(RecordEntry entry) {
         byte[] c = entry.content();
-        return c.length == MessageId.BYTES ? MessageId.fromBytes(c) : MessageId.END;
+        return c.length == MessageId.BYTES ? MessageId.of(c) : MessageId.END;
     }
 
     public static byte[] encodeMarks(List<ReadMark> marks) {
@@ -147,12 +147,12 @@ public final class AppEntries {
         return out.toByteArray();
     }
 
-    public static List<ReadMark> decodeMarks(Entry entry) {
+    public static List<ReadMark> decodeMarks(RecordEntry entry) {
         byte[] c = entry.content();
         List<ReadMark> marks = new ArrayList<>();
         for (int off = 0; off + 24 <= c.length; off += 24) {
             int tag = ByteBuffer.wrap(c, off, 4).getInt();
-            marks.add(new ReadMark(tag, MessageId.fromBytes(Arrays.copyOfRange(c, off + 4, off + 24))));
+            marks.add(new ReadMark(tag, MessageId.of(Arrays.copyOfRange(c, off + 4, off + 24))));
         }
         return marks;
     }
@@ -161,7 +161,7 @@ public final class AppEntries {
         return b.length <= max ? b : Arrays.copyOf(b, max);
     }
 
-    /** Entry content for a message body: {@code d1:b<text>1:ti<millis>e}. */
+    /** RecordEntry content for a message body: {@code d1:b<text>1:ti<millis>e}. */
     public static byte[] encodeMessage(String text, long sentAtMillis) {
         return Bencode.encode(Bencode.dict("b", text.getBytes(StandardCharsets.UTF_8), "t", sentAtMillis));
     }

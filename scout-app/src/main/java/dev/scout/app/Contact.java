@@ -1,6 +1,6 @@
 package dev.scout.app;
 
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param publicKey their identity's public key, unique among contacts
  * @param addedAt when the contact was added (millisecond precision)
  */
-public record Contact(String name, PublicKey publicKey, Instant addedAt) {
+public record Contact(String name, Ed25519PublicKey publicKey, Instant addedAt) {
     public Contact {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(publicKey, "publicKey");

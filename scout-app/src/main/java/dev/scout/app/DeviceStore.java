@@ -1,11 +1,11 @@
 package dev.scout.app;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 
 /** This installation: its identity and how it appears to contacts (docs/app-format.md, kind 1). */
 public interface DeviceStore {
-    /** The identity; fails with a one-line {@link dev.scout.core.ScoutException} if there is none. */
-    Identity requireIdentity();
+    /** The identity; fails with a one-line {@link dev.scout.dht.ScoutException} if there is none. */
+    Ed25519KeyPair requireIdentity();
 
     /** This installation's 23-bit device tag, chosen once at random and then kept. */
     int deviceTag();

@@ -1,6 +1,6 @@
 package dev.scout.app;
 
-import dev.scout.core.Entry;
+import dev.scout.core.RecordEntry;
 
 import java.util.Collection;
 import java.util.List;
@@ -8,8 +8,8 @@ import java.util.List;
 /** The last merged entries of each contact record (what a synchronize starts from). */
 public interface RecordStore {
     /** The contact's stored entries, by id (empty if never synchronized). */
-    List<Entry> entries(String contact);
+    List<RecordEntry> entries(String contact);
 
     /** Replaces the contact's stored entries, atomically. */
-    void replaceEntries(String contact, Collection<Entry> entries);
+    void replaceEntries(String contact, Collection<RecordEntry> entries);
 }

@@ -1,11 +1,11 @@
 package dev.scout.app;
 
-import dev.scout.core.Entry;
-import dev.scout.core.ScoutException;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.ScoutException;
 import dev.scout.core.SyncListener;
 import dev.scout.core.SyncResult;
 import dev.scout.core.Synchronizer;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.core.message.MessageId;
 import dev.scout.core.message.MessageList;
@@ -14,6 +14,7 @@ import dev.scout.core.message.MissingMessageException;
 import dev.scout.core.message.StoredMessage;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtException;
+import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.PutResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +127,7 @@ public final class ScoutApp {
     public record InboxReport(Contact contact, List<ReceivedMessage> received, List<String> problems) {
     }
 
-    private Identity identity() {
+    private Ed25519KeyPair identity() {
         return store.requireIdentity();
     }
 
@@ -153,10 +154,10 @@ public final class ScoutApp {
     }
 
     private SyncReport syncLocked(Contact contact, boolean force) {
-        Identity self = identity();
+        Ed25519KeyPair self = identity();
         int side = AppEntries.side(self.publicKey(), contact.publicKey());
         int tag = store.deviceTag();
-        List<Entry> local = new ArrayList<>(store.entries(contact.name()));
+        List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
         upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
                 new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()));
         upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
@@ -174,7 +175,7 @@ public final class ScoutApp {
         int[] changed = {0};
         SyncResult result = DhtWait.await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
             @Override
-            public void entryUpdated(Entry entry) {
+            public void entryUpdated(RecordEntry entry) {
                 changed[0]++;
             }
         }), "synchronize with " + contact.name());
@@ -185,12 +186,12 @@ public final class ScoutApp {
     }
 
     /** The record as it is, if merging {@code local} into it would change nothing (so no write is needed). */
-    private Optional<SyncReport> readIfCurrent(Contact contact, List<Entry> local, int side, int tag) {
+    private Optional<SyncReport> readIfCurrent(Contact contact, List<RecordEntry> local, int side, int tag) {
         Optional<dev.scout.core.RecordItem> read = DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
         if (read.isEmpty()) {
             return Optional.empty();
         }
-        List<Entry> remote = read.get().entries();
+        List<RecordEntry> remote = read.get().entries();
         dev.scout.core.EntryMerge.Result merge = dev.scout.core.EntryMerge.merge(local, remote);
         if (!merge.merged().equals(remote)) {
             return Optional.empty();
@@ -215,8 +216,8 @@ public final class ScoutApp {
      * Writes this device's kind-1 entry. Its {@code u} (last update) moves only when the addresses or the
      * name change: a timestamp that changed on every synchronize would make every poll a write.
      */
-    private void upsertDevice(List<Entry> entries, long id, AppEntries.Device device) {
-        for (Entry e : entries) {
+    private void upsertDevice(List<RecordEntry> entries, long id, AppEntries.Device device) {
+        for (RecordEntry e : entries) {
             if (e.id() == id && !e.isDeleted()) {
                 AppEntries.Device current = AppEntries.decodeDevice(e);
                 if (current != null && (keepPublishedDevice || current.sameAs(device))) {
@@ -228,9 +229,9 @@ public final class ScoutApp {
     }
 
     /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
-    private static void upsert(List<Entry> entries, long id, byte[] content) {
+    private static void upsert(List<RecordEntry> entries, long id, byte[] content) {
         for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
+            RecordEntry e = entries.get(i);
             if (e.id() == id) {
                 if (e.isDeleted() || !java.util.Arrays.equals(e.content(), content)) {
                     entries.set(i, e.assign(content));
@@ -238,15 +239,15 @@ public final class ScoutApp {
                 return;
             }
         }
-        entries.add(Entry.create(id, content));
+        entries.add(RecordEntry.of(id, content));
     }
 
     /** The devices of {@code side} described by {@code entries}, in tag order. */
-    public static List<ContactDevice> devicesOf(List<Entry> entries, int side) {
+    public static List<ContactDevice> devicesOf(List<RecordEntry> entries, int side) {
         Map<Integer, AppEntries.Device> info = new HashMap<>();
         Map<Integer, MessageId> heads = new HashMap<>();
         Map<Integer, List<ReadMark>> marks = new HashMap<>();
-        for (Entry e : entries) {
+        for (RecordEntry e : entries) {
             if (e.isDeleted() || AppEntries.sideOf(e.id()) != side) {
                 continue;
             }
@@ -290,13 +291,13 @@ public final class ScoutApp {
         byte[] body = AppEntries.encodeMessage(text, now);
         if (body.length > MessageSeal.MAX_BODY_BYTES) {
             int max = AppEntries.maxTextBytes(now);
-            throw new dev.scout.core.LimitExceededException("message is "
+            throw new dev.scout.dht.LimitExceededException("message is "
                     + (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - max)
                     + " bytes too long (at most " + max + " bytes of UTF-8 text)");
         }
         byte[] sealed = MessageSeal.seal(keys(contact), body);
         OutgoingMessage sent = store.pushOutgoing(contact.name(), sealed);
-        PutResult put = DhtWait.await(dht.putImmutable(sent.value()), "storing the message");
+        PutResult put = DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(sent.value())), "storing the message");
         if (put.stored() == 0) {
             throw new DhtException("the message was saved but no DHT node stored it; `scout daemon` will store it "
                     + "again (it re-stores every message not yet read)");
@@ -385,7 +386,7 @@ public final class ScoutApp {
         }
         for (OutgoingMessage m : store.undelivered()) {
             try {
-                if (DhtWait.await(dht.putImmutable(m.value()), "re-storing a message").stored() > 0) {
+                if (DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(m.value())), "re-storing a message").stored() > 0) {
                     count++;
                 }
             } catch (RuntimeException e) {

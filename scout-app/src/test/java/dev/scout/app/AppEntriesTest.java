@@ -1,6 +1,6 @@
 package dev.scout.app;
 
-import dev.scout.core.Entry;
+import dev.scout.core.RecordEntry;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ class AppEntriesTest {
         byte[] content = AppEntries.encodeDevice(device);
 
         assertThat(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("1:ui1790000000e");
-        AppEntries.Device decoded = AppEntries.decodeDevice(Entry.create(AppEntries.id(0, 77, AppEntries.KIND_DEVICE), content));
+        AppEntries.Device decoded = AppEntries.decodeDevice(RecordEntry.of(AppEntries.id(0, 77, AppEntries.KIND_DEVICE), content));
         assertThat(decoded).isEqualTo(device);
     }
 
@@ -26,7 +26,7 @@ class AppEntriesTest {
     void entryWithoutUpdateTimeDecodesAsZero() {
         byte[] old = dev.scout.dht.bencode.Bencode.encode(dev.scout.dht.bencode.Bencode.dict("a", List.of(), "n",
                 "x".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t", 5L));
-        AppEntries.Device decoded = AppEntries.decodeDevice(Entry.create(AppEntries.id(1, 5, AppEntries.KIND_DEVICE), old));
+        AppEntries.Device decoded = AppEntries.decodeDevice(RecordEntry.of(AppEntries.id(1, 5, AppEntries.KIND_DEVICE), old));
         assertThat(decoded.updatedAt()).isZero();
         assertThat(decoded.name()).isEqualTo("x");
     }

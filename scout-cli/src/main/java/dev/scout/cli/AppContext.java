@@ -2,8 +2,8 @@ package dev.scout.cli;
 
 import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
-import dev.scout.dht.DhtNode;
-import dev.scout.dht.routing.RoutingTableStore;
+import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.Inet4Address;
@@ -86,7 +86,7 @@ final class AppContext implements AutoCloseable {
             check.accept(store);
             // The public DHT's table lives in the database; another bootstrap list is another network.
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
-                    : dev.scout.dht.routing.RoutingTableFile.store(
+                    : RoutingTableStore.file(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
             return new AppContext(store, CommandNode.joined(spec, table, readOnly, port), !readOnly);
         } catch (RuntimeException e) {

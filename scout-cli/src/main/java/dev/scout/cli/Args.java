@@ -4,8 +4,8 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
 import dev.scout.dht.bencode.BencodeLimits;
-import dev.scout.dht.item.ItemException;
-import dev.scout.dht.item.Limits;
+import dev.scout.dht.ItemException;
+import dev.scout.dht.Limits;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 

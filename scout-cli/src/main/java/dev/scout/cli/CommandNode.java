@@ -1,10 +1,8 @@
 package dev.scout.cli;
 
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
-import dev.scout.dht.item.Hashes;
-import dev.scout.dht.routing.RoutingTableFile;
-import dev.scout.dht.routing.RoutingTableStore;
+import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
@@ -51,7 +49,7 @@ final class CommandNode implements AutoCloseable {
     /** Starts a node with the global options and waits until it has joined the DHT. */
     static CommandNode joined(CommandSpec spec) {
         ScoutCommand root = ScoutCommand.of(spec);
-        return joined(spec, RoutingTableFile.store(stateFile(root.stateDir(), root.bootstrap(), root.defaultBootstrap())),
+        return joined(spec, RoutingTableStore.file(stateFile(root.stateDir(), root.bootstrap(), root.defaultBootstrap())),
                 true, root.port());
     }
 
@@ -150,7 +148,7 @@ final class CommandNode implements AutoCloseable {
         if (isDefault) {
             return stateDir.resolve(ROUTING_FILE);
         }
-        byte[] h = Hashes.sha1(String.join(",", bootstrap.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8));
+        byte[] h = sha1(String.join(",", bootstrap.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8));
         return stateDir.resolve("dht-routing-" + HexFormat.of().formatHex(h, 0, 4) + ".bencode");
     }
 
@@ -180,5 +178,13 @@ final class CommandNode implements AutoCloseable {
     static boolean allLoopback(List<String> bootstrap) {
         return !bootstrap.isEmpty() && bootstrap.stream().allMatch(Args::isLoopback)
                 && bootstrap.stream().noneMatch(s -> s.startsWith("["));
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the JDK", e);
+        }
     }
 }

@@ -10,10 +10,10 @@ import java.util.Optional;
 import dev.scout.app.ScoutApp;
 import dev.scout.app.Contact;
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.KeyFormatException;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.KeyFormatException;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -57,9 +57,9 @@ public final class ContactsCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            PublicKey publicKey;
+            Ed25519PublicKey publicKey;
             try {
-                publicKey = PublicKey.parse(key);
+                publicKey = Ed25519PublicKey.parse(key);
             } catch (KeyFormatException e) {
                 throw new ParameterException(cl(), "PUBKEY: " + e.getMessage());
             }

@@ -2,9 +2,9 @@ package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.node.NodeStats;
+import dev.scout.dht.NodeStats;
 
-import dev.scout.dht.node.Reachability;
+import dev.scout.dht.Reachability;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

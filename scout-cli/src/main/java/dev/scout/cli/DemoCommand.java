@@ -6,7 +6,7 @@ import dev.scout.app.ReceivedMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

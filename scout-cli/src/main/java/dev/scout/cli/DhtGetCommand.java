@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scout.cli.api.Jackson;
 
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.NodeId;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,19 +63,19 @@ public final class DhtGetCommand extends BaseCommand {
         }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
-            Optional<byte[]> found = dht.await(dht.node().getImmutable(t), "item lookup");
-            byte[] v = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
-            String text = render(v);
+            Optional<ImmutableItem> found = dht.await(dht.node().getImmutable(t), "item lookup");
+            ImmutableItem item = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
+            String text = render(item.value());
             emit(Jackson.object().put("target", t.toHex()).put("value", text), text);
         }
         return 0;
     }
 
     private int getMutable() {
-        byte[] publicKey = Args.hex(cl(), "--key", key, 32);
+        Ed25519PublicKey publicKey = Ed25519PublicKey.of(Args.hex(cl(), "--key", key, 32));
         byte[] saltBytes = Args.salt(cl(), salt, saltHex);
         NodeId t = MutableItem.target(publicKey, saltBytes);
-        if (viaDaemon(Jackson.object().put("key", HexFormat.of().formatHex(publicKey))
+        if (viaDaemon(Jackson.object().put("key", publicKey.toHex())
                 .put("salt_hex", HexFormat.of().formatHex(saltBytes)))) {
             return 0;
         }

@@ -3,10 +3,11 @@ package dev.scout.cli;
 import dev.scout.cli.api.Jackson;
 
 import dev.scout.dht.PutConflictException;
+import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.lookup.StoreRound;
+import dev.scout.dht.StoreOutcome;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,7 +75,7 @@ public final class DhtPutCommand extends BaseCommand {
         }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
-            PutResult result = store(dht, dht.node().putImmutable(encoded));
+            PutResult result = store(dht, dht.node().putImmutable(ImmutableItem.ofBencoded(encoded)));
             com.fasterxml.jackson.databind.JsonNode r = Jackson.object().put("target", result.target().toHex())
                     .put("stored", result.stored());
             emit(r, human(r));
@@ -86,7 +87,7 @@ public final class DhtPutCommand extends BaseCommand {
         if (seed == null) {
             throw new ParameterException(cl(), "--mutable needs --seed HEX (the 32-byte Ed25519 seed)");
         }
-        ItemSigner signer = ItemSigner.fromSeed(Args.hex(cl(), "--seed", seed, 32));
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(Args.hex(cl(), "--seed", seed, 32));
         byte[] saltBytes = Args.salt(cl(), salt, saltHex);
         if (seq != null && seq < 0) {
             throw new ParameterException(cl(), "--seq must not be negative, got " + seq);
@@ -114,11 +115,11 @@ public final class DhtPutCommand extends BaseCommand {
             dht.progress("storing...");
             CompletableFuture<PutResult> put = item == null
                     ? dht.node().putMutable(signer, saltBytes, encoded)
-                    : dht.node().putMutable(item, cas);
+                    : cas == null ? dht.node().putMutable(item) : dht.node().putMutable(item, cas);
             PutResult result = store(dht, put);
-            String publicKey = HexFormat.of().formatHex(signer.publicKey());
+            String publicKey = signer.publicKey().toHex();
             com.fasterxml.jackson.databind.JsonNode r = Jackson.object().put("target", result.target().toHex())
-                    .put("public_key", publicKey).put("seq", result.seq()).put("stored", result.stored());
+                    .put("public_key", publicKey).put("seq", result.seq().orElseThrow()).put("stored", result.stored());
             emit(r, human(r));
         }
         return 0;
@@ -163,7 +164,7 @@ public final class DhtPutCommand extends BaseCommand {
         return result;
     }
 
-    private static String describe(StoreRound.Outcome o) {
+    private static String describe(StoreOutcome o) {
         return "error " + o.errorCode() + ": " + o.errorMessage();
     }
 }

@@ -3,7 +3,7 @@ package dev.scout.cli;
 import dev.scout.cli.api.Jackson;
 
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 
 /** {@code scout id}: print this identity's public key. */
@@ -21,7 +21,7 @@ public final class IdCommand extends BaseCommand {
             return 0;
         }
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
-            Identity id = store.requireIdentity();
+            Ed25519KeyPair id = store.requireIdentity();
             emit(dev.scout.cli.api.Views.identity(id), id.publicKey().toZBase32());
         }
         return 0;

@@ -4,7 +4,7 @@ import dev.scout.cli.api.Jackson;
 
 import dev.scout.cli.state.IdentityInit;
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +30,7 @@ public final class InitCommand extends BaseCommand {
         }
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
             IdentityInit init = store.initIdentity(seed, force);
-            Identity id = init.identity();
+            Ed25519KeyPair id = init.identity();
             boolean created = init.outcome() != IdentityInit.Outcome.UNCHANGED;
             emit(Jackson.object().put("public_key", id.publicKey().toZBase32())
                             .put("public_key_hex", HexFormat.of().formatHex(id.publicKey().bytes()))

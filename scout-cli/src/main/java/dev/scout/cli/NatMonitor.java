@@ -1,6 +1,6 @@
 package dev.scout.cli;
 
-import dev.scout.dht.node.Reachability;
+import dev.scout.dht.Reachability;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

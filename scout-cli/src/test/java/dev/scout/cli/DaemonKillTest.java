@@ -5,7 +5,7 @@ import dev.scout.app.OutgoingMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.message.MessageId;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcQuery;
@@ -257,7 +257,7 @@ class DaemonKillTest {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             socket.setSoTimeout(2_000);
             Map<String, Object> show = CliTestSupport.run(on(alice, entry, "--json", "contacts", "show", "bob")).json();
-            NodeId target = NodeId.fromHex((String) show.get("record_target"));
+            NodeId target = NodeId.parse((String) show.get("record_target"));
             for (DhtNode node : net.nodes()) {
                 byte[] q = KrpcCodec.encode(new KrpcQuery(new byte[] {'d', 'k'}, NodeId.random(),
                         new Query.Get(target, null, Want.UNSPECIFIED), true, null));

@@ -2,11 +2,11 @@ package dev.scout.cli;
 
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.item.Hashes;
-import dev.scout.dht.item.ItemSigner;
+import dev.scout.dht.Ed25519KeyPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,7 +145,7 @@ class DhtCommandsTest {
     @Test
     void mutableWithoutSaltUpdatesAndIsReadBack() {
         String seed = randomHex(32);
-        String publicKey = HEX.formatHex(ItemSigner.fromSeed(HEX.parseHex(seed)).publicKey());
+        String publicKey = Ed25519KeyPair.ofSeed(HEX.parseHex(seed)).publicKey().toHex();
         String target = HEX.formatHex(Hashes.sha1(HEX.parseHex(publicKey)));
 
         Map<String, Object> first = ok("--json", "dht", "put", "--mutable", "--seed", seed, "v1").json();
@@ -173,7 +173,7 @@ class DhtCommandsTest {
     @Test
     void mutableWithSaltIsSeparateFromTheUnsaltedItem() {
         String seed = randomHex(32);
-        String publicKey = HEX.formatHex(ItemSigner.fromSeed(HEX.parseHex(seed)).publicKey());
+        String publicKey = Ed25519KeyPair.ofSeed(HEX.parseHex(seed)).publicKey().toHex();
         String target = HEX.formatHex(Hashes.sha1(HEX.parseHex(publicKey), Bencode.bytes("inbox")));
 
         Map<String, Object> put = ok("--json", "dht", "put", "--mutable", "--seed", seed, "--salt", "inbox", "salted").json();

@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+
 /**
  * Bounds-checked big-endian reads over untrusted bytes: every read first checks what
  * is left, so malformed input ends in a {@link FormatException}, never an index error.

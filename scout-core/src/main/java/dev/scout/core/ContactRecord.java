@@ -1,7 +1,10 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.dht.DecryptionException;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import java.util.List;
 
 /**
@@ -13,7 +16,7 @@ import java.util.List;
  * <pre>{@code
  * PairKeys keys = PairKeys.derive(me, friend);
  * byte[] v = ContactRecord.seal(keys, entries);        // at most 996 bytes
- * List<Entry> back = ContactRecord.open(keys, v);
+ * List<RecordEntry> back = ContactRecord.open(keys, v);
  * }</pre>
  */
 public final class ContactRecord {
@@ -28,14 +31,24 @@ public final class ContactRecord {
     /**
      * Encodes and encrypts entries under a fresh random nonce.
      *
-     * @throws LimitExceededException if the entries do not fit (see {@link EntryVector#encode})
+     * @throws LimitExceededException if the entries do not fit (a record holds at most about a thousand bytes of entries)
+     * @param keys the key pair
+     * @param entries the entries
+     * @return the sealed message
      */
-    public static byte[] seal(PairKeys keys, List<Entry> entries) {
+    public static byte[] seal(PairKeys keys, List<RecordEntry> entries) {
         return seal(keys, entries, SecretBox.randomNonce());
     }
 
-    /** As {@link #seal(PairKeys, List)} with a chosen nonce; for tests and reproducible vectors. */
-    public static byte[] seal(PairKeys keys, List<Entry> entries, byte[] nonce) {
+    /**
+     * As {@link #seal(PairKeys, List)} with a chosen nonce; for tests and reproducible vectors.
+     *
+     * @param keys the key pair
+     * @param entries the entries
+     * @param nonce the nonce
+     * @return the sealed message
+     */
+    public static byte[] seal(PairKeys keys, List<RecordEntry> entries, byte[] nonce) {
         byte[] plaintext = EntryVector.encode(entries);
         byte[] box = SecretBox.seal(keys.encryptionKey(), nonce, plaintext);
         byte[] value = new byte[nonce.length + box.length];
@@ -49,8 +62,11 @@ public final class ContactRecord {
      *
      * @throws DecryptionException if the value is too short or not sealed with this pair's key
      * @throws FormatException if it decrypts but the entry vector is malformed
+     * @param keys the key pair
+     * @param value the value
+     * @return the decrypted content
      */
-    public static List<Entry> open(PairKeys keys, byte[] value) {
+    public static List<RecordEntry> open(PairKeys keys, byte[] value) {
         return EntryVector.decode(SecretBox.openWithNoncePrefix(keys.encryptionKey(), value));
     }
 }

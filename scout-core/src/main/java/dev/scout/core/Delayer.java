@@ -20,10 +20,17 @@ public interface Delayer {
     /**
      * A future that completes once {@code millis} have passed. The thread that completes it
      * runs whatever is chained to it, so it must not be a thread that may not block briefly.
+     *
+     * @param millis milliseconds
+     * @return a future that completes once {@code millis} have passed
      */
     CompletableFuture<Void> delay(long millis);
 
-    /** Real time, via {@link CompletableFuture#delayedExecutor}: completes on a common-pool thread. */
+    /**
+     * Real time, via {@link CompletableFuture#delayedExecutor}: completes on a common-pool thread.
+     *
+     * @return the delayer
+     */
     static Delayer realTime() {
         return millis -> {
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -33,7 +40,12 @@ public interface Delayer {
         };
     }
 
-    /** Real time on a given scheduler; the future completes on its thread. */
+    /**
+     * Real time on a given scheduler; the future completes on its thread.
+     *
+     * @param scheduler the scheduler
+     * @return the delayer
+     */
     static Delayer on(ScheduledExecutorService scheduler) {
         return millis -> {
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -42,7 +54,11 @@ public interface Delayer {
         };
     }
 
-    /** No wait at all (already completed futures); for tests. */
+    /**
+     * No wait at all (already completed futures); for tests.
+     *
+     * @return the delayer
+     */
     static Delayer immediate() {
         return millis -> CompletableFuture.completedFuture(null);
     }

@@ -7,10 +7,11 @@ import dev.scout.core.message.MessageList;
 import dev.scout.core.message.StoredMessage;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything an application needs from Scout on one DHT node: contact-record
- * {@linkplain #synchronize synchronization}, offline {@linkplain #messages() messages}, and a
+ * {@linkplain #synchronize synchronization}, offline messages ({@link #putMessage},
+ * {@link #walkMessages}), and a
  * {@linkplain #keepAlive(MutableItem) keep-alive} that re-stores items about hourly so they
  * outlive the DHT's two-hour expiry.
  *
@@ -74,12 +76,19 @@ public final class DhtSession implements AutoCloseable {
      * continues in the background: see {@link #bootstrapped()}.
      *
      * @throws IOException if the socket cannot be bound
+     * @param config the configuration
+     * @return the dht session
      */
     public static DhtSession start(DhtConfig config) throws IOException {
         return builder().start(config);
     }
 
-    /** A session with default settings on a DHT the caller owns and closes. */
+    /**
+     * A session with default settings on a DHT the caller owns and closes.
+     *
+     * @param dht the DHT
+     * @return a session with default settings on a DHT the caller owns and closes
+     */
     public static DhtSession over(Dht dht) {
         return builder().over(dht);
     }
@@ -90,12 +99,19 @@ public final class DhtSession implements AutoCloseable {
      * <pre>{@code
      * DhtSession session = DhtSession.builder().keepAliveInterval(Duration.ofMinutes(50)).start(config);
      * }</pre>
+     *
+     * @return this builder
      */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The DHT, for low-level operations (ping, peers, raw items). */
+    /**
+     * The DHT, for low-level operations (ping, peers, items of your own). Contact records, messages
+     * and keep-alive are reached through this session's methods only.
+     *
+     * @return the DHT, for low-level operations (ping, peers, items of your own)
+     */
     public Dht dht() {
         return dht;
     }
@@ -103,18 +119,22 @@ public final class DhtSession implements AutoCloseable {
     /**
      * Completes once the node has joined the DHT (for a node this session started, or any
      * {@link DhtNode}); at once for other {@link Dht} implementations.
+     *
+     * @return a future that completes once the node has joined
      */
     public CompletableFuture<Void> bootstrapped() {
         return dht instanceof DhtNode node ? node.bootstrapped() : CompletableFuture.completedFuture(null);
     }
 
-    /** The synchronizer this session uses. */
-    public Synchronizer synchronizer() {
-        return synchronizer;
-    }
-
-    /** Synchronizes the pair's contact record (empty salt); see {@link Synchronizer}. */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<Entry> localEntries, SyncListener listener) {
+    /**
+     * Synchronizes the pair's contact record (empty salt); see {@link Synchronizer}.
+     *
+     * @param keys the key pair
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
+     */
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<RecordEntry> localEntries, SyncListener listener) {
         return synchronize(keys, new byte[0], localEntries, listener);
     }
 
@@ -122,8 +142,14 @@ public final class DhtSession implements AutoCloseable {
      * Synchronizes the pair's contact record under an application namespace {@code salt}; see
      * {@link Synchronizer#synchronize(PairKeys, byte[], List, SyncListener)}. When the record is
      * registered for keep-alive, the version written becomes the one kept alive.
+     *
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
      */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<Entry> localEntries,
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<RecordEntry> localEntries,
                                                      SyncListener listener) {
         checkOpen();
         CompletableFuture<SyncResult> out = new CompletableFuture<>();
@@ -139,59 +165,97 @@ public final class DhtSession implements AutoCloseable {
         return out;
     }
 
-    /** Reads and decrypts the pair's current record without writing. */
+    /**
+     * Reads and decrypts the pair's current record without writing.
+     *
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @return a future of the record, or empty if none exists
+     */
     public CompletableFuture<Optional<RecordItem>> readRecord(PairKeys keys, byte[] salt) {
         checkOpen();
         return synchronizer.read(keys, salt);
     }
 
-    /** Offline message operations on this session's DHT. */
-    public MessageList messages() {
-        return messages;
-    }
-
-    /** Stores a pushed message; see {@link MessageList#put}. */
+    /**
+     * Stores a pushed message; see {@link MessageList#put}.
+     *
+     * @param token the pushed message
+     * @return a future of the put
+     */
     public CompletableFuture<PutResult> putMessage(ListToken token) {
         checkOpen();
         return messages.put(token);
     }
 
-    /** Reads one message; see {@link MessageList#get}. */
+    /**
+     * Reads one message; see {@link MessageList#get}.
+     *
+     * @param id the id
+     * @return a future of the message, or empty if no node returned it
+     */
     public CompletableFuture<Optional<StoredMessage>> getMessage(MessageId id) {
         checkOpen();
         return messages.get(id);
     }
 
-    /** Reads a message list newest first; see {@link MessageList#walk}. */
+    /**
+     * Reads a message list newest first; see {@link MessageList#walk}.
+     *
+     * @param head the newest message
+     * @param stopAt stop before this message
+     * @param max the most messages to return
+     * @return a future of the messages, newest first
+     */
     public CompletableFuture<List<StoredMessage>> walkMessages(MessageId head, MessageId stopAt, int max) {
         checkOpen();
         return messages.walk(head, stopAt, max);
     }
 
-    /** The keep-alive facility (interval, registrations). */
-    public KeepAlive keepAlive() {
-        return keepAlive;
-    }
-
-    /** Re-stores a mutable item (e.g. {@link SyncResult#item()}) about every keep-alive interval. */
+    /**
+     * Re-stores a mutable item (e.g. {@link SyncResult#item()}) about every keep-alive interval.
+     *
+     * @param item the item
+     * @return the registration
+     */
     public KeepAlive.Registration keepAlive(MutableItem item) {
         checkOpen();
         return keepAlive.register(item);
     }
 
-    /** Re-stores a message blob about every keep-alive interval. */
+    /**
+     * Re-stores a message blob about every keep-alive interval.
+     *
+     * @param token the pushed message
+     * @return the registration
+     */
     public KeepAlive.Registration keepAlive(ListToken token) {
         checkOpen();
         return keepAlive.register(token.value());
     }
 
-    /** Re-stores an immutable bencoded value about every keep-alive interval. */
-    public KeepAlive.Registration keepAlive(byte[] bencodedValue) {
+    /**
+     * Re-stores an immutable item about every keep-alive interval.
+     *
+     * @param item the item
+     * @return the registration
+     */
+    public KeepAlive.Registration keepAlive(ImmutableItem item) {
         checkOpen();
-        return keepAlive.register(bencodedValue);
+        return keepAlive.register(item.value());
     }
 
-    /** Stops re-storing {@code target}; false if it was not registered. */
+    /** {@return every item this session keeps alive} */
+    public List<KeepAlive.Registration> keepAliveRegistrations() {
+        return keepAlive.registrations();
+    }
+
+    /**
+     * Stops re-storing {@code target}; false if it was not registered.
+     *
+     * @param target the target (an item's or a node's key)
+     * @return false if it was not registered
+     */
     public boolean unregister(NodeId target) {
         return keepAlive.unregister(target);
     }
@@ -227,37 +291,67 @@ public final class DhtSession implements AutoCloseable {
         private Builder() {
         }
 
-        /** Time between re-stores of kept-alive items (default one hour). */
+        /**
+         * Time between re-stores of kept-alive items (default one hour).
+         *
+         * @param interval the interval
+         * @return this builder
+         */
         public Builder keepAliveInterval(Duration interval) {
             this.keepAliveInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
-        /** Fraction in [0, 1) by which a re-store may come early (default 0.1). */
+        /**
+         * Fraction in [0, 1) by which a re-store may come early (default 0.1).
+         *
+         * @param jitter the fraction by which a re-store may come early
+         * @return this builder
+         */
         public Builder keepAliveJitter(double jitter) {
             this.keepAliveJitter = jitter;
             return this;
         }
 
-        /** Scheduler for keep-alive timers; the caller owns it (default: a thread of the session's own). */
+        /**
+         * Scheduler for keep-alive timers; the caller owns it (default: a thread of the session's own).
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
         public Builder keepAliveScheduler(ScheduledExecutorService scheduler) {
             this.keepAliveScheduler = scheduler;
             return this;
         }
 
-        /** Attempts and pauses of synchronize (default {@link SyncPolicy#DEFAULT}). */
+        /**
+         * Attempts and pauses of synchronize (default {@link SyncPolicy#DEFAULT}).
+         *
+         * @param policy the retry policy
+         * @return this builder
+         */
         public Builder syncPolicy(SyncPolicy policy) {
             this.syncPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** How synchronize pauses between attempts (default real time). */
+        /**
+         * How synchronize pauses between attempts (default real time).
+         *
+         * @param delayer how to pause
+         * @return how synchronize pauses between attempts (default real time)
+         */
         public Builder delayer(Delayer delayer) {
             this.delayer = Objects.requireNonNull(delayer, "delayer");
             return this;
         }
 
-        /** Randomness for jitter (default a {@link SecureRandom}); seed it for reproducible tests. */
+        /**
+         * Randomness for jitter (default a {@link SecureRandom}); seed it for reproducible tests.
+         *
+         * @param random the source of randomness
+         * @return this builder
+         */
         public Builder random(Random random) {
             this.random = random;
             return this;
@@ -268,6 +362,8 @@ public final class DhtSession implements AutoCloseable {
          * session stops the node.
          *
          * @throws IOException if the socket cannot be bound
+         * @param config the configuration
+         * @return the dht session
          */
         public DhtSession start(DhtConfig config) throws IOException {
             DhtNode node = DhtNode.start(config);
@@ -279,7 +375,12 @@ public final class DhtSession implements AutoCloseable {
             }
         }
 
-        /** A session on a DHT the caller owns: closing the session leaves it running. */
+        /**
+         * A session on a DHT the caller owns: closing the session leaves it running.
+         *
+         * @param dht the DHT
+         * @return a session on a DHT the caller owns: closing the session leaves it running
+         */
         public DhtSession over(Dht dht) {
             return new DhtSession(this, Objects.requireNonNull(dht, "dht"), null);
         }

@@ -27,7 +27,13 @@ public final class EntryMerge {
      * @param merged all entries after the merge, one per id, sorted by id
      * @param changed remote entries that were new to local or replaced a local entry, sorted by id
      */
-    public record Result(List<Entry> merged, List<Entry> changed) {
+    public record Result(List<RecordEntry> merged, List<RecordEntry> changed) {
+        /**
+         * Copies the lists.
+         *
+         * @param merged all entries after the merge, one per id, sorted by id
+         * @param changed remote entries that were new to local or replaced a local entry, sorted by id
+         */
         public Result {
             merged = List.copyOf(merged);
             changed = List.copyOf(changed);
@@ -37,14 +43,20 @@ public final class EntryMerge {
     private EntryMerge() {
     }
 
-    /** Merges {@code remote} into {@code local}; either list may contain duplicate ids. */
-    public static Result merge(List<Entry> local, List<Entry> remote) {
-        Map<Long, Entry> localById = byId(local);
-        Map<Long, Entry> mergedById = new TreeMap<>(localById);
-        List<Entry> changed = new ArrayList<>();
-        for (Entry r : byId(remote).values()) {
-            Entry l = localById.get(r.id());
-            Entry winner = l == null ? r : winner(l, r);
+    /**
+     * Merges {@code remote} into {@code local}; either list may contain duplicate ids.
+     *
+     * @param local the local entries
+     * @param remote the remote entries
+     * @return the merged entries and what changed
+     */
+    public static Result merge(List<RecordEntry> local, List<RecordEntry> remote) {
+        Map<Long, RecordEntry> localById = byId(local);
+        Map<Long, RecordEntry> mergedById = new TreeMap<>(localById);
+        List<RecordEntry> changed = new ArrayList<>();
+        for (RecordEntry r : byId(remote).values()) {
+            RecordEntry l = localById.get(r.id());
+            RecordEntry winner = l == null ? r : winner(l, r);
             mergedById.put(r.id(), winner);
             if (!winner.equals(l)) {
                 changed.add(winner);
@@ -53,19 +65,25 @@ public final class EntryMerge {
         return new Result(new ArrayList<>(mergedById.values()), changed);
     }
 
-    /** Of two versions of the same entry, the one every device keeps. */
-    public static Entry winner(Entry a, Entry b) {
+    /**
+     * Of two versions of the same entry, the one every device keeps.
+     *
+     * @param a one version
+     * @param b another version of the same id
+     * @return the version to keep
+     */
+    public static RecordEntry winner(RecordEntry a, RecordEntry b) {
         if (a.seq() != b.seq()) {
             return a.seq() > b.seq() ? a : b;
         }
         return compareTieBreak(a, b) >= 0 ? a : b;
     }
 
-    private static int compareTieBreak(Entry a, Entry b) {
+    private static int compareTieBreak(RecordEntry a, RecordEntry b) {
         return Arrays.compareUnsigned(tieBreakKey(a), tieBreakKey(b));
     }
 
-    private static byte[] tieBreakKey(Entry e) {
+    private static byte[] tieBreakKey(RecordEntry e) {
         byte[] content = e.unsafeContent();
         byte[] key = new byte[2 + content.length];
         key[0] = (byte) (e.flags() >>> 8);
@@ -74,9 +92,9 @@ public final class EntryMerge {
         return key;
     }
 
-    private static Map<Long, Entry> byId(List<Entry> entries) {
-        Map<Long, Entry> map = new TreeMap<>();
-        for (Entry e : entries) {
+    private static Map<Long, RecordEntry> byId(List<RecordEntry> entries) {
+        Map<Long, RecordEntry> map = new TreeMap<>();
+        for (RecordEntry e : entries) {
             map.merge(e.id(), e, EntryMerge::winner);
         }
         return map;

@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.dht.LimitExceededException;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,11 +21,11 @@ import java.util.Set;
  * sealed, bencoded record value stays within the DHT's 1000-byte limit.
  *
  * <pre>{@code
- * byte[] plaintext = EntryVector.encode(List.of(Entry.create(1, content)));
- * List<Entry> entries = EntryVector.decode(plaintext);
+ * byte[] plaintext = EntryVector.encode(List.of(RecordEntry.of(1, content)));
+ * List<RecordEntry> entries = EntryVector.decode(plaintext);
  * }</pre>
  */
-public final class EntryVector {
+final class EntryVector {
 
     /** Most entries in one vector (the count field is one byte). */
     public static final int MAX_ENTRIES = 255;
@@ -37,9 +39,9 @@ public final class EntryVector {
     }
 
     /** Bytes {@link #encode} would produce for these entries. */
-    public static int encodedSize(List<Entry> entries) {
+    public static int encodedSize(List<RecordEntry> entries) {
         int size = HEADER_BYTES;
-        for (Entry e : entries) {
+        for (RecordEntry e : entries) {
             size += ENTRY_HEADER_BYTES + e.contentLength();
         }
         return size;
@@ -52,7 +54,7 @@ public final class EntryVector {
      *     result would exceed {@value #MAX_PLAINTEXT_BYTES} bytes
      * @throws IllegalArgumentException if two entries share an id
      */
-    public static byte[] encode(List<Entry> entries) {
+    public static byte[] encode(List<RecordEntry> entries) {
         if (entries.size() > MAX_ENTRIES) {
             throw new LimitExceededException("contact record has " + entries.size()
                     + " entries, at most " + MAX_ENTRIES + " allowed");
@@ -63,7 +65,7 @@ public final class EntryVector {
                     + " bytes, at most " + MAX_PLAINTEXT_BYTES + " allowed");
         }
         Set<Long> ids = new HashSet<>();
-        for (Entry e : entries) {
+        for (RecordEntry e : entries) {
             if (!ids.add(e.id())) {
                 throw new IllegalArgumentException("duplicate entry id " + e.id());
             }
@@ -72,7 +74,7 @@ public final class EntryVector {
         int p = 0;
         out[p++] = (byte) entries.size();
         out[p++] = 0;
-        for (Entry e : entries) {
+        for (RecordEntry e : entries) {
             p = putLong(out, p, e.seq(), 8);
             p = putLong(out, p, e.id(), 4);
             p = putLong(out, p, e.flags(), 2);
@@ -91,18 +93,18 @@ public final class EntryVector {
      *
      * @throws FormatException if the bytes are truncated or inconsistent
      */
-    public static List<Entry> decode(byte[] plaintext) {
+    public static List<RecordEntry> decode(byte[] plaintext) {
         ByteReader in = new ByteReader(plaintext, "entry vector");
         int count = in.u8();
         in.skip(in.u8());
-        List<Entry> entries = new ArrayList<>(count);
+        List<RecordEntry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long seq = in.i64();
             long id = in.u32();
             int flags = in.u16();
             int length = in.u8();
             in.skip(in.u8());
-            entries.add(new Entry(id, seq, flags, in.bytes(length)));
+            entries.add(new RecordEntry(id, seq, flags, in.bytes(length)));
         }
         return List.copyOf(entries);
     }

@@ -4,9 +4,8 @@ import dev.scout.dht.Dht;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ImmutableItem;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.krpc.KrpcError;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.MutableItem;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +78,9 @@ public final class KeepAlive implements AutoCloseable {
      *
      * @param interval time between re-stores (before jitter)
      * @param jitter fraction in [0, 1) by which a re-store may come early
+     * @param dht the DHT
+     * @param scheduler the scheduler
+     * @param random the source of randomness
      */
     public KeepAlive(Dht dht, ScheduledExecutorService scheduler, Duration interval, double jitter, Random random) {
         this(dht, scheduler, false, interval, jitter, random);
@@ -100,17 +102,34 @@ public final class KeepAlive implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** A keep-alive with its own scheduler thread and the default interval. */
+    /**
+     * A keep-alive with its own scheduler thread and the default interval.
+     * @param dht the DHT
+     * @return the running keep-alive
+     */
     public static KeepAlive start(Dht dht) {
         return start(dht, DEFAULT_INTERVAL);
     }
 
-    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon). */
+    /**
+     * A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon).
+     * @param dht the DHT
+     * @param interval time between re-stores
+     * @return the running keep-alive
+     */
     public static KeepAlive start(Dht dht, Duration interval) {
         return start(dht, interval, DEFAULT_JITTER, new SecureRandom());
     }
 
-    /** A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}. */
+    /**
+     * A keep-alive with its own scheduler thread ({@code scout-keepalive}, a daemon), stopped by {@link #close()}.
+     *
+     * @param dht the DHT
+     * @param interval the interval
+     * @param jitter the fraction by which a re-store may come early
+     * @param random the source of randomness
+     * @return the running keep-alive
+     */
     public static KeepAlive start(Dht dht, Duration interval, double jitter, Random random) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scout-keepalive");
@@ -125,6 +144,11 @@ public final class KeepAlive implements AutoCloseable {
         }
     }
 
+    /**
+     * Time between re-stores.
+     *
+     * @return the interval
+     */
     public Duration interval() {
         return Duration.ofMillis(intervalMillis);
     }
@@ -132,6 +156,9 @@ public final class KeepAlive implements AutoCloseable {
     /**
      * Keeps a mutable item alive, replacing any registration for its target. The first re-store
      * comes one (jittered) interval from now: register right after writing.
+     *
+     * @param item the item
+     * @return the registration
      */
     public Registration register(MutableItem item) {
         Objects.requireNonNull(item, "item");
@@ -141,7 +168,12 @@ public final class KeepAlive implements AutoCloseable {
         return add(new Registration(item.target(), item, null));
     }
 
-    /** Keeps an immutable value (bencoded, at most 1000 bytes) alive; see {@link #register(MutableItem)}. */
+    /**
+     * Keeps an immutable value (bencoded, at most 1000 bytes) alive; see {@link #register(MutableItem)}.
+     *
+     * @param bencodedValue the bencoded value
+     * @return the registration
+     */
     public Registration register(byte[] bencodedValue) {
         ImmutableItem item = new ImmutableItem(bencodedValue);
         return add(new Registration(item.target(), null, item.value()));
@@ -159,7 +191,12 @@ public final class KeepAlive implements AutoCloseable {
         return registration;
     }
 
-    /** Stops keeping {@code target} alive; false if it was not registered. */
+    /**
+     * Stops keeping {@code target} alive; false if it was not registered.
+     *
+     * @param target the target (an item's or a node's key)
+     * @return false if it was not registered
+     */
     public boolean unregister(NodeId target) {
         Registration r = registrations.remove(target);
         if (r == null) {
@@ -169,12 +206,17 @@ public final class KeepAlive implements AutoCloseable {
         return true;
     }
 
-    /** The registration for {@code target}, if any. */
+    /**
+     * The registration for {@code target}, if any.
+     *
+     * @param target the target (an item's or a node's key)
+     * @return the registration for {@code target}, if any
+     */
     public Optional<Registration> registration(NodeId target) {
         return Optional.ofNullable(registrations.get(target));
     }
 
-    /** All current registrations. */
+    /** {@return all current registrations} */
     public List<Registration> registrations() {
         return List.copyOf(registrations.values());
     }
@@ -182,6 +224,8 @@ public final class KeepAlive implements AutoCloseable {
     /**
      * If {@code item}'s target is registered as a mutable item, keeps this newer version alive
      * from now on (ignored when it is not newer than the registered one).
+     *
+     * @param item the item
      */
     public void offer(MutableItem item) {
         Registration r = registrations.get(item.target());
@@ -208,7 +252,7 @@ public final class KeepAlive implements AutoCloseable {
      */
     static long alive(PutResult result) {
         return result.stored() + result.outcomes().stream()
-                .filter(o -> !o.stored() && o.errorCode() == KrpcError.SEQ_TOO_OLD).count();
+                .filter(o -> !o.stored() && o.errorCode() == PutConflictException.SEQ_NOT_NEWER).count();
     }
 
     private long nextDelay() {
@@ -235,37 +279,49 @@ public final class KeepAlive implements AutoCloseable {
             this.immutableValue = immutableValue;
         }
 
-        /** The DHT target being kept alive. */
+        /** {@return the DHT target being kept alive} */
         public NodeId target() {
             return target;
         }
 
-        /** The mutable item currently kept alive, empty for an immutable value. */
+        /** {@return the mutable item currently kept alive, empty for an immutable value} */
         public Optional<MutableItem> item() {
             return Optional.ofNullable(item);
         }
 
-        /** False once cancelled, unregistered, replaced or closed. */
+        /**
+         * False once cancelled, unregistered, replaced or closed.
+         *
+         * @return true until the registration is cancelled or the keep-alive closed
+         */
         public boolean isActive() {
             return active;
         }
 
-        /** Re-stores that reached at least one node. */
+        /**
+         * Re-stores that reached at least one node.
+         *
+         * @return the refresh count
+         */
         public long refreshCount() {
             return refreshes.get();
         }
 
-        /** Re-stores that failed or reached no node. */
+        /**
+         * Re-stores that failed or reached no node.
+         *
+         * @return the failure count
+         */
         public long failureCount() {
             return failures.get();
         }
 
-        /** The result of the latest successful re-store. */
+        /** {@return the result of the latest successful re-store} */
         public Optional<PutResult> lastResult() {
             return Optional.ofNullable(lastResult);
         }
 
-        /** The error of the latest failed re-store (cleared by a success). */
+        /** {@return the error of the latest failed re-store (cleared by a success)} */
         public Optional<Throwable> lastError() {
             return Optional.ofNullable(lastError);
         }
@@ -273,6 +329,8 @@ public final class KeepAlive implements AutoCloseable {
         /**
          * Completes when the next re-store finishes: with its result, or exceptionally with its
          * error; cancelled if the registration stops first.
+         *
+         * @return a future of the next re-store's result
          */
         public synchronized CompletableFuture<PutResult> nextRefresh() {
             return next.copy();
@@ -304,7 +362,7 @@ public final class KeepAlive implements AutoCloseable {
             synchronized (this) {
                 MutableItem current = item;
                 if (current != null && newer.seq() > current.seq() && newer.verify()
-                        && Arrays.equals(newer.publicKey(), current.publicKey())
+                        && newer.publicKey().equals(current.publicKey())
                         && Arrays.equals(newer.salt(), current.salt())) {
                     item = newer;
                     return true;
@@ -332,7 +390,7 @@ public final class KeepAlive implements AutoCloseable {
             CompletableFuture<PutResult> put;
             try {
                 MutableItem current = item;
-                put = current != null ? refreshMutable(current) : dht.putImmutable(immutableValue);
+                put = current != null ? refreshMutable(current) : dht.putImmutable(ImmutableItem.ofBencoded(immutableValue));
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }
@@ -340,7 +398,7 @@ public final class KeepAlive implements AutoCloseable {
         }
 
         private CompletableFuture<PutResult> refreshMutable(MutableItem current) {
-            return dht.putMutable(current, null).handle((result, error) -> {
+            return dht.putMutable(current).handle((result, error) -> {
                 Throwable cause = Synchronizer.unwrap(error);
                 if (cause instanceof PutConflictException conflict) {
                     return adoptNewer(current, conflict, MAX_ADOPTIONS);
@@ -366,7 +424,7 @@ public final class KeepAlive implements AutoCloseable {
                     return CompletableFuture.completedFuture(conflict.result());
                 }
                 MutableItem newer = found.get();
-                return dht.putMutable(newer, null).handle((result, error) -> {
+                return dht.putMutable(newer).handle((result, error) -> {
                     Throwable cause = Synchronizer.unwrap(error);
                     if (cause instanceof PutConflictException again) {
                         return adoptNewer(newer, again, attemptsLeft - 1);

@@ -1,13 +1,17 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.dht.DecryptionException;
+
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
 import dev.scout.dht.bencode.BencodeLimits;
-import dev.scout.dht.item.ItemException;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.Limits;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ItemException;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Limits;
+import dev.scout.dht.MutableItem;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +25,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * RecordItem written = RecordItem.seal(keys, new byte[0], 1, entries);
- * dht.putMutable(written.item(), null);
+ * dht.putMutable(written.item());
  * RecordItem read = RecordItem.open(keys, dht.getMutable(keys.recordPublicKey().bytes(), new byte[0])
  *         .join().orElseThrow());
  * }</pre>
@@ -29,25 +33,36 @@ import java.util.Objects;
  * @param item the signed DHT item
  * @param entries the entries it holds, in stored order
  */
-public record RecordItem(MutableItem item, List<Entry> entries) {
+public record RecordItem(MutableItem item, List<RecordEntry> entries) {
 
     private static final BencodeLimits VALUE_LIMITS = new BencodeLimits(1, 1, Limits.MAX_VALUE_BYTES);
 
+    /**
+     * Copies the entries.
+     *
+     * @param item the signed DHT item
+     * @param entries the entries it holds, in stored order
+     */
     public RecordItem {
         Objects.requireNonNull(item, "item");
         entries = List.copyOf(entries);
     }
 
-    /** The BEP 44 sequence number. */
+    /** {@return the BEP 44 sequence number} */
     public long seq() {
         return item.seq();
     }
 
-    /** The signer of the pair's contact record (BEP 44 key pair from the derived signing seed). */
-    public static ItemSigner signer(PairKeys keys) {
+    /**
+     * The signer of the pair's contact record (BEP 44 key pair from the derived signing seed).
+     *
+     * @param keys the key pair
+     * @return the signer of the pair's contact record (BEP 44 key pair from the derived signing seed)
+     */
+    public static Ed25519KeyPair signer(PairKeys keys) {
         byte[] seed = keys.recordIdentity().seed();
         try {
-            return ItemSigner.fromSeed(seed);
+            return Ed25519KeyPair.ofSeed(seed);
         } finally {
             Arrays.fill(seed, (byte) 0);
         }
@@ -58,12 +73,17 @@ public record RecordItem(MutableItem item, List<Entry> entries) {
      *
      * @throws LimitExceededException if the entries or the salt do not fit; nothing is sent
      * @throws IllegalArgumentException if two entries share an id
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @param seq the sequence number
+     * @param entries the entries
+     * @return the sealed message
      */
-    public static RecordItem seal(PairKeys keys, byte[] salt, long seq, List<Entry> entries) {
+    public static RecordItem seal(PairKeys keys, byte[] salt, long seq, List<RecordEntry> entries) {
         return seal(signer(keys), keys, salt, seq, entries);
     }
 
-    static RecordItem seal(ItemSigner signer, PairKeys keys, byte[] salt, long seq, List<Entry> entries) {
+    static RecordItem seal(Ed25519KeyPair signer, PairKeys keys, byte[] salt, long seq, List<RecordEntry> entries) {
         checkSalt(salt);
         byte[] value = Bencode.encode(ContactRecord.seal(keys, entries));
         try {
@@ -80,10 +100,13 @@ public record RecordItem(MutableItem item, List<Entry> entries) {
      * @throws RecordDecryptionException if the item is not signed by this pair's record key, its
      *     value is not a byte string, or the value does not decrypt with this pair's key
      * @throws FormatException if it decrypts but the entry vector inside is malformed
+     * @param keys the key pair
+     * @param item the item
+     * @return the decrypted content
      */
     public static RecordItem open(PairKeys keys, MutableItem item) {
         long seq = item.seq();
-        if (!Arrays.equals(item.publicKey(), keys.recordPublicKey().bytes())) {
+        if (!item.publicKey().equals(keys.recordPublicKey())) {
             throw new RecordDecryptionException(seq, "contact record seq " + seq
                     + " is signed by another key than this pair's record key");
         }
@@ -100,7 +123,7 @@ public record RecordItem(MutableItem item, List<Entry> entries) {
         if (!(decoded instanceof byte[] sealed)) {
             throw new RecordDecryptionException(seq, "contact record seq " + seq + " is not a bencoded byte string");
         }
-        List<Entry> entries;
+        List<RecordEntry> entries;
         try {
             entries = ContactRecord.open(keys, sealed);
         } catch (DecryptionException e) {

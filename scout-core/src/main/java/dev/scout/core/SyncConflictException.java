@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.dht.ScoutException;
+
 import dev.scout.dht.PutConflictException;
 
 /**
@@ -19,20 +21,27 @@ public class SyncConflictException extends ScoutException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Attempts made. */
     private final int attempts;
 
+    /**
+     * Creates the exception.
+     *
+     * @param attempts attempts made
+     * @param lastConflict the refusal of the last attempt
+     */
     public SyncConflictException(int attempts, PutConflictException lastConflict) {
         super("contact record changed concurrently on every one of " + attempts
                 + " attempts to write it; try again later", lastConflict);
         this.attempts = attempts;
     }
 
-    /** How many get-merge-put rounds were made. */
+    /** {@return how many get-merge-put rounds were made} */
     public int attempts() {
         return attempts;
     }
 
-    /** The refusal of the last attempt. */
+    /** {@return the refusal of the last attempt} */
     public PutConflictException lastConflict() {
         return (PutConflictException) getCause();
     }

@@ -1,5 +1,6 @@
 package dev.scout.core;
 
+import dev.scout.dht.LimitExceededException;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * what you need.
  *
  * <p><b>Threads.</b> Callbacks run on the thread that completed the DHT operation they
- * follow: with a {@link dev.scout.dht.DhtNode} one of its callback threads (never its I/O
+ * follow: with a {@link dev.scout.dht.udp.DhtNode} one of its callback threads (never its I/O
  * loop), in a simulation the simulation's thread. The callbacks of one synchronize never run
  * concurrently with each other, and each happens-before the next. Do not block in them: a
  * blocked callback holds up the DHT's callback pool (or the whole simulation).
@@ -19,8 +20,8 @@ import java.util.List;
  *
  * <pre>{@code
  * SyncListener listener = new SyncListener() {
- *     public void entryUpdated(Entry entry) { addressBook.apply(entry); }
- *     public List<Entry> finalizeEntries(List<Entry> merged) { return withMyAddress(merged); }
+ *     public void entryUpdated(RecordEntry entry) { addressBook.apply(entry); }
+ *     public List<RecordEntry> finalizeEntries(List<RecordEntry> merged) { return withMyAddress(merged); }
  *     public void finished(SyncResult result) { store.save(result.entries()); }
  * };
  * }</pre>
@@ -31,8 +32,12 @@ public interface SyncListener {
     SyncListener NONE = new SyncListener() {
     };
 
-    /** A remote entry that is new to the local list or replaced a local entry. */
-    default void entryUpdated(Entry entry) {
+    /**
+     * A remote entry that is new to the local list or replaced a local entry.
+     *
+     * @param entry the entry
+     */
+    default void entryUpdated(RecordEntry entry) {
     }
 
     /**
@@ -40,16 +45,27 @@ public interface SyncListener {
      * e.g. {@code assign} your own entry. A returned list that exceeds the record's limits fails
      * the synchronize with {@link LimitExceededException}, one with two entries of the same id
      * with {@link IllegalArgumentException}, both before anything is written.
+     *
+     * @param merged the merged entries
+     * @return the merged entries (one per id, sorted by id)
      */
-    default List<Entry> finalizeEntries(List<Entry> merged) {
+    default List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
         return merged;
     }
 
-    /** The record was written; called just before the returned future completes. */
+    /**
+     * The record was written; called just before the returned future completes.
+     *
+     * @param result the result
+     */
     default void finished(SyncResult result) {
     }
 
-    /** The synchronize failed with {@code error}; called just before the returned future fails. */
+    /**
+     * The synchronize failed with {@code error}; called just before the returned future fails.
+     *
+     * @param error the failure
+     */
     default void failed(Throwable error) {
     }
 }

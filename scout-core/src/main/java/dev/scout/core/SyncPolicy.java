@@ -19,6 +19,13 @@ public record SyncPolicy(int maxAttempts, long baseBackoffMillis, long maxBackof
     /** 8 attempts, pauses up to 200 ms, 400 ms, ... capped at 5 s. */
     public static final SyncPolicy DEFAULT = new SyncPolicy(8, 200, 5_000);
 
+    /**
+     * Checks the settings; {@link IllegalArgumentException} for a bad value.
+     *
+     * @param maxAttempts get-merge-put rounds at most (at least 1)
+     * @param baseBackoffMillis upper bound of the pause before the second attempt
+     * @param maxBackoffMillis upper bound of any pause
+     */
     public SyncPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
@@ -28,7 +35,12 @@ public record SyncPolicy(int maxAttempts, long baseBackoffMillis, long maxBackof
         }
     }
 
-    /** Upper bound of the pause before attempt {@code attempt} (2, 3, ...). */
+    /**
+     * Upper bound of the pause before attempt {@code attempt} (2, 3, ...).
+     *
+     * @param attempt the attempt
+     * @return the backoff bound
+     */
     public long backoffBound(int attempt) {
         int doublings = Math.min(Math.max(0, attempt - 2), 40);
         long bound = baseBackoffMillis << doublings;

@@ -1,6 +1,6 @@
 package dev.scout.core;
 
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,9 +20,19 @@ import java.util.Objects;
  * @param attempts get-merge-put rounds needed (1 without contention)
  * @param item the signed item as written, e.g. for {@link KeepAlive}
  */
-public record SyncResult(List<Entry> entries, List<Entry> updated, long seq, int storedNodes, int attempts,
+public record SyncResult(List<RecordEntry> entries, List<RecordEntry> updated, long seq, int storedNodes, int attempts,
                          MutableItem item) {
 
+    /**
+     * Copies the lists.
+     *
+     * @param entries the entries written (the finalized list), now the local state
+     * @param updated every remote entry reported through {@link SyncListener#entryUpdated}
+     * @param seq the BEP 44 seq written
+     * @param storedNodes how many DHT nodes accepted the record
+     * @param attempts get-merge-put rounds needed (1 without contention)
+     * @param item the signed item as written, e.g. for {@link KeepAlive}
+     */
     public SyncResult {
         entries = List.copyOf(entries);
         updated = List.copyOf(updated);

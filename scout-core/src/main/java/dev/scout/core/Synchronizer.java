@@ -1,14 +1,16 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.krpc.KrpcError;
-import dev.scout.dht.lookup.StoreRound;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
+import dev.scout.dht.StoreOutcome;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link SyncPolicy#maxAttempts()} times.
  *
  * <p>Everything is asynchronous: nothing here blocks or joins, so it runs equally on a real
- * {@link dev.scout.dht.DhtNode} and on a single-threaded simulated network. See
+ * {@link dev.scout.dht.udp.DhtNode} and on a single-threaded simulated network. See
  * {@link SyncListener} for the threads callbacks run on. Instances are thread-safe and
  * hold no per-record state; concurrent synchronizes of the same record (from this or other
  * devices) are resolved by the DHT's compare-and-swap and the retries.
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Synchronizer sync = new Synchronizer(dht);
  * sync.synchronize(keys, localEntries, new SyncListener() {
- *     public void entryUpdated(Entry e) { System.out.println("peer changed " + e); }
+ *     public void entryUpdated(RecordEntry e) { System.out.println("peer changed " + e); }
  * }).thenAccept(result -> localEntries = result.entries());
  * }</pre>
  */
@@ -57,7 +59,11 @@ public final class Synchronizer {
     private final SyncPolicy policy;
     private final Random random;
 
-    /** Real-time pauses, {@link SyncPolicy#DEFAULT}. */
+    /**
+     * Real-time pauses, {@link SyncPolicy#DEFAULT}.
+     *
+     * @param dht the DHT
+     */
     public Synchronizer(Dht dht) {
         this(dht, Delayer.realTime(), SyncPolicy.DEFAULT, new SecureRandom());
     }
@@ -65,6 +71,8 @@ public final class Synchronizer {
     /**
      * @param delayer how to pause between attempts (virtual time in simulations)
      * @param random source of the pauses' jitter (seeded for reproducible simulations)
+     * @param dht the DHT
+     * @param policy the retry policy
      */
     public Synchronizer(Dht dht, Delayer delayer, SyncPolicy policy, Random random) {
         this.dht = Objects.requireNonNull(dht, "dht");
@@ -73,12 +81,24 @@ public final class Synchronizer {
         this.random = Objects.requireNonNull(random, "random");
     }
 
+    /**
+     * Attempts and pauses of synchronize.
+     *
+     * @return the policy
+     */
     public SyncPolicy policy() {
         return policy;
     }
 
-    /** As {@link #synchronize(PairKeys, byte[], List, SyncListener)} with an empty salt. */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<Entry> localEntries, SyncListener listener) {
+    /**
+     * As {@link #synchronize(PairKeys, byte[], List, SyncListener)} with an empty salt.
+     *
+     * @param keys the key pair
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
+     */
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, List<RecordEntry> localEntries, SyncListener listener) {
         return synchronize(keys, NO_SALT, localEntries, listener);
     }
 
@@ -99,8 +119,12 @@ public final class Synchronizer {
      * {@code join} wraps it in a {@code CompletionException}).
      *
      * @param salt the application namespace, empty for none (at most 64 bytes)
+     * @param keys the key pair
+     * @param localEntries this side's entries
+     * @param listener callbacks of this call
+     * @return a future of the merged record as written
      */
-    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<Entry> localEntries,
+    public CompletableFuture<SyncResult> synchronize(PairKeys keys, byte[] salt, List<RecordEntry> localEntries,
                                                      SyncListener listener) {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(localEntries, "localEntries");
@@ -111,13 +135,19 @@ public final class Synchronizer {
         return run.result;
     }
 
-    /** Reads and opens the current record without writing; empty if there is none. */
+    /**
+     * Reads and opens the current record without writing; empty if there is none.
+     *
+     * @param keys the key pair
+     * @param salt the salt (empty: none)
+     * @return a future of the record, or empty if none exists
+     */
     public CompletableFuture<Optional<RecordItem>> read(PairKeys keys, byte[] salt) {
         RecordItem.checkSalt(salt);
         CompletableFuture<Optional<RecordItem>> out = new CompletableFuture<>();
         CompletableFuture<Optional<MutableItem>> get;
         try {
-            get = dht.getMutable(keys.recordPublicKey().bytes(), salt.clone());
+            get = dht.getMutable(keys.recordPublicKey(), salt.clone());
         } catch (RuntimeException e) {
             get = CompletableFuture.failedFuture(e);
         }
@@ -140,14 +170,14 @@ public final class Synchronizer {
         final PairKeys keys;
         final byte[] salt;
         final SyncListener listener;
-        final ItemSigner signer;
+        final Ed25519KeyPair signer;
         final CompletableFuture<SyncResult> result = new CompletableFuture<>();
-        final List<Entry> updated = new ArrayList<>();
-        List<Entry> local;
+        final List<RecordEntry> updated = new ArrayList<>();
+        List<RecordEntry> local;
         int attempts;
         boolean healNext;
 
-        Run(PairKeys keys, byte[] salt, List<Entry> local, SyncListener listener) {
+        Run(PairKeys keys, byte[] salt, List<RecordEntry> local, SyncListener listener) {
             this.keys = keys;
             this.salt = salt;
             this.local = local;
@@ -177,16 +207,16 @@ public final class Synchronizer {
             // a put): merging them all keeps every acknowledged update, whichever version a node holds.
             MutableItem remoteItem = versions.isEmpty() ? null : versions.get(0);
             RecordItem remote = remoteItem == null ? null : RecordItem.open(keys, remoteItem);
-            List<Entry> remoteEntries = remote == null ? List.of() : remote.entries();
+            List<RecordEntry> remoteEntries = remote == null ? List.of() : remote.entries();
             for (MutableItem other : versions.subList(Math.min(1, versions.size()), versions.size())) {
                 remoteEntries = EntryMerge.merge(remoteEntries, RecordItem.open(keys, other).entries()).merged();
             }
             EntryMerge.Result merge = EntryMerge.merge(local, remoteEntries);
-            for (Entry e : merge.changed()) {
+            for (RecordEntry e : merge.changed()) {
                 updated.add(e);
                 listener.entryUpdated(e);
             }
-            List<Entry> finalized = listener.finalizeEntries(merge.merged());
+            List<RecordEntry> finalized = listener.finalizeEntries(merge.merged());
             if (finalized == null) {
                 throw new IllegalStateException("SyncListener.finalizeEntries returned null");
             }
@@ -207,7 +237,7 @@ public final class Synchronizer {
             boolean heal = healNext && remoteItem != null;
             healNext = false;
             CompletableFuture<?> before = heal ? heal(remoteItem) : CompletableFuture.completedFuture(null);
-            return before.thenCompose(ignored -> dht.putMutable(mine.item(), cas)).thenApply(put -> {
+            return before.thenCompose(ignored -> cas == null ? dht.putMutable(mine.item()) : dht.putMutable(mine.item(), cas)).thenApply(put -> {
                 if (put.stored() == 0) {
                     throw new DhtException("contact record seq " + seq + " was stored on no DHT node ("
                             + put.outcomes().size() + " asked)");
@@ -220,7 +250,7 @@ public final class Synchronizer {
         private CompletableFuture<Void> heal(MutableItem read) {
             CompletableFuture<PutResult> put;
             try {
-                put = dht.putMutable(read, null);
+                put = dht.putMutable(read);
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }
@@ -290,8 +320,8 @@ public final class Synchronizer {
         if (r == null) {
             return false;
         }
-        for (StoreRound.Outcome o : r.outcomes()) {
-            if (o.errorCode() == KrpcError.CAS_MISMATCH) {
+        for (StoreOutcome o : r.outcomes()) {
+            if (o.errorCode() == PutConflictException.CAS_MISMATCH) {
                 return true;
             }
         }

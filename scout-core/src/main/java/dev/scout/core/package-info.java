@@ -1,7 +1,7 @@
 /**
  * Scout core: find and reach a peer knowing nothing but their public key, over the BitTorrent
  * Mainline DHT. Two people share one encrypted <em>contact record</em> (a list of
- * {@link dev.scout.core.Entry entries}) and can leave each other <em>offline messages</em>.
+ * {@link dev.scout.core.RecordEntry entries}) and can leave each other <em>offline messages</em>.
  *
  * <ul>
  *   <li>{@link dev.scout.core.DhtSession} — the entry point: a DHT node plus synchronize,
@@ -23,56 +23,62 @@
  * below, but never inside a callback.
  *
  * <h2>Alice and Bob</h2>
+ * {@code config} is {@code DhtConfig.builder().build()} to join the public Mainline DHT, or
+ * {@code testnet.nodeConfig().build()} to join a {@link dev.scout.dht.udp.LoopbackTestnet} in tests;
+ * {@code out} is where the example prints ({@code System.out}). The example is compiled and run
+ * by the project's tests.
  * <pre>{@code
- * // Each of them, once: an identity. Keep the seed secret; share the public key.
- * Identity alice = Identity.generate();
- * Identity bob = Identity.generate();
- * String alicesCard = alice.publicKey().toZBase32();          // e.g. shown as text or a QR code
+ * // Each of them, once: a key pair. Keep the seed secret; share the public key.
+ * Ed25519KeyPair alice = Ed25519KeyPair.generate();
+ * Ed25519KeyPair bob = Ed25519KeyPair.generate();
+ * String alicesCard = alice.publicKey().toZBase32();        // e.g. shown as text or a QR code
+ * String bobsCard = bob.publicKey().toZBase32();
  *
- * // Each side derives the same pair keys from its own identity and the other's public key.
- * PairKeys aliceSide = PairKeys.derive(alice, PublicKey.parse(bob.publicKey().toZBase32()));
- * PairKeys bobSide = PairKeys.derive(bob, PublicKey.parse(alicesCard));
+ * // Each side derives the same pair keys from its own key pair and the other's public key.
+ * PairKeys aliceSide = PairKeys.derive(alice, Ed25519PublicKey.parse(bobsCard));
+ * PairKeys bobSide = PairKeys.derive(bob, Ed25519PublicKey.parse(alicesCard));
  *
  * // Alice: join the DHT, publish her address in the record she shares with Bob.
- * try (DhtSession session = DhtSession.start(DhtConfig.builder().port(0).build())) {
+ * List<RecordEntry> aliceEntries;                            // persist them between runs
+ * try (DhtSession session = DhtSession.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
- *     List<Entry> aliceEntries = List.of(Entry.create(1, "203.0.113.7:4000".getBytes(UTF_8)));
- *     SyncResult written = session.synchronize(aliceSide, aliceEntries, SyncListener.NONE)
+ *     List<RecordEntry> mine = List.of(RecordEntry.of(1, "203.0.113.7:4000".getBytes(UTF_8)));
+ *     SyncResult written = session.synchronize(aliceSide, mine, SyncListener.NONE)
  *             .get(60, TimeUnit.SECONDS);
  *     aliceEntries = written.entries();
- *     session.keepAlive(written.item());      // re-stored hourly while the session runs
  * }
  *
  * // Bob (another machine): leave Alice a message and point the record at it.
- * try (DhtSession session = DhtSession.start(DhtConfig.builder().port(0).build())) {
+ * try (DhtSession session = DhtSession.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
- *     ListHead outbox = new ListHead();                          // persist outbox.head() between runs
+ *     ListHead outbox = new ListHead();                      // persist outbox.head() between runs
  *     ListToken token = outbox.pushFront(MessageSeal.seal(bobSide, "see you at 8".getBytes(UTF_8)));
  *     session.putMessage(token).get(60, TimeUnit.SECONDS);
  *
- *     List<Entry> bobEntries = List.of(Entry.create(2, outbox.head().bytes()));   // entry 2: Bob's list head
- *     SyncResult synced = session.synchronize(bobSide, bobEntries, new SyncListener() {
- *         public void entryUpdated(Entry entry) {
+ *     List<RecordEntry> bobEntries = List.of(RecordEntry.of(2, outbox.head().bytes())); // Bob's list head
+ *     session.synchronize(bobSide, bobEntries, new SyncListener() {
+ *         @Override
+ *         public void entryUpdated(RecordEntry entry) {
  *             if (entry.id() == 1) {
- *                 System.out.println("Alice is at " + new String(entry.content(), UTF_8));
+ *                 out.println("Alice is at " + new String(entry.content(), UTF_8));
  *             }
  *         }
  *     }).get(60, TimeUnit.SECONDS);
- *     bobEntries = synced.entries();                            // now holds Alice's entry too
  * }
  *
  * // Alice, later: synchronize, find Bob's list head, read new messages newest first.
- * try (DhtSession session = DhtSession.start(DhtConfig.builder().port(0).build())) {
+ * MessageId lastReadFromBob = MessageId.END;                 // persist it between runs
+ * try (DhtSession session = DhtSession.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
  *     SyncResult synced = session.synchronize(aliceSide, aliceEntries, SyncListener.NONE)
  *             .get(60, TimeUnit.SECONDS);
- *     for (Entry e : synced.entries()) {
+ *     for (RecordEntry e : synced.entries()) {
  *         if (e.id() == 2 && !e.isDeleted()) {
- *             MessageId bobsHead = MessageId.fromBytes(e.content());
+ *             MessageId bobsHead = MessageId.of(e.content());
  *             List<StoredMessage> inbox = session.walkMessages(bobsHead, lastReadFromBob, 100)
  *                     .get(60, TimeUnit.SECONDS);
  *             for (StoredMessage m : inbox) {
- *                 System.out.println(new String(MessageSeal.open(aliceSide, m.message()), UTF_8));
+ *                 out.println("Bob: " + new String(MessageSeal.open(aliceSide, m.message()), UTF_8));
  *             }
  *             lastReadFromBob = bobsHead;
  *         }
@@ -83,6 +89,6 @@
  * {@link dev.scout.core.RecordDecryptionException}, lost races with
  * {@link dev.scout.core.SyncConflictException}, a gap in a message list with
  * {@link dev.scout.core.message.MissingMessageException}, oversized data with
- * {@link dev.scout.core.LimitExceededException} before anything is sent.
+ * {@link dev.scout.dht.LimitExceededException} before anything is sent.
  */
 package dev.scout.core;

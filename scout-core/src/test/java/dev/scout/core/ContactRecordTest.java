@@ -1,11 +1,15 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.dht.DecryptionException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -15,20 +19,20 @@ import org.junit.jupiter.api.Test;
 
 class ContactRecordTest {
 
-    private static final Identity ALICE = Identity.generate();
-    private static final Identity BOB = Identity.generate();
+    private static final Ed25519KeyPair ALICE = Ed25519KeyPair.generate();
+    private static final Ed25519KeyPair BOB = Ed25519KeyPair.generate();
     private static final PairKeys KEYS = PairKeys.derive(ALICE, BOB.publicKey());
 
     @Test
     void peerOpensWhatISeal() {
-        List<Entry> entries = List.of(Entry.create(1, "203.0.113.7:6881".getBytes()));
+        List<RecordEntry> entries = List.of(RecordEntry.of(1, "203.0.113.7:6881".getBytes()));
         byte[] v = ContactRecord.seal(KEYS, entries);
         assertThat(ContactRecord.open(PairKeys.derive(BOB, ALICE.publicKey()), v)).isEqualTo(entries);
     }
 
     @Test
     void everyWriteUsesAFreshNonce() {
-        List<Entry> entries = List.of(Entry.create(1, new byte[] {1}));
+        List<RecordEntry> entries = List.of(RecordEntry.of(1, new byte[] {1}));
         byte[] a = ContactRecord.seal(KEYS, entries);
         byte[] b = ContactRecord.seal(KEYS, entries);
         assertThat(java.util.Arrays.copyOf(a, 24)).isNotEqualTo(java.util.Arrays.copyOf(b, 24));
@@ -37,30 +41,30 @@ class ContactRecordTest {
 
     @Test
     void anotherPairCannotOpenIt() {
-        byte[] v = ContactRecord.seal(KEYS, List.of(Entry.create(1, new byte[] {1})));
-        PairKeys other = PairKeys.derive(ALICE, Identity.generate().publicKey());
+        byte[] v = ContactRecord.seal(KEYS, List.of(RecordEntry.of(1, new byte[] {1})));
+        PairKeys other = PairKeys.derive(ALICE, Ed25519KeyPair.generate().publicKey());
         assertThatThrownBy(() -> ContactRecord.open(other, v)).isInstanceOf(DecryptionException.class);
     }
 
     @Test
     void tamperedValueIsRejected() {
-        byte[] v = ContactRecord.seal(KEYS, List.of(Entry.create(1, new byte[] {1})));
+        byte[] v = ContactRecord.seal(KEYS, List.of(RecordEntry.of(1, new byte[] {1})));
         v[30] ^= 0x40;
         assertThatThrownBy(() -> ContactRecord.open(KEYS, v)).isInstanceOf(DecryptionException.class);
     }
 
     @Test
     void largestRecordIs996BytesAndLargerIsRefusedBeforeEncryption() {
-        List<Entry> entries = new ArrayList<>();
+        List<RecordEntry> entries = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            entries.add(Entry.create(i, new byte[255]));
+            entries.add(RecordEntry.of(i, new byte[255]));
         }
-        entries.add(Entry.create(3, new byte[125]));
+        entries.add(RecordEntry.of(3, new byte[125]));
         byte[] v = ContactRecord.seal(KEYS, entries);
         assertThat(v).hasSize(ContactRecord.MAX_VALUE_BYTES).hasSize(996);
         assertThat((v.length + ":").length() + v.length).isEqualTo(1000);
 
-        entries.set(3, Entry.create(3, new byte[126]));
+        entries.set(3, RecordEntry.of(3, new byte[126]));
         assertThatThrownBy(() -> ContactRecord.seal(KEYS, entries)).isInstanceOf(LimitExceededException.class);
     }
 

@@ -1,9 +1,11 @@
 package dev.scout.core;
 
+import dev.scout.dht.ImmutableItem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
@@ -12,9 +14,9 @@ import dev.scout.core.message.MessageSeal;
 import dev.scout.core.message.StoredMessage;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -83,17 +85,17 @@ class DhtSessionTest {
         }
 
         @Override
-        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+        protected CompletableFuture<PutResult> putMutableItem(MutableItem item, Long cas) {
             if (cas == null) {
                 mutableRestores.incrementAndGet();
             }
-            return super.putMutable(item, cas);
+            return super.putMutableItem(item, cas);
         }
 
         @Override
-        public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
+        public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
             immutablePuts.incrementAndGet();
-            return super.putImmutable(bencodedValue);
+            return super.putImmutable(item);
         }
     }
 
@@ -106,8 +108,8 @@ class DhtSessionTest {
         // Bob's keep-alive fires only when the test says so: no refresh ever races a write.
         bobTimers = new ManualScheduler();
         bob = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).keepAliveScheduler(bobTimers).over(bobDht);
-        Identity a = Identity.generate();
-        Identity b = Identity.generate();
+        Ed25519KeyPair a = Ed25519KeyPair.generate();
+        Ed25519KeyPair b = Ed25519KeyPair.generate();
         aliceSide = PairKeys.derive(a, b.publicKey());
         bobSide = PairKeys.derive(b, a.publicKey());
     }
@@ -128,7 +130,7 @@ class DhtSessionTest {
 
     @Test
     void aliceAndBobSynchronizeAndExchangeAMessage() throws Exception {
-        SyncResult first = get(alice.synchronize(aliceSide, List.of(Entry.create(1, text("alice at 203.0.113.7:4000"))),
+        SyncResult first = get(alice.synchronize(aliceSide, List.of(RecordEntry.of(1, text("alice at 203.0.113.7:4000"))),
                 SyncListener.NONE));
         assertThat(first.storedNodes()).isPositive();
 
@@ -136,22 +138,22 @@ class DhtSessionTest {
         ListToken token = bobHead.pushFront(MessageSeal.seal(bobSide, text("hello alice")));
         assertThat(get(bob.putMessage(token)).stored()).isPositive();
 
-        List<Entry> seenByBob = Collections.synchronizedList(new ArrayList<>());
-        SyncResult bobResult = get(bob.synchronize(bobSide, List.of(Entry.create(2, bobHead.head().bytes())),
+        List<RecordEntry> seenByBob = Collections.synchronizedList(new ArrayList<>());
+        SyncResult bobResult = get(bob.synchronize(bobSide, List.of(RecordEntry.of(2, bobHead.head().bytes())),
                 new SyncListener() {
                     @Override
-                    public void entryUpdated(Entry entry) {
+                    public void entryUpdated(RecordEntry entry) {
                         seenByBob.add(entry);
                     }
                 }));
         assertThat(seenByBob).containsExactly(first.entries().get(0));
         assertThat(bobResult.seq()).isEqualTo(first.seq() + 1);
 
-        List<Entry> seenByAlice = Collections.synchronizedList(new ArrayList<>());
+        List<RecordEntry> seenByAlice = Collections.synchronizedList(new ArrayList<>());
         List<String> callbackThreads = Collections.synchronizedList(new ArrayList<>());
         get(alice.synchronize(aliceSide, first.entries(), new SyncListener() {
             @Override
-            public void entryUpdated(Entry entry) {
+            public void entryUpdated(RecordEntry entry) {
                 seenByAlice.add(entry);
                 callbackThreads.add(Thread.currentThread().getName());
             }
@@ -159,7 +161,7 @@ class DhtSessionTest {
         assertThat(seenByAlice).hasSize(1);
         assertThat(callbackThreads).allSatisfy(name -> assertThat(name).doesNotStartWith("dht-loop"));
 
-        MessageId head = MessageId.fromBytes(seenByAlice.get(0).content());
+        MessageId head = MessageId.of(seenByAlice.get(0).content());
         List<StoredMessage> inbox = get(alice.walkMessages(head, MessageId.END, 10));
         assertThat(inbox).hasSize(1);
         assertThat(MessageSeal.open(aliceSide, inbox.get(0).message())).isEqualTo(text("hello alice"));
@@ -174,7 +176,7 @@ class DhtSessionTest {
 
     @Test
     void keepAliveReStoresRegisteredItemsUntilUnregistered() throws Exception {
-        SyncResult written = get(bob.synchronize(bobSide, List.of(Entry.create(1, text("bob"))), SyncListener.NONE));
+        SyncResult written = get(bob.synchronize(bobSide, List.of(RecordEntry.of(1, text("bob"))), SyncListener.NONE));
         ListToken token = new ListHead().pushFront(text("kept"));
         get(bob.putMessage(token));
         int restoresBefore = bobDht.mutableRestores.get();
@@ -182,7 +184,7 @@ class DhtSessionTest {
 
         KeepAlive.Registration record = bob.keepAlive(written.item());
         KeepAlive.Registration message = bob.keepAlive(token);
-        assertThat(bob.keepAlive().registrations()).hasSize(2);
+        assertThat(bob.keepAliveRegistrations()).hasSize(2);
         assertThat(bobTimers.pendingCount()).isEqualTo(2);
 
         CompletableFuture<PutResult> messageRefresh = message.nextRefresh();
@@ -202,7 +204,7 @@ class DhtSessionTest {
         // A newer version written elsewhere (Alice): the next refresh re-puts Bob's version, the
         // nodes holding Alice's answer 302, and the refresh adopts hers instead of failing. (A
         // refresh whose read missed her version still succeeds; the next one reads again.)
-        SyncResult aliceNewer = get(alice.synchronize(aliceSide, List.of(Entry.create(2, text("alice"))),
+        SyncResult aliceNewer = get(alice.synchronize(aliceSide, List.of(RecordEntry.of(2, text("alice"))),
                 SyncListener.NONE));
         for (int i = 0; i < 5 && record.item().orElseThrow().seq() < aliceNewer.seq(); i++) {
             assertThat(KeepAlive.alive(refresh(record))).isPositive();
@@ -219,7 +221,7 @@ class DhtSessionTest {
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CancellationException.class);
         message.cancel();
         assertThat(message.isActive()).isFalse();
-        assertThat(bob.keepAlive().registrations()).isEmpty();
+        assertThat(bob.keepAliveRegistrations()).isEmpty();
     }
 
     @Test

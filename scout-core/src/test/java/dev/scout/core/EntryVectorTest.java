@@ -1,5 +1,8 @@
 package dev.scout.core;
 
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class EntryVectorTest {
 
     @Property
-    void roundTrips(@ForAll("fittingEntryLists") List<Entry> entries) {
+    void roundTrips(@ForAll("fittingEntryLists") List<RecordEntry> entries) {
         byte[] encoded = EntryVector.encode(entries);
         assertThat(encoded).hasSize(EntryVector.encodedSize(entries));
         assertThat(EntryVector.decode(encoded)).isEqualTo(entries);
@@ -34,7 +37,7 @@ class EntryVectorTest {
     }
 
     @Property(tries = 200)
-    void truncatedVectorsFailWithFormatException(@ForAll("fittingEntryLists") List<Entry> entries) {
+    void truncatedVectorsFailWithFormatException(@ForAll("fittingEntryLists") List<RecordEntry> entries) {
         byte[] encoded = EntryVector.encode(entries);
         // The count field promises every entry, so any strict prefix is truncated.
         for (int cut = 0; cut < encoded.length; cut++) {
@@ -44,7 +47,7 @@ class EntryVectorTest {
     }
 
     @Property
-    void mutatedVectorsDecodeOrFailWithFormatException(@ForAll("fittingEntryLists") List<Entry> entries,
+    void mutatedVectorsDecodeOrFailWithFormatException(@ForAll("fittingEntryLists") List<RecordEntry> entries,
                                                        @ForAll int position, @ForAll byte value) {
         // Random bytes rarely get past the header; mutating a valid vector reaches the entry parser.
         byte[] encoded = EntryVector.encode(entries);
@@ -57,21 +60,21 @@ class EntryVectorTest {
     }
 
     @Provide
-    Arbitrary<List<Entry>> fittingEntryLists() {
-        Arbitrary<Entry> entry = Combinators.combine(
-                        Arbitraries.longs().between(0, Entry.MAX_ID),
+    Arbitrary<List<RecordEntry>> fittingEntryLists() {
+        Arbitrary<RecordEntry> entry = Combinators.combine(
+                        Arbitraries.longs().between(0, RecordEntry.MAX_ID),
                         Arbitraries.longs(),
                         Arbitraries.integers().between(0, 0xFFFF),
                         Arbitraries.bytes().array(byte[].class).ofMaxSize(60))
-                .as(Entry::new);
-        return entry.list().ofMaxSize(14).uniqueElements(Entry::id);
+                .as(RecordEntry::new);
+        return entry.list().ofMaxSize(14).uniqueElements(RecordEntry::id);
     }
 
     @Test
     void offsetsAreSkipped() {
         // vector offset 2 (bytes aa bb), entry offset 1 (byte cc) before the content "hi"
         byte[] bytes = Hex.decode("0102aabb" + "0000000000000005" + "00000009" + "8000" + "02" + "01" + "cc" + "6869");
-        assertThat(EntryVector.decode(bytes)).containsExactly(new Entry(9, 5, 0x8000, "hi".getBytes()));
+        assertThat(EntryVector.decode(bytes)).containsExactly(new RecordEntry(9, 5, 0x8000, "hi".getBytes()));
     }
 
     @Test
@@ -92,9 +95,9 @@ class EntryVectorTest {
 
     @Test
     void moreThan255EntriesAreRejected() {
-        List<Entry> entries = new ArrayList<>();
+        List<RecordEntry> entries = new ArrayList<>();
         for (int i = 0; i < 256; i++) {
-            entries.add(Entry.create(i, new byte[0]));
+            entries.add(RecordEntry.of(i, new byte[0]));
         }
         // The count is checked before the size, so the error names the real problem.
         assertThatThrownBy(() -> EntryVector.encode(entries))
@@ -105,14 +108,14 @@ class EntryVectorTest {
     @Test
     void plaintextLimitIs956Bytes() {
         // 3 entries with 255-byte content = 2 + 3 * 271 = 815; a fourth entry of n bytes adds 16 + n.
-        List<Entry> entries = new ArrayList<>();
+        List<RecordEntry> entries = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            entries.add(Entry.create(i, new byte[255]));
+            entries.add(RecordEntry.of(i, new byte[255]));
         }
-        entries.add(Entry.create(3, new byte[956 - 815 - 16]));
+        entries.add(RecordEntry.of(3, new byte[956 - 815 - 16]));
         assertThat(EntryVector.encode(entries)).hasSize(956);
 
-        entries.set(3, Entry.create(3, new byte[956 - 815 - 16 + 1]));
+        entries.set(3, RecordEntry.of(3, new byte[956 - 815 - 16 + 1]));
         assertThatThrownBy(() -> EntryVector.encode(entries))
                 .isInstanceOf(LimitExceededException.class)
                 .hasMessageContaining("957 bytes");
@@ -120,7 +123,7 @@ class EntryVectorTest {
 
     @Test
     void duplicateIdsAreNotEncoded() {
-        assertThatThrownBy(() -> EntryVector.encode(List.of(Entry.create(1, new byte[0]), Entry.create(1, new byte[1]))))
+        assertThatThrownBy(() -> EntryVector.encode(List.of(RecordEntry.of(1, new byte[0]), RecordEntry.of(1, new byte[1]))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate entry id 1");
     }
 }

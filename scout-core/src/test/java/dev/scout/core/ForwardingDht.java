@@ -5,8 +5,10 @@ import dev.scout.dht.Dht;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.PutResult;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519PublicKey;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -41,32 +43,42 @@ public class ForwardingDht implements Dht {
     }
 
     @Override
-    public CompletableFuture<Optional<byte[]>> getImmutable(NodeId target) {
+    public CompletableFuture<Optional<ImmutableItem>> getImmutable(NodeId target) {
         return delegate.getImmutable(target);
     }
 
     @Override
-    public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+    public CompletableFuture<Optional<MutableItem>> getMutable(Ed25519PublicKey publicKey, byte[] salt) {
         return delegate.getMutable(publicKey, salt);
     }
 
     @Override
-    public CompletableFuture<java.util.List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+    public CompletableFuture<java.util.List<MutableItem>> getMutableVersions(Ed25519PublicKey publicKey, byte[] salt) {
         return delegate.getMutableVersions(publicKey, salt);
     }
 
     @Override
-    public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
-        return delegate.putImmutable(bencodedValue);
+    public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
+        return delegate.putImmutable(item);
     }
 
     @Override
-    public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
-        return delegate.putMutable(item, cas);
+    public CompletableFuture<PutResult> putMutable(MutableItem item) {
+        return putMutableItem(item, null);
     }
 
     @Override
-    public CompletableFuture<PutResult> putMutable(ItemSigner signer, byte[] salt, byte[] value) {
+    public CompletableFuture<PutResult> putMutable(MutableItem item, long cas) {
+        return putMutableItem(item, cas);
+    }
+
+    /** Both mutable puts ({@code cas} null: none); tests override this one to intercept them. */
+    protected CompletableFuture<PutResult> putMutableItem(MutableItem item, Long cas) {
+        return cas == null ? delegate.putMutable(item) : delegate.putMutable(item, cas);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(Ed25519KeyPair signer, byte[] salt, byte[] value) {
         return delegate.putMutable(signer, salt, value);
     }
 }

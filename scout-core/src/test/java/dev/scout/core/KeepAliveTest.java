@@ -1,5 +1,8 @@
 package dev.scout.core;
 
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519PublicKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +12,10 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.krpc.KrpcError;
-import dev.scout.dht.lookup.StoreRound;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
+import dev.scout.dht.StoreOutcome;
+import java.util.OptionalLong;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +51,7 @@ class KeepAliveTest {
         return new PutResult(NodeId.random(), null, nodes, List.of());
     }
 
-    static MutableItem item(ItemSigner signer, long seq) {
+    static MutableItem item(Ed25519KeyPair signer, long seq) {
         return MutableItem.sign(signer, new byte[0], seq, Bencode.encode(Bencode.bytes("v" + seq)));
     }
 
@@ -71,14 +74,14 @@ class KeepAliveTest {
         }
 
         @Override
-        public CompletableFuture<PutResult> putImmutable(byte[] value) {
-            Call c = new Call(null, value, new CompletableFuture<>());
+        public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
+            Call c = new Call(null, item.value(), new CompletableFuture<>());
             calls.add(c);
             return c.result();
         }
 
         @Override
-        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+        protected CompletableFuture<PutResult> putMutableItem(MutableItem item, Long cas) {
             assertThat(cas).as("re-stores carry no cas").isNull();
             Call c = new Call(item, null, new CompletableFuture<>());
             calls.add(c);
@@ -86,7 +89,7 @@ class KeepAliveTest {
         }
 
         @Override
-        public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+        public CompletableFuture<Optional<MutableItem>> getMutable(Ed25519PublicKey publicKey, byte[] salt) {
             if (readError != null) {
                 return CompletableFuture.failedFuture(readError);
             }
@@ -153,7 +156,7 @@ class KeepAliveTest {
     void aMutableItemIsReStoredUnchangedAndANewerVersionIsAdopted() throws Exception {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
         MutableItem v1 = item(signer, 1);
         MutableItem v2 = item(signer, 2);
         ScriptedDht dht = new ScriptedDht();
@@ -172,7 +175,7 @@ class KeepAliveTest {
         Call second = dht.next();
         assertThat(second.item()).isEqualTo(v1);
         CompletableFuture<PutResult> adopted = r.nextRefresh();
-        second.result().completeExceptionally(new PutConflictException(KrpcError.SEQ_TOO_OLD, stored(0)));
+        second.result().completeExceptionally(new PutConflictException(PutConflictException.SEQ_NOT_NEWER, stored(0)));
         Call third = dht.next();
         assertThat(third.item()).isEqualTo(v2);
         third.result().complete(stored(2));
@@ -197,19 +200,19 @@ class KeepAliveTest {
     /** What a put of a stale version gets from a node holding a newer one. */
     static PutConflictException seqTooOld() {
         NodeInfo node = new NodeInfo(NodeId.random(), new InetSocketAddress("192.0.2.1", 6881));
-        return new PutConflictException(KrpcError.SEQ_TOO_OLD, new PutResult(NodeId.random(), null, 0,
-                List.of(new StoreRound.Outcome(node, false, KrpcError.SEQ_TOO_OLD, "seq too old"))));
+        return new PutConflictException(PutConflictException.SEQ_NOT_NEWER, new PutResult(NodeId.random(), OptionalLong.empty(), 0,
+                List.of(new StoreOutcome(node, false, PutConflictException.SEQ_NOT_NEWER, "seq too old"))));
     }
 
-    ItemSigner randomSigner() {
+    Ed25519KeyPair randomSigner() {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        return ItemSigner.fromSeed(seed);
+        return Ed25519KeyPair.ofSeed(seed);
     }
 
     @Test
     void meetingANewerVersionThatCannotBeReadYetIsNotAFailure() throws Exception {
-        ItemSigner signer = randomSigner();
+        Ed25519KeyPair signer = randomSigner();
         MutableItem v1 = item(signer, 1);
         ScriptedDht dht = new ScriptedDht();
         KeepAlive keepAlive = keepAlive(dht);
@@ -233,7 +236,7 @@ class KeepAliveTest {
 
     @Test
     void successivelyNewerVersionsAreAdoptedInOneRefresh() throws Exception {
-        ItemSigner signer = randomSigner();
+        Ed25519KeyPair signer = randomSigner();
         MutableItem v1 = item(signer, 1);
         MutableItem v2 = item(signer, 2);
         MutableItem v3 = item(signer, 3);
@@ -275,7 +278,7 @@ class KeepAliveTest {
         assertThatThrownBy(() -> new KeepAlive(dht, scheduler, Duration.ofMinutes(1), 1.0, random))
                 .isInstanceOf(IllegalArgumentException.class);
         byte[] seed = new byte[32];
-        MutableItem good = item(ItemSigner.fromSeed(seed), 1);
+        MutableItem good = item(Ed25519KeyPair.ofSeed(seed), 1);
         MutableItem forged = new MutableItem(good.publicKey(), new byte[0], 2, good.value(), good.signature());
         try (KeepAlive keepAlive = keepAlive(dht)) {
             assertThatThrownBy(() -> keepAlive.register(forged)).isInstanceOf(IllegalArgumentException.class);

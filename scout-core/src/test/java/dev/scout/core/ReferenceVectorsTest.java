@@ -2,11 +2,11 @@ package dev.scout.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.PublicKey;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.core.internal.SecretBox;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageBlob;
@@ -42,22 +42,22 @@ class ReferenceVectorsTest {
     static final String SECOND_BLOB = "aad08b702bad81316ca3047e08277e8446d53be30006007365636f6e64";
     static final String SECOND_ID = "edaa92b9b9a7eb0accf12930b0738f8a2d645dd8";
 
-    static Identity alice() {
-        return Identity.fromSeed(Hex.decode(ALICE_SEED));
+    static Ed25519KeyPair alice() {
+        return Ed25519KeyPair.ofSeed(Hex.decode(ALICE_SEED));
     }
 
-    static Identity bob() {
-        return Identity.fromSeed(Hex.decode(BOB_SEED));
+    static Ed25519KeyPair bob() {
+        return Ed25519KeyPair.ofSeed(Hex.decode(BOB_SEED));
     }
 
     static PairKeys aliceBobKeys() {
         return PairKeys.derive(alice(), bob().publicKey());
     }
 
-    static List<Entry> vectorEntries() {
+    static List<RecordEntry> vectorEntries() {
         return List.of(
-                new Entry(1, 1, 0, "hello".getBytes(StandardCharsets.US_ASCII)),
-                new Entry(7, 3, Entry.FLAG_DELETED, new byte[0]));
+                new RecordEntry(1, 1, 0, "hello".getBytes(StandardCharsets.US_ASCII)),
+                new RecordEntry(7, 3, RecordEntry.FLAG_DELETED, new byte[0]));
     }
 
     @Test
@@ -69,14 +69,14 @@ class ReferenceVectorsTest {
 
     @Test
     void zBase32AndHexParseToTheSameKey() {
-        assertThat(PublicKey.parse(ALICE_ZBASE32)).isEqualTo(PublicKey.parse(ALICE_PK))
+        assertThat(Ed25519PublicKey.parse(ALICE_ZBASE32)).isEqualTo(Ed25519PublicKey.parse(ALICE_PK))
                 .isEqualTo(alice().publicKey());
     }
 
     @Test
     void sharedSecretMatchesInBothDirections() {
-        byte[] ab = KeyExchange.sharedSecret(alice(), PublicKey.parse(BOB_PK));
-        byte[] ba = KeyExchange.sharedSecret(bob(), PublicKey.parse(ALICE_PK));
+        byte[] ab = KeyExchange.sharedSecret(alice(), Ed25519PublicKey.parse(BOB_PK));
+        byte[] ba = KeyExchange.sharedSecret(bob(), Ed25519PublicKey.parse(ALICE_PK));
         assertThat(Hex.toHexString(ab)).isEqualTo(SHARED);
         assertThat(Hex.toHexString(ba)).isEqualTo(SHARED);
     }
@@ -99,7 +99,7 @@ class ReferenceVectorsTest {
         assertThat(ba.encryptionKey()).isEqualTo(ab.encryptionKey());
         assertThat(ba.messageKey()).isEqualTo(ab.messageKey());
         assertThat(ba.recordPublicKey()).isEqualTo(ab.recordPublicKey());
-        assertThat(PairKeys.fromSharedSecret(Hex.decode(SHARED)).recordPublicKey()).isEqualTo(ab.recordPublicKey());
+        assertThat(PairKeys.ofSharedSecret(Hex.decode(SHARED)).recordPublicKey()).isEqualTo(ab.recordPublicKey());
     }
 
     @Test
@@ -132,7 +132,7 @@ class ReferenceVectorsTest {
         buffer.writeBytes(v);
         byte[] signature = aliceBobKeys().recordIdentity().sign(buffer.toByteArray());
         assertThat(Hex.toHexString(signature)).isEqualTo(SIGNATURE);
-        assertThat(PublicKey.parse(RECORD_PK).verify(buffer.toByteArray(), signature)).isTrue();
+        assertThat(Ed25519PublicKey.parse(RECORD_PK).verify(buffer.toByteArray(), signature)).isTrue();
     }
 
     @Test

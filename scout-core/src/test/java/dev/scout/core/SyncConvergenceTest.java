@@ -2,7 +2,7 @@ package dev.scout.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.transport.SimDht;
 import dev.scout.dht.transport.SimNetwork;
@@ -41,8 +41,8 @@ class SyncConvergenceTest {
         final PairKeys keys;
         final Synchronizer sync;
         final Random random;
-        final Map<Long, Entry> local = new TreeMap<>();
-        final List<List<Entry>> acknowledged = new ArrayList<>();
+        final Map<Long, RecordEntry> local = new TreeMap<>();
+        final List<List<RecordEntry>> acknowledged = new ArrayList<>();
         final List<Throwable> unexpected = new ArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final Delayer delayer;
@@ -58,7 +58,7 @@ class SyncConvergenceTest {
             this.sync = new Synchronizer(new SimDht(net, node), delayer, SyncPolicy.DEFAULT, new Random(seed + 1));
         }
 
-        List<Entry> entries() {
+        List<RecordEntry> entries() {
             return List.copyOf(local.values());
         }
 
@@ -72,8 +72,8 @@ class SyncConvergenceTest {
     void sixDevicesConvergeWithoutLosingAcknowledgedUpdates(long seed) {
         SimNetwork net = Sim.network(NODES, seed);
         Random random = new Random(seed);
-        Identity alice = identity(random);
-        Identity bob = identity(random);
+        Ed25519KeyPair alice = identity(random);
+        Ed25519KeyPair bob = identity(random);
         PairKeys aliceSide = PairKeys.derive(alice, bob.publicKey());
         PairKeys bobSide = PairKeys.derive(bob, alice.publicKey());
         assertThat(aliceSide.recordPublicKey()).isEqualTo(bobSide.recordPublicKey());
@@ -88,7 +88,7 @@ class SyncConvergenceTest {
             devices.add(new Device(d, d < DEVICES / 2 ? aliceSide : bobSide, net, node, random.nextLong()));
         }
         // Every version anyone created, per (id, seq): more than one content means an equal-seq tie.
-        Map<List<Long>, Set<Entry>> versions = new HashMap<>();
+        Map<List<Long>, Set<RecordEntry>> versions = new HashMap<>();
 
         for (Device device : devices) {
             runRounds(device, 0, versions);
@@ -100,9 +100,9 @@ class SyncConvergenceTest {
         }
 
         // Everything any device holds locally must end up in the record.
-        List<Entry> allLocal = new ArrayList<>();
+        List<RecordEntry> allLocal = new ArrayList<>();
         devices.forEach(d -> allLocal.addAll(d.local.values()));
-        List<Entry> expected = EntryMerge.merge(List.of(), allLocal).merged();
+        List<RecordEntry> expected = EntryMerge.merge(List.of(), allLocal).merged();
 
         // Two quiet passes: the first writes every device's pending edits, the second reads the union.
         for (int pass = 0; pass < 2; pass++) {
@@ -115,19 +115,19 @@ class SyncConvergenceTest {
             }
         }
 
-        List<Entry> reference = devices.get(0).entries();
+        List<RecordEntry> reference = devices.get(0).entries();
         for (Device device : devices) {
             assertThat(device.entries()).as("device %d", device.index).containsExactlyElementsOf(reference);
         }
         assertThat(reference).containsExactlyElementsOf(expected);
 
-        Map<Long, Entry> finalById = new HashMap<>();
+        Map<Long, RecordEntry> finalById = new HashMap<>();
         reference.forEach(e -> finalById.put(e.id(), e));
         int checked = 0;
         for (Device device : devices) {
-            for (List<Entry> written : device.acknowledged) {
-                for (Entry e : written) {
-                    Entry now = finalById.get(e.id());
+            for (List<RecordEntry> written : device.acknowledged) {
+                for (RecordEntry e : written) {
+                    RecordEntry now = finalById.get(e.id());
                     assertThat(now).as("acknowledged %s from device %d", e, device.index).isNotNull();
                     assertThat(EntryMerge.winner(now, e)).as("acknowledged %s superseded", e).isEqualTo(now);
                     checked++;
@@ -147,14 +147,14 @@ class SyncConvergenceTest {
         assertThat(successes).as("most synchronizes succeed").isGreaterThan(DEVICES * ROUNDS * 3 / 4);
     }
 
-    private static void runRounds(Device device, int round, Map<List<Long>, Set<Entry>> versions) {
+    private static void runRounds(Device device, int round, Map<List<Long>, Set<RecordEntry>> versions) {
         if (round == ROUNDS) {
             device.done.complete(null);
             return;
         }
         // Think time between rounds, in virtual time.
         device.delayer.delay(device.random.nextInt(2500)).thenRun(() -> {
-            Entry edited = edit(device, round);
+            RecordEntry edited = edit(device, round);
             versions.computeIfAbsent(List.of(edited.id(), edited.seq()), k -> new LinkedHashSet<>()).add(edited);
             device.sync.synchronize(device.keys, device.entries(), SyncListener.NONE).whenComplete((result, error) -> {
                 if (error == null) {
@@ -180,19 +180,19 @@ class SyncConvergenceTest {
     }
 
     /** One random edit: add, assign or delete an owned entry, or assign a shared one. */
-    private static Entry edit(Device device, int round) {
+    private static RecordEntry edit(Device device, int round) {
         Random r = device.random;
         byte[] content = {(byte) device.index, (byte) round, (byte) r.nextInt(256), (byte) r.nextInt(256)};
-        Entry edited;
+        RecordEntry edited;
         if (r.nextDouble() < 0.3) {
             long id = SHARED_IDS[r.nextInt(SHARED_IDS.length)];
-            Entry current = device.local.get(id);
-            edited = current == null ? Entry.create(id, content) : current.assign(content);
+            RecordEntry current = device.local.get(id);
+            edited = current == null ? RecordEntry.of(id, content) : current.assign(content);
         } else {
             long id = device.ownedId(r.nextInt(OWNED_IDS));
-            Entry current = device.local.get(id);
+            RecordEntry current = device.local.get(id);
             if (current == null) {
-                edited = Entry.create(id, content);
+                edited = RecordEntry.of(id, content);
             } else if (current.isDeleted() || r.nextDouble() < 0.7) {
                 edited = current.assign(content);
             } else {
@@ -203,9 +203,9 @@ class SyncConvergenceTest {
         return edited;
     }
 
-    private static Identity identity(Random random) {
-        byte[] seed = new byte[Identity.SEED_BYTES];
+    private static Ed25519KeyPair identity(Random random) {
+        byte[] seed = new byte[Ed25519KeyPair.SEED_BYTES];
         random.nextBytes(seed);
-        return Identity.fromSeed(seed);
+        return Ed25519KeyPair.ofSeed(seed);
     }
 }

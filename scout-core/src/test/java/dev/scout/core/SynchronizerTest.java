@@ -1,17 +1,21 @@
 package dev.scout.core;
 
+import dev.scout.dht.Ed25519PublicKey;
+
+import dev.scout.dht.LimitExceededException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Dht;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.storage.StoredItem;
 import dev.scout.dht.transport.SimDht;
 import dev.scout.dht.transport.SimNetwork;
@@ -44,8 +48,8 @@ class SynchronizerTest {
 
     @BeforeEach
     void pair() {
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Ed25519KeyPair alice = Ed25519KeyPair.generate();
+        Ed25519KeyPair bob = Ed25519KeyPair.generate();
         aliceSide = PairKeys.derive(alice, bob.publicKey());
         bobSide = PairKeys.derive(bob, alice.publicKey());
     }
@@ -64,8 +68,8 @@ class SynchronizerTest {
         return device(SyncPolicy.DEFAULT);
     }
 
-    static Entry entry(long id, String text) {
-        return Entry.create(id, text.getBytes(StandardCharsets.UTF_8));
+    static RecordEntry entry(long id, String text) {
+        return RecordEntry.of(id, text.getBytes(StandardCharsets.UTF_8));
     }
 
     <T> T await(CompletableFuture<T> f) {
@@ -78,18 +82,18 @@ class SynchronizerTest {
 
     /** Records every callback. */
     static final class Recorder implements SyncListener {
-        final List<Entry> updated = new ArrayList<>();
-        final List<List<Entry>> finalized = new ArrayList<>();
+        final List<RecordEntry> updated = new ArrayList<>();
+        final List<List<RecordEntry>> finalized = new ArrayList<>();
         final List<SyncResult> finished = new ArrayList<>();
         final List<Throwable> failed = new ArrayList<>();
 
         @Override
-        public void entryUpdated(Entry entry) {
+        public void entryUpdated(RecordEntry entry) {
             updated.add(entry);
         }
 
         @Override
-        public List<Entry> finalizeEntries(List<Entry> merged) {
+        public List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
             finalized.add(merged);
             return merged;
         }
@@ -132,20 +136,20 @@ class SynchronizerTest {
 
     @Test
     void higherEntrySeqWinsAndEqualSeqIsResolvedTheSameEverywhere() {
-        Entry base = entry(5, "v1");
+        RecordEntry base = entry(5, "v1");
         await(device().synchronize(aliceSide, List.of(base), SyncListener.NONE));
         // Both sides assign from the same version: equal seq, different content.
-        Entry fromAlice = base.assign("alice".getBytes(StandardCharsets.UTF_8));
-        Entry fromBob = base.assign("bob".getBytes(StandardCharsets.UTF_8));
+        RecordEntry fromAlice = base.assign("alice".getBytes(StandardCharsets.UTF_8));
+        RecordEntry fromBob = base.assign("bob".getBytes(StandardCharsets.UTF_8));
         SyncResult a = await(device().synchronize(aliceSide, List.of(fromAlice), SyncListener.NONE));
         SyncResult b = await(device().synchronize(bobSide, List.of(fromBob), SyncListener.NONE));
-        Entry winner = EntryMerge.winner(fromAlice, fromBob);
+        RecordEntry winner = EntryMerge.winner(fromAlice, fromBob);
         assertThat(a.entries()).containsExactly(fromAlice);
         assertThat(b.entries()).containsExactly(winner);
         SyncResult again = await(device().synchronize(aliceSide, List.of(fromAlice), SyncListener.NONE));
         assertThat(again.entries()).containsExactly(winner);
 
-        Entry newer = winner.delete();
+        RecordEntry newer = winner.delete();
         await(device().synchronize(bobSide, List.of(newer), SyncListener.NONE));
         Recorder r = new Recorder();
         SyncResult afterDelete = await(device().synchronize(aliceSide, List.of(winner), r));
@@ -158,8 +162,8 @@ class SynchronizerTest {
         await(device().synchronize(aliceSide, List.of(entry(1, "a")), SyncListener.NONE));
         SyncListener addsOne = new SyncListener() {
             @Override
-            public List<Entry> finalizeEntries(List<Entry> merged) {
-                List<Entry> out = new ArrayList<>(merged);
+            public List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
+                List<RecordEntry> out = new ArrayList<>(merged);
                 out.add(entry(9, "added while finalizing"));
                 return out;
             }
@@ -181,7 +185,7 @@ class SynchronizerTest {
 
     @Test
     void entriesThatDoNotFitFailBeforeAnythingIsWritten() {
-        List<Entry> tooMany = new ArrayList<>();
+        List<RecordEntry> tooMany = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             tooMany.add(entry(i, "0123456789"));
         }
@@ -196,13 +200,13 @@ class SynchronizerTest {
     @Test
     void aRecordOfTheLargestSizeIsStoredAsA1000ByteValue() {
         // 2 + 4 × 16 header bytes + 890 content bytes = 956 bytes of plaintext, the most allowed.
-        List<Entry> largest = List.of(new Entry(1, 1, 0, new byte[255]), new Entry(2, 1, 0, new byte[255]),
-                new Entry(3, 1, 0, new byte[255]), new Entry(4, 1, 0, new byte[125]));
+        List<RecordEntry> largest = List.of(new RecordEntry(1, 1, 0, new byte[255]), new RecordEntry(2, 1, 0, new byte[255]),
+                new RecordEntry(3, 1, 0, new byte[255]), new RecordEntry(4, 1, 0, new byte[125]));
         SyncResult r = await(device().synchronize(aliceSide, largest, SyncListener.NONE));
         assertThat(r.item().value()).hasSize(1000);
         assertThat(await(device().read(bobSide, new byte[0])).orElseThrow().entries()).containsExactlyElementsOf(largest);
 
-        List<Entry> oneMore = List.of(largest.get(0), largest.get(1), largest.get(2), new Entry(4, 2, 0, new byte[126]));
+        List<RecordEntry> oneMore = List.of(largest.get(0), largest.get(1), largest.get(2), new RecordEntry(4, 2, 0, new byte[126]));
         assertThat(failure(device().synchronize(aliceSide, oneMore, SyncListener.NONE)))
                 .isInstanceOf(LimitExceededException.class);
     }
@@ -213,7 +217,7 @@ class SynchronizerTest {
         IllegalStateException boom = new IllegalStateException("boom");
         SyncListener throwing = new SyncListener() {
             @Override
-            public void entryUpdated(Entry entry) {
+            public void entryUpdated(RecordEntry entry) {
                 throw boom;
             }
         };
@@ -238,12 +242,12 @@ class SynchronizerTest {
         }
 
         @Override
-        public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+        protected CompletableFuture<PutResult> putMutableItem(MutableItem item, Long cas) {
             puts++;
             if (remaining-- > 0) {
-                return interference.get().thenCompose(x -> super.putMutable(item, cas));
+                return interference.get().thenCompose(x -> super.putMutableItem(item, cas));
             }
-            return super.putMutable(item, cas);
+            return super.putMutableItem(item, cas);
         }
     }
 
@@ -274,11 +278,11 @@ class SynchronizerTest {
         // finalize adds an entry on every attempt's merged list; the retry must still write it once.
         SyncListener finalizer = new SyncListener() {
             @Override
-            public List<Entry> finalizeEntries(List<Entry> merged) {
+            public List<RecordEntry> finalizeEntries(List<RecordEntry> merged) {
                 if (merged.stream().anyMatch(e -> e.id() == 4)) {
                     return merged;
                 }
-                List<Entry> out = new ArrayList<>(merged);
+                List<RecordEntry> out = new ArrayList<>(merged);
                 out.add(entry(4, "edited in finalize"));
                 return out;
             }
@@ -316,7 +320,7 @@ class SynchronizerTest {
     void overwrite(MutableItem item) {
         Dht dht = new SimDht(net, nextNode++ % net.size());
         Long cas = await(dht.getMutable(item.publicKey(), item.salt())).map(MutableItem::seq).orElse(null);
-        assertThat(await(dht.putMutable(item, cas)).stored()).isPositive();
+        assertThat(await(cas == null ? dht.putMutable(item) : dht.putMutable(item, cas)).stored()).isPositive();
     }
 
     @Test
@@ -341,7 +345,7 @@ class SynchronizerTest {
 
     @Test
     void aRecordSealedWithAnotherPairsKeyIsADecryptionError() {
-        PairKeys otherPair = PairKeys.derive(Identity.generate(), Identity.generate().publicKey());
+        PairKeys otherPair = PairKeys.derive(Ed25519KeyPair.generate(), Ed25519KeyPair.generate().publicKey());
         byte[] v = Bencode.encode(ContactRecord.seal(otherPair, List.of(entry(1, "not for you"))));
         overwrite(MutableItem.sign(RecordItem.signer(aliceSide), new byte[0], 1, v));
         Throwable error = failure(device().synchronize(aliceSide, List.of(), SyncListener.NONE));
@@ -361,7 +365,7 @@ class SynchronizerTest {
         byte[] v = Bencode.encode(ContactRecord.seal(aliceSide, List.of(entry(1, "forged"))));
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        MutableItem wrongKey = MutableItem.sign(ItemSigner.fromSeed(seed), new byte[0], 7, v);
+        MutableItem wrongKey = MutableItem.sign(Ed25519KeyPair.ofSeed(seed), new byte[0], 7, v);
         Synchronizer sync = new Synchronizer(new FixedRecordDht(wrongKey), Delayer.immediate(), SyncPolicy.DEFAULT, random);
         assertThat(sync.synchronize(aliceSide, List.of(), SyncListener.NONE))
                 .failsWithin(java.time.Duration.ZERO).withThrowableOfType(Exception.class)
@@ -441,8 +445,8 @@ class SynchronizerTest {
         Recorder r = new Recorder();
         SyncResult result = await(device().synchronize(aliceSide, List.of(entry(3, "local")), r));
         assertThat(result.seq()).isEqualTo(8);
-        assertThat(result.entries()).extracting(Entry::id).containsExactly(1L, 2L, 3L);
-        assertThat(r.updated).extracting(Entry::id).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(result.entries()).extracting(RecordEntry::id).containsExactly(1L, 2L, 3L);
+        assertThat(r.updated).extracting(RecordEntry::id).containsExactlyInAnyOrder(1L, 2L);
     }
 
     long seqAt(int node, NodeId target) {
@@ -461,12 +465,12 @@ class SynchronizerTest {
         }
 
         @Override
-        public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+        public CompletableFuture<Optional<MutableItem>> getMutable(Ed25519PublicKey publicKey, byte[] salt) {
             return CompletableFuture.completedFuture(Optional.of(item));
         }
 
         @Override
-        public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        public CompletableFuture<List<MutableItem>> getMutableVersions(Ed25519PublicKey publicKey, byte[] salt) {
             return CompletableFuture.completedFuture(List.of(item));
         }
     }

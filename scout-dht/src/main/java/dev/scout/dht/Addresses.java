@@ -13,6 +13,9 @@ public final class Addresses {
     /**
      * Parses {@code host:port} or {@code [v6]:port}. Host names are resolved (blocking), so call this
      * outside the DHT loop.
+     *
+     * @param text the text
+     * @return the inet socket address
      */
     public static InetSocketAddress parse(String text) {
         String s = text.trim();
@@ -36,6 +39,12 @@ public final class Addresses {
         return new InetSocketAddress(host, port);
     }
 
+    /**
+     * {@code host:port}, with IPv6 hosts in brackets.
+     *
+     * @param a the address
+     * @return the text form
+     */
     public static String format(InetSocketAddress a) {
         InetAddress ip = a.getAddress();
         if (ip == null) {
@@ -45,7 +54,12 @@ public final class Addresses {
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** 6 bytes (IPv4) or 18 bytes (IPv6): address then port. */
+    /**
+     * 6 bytes (IPv4) or 18 bytes (IPv6): address then port.
+     *
+     * @param a the address
+     * @return the bytes
+     */
     public static byte[] compact(InetSocketAddress a) {
         byte[] ip = a.getAddress().getAddress();
         byte[] out = new byte[ip.length + 2];
@@ -55,7 +69,14 @@ public final class Addresses {
         return out;
     }
 
-    /** Decodes a 6- or 18-byte compact address at {@code offset}. */
+    /**
+     * Decodes a 6- or 18-byte compact address at {@code offset}.
+     *
+     * @param b the buffer
+     * @param offset where the address starts in {@code b}
+     * @param length 6 (IPv4) or 18 (IPv6)
+     * @return the address
+     */
     public static InetSocketAddress fromCompact(byte[] b, int offset, int length) {
         if (length != 6 && length != 18) {
             throw new IllegalArgumentException("compact address must be 6 or 18 bytes");
@@ -70,6 +91,12 @@ public final class Addresses {
         }
     }
 
+    /**
+     * True for an IPv4 address (also an IPv4-mapped IPv6 one).
+     *
+     * @param a the address
+     * @return whether it is IPv4
+     */
     public static boolean isIpv4(InetSocketAddress a) {
         return a.getAddress() instanceof Inet4Address;
     }

@@ -10,6 +10,12 @@ import java.util.List;
  * @param peers  peers already known for the info-hash, found on the way
  */
 public record AnnounceResult(int stored, List<InetSocketAddress> peers) {
+    /**
+     * Copies {@code peers}.
+     *
+     * @param stored how many of the closest nodes accepted the announcement
+     * @param peers peers already known for the info-hash, found on the way
+     */
     public AnnounceResult {
         peers = List.copyOf(peers);
     }

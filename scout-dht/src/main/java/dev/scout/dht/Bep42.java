@@ -20,7 +20,13 @@ public final class Bep42 {
 
     private Bep42() {}
 
-    /** A random id valid for {@code ip}. */
+    /**
+     * A random id valid for {@code ip}.
+     *
+     * @param ip the IP address
+     * @param random the source of randomness
+     * @return a random id valid for {@code ip}
+     */
     public static NodeId idFor(InetAddress ip, Random random) {
         byte[] id = new byte[NodeId.LENGTH];
         random.nextBytes(id);
@@ -32,7 +38,13 @@ public final class Bep42 {
         return NodeId.of(id);
     }
 
-    /** True when {@code id} carries {@code ip}'s prefix, or {@code ip} is exempt (local/private). */
+    /**
+     * True when {@code id} carries {@code ip}'s prefix, or {@code ip} is exempt (local/private).
+     *
+     * @param id the id
+     * @param ip the IP address
+     * @return true when {@code id} carries {@code ip}'s prefix, or {@code ip} is exempt (local/private)
+     */
     public static boolean isValid(NodeId id, InetAddress ip) {
         if (isExempt(ip)) {
             return true;
@@ -44,7 +56,12 @@ public final class Bep42 {
                 && (b[2] & 0xf8) == (crc >>> 8 & 0xf8);
     }
 
-    /** Loopback, private, link-local and unspecified addresses are not checked (BEP 42). */
+    /**
+     * Loopback, private, link-local and unspecified addresses are not checked (BEP 42).
+     *
+     * @param ip the IP address
+     * @return true if the address is exempt
+     */
     public static boolean isExempt(InetAddress ip) {
         return ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress()
                 || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xfe) == 0xfc); // unique local fc00::/7

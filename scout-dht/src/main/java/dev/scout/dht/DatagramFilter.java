@@ -9,6 +9,13 @@ import java.net.InetSocketAddress;
  */
 @FunctionalInterface
 public interface DatagramFilter {
-    /** Returns {@code true} if the datagram was taken; otherwise the DHT decodes it as KRPC. */
+    /**
+     * Offers one datagram.
+     *
+     * @param buffer the datagram's bytes (reused after this call: copy what you keep)
+     * @param length how many bytes of {@code buffer} the datagram has
+     * @param from the sender
+     * @return {@code true} if the datagram was taken; otherwise the DHT decodes it as KRPC
+     */
     boolean claim(byte[] buffer, int length, InetSocketAddress from);
 }

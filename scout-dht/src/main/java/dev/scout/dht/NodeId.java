@@ -10,12 +10,14 @@ import java.util.Random;
  * unsigned big-endian integers.
  *
  * <pre>{@code
- * NodeId target = NodeId.fromHex("8187911bd9fd8cd6add811c1669370f8fd773788");
+ * NodeId target = NodeId.parse("8187911bd9fd8cd6add811c1669370f8fd773788");
  * int cmp = target.compareDistance(a, b); // < 0 when a is closer to target than b
  * }</pre>
  */
 public final class NodeId implements Comparable<NodeId> {
+    /** Bytes in an id. */
     public static final int LENGTH = 20;
+    /** Bits in an id. */
     public static final int BITS = 160;
     private static final SecureRandom SECURE = new SecureRandom();
 
@@ -27,7 +29,12 @@ public final class NodeId implements Comparable<NodeId> {
         this.hash = Arrays.hashCode(bytes);
     }
 
-    /** Copies a 20-byte id. */
+    /**
+     * Copies a 20-byte id.
+     *
+     * @param bytes the bytes
+     * @return the node id
+     */
     public static NodeId of(byte[] bytes) {
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException("a node id is 20 bytes, got " + bytes.length);
@@ -35,8 +42,13 @@ public final class NodeId implements Comparable<NodeId> {
         return new NodeId(bytes.clone());
     }
 
-    /** Parses 40 hex digits. */
-    public static NodeId fromHex(String hex) {
+    /**
+     * Parses 40 hex digits.
+     *
+     * @param hex hexadecimal digits
+     * @return the node id
+     */
+    public static NodeId parse(String hex) {
         if (hex.length() != 2 * LENGTH) {
             throw new IllegalArgumentException("a node id is 40 hex digits, got " + hex.length() + " characters");
         }
@@ -47,17 +59,35 @@ public final class NodeId implements Comparable<NodeId> {
         }
     }
 
+    /**
+     * A random id from a {@link java.security.SecureRandom}.
+     *
+     * @return the id
+     */
     public static NodeId random() {
         return random(SECURE);
     }
 
+    /**
+     * A random id.
+     *
+     * @param random the source of randomness
+     * @return the id
+     */
     public static NodeId random(Random random) {
         byte[] b = new byte[LENGTH];
         random.nextBytes(b);
         return new NodeId(b);
     }
 
-    /** A random id that shares its first {@code prefixBits} bits with {@code prefix}. */
+    /**
+     * A random id that shares its first {@code prefixBits} bits with {@code prefix}.
+     *
+     * @param prefix the prefix
+     * @param prefixBits how many leading bits to take from {@code prefix}
+     * @param random the source of randomness
+     * @return a random id that shares its first {@code prefixBits} bits with {@code prefix}
+     */
     public static NodeId randomWithPrefix(NodeId prefix, int prefixBits, Random random) {
         byte[] b = new byte[LENGTH];
         random.nextBytes(b);
@@ -68,22 +98,37 @@ public final class NodeId implements Comparable<NodeId> {
         return new NodeId(b);
     }
 
-    /** A copy of the 20 bytes. */
+    /** {@return a copy of the 20 bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** Copies the 20 bytes into {@code dst} at {@code offset}, without the defensive copy of {@link #bytes()}. */
+    /**
+     * Copies the 20 bytes into {@code dst} at {@code offset}, without the defensive copy of {@link #bytes()}.
+     *
+     * @param dst the dst
+     * @param offset where the input starts in {@code data}
+     */
     public void copyTo(byte[] dst, int offset) {
         System.arraycopy(bytes, 0, dst, offset, LENGTH);
     }
 
-    /** Bit {@code i} counted from the most significant bit (0..159). */
+    /**
+     * Bit {@code i} counted from the most significant bit (0..159).
+     *
+     * @param i the i
+     * @return true if the bit is set
+     */
     public boolean bit(int i) {
         return (bytes[i >>> 3] & (0x80 >>> (i & 7))) != 0;
     }
 
-    /** Number of leading bits shared with {@code other} (160 when equal). */
+    /**
+     * Number of leading bits shared with {@code other} (160 when equal).
+     *
+     * @param other the other one
+     * @return the common prefix length
+     */
     public int commonPrefixLength(NodeId other) {
         for (int i = 0; i < LENGTH; i++) {
             int x = (bytes[i] ^ other.bytes[i]) & 0xFF;
@@ -94,7 +139,13 @@ public final class NodeId implements Comparable<NodeId> {
         return BITS;
     }
 
-    /** Compares the XOR distances of {@code a} and {@code b} to this id. */
+    /**
+     * Compares the XOR distances of {@code a} and {@code b} to this id.
+     *
+     * @param a one id
+     * @param b another id
+     * @return negative if {@code a} is closer, positive if {@code b} is, 0 if they are equal
+     */
     public int compareDistance(NodeId a, NodeId b) {
         for (int i = 0; i < LENGTH; i++) {
             int da = (a.bytes[i] ^ bytes[i]) & 0xFF;
@@ -106,7 +157,12 @@ public final class NodeId implements Comparable<NodeId> {
         return 0;
     }
 
-    /** The XOR distance to {@code other}. */
+    /**
+     * The XOR distance to {@code other}.
+     *
+     * @param other the other one
+     * @return the XOR distance to {@code other}
+     */
     public NodeId distance(NodeId other) {
         byte[] d = new byte[LENGTH];
         for (int i = 0; i < LENGTH; i++) {
@@ -115,6 +171,7 @@ public final class NodeId implements Comparable<NodeId> {
         return new NodeId(d);
     }
 
+    /** {@return the 40-digit lower-case hex form} */
     public String toHex() {
         return HexFormat.of().formatHex(bytes);
     }

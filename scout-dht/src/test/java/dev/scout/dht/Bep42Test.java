@@ -21,7 +21,7 @@ class Bep42Test {
             "43.213.53.83, 90, e56f6cbf5b7c4be0237986d5243b87aa6d51305a"})
     void bepTableIdsAreValidForTheirIps(String ip, int rand, String id) throws Exception {
         InetAddress address = InetAddress.getByName(ip);
-        NodeId nodeId = NodeId.fromHex(id);
+        NodeId nodeId = NodeId.parse(id);
         assertThat(nodeId.bytes()[19] & 0xFF).isEqualTo(rand);
         assertThat(Bep42.isValid(nodeId, address)).isTrue();
         // The same id does not pass for another public address.

@@ -1,5 +1,7 @@
 package dev.scout.dht;
 
+import dev.scout.dht.udp.DhtNode;
+
 import dev.scout.dht.routing.RoutingTableFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +74,7 @@ class PersistenceTest {
     void savedExternalAddressMismatchGivesABep42Id(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("dht.state");
         InetSocketAddress external = new InetSocketAddress("124.31.75.21", 6881);
-        NodeId stale = NodeId.fromHex("0000000000000000000000000000000000000001");
+        NodeId stale = NodeId.parse("0000000000000000000000000000000000000001");
         RoutingTableFile.save(state, stale, List.of(), external);
         try (DhtNode node = DhtNode.start(UdpLoopbackTest.loopback().bootstrap(List.of("127.0.0.1:9")).stateFile(state).build())) {
             assertThat(node.id()).isNotEqualTo(stale);

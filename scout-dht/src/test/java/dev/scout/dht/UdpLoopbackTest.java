@@ -1,9 +1,8 @@
 package dev.scout.dht;
 
+import dev.scout.dht.udp.DhtNode;
+
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.node.NodeStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,18 +82,18 @@ class UdpLoopbackTest {
     @Test
     void immutableAndMutableItemsRoundTrip() throws Exception {
         byte[] value = Bencode.encode(Bencode.bytes("hello over udp"));
-        PutResult put = nodes.get(1).putImmutable(value).get(20, TimeUnit.SECONDS);
+        PutResult put = nodes.get(1).putImmutable(ImmutableItem.ofBencoded(value)).get(20, TimeUnit.SECONDS);
         assertThat(put.stored()).isGreaterThan(0);
-        assertThat(nodes.get(8).getImmutable(put.target()).get(20, TimeUnit.SECONDS)).hasValue(value);
+        assertThat(nodes.get(8).getImmutable(put.target()).get(20, TimeUnit.SECONDS)).hasValue(ImmutableItem.ofBencoded(value));
 
         byte[] seed = new byte[32];
         new Random(5).nextBytes(seed);
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
         byte[] salt = Bencode.bytes("salt");
         PutResult first = nodes.get(2).putMutable(signer, salt, Bencode.encode(Bencode.bytes("v1"))).get(20, TimeUnit.SECONDS);
-        assertThat(first.seq()).isEqualTo(1L);
+        assertThat(first.seq()).hasValue(1L);
         PutResult second = nodes.get(3).putMutable(signer, salt, Bencode.encode(Bencode.bytes("v2"))).get(20, TimeUnit.SECONDS);
-        assertThat(second.seq()).isEqualTo(2L);
+        assertThat(second.seq()).hasValue(2L);
         MutableItem got = nodes.get(11).getMutable(signer.publicKey(), salt).get(20, TimeUnit.SECONDS).orElseThrow();
         assertThat(got.seq()).isEqualTo(2L);
         assertThat(got.value()).isEqualTo(Bencode.encode(Bencode.bytes("v2")));

@@ -1,6 +1,6 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 
 /**
  * Who may open a session with us. The daemon answers from its contact list, so a key removed
@@ -9,5 +9,5 @@ import dev.scout.core.crypto.PublicKey;
 @FunctionalInterface
 public interface AccessPolicy {
     /** Whether the holder of {@code identity} (already proven by the handshake) may connect. */
-    boolean accepts(PublicKey identity);
+    boolean accepts(Ed25519PublicKey identity);
 }

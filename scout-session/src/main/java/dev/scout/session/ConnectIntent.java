@@ -1,6 +1,6 @@
 package dev.scout.session;
 
-import dev.scout.core.FormatException;
+import dev.scout.dht.FormatException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

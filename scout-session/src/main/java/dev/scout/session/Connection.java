@@ -1,6 +1,6 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.internal.Frame;
 import dev.scout.session.internal.FrameCodec;
 import dev.scout.session.internal.AckTracker;
@@ -31,7 +31,7 @@ final class Connection implements Session, Recovery.FrameSink {
     final long localId;
     final long remoteId;
     private final SessionEndpoint endpoint;
-    private final PublicKey peer;
+    private final Ed25519PublicKey peer;
     private final boolean initiator;
     private final PacketProtection protection;
     private volatile InetSocketAddress remote;
@@ -62,7 +62,7 @@ final class Connection implements Session, Recovery.FrameSink {
     byte[] initiatorEphemeral;
     CompletableFuture<Session> mergedConnect;
 
-    Connection(SessionEndpoint endpoint, long localId, long remoteId, PublicKey peer, InetSocketAddress remote,
+    Connection(SessionEndpoint endpoint, long localId, long remoteId, Ed25519PublicKey peer, InetSocketAddress remote,
             boolean initiator, NoiseCipher[] ciphers, long now) {
         this.endpoint = endpoint;
         this.localId = localId;
@@ -81,7 +81,7 @@ final class Connection implements Session, Recovery.FrameSink {
     // ---- Session API (any thread)
 
     @Override
-    public PublicKey peer() {
+    public Ed25519PublicKey peer() {
         return peer;
     }
 

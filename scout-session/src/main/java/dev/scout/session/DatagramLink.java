@@ -1,7 +1,7 @@
 package dev.scout.session;
 
 import dev.scout.dht.DatagramFilter;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import java.net.InetSocketAddress;
 
 /**

@@ -1,8 +1,8 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.internal.NoiseIK;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
@@ -39,19 +39,19 @@ final class Handshaker {
     private static final int MAX_UNCONFIRMED = 256;
 
     private final SessionEndpoint endpoint;
-    private final Identity identity;
+    private final Ed25519KeyPair identity;
     private final AccessPolicy policy;
     private final byte[] staticPrivate;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Pending> pendingById = new ConcurrentHashMap<>();
-    private final Map<PublicKey, Pending> pendingByPeer = new HashMap<>();
-    private final Map<PublicKey, Long> lastTimestamp = new HashMap<>();
+    private final Map<Ed25519PublicKey, Pending> pendingByPeer = new HashMap<>();
+    private final Map<Ed25519PublicKey, Long> lastTimestamp = new HashMap<>();
     private final Map<Long, Connection> answered = new HashMap<>();
     private long lastSentTimestamp;
 
     /** An initiation in progress. */
     private static final class Pending {
-        PublicKey peer;
+        Ed25519PublicKey peer;
         List<InetSocketAddress> addresses;
         NatType peerNat;
         long localId;
@@ -64,7 +64,7 @@ final class Handshaker {
         long nextSend;
     }
 
-    Handshaker(SessionEndpoint endpoint, Identity identity, AccessPolicy policy) {
+    Handshaker(SessionEndpoint endpoint, Ed25519KeyPair identity, AccessPolicy policy) {
         this.endpoint = endpoint;
         this.identity = identity;
         this.policy = policy;
@@ -76,7 +76,7 @@ final class Handshaker {
         return pendingById.containsKey(id);
     }
 
-    void connect(PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, CompletableFuture<Session> future) {
+    void connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, CompletableFuture<Session> future) {
         Pending existing = pendingByPeer.get(peer);
         if (existing != null) {
             existing.future.whenComplete((s, e) -> {
@@ -98,8 +98,8 @@ final class Handshaker {
         p.started = endpoint.now();
         lastSentTimestamp = Math.max(System.currentTimeMillis(), lastSentTimestamp + 1);
         p.payload = new byte[Wire.INIT_PAYLOAD];
-        System.arraycopy(identity.publicKey().bytes(), 0, p.payload, 0, PublicKey.BYTES);
-        Wire.putLong(p.payload, PublicKey.BYTES, lastSentTimestamp);
+        System.arraycopy(identity.publicKey().bytes(), 0, p.payload, 0, Ed25519PublicKey.BYTES);
+        Wire.putLong(p.payload, Ed25519PublicKey.BYTES, lastSentTimestamp);
         try {
             byte[] m1 = startNoise(p);
             p.datagram = new byte[Wire.INIT_LENGTH];
@@ -200,15 +200,15 @@ final class Handshaker {
             return;
         }
         NoiseIK noise = NoiseIK.responder(Wire.PROLOGUE, staticPrivate, NoiseIK.newPrivateKey(random));
-        PublicKey peer;
+        Ed25519PublicKey peer;
         long timestamp;
         try {
             byte[] payload = noise.readMessage1(Arrays.copyOfRange(b, 10, b.length));
             if (payload.length != Wire.INIT_PAYLOAD) {
                 return;
             }
-            peer = PublicKey.fromBytes(Arrays.copyOf(payload, PublicKey.BYTES));
-            timestamp = Wire.getLong(payload, PublicKey.BYTES);
+            peer = Ed25519PublicKey.of(Arrays.copyOf(payload, Ed25519PublicKey.BYTES));
+            timestamp = Wire.getLong(payload, Ed25519PublicKey.BYTES);
             if (!MessageDigest.isEqual(KeyExchange.curve25519PublicKey(peer), noise.remoteStatic())) {
                 LOG.debug("initiation from {} names a key it did not prove", from);
                 return;
@@ -264,7 +264,7 @@ final class Handshaker {
         c.onTimer(endpoint.now()); // arms its idle timer: an unconfirmed half-open session expires
     }
 
-    private static int compare(PublicKey a, PublicKey b) {
+    private static int compare(Ed25519PublicKey a, Ed25519PublicKey b) {
         return Arrays.compareUnsigned(a.bytes(), b.bytes());
     }
 

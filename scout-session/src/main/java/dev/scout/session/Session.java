@@ -1,6 +1,6 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -23,7 +23,7 @@ public interface Session extends AutoCloseable {
     int MAX_MESSAGE = 1024;
 
     /** The contact's identity key, proven by the handshake. */
-    PublicKey peer();
+    Ed25519PublicKey peer();
 
     /** Where the peer's packets come from now (the path that worked; follows NAT rebinding). */
     InetSocketAddress remoteAddress();

@@ -1,7 +1,7 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.internal.NoiseCipher;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
@@ -38,7 +38,7 @@ public final class SessionEndpoint implements AutoCloseable {
     /** Datagrams waiting for the loop beyond this are dropped (a flood cannot exhaust memory). */
     private static final int MAX_QUEUED = 20_000;
 
-    private final Identity identity;
+    private final Ed25519KeyPair identity;
     private final DatagramLink link;
     private final SessionConfig config;
     private final ScheduledThreadPoolExecutor loop;
@@ -51,7 +51,7 @@ public final class SessionEndpoint implements AutoCloseable {
     private volatile NatType localNat = NatType.UNKNOWN;
     private volatile boolean closed;
 
-    private SessionEndpoint(Identity identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
+    private SessionEndpoint(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
         this.identity = identity;
         this.link = link;
         this.config = config;
@@ -66,14 +66,14 @@ public final class SessionEndpoint implements AutoCloseable {
      * Starts an endpoint for {@code identity} on {@code link}; from now on it claims session
      * datagrams arriving there. Only identities {@code policy} accepts can open sessions with us.
      */
-    public static SessionEndpoint open(Identity identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
+    public static SessionEndpoint open(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
         SessionEndpoint e = new SessionEndpoint(identity, link, policy, config);
         link.setReceiver(e::claim);
         return e;
     }
 
     /** Connects to {@code peer} at any of {@code addresses} (NAT types unknown). */
-    public CompletableFuture<Session> connect(PublicKey peer, List<InetSocketAddress> addresses) {
+    public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses) {
         return connect(peer, addresses, NatType.UNKNOWN);
     }
 
@@ -84,7 +84,7 @@ public final class SessionEndpoint implements AutoCloseable {
      * connect timeout, naming the addresses tried and the NAT types ({@code peerNat}, ours as set by
      * {@link #setLocalNatType}).
      */
-    public CompletableFuture<Session> connect(PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat) {
+    public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat) {
         CompletableFuture<Session> f = new CompletableFuture<>();
         if (addresses.isEmpty()) {
             f.completeExceptionally(new NoDirectPathException("no address known for " + peer));
@@ -113,7 +113,7 @@ public final class SessionEndpoint implements AutoCloseable {
         return localNat;
     }
 
-    public PublicKey publicKey() {
+    public Ed25519PublicKey publicKey() {
         return identity.publicKey();
     }
 

@@ -3,7 +3,7 @@ package dev.scout.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.FormatException;
+import dev.scout.dht.FormatException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.HexFormat;

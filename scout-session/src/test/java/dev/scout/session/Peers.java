@@ -1,7 +1,7 @@
 package dev.scout.session;
 
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /** Test fixture: one identity with a UDP link, an endpoint and a mutable contact list. */
 final class Peers implements AutoCloseable {
-    final Identity identity = Identity.generate();
-    final Set<PublicKey> contacts = ConcurrentHashMap.newKeySet();
+    final Ed25519KeyPair identity = Ed25519KeyPair.generate();
+    final Set<Ed25519PublicKey> contacts = ConcurrentHashMap.newKeySet();
     final UdpLink udp;
     final TapLink tap;
     final SessionEndpoint endpoint;
@@ -36,7 +36,7 @@ final class Peers implements AutoCloseable {
         return SessionConfig.defaults().withConnectTimeout(Duration.ofSeconds(2));
     }
 
-    PublicKey key() {
+    Ed25519PublicKey key() {
         return identity.publicKey();
     }
 

@@ -2,10 +2,10 @@ package dev.scout.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -26,8 +26,8 @@ class SharedSocketTest {
         try (DhtNode a = DhtNode.start(loopback.build());
                 DhtNode b = DhtNode.start(loopback.bootstrap(List.of("127.0.0.1:" + a.localAddress().getPort())).build())) {
             b.bootstrapped().get(20, TimeUnit.SECONDS);
-            Identity alice = Identity.generate();
-            Identity bob = Identity.generate();
+            Ed25519KeyPair alice = Ed25519KeyPair.generate();
+            Ed25519KeyPair bob = Ed25519KeyPair.generate();
             SessionEndpoint ea = SessionEndpoint.open(alice, DatagramLink.of(a), k -> k.equals(bob.publicKey()),
                     SessionConfig.defaults());
             SessionEndpoint eb = SessionEndpoint.open(bob, DatagramLink.of(b), k -> k.equals(alice.publicKey()),
@@ -86,7 +86,7 @@ class SharedSocketTest {
 
     private static synchronized SessionEndpoint endpoint() {
         if (cached == null) {
-            cached = SessionEndpoint.open(Identity.generate(), new DatagramLink() {
+            cached = SessionEndpoint.open(Ed25519KeyPair.generate(), new DatagramLink() {
                 @Override
                 public void send(byte[] datagram, InetSocketAddress to) {
                 }

@@ -1,7 +1,9 @@
 package dev.scout.bench.micro;
 
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519PublicKey;
+
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -10,13 +12,14 @@ import org.openjdk.jmh.annotations.State;
 import java.util.Random;
 
 /**
- * BEP 44 signatures: Ed25519 sign and verify (BouncyCastle, via ItemSigner) of a 150-byte item's
+ * BEP 44 signatures: Ed25519 sign and verify (BouncyCastle, via Ed25519KeyPair) of a 150-byte item's
  * signing buffer; for comparison, verify with the JDK's own EdDSA provider (SunEC), key decoded once.
  */
 @State(Scope.Thread)
 public class Ed25519Bench {
-    private ItemSigner signer;
+    private Ed25519KeyPair signer;
     private byte[] publicKey;
+    private Ed25519PublicKey key;
     private byte[] message;
     private byte[] signature;
     private java.security.PublicKey jdkKey;
@@ -27,8 +30,9 @@ public class Ed25519Bench {
         Random random = new Random(1);
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        signer = ItemSigner.fromSeed(seed);
-        publicKey = signer.publicKey();
+        signer = Ed25519KeyPair.ofSeed(seed);
+        key = signer.publicKey();
+        publicKey = key.bytes();
         byte[] value = new byte[154];
         random.nextBytes(value);
         value[0] = '1';
@@ -68,7 +72,7 @@ public class Ed25519Bench {
 
     @Benchmark
     public boolean verify() {
-        return ItemSigner.verify(publicKey, message, signature);
+        return key.verify(message, signature);
     }
 
     @Benchmark

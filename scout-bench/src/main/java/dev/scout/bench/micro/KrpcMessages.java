@@ -2,8 +2,8 @@ package dev.scout.bench.micro;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcQuery;
 import dev.scout.dht.krpc.KrpcResponse;
@@ -57,9 +57,9 @@ final class KrpcMessages {
         byte[] value = new byte[154];
         System.arraycopy("150:".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, value, 0, 4);
         System.arraycopy(raw, 0, value, 4, 150);
-        MutableItem item = MutableItem.sign(ItemSigner.fromSeed(seed), new byte[0], 7, value);
+        MutableItem item = MutableItem.sign(Ed25519KeyPair.ofSeed(seed), new byte[0], 7, value);
         return new KrpcResponse(new byte[] {'a', 'b'}, NodeId.random(random), nodes(random, 8), null, null,
-                new byte[8], item.value(), item.publicKey(), item.signature(), item.seq(), null, null);
+                new byte[8], item.value(), item.publicKey().bytes(), item.signature(), item.seq(), null, null);
     }
 
     static byte[] encode(dev.scout.dht.krpc.KrpcMessage m) {

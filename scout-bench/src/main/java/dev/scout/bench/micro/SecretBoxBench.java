@@ -1,6 +1,6 @@
 package dev.scout.bench.micro;
 
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;

@@ -1,8 +1,8 @@
 package dev.scout.bench.qps;
 
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
-import dev.scout.dht.node.NodeStats;
+import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.NodeStats;
 
 import java.net.InetSocketAddress;
 import java.util.List;

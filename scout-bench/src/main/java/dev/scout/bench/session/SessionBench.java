@@ -1,7 +1,7 @@
 package dev.scout.bench.session;
 
 import dev.scout.bench.Fragment;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
@@ -49,8 +49,8 @@ public final class SessionBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Ed25519KeyPair alice = Ed25519KeyPair.generate();
+        Ed25519KeyPair bob = Ed25519KeyPair.generate();
         Fragment f = new Fragment();
         try (UdpLink la = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
                 UdpLink lb = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {

@@ -7,7 +7,7 @@ import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.lookup.LookupContext;
 import dev.scout.dht.node.NodeCore;
-import dev.scout.dht.node.RpcCallback;
+import dev.scout.dht.lookup.RpcCallback;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

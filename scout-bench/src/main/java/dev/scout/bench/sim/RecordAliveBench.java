@@ -1,13 +1,13 @@
 package dev.scout.bench.sim;
 
 import dev.scout.bench.Fragment;
-import dev.scout.core.Entry;
+import dev.scout.core.RecordEntry;
 import dev.scout.core.KeepAlive;
 import dev.scout.core.RecordItem;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.transport.LinkModel;
 import dev.scout.dht.transport.SimDht;
 import dev.scout.dht.transport.SimNetwork;
@@ -74,17 +74,17 @@ public final class RecordAliveBench {
             churnable.add(i);
         }
 
-        Identity a = identity(random);
-        Identity b = identity(random);
+        Ed25519KeyPair a = identity(random);
+        Ed25519KeyPair b = identity(random);
         PairKeys aliceKeys = PairKeys.derive(a, b.publicKey());
         byte[] salt = new byte[0];
         byte[] soloSalt = "alone".getBytes(StandardCharsets.US_ASCII);
-        List<Entry> entries = List.of(Entry.create(1, "alice at 203.0.113.7:4000".getBytes(StandardCharsets.UTF_8)));
+        List<RecordEntry> entries = List.of(RecordEntry.of(1, "alice at 203.0.113.7:4000".getBytes(StandardCharsets.UTF_8)));
         SimDht aliceDht = new SimDht(net, alice);
         SimDht bobDht = new SimDht(net, bob);
 
         MutableItem v1 = RecordItem.seal(aliceKeys, salt, 1, entries).item();
-        await(net, aliceDht.putMutable(v1, null));
+        await(net, aliceDht.putMutable(v1));
         Optional<MutableItem> seen = await(net, bobDht.getMutable(v1.publicKey(), salt));
         if (seen.isEmpty()) {
             throw new IllegalStateException("Bob could not read the record Alice just wrote");
@@ -94,9 +94,9 @@ public final class RecordAliveBench {
         KeepAlive.Registration kept = keepAlive.register(seen.get());
         // Alice writes again before leaving; Bob has not seen seq 2.
         MutableItem v2 = RecordItem.seal(aliceKeys, salt, 2, entries).item();
-        await(net, aliceDht.putMutable(v2, null));
+        await(net, aliceDht.putMutable(v2));
         MutableItem solo = RecordItem.seal(aliceKeys, soloSalt, 1, entries).item();
-        await(net, aliceDht.putMutable(solo, null));
+        await(net, aliceDht.putMutable(solo));
         net.setOnline(alice, false);
 
         long start = net.now();
@@ -152,10 +152,10 @@ public final class RecordAliveBench {
     }
 
     /** From the seed, so a run is a function of its arguments like every simulation here. */
-    private static Identity identity(Random random) {
-        byte[] seed = new byte[Identity.SEED_BYTES];
+    private static Ed25519KeyPair identity(Random random) {
+        byte[] seed = new byte[Ed25519KeyPair.SEED_BYTES];
         random.nextBytes(seed);
-        return Identity.fromSeed(seed);
+        return Ed25519KeyPair.ofSeed(seed);
     }
 
     private static <T> T await(SimNetwork net, CompletableFuture<T> future) {

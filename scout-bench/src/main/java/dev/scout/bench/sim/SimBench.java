@@ -1,11 +1,13 @@
 package dev.scout.bench.sim;
 
+import dev.scout.dht.StoreOutcome;
+
 import dev.scout.bench.Fragment;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
@@ -13,8 +15,8 @@ import dev.scout.dht.lookup.FindNodeLookup;
 import dev.scout.dht.lookup.GetItemLookup;
 import dev.scout.dht.lookup.StoreRound;
 import dev.scout.dht.node.NodeCore;
-import dev.scout.dht.node.NodeStats;
-import dev.scout.dht.node.RpcCallback;
+import dev.scout.dht.NodeStats;
+import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.routing.RoutingTable;
 import dev.scout.dht.transport.LinkModel;
 import dev.scout.dht.transport.SimNetwork;
@@ -92,16 +94,16 @@ public final class SimBench {
 
     /** A mutable item this run put. */
     static final class Item {
-        final ItemSigner signer;
+        final Ed25519KeyPair signer;
         final byte[] publicKey;
         final byte[] salt;
         final byte[] value;
         long seq;
         boolean stored;
 
-        Item(ItemSigner signer, byte[] salt, byte[] value) {
+        Item(Ed25519KeyPair signer, byte[] salt, byte[] value) {
             this.signer = signer;
-            this.publicKey = signer.publicKey();
+            this.publicKey = signer.publicKey().bytes();
             this.salt = salt;
             this.value = value;
         }
@@ -456,7 +458,7 @@ public final class SimBench {
         busy[origin]++;
         // The same steps as DhtOperations.putMutable(signer, salt, value), spelled out so the RPCs of
         // the get phase and of the store round can both be counted.
-        CompletableFuture<List<StoreRound.Outcome>> f = net.onNode(origin, core -> {
+        CompletableFuture<List<StoreOutcome>> f = net.onNode(origin, core -> {
             ProbeContext probe = new ProbeContext(core, this::offline);
             op.probe = probe;
             return GetItemLookup.mutable(probe, item.publicKey, item.salt, core::countInvalidItem).start()
@@ -468,7 +470,7 @@ public final class SimBench {
                 MutableItem signed = MutableItem.sign(item.signer, item.salt, seq, item.value);
                 item.seq = seq;
                 return StoreRound.run(probe, found.closest(), c -> new Query.Put(c.response().token(),
-                        signed.value(), signed.publicKey(), signed.signature(),
+                        signed.value(), signed.publicKey().bytes(), signed.signature(),
                         item.salt.length == 0 ? null : item.salt, signed.seq(), cas));
             });
         });
@@ -476,7 +478,7 @@ public final class SimBench {
             finish(op);
             if (outcomes != null) {
                 op.rpcs += outcomes.size();
-                op.stored = (int) outcomes.stream().filter(StoreRound.Outcome::stored).count();
+                op.stored = (int) outcomes.stream().filter(StoreOutcome::stored).count();
                 op.ok = op.stored >= 1;
                 item.stored = op.ok;
             }
@@ -817,7 +819,7 @@ public final class SimBench {
             byte[] value = new byte[4 + raw.length];
             System.arraycopy("150:".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, value, 0, 4);
             System.arraycopy(raw, 0, value, 4, raw.length);
-            items.add(new Item(ItemSigner.fromSeed(s), salt, value));
+            items.add(new Item(Ed25519KeyPair.ofSeed(s), salt, value));
         }
         List<java.util.function.Supplier<Op>> putLaunches = new ArrayList<>();
         for (Item item : items) {

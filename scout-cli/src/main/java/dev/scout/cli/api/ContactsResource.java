@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 
 import java.util.List;
 
@@ -54,8 +54,8 @@ public final class ContactsResource implements Resource {
      * exchange can be made with.
      */
     public static Contact add(StateStore store, String name, String key) {
-        PublicKey publicKey = PublicKey.parse(key);
-        Identity self = store.requireIdentity();
+        Ed25519PublicKey publicKey = Ed25519PublicKey.parse(key);
+        Ed25519KeyPair self = store.requireIdentity();
         if (self.publicKey().equals(publicKey)) {
             throw new IllegalArgumentException("that is your own public key");
         }
@@ -65,7 +65,7 @@ public final class ContactsResource implements Resource {
 
     /** The contact with its record location and devices as last synchronized. */
     public static com.fasterxml.jackson.databind.node.ObjectNode details(StateStore store, ScoutApp app, String name) {
-        Identity self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
+        Ed25519KeyPair self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
         Contact c = store.contact(name);
         return Views.contactDetails(self, c, app == null ? ScoutApp.devicesOf(store.entries(c.name()),
                 1 - dev.scout.app.AppEntries.side(self.publicKey(), c.publicKey())) : app.storedDevices(c));

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.dht.AnnounceResult;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.PutConflictException;
@@ -13,10 +15,10 @@ import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
 import dev.scout.dht.bencode.BencodeLimits;
-import dev.scout.dht.item.ItemException;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.Limits;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ItemException;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Limits;
+import dev.scout.dht.MutableItem;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -88,15 +90,16 @@ public final class DhtResource implements Resource {
         byte[] value = value(ApiRequest.text(body, "value"), body.path("bencoded").asBoolean(false));
         String seed = ApiRequest.optionalText(body, "seed");
         if (seed == null) {
-            PutResult result = stored(await(node.putImmutable(value), "put"));
+            PutResult result = stored(await(node.putImmutable(ImmutableItem.ofBencoded(value)), "put"));
             return ApiResponse.ok(Jackson.object().put("target", result.target().toHex()).put("stored", result.stored()));
         }
-        ItemSigner signer = ItemSigner.fromSeed(hex(seed, "seed", 32));
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(hex(seed, "seed", 32));
         byte[] salt = salt(body);
         Long seq = optionalLong(body, "seq");
         Long cas = optionalLong(body, "cas");
         Long signedSeq = seq != null ? seq : cas != null ? Long.valueOf(cas + 1) : null;
         CompletableFuture<PutResult> put = signedSeq == null ? node.putMutable(signer, salt, value)
+                : cas == null ? node.putMutable(MutableItem.sign(signer, salt, signedSeq, value))
                 : node.putMutable(MutableItem.sign(signer, salt, signedSeq, value), cas);
         PutResult result;
         try {
@@ -105,7 +108,7 @@ public final class DhtResource implements Resource {
             throw new ApiException(409, "put rejected: " + e.getMessage());
         }
         return ApiResponse.ok(Jackson.object().put("target", result.target().toHex())
-                .put("public_key", HexFormat.of().formatHex(signer.publicKey())).put("seq", result.seq())
+                .put("public_key", signer.publicKey().toHex()).put("seq", result.seq().orElseThrow())
                 .put("stored", result.stored()));
     }
 
@@ -113,11 +116,11 @@ public final class DhtResource implements Resource {
         String key = ApiRequest.optionalText(body, "key");
         if (key == null) {
             NodeId t = id(body, "target");
-            byte[] v = await(node.getImmutable(t), "item lookup")
+            ImmutableItem v = await(node.getImmutable(t), "item lookup")
                     .orElseThrow(() -> new ApiException(404, "no item found for " + t.toHex()));
-            return ApiResponse.ok(Jackson.object().put("target", t.toHex()).put("value", render(v)));
+            return ApiResponse.ok(Jackson.object().put("target", t.toHex()).put("value", render(v.value())));
         }
-        byte[] publicKey = hex(key, "key", 32);
+        Ed25519PublicKey publicKey = Ed25519PublicKey.of(hex(key, "key", 32));
         byte[] salt = salt(body);
         NodeId t = MutableItem.target(publicKey, salt);
         Optional<MutableItem> found = await(node.getMutable(publicKey, salt), "item lookup");

@@ -1,7 +1,7 @@
 package dev.scout.cli.api;
 
 import dev.scout.cli.state.StateStore;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ public final class IdentityResource implements Resource {
     @Override
     public List<Route> routes() {
         return List.of(Route.get("/v1/identity", r -> {
-            Identity id = store.requireIdentity();
+            Ed25519KeyPair id = store.requireIdentity();
             return ApiResponse.ok(Views.identity(id).put("device_tag", store.deviceTag()).put("device_name", store.deviceName()));
         }));
     }

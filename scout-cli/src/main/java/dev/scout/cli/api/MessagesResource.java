@@ -7,7 +7,7 @@ import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.ReceivedQuery;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.scout.app.Contact;
 import dev.scout.app.ReadMark;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Addresses;
 
@@ -23,7 +23,7 @@ public final class Views {
     private Views() {}
 
     /** {"public_key", "public_key_hex"}. */
-    public static ObjectNode identity(Identity id) {
+    public static ObjectNode identity(Ed25519KeyPair id) {
         return Jackson.object().put("public_key", id.publicKey().toZBase32()).put("public_key_hex", id.publicKey().toHex());
     }
 
@@ -34,7 +34,7 @@ public final class Views {
     }
 
     /** {@link #contact} plus the shared record's key and target and the contact's devices as last synced. */
-    public static ObjectNode contactDetails(Identity self, Contact c, List<ScoutApp.ContactDevice> devices) {
+    public static ObjectNode contactDetails(Ed25519KeyPair self, Contact c, List<ScoutApp.ContactDevice> devices) {
         PairKeys keys = PairKeys.derive(self, c.publicKey());
         ObjectNode o = contact(c).put("record_public_key", keys.recordPublicKey().toHex())
                 .put("record_target", HexFormat.of().formatHex(keys.recordTarget()));

@@ -1,7 +1,7 @@
 package dev.scout.cli.state;
 
 import dev.scout.app.Contact;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +28,7 @@ public final class ContactRepository {
      * @throws ContactConflictException if the name is taken by another key, or the key is already
      *     known under another name (the message names that contact)
      */
-    public synchronized Contact addContact(String name, PublicKey publicKey) {
+    public synchronized Contact addContact(String name, Ed25519PublicKey publicKey) {
         Names.requireValid(name);
         Objects.requireNonNull(publicKey, "publicKey");
         return db.write("add a contact", c -> {
@@ -70,7 +70,7 @@ public final class ContactRepository {
     }
 
     /** The contact with {@code publicKey}, if any. */
-    public synchronized Optional<Contact> findContact(PublicKey publicKey) {
+    public synchronized Optional<Contact> findContact(Ed25519PublicKey publicKey) {
         Objects.requireNonNull(publicKey, "publicKey");
         return db.read("look up a contact", c -> selectContact(c, "public_key = ?", publicKey.bytes()));
     }
@@ -117,7 +117,7 @@ public final class ContactRepository {
     }
 
     private static Contact contactFrom(ResultSet rs) throws SQLException {
-        return new Contact(rs.getString(1), PublicKey.fromBytes(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3)));
+        return new Contact(rs.getString(1), Ed25519PublicKey.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3)));
     }
 
     static long contactId(Connection c, String name) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.Entry;
+import dev.scout.core.RecordEntry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -23,10 +23,10 @@ public final class EntryRepository {
      * @throws IllegalArgumentException if two entries share an id
      * @throws UnknownContactException if there is no such contact
      */
-    public synchronized void replaceEntries(String contact, Collection<Entry> entries) {
-        List<Entry> list = List.copyOf(entries);
+    public synchronized void replaceEntries(String contact, Collection<RecordEntry> entries) {
+        List<RecordEntry> list = List.copyOf(entries);
         Set<Long> ids = new HashSet<>();
-        for (Entry e : list) {
+        for (RecordEntry e : list) {
             if (!ids.add(e.id())) {
                 throw new IllegalArgumentException("entry id " + e.id() + " appears twice");
             }
@@ -39,7 +39,7 @@ public final class EntryRepository {
             }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO entries (contact_id, entry_id, seq, flags, content) VALUES (?, ?, ?, ?, ?)")) {
-                for (Entry e : list) {
+                for (RecordEntry e : list) {
                     p.setLong(1, id);
                     p.setLong(2, e.id());
                     p.setLong(3, e.seq());
@@ -54,17 +54,17 @@ public final class EntryRepository {
     }
 
     /** The contact's stored entries, by id (empty if never synchronized). */
-    public synchronized List<Entry> entries(String contact) {
+    public synchronized List<RecordEntry> entries(String contact) {
         return db.read("read record entries", c -> {
             long id = ContactRepository.contactId(c, contact);
-            List<Entry> out = new ArrayList<>();
+            List<RecordEntry> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT entry_id, seq, flags, content FROM entries WHERE contact_id = ? ORDER BY entry_id")) {
                 p.setLong(1, id);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         byte[] content = rs.getBytes(4);
-                        out.add(new Entry(rs.getLong(1), rs.getLong(2), rs.getInt(3), content == null ? new byte[0] : content));
+                        out.add(new RecordEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), content == null ? new byte[0] : content));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,7 +25,7 @@ final class IdentityFile {
 
     static final String NAME = "identity.key";
 
-    private static final int HEX_CHARS = Identity.SEED_BYTES * 2;
+    private static final int HEX_CHARS = Ed25519KeyPair.SEED_BYTES * 2;
     /** Anything larger is certainly not a key file; do not read it. */
     private static final int MAX_FILE_BYTES = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,7 +43,7 @@ final class IdentityFile {
      * @throws NoIdentityException if the file does not exist
      * @throws KeyFileException if it is unreadable or not 64 hex digits
      */
-    static Identity read(Path file) {
+    static Ed25519KeyPair read(Path file) {
         byte[] raw;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -74,7 +74,7 @@ final class IdentityFile {
             }
             byte[] seed = HexFormat.of().parseHex(new String(raw, 0, end, StandardCharsets.US_ASCII));
             try {
-                return Identity.fromSeed(seed);
+                return Ed25519KeyPair.ofSeed(seed);
             } finally {
                 Arrays.fill(seed, (byte) 0);
             }

@@ -1,6 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 
 /**
  * What {@link StateStore#initIdentity} did.
@@ -8,7 +8,7 @@ import dev.scout.core.crypto.Identity;
  * @param identity the identity now in the state directory
  * @param outcome whether it was created, already there, or replaced an older one
  */
-public record IdentityInit(Identity identity, Outcome outcome) {
+public record IdentityInit(Ed25519KeyPair identity, Outcome outcome) {
 
     /** What happened to {@code identity.key}. */
     public enum Outcome {

@@ -1,6 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
@@ -24,7 +24,7 @@ public final class IdentityRepository {
      *
      * @throws KeyFileException if the file exists but is malformed
      */
-    public synchronized Optional<Identity> identity() {
+    public synchronized Optional<Ed25519KeyPair> identity() {
         db.checkOpen();
         try {
             return Optional.of(IdentityFile.read(db.identityFile()));
@@ -39,7 +39,7 @@ public final class IdentityRepository {
      * @throws NoIdentityException "no identity in DIR; run `scout init` first"
      * @throws KeyFileException if the file is malformed
      */
-    public synchronized Identity requireIdentity() {
+    public synchronized Ed25519KeyPair requireIdentity() {
         db.checkOpen();
         return IdentityFile.read(db.identityFile());
     }
@@ -63,12 +63,12 @@ public final class IdentityRepository {
      */
     public synchronized IdentityInit initIdentity(byte[] seed, boolean force) {
         db.checkOpen();
-        if (seed != null && seed.length != Identity.SEED_BYTES) {
-            throw new StateException("a seed must be " + Identity.SEED_BYTES + " bytes (64 hex digits), got "
+        if (seed != null && seed.length != Ed25519KeyPair.SEED_BYTES) {
+            throw new StateException("a seed must be " + Ed25519KeyPair.SEED_BYTES + " bytes (64 hex digits), got "
                     + seed.length + " bytes");
         }
-        Identity wanted = seed == null ? null : Identity.fromSeed(seed);
-        Identity existing = null;
+        Ed25519KeyPair wanted = seed == null ? null : Ed25519KeyPair.ofSeed(seed);
+        Ed25519KeyPair existing = null;
         KeyFileException malformed = null;
         try {
             existing = IdentityFile.read(db.identityFile());
@@ -88,14 +88,14 @@ public final class IdentityRepository {
         } else if (malformed != null && !force) {
             throw new KeyFileException(malformed.getMessage() + "; use --force to replace it", malformed);
         }
-        Identity next = wanted != null ? wanted : Identity.generate();
+        Ed25519KeyPair next = wanted != null ? wanted : Ed25519KeyPair.generate();
         boolean replace = existing != null || malformed != null;
         byte[] nextSeed = next.seed();
         try {
             IdentityFile.write(db.identityFile(), nextSeed, replace);
         } catch (FileAlreadyExistsException e) {
             // Another process created an identity between our check and our write.
-            Identity other = IdentityFile.read(db.identityFile());
+            Ed25519KeyPair other = IdentityFile.read(db.identityFile());
             if (wanted == null || sameSeed(wanted, other)) {
                 reconcilePairOwner(other);
                 return new IdentityInit(other, IdentityInit.Outcome.UNCHANGED);
@@ -111,12 +111,12 @@ public final class IdentityRepository {
         return new IdentityInit(next, replace ? IdentityInit.Outcome.REPLACED : IdentityInit.Outcome.CREATED);
     }
 
-    private IdentityExistsException identityExists(Identity existing) {
+    private IdentityExistsException identityExists(Ed25519KeyPair existing) {
         return new IdentityExistsException("an identity already exists in " + db.directory() + " (public key "
                 + existing.publicKey().toZBase32() + "); use --force to replace it");
     }
 
-    private static boolean sameSeed(Identity a, Identity b) {
+    private static boolean sameSeed(Ed25519KeyPair a, Ed25519KeyPair b) {
         byte[] sa = a.seed();
         byte[] sb = b.seed();
         try {
@@ -128,7 +128,7 @@ public final class IdentityRepository {
     }
 
     void reconcileAtOpen() {
-        Identity current;
+        Ed25519KeyPair current;
         try {
             current = IdentityFile.read(db.identityFile());
         } catch (StateException e) {
@@ -138,7 +138,7 @@ public final class IdentityRepository {
     }
 
     /** Clears the pair state if it belongs to another identity, and records {@code owner} as its owner. */
-    private void reconcilePairOwner(Identity owner) {
+    private void reconcilePairOwner(Ed25519KeyPair owner) {
         String hex = owner.publicKey().toHex();
         String recorded = db.read("read the identity's public key", c -> SettingsRepository.getSetting(c, StateStore.SETTING_PAIR_OWNER));
         if (hex.equals(recorded)) {

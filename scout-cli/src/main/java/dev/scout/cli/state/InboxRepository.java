@@ -91,7 +91,7 @@ public final class InboxRepository {
                 p.setLong(1, id);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ReadMark(rs.getInt(1), MessageId.fromBytes(rs.getBytes(2))));
+                        out.add(new ReadMark(rs.getInt(1), MessageId.of(rs.getBytes(2))));
                     }
                 }
             }
@@ -142,7 +142,7 @@ public final class InboxRepository {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ReceivedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                                MessageId.fromBytes(rs.getBytes(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
+                                MessageId.of(rs.getBytes(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
                                 Instant.ofEpochMilli(rs.getLong(7)), rs.getInt(8) != 0));
                     }
                 }
@@ -161,7 +161,7 @@ public final class InboxRepository {
                 p.setInt(2, mark.deviceTag());
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        current = MessageId.fromBytes(rs.getBytes(1));
+                        current = MessageId.of(rs.getBytes(1));
                     }
                 }
             }

@@ -32,7 +32,7 @@ public final class OutboxRepository {
      * the same predecessor. Store {@link OutgoingMessage#value()} in the DHT afterwards; until it is
      * delivered, {@link #undelivered()} keeps listing it for re-storing.
      *
-     * @throws dev.scout.core.LimitExceededException if the message is longer than a blob can carry
+     * @throws dev.scout.dht.LimitExceededException if the message is longer than a blob can carry
      * @throws UnknownContactException if there is no such contact
      */
     public synchronized OutgoingMessage pushOutgoing(String contact, byte[] message) {
@@ -95,7 +95,7 @@ public final class OutboxRepository {
         try (PreparedStatement p = c.prepareStatement("SELECT head FROM outbox_heads WHERE contact_id = ?")) {
             p.setLong(1, contactId);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? MessageId.fromBytes(rs.getBytes(1)) : MessageId.END;
+                return rs.next() ? MessageId.of(rs.getBytes(1)) : MessageId.END;
             }
         }
     }
@@ -134,8 +134,8 @@ public final class OutboxRepository {
             }
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new OutgoingMessage(rs.getString(1), MessageId.fromBytes(rs.getBytes(2)),
-                            MessageId.fromBytes(rs.getBytes(3)), rs.getBytes(4), Instant.ofEpochMilli(rs.getLong(5)),
+                    out.add(new OutgoingMessage(rs.getString(1), MessageId.of(rs.getBytes(2)),
+                            MessageId.of(rs.getBytes(3)), rs.getBytes(4), Instant.ofEpochMilli(rs.getLong(5)),
                             rs.getInt(6) != 0));
                 }
             }
@@ -167,7 +167,7 @@ public final class OutboxRepository {
                         if (!rs.next() || rs.getInt(2) != 0) {
                             break;
                         }
-                        next = MessageId.fromBytes(rs.getBytes(1));
+                        next = MessageId.of(rs.getBytes(1));
                     }
                     mark.setLong(1, id);
                     mark.setBytes(2, current.bytes());

@@ -1,7 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.dht.routing.RoutingTableFile;
-import dev.scout.dht.routing.RoutingTableStore;
+import dev.scout.dht.RoutingTableStore;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,36 +17,25 @@ public final class RoutingTableRepository {
 
     /**
      * A {@link RoutingTableStore} keeping the node's id, routing table and external address as one
-     * row ({@link RoutingTableFile#encode}). Hand it to {@code DhtConfig.Builder.stateStore}. It
+     * row (the bytes the node saves; the node decides whether they are usable). Hand it to {@code DhtConfig.Builder.stateStore}. It
      * shares this store's connection and lock: a save waits for a method running on another thread,
      * or up to the busy timeout for another process's write.
      */
     public RoutingTableStore routingTableStore() {
         return new RoutingTableStore() {
             @Override
-            public Optional<RoutingTableFile.State> load() throws IOException {
-                byte[] data;
+            public Optional<byte[]> load() throws IOException {
                 try {
-                    data = loadRoutingTable();
+                    return Optional.ofNullable(loadRoutingTable());
                 } catch (StateException e) {
                     throw new IOException(e.getMessage(), e);
-                }
-                if (data == null) {
-                    return Optional.empty();
-                }
-                try {
-                    return Optional.of(RoutingTableFile.decode(data));
-                } catch (IOException e) {
-                    throw new IOException("the routing table stored in " + db.databaseFile() + " is unusable: "
-                            + IdentityFile.oneLine(e), e);
                 }
             }
 
             @Override
-            public void save(RoutingTableFile.State state) throws IOException {
-                byte[] data = RoutingTableFile.encode(state);
+            public void save(byte[] state) throws IOException {
                 try {
-                    saveRoutingTable(data);
+                    saveRoutingTable(state);
                 } catch (StateException e) {
                     throw new IOException(e.getMessage(), e);
                 }

@@ -1,6 +1,6 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.ScoutException;
+import dev.scout.dht.ScoutException;
 
 /**
  * Something is wrong with the state directory or the request made of it. The message is one

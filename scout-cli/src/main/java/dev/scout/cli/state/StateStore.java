@@ -6,12 +6,12 @@ import dev.scout.app.IncomingMessage;
 import dev.scout.app.OutgoingMessage;
 import dev.scout.app.ReadMark;
 import dev.scout.app.ReceivedMessage;
-import dev.scout.core.Entry;
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageId;
-import dev.scout.dht.routing.RoutingTableStore;
+import dev.scout.dht.RoutingTableStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +44,7 @@ import java.util.Optional;
  * messages nobody can re-attach (re-adding the key starts a fresh outbox), and an orphaned
  * undelivered outbox would be re-stored by the daemon forever.
  *
- * <h2>Identity changes</h2>
+ * <h2>Ed25519KeyPair changes</h2>
  * Record entries, outgoing messages, outbox heads and read marks belong to the pair (own identity,
  * contact): they are sealed and signed with keys derived from it. When the identity is replaced
  * ({@link #initIdentity} with {@code force}), that pair state is cleared (contacts, received
@@ -55,8 +55,8 @@ import java.util.Optional;
  * <pre>{@code
  * try (StateStore state = StateStore.open(stateDir)) {
  *     state.warnings().forEach(System.err::println);
- *     Identity me = state.initIdentity(null, false).identity();
- *     state.addContact("alice", PublicKey.parse(text));
+ *     Ed25519KeyPair me = state.initIdentity(null, false).identity();
+ *     state.addContact("alice", Ed25519PublicKey.parse(text));
  *     OutgoingMessage sent = state.pushOutgoing("alice", sealed);   // then put sent.value()
  * }
  * }</pre>
@@ -168,13 +168,13 @@ public final class StateStore implements AppStore, AutoCloseable {
     }
 
     /** See {@link IdentityRepository#identity}. */
-    public Optional<Identity> identity() {
+    public Optional<Ed25519KeyPair> identity() {
         return identities.identity();
     }
 
     /** See {@link IdentityRepository#requireIdentity}. */
     @Override
-    public Identity requireIdentity() {
+    public Ed25519KeyPair requireIdentity() {
         return identities.requireIdentity();
     }
 
@@ -221,7 +221,7 @@ public final class StateStore implements AppStore, AutoCloseable {
     }
 
     /** See {@link ContactRepository#addContact}. */
-    public Contact addContact(String name, PublicKey publicKey) {
+    public Contact addContact(String name, Ed25519PublicKey publicKey) {
         return contactRepository.addContact(name, publicKey);
     }
 
@@ -237,7 +237,7 @@ public final class StateStore implements AppStore, AutoCloseable {
     }
 
     /** See {@link ContactRepository#findContact}. */
-    public Optional<Contact> findContact(PublicKey publicKey) {
+    public Optional<Contact> findContact(Ed25519PublicKey publicKey) {
         return contactRepository.findContact(publicKey);
     }
 
@@ -254,13 +254,13 @@ public final class StateStore implements AppStore, AutoCloseable {
 
     /** See {@link EntryRepository#replaceEntries}. */
     @Override
-    public void replaceEntries(String contact, Collection<Entry> entries) {
+    public void replaceEntries(String contact, Collection<RecordEntry> entries) {
         entryRepository.replaceEntries(contact, entries);
     }
 
     /** See {@link EntryRepository#entries}. */
     @Override
-    public List<Entry> entries(String contact) {
+    public List<RecordEntry> entries(String contact) {
         return entryRepository.entries(contact);
     }
 

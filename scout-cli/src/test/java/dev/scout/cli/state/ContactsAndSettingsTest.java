@@ -8,7 +8,7 @@ import dev.scout.app.ReceivedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.Entry;
+import dev.scout.core.RecordEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,7 +142,7 @@ class ContactsAndSettingsTest {
             store.addContact("bob", Keys.key(2));
             store.addContact("carol", Keys.key(3));
             for (String name : List.of("bob", "carol")) {
-                store.replaceEntries(name, List.of(Entry.create(1, new byte[] {1})));
+                store.replaceEntries(name, List.of(RecordEntry.of(1, new byte[] {1})));
                 store.pushOutgoing(name, new byte[] {1});
                 store.addReceived(name, List.of(new IncomingMessage(1, Keys.messageId(name.length()), "hi", T0)),
                         List.of(new ReadMark(1, Keys.messageId(name.length()))));
@@ -170,19 +170,19 @@ class ContactsAndSettingsTest {
 
     @Test
     void entriesRoundTripAndAreReplacedWhole() {
-        byte[] max = new byte[Entry.MAX_CONTENT_BYTES];
+        byte[] max = new byte[RecordEntry.MAX_CONTENT_BYTES];
         max[0] = 7;
-        List<Entry> first = List.of(
-                new Entry(Entry.MAX_ID, Long.MAX_VALUE, 0xFFFF, max),
-                Entry.create(0x80001201L, "198.51.100.2:6881".getBytes(StandardCharsets.UTF_8)),
-                Entry.create(3, new byte[] {1}).delete(),
-                new Entry(0, Long.MIN_VALUE, 0, new byte[0]));
+        List<RecordEntry> first = List.of(
+                new RecordEntry(RecordEntry.MAX_ID, Long.MAX_VALUE, 0xFFFF, max),
+                RecordEntry.of(0x80001201L, "198.51.100.2:6881".getBytes(StandardCharsets.UTF_8)),
+                RecordEntry.of(3, new byte[] {1}).delete(),
+                new RecordEntry(0, Long.MIN_VALUE, 0, new byte[0]));
         try (StateStore store = open()) {
             store.addContact("bob", Keys.key(2));
             store.addContact("carol", Keys.key(3));
             assertThat(store.entries("bob")).isEmpty();
             store.replaceEntries("bob", first);
-            store.replaceEntries("carol", List.of(Entry.create(9, new byte[] {9})));
+            store.replaceEntries("carol", List.of(RecordEntry.of(9, new byte[] {9})));
         }
         try (StateStore store = open()) {
             assertThat(store.entries("bob")).containsExactly(first.get(3), first.get(2), first.get(1), first.get(0));
@@ -191,7 +191,7 @@ class ContactsAndSettingsTest {
             assertThat(store.entries("bob")).containsExactly(first.get(1).assign(new byte[] {5}));
             store.replaceEntries("bob", List.of());
             assertThat(store.entries("bob")).isEmpty();
-            assertThat(store.entries("carol")).containsExactly(Entry.create(9, new byte[] {9}));
+            assertThat(store.entries("carol")).containsExactly(RecordEntry.of(9, new byte[] {9}));
         }
     }
 
@@ -199,11 +199,11 @@ class ContactsAndSettingsTest {
     void duplicateEntryIdsAreRejectedAndNothingChanges() {
         try (StateStore store = open()) {
             store.addContact("bob", Keys.key(2));
-            store.replaceEntries("bob", List.of(Entry.create(1, new byte[] {1})));
+            store.replaceEntries("bob", List.of(RecordEntry.of(1, new byte[] {1})));
             assertThatThrownBy(() -> store.replaceEntries("bob",
-                    List.of(Entry.create(2, new byte[0]), Entry.create(2, new byte[] {2}))))
+                    List.of(RecordEntry.of(2, new byte[0]), RecordEntry.of(2, new byte[] {2}))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry id 2 appears twice");
-            assertThat(store.entries("bob")).containsExactly(Entry.create(1, new byte[] {1}));
+            assertThat(store.entries("bob")).containsExactly(RecordEntry.of(1, new byte[] {1}));
         }
     }
 

@@ -110,7 +110,7 @@ class CrashSafetyTest {
                             Files.readString(stderr));
                 }
                 assertThat(line).hasSize(40);
-                reported.add(MessageId.fromBytes(HexFormat.of().parseHex(line)));
+                reported.add(MessageId.of(HexFormat.of().parseHex(line)));
             }
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()

@@ -1,7 +1,7 @@
 package dev.scout.cli.state;
 
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.core.message.MessageId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +21,14 @@ final class Keys {
         return seed;
     }
 
-    static PublicKey key(int fill) {
-        return Identity.fromSeed(seed(fill)).publicKey();
+    static Ed25519PublicKey key(int fill) {
+        return Ed25519KeyPair.ofSeed(seed(fill)).publicKey();
     }
 
     static MessageId messageId(int fill) {
         byte[] id = new byte[MessageId.BYTES];
         Arrays.fill(id, (byte) fill);
-        return MessageId.fromBytes(id);
+        return MessageId.of(id);
     }
 
     static String perms(Path path) throws Exception {

@@ -8,7 +8,7 @@ import dev.scout.app.OutgoingMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageBlob;

@@ -7,7 +7,7 @@ import dev.scout.app.IncomingMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +117,7 @@ class StateDirectoryTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
         try (StateStore store = StateStore.open(dir())) {
-            assertThat(store.identity().map(Identity::publicKey)).contains(Keys.key(7));
+            assertThat(store.identity().map(Ed25519KeyPair::publicKey)).contains(Keys.key(7));
         }
     }
 
@@ -162,7 +162,7 @@ class StateDirectoryTest {
         try (StateStore store = StateStore.open(dir())) {
             store.initIdentity(Keys.seed(1), false);
             store.addContact("bob", Keys.key(9));
-            store.replaceEntries("bob", java.util.List.of(dev.scout.core.Entry.create(5, new byte[] {1})));
+            store.replaceEntries("bob", java.util.List.of(dev.scout.core.RecordEntry.of(5, new byte[] {1})));
             store.pushOutgoing("bob", new byte[] {1, 2, 3});
             store.addReceived("bob", java.util.List.of(new IncomingMessage(3, Keys.messageId(1), "hi",
                     java.time.Instant.EPOCH)), java.util.List.of(new ReadMark(3, Keys.messageId(1))));

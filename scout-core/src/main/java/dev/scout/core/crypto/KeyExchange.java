@@ -1,7 +1,10 @@
 package dev.scout.core.crypto;
 
-import dev.scout.core.KeyFormatException;
-import dev.scout.core.LowOrderKeyException;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
+import dev.scout.dht.KeyFormatException;
+import dev.scout.dht.LowOrderKeyException;
 import java.math.BigInteger;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -16,7 +19,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <p>Most callers want {@link PairKeys#derive}, which feeds this secret through HKDF.
  *
  * <pre>{@code
- * byte[] shared = KeyExchange.sharedSecret(me, PublicKey.parse(friendKey));
+ * byte[] shared = KeyExchange.sharedSecret(me, Ed25519PublicKey.parse(friendKey));
  * }</pre>
  */
 public final class KeyExchange {
@@ -34,8 +37,11 @@ public final class KeyExchange {
      *
      * @throws LowOrderKeyException if {@code peer} has small order (the secret would be predictable)
      * @throws KeyFormatException if {@code peer} is not a valid Ed25519 public key
+     * @param self one's own key pair
+     * @param peer the peer's public key
+     * @return the 32-byte X25519 shared secret between {@code self} and {@code peer}
      */
-    public static byte[] sharedSecret(Identity self, PublicKey peer) {
+    public static byte[] sharedSecret(Ed25519KeyPair self, Ed25519PublicKey peer) {
         byte[] peerU = toCurve25519PublicKey(peer);
         byte[] shared = new byte[SHARED_SECRET_BYTES];
         byte[] scalar = toCurve25519PrivateKey(self);
@@ -46,7 +52,7 @@ public final class KeyExchange {
         }
         // Checked after the low-order test so that small-order keys get the more precise error.
         // Full validation (on the curve, canonical, in the prime-order subgroup) matches libsodium.
-        if (!Ed25519.validatePublicKeyFull(peer.unsafeBytes(), 0)) {
+        if (!Ed25519.validatePublicKeyFull(peer.bytes(), 0)) {
             java.util.Arrays.fill(shared, (byte) 0);
             throw new KeyFormatException("peer public key " + peer + " is not a valid Ed25519 public key");
         }
@@ -56,25 +62,32 @@ public final class KeyExchange {
     /**
      * The X25519 private key of an identity (its static key in direct-session handshakes). The
      * caller owns the returned copy and should wipe it when done.
+     *
+     * @param identity the identity's key pair
+     * @return the clamped 32-byte X25519 scalar
      */
-    public static byte[] curve25519PrivateKey(Identity identity) {
+    public static byte[] curve25519PrivateKey(Ed25519KeyPair identity) {
         return toCurve25519PrivateKey(identity);
     }
 
     /**
      * The X25519 public key (Montgomery u) of an Ed25519 public key.
      *
+     * @param key the Ed25519 public key
+     * @return the 32-byte X25519 public key
      * @throws LowOrderKeyException for the neutral point
      */
-    public static byte[] curve25519PublicKey(PublicKey key) {
+    public static byte[] curve25519PublicKey(Ed25519PublicKey key) {
         return toCurve25519PublicKey(key);
     }
 
     /** First half of SHA-512(seed), clamped: the scalar Ed25519 itself signs with. */
-    static byte[] toCurve25519PrivateKey(Identity identity) {
+    static byte[] toCurve25519PrivateKey(Ed25519KeyPair identity) {
         SHA512Digest sha512 = new SHA512Digest();
         byte[] hash = new byte[sha512.getDigestSize()];
-        sha512.update(identity.unsafeSeed(), 0, Identity.SEED_BYTES);
+        byte[] seed = identity.seed();
+        sha512.update(seed, 0, Ed25519KeyPair.SEED_BYTES);
+        java.util.Arrays.fill(seed, (byte) 0);
         sha512.doFinal(hash, 0);
         byte[] scalar = java.util.Arrays.copyOf(hash, X25519.SCALAR_SIZE);
         java.util.Arrays.fill(hash, (byte) 0);
@@ -90,11 +103,11 @@ public final class KeyExchange {
      *
      * @throws LowOrderKeyException for y = 1 (the neutral point), where 1 - y has no inverse
      */
-    static byte[] toCurve25519PublicKey(PublicKey key) {
-        byte[] littleEndian = key.unsafeBytes();
-        byte[] bigEndian = new byte[PublicKey.BYTES];
-        for (int i = 0; i < PublicKey.BYTES; i++) {
-            bigEndian[i] = littleEndian[PublicKey.BYTES - 1 - i];
+    static byte[] toCurve25519PublicKey(Ed25519PublicKey key) {
+        byte[] littleEndian = key.bytes();
+        byte[] bigEndian = new byte[Ed25519PublicKey.BYTES];
+        for (int i = 0; i < Ed25519PublicKey.BYTES; i++) {
+            bigEndian[i] = littleEndian[Ed25519PublicKey.BYTES - 1 - i];
         }
         bigEndian[0] &= 0x7F; // drop the sign bit of x
         BigInteger y = new BigInteger(1, bigEndian).mod(P);

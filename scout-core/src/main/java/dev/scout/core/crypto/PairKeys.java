@@ -1,5 +1,8 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -38,9 +41,9 @@ public final class PairKeys {
 
     private final byte[] encryptionKey;
     private final byte[] messageKey;
-    private final Identity recordIdentity;
+    private final Ed25519KeyPair recordIdentity;
 
-    private PairKeys(byte[] encryptionKey, byte[] messageKey, Identity recordIdentity) {
+    private PairKeys(byte[] encryptionKey, byte[] messageKey, Ed25519KeyPair recordIdentity) {
         this.encryptionKey = encryptionKey;
         this.messageKey = messageKey;
         this.recordIdentity = recordIdentity;
@@ -49,26 +52,34 @@ public final class PairKeys {
     /**
      * Keys shared by {@code self} and {@code peer}.
      *
-     * @throws dev.scout.core.LowOrderKeyException if {@code peer} has small order
-     * @throws dev.scout.core.KeyFormatException if {@code peer} is not a valid Ed25519 key
+     * @throws dev.scout.dht.LowOrderKeyException if {@code peer} has small order
+     * @throws dev.scout.dht.KeyFormatException if {@code peer} is not a valid Ed25519 key
+     * @param self one's own key pair
+     * @param peer the peer's public key
+     * @return the pair keys
      */
-    public static PairKeys derive(Identity self, PublicKey peer) {
+    public static PairKeys derive(Ed25519KeyPair self, Ed25519PublicKey peer) {
         byte[] shared = KeyExchange.sharedSecret(self, peer);
         try {
-            return fromSharedSecret(shared);
+            return ofSharedSecret(shared);
         } finally {
             java.util.Arrays.fill(shared, (byte) 0);
         }
     }
 
-    /** Keys from an already computed 32-byte shared secret (not retained). */
-    public static PairKeys fromSharedSecret(byte[] shared) {
+    /**
+     * Keys from an already computed 32-byte shared secret (not retained).
+     *
+     * @param shared the 32-byte X25519 shared secret
+     * @return the pair keys
+     */
+    public static PairKeys ofSharedSecret(byte[] shared) {
         if (shared == null || shared.length != KeyExchange.SHARED_SECRET_BYTES) {
             throw new IllegalArgumentException("shared secret must be "
                     + KeyExchange.SHARED_SECRET_BYTES + " bytes");
         }
         byte[] signingSeed = expand(shared, INFO_SIGNING);
-        Identity recordIdentity = Identity.fromSeed(signingSeed);
+        Ed25519KeyPair recordIdentity = Ed25519KeyPair.ofSeed(signingSeed);
         java.util.Arrays.fill(signingSeed, (byte) 0);
         return new PairKeys(expand(shared, INFO_ENCRYPTION), expand(shared, INFO_MESSAGE), recordIdentity);
     }
@@ -81,35 +92,56 @@ public final class PairKeys {
         return out;
     }
 
-    /** Secretbox key for the contact record (a copy). */
+    /**
+     * Secretbox key for the contact record (a copy).
+     *
+     * @return the bytes
+     */
     public byte[] encryptionKey() {
         return encryptionKey.clone();
     }
 
-    /** Secretbox key for offline message bodies (a copy). */
+    /**
+     * Secretbox key for offline message bodies (a copy).
+     *
+     * @return the bytes
+     */
     public byte[] messageKey() {
         return messageKey.clone();
     }
 
-    /** The key pair that signs the contact record; both people hold it. */
-    public Identity recordIdentity() {
+    /** {@return the key pair that signs the contact record; both people hold it} */
+    public Ed25519KeyPair recordIdentity() {
         return recordIdentity;
     }
 
-    /** Public key of {@link #recordIdentity()}: the BEP 44 mutable item's {@code k}. */
-    public PublicKey recordPublicKey() {
+    /**
+     * Public key of {@link #recordIdentity()}: the BEP 44 mutable item's {@code k}.
+     *
+     * @return the ed25519 public key
+     */
+    public Ed25519PublicKey recordPublicKey() {
         return recordIdentity.publicKey();
     }
 
-    /** DHT target of the contact record with an empty salt: SHA-1(record public key). */
+    /**
+     * DHT target of the contact record with an empty salt: SHA-1(record public key).
+     *
+     * @return the bytes
+     */
     public byte[] recordTarget() {
         return recordTarget(new byte[0]);
     }
 
-    /** DHT target of the contact record: SHA-1(record public key ‖ salt), as BEP 44 defines it. */
+    /**
+     * DHT target of the contact record: SHA-1(record public key ‖ salt), as BEP 44 defines it.
+     *
+     * @param salt the salt (empty: none)
+     * @return the bytes
+     */
     public byte[] recordTarget(byte[] salt) {
         SHA1Digest sha1 = new SHA1Digest();
-        byte[] pk = recordPublicKey().unsafeBytes();
+        byte[] pk = recordPublicKey().bytes();
         sha1.update(pk, 0, pk.length);
         sha1.update(salt, 0, salt.length);
         byte[] out = new byte[TARGET_BYTES];

@@ -1,6 +1,6 @@
 package dev.scout.core.message;
 
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 import java.util.Objects;
 
 /**
@@ -25,17 +25,25 @@ public final class ListHead {
         this(MessageId.END);
     }
 
-    /** A list whose newest message has id {@code head} (e.g. restored from storage). */
+    /**
+     * A list whose newest message has id {@code head} (e.g. restored from storage).
+     *
+     * @param head the newest message
+     */
     public ListHead(MessageId head) {
         this.head = Objects.requireNonNull(head, "head");
     }
 
-    /** Id of the newest message, or {@link MessageId#END} if none. */
+    /**
+     * Id of the newest message, or {@link MessageId#END} if none.
+     *
+     * @return the message id
+     */
     public synchronized MessageId head() {
         return head;
     }
 
-    /** Whether no message has been pushed. */
+    /** {@return whether no message has been pushed} */
     public synchronized boolean isEmpty() {
         return head.isEnd();
     }
@@ -45,6 +53,8 @@ public final class ListHead {
      *
      * @throws LimitExceededException if the message is longer than {@value MessageBlob#MAX_MESSAGE_BYTES} bytes
      *     (the head is then unchanged)
+     * @param message the message
+     * @return the list token
      */
     public synchronized ListToken pushFront(byte[] message) {
         MessageBlob blob = new MessageBlob(head, message);

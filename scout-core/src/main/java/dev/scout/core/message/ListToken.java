@@ -18,6 +18,13 @@ import java.util.Objects;
  */
 public record ListToken(byte[] blob, MessageId id, MessageId next) {
 
+    /**
+     * Copies {@code value}.
+     *
+     * @param blob the raw blob bytes (copied in and out)
+     * @param id SHA-1 of the bencoded blob
+     * @param next the head before this push
+     */
     public ListToken {
         Objects.requireNonNull(blob, "blob");
         Objects.requireNonNull(id, "id");
@@ -25,13 +32,13 @@ public record ListToken(byte[] blob, MessageId id, MessageId next) {
         blob = blob.clone();
     }
 
-    /** The raw blob bytes (a copy). */
+    /** {@return the raw blob bytes (a copy)} */
     @Override
     public byte[] blob() {
         return blob.clone();
     }
 
-    /** The DHT value: the blob as a bencoded byte string. */
+    /** {@return the DHT value: the blob as a bencoded byte string} */
     public byte[] value() {
         return MessageBlob.bencode(blob);
     }

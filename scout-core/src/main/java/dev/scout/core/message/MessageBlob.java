@@ -1,7 +1,7 @@
 package dev.scout.core.message;
 
-import dev.scout.core.FormatException;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -33,7 +33,12 @@ public record MessageBlob(MessageId next, byte[] message) {
 
     private static final int HEADER_BYTES = MessageId.BYTES + 3;
 
-    /** @throws LimitExceededException if the message is longer than {@value #MAX_MESSAGE_BYTES} bytes */
+    /**
+     * @throws LimitExceededException if the message is longer than {@value #MAX_MESSAGE_BYTES} bytes
+     *
+     * @param next the next (older) message
+     * @param message the message
+     */
     public MessageBlob {
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(message, "message");
@@ -44,13 +49,13 @@ public record MessageBlob(MessageId next, byte[] message) {
         message = message.clone();
     }
 
-    /** The message bytes (a copy). */
+    /** {@return the message bytes (a copy)} */
     @Override
     public byte[] message() {
         return message.clone();
     }
 
-    /** The raw blob bytes. */
+    /** {@return the raw blob bytes} */
     public byte[] encode() {
         byte[] out = new byte[HEADER_BYTES + message.length];
         next.copyTo(out, 0);
@@ -61,12 +66,16 @@ public record MessageBlob(MessageId next, byte[] message) {
         return out;
     }
 
-    /** The DHT value: the blob as a bencoded byte string. */
+    /** {@return the DHT value: the blob as a bencoded byte string} */
     public byte[] bencodedValue() {
         return bencode(encode());
     }
 
-    /** This blob's id: SHA-1 of {@link #bencodedValue()}. */
+    /**
+     * This blob's id: SHA-1 of {@link #bencodedValue()}.
+     *
+     * @return this blob's id: SHA-1 of {@link #bencodedValue()}
+     */
     public MessageId id() {
         return MessageId.ofValue(bencodedValue());
     }
@@ -75,13 +84,15 @@ public record MessageBlob(MessageId next, byte[] message) {
      * Parses raw blob bytes.
      *
      * @throws FormatException if the blob is truncated or its lengths are inconsistent
+     * @param blob the blob
+     * @return the message blob
      */
     public static MessageBlob parse(byte[] blob) {
         if (blob.length < HEADER_BYTES) {
             throw new FormatException("message blob truncated: " + blob.length
                     + " bytes, header alone is " + HEADER_BYTES);
         }
-        MessageId next = MessageId.fromBytes(Arrays.copyOf(blob, MessageId.BYTES));
+        MessageId next = MessageId.of(Arrays.copyOf(blob, MessageId.BYTES));
         int length = ((blob[MessageId.BYTES] & 0xFF) << 8) | (blob[MessageId.BYTES + 1] & 0xFF);
         int offset = blob[MessageId.BYTES + 2] & 0xFF;
         if (length > MAX_MESSAGE_BYTES) {
@@ -100,6 +111,8 @@ public record MessageBlob(MessageId next, byte[] message) {
      * Parses a DHT value {@code <len>:<blob>}.
      *
      * @throws FormatException if it is not exactly one bencoded byte string holding a valid blob
+     * @param value the value
+     * @return the message blob
      */
     public static MessageBlob parseBencodedValue(byte[] value) {
         int colon = -1;

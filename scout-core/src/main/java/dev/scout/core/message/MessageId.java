@@ -26,15 +26,25 @@ public final class MessageId {
         this.id = id;
     }
 
-    /** Wraps 20 bytes (copied). */
-    public static MessageId fromBytes(byte[] bytes) {
+    /**
+     * Wraps 20 bytes (copied).
+     *
+     * @param bytes the bytes
+     * @return the message id
+     */
+    public static MessageId of(byte[] bytes) {
         if (bytes == null || bytes.length != BYTES) {
             throw new IllegalArgumentException("message id must be " + BYTES + " bytes");
         }
         return new MessageId(bytes.clone());
     }
 
-    /** SHA-1 of a DHT value (the bencoded blob), as BEP 44 computes immutable targets. */
+    /**
+     * SHA-1 of a DHT value (the bencoded blob), as BEP 44 computes immutable targets.
+     *
+     * @param bencodedValue the bencoded value
+     * @return the message id
+     */
     public static MessageId ofValue(byte[] bencodedValue) {
         SHA1Digest sha1 = new SHA1Digest();
         sha1.update(bencodedValue, 0, bencodedValue.length);
@@ -43,17 +53,21 @@ public final class MessageId {
         return new MessageId(out);
     }
 
-    /** Whether this is the end-of-list marker. */
+    /** {@return whether this is the end-of-list marker} */
     public boolean isEnd() {
         return equals(END);
     }
 
-    /** The id bytes (a copy). */
+    /** {@return the id bytes (a copy)} */
     public byte[] bytes() {
         return id.clone();
     }
 
-    /** Lower-case hex, 40 digits. */
+    /**
+     * Lower-case hex, 40 digits.
+     *
+     * @return the 40-digit lower-case hex form
+     */
     public String toHex() {
         return Hex.toHexString(id);
     }

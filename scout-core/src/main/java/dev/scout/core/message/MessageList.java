@@ -1,6 +1,8 @@
 package dev.scout.core.message;
 
-import dev.scout.core.FormatException;
+import dev.scout.dht.ImmutableItem;
+
+import dev.scout.dht.FormatException;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.NodeId;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  * list head, usually carried in a contact record) can {@link #walk} the list newest first.
  *
  * <p>Asynchronous and non-blocking throughout; futures complete on the thread that completed
- * the underlying DHT operation (a {@link dev.scout.dht.DhtNode} callback thread, or the
+ * the underlying DHT operation (a {@link dev.scout.dht.udp.DhtNode} callback thread, or the
  * simulation thread). Thread-safe.
  *
  * <pre>{@code
@@ -35,6 +37,11 @@ public final class MessageList {
 
     private final Dht dht;
 
+    /**
+     * Message operations on {@code dht}.
+     *
+     * @param dht the DHT
+     */
     public MessageList(Dht dht) {
         this.dht = Objects.requireNonNull(dht, "dht");
     }
@@ -42,11 +49,14 @@ public final class MessageList {
     /**
      * Stores a pushed message as an immutable item under {@code token.id()}. Fails with
      * {@link DhtException} if no node stored it.
+     *
+     * @param token the pushed message
+     * @return a future of the put
      */
     public CompletableFuture<PutResult> put(ListToken token) {
         Objects.requireNonNull(token, "token");
         byte[] value = token.value();
-        return map(call(() -> dht.putImmutable(value)), result -> {
+        return map(call(() -> dht.putImmutable(ImmutableItem.ofBencoded(value))), result -> {
             if (result.stored() == 0) {
                 throw new DhtException("message " + token.id() + " was stored on no DHT node ("
                         + result.outcomes().size() + " asked)");
@@ -61,13 +71,15 @@ public final class MessageList {
      * {@link FormatException}.
      *
      * @throws IllegalArgumentException if {@code id} is {@link MessageId#END}
+     * @param id the id
+     * @return a future of the message, or empty if no node returned it
      */
     public CompletableFuture<Optional<StoredMessage>> get(MessageId id) {
         Objects.requireNonNull(id, "id");
         if (id.isEnd()) {
             throw new IllegalArgumentException("the end-of-list id names no message");
         }
-        return map(call(() -> dht.getImmutable(NodeId.of(id.bytes()))), found -> found.map(value -> {
+        return map(call(() -> dht.getImmutable(NodeId.of(id.bytes()))), found -> found.map(ImmutableItem::value).map(value -> {
             if (!MessageId.ofValue(value).equals(id)) {
                 throw new FormatException("the value returned for message " + id + " does not hash to its id");
             }
@@ -84,6 +96,11 @@ public final class MessageList {
      * <p>Fails with {@link MissingMessageException} naming the first id no node returned and
      * carrying the messages read before it; with {@link FormatException} for a corrupt message;
      * with the DHT's exception if a lookup fails.
+     *
+     * @param head the newest message
+     * @param stopAt stop before this message
+     * @param max the most messages to return
+     * @return a future of the messages, newest first
      */
     public CompletableFuture<List<StoredMessage>> walk(MessageId head, MessageId stopAt, int max) {
         Objects.requireNonNull(head, "head");

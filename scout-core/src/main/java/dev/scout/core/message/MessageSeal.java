@@ -1,9 +1,9 @@
 package dev.scout.core.message;
 
-import dev.scout.core.DecryptionException;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.DecryptionException;
+import dev.scout.dht.LimitExceededException;
 import dev.scout.core.crypto.PairKeys;
-import dev.scout.core.crypto.SecretBox;
+import dev.scout.core.internal.SecretBox;
 
 /**
  * Encrypts offline message bodies with the pair's message key:
@@ -26,6 +26,9 @@ public final class MessageSeal {
 
     /**
      * @throws LimitExceededException if the body is longer than {@value #MAX_BODY_BYTES} bytes
+     * @param keys the key pair
+     * @param body the message body
+     * @return the sealed message
      */
     public static byte[] seal(PairKeys keys, byte[] body) {
         // Checked here rather than at pushFront so the error names the caller's limit.
@@ -38,6 +41,9 @@ public final class MessageSeal {
 
     /**
      * @throws DecryptionException if the data is too short or not sealed with this pair's key
+     * @param keys the key pair
+     * @param sealed the sealed message
+     * @return the decrypted content
      */
     public static byte[] open(PairKeys keys, byte[] sealed) {
         return SecretBox.openWithNoncePrefix(keys.messageKey(), sealed);

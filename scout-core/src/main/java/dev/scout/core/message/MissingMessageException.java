@@ -1,6 +1,6 @@
 package dev.scout.core.message;
 
-import dev.scout.core.ScoutException;
+import dev.scout.dht.ScoutException;
 import java.util.List;
 
 /**
@@ -24,6 +24,12 @@ public class MissingMessageException extends ScoutException {
     private final transient MessageId missing;
     private final transient List<StoredMessage> read;
 
+    /**
+     * Creates the exception.
+     *
+     * @param missing the message no node returned
+     * @param read the messages read before the gap, newest first
+     */
     public MissingMessageException(MessageId missing, List<StoredMessage> read) {
         super("message " + missing + " is not in the DHT (" + read.size() + " newer message"
                 + (read.size() == 1 ? " was" : "s were") + " read before it)");
@@ -31,17 +37,17 @@ public class MissingMessageException extends ScoutException {
         this.read = List.copyOf(read);
     }
 
-    /** The id that could not be found. */
+    /** {@return the id that could not be found} */
     public MessageId missing() {
         return missing;
     }
 
-    /** How many messages were read before the gap. */
+    /** {@return how many messages were read before the gap} */
     public int readCount() {
         return read.size();
     }
 
-    /** The messages read before the gap, newest first. */
+    /** {@return the messages read before the gap, newest first} */
     public List<StoredMessage> read() {
         return read;
     }

@@ -18,12 +18,20 @@ import java.util.Objects;
  */
 public record StoredMessage(MessageId id, byte[] message, MessageId next) {
 
+    /**
+     * Copies {@code message}.
+     *
+     * @param id its id (the immutable item's target)
+     * @param message the message bytes (copied in and out)
+     * @param next the next (older) message, {@link MessageId#END} for the oldest
+     */
     public StoredMessage {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(next, "next");
         message = message.clone();
     }
 
+    /** {@return the sealed message (a copy)} */
     @Override
     public byte[] message() {
         return message.clone();

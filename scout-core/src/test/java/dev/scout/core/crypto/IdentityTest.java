@@ -1,5 +1,8 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.KeyFormatException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,16 +13,16 @@ class IdentityTest {
 
     @Test
     void generatedIdentitiesDifferAndRoundTripThroughTheirSeed() {
-        Identity a = Identity.generate();
-        Identity b = Identity.generate();
+        Ed25519KeyPair a = Ed25519KeyPair.generate();
+        Ed25519KeyPair b = Ed25519KeyPair.generate();
         assertThat(a.publicKey()).isNotEqualTo(b.publicKey());
-        assertThat(Identity.fromSeed(a.seed()).publicKey()).isEqualTo(a.publicKey());
+        assertThat(Ed25519KeyPair.ofSeed(a.seed()).publicKey()).isEqualTo(a.publicKey());
     }
 
     @Test
     void seedIsACopy() {
         byte[] seed = new byte[32];
-        Identity id = Identity.fromSeed(seed);
+        Ed25519KeyPair id = Ed25519KeyPair.ofSeed(seed);
         seed[0] = 1;
         id.seed()[0] = 1;
         assertThat(id.seed()).isEqualTo(new byte[32]);
@@ -27,7 +30,7 @@ class IdentityTest {
 
     @Test
     void toStringNeverShowsTheSeed() {
-        Identity id = Identity.generate();
+        Ed25519KeyPair id = Ed25519KeyPair.generate();
         String shown = id.toString();
         assertThat(shown).contains(id.publicKey().toZBase32());
         assertThat(shown).doesNotContain(Hex.toHexString(id.seed()));
@@ -36,18 +39,18 @@ class IdentityTest {
 
     @Test
     void signaturesVerify() {
-        Identity id = Identity.generate();
+        Ed25519KeyPair id = Ed25519KeyPair.generate();
         byte[] message = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] signature = id.sign(message);
-        assertThat(signature).hasSize(Identity.SIGNATURE_BYTES);
+        assertThat(signature).hasSize(Ed25519KeyPair.SIGNATURE_BYTES);
         assertThat(id.publicKey().verify(message, signature)).isTrue();
-        assertThat(Identity.generate().publicKey().verify(message, signature)).isFalse();
+        assertThat(Ed25519KeyPair.generate().publicKey().verify(message, signature)).isFalse();
     }
 
     @Test
     void wrongSeedLengthIsRejected() {
-        assertThatThrownBy(() -> Identity.fromSeed(new byte[16]))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Ed25519KeyPair.ofSeed(new byte[16]))
+                .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("32 bytes");
     }
 }

@@ -1,10 +1,13 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.KeyFormatException;
-import dev.scout.core.LowOrderKeyException;
+import dev.scout.dht.KeyFormatException;
+import dev.scout.dht.LowOrderKeyException;
 import java.math.BigInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -16,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 class KeyExchangeTest {
 
-    private static final Identity ME = Identity.generate();
+    private static final Ed25519KeyPair ME = Ed25519KeyPair.generate();
 
     @Property(tries = 50)
     void bothSidesAgree(@ForAll @Size(32) byte[] seedA, @ForAll @Size(32) byte[] seedB) {
-        Identity a = Identity.fromSeed(seedA);
-        Identity b = Identity.fromSeed(seedB);
+        Ed25519KeyPair a = Ed25519KeyPair.ofSeed(seedA);
+        Ed25519KeyPair b = Ed25519KeyPair.ofSeed(seedB);
         assertThat(KeyExchange.sharedSecret(a, b.publicKey()))
                 .isEqualTo(KeyExchange.sharedSecret(b, a.publicKey()))
                 .hasSize(32);
@@ -43,7 +46,7 @@ class KeyExchangeTest {
         "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p = 0, non-canonical
     })
     void smallOrderKeysAreRejected(String hex) {
-        PublicKey peer = PublicKey.fromBytes(Hex.decode(hex));
+        Ed25519PublicKey peer = Ed25519PublicKey.of(Hex.decode(hex));
         assertThatThrownBy(() -> KeyExchange.sharedSecret(ME, peer))
                 .isInstanceOf(LowOrderKeyException.class)
                 .hasMessageContaining("small order");
@@ -54,7 +57,7 @@ class KeyExchangeTest {
     void bytesThatAreNotACurvePointAreRejected() {
         byte[] notAPoint = new byte[32];
         notAPoint[0] = 2; // y = 2 has no matching x on the curve
-        assertThatThrownBy(() -> KeyExchange.sharedSecret(ME, PublicKey.fromBytes(notAPoint)))
+        assertThatThrownBy(() -> KeyExchange.sharedSecret(ME, Ed25519PublicKey.of(notAPoint)))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("not a valid Ed25519 public key");
     }
@@ -63,8 +66,8 @@ class KeyExchangeTest {
     void pointWithATorsionComponentIsRejected() {
         // bob + T4: on the curve but outside the prime-order subgroup. Clamping would erase T4, so
         // without full validation this key would silently act as bob's. libsodium rejects it too.
-        Identity bob = Identity.generate();
-        PublicKey mixed = PublicKey.fromBytes(addOrderFourPoint(bob.publicKey().bytes()));
+        Ed25519KeyPair bob = Ed25519KeyPair.generate();
+        Ed25519PublicKey mixed = Ed25519PublicKey.of(addOrderFourPoint(bob.publicKey().bytes()));
         assertThatThrownBy(() -> KeyExchange.sharedSecret(ME, mixed))
                 .isInstanceOf(KeyFormatException.class);
         assertThat(KeyExchange.sharedSecret(ME, bob.publicKey())).hasSize(32);

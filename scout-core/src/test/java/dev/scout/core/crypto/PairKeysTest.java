@@ -1,5 +1,7 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bouncycastle.crypto.digests.SHA1Digest;
@@ -8,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class PairKeysTest {
 
-    private final Identity alice = Identity.generate();
-    private final Identity bob = Identity.generate();
-    private final Identity carol = Identity.generate();
+    private final Ed25519KeyPair alice = Ed25519KeyPair.generate();
+    private final Ed25519KeyPair bob = Ed25519KeyPair.generate();
+    private final Ed25519KeyPair carol = Ed25519KeyPair.generate();
 
     @Test
     void keysArePerPairAndPerPurpose() {

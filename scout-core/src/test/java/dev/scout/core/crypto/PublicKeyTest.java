@@ -1,9 +1,12 @@
 package dev.scout.core.crypto;
 
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.KeyFormatException;
+import dev.scout.dht.KeyFormatException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -19,19 +22,19 @@ class PublicKeyTest {
 
     @Property
     void zBase32RoundTrips(@ForAll @Size(32) byte[] bytes) {
-        PublicKey key = PublicKey.fromBytes(bytes);
+        Ed25519PublicKey key = Ed25519PublicKey.of(bytes);
         String text = key.toZBase32();
         assertThat(text).hasSize(52).matches("[ybndrfg8ejkmcpqxot1uwisza345h769]+");
-        assertThat(PublicKey.parse(text)).isEqualTo(key);
-        assertThat(PublicKey.parse(text.toUpperCase())).isEqualTo(key);
-        assertThat(PublicKey.parse(key.toHex())).isEqualTo(key);
+        assertThat(Ed25519PublicKey.parse(text)).isEqualTo(key);
+        assertThat(Ed25519PublicKey.parse(text.toUpperCase())).isEqualTo(key);
+        assertThat(Ed25519PublicKey.parse(key.toHex())).isEqualTo(key);
         assertThat(key.bytes()).isEqualTo(bytes);
     }
 
     @Property
     void parseRejectsArbitraryStringsOnlyWithKeyFormatException(@ForAll String text) {
         try {
-            PublicKey.parse(text);
+            Ed25519PublicKey.parse(text);
         } catch (KeyFormatException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         }
@@ -40,7 +43,7 @@ class PublicKeyTest {
     @Property
     void parseRejectsNearMissesOnlyWithKeyFormatException(@ForAll("nearMisses") String text) {
         try {
-            PublicKey.parse(text);
+            Ed25519PublicKey.parse(text);
         } catch (KeyFormatException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         }
@@ -55,7 +58,7 @@ class PublicKeyTest {
 
     @Test
     void wrongLengthIsExplained() {
-        assertThatThrownBy(() -> PublicKey.parse("yqooxx9u3aem"))
+        assertThatThrownBy(() -> Ed25519PublicKey.parse("yqooxx9u3aem"))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessage("public key must be 52 z-base-32 characters or 64 hex digits, got 12 characters");
     }
@@ -63,7 +66,7 @@ class PublicKeyTest {
     @Test
     void wrongZBase32CharacterIsNamed() {
         String bad = "l" + ALICE_ZBASE32.substring(1);
-        assertThatThrownBy(() -> PublicKey.parse(bad))
+        assertThatThrownBy(() -> Ed25519PublicKey.parse(bad))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("'l'")
                 .hasMessageContaining("position 0")
@@ -74,7 +77,7 @@ class PublicKeyTest {
     void nonZeroPaddingBitsAreRejected() {
         // 'h' is 29 = 0b11101: key bit 1 followed by padding 1101, not zero
         String bad = ALICE_ZBASE32.substring(0, 51) + "h";
-        assertThatThrownBy(() -> PublicKey.parse(bad))
+        assertThatThrownBy(() -> Ed25519PublicKey.parse(bad))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("padding");
     }
@@ -82,7 +85,7 @@ class PublicKeyTest {
     @Test
     void wrongHexDigitIsNamed() {
         String bad = ALICE_HEX.substring(0, 10) + "g" + ALICE_HEX.substring(11);
-        assertThatThrownBy(() -> PublicKey.parse(bad))
+        assertThatThrownBy(() -> Ed25519PublicKey.parse(bad))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("'g'")
                 .hasMessageContaining("position 10")
@@ -92,36 +95,36 @@ class PublicKeyTest {
     @Test
     void nonAsciiDigitsAreNotHex() {
         String bad = "\u0663" + ALICE_HEX.substring(1); // ARABIC-INDIC DIGIT THREE
-        assertThatThrownBy(() -> PublicKey.parse(bad)).isInstanceOf(KeyFormatException.class);
+        assertThatThrownBy(() -> Ed25519PublicKey.parse(bad)).isInstanceOf(KeyFormatException.class);
     }
 
     @Test
     void upperCaseHexAndSurroundingWhitespaceAreAccepted() {
-        assertThat(PublicKey.parse("  " + ALICE_HEX.toUpperCase() + "\n").toZBase32()).isEqualTo(ALICE_ZBASE32);
+        assertThat(Ed25519PublicKey.parse("  " + ALICE_HEX.toUpperCase() + "\n").toZBase32()).isEqualTo(ALICE_ZBASE32);
     }
 
     @Test
     void nullAndWrongByteLengthAreRejected() {
-        assertThatThrownBy(() -> PublicKey.parse(null)).isInstanceOf(KeyFormatException.class);
-        assertThatThrownBy(() -> PublicKey.fromBytes(new byte[31]))
+        assertThatThrownBy(() -> Ed25519PublicKey.parse(null)).isInstanceOf(KeyFormatException.class);
+        assertThatThrownBy(() -> Ed25519PublicKey.of(new byte[31]))
                 .isInstanceOf(KeyFormatException.class)
                 .hasMessageContaining("32 bytes, got 31 bytes");
     }
 
     @Test
     void equalityIsByContentAndBytesAreCopied() {
-        PublicKey a = PublicKey.parse(ALICE_HEX);
+        Ed25519PublicKey a = Ed25519PublicKey.parse(ALICE_HEX);
         byte[] bytes = a.bytes();
         bytes[0] ^= 1;
         assertThat(a.toHex()).isEqualTo(ALICE_HEX);
-        assertThat(a).isEqualTo(PublicKey.parse(ALICE_ZBASE32)).hasSameHashCodeAs(PublicKey.parse(ALICE_ZBASE32));
-        assertThat(a).isNotEqualTo(PublicKey.fromBytes(bytes));
+        assertThat(a).isEqualTo(Ed25519PublicKey.parse(ALICE_ZBASE32)).hasSameHashCodeAs(Ed25519PublicKey.parse(ALICE_ZBASE32));
+        assertThat(a).isNotEqualTo(Ed25519PublicKey.of(bytes));
         assertThat(a.toString()).isEqualTo(ALICE_ZBASE32);
     }
 
     @Test
     void verifyIsFalseForInvalidKeysAndBadSignatures() {
-        Identity id = Identity.generate();
+        Ed25519KeyPair id = Ed25519KeyPair.generate();
         byte[] message = {1, 2, 3};
         byte[] signature = id.sign(message);
         assertThat(id.publicKey().verify(message, signature)).isTrue();
@@ -129,6 +132,6 @@ class PublicKeyTest {
         assertThat(id.publicKey().verify(message, new byte[63])).isFalse();
         byte[] notAPoint = new byte[32];
         notAPoint[0] = 2;
-        assertThat(PublicKey.fromBytes(notAPoint).verify(message, signature)).isFalse();
+        assertThat(Ed25519PublicKey.of(notAPoint).verify(message, signature)).isFalse();
     }
 }

@@ -3,7 +3,7 @@ package dev.scout.core.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -59,10 +59,10 @@ class ListHeadTest {
         assertThat(MessageId.END.toHex()).isEqualTo("00".repeat(20));
         byte[] bytes = new byte[20];
         bytes[19] = 1;
-        MessageId id = MessageId.fromBytes(bytes);
+        MessageId id = MessageId.of(bytes);
         bytes[19] = 2;
         assertThat(id.bytes()[19]).isEqualTo((byte) 1);
         assertThat(id.isEnd()).isFalse();
-        assertThatThrownBy(() -> MessageId.fromBytes(new byte[19])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MessageId.of(new byte[19])).isInstanceOf(IllegalArgumentException.class);
     }
 }

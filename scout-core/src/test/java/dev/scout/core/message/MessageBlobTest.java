@@ -3,8 +3,8 @@ package dev.scout.core.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.FormatException;
-import dev.scout.core.LimitExceededException;
+import dev.scout.dht.FormatException;
+import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -16,7 +16,7 @@ class MessageBlobTest {
 
     @Property
     void roundTrips(@ForAll @Size(20) byte[] next, @ForAll @Size(max = 973) byte[] message) {
-        MessageBlob blob = new MessageBlob(MessageId.fromBytes(next), message);
+        MessageBlob blob = new MessageBlob(MessageId.of(next), message);
         assertThat(MessageBlob.parse(blob.encode())).isEqualTo(blob);
         assertThat(MessageBlob.parseBencodedValue(blob.bencodedValue())).isEqualTo(blob);
         assertThat(blob.bencodedValue().length).isLessThanOrEqualTo(1000);

@@ -1,9 +1,11 @@
 package dev.scout.core.message;
 
+import dev.scout.dht.ImmutableItem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.FormatException;
+import dev.scout.dht.FormatException;
 import dev.scout.core.ForwardingDht;
 import dev.scout.core.Sim;
 import dev.scout.dht.DhtException;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,8 +125,8 @@ class MessageListTest {
         byte[] forged = Bencode.encode(new MessageBlob(MessageId.END, text("forged")).encode());
         MessageList list = new MessageList(new ForwardingDht(null) {
             @Override
-            public CompletableFuture<Optional<byte[]>> getImmutable(NodeId target) {
-                return CompletableFuture.completedFuture(Optional.of(forged));
+            public CompletableFuture<Optional<ImmutableItem>> getImmutable(NodeId target) {
+                return CompletableFuture.completedFuture(Optional.of(ImmutableItem.ofBencoded(forged)));
             }
         });
         assertThat(list.get(token.id())).failsWithin(Duration.ZERO).withThrowableOfType(Exception.class)
@@ -136,8 +139,8 @@ class MessageListTest {
     void aPutThatReachesNoNodeFails() {
         MessageList list = new MessageList(new ForwardingDht(null) {
             @Override
-            public CompletableFuture<PutResult> putImmutable(byte[] value) {
-                return CompletableFuture.completedFuture(new PutResult(NodeId.random(), null, 0, List.of()));
+            public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
+                return CompletableFuture.completedFuture(new PutResult(NodeId.random(), OptionalLong.empty(), 0, List.of()));
             }
         });
         assertThat(list.put(new ListHead().pushFront(text("x")))).failsWithin(Duration.ZERO)

@@ -3,17 +3,17 @@ package dev.scout.core.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.core.DecryptionException;
-import dev.scout.core.LimitExceededException;
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.DecryptionException;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MessageSealTest {
 
-    private static final Identity ALICE = Identity.generate();
-    private static final Identity BOB = Identity.generate();
+    private static final Ed25519KeyPair ALICE = Ed25519KeyPair.generate();
+    private static final Ed25519KeyPair BOB = Ed25519KeyPair.generate();
 
     @Test
     void peerOpensASealedMessageCarriedInAList() {
@@ -29,7 +29,7 @@ class MessageSealTest {
     void messageKeyIsNotTheRecordKey() {
         PairKeys keys = PairKeys.derive(ALICE, BOB.publicKey());
         byte[] sealed = MessageSeal.seal(keys, new byte[] {1});
-        assertThatThrownBy(() -> dev.scout.core.crypto.SecretBox.openWithNoncePrefix(keys.encryptionKey(), sealed))
+        assertThatThrownBy(() -> dev.scout.core.internal.SecretBox.openWithNoncePrefix(keys.encryptionKey(), sealed))
                 .isInstanceOf(DecryptionException.class);
     }
 
@@ -47,7 +47,7 @@ class MessageSealTest {
     void wrongPairOrTamperingFails() {
         PairKeys keys = PairKeys.derive(ALICE, BOB.publicKey());
         byte[] sealed = MessageSeal.seal(keys, new byte[] {1, 2, 3});
-        PairKeys other = PairKeys.derive(ALICE, Identity.generate().publicKey());
+        PairKeys other = PairKeys.derive(ALICE, Ed25519KeyPair.generate().publicKey());
         assertThatThrownBy(() -> MessageSeal.open(other, sealed)).isInstanceOf(DecryptionException.class);
         sealed[sealed.length - 1] ^= 1;
         assertThatThrownBy(() -> MessageSeal.open(keys, sealed)).isInstanceOf(DecryptionException.class);

@@ -29,12 +29,26 @@ import java.util.TreeMap;
 public final class Bencode {
     private Bencode() {}
 
-    /** Decodes exactly one value spanning all of {@code data}. */
+    /**
+     * Decodes exactly one value spanning all of {@code data}.
+     *
+     * @param data the bytes to decode
+     * @param limits the bounds the input must respect
+     * @return the decoded value
+     */
     public static Object decode(byte[] data, BencodeLimits limits) throws BencodeException {
         return decode(data, 0, data.length, limits);
     }
 
-    /** Decodes exactly one value spanning {@code data[offset, offset+length)}. */
+    /**
+     * Decodes exactly one value spanning {@code data[offset, offset+length)}.
+     *
+     * @param data the bytes to decode
+     * @param offset where the input starts in {@code data}
+     * @param length how many bytes of {@code data} to read
+     * @param limits the bounds the input must respect
+     * @return the decoded value
+     */
     public static Object decode(byte[] data, int offset, int length, BencodeLimits limits) throws BencodeException {
         if (length > limits.maxLength()) {
             throw new BencodeException("input of " + length + " bytes exceeds limit " + limits.maxLength(), 0);
@@ -47,14 +61,24 @@ public final class Bencode {
         return value;
     }
 
-    /** Encodes a value made of {@code byte[]}, {@code String} (UTF-8), integral numbers, lists and maps. */
+    /**
+     * Encodes a value made of {@code byte[]}, {@code String} (UTF-8), integral numbers, lists and maps.
+     *
+     * @param value the value
+     * @return the encoding
+     */
     public static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         write(out, value);
         return out.toByteArray();
     }
 
-    /** Appends the encoding of {@code value} to {@code out}. */
+    /**
+     * Appends the encoding of {@code value} to {@code out}.
+     *
+     * @param out where to write
+     * @param value the value
+     */
     public static void write(ByteArrayOutputStream out, Object value) {
         if (value instanceof byte[] b) {
             writeString(out, b);
@@ -87,12 +111,22 @@ public final class Bencode {
         }
     }
 
-    /** A dictionary key as the ISO-8859-1 string this codec uses for it. */
+    /**
+     * A dictionary key as the ISO-8859-1 string this codec uses for it.
+     *
+     * @param raw the raw key bytes
+     * @return a dictionary key as the ISO-8859-1 string this codec uses for it
+     */
     public static String key(byte[] raw) {
         return new String(raw, StandardCharsets.ISO_8859_1);
     }
 
-    /** The raw bytes of a dictionary key. */
+    /**
+     * The raw bytes of a dictionary key.
+     *
+     * @param key the key
+     * @return the raw bytes of a dictionary key
+     */
     public static byte[] key(String key) {
         for (int i = 0; i < key.length(); i++) {
             if (key.charAt(i) > 0xFF) {
@@ -102,12 +136,22 @@ public final class Bencode {
         return key.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** ASCII/UTF-8 text as a byte string value. */
+    /**
+     * ASCII/UTF-8 text as a byte string value.
+     *
+     * @param text the text
+     * @return the bytes
+     */
     public static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Builds a sorted dictionary from alternating keys and values; null values are left out. */
+    /**
+     * Builds a sorted dictionary from alternating keys and values; null values are left out.
+     *
+     * @param keysAndValues keys and values, alternating
+     * @return the object>
+     */
     public static Map<String, Object> dict(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must pair up");

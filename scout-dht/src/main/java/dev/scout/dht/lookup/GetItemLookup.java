@@ -2,8 +2,8 @@ package dev.scout.dht.lookup;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.item.Hashes;
-import dev.scout.dht.item.ItemException;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ItemException;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.krpc.Want;
@@ -58,7 +58,7 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     /** A mutable get of the item signed by {@code publicKey} under {@code salt}. */
     public static GetItemLookup mutable(LookupContext context, byte[] publicKey, byte[] salt, Runnable onInvalid) {
         byte[] s = salt == null ? new byte[0] : salt.clone();
-        return new GetItemLookup(context, MutableItem.target(publicKey, s), publicKey.clone(), s, onInvalid);
+        return new GetItemLookup(context, NodeId.of(Hashes.sha1(publicKey, s)), publicKey.clone(), s, onInvalid);
     }
 
     private GetItemLookup(LookupContext context, NodeId target, byte[] publicKey, byte[] salt, Runnable onInvalid) {
@@ -87,7 +87,7 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
             return;
         }
         if (!isMutable()) {
-            if (Arrays.equals(Hashes.sha1(v), target.bytes()) && v.length <= dev.scout.dht.item.Limits.MAX_VALUE_BYTES) {
+            if (Arrays.equals(Hashes.sha1(v), target.bytes()) && v.length <= dev.scout.dht.Limits.MAX_VALUE_BYTES) {
                 immutableValue = v;
             } else {
                 rejected();

@@ -3,7 +3,6 @@ package dev.scout.dht.lookup;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.krpc.Query;
-import dev.scout.dht.node.RpcCallback;
 
 import java.net.InetSocketAddress;
 import java.util.List;

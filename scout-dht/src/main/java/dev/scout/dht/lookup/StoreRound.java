@@ -1,10 +1,9 @@
 package dev.scout.dht.lookup;
 
-import dev.scout.dht.NodeInfo;
+import dev.scout.dht.StoreOutcome;
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
-import dev.scout.dht.node.RpcCallback;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +15,6 @@ import java.util.function.Function;
  * token each gave us) and collect every outcome.
  */
 public final class StoreRound {
-    /** What one storing node said: success, or the KRPC error (code 0 = no answer). */
-    public record Outcome(NodeInfo node, boolean stored, int errorCode, String errorMessage) {
-    }
-
     private StoreRound() {}
 
     /**
@@ -29,7 +24,7 @@ public final class StoreRound {
      * that point are reported as {@code (stored=false, errorCode=0, "no answer yet")}; their late
      * answers still reach the routing table but not the result.
      */
-    public static CompletableFuture<List<Outcome>> run(LookupContext context, List<Candidate> closest,
+    public static CompletableFuture<List<StoreOutcome>> run(LookupContext context, List<Candidate> closest,
                                                        Function<Candidate, Query> query) {
         return run(context, closest, query, false);
     }
@@ -39,15 +34,15 @@ public final class StoreRound {
      * node has answered or timed out. A compare-and-swap needs that: a 301/302 from a slow node must not
      * go unnoticed, or a writer could believe it won a race it lost.
      */
-    public static CompletableFuture<List<Outcome>> run(LookupContext context, List<Candidate> closest,
+    public static CompletableFuture<List<StoreOutcome>> run(LookupContext context, List<Candidate> closest,
                                                        Function<Candidate, Query> query, boolean waitForAll) {
-        CompletableFuture<List<Outcome>> future = new CompletableFuture<>();
+        CompletableFuture<List<StoreOutcome>> future = new CompletableFuture<>();
         List<Candidate> targets = closest.stream().filter(c -> c.response() != null && c.response().token() != null).toList();
         if (targets.isEmpty()) {
             future.complete(List.of());
             return future;
         }
-        Outcome[] outcomes = new Outcome[targets.size()];
+        StoreOutcome[] outcomes = new StoreOutcome[targets.size()];
         boolean[] slow = new boolean[targets.size()];
         int[] counts = new int[3]; // final outcomes, settled (final or slow), stored
         Runnable check = () -> {
@@ -57,10 +52,10 @@ public final class StoreRound {
             boolean allFinal = counts[0] == targets.size();
             boolean allSettled = counts[1] == targets.size();
             if (allFinal || !waitForAll && allSettled && counts[2] > 0) {
-                List<Outcome> out = new ArrayList<>(targets.size());
+                List<StoreOutcome> out = new ArrayList<>(targets.size());
                 for (int i = 0; i < outcomes.length; i++) {
                     out.add(outcomes[i] != null ? outcomes[i]
-                            : new Outcome(targets.get(i).node(), false, 0, "no answer yet"));
+                            : new StoreOutcome(targets.get(i).node(), false, 0, "no answer yet"));
                 }
                 future.complete(List.copyOf(out));
             }
@@ -71,17 +66,17 @@ public final class StoreRound {
             context.request(c.node(), query.apply(c), new RpcCallback() {
                 @Override
                 public void onResponse(KrpcResponse response, long rttMillis) {
-                    record(new Outcome(c.node(), true, 0, ""));
+                    record(new StoreOutcome(c.node(), true, 0, ""));
                 }
 
                 @Override
                 public void onError(KrpcError error) {
-                    record(new Outcome(c.node(), false, error.code(), error.message()));
+                    record(new StoreOutcome(c.node(), false, error.code(), error.message()));
                 }
 
                 @Override
                 public void onTimeout() {
-                    record(new Outcome(c.node(), false, 0, "no answer"));
+                    record(new StoreOutcome(c.node(), false, 0, "no answer"));
                 }
 
                 @Override
@@ -93,7 +88,7 @@ public final class StoreRound {
                     }
                 }
 
-                private void record(Outcome outcome) {
+                private void record(StoreOutcome outcome) {
                     if (outcomes[i] != null) {
                         return;
                     }

@@ -5,7 +5,6 @@ import dev.scout.dht.NodeInfo;
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
-import dev.scout.dht.node.RpcCallback;
 import dev.scout.dht.routing.RoutingTable;
 
 import java.net.InetSocketAddress;

@@ -1,8 +1,12 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.lookup.RpcCallback;
+
+import dev.scout.dht.Reachability;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
+import dev.scout.dht.NodeStats;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcDecodeException;
 import dev.scout.dht.krpc.KrpcError;

@@ -1,5 +1,7 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.lookup.RpcCallback;
+
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcResponse;
 

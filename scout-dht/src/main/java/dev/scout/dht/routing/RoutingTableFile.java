@@ -2,25 +2,21 @@ package dev.scout.dht.routing;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
+import dev.scout.dht.RoutingTableStore;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeException;
 import dev.scout.dht.bencode.BencodeLimits;
 import dev.scout.dht.krpc.KrpcCodec;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Saves and loads a node's id and routing table as a small bencoded file, so a restarted node rejoins
+ * Encodes a node's id and routing table as a small bencoded blob (kept by a {@link RoutingTableStore}), so a restarted node rejoins
  * through the nodes it knew instead of the routers. Writes go to a temporary file that is synced and
  * atomically renamed, so a crash leaves either the old or the new file, never a torn one.
  */
@@ -33,26 +29,6 @@ public final class RoutingTableFile {
     }
 
     private RoutingTableFile() {}
-
-    /** A {@link RoutingTableStore} backed by {@code file}. */
-    public static RoutingTableStore store(Path file) {
-        return new RoutingTableStore() {
-            @Override
-            public Optional<State> load() throws IOException {
-                return RoutingTableFile.load(file);
-            }
-
-            @Override
-            public void save(State state) throws IOException {
-                RoutingTableFile.save(file, state.id(), state.nodes(), state.externalAddress());
-            }
-
-            @Override
-            public String toString() {
-                return file.toString();
-            }
-        };
-    }
 
     /** Encodes a state as the bytes of a routing table file. */
     public static byte[] encode(State state) {
@@ -69,39 +45,17 @@ public final class RoutingTableFile {
 
     public static void save(Path file, NodeId id, List<NodeInfo> nodes, java.net.InetSocketAddress externalAddress)
             throws IOException {
-        writeAtomically(file, encode(new State(id, nodes, externalAddress)));
-    }
-
-    /** Writes via a synced temporary file and an atomic rename. */
-    public static void writeAtomically(Path file, byte[] data) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(data));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        RoutingTableStore.file(file).save(encode(new State(id, nodes, externalAddress)));
     }
 
     /** Loads a saved state; empty when the file is missing. A corrupt file is an IOException. */
     public static Optional<State> load(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        Optional<byte[]> data = RoutingTableStore.file(file).load();
+        if (data.isEmpty()) {
             return Optional.empty();
         }
-        if (Files.size(file) > LIMITS.maxLength()) {
-            throw new IOException(file + " is too large to be a routing table");
-        }
         try {
-            return Optional.of(decode(Files.readAllBytes(file)));
+            return Optional.of(decode(data.get()));
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

@@ -3,8 +3,8 @@ package dev.scout.dht.server;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.item.Hashes;
-import dev.scout.dht.item.Limits;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Limits;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcMessage;
 import dev.scout.dht.krpc.KrpcResponse;
@@ -52,7 +52,7 @@ public final class ItemHandler {
             // The querier already has this version: say which seq we hold, skip the value.
             return new KrpcResponse(t, ownId, closest, null, null, token, null, null, null, m.seq(), null, null);
         }
-        return new KrpcResponse(t, ownId, closest, null, null, token, m.value(), m.publicKey(), m.signature(),
+        return new KrpcResponse(t, ownId, closest, null, null, token, m.value(), m.publicKey().bytes(), m.signature(),
                 m.seq(), null, null);
     }
 
@@ -92,7 +92,7 @@ public final class ItemHandler {
                     && existing.get().mutable().seq() == m.seq()
                     && Arrays.equals(existing.get().mutable().signature(), m.signature())
                     && Arrays.equals(existing.get().mutable().value(), v)
-                    && Arrays.equals(existing.get().mutable().publicKey(), m.publicKey());
+                    && existing.get().mutable().publicKey().equals(m.publicKey());
             if (!alreadyVerified && !m.verify()) {
                 rejectedItems++;
                 return new KrpcError(t, KrpcError.INVALID_SIGNATURE, "invalid signature");

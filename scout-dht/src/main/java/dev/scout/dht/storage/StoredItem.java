@@ -1,7 +1,7 @@
 package dev.scout.dht.storage;
 
 import dev.scout.dht.NodeId;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.MutableItem;
 
 /**
  * An item held by this node for others: either immutable ({@code mutable == null}) or a verified

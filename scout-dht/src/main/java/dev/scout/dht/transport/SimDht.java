@@ -1,7 +1,7 @@
 package dev.scout.dht.transport;
 
-import dev.scout.dht.lookup.DhtOperations;
-import dev.scout.dht.lookup.LoopDht;
+import dev.scout.dht.node.DhtOperations;
+import dev.scout.dht.node.LoopDht;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

@@ -1,15 +1,18 @@
 package dev.scout.dht.interop;
 
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.StoreOutcome;
+
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ImmutableItem;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.lookup.StoreRound;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +52,7 @@ class InteropTest {
     static final List<DhtNode> ours = new ArrayList<>();
     static LibtorrentNodes lt;
     static final byte[] ONLY_OURS_VALUE = Bencode.encode(Bencode.bytes("held only by Scout nodes"));
-    static final ItemSigner ONLY_OURS_SIGNER = ItemSigner.fromSeed(new byte[] {
+    static final Ed25519KeyPair ONLY_OURS_SIGNER = Ed25519KeyPair.ofSeed(new byte[] {
         9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
     static final byte[] ONLY_OURS_SALT = "only-ours".getBytes(StandardCharsets.US_ASCII);
     static PutResult onlyOursImmutable;
@@ -66,9 +69,9 @@ class InteropTest {
         for (int i = 1; i < OURS; i++) {
             ours.get(i).bootstrapped().get(20, TimeUnit.SECONDS);
         }
-        onlyOursImmutable = await(ours.get(0).putImmutable(ONLY_OURS_VALUE));
+        onlyOursImmutable = await(ours.get(0).putImmutable(ImmutableItem.ofBencoded(ONLY_OURS_VALUE)));
         assertThat(onlyOursImmutable.stored()).isGreaterThan(0);
-        assertThat(await(ours.get(0).putMutable(MutableItem.sign(ONLY_OURS_SIGNER, ONLY_OURS_SALT, 42, ONLY_OURS_VALUE), null))
+        assertThat(await(ours.get(0).putMutable(MutableItem.sign(ONLY_OURS_SIGNER, ONLY_OURS_SALT, 42, ONLY_OURS_VALUE)))
                 .stored()).isGreaterThan(0);
         lt = LibtorrentNodes.start(THEIRS, ours.stream().map(DhtNode::localAddress).toList());
         for (DhtNode n : ours) {
@@ -142,7 +145,7 @@ class InteropTest {
     @Test
     void findNodeReachesLibtorrentNodes() throws Exception {
         LibtorrentNodes.Node target = lt.node(7);
-        List<NodeInfo> found = await(ours.get(3).findNode(NodeId.fromHex(target.nodeId())));
+        List<NodeInfo> found = await(ours.get(3).findNode(NodeId.parse(target.nodeId())));
         assertThat(found.get(0).id().toHex()).isEqualTo(target.nodeId());
         assertThat(found.get(0).address()).isEqualTo(target.address());
         // The K closest contain both implementations: the lookup walked through libtorrent answers.
@@ -179,7 +182,7 @@ class InteropTest {
     @Test
     void immutableItemsInBothDirections() throws Exception {
         byte[] ourValue = Bencode.encode(Bencode.bytes("stored by Scout " + System.nanoTime()));
-        PutResult put = await(ours.get(1).putImmutable(ourValue));
+        PutResult put = await(ours.get(1).putImmutable(ImmutableItem.ofBencoded(ourValue)));
         assertThat(put.stored()).isGreaterThan(0);
         Map<String, Object> got = lt.ok("get_immutable", "node", 8, "target", put.target().toHex());
         assertThat(got.get("found")).isEqualTo(true);
@@ -187,9 +190,9 @@ class InteropTest {
 
         byte[] theirValue = Bencode.encode(Bencode.dict("from", "libtorrent", "n", System.nanoTime()));
         Map<String, Object> theirPut = lt.ok("put_immutable", "node", 3, "value_b64", B64.encodeToString(theirValue));
-        NodeId target = NodeId.fromHex((String) theirPut.get("target"));
+        NodeId target = NodeId.parse((String) theirPut.get("target"));
         assertThat(target).isEqualTo(new ImmutableItem(theirValue).target());
-        assertThat(await(ours.get(9).getImmutable(target))).hasValue(theirValue);
+        assertThat(await(ours.get(9).getImmutable(target))).hasValue(ImmutableItem.ofBencoded(theirValue));
     }
 
     // ---- BEP 44 mutable ------------------------------------------------------------------------
@@ -207,7 +210,7 @@ class InteropTest {
         assertThat(put.get("target")).isEqualTo("411eba73b6f087ca51a3795d9c8c938d365e32c1");
         assertThat(((Number) put.get("seq")).longValue()).isEqualTo(1);
 
-        MutableItem got = await(ours.get(7).getMutable(HEX.parseHex(pk), "foobar".getBytes(StandardCharsets.US_ASCII)))
+        MutableItem got = await(ours.get(7).getMutable(Ed25519PublicKey.of(HEX.parseHex(pk)), "foobar".getBytes(StandardCharsets.US_ASCII)))
                 .orElseThrow();
         assertThat(got.value()).isEqualTo(value);
         assertThat(got.seq()).isEqualTo(1);
@@ -221,13 +224,13 @@ class InteropTest {
         for (String salt : new String[] {"", "scout-interop"}) {
             byte[] seed = new byte[32];
             new java.util.Random(salt.length()).nextBytes(seed);
-            ItemSigner signer = ItemSigner.fromSeed(seed);
+            Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
             byte[] saltBytes = salt.getBytes(StandardCharsets.UTF_8);
 
             // Scout writes seq 1; libtorrent reads it.
             PutResult first = await(ours.get(4).putMutable(signer, saltBytes, Bencode.encode(Bencode.bytes("v1 from scout"))));
-            assertThat(first.seq()).isEqualTo(1L);
-            Map<String, Object> theirGet = lt.ok("get_mutable", "node", 5, "pk_hex", HEX.formatHex(signer.publicKey()),
+            assertThat(first.seq()).hasValue(1L);
+            Map<String, Object> theirGet = lt.ok("get_mutable", "node", 5, "pk_hex", signer.publicKey().toHex(),
                     "salt_hex", HEX.formatHex(saltBytes), "min_seq", 1);
             assertThat(theirGet.get("found")).isEqualTo(true);
             assertThat(((Number) theirGet.get("seq")).longValue()).isEqualTo(1);
@@ -245,7 +248,7 @@ class InteropTest {
             // A stale seq is refused by libtorrent storing nodes with 302, reaching us as a typed error.
             // (libtorrent answers an *equal* seq with success; see docs/protocol-notes.md.)
             MutableItem stale = MutableItem.sign(signer, saltBytes, 1, Bencode.encode(Bencode.bytes("stale")));
-            assertConflictFromLibtorrent(() -> await(ours.get(1).putMutable(stale, null)), 302);
+            assertConflictFromLibtorrent(() -> await(ours.get(1).putMutable(stale)), 302);
             // A cas that names an old seq is refused with 301.
             MutableItem casItem = MutableItem.sign(signer, saltBytes, 5, Bencode.encode(Bencode.bytes("cas")));
             assertConflictFromLibtorrent(() -> await(ours.get(1).putMutable(casItem, 1L)), 301);
@@ -262,7 +265,7 @@ class InteropTest {
                 .satisfies(e -> {
                     PutConflictException conflict = (PutConflictException) e;
                     assertThat(conflict.code()).isEqualTo(code);
-                    List<StoreRound.Outcome> fromLibtorrent = conflict.result().outcomes().stream()
+                    List<StoreOutcome> fromLibtorrent = conflict.result().outcomes().stream()
                             .filter(o -> ltPorts().contains(o.node().address().getPort())).toList();
                     assertThat(fromLibtorrent).as("answers from libtorrent nodes: %s", conflict.result().outcomes()).isNotEmpty()
                             .anyMatch(o -> o.errorCode() == code);
@@ -278,7 +281,7 @@ class InteropTest {
         assertThat(got.get("found")).isEqualTo(true);
         assertThat(B64D.decode((String) got.get("value_b64"))).isEqualTo(ONLY_OURS_VALUE);
 
-        Map<String, Object> mgot = lt.ok("get_mutable", "node", 3, "pk_hex", HEX.formatHex(ONLY_OURS_SIGNER.publicKey()),
+        Map<String, Object> mgot = lt.ok("get_mutable", "node", 3, "pk_hex", ONLY_OURS_SIGNER.publicKey().toHex(),
                 "salt_hex", HEX.formatHex(ONLY_OURS_SALT));
         assertThat(mgot.get("found")).isEqualTo(true);
         assertThat(mgot.get("authoritative")).isEqualTo(true);

@@ -1,5 +1,10 @@
 package dev.scout.dht.item;
 
+import dev.scout.dht.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.ItemException;
+import dev.scout.dht.Ed25519KeyPair;
+
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
@@ -79,8 +84,8 @@ class Bep44Test {
 
     @Test
     void scoutRecordSignatureFromSpecSection7() {
-        ItemSigner record = ItemSigner.fromSeed(HEX.parseHex("b3afd8693cb6936c4cc827652ca0810b7d3798e20a76f20ea16f04dbe1417ec4"));
-        assertThat(HEX.formatHex(record.publicKey())).isEqualTo("024c17c445cbb21a9679fe4d42ef855062182648b5cb0d79f823797a2687912f");
+        Ed25519KeyPair record = Ed25519KeyPair.ofSeed(HEX.parseHex("b3afd8693cb6936c4cc827652ca0810b7d3798e20a76f20ea16f04dbe1417ec4"));
+        assertThat(record.publicKey().toHex()).isEqualTo("024c17c445cbb21a9679fe4d42ef855062182648b5cb0d79f823797a2687912f");
         byte[] v = HEX.parseHex("000102030405060708090a0b0c0d0e0f10111213141516176e9f6a52d6c85b218b88be68e885c7"
                 + "1c923e57c2d745de287a3bd15e69cb4924f9581754eb2203762b49ae67a6842bf8ae7b0d4c8eb9e4");
         MutableItem item = MutableItem.sign(record, new byte[0], 1, Bencode.encode(v));
@@ -91,7 +96,7 @@ class Bep44Test {
 
     @Test
     void limitsAreEnforcedBeforeSending() {
-        ItemSigner signer = ItemSigner.fromSeed(new byte[32]);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(new byte[32]);
         byte[] big = Bencode.encode(new byte[998]); // "998:" + 998 bytes = 1002
         assertThatThrownBy(() -> new ImmutableItem(big)).isInstanceOf(ItemException.class).hasMessageContaining("1000");
         assertThatThrownBy(() -> MutableItem.sign(signer, new byte[65], 1, VALUE))
@@ -128,7 +133,7 @@ class Bep44Test {
     }
 
     private KrpcMessage put(MutableItem item, Long cas) throws Exception {
-        return call(new Query.Put(token(item.target()), item.value(), item.publicKey(), item.signature(),
+        return call(new Query.Put(token(item.target()), item.value(), item.publicKey().bytes(), item.signature(),
                 item.salt().length == 0 ? null : item.salt(), item.seq(), cas));
     }
 
@@ -147,7 +152,7 @@ class Bep44Test {
 
     @Test
     void errorCodesFollowTheBep() throws Exception {
-        ItemSigner signer = ItemSigner.fromSeed(new byte[32]);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(new byte[32]);
         MutableItem v1 = MutableItem.sign(signer, SALT, 5, VALUE);
         byte[] token = token(v1.target());
 
@@ -155,14 +160,14 @@ class Bep44Test {
         byte[] big = Bencode.encode(new byte[1200]);
         assertThat(code(call(new Query.Put(token, big, null, null, null, null, null)))).isEqualTo(205);
         // 207: salt too big
-        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey(), v1.signature(), new byte[65], 5L, null)))).isEqualTo(207);
+        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey().bytes(), v1.signature(), new byte[65], 5L, null)))).isEqualTo(207);
         // 206: bad signature
         byte[] forged = v1.signature();
         forged[10] ^= 1;
-        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey(), forged, SALT, 5L, null)))).isEqualTo(206);
+        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey().bytes(), forged, SALT, 5L, null)))).isEqualTo(206);
         // 203: mutable put without a signature, and a bad token
-        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey(), null, SALT, 5L, null)))).isEqualTo(203);
-        assertThat(code(call(new Query.Put(new byte[8], VALUE, v1.publicKey(), v1.signature(), SALT, 5L, null)))).isEqualTo(203);
+        assertThat(code(call(new Query.Put(token, VALUE, v1.publicKey().bytes(), null, SALT, 5L, null)))).isEqualTo(203);
+        assertThat(code(call(new Query.Put(new byte[8], VALUE, v1.publicKey().bytes(), v1.signature(), SALT, 5L, null)))).isEqualTo(203);
         assertThat(node.itemStore().count()).isZero();
 
         assertThat(put(v1, null)).isInstanceOf(KrpcResponse.class);

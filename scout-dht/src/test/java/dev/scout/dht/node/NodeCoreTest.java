@@ -1,5 +1,7 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.lookup.RpcCallback;
+
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
@@ -31,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sans-IO node driven directly: a fake clock, a capturing outbox, datagrams in, datagrams out. */
 class NodeCoreTest {
-    static final NodeId OWN = NodeId.fromHex("8000000000000000000000000000000000000000");
+    static final NodeId OWN = NodeId.parse("8000000000000000000000000000000000000000");
     static final long TIMEOUT = 5_000;
 
     final AtomicLong clock = new AtomicLong(10_000_000);

@@ -3,6 +3,7 @@ package dev.scout.dht.node;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcCodec;
+import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.krpc.KrpcDecodeException;
 import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcQuery;
@@ -24,7 +25,7 @@ class ReachabilityTest {
     final AtomicLong clock = new AtomicLong(10_000_000);
     final List<InetSocketAddress> sentTo = new ArrayList<>();
     final List<byte[]> sent = new ArrayList<>();
-    final NodeCore core = new NodeCore(NodeId.fromHex("8000000000000000000000000000000000000000"),
+    final NodeCore core = new NodeCore(NodeId.parse("8000000000000000000000000000000000000000"),
             DhtConfig.builder().bootstrap(List.of()).build(), clock::get, new Random(7), (data, to) -> {
                 sentTo.add(to);
                 sent.add(data.clone());
@@ -32,7 +33,7 @@ class ReachabilityTest {
 
     void ping(InetSocketAddress from) {
         byte[] wire = KrpcCodec.encode(new KrpcQuery("aa".getBytes(StandardCharsets.ISO_8859_1),
-                NodeId.fromHex("1111111111111111111111111111111111111111"), new Query.Ping(), false, null));
+                NodeId.parse("1111111111111111111111111111111111111111"), new Query.Ping(), false, null));
         core.handleDatagram(wire, wire.length, from);
     }
 

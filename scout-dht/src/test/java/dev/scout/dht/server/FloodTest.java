@@ -3,9 +3,9 @@ package dev.scout.dht.server;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ImmutableItem;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcDecodeException;
 import dev.scout.dht.krpc.KrpcError;
@@ -211,19 +211,19 @@ class FloodTest {
         NodeCore node = node(DhtConfig.builder().bootstrap(List.of()).build(), ServerLimits.DEFAULT);
         byte[] seed = new byte[32];
         seed[0] = 9;
-        ItemSigner signer = ItemSigner.fromSeed(seed);
+        Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
         byte[] v = Bencode.encode(Bencode.bytes("x"));
         byte[] token = token(node, ATTACKER);
         for (long seq : new long[] {Long.MIN_VALUE, -1}) {
             // Correctly signed: the seq itself is what is refused.
             byte[] sig = signer.sign(MutableItem.signingBuffer(new byte[0], seq, v));
-            KrpcMessage reply = call(node, new Query.Put(token, v, signer.publicKey(), sig, null, seq, null), ATTACKER);
+            KrpcMessage reply = call(node, new Query.Put(token, v, signer.publicKey().bytes(), sig, null, seq, null), ATTACKER);
             assertThat(code(reply)).isEqualTo(KrpcError.PROTOCOL);
         }
         assertThat(node.itemStore().count()).isZero();
         // seq 0 and 2^63-1 are valid and round-trip through get.
         MutableItem max = MutableItem.sign(signer, null, Long.MAX_VALUE, v);
-        KrpcMessage ok = call(node, new Query.Put(token, v, max.publicKey(), max.signature(), null, max.seq(), null),
+        KrpcMessage ok = call(node, new Query.Put(token, v, max.publicKey().bytes(), max.signature(), null, max.seq(), null),
                 ATTACKER);
         assertThat(ok).isInstanceOf(KrpcResponse.class);
         KrpcResponse got = (KrpcResponse) call(node, new Query.Get(max.target(), null, Want.UNSPECIFIED), PINGER);

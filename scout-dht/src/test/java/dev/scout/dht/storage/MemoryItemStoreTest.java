@@ -2,8 +2,8 @@ package dev.scout.dht.storage;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** BEP 44 item storage: expiry, caps and which items are worth keeping when full. */
 class MemoryItemStoreTest {
     static final long HOUR = 60 * 60_000L;
-    static final NodeId OWN = NodeId.fromHex("0000000000000000000000000000000000000000");
+    static final NodeId OWN = NodeId.parse("0000000000000000000000000000000000000000");
 
     static InetAddress ip(int n) {
         try {
@@ -48,18 +48,18 @@ class MemoryItemStoreTest {
         return new StoredItem(target, value, null, 0, 1);
     }
 
-    static StoredItem mutable(ItemSigner signer, long seq, int valueBytes) {
+    static StoredItem mutable(Ed25519KeyPair signer, long seq, int valueBytes) {
         // a bencoded string: "100:" + 100 bytes is 104 bytes; exact for 104..1000
         byte[] value = Bencode.encode(new byte[valueBytes - 4]);
         MutableItem m = MutableItem.sign(signer, null, seq, value);
         return new StoredItem(m.target(), null, m, 0, 1);
     }
 
-    static ItemSigner signer(int n) {
+    static Ed25519KeyPair signer(int n) {
         byte[] seed = new byte[32];
         seed[0] = (byte) n;
         seed[1] = (byte) (n >>> 8);
-        return ItemSigner.fromSeed(seed);
+        return Ed25519KeyPair.ofSeed(seed);
     }
 
     // ---- expiry --------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Announced peers: 30-minute expiry, per-swarm and swarm-count caps, random sampling. */
 class PeerStoreTest {
     static final long MIN = 60_000L;
-    static final NodeId HASH = NodeId.fromHex("8187911bd9fd8cd6add811c1669370f8fd773788");
-    static final NodeId OTHER = NodeId.fromHex("0000000000000000000000000000000000000001");
+    static final NodeId HASH = NodeId.parse("8187911bd9fd8cd6add811c1669370f8fd773788");
+    static final NodeId OTHER = NodeId.parse("0000000000000000000000000000000000000001");
 
     static InetSocketAddress peer(int n) {
         try {
@@ -67,7 +67,7 @@ class PeerStoreTest {
         store.announce(OTHER, peer(2), 0);
         assertThat(all(store, HASH, 1)).containsExactly(peer(1));
         assertThat(all(store, OTHER, 1)).containsExactly(peer(2));
-        assertThat(all(store, NodeId.fromHex("ffffffffffffffffffffffffffffffffffffffff"), 1)).isEmpty();
+        assertThat(all(store, NodeId.parse("ffffffffffffffffffffffffffffffffffffffff"), 1)).isEmpty();
         assertThat(store.infoHashCount()).isEqualTo(2);
     }
 
@@ -104,7 +104,7 @@ class PeerStoreTest {
         PeerStore store = new PeerStore(10, 2);
         store.announce(HASH, peer(1), 0);
         store.announce(OTHER, peer(2), 10 * MIN);
-        NodeId third = NodeId.fromHex("0000000000000000000000000000000000000003");
+        NodeId third = NodeId.parse("0000000000000000000000000000000000000003");
         store.announce(third, peer(3), 20 * MIN);
         assertThat(all(store, third, 20 * MIN)).isEmpty();
         assertThat(all(store, HASH, 20 * MIN)).containsExactly(peer(1));
@@ -214,7 +214,7 @@ class PeerStoreTest {
         assertThat(stored).isEqualTo(10);
         assertThat(store.bytes()).isLessThanOrEqualTo(max);
         assertThat(store.announce(HASH, peer(0), 200)).as("a stored peer is refreshed").isTrue();
-        NodeId third = NodeId.fromHex("0000000000000000000000000000000000000003");
+        NodeId third = NodeId.parse("0000000000000000000000000000000000000003");
         assertThat(store.announce(third, peer(500), 200)).isFalse();
         // Room comes back as peers expire.
         assertThat(store.announce(third, peer(500), PEER_TTL_MILLIS + 150)).isTrue();

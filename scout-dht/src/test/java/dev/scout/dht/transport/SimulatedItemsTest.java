@@ -1,12 +1,14 @@
 package dev.scout.dht.transport;
 
+import dev.scout.dht.Ed25519PublicKey;
+
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.item.ImmutableItem;
-import dev.scout.dht.item.ItemSigner;
-import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.MutableItem;
 import dev.scout.dht.storage.StoredItem;
 import org.junit.jupiter.api.Test;
 
@@ -39,15 +41,15 @@ class SimulatedItemsTest {
             byte[] value = Bencode.encode(Bencode.bytes("item " + i + " " + random.nextLong()));
             if (i % 2 == 0) {
                 items.add(new Stored(false, new ImmutableItem(value).target(), value, null, null, 0));
-                puts.add(writer.putImmutable(value));
+                puts.add(writer.putImmutable(ImmutableItem.ofBencoded(value)));
             } else {
                 byte[] seed = new byte[32];
                 random.nextBytes(seed);
-                ItemSigner signer = ItemSigner.fromSeed(seed);
+                Ed25519KeyPair signer = Ed25519KeyPair.ofSeed(seed);
                 byte[] salt = i % 4 == 1 ? Bencode.bytes("salt" + i) : new byte[0];
                 MutableItem item = MutableItem.sign(signer, salt, 1 + random.nextInt(100), value);
-                items.add(new Stored(true, item.target(), value, signer.publicKey(), salt, item.seq()));
-                puts.add(writer.putMutable(item, null));
+                items.add(new Stored(true, item.target(), value, signer.publicKey().bytes(), salt, item.seq()));
+                puts.add(writer.putMutable(item));
             }
         }
         assertThat(net.runUntil(() -> puts.stream().allMatch(CompletableFuture::isDone), 600_000)).isTrue();
@@ -55,12 +57,12 @@ class SimulatedItemsTest {
             assertThat(p.join().stored()).as("nodes that stored the item").isGreaterThanOrEqualTo(6);
         }
 
-        List<CompletableFuture<Optional<byte[]>>> immutableGets = new ArrayList<>();
+        List<CompletableFuture<Optional<ImmutableItem>>> immutableGets = new ArrayList<>();
         List<CompletableFuture<Optional<MutableItem>>> mutableGets = new ArrayList<>();
         for (Stored s : items) {
             SimDht reader = new SimDht(net, random.nextInt(net.size()));
             if (s.mutable()) {
-                mutableGets.add(reader.getMutable(s.key(), s.salt()));
+                mutableGets.add(reader.getMutable(Ed25519PublicKey.of(s.key()), s.salt()));
             } else {
                 immutableGets.add(reader.getImmutable(s.target()));
             }
@@ -77,7 +79,7 @@ class SimulatedItemsTest {
                 assertThat(got.seq()).isEqualTo(s.seq());
                 assertThat(got.target()).isEqualTo(s.target());
             } else {
-                byte[] got = immutableGets.get(im++).join().orElseThrow();
+                byte[] got = immutableGets.get(im++).join().orElseThrow().value();
                 assertThat(got).isEqualTo(s.value());
             }
         }
@@ -93,8 +95,8 @@ class SimulatedItemsTest {
         }
         net.bootstrapAll();
 
-        ItemSigner owner = ItemSigner.fromSeed(new byte[32]);
-        ItemSigner attacker = ItemSigner.fromSeed(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+        Ed25519KeyPair owner = Ed25519KeyPair.ofSeed(new byte[32]);
+        Ed25519KeyPair attacker = Ed25519KeyPair.ofSeed(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
                 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
         byte[] value = Bencode.encode(Bencode.bytes("genuine"));
         MutableItem genuine = MutableItem.sign(owner, new byte[0], 1, value);
@@ -125,7 +127,7 @@ class SimulatedItemsTest {
         }
         SimDht reader = new SimDht(net, 17);
         CompletableFuture<Optional<MutableItem>> m = reader.getMutable(owner.publicKey(), new byte[0]);
-        CompletableFuture<Optional<byte[]>> im = reader.getImmutable(immutableTarget);
+        CompletableFuture<Optional<ImmutableItem>> im = reader.getImmutable(immutableTarget);
         assertThat(net.runUntil(() -> m.isDone() && im.isDone(), 120_000)).isTrue();
         assertThat(m.join()).isEmpty();
         assertThat(im.join()).isEmpty();
@@ -133,7 +135,7 @@ class SimulatedItemsTest {
 
         // A genuine newer version replaces the poisoned copies and is found.
         SimDht writer = new SimDht(net, 5);
-        CompletableFuture<PutResult> put = writer.putMutable(MutableItem.sign(owner, new byte[0], 20, value), null);
+        CompletableFuture<PutResult> put = writer.putMutable(MutableItem.sign(owner, new byte[0], 20, value));
         assertThat(net.runUntil(put::isDone, 120_000)).isTrue();
         assertThat(put.join().stored()).isGreaterThan(0);
         CompletableFuture<Optional<MutableItem>> again = reader.getMutable(owner.publicKey(), new byte[0]);

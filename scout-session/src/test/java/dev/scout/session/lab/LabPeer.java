@@ -1,9 +1,9 @@
 package dev.scout.session.lab;
 
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DhtNode;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
@@ -47,13 +47,13 @@ public final class LabPeer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        Identity me = Identity.fromSeed(HexFormat.of().parseHex(args[1]));
+        Ed25519KeyPair me = Ed25519KeyPair.ofSeed(HexFormat.of().parseHex(args[1]));
         String bootstrap = args[2];
-        Set<PublicKey> trusted = ConcurrentHashMap.newKeySet();
+        Set<Ed25519PublicKey> trusted = ConcurrentHashMap.newKeySet();
         boolean readOnly = args[3].equals("ro");
         for (int i = 4; i < args.length; i++) {
             for (String key : args[i].trim().split(" +")) {
-                trusted.add(PublicKey.parse(key));
+                trusted.add(Ed25519PublicKey.parse(key));
             }
         }
         DhtConfig.Builder config = DhtConfig.builder().bindAddress(new InetSocketAddress("0.0.0.0", port))
@@ -95,8 +95,8 @@ public final class LabPeer {
      * sides' first packets leave within the lab's one-way latency of each other.
      */
     private static void warmUp() throws Exception {
-        Identity a = Identity.generate();
-        Identity b = Identity.generate();
+        Ed25519KeyPair a = Ed25519KeyPair.generate();
+        Ed25519KeyPair b = Ed25519KeyPair.generate();
         try (dev.scout.session.UdpLink la = dev.scout.session.UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
                 dev.scout.session.UdpLink lb = dev.scout.session.UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
             SessionEndpoint ea = SessionEndpoint.open(a, la, k -> true, SessionConfig.defaults());
@@ -118,7 +118,7 @@ public final class LabPeer {
             for (String a : w[3].split(",")) {
                 addresses.add(parse(a));
             }
-            Session s = endpoint.connect(PublicKey.parse(w[2]), addresses, NatType.valueOf(w[4])).get(30, TimeUnit.SECONDS);
+            Session s = endpoint.connect(Ed25519PublicKey.parse(w[2]), addresses, NatType.valueOf(w[4])).get(30, TimeUnit.SECONDS);
             say(tag + " connected " + (System.nanoTime() - t0) / 1_000_000 + " " + s.remoteAddress());
             long bytes = Long.parseLong(w[5]);
             if (bytes > 0) {

@@ -2,7 +2,7 @@ package dev.scout.session.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.core.crypto.Identity;
+import dev.scout.dht.Ed25519KeyPair;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,10 +22,10 @@ class NatLabTest {
     private static NatLab.Peer pub;
     private static NatLab.Peer mallory;
     private static final NatLab.Peer[] home = new NatLab.Peer[5];
-    private static final Identity[] ids = new Identity[5];
+    private static final Ed25519KeyPair[] ids = new Ed25519KeyPair[5];
     private static final String[] external = new String[5];
-    private static Identity pubId;
-    private static Identity malloryId;
+    private static Ed25519KeyPair pubId;
+    private static Ed25519KeyPair malloryId;
     private static String pubAddress;
     private static String malloryAddress;
 
@@ -35,13 +35,13 @@ class NatLabTest {
         lab = new NatLab();
         lab.build(false, false, true, true);
         for (int k = 1; k <= 4; k++) {
-            ids[k] = Identity.generate();
+            ids[k] = Ed25519KeyPair.generate();
         }
-        pubId = Identity.generate();
-        malloryId = Identity.generate();
+        pubId = Ed25519KeyPair.generate();
+        malloryId = Ed25519KeyPair.generate();
         String everyone = keys(ids[1], ids[2], ids[3], ids[4], pubId);
         String bootstrap = NatLab.INTERNET + ".10:6881";
-        dht = lab.start("pub", "6881", seed(Identity.generate()), "none", "rw");
+        dht = lab.start("pub", "6881", seed(Ed25519KeyPair.generate()), "none", "rw");
         dht.await("ready", 60);
         pub = lab.start("pub", "7000", seed(pubId), bootstrap, "rw", everyone);
         mallory = lab.start("pub", "7001", seed(malloryId), bootstrap, "rw", everyone);
@@ -110,17 +110,17 @@ class NatLabTest {
         assertThat(mallory.transcript()).noneMatch(l -> l.startsWith("incoming"));
     }
 
-    private static String seed(Identity id) {
+    private static String seed(Ed25519KeyPair id) {
         return HexFormat.of().formatHex(id.seed());
     }
 
-    private static String hex(Identity id) {
+    private static String hex(Ed25519KeyPair id) {
         return id.publicKey().toHex();
     }
 
-    private static String keys(Identity... list) {
+    private static String keys(Ed25519KeyPair... list) {
         StringBuilder b = new StringBuilder();
-        for (Identity id : list) {
+        for (Ed25519KeyPair id : list) {
             b.append(b.length() == 0 ? "" : " ").append(hex(id));
         }
         return b.toString();

@@ -1,0 +1,490 @@
+package dev.scout.dht.udp;
+
+import dev.scout.dht.Addresses;
+import dev.scout.dht.AnnounceResult;
+import dev.scout.dht.Bep42;
+import dev.scout.dht.Dht;
+import dev.scout.dht.DhtConfig;
+import dev.scout.dht.DatagramFilter;
+import dev.scout.dht.DhtException;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.ImmutableItem;
+import dev.scout.dht.MutableItem;
+import dev.scout.dht.NodeId;
+import dev.scout.dht.NodeInfo;
+import dev.scout.dht.NodeStats;
+import dev.scout.dht.PutResult;
+import dev.scout.dht.Reachability;
+import dev.scout.dht.node.DhtOperations;
+import dev.scout.dht.node.LoopDht;
+import dev.scout.dht.node.NodeCore;
+import dev.scout.dht.routing.RoutingEntry;
+import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.transport.UdpTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A Mainline DHT node on a real UDP socket: the node's state machine driven by one I/O thread.
+ * Thread-safe; every operation returns a {@link CompletableFuture}
+ * completed on a callback thread, never on the I/O thread, so a slow callback cannot stall the DHT.
+ *
+ * <pre>{@code
+ * DhtConfig config = DhtConfig.builder().port(0).stateFile(Path.of("dht.state")).build();
+ * try (DhtNode node = DhtNode.start(config)) {
+ *     node.bootstrapped().get(30, TimeUnit.SECONDS);
+ *     List<InetSocketAddress> peers = node.getPeers(infoHash).get();
+ * }
+ * }</pre>
+ */
+public final class DhtNode implements Dht, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DhtNode.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final DhtConfig config;
+    private final UdpTransport transport;
+    private final NodeCore core;
+    private final DhtOperations ops;
+    private final Dht operations = new LoopDht() {
+        @Override
+        protected <T> CompletableFuture<T> onLoop(Function<DhtOperations, CompletableFuture<T>> operation) {
+            return DhtNode.this.onLoop(operation);
+        }
+    };
+    private final ExecutorService callbacks;
+    private final CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile DhtException failure;
+
+    private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
+        this.config = config;
+        this.transport = transport;
+        this.core = core;
+        this.ops = new DhtOperations(core);
+        int instance = INSTANCES.incrementAndGet();
+        this.callbacks = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dht-callback-" + instance);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Binds the socket, loads the saved routing table (if any), starts the I/O thread and begins
+     * bootstrapping in the background; see {@link #bootstrapped()}.
+     *
+     * @throws IOException if the socket cannot be bound or the state file is unreadable
+     * @param config the configuration
+     * @return the dht node
+     */
+    public static DhtNode start(DhtConfig config) throws IOException {
+        Optional<RoutingTableFile.State> saved = Optional.empty();
+        if (config.stateStore() != null) {
+            try {
+                Optional<byte[]> data = config.stateStore().load();
+                if (data.isPresent()) {
+                    saved = Optional.of(RoutingTableFile.decode(data.get()));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ignoring unreadable routing table {}: {}", config.stateStore(), e.getMessage());
+            }
+        }
+        NodeId id = config.nodeId() != null ? config.nodeId() : chooseId(saved);
+        UdpTransport transport = UdpTransport.open(config.bindAddress());
+        NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
+        DhtNode node = new DhtNode(config, transport, core);
+        transport.start(core, "dht-loop-" + transport.localAddress().getPort());
+        transport.terminated().whenComplete((v, error) -> {
+            if (error != null) {
+                node.loopDied(unwrap(error));
+            }
+        });
+        List<InetSocketAddress> known = saved.map(s -> s.nodes().stream().map(NodeInfo::address).toList())
+                .orElse(List.of());
+        transport.execute(() -> {
+            core.start();
+            node.schedulePeriodicSave();
+        });
+        node.bootstrapInBackground(known);
+        return node;
+    }
+
+    /**
+     * The saved id, unless other nodes have told us an external IP it does not match under BEP 42 (then
+     * a fresh valid id, so verifying nodes keep us in their tables); a random id on first start.
+     */
+    private static NodeId chooseId(Optional<RoutingTableFile.State> saved) {
+        if (saved.isEmpty()) {
+            return NodeId.random();
+        }
+        RoutingTableFile.State s = saved.get();
+        if (s.externalAddress() != null && !Bep42.isValid(s.id(), s.externalAddress().getAddress())) {
+            NodeId fresh = Bep42.idFor(s.externalAddress().getAddress(), new SecureRandom());
+            LOG.info("node id does not match external address {} (BEP 42); using {}", s.externalAddress(), fresh);
+            return fresh;
+        }
+        return s.id();
+    }
+
+    private void bootstrapInBackground(List<InetSocketAddress> known) {
+        // Router names are resolved off the I/O thread: DNS can block for seconds.
+        callbacks.execute(() -> {
+            List<InetSocketAddress> routers = new ArrayList<>();
+            for (String hostPort : config.bootstrap()) {
+                try {
+                    InetSocketAddress a = Addresses.parse(hostPort);
+                    if (!a.isUnresolved()) {
+                        routers.add(a);
+                    } else {
+                        LOG.info("bootstrap host {} does not resolve", hostPort);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.info("bad bootstrap address {}: {}", hostPort, e.getMessage());
+                }
+            }
+            bootstrapFrom(known.isEmpty() ? routers : known, routers);
+        });
+    }
+
+    /** Tries the saved nodes first; falls back to the routers when none of them answers. */
+    private void bootstrapFrom(List<InetSocketAddress> first, List<InetSocketAddress> fallback) {
+        onLoop(o -> core.bootstrap(first).future()).whenComplete((nodes, error) -> {
+            if (closed) {
+                bootstrapped.completeExceptionally(new DhtException("node closed"));
+            } else if (nodes != null && !nodes.isEmpty()) {
+                bootstrapped.complete(null);
+            } else if (first != fallback && !fallback.isEmpty()) {
+                bootstrapFrom(fallback, fallback);
+            } else {
+                bootstrapped.completeExceptionally(new DhtException(
+                        "could not reach any DHT node (bootstrap: " + String.join(", ", config.bootstrap()) + ")"));
+            }
+        });
+    }
+
+    private void schedulePeriodicSave() {
+        if (config.stateStore() == null) {
+            return;
+        }
+        core.schedule(core.now() + config.saveIntervalMillis(), () -> {
+            saveOnLoop();
+            schedulePeriodicSave();
+        });
+    }
+
+    private void saveOnLoop() {
+        if (config.stateStore() == null || core.routingTable().size() == 0) {
+            return; // never overwrite a good table with an empty one
+        }
+        List<NodeInfo> nodes = core.routingTable().entries().stream().map(RoutingEntry::node).toList();
+        try {
+            config.stateStore().save(RoutingTableFile.encode(new RoutingTableFile.State(core.ownId(), nodes, core.externalAddress())));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not save routing table to {}: {}", config.stateStore(), e.getMessage());
+        }
+    }
+
+    /**
+     * The I/O loop died (e.g. of OutOfMemoryError): from now on every operation fails at once, and
+     * every pending one fails now, with a {@link DhtException} carrying the cause. Runs on a callback
+     * thread when one can still be had.
+     */
+    private void loopDied(Throwable cause) {
+        Runnable fail = () -> {
+            DhtException error = new DhtException("DHT node stopped: its I/O loop died of " + cause, cause);
+            failure = error;
+            for (CompletableFuture<?> f : outstanding) {
+                f.completeExceptionally(error);
+            }
+            bootstrapped.completeExceptionally(error);
+            terminated.completeExceptionally(error);
+        };
+        try {
+            callbacks.execute(fail);
+        } catch (RuntimeException | Error e) {
+            fail.run();
+        }
+    }
+
+    /**
+     * Completes when the node stops: normally after {@link #close()}, or exceptionally with a
+     * {@link DhtException} (whose cause is the original error) if its I/O loop died. A daemon should
+     * watch this and exit non-zero: a node whose loop died no longer answers anyone.
+     *
+     * @return a future that completes when the node stops
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated.copy();
+    }
+
+    /**
+     * Why the node stopped working, if its I/O loop died.
+     *
+     * @return the failure; empty while the node runs and after a normal close
+     */
+    public Optional<DhtException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Completes once the node has found other nodes; fails if no bootstrap node answered.
+     *
+     * @return a future that completes once the node has joined
+     */
+    public CompletableFuture<Void> bootstrapped() {
+        return bootstrapped.copy();
+    }
+
+    /** {@return this node's id} */
+    public NodeId id() {
+        return core.ownId();
+    }
+
+    /** {@return the bound UDP address} */
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /**
+     * Lets another protocol share this node's UDP socket: {@code filter} sees each datagram before
+     * KRPC decoding (on the I/O thread) and keeps those it claims.
+     *
+     * @param filter the filter, or {@code null} to remove it
+     */
+    public void setDatagramFilter(DatagramFilter filter) {
+        transport.setDatagramFilter(filter);
+    }
+
+    /**
+     * Sends a datagram from this node's socket (thread-safe; a full buffer drops it, like the network).
+     *
+     * @param datagram the bytes to send
+     * @param to the destination
+     */
+    public void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        transport.send(datagram, to);
+    }
+
+    /** {@return the configuration the node was started with} */
+    public DhtConfig config() {
+        return config;
+    }
+
+    /**
+     * Counters and sizes, read on the loop.
+     *
+     * @return a future of the counters
+     */
+    public CompletableFuture<NodeStats> stats() {
+        return onLoop(o -> CompletableFuture.completedFuture(core.stats()));
+    }
+
+    /**
+     * The nodes currently in the routing table.
+     *
+     * @return a future of the nodes
+     */
+    public CompletableFuture<List<NodeInfo>> routingTable() {
+        return onLoop(o -> CompletableFuture.completedFuture(
+                core.routingTable().entries().stream().map(RoutingEntry::node).toList()));
+    }
+
+    /**
+     * Our address as other nodes see it (BEP 42 votes), if known yet.
+     *
+     * @return a future of the address, empty while unknown
+     */
+    public CompletableFuture<Optional<InetSocketAddress>> externalAddress() {
+        return onLoop(o -> CompletableFuture.completedFuture(Optional.ofNullable(core.externalAddress())));
+    }
+
+    /**
+     * Starts counting unsolicited queries, then reports what the node can tell about its reachability.
+     * A daemon uses it to find out whether strangers can reach it and whether it sits behind a
+     * symmetric NAT.
+     *
+     * @return a future of the reachability seen so far
+     */
+    public CompletableFuture<Reachability> reachability() {
+        return onLoop(o -> {
+            core.observeReachability();
+            return CompletableFuture.completedFuture(core.reachability());
+        });
+    }
+
+    /**
+     * Switches BEP 43 read-only mode (e.g. while the node finds itself unreachable).
+     *
+     * @param readOnly whether to send {@code ro=1} and stop answering queries
+     * @return a future that completes once the mode is switched
+     */
+    public CompletableFuture<Void> setReadOnly(boolean readOnly) {
+        return onLoop(o -> {
+            core.setReadOnly(readOnly);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * Adds a node to try, e.g. a peer learned out of band; it enters the routing table if it answers.
+     *
+     * @param address the address
+     * @return a future of the node's id, failing if it does not answer
+     */
+    public CompletableFuture<NodeId> addNode(InetSocketAddress address) {
+        return ping(address);
+    }
+
+    @Override
+    public CompletableFuture<NodeId> ping(InetSocketAddress address) {
+        return operations.ping(address);
+    }
+
+    @Override
+    public CompletableFuture<List<NodeInfo>> findNode(NodeId target) {
+        return operations.findNode(target);
+    }
+
+    @Override
+    public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash) {
+        return operations.getPeers(infoHash);
+    }
+
+    @Override
+    public CompletableFuture<AnnounceResult> announce(NodeId infoHash, int port) {
+        return operations.announce(infoHash, port);
+    }
+
+    @Override
+    public CompletableFuture<Optional<ImmutableItem>> getImmutable(NodeId target) {
+        return operations.getImmutable(target);
+    }
+
+    @Override
+    public CompletableFuture<Optional<MutableItem>> getMutable(Ed25519PublicKey publicKey, byte[] salt) {
+        return operations.getMutable(publicKey, salt);
+    }
+
+    @Override
+    public CompletableFuture<List<MutableItem>> getMutableVersions(Ed25519PublicKey publicKey, byte[] salt) {
+        return operations.getMutableVersions(publicKey, salt);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
+        return operations.putImmutable(item);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(MutableItem item) {
+        return operations.putMutable(item);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(MutableItem item, long cas) {
+        return operations.putMutable(item, cas);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(Ed25519KeyPair keys, byte[] salt, byte[] bencodedValue) {
+        return operations.putMutable(keys, salt, bencodedValue);
+    }
+
+    /** Runs an operation on the loop and hands its outcome to a callback thread (package-private for tests). */
+    <T> CompletableFuture<T> onLoop(Function<DhtOperations, CompletableFuture<T>> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new DhtException("node closed"));
+            return result;
+        }
+        outstanding.add(result);
+        result.whenComplete((v, e) -> outstanding.remove(result));
+        DhtException dead = failure; // read after adding: loopDied either sees this future or we see it
+        if (dead != null) {
+            result.completeExceptionally(dead);
+            return result;
+        }
+        transport.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(new DhtException("node closed"));
+                return;
+            }
+            CompletableFuture<T> inner;
+            try {
+                inner = operation.apply(ops);
+            } catch (RuntimeException e) {
+                inner = CompletableFuture.failedFuture(e);
+            }
+            inner.whenComplete((value, error) -> callbacks.execute(() -> {
+                if (error != null) {
+                    result.completeExceptionally(unwrap(error));
+                } else {
+                    result.complete(value);
+                }
+            }));
+        });
+        return result;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** Saves the routing table, stops the I/O thread, closes the socket and fails pending operations. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (failure != null || transport.failure() != null) {
+            closed = true; // nothing runs on a dead loop: no save, just release the socket
+            transport.close();
+            callbacks.shutdown();
+            return;
+        }
+        CompletableFuture<Void> saved = new CompletableFuture<>();
+        transport.execute(() -> {
+            try {
+                saveOnLoop();
+            } finally {
+                saved.complete(null);
+            }
+        });
+        try {
+            saved.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("saving on close", e);
+        }
+        closed = true;
+        transport.close();
+        for (CompletableFuture<?> f : outstanding) {
+            f.completeExceptionally(new DhtException("node closed"));
+        }
+        bootstrapped.completeExceptionally(new DhtException("node closed"));
+        terminated.complete(null);
+        callbacks.shutdown();
+    }
+}
