@@ -83,6 +83,11 @@ final class ProbeContext implements LookupContext {
     }
 
     @Override
+    public int suspiciousPrefixBits() {
+        return core.suspiciousPrefixBits();
+    }
+
+    @Override
     public boolean recentlyUnresponsive(java.net.InetSocketAddress address) {
         return core.recentlyUnresponsive(address);
     }

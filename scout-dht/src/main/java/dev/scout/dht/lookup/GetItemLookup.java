@@ -7,7 +7,6 @@ import dev.scout.dht.item.MutableItem;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.krpc.Want;
-import dev.scout.dht.routing.RoutingTable;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import java.util.Optional;
  * BEP 44 {@code get} lookup. For an immutable target it stops at the first value whose SHA-1 is the
  * target; for a mutable one it visits the K closest nodes and keeps the valid item with the highest
  * seq. Every value is verified before it is kept; invalid ones are counted and dropped. The answering
- * nodes' tokens come back with the result, ready for a put.
+ * nodes' tokens come back with the result, ready for a put: the K closest ordinary responders plus any
+ * suspiciously close ones before them (see {@link Traversal}).
  */
 public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     private final byte[] publicKey;
@@ -37,6 +37,9 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     /** Signatures already verified in this lookup: the same item from K nodes is checked once. */
     private final Map<ByteBuffer, MutableItem> verified = new HashMap<>();
     private int invalid;
+    /** Closest counted responders that must hold the same newest version for an early stop. */
+    static final int AGREEING = 4;
+    private boolean stopWhenClosestAgree;
 
     /**
      * @param immutable the value of an immutable item, if found
@@ -66,6 +69,17 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         this.publicKey = publicKey;
         this.salt = salt;
         this.onInvalid = onInvalid;
+    }
+
+    /**
+     * A mutable read that may end before all K closest answered: as soon as the {@value #AGREEING} closest
+     * nodes that count have all answered, with nobody closer still being asked, and all of them hold the
+     * same newest version (libtorrent's "authoritative" answer, reached sooner). Not for the read before a
+     * write: a put needs the K closest nodes' tokens.
+     */
+    public GetItemLookup stopWhenClosestAgree() {
+        stopWhenClosestAgree = true;
+        return this;
     }
 
     private boolean isMutable() {
@@ -132,7 +146,23 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
 
     @Override
     protected boolean satisfied() {
-        return immutableValue != null;
+        if (immutableValue != null) {
+            return true;
+        }
+        if (!stopWhenClosestAgree || best == null) {
+            return false;
+        }
+        List<Candidate> closest = closestAnswered(AGREEING);
+        if (closest == null) {
+            return false;
+        }
+        for (Candidate c : closest) {
+            KrpcResponse r = c.response();
+            if (r.seq() == null || r.seq() != best.seq() || r.value() == null || !Arrays.equals(r.value(), best.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Highest seq first; equal seqs: greater value bytes first. */
@@ -144,6 +174,6 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         List<MutableItem> sorted = new ArrayList<>(versions);
         sorted.sort(NEWEST_FIRST);
         return new Result(Optional.ofNullable(immutableValue), Optional.ofNullable(best), List.copyOf(sorted),
-                responded.stream().limit(RoutingTable.K).toList(), invalid, rpcCount());
+                untilKCounted(responded), invalid, rpcCount());
     }
 }

@@ -31,6 +31,15 @@ public interface LookupContext {
         return false;
     }
 
+    /**
+     * Ids sharing at least this many leading bits with a lookup's target are suspiciously close: far
+     * closer than the network's size makes likely for an honest node (a Sybil cluster placed next to the
+     * target). Such nodes are asked but do not count towards K. Default: nothing is suspicious.
+     */
+    default int suspiciousPrefixBits() {
+        return dev.scout.dht.NodeId.BITS + 1;
+    }
+
     /** Closest known good or questionable nodes to {@code target}. */
     List<NodeInfo> closest(NodeId target, int count);
 }

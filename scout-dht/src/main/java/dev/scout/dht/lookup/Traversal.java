@@ -17,9 +17,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An iterative Kademlia lookup towards {@link #target}: up to alpha requests in flight, candidates kept
- * sorted by XOR distance, done when the K closest known nodes have all answered (or everything has been
- * tried). A request unanswered past the adaptive soft timeout stops counting against alpha and no longer
- * holds up termination, so stale routing entries cost one RTT-scaled wait rather than a full timeout.
+ * sorted by XOR distance, done when the K closest known nodes that count have all answered (or everything
+ * has been tried). A request unanswered past the adaptive soft timeout stops counting against alpha and
+ * never holds up termination (only while nothing at all has answered is a slow answer waited for), so a
+ * stale routing entry costs one RTT-scaled wait, never the hard timeout.
+ *
+ * <p>Two rules make the result hard to bend: a node that answers from a known address with a new id is
+ * taken at its new id (libtorrent changes its id after start-up; it is alive, not failed), and nodes whose
+ * id is suspiciously close to the target (far closer than the network's size makes likely: a Sybil
+ * cluster placed next to it) are queried but do not count towards K, so the lookup goes on until K
+ * ordinary nodes answered. See docs/protocol-notes.md.
  * Subclasses pick the query and interpret answers; results are delivered on the node's loop.
  *
  * @param <R> the result type
@@ -35,9 +42,16 @@ public abstract class Traversal<R> {
     private final Set<InetSocketAddress> seenAddresses = new HashSet<>();
     private final CompletableFuture<R> future = new CompletableFuture<>();
     private final List<InetSocketAddress> bootstrap = new ArrayList<>();
+    private final List<NodeInfo> savedSeeds = new ArrayList<>();
     private int inFlight;
     private int slowInFlight;
+    /** Router requests neither answered nor slow: these hold up termination. */
     private int seedsInFlight;
+    private int slowSeeds;
+    /** Candidates that answered (any distance), routers included. */
+    private int answered;
+    /** Ids sharing at least this many leading bits with the target are suspiciously close. */
+    private int suspiciousBits = NodeId.BITS + 1;
     private int rpcs;
     private boolean started;
     private boolean done;
@@ -50,6 +64,15 @@ public abstract class Traversal<R> {
     /** Addresses of routers to ask as well (used when the routing table is empty). */
     public Traversal<R> withBootstrap(List<InetSocketAddress> routers) {
         bootstrap.addAll(routers);
+        return this;
+    }
+
+    /**
+     * Nodes to ask whose ids we knew before (a saved routing table): they become ordinary candidates,
+     * queried closest first alongside the routing table's nodes and the routers.
+     */
+    public Traversal<R> withSeeds(List<NodeInfo> nodes) {
+        savedSeeds.addAll(nodes);
         return this;
     }
 
@@ -87,7 +110,11 @@ public abstract class Traversal<R> {
             throw new IllegalStateException("lookup already started");
         }
         started = true;
+        suspiciousBits = context.suspiciousPrefixBits();
         for (NodeInfo n : context.closest(target, RoutingTable.K * 2)) {
+            addCandidate(n);
+        }
+        for (NodeInfo n : savedSeeds) {
             addCandidate(n);
         }
         for (InetSocketAddress router : bootstrap) {
@@ -102,10 +129,20 @@ public abstract class Traversal<R> {
     }
 
     private void addCandidate(NodeInfo node) {
-        if (node.id().equals(context.ownId()) || node.address().getPort() == 0
-                || !seenIds.add(node.id()) || !seenAddresses.add(node.address())
-                || context.recentlyUnresponsive(node.address())) {
+        // The address is checked before the id is recorded: an id listed at an address we already ask
+        // (a router, a seed) must stay free for that address's own answer.
+        if (node.id().equals(context.ownId()) || node.address().getPort() == 0 || seenIds.contains(node.id())
+                || seenAddresses.contains(node.address()) || context.recentlyUnresponsive(node.address())) {
             return;
+        }
+        seenAddresses.add(node.address());
+        insert(node);
+    }
+
+    /** Places a candidate for {@code node} (whose address is already recorded) in distance order. */
+    private Candidate insert(NodeInfo node) {
+        if (!seenIds.add(node.id())) {
+            return null;
         }
         int lo = 0;
         int hi = candidates.size();
@@ -118,9 +155,11 @@ public abstract class Traversal<R> {
             }
         }
         if (lo >= MAX_CANDIDATES) {
-            return;
+            return null;
         }
-        candidates.add(lo, new Candidate(node));
+        Candidate added = new Candidate(node);
+        added.suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
+        candidates.add(lo, added);
         if (candidates.size() > MAX_CANDIDATES) {
             // Drop the farthest candidate nobody is waiting on.
             for (int i = candidates.size() - 1; i >= MAX_CANDIDATES; i--) {
@@ -131,6 +170,7 @@ public abstract class Traversal<R> {
                 }
             }
         }
+        return added;
     }
 
     private void merge(KrpcResponse response) {
@@ -142,7 +182,7 @@ public abstract class Traversal<R> {
         }
     }
 
-    /** Sends what alpha allows and finishes when the K closest have answered. */
+    /** Sends what alpha allows and finishes when the K closest that count have answered. */
     private void step() {
         if (done) {
             return;
@@ -151,16 +191,15 @@ public abstract class Traversal<R> {
             finish();
             return;
         }
-        int responded = 0;
+        int counted = 0;
         boolean waiting = false;
         for (Candidate c : candidates) {
-            if (responded >= RoutingTable.K) {
+            if (counted >= RoutingTable.K) {
                 break;
             }
             switch (c.state) {
-                case RESPONDED -> responded++;
-                case FAILED -> { }
-                case SLOW -> { }
+                case RESPONDED -> counted += c.suspicious ? 0 : 1;
+                case FAILED, SLOW -> { }
                 case PENDING -> waiting = true;
                 case FRESH -> {
                     waiting = true;
@@ -170,9 +209,58 @@ public abstract class Traversal<R> {
                 }
             }
         }
-        if (!waiting && (responded >= RoutingTable.K || slowInFlight == 0) && seedsInFlight == 0) {
-            finish();
+        if (waiting || seedsInFlight > 0) {
+            return;
         }
+        // Slow requests never hold up the end, except while nothing at all has answered: then a late
+        // answer is the only way forward (a first contact slower than the initial estimate).
+        if (answered == 0 && (slowInFlight > 0 || slowSeeds > 0)) {
+            return;
+        }
+        finish();
+    }
+
+    /**
+     * The {@code count} closest candidates that count towards K, if they have all answered and no closer
+     * one is still being asked; else null. Lets a lookup stop early when the closest nodes agree.
+     */
+    protected List<Candidate> closestAnswered(int count) {
+        List<Candidate> out = new ArrayList<>(count);
+        for (Candidate c : candidates) {
+            if (out.size() >= count) {
+                return out;
+            }
+            switch (c.state) {
+                case RESPONDED -> {
+                    if (!c.suspicious) {
+                        out.add(c);
+                    }
+                }
+                case FAILED, SLOW -> { }
+                case PENDING, FRESH -> {
+                    return null;
+                }
+            }
+        }
+        return out.size() >= count ? out : null;
+    }
+
+    /**
+     * Responders closest first, up to and including the K-th that counts (mainline's
+     * {@code take_until_secure}): suspiciously close nodes come along but do not use up the K places,
+     * so a write reaches K ordinary nodes however many Sybils sit next to the target.
+     */
+    protected static List<Candidate> untilKCounted(List<Candidate> responded) {
+        List<Candidate> out = new ArrayList<>();
+        int counted = 0;
+        for (Candidate c : responded) {
+            if (counted >= RoutingTable.K) {
+                break;
+            }
+            out.add(c);
+            counted += c.suspicious ? 0 : 1;
+        }
+        return out;
     }
 
     private void send(Candidate c) {
@@ -232,14 +320,21 @@ public abstract class Traversal<R> {
             if (done) {
                 return;
             }
+            answered++;
+            Candidate responder = candidate;
             if (!response.sender().equals(candidate.node().id())) {
-                candidate.state = Candidate.State.FAILED; // not the node we were told about
-            } else {
-                candidate.state = Candidate.State.RESPONDED;
-                candidate.response = response;
-                onAnswer(candidate, response);
-                merge(response);
+                // The node at this address now has another id (libtorrent picks a new one after start-up):
+                // it is alive; take it at its new id. The old id is gone.
+                candidate.state = Candidate.State.FAILED;
+                responder = response.sender().equals(context.ownId()) ? null
+                        : insert(new NodeInfo(response.sender(), candidate.node().address()));
             }
+            if (responder != null) {
+                responder.state = Candidate.State.RESPONDED;
+                responder.response = response;
+                onAnswer(responder, response);
+            }
+            merge(response);
             step();
         }
 
@@ -258,28 +353,46 @@ public abstract class Traversal<R> {
         }
     }
 
-    /** Routers: their answers only contribute candidates. */
+    /** Routers (ids unknown): once one answers it counts like any node that answered. */
     private final class SeedCallback implements RpcCallback {
         private final InetSocketAddress address;
+        private boolean slow;
 
         SeedCallback(InetSocketAddress address) {
             this.address = address;
         }
 
+        private void leave() {
+            if (slow) {
+                slowSeeds--;
+            } else {
+                seedsInFlight--;
+            }
+        }
+
+        @Override
+        public void onSlow() {
+            if (!slow) {
+                slow = true;
+                seedsInFlight--;
+                slowSeeds++;
+                step();
+            }
+        }
+
         @Override
         public void onResponse(KrpcResponse response, long rttMillis) {
-            seedsInFlight--;
+            leave();
             if (!done) {
-                // Now that its id is known, the seed counts like any node that answered.
-                NodeInfo node = new NodeInfo(response.sender(), address);
-                seenAddresses.remove(address);
-                addCandidate(node);
-                for (Candidate c : candidates) {
-                    if (c.node().equals(node) && c.state == Candidate.State.FRESH) {
-                        c.state = Candidate.State.RESPONDED;
-                        c.response = response;
-                        onAnswer(c, response);
-                    }
+                answered++;
+                // Its address was recorded when it was asked; the id is free unless another address
+                // claimed it first (then the router's answer only contributes nodes).
+                Candidate c = response.sender().equals(context.ownId()) ? null
+                        : insert(new NodeInfo(response.sender(), address));
+                if (c != null) {
+                    c.state = Candidate.State.RESPONDED;
+                    c.response = response;
+                    onAnswer(c, response);
                 }
                 merge(response);
                 step();
@@ -288,13 +401,13 @@ public abstract class Traversal<R> {
 
         @Override
         public void onError(KrpcError error) {
-            seedsInFlight--;
+            leave();
             step();
         }
 
         @Override
         public void onTimeout() {
-            seedsInFlight--;
+            leave();
             step();
         }
     }

@@ -8,8 +8,10 @@ package dev.scout.dht.node;
 public final class RttEstimator {
     private double srtt = -1;
     private double rttvar;
+    private long samples;
 
     public void sample(long rttMillis) {
+        samples++;
         if (srtt < 0) {
             srtt = rttMillis;
             rttvar = rttMillis / 2.0;
@@ -25,6 +27,11 @@ public final class RttEstimator {
             return Math.max(min, Math.min(max, 1_000));
         }
         return Math.max(min, Math.min(max, Math.round(srtt + 4 * rttvar)));
+    }
+
+    /** Samples taken so far. */
+    public long samples() {
+        return samples;
     }
 
     public long smoothedMillis() {
