@@ -70,11 +70,16 @@ public final class SimNetwork {
     }
 
     public int addNode(NodeId id, DhtConfig config) {
+        return addNode(id, config, null);
+    }
+
+    /** As {@link #addNode(NodeId, DhtConfig)} with a custom item store (null = the default in-memory one). */
+    public int addNode(NodeId id, DhtConfig config, dev.scout.dht.storage.ItemStore store) {
         int index = nodes.size();
         SimNode n = new SimNode();
         n.address = addressOf(index);
         n.core = new NodeCore(id, config, () -> now, new Random(random.nextLong()),
-                (data, to) -> send(index, data, to));
+                (data, to) -> send(index, data, to), store);
         nodes.add(n);
         byAddress.put(n.address, index);
         n.core.start();
