@@ -7,6 +7,7 @@ import dev.scout.dht.item.MutableItem;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.krpc.Want;
+import dev.scout.dht.routing.RoutingTable;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     /** Signatures already verified in this lookup: the same item from K nodes is checked once. */
     private final Map<ByteBuffer, MutableItem> verified = new HashMap<>();
     private int invalid;
-    /** Closest counted responders that must hold the same newest version for an early stop. */
-    static final int AGREEING = 4;
+    /** Of the K closest known candidates, how many must have answered with the newest version for an early stop. */
+    static final int AGREEING = 3;
     private boolean stopWhenClosestAgree;
 
     /**
@@ -72,10 +73,11 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     }
 
     /**
-     * A mutable read that may end before all K closest answered: as soon as the {@value #AGREEING} closest
-     * nodes that count have all answered, with nobody closer still being asked, and all of them hold the
-     * same newest version (libtorrent's "authoritative" answer, reached sooner). Not for the read before a
-     * write: a put needs the K closest nodes' tokens.
+     * A mutable read that may end before all K closest answered: as soon as {@value #AGREEING} of the K
+     * closest candidates known (that count towards K) answered with the same newest version and none of
+     * them answered with an older one (a mixed picture means a write is still spreading). The rest of the
+     * K are typically dead entries still waiting for their soft timeout; a newer version would have to
+     * live only on those few. Not for the read before a write: a put needs the K closest nodes' tokens.
      */
     public GetItemLookup stopWhenClosestAgree() {
         stopWhenClosestAgree = true;
@@ -152,17 +154,20 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         if (!stopWhenClosestAgree || best == null) {
             return false;
         }
-        List<Candidate> closest = closestAnswered(AGREEING);
-        if (closest == null) {
-            return false;
-        }
-        for (Candidate c : closest) {
+        int agreeing = 0;
+        for (Candidate c : closestKnown(RoutingTable.K)) {
             KrpcResponse r = c.response();
-            if (r.seq() == null || r.seq() != best.seq() || r.value() == null || !Arrays.equals(r.value(), best.value())) {
+            if (c.state() != Candidate.State.RESPONDED || r.seq() == null) {
+                continue; // not heard from, or holds nothing
+            }
+            if (r.seq() != best.seq()) {
                 return false;
             }
+            if (r.value() != null && Arrays.equals(r.value(), best.value())) {
+                agreeing++;
+            }
         }
-        return true;
+        return agreeing >= AGREEING;
     }
 
     /** Highest seq first; equal seqs: greater value bytes first. */

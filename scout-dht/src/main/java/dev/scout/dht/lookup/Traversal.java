@@ -221,28 +221,21 @@ public abstract class Traversal<R> {
     }
 
     /**
-     * The {@code count} closest candidates that count towards K, if they have all answered and no closer
-     * one is still being asked; else null. Lets a lookup stop early when the closest nodes agree.
+     * The {@code count} closest candidates known now that could count towards K: not failed, not
+     * suspicious, in any other state (answered, being asked, slow, not yet asked). Lets a lookup stop
+     * early when enough of them agree.
      */
-    protected List<Candidate> closestAnswered(int count) {
+    protected List<Candidate> closestKnown(int count) {
         List<Candidate> out = new ArrayList<>(count);
         for (Candidate c : candidates) {
             if (out.size() >= count) {
-                return out;
+                break;
             }
-            switch (c.state) {
-                case RESPONDED -> {
-                    if (!c.suspicious) {
-                        out.add(c);
-                    }
-                }
-                case FAILED, SLOW -> { }
-                case PENDING, FRESH -> {
-                    return null;
-                }
+            if (c.state != Candidate.State.FAILED && !c.suspicious) {
+                out.add(c);
             }
         }
-        return out.size() >= count ? out : null;
+        return out;
     }
 
     /**
