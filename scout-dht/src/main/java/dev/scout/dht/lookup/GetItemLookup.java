@@ -147,6 +147,11 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     }
 
     @Override
+    protected boolean askClosestAtOnce() {
+        return best != null;
+    }
+
+    @Override
     protected boolean satisfied() {
         if (immutableValue != null) {
             return true;

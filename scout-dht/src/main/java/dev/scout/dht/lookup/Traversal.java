@@ -86,6 +86,17 @@ public abstract class Traversal<R> {
     protected void onAnswer(Candidate candidate, KrpcResponse response) {
     }
 
+    /**
+     * The K/2 closest known candidates are always asked at once, past alpha, so requests to dead entries
+     * further out cannot hold them back; once this returns true (the lookup has reached the target's
+     * neighbourhood, e.g. a copy of the item was found) all K closest known are. They must be asked
+     * anyway; before that, the closest known still change with every answer, and asking all K would
+     * spend requests on nodes that soon drop out.
+     */
+    protected boolean askClosestAtOnce() {
+        return false;
+    }
+
     /** Subclasses that can finish early (an immutable item was found) return true. */
     protected boolean satisfied() {
         return false;
@@ -192,10 +203,15 @@ public abstract class Traversal<R> {
             return;
         }
         int counted = 0;
+        boolean burst = askClosestAtOnce();
+        int position = 0; // among candidates that could count (not failed, not suspicious)
         boolean waiting = false;
         for (Candidate c : candidates) {
             if (counted >= RoutingTable.K) {
                 break;
+            }
+            if (c.state != Candidate.State.FAILED && !c.suspicious) {
+                position++;
             }
             switch (c.state) {
                 case RESPONDED -> counted += c.suspicious ? 0 : 1;
@@ -203,7 +219,7 @@ public abstract class Traversal<R> {
                 case PENDING -> waiting = true;
                 case FRESH -> {
                     waiting = true;
-                    if (inFlight < context.alpha()) {
+                    if (inFlight < context.alpha() || position <= (burst ? RoutingTable.K : RoutingTable.K / 2)) {
                         send(c);
                     }
                 }
