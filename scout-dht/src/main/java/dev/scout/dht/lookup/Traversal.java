@@ -52,6 +52,8 @@ public abstract class Traversal<R> {
     private int answered;
     /** Ids sharing at least this many leading bits with the target are suspiciously close. */
     private int suspiciousBits = NodeId.BITS + 1;
+    /** Set once a suspiciously close node turned up: the lookup then wants twice as many ordinary nodes. */
+    private boolean underAttack;
     private int rpcs;
     private boolean started;
     private boolean done;
@@ -170,6 +172,7 @@ public abstract class Traversal<R> {
         }
         Candidate added = new Candidate(node);
         added.suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
+        underAttack |= added.suspicious;
         candidates.add(lo, added);
         if (candidates.size() > MAX_CANDIDATES) {
             // Drop the farthest candidate nobody is waiting on.
@@ -203,11 +206,12 @@ public abstract class Traversal<R> {
             return;
         }
         int counted = 0;
+        int wanted = wanted();
         boolean burst = askClosestAtOnce();
         int position = 0; // among candidates that could count (not failed, not suspicious)
         boolean waiting = false;
         for (Candidate c : candidates) {
-            if (counted >= RoutingTable.K) {
+            if (counted >= wanted) {
                 break;
             }
             if (c.state != Candidate.State.FAILED && !c.suspicious) {
@@ -255,15 +259,26 @@ public abstract class Traversal<R> {
     }
 
     /**
-     * Responders closest first, up to and including the K-th that counts (mainline's
-     * {@code take_until_secure}): suspiciously close nodes come along but do not use up the K places,
-     * so a write reaches K ordinary nodes however many Sybils sit next to the target.
+     * Ordinary nodes the lookup must hear from: K, or 2K once a suspiciously close node turned up. A
+     * Sybil cluster larger than K hides the honest nodes next to the target (every answer lists the
+     * cluster first), so writer and reader each find only some of them; twice as many on both sides
+     * makes their sets overlap.
      */
-    protected static List<Candidate> untilKCounted(List<Candidate> responded) {
+    protected int wanted() {
+        return underAttack ? 2 * RoutingTable.K : RoutingTable.K;
+    }
+
+    /**
+     * Responders closest first, up to and including the {@link #wanted()}-th that counts (mainline's
+     * {@code take_until_secure}): suspiciously close nodes come along but do not use up the places, so
+     * a write reaches K (2K under attack) ordinary nodes however many Sybils sit next to the target.
+     */
+    protected List<Candidate> untilKCounted(List<Candidate> responded) {
         List<Candidate> out = new ArrayList<>();
         int counted = 0;
+        int wanted = wanted();
         for (Candidate c : responded) {
-            if (counted >= RoutingTable.K) {
+            if (counted >= wanted) {
                 break;
             }
             out.add(c);

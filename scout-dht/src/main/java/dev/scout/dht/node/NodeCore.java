@@ -318,12 +318,16 @@ public final class NodeCore implements LookupContext {
         send(new KrpcQuery(t, ownId, query, config.readOnly(), null), address);
     }
 
-    /** Per-node RTT when we have one (3× its smoothed RTT), else the global estimate. */
+    /**
+     * The global soft timeout (a high percentile of all RTTs), stretched to twice the node's own smoothed
+     * RTT when that is known and longer (up to twice the global): a live node that is merely slower than
+     * most is not given up on at its usual answer time.
+     */
     private long softTimeoutFor(NodeInfo node) {
         long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
         return table.entry(node.id())
                 .filter(e -> e.rttMillis() >= 0)
-                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(global, 3 * e.rttMillis())))
+                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(2 * global, Math.max(global, 2 * e.rttMillis()))))
                 .orElse(global);
     }
 
