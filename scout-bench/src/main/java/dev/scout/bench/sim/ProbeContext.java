@@ -83,6 +83,11 @@ final class ProbeContext implements LookupContext {
     }
 
     @Override
+    public void after(long delayMillis, Runnable action) {
+        core.after(delayMillis, action);
+    }
+
+    @Override
     public int suspiciousPrefixBits() {
         return core.suspiciousPrefixBits();
     }

@@ -40,6 +40,14 @@ public interface LookupContext {
         return dev.scout.dht.NodeId.BITS + 1;
     }
 
+    /**
+     * Runs {@code action} on the loop after {@code delayMillis}. The default runs it at once (a context
+     * without timers gives lookups no grace period).
+     */
+    default void after(long delayMillis, Runnable action) {
+        action.run();
+    }
+
     /** Closest known good or questionable nodes to {@code target}. */
     List<NodeInfo> closest(NodeId target, int count);
 }

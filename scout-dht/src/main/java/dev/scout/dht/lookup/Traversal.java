@@ -32,6 +32,12 @@ import java.util.concurrent.CompletableFuture;
  * @param <R> the result type
  */
 public abstract class Traversal<R> {
+    /**
+     * When fewer than K ordinary nodes answered and only slow requests are left, they get this much more
+     * time (once per lookup) before the lookup ends without them: in a small or overloaded network the
+     * slow ones may be most of the nodes there are. Far below the hard timeout.
+     */
+    static final long SLOW_GRACE_MILLIS = 500;
     /** Candidates beyond this many are forgotten, farthest first. */
     private static final int MAX_CANDIDATES = 100;
 
@@ -54,6 +60,8 @@ public abstract class Traversal<R> {
     private int suspiciousBits = NodeId.BITS + 1;
     /** Set once a suspiciously close node turned up: the lookup then wants twice as many ordinary nodes. */
     private boolean underAttack;
+    /** 0 = no grace period yet, 1 = running, 2 = over. */
+    private int grace;
     private int rpcs;
     private boolean started;
     private boolean done;
@@ -232,9 +240,21 @@ public abstract class Traversal<R> {
         if (waiting || seedsInFlight > 0) {
             return;
         }
-        // Slow requests never hold up the end, except while nothing at all has answered: then a late
-        // answer is the only way forward (a first contact slower than the initial estimate).
-        if (answered == 0 && (slowInFlight > 0 || slowSeeds > 0)) {
+        // Slow requests never hold up the end for long. While nothing at all has answered, a late answer
+        // is the only way forward (a first contact slower than the initial estimate); with fewer than K
+        // answers they get one bounded grace period; otherwise the window has already moved past them.
+        boolean slowLeft = slowInFlight > 0 || slowSeeds > 0;
+        if (slowLeft && answered == 0) {
+            return;
+        }
+        if (slowLeft && counted < wanted && grace < 2) {
+            if (grace == 0) {
+                grace = 1;
+                context.after(SLOW_GRACE_MILLIS, () -> {
+                    grace = 2;
+                    step();
+                });
+            }
             return;
         }
         finish();

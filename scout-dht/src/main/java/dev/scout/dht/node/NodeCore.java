@@ -401,6 +401,11 @@ public final class NodeCore implements LookupContext {
     }
 
     @Override
+    public void after(long delayMillis, Runnable action) {
+        scheduler.at(now() + delayMillis, action);
+    }
+
+    @Override
     public boolean recentlyUnresponsive(InetSocketAddress address) {
         return unresponsive.contains(address, now());
     }
