@@ -10,9 +10,7 @@ import dev.scout.dht.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,14 +36,10 @@ public abstract class Traversal<R> {
      * slow ones may be most of the nodes there are. Far below the hard timeout.
      */
     static final long SLOW_GRACE_MILLIS = 500;
-    /** Candidates beyond this many are forgotten, farthest first. */
-    private static final int MAX_CANDIDATES = 100;
 
     protected final LookupContext context;
     protected final NodeId target;
-    private final List<Candidate> candidates = new ArrayList<>();
-    private final Set<NodeId> seenIds = new HashSet<>();
-    private final Set<InetSocketAddress> seenAddresses = new HashSet<>();
+    private final CandidateList candidates;
     private final CompletableFuture<R> future = new CompletableFuture<>();
     private final List<InetSocketAddress> bootstrap = new ArrayList<>();
     private final List<NodeInfo> savedSeeds = new ArrayList<>();
@@ -69,6 +63,7 @@ public abstract class Traversal<R> {
     protected Traversal(LookupContext context, NodeId target) {
         this.context = context;
         this.target = target;
+        this.candidates = new CandidateList(target);
     }
 
     /** Addresses of routers to ask as well (used when the routing table is empty). */
@@ -139,7 +134,7 @@ public abstract class Traversal<R> {
             addCandidate(n);
         }
         for (InetSocketAddress router : bootstrap) {
-            if (seenAddresses.add(router)) {
+            if (candidates.claimAddress(router)) {
                 seedsInFlight++;
                 rpcs++;
                 context.request(router, query(new Candidate(null)), new SeedCallback(router));
@@ -150,49 +145,21 @@ public abstract class Traversal<R> {
     }
 
     private void addCandidate(NodeInfo node) {
-        // The address is checked before the id is recorded: an id listed at an address we already ask
-        // (a router, a seed) must stay free for that address's own answer.
-        if (node.id().equals(context.ownId()) || node.address().getPort() == 0 || seenIds.contains(node.id())
-                || seenAddresses.contains(node.address()) || context.recentlyUnresponsive(node.address())) {
-            return;
+        if (!node.id().equals(context.ownId()) && node.address().getPort() != 0 && candidates.isNew(node)
+                && !context.recentlyUnresponsive(node.address())) {
+            candidates.add(node, isSuspicious(node));
         }
-        seenAddresses.add(node.address());
-        insert(node);
     }
 
-    /** Places a candidate for {@code node} (whose address is already recorded) in distance order. */
+    /** Places a candidate for {@code node}, whose address is already recorded; null if not placed. */
     private Candidate insert(NodeInfo node) {
-        if (!seenIds.add(node.id())) {
-            return null;
-        }
-        int lo = 0;
-        int hi = candidates.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (target.compareDistance(candidates.get(mid).node().id(), node.id()) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo >= MAX_CANDIDATES) {
-            return null;
-        }
-        Candidate added = new Candidate(node);
-        added.suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
-        underAttack |= added.suspicious;
-        candidates.add(lo, added);
-        if (candidates.size() > MAX_CANDIDATES) {
-            // Drop the farthest candidate nobody is waiting on.
-            for (int i = candidates.size() - 1; i >= MAX_CANDIDATES; i--) {
-                Candidate.State s = candidates.get(i).state;
-                if (s != Candidate.State.PENDING && s != Candidate.State.SLOW) {
-                    candidates.remove(i);
-                    break;
-                }
-            }
-        }
-        return added;
+        return candidates.insert(node, isSuspicious(node));
+    }
+
+    private boolean isSuspicious(NodeInfo node) {
+        boolean suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
+        underAttack |= suspicious;
+        return suspicious;
     }
 
     private void merge(KrpcResponse response) {
@@ -218,7 +185,7 @@ public abstract class Traversal<R> {
         boolean burst = askClosestAtOnce();
         int position = 0; // among candidates that could count (not failed, not suspicious)
         boolean waiting = false;
-        for (Candidate c : candidates) {
+        for (Candidate c : candidates.all()) {
             if (counted >= wanted) {
                 break;
             }
@@ -266,16 +233,7 @@ public abstract class Traversal<R> {
      * early when enough of them agree.
      */
     protected List<Candidate> closestKnown(int count) {
-        List<Candidate> out = new ArrayList<>(count);
-        for (Candidate c : candidates) {
-            if (out.size() >= count) {
-                break;
-            }
-            if (c.state != Candidate.State.FAILED && !c.suspicious) {
-                out.add(c);
-            }
-        }
-        return out;
+        return candidates.closestKnown(count);
     }
 
     /**
@@ -316,14 +274,8 @@ public abstract class Traversal<R> {
 
     private void finish() {
         done = true;
-        List<Candidate> responded = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (c.state == Candidate.State.RESPONDED) {
-                responded.add(c);
-            }
-        }
         try {
-            future.complete(result(responded));
+            future.complete(result(candidates.responded()));
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }
