@@ -155,8 +155,8 @@ public final class Report {
     }
 
     private static Object parse(String s) {
-        if (s.equals("null")) {
-            return null;
+        if (s.equals("null") || s.equals("NaN") || s.endsWith("Infinity")) {
+            return null; // not measured: JSON has no NaN
         }
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);

@@ -1,37 +1,23 @@
 package dev.scout.bench.sim;
 
-import dev.scout.bench.Fragment;
-import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.item.ItemSigner;
 import dev.scout.dht.item.MutableItem;
-import dev.scout.dht.krpc.KrpcError;
-import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.lookup.FindNodeLookup;
 import dev.scout.dht.lookup.GetItemLookup;
 import dev.scout.dht.lookup.StoreRound;
-import dev.scout.dht.node.NodeCore;
-import dev.scout.dht.node.NodeStats;
-import dev.scout.dht.node.RpcCallback;
 import dev.scout.dht.routing.RoutingTable;
-import dev.scout.dht.transport.LinkModel;
 import dev.scout.dht.transport.SimNetwork;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;

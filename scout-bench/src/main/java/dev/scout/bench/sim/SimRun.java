@@ -5,7 +5,6 @@ import dev.scout.bench.sim.SimBench.Item;
 import dev.scout.bench.sim.SimBench.Op;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
-import dev.scout.dht.item.ItemSigner;
 import dev.scout.dht.node.NodeStats;
 import dev.scout.dht.transport.LinkModel;
 import dev.scout.dht.transport.SimNetwork;

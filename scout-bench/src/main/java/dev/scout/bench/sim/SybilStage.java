@@ -5,15 +5,12 @@ import dev.scout.bench.sim.SimBench.Item;
 import dev.scout.bench.sim.SimBench.Op;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
-import dev.scout.dht.storage.ItemStore;
-import dev.scout.dht.storage.StoredItem;
+import dev.scout.dht.transport.DiscardingItemStore;
 import dev.scout.dht.transport.LinkModel;
 import dev.scout.dht.transport.SimNetwork;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
 
@@ -28,33 +25,6 @@ final class SybilStage {
     static final int SYBIL_PREFIX_BITS = 24;
 
     private SybilStage() {}
-
-    /** Accepts every put and keeps nothing: gets find no value here. */
-    private static final class Blackhole implements ItemStore {
-        @Override
-        public Optional<StoredItem> get(NodeId target, long now) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean put(StoredItem item, InetAddress from, long now) {
-            return true;
-        }
-
-        @Override
-        public void expire(long now) {
-        }
-
-        @Override
-        public int count() {
-            return 0;
-        }
-
-        @Override
-        public long bytes() {
-            return 0;
-        }
-    }
 
     static void run(int honest, double sybilShare, int targets, int gets, DhtConfig config, double rtt, double sigma,
                     double loss, double perSecond, long seed, Fragment f) {
@@ -73,7 +43,7 @@ final class SybilStage {
             Item near = items.get(i % targets);
             NodeId target = dev.scout.dht.item.MutableItem.target(near.publicKey, near.salt);
             sybilIndexes.add(net.addNode(NodeId.randomWithPrefix(target, SYBIL_PREFIX_BITS, random), config,
-                    new Blackhole()));
+                    new DiscardingItemStore()));
         }
         SimBench bench = new SimBench(net, seed + 2, 0, 0, 0);
         for (int i : sybilIndexes) {

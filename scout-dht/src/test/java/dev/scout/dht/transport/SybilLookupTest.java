@@ -7,11 +7,8 @@ import dev.scout.dht.item.ItemSigner;
 import dev.scout.dht.item.MutableItem;
 import dev.scout.dht.lookup.DhtOperations;
 import dev.scout.dht.routing.RoutingTable;
-import dev.scout.dht.storage.ItemStore;
-import dev.scout.dht.storage.StoredItem;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,33 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read from an honest node finds the value: suspiciously close nodes do not count towards K.
  */
 class SybilLookupTest {
-
-    /** Keeps nothing. */
-    private static final class Blackhole implements ItemStore {
-        @Override
-        public Optional<StoredItem> get(NodeId target, long now) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean put(StoredItem item, InetAddress from, long now) {
-            return true;
-        }
-
-        @Override
-        public void expire(long now) {
-        }
-
-        @Override
-        public int count() {
-            return 0;
-        }
-
-        @Override
-        public long bytes() {
-            return 0;
-        }
-    }
 
     @Test
     void readsAndWritesGetPastASybilClusterAroundTheTarget() {
@@ -75,7 +45,7 @@ class SybilLookupTest {
         for (int t = 0; t < targets; t++) {
             NodeId target = MutableItem.target(signers.get(t).publicKey(), salt);
             for (int k = 0; k < 12; k++) {
-                net.addNode(NodeId.randomWithPrefix(target, 24, random), config, new Blackhole());
+                net.addNode(NodeId.randomWithPrefix(target, 24, random), config, new DiscardingItemStore());
             }
         }
         net.bootstrapAll();
