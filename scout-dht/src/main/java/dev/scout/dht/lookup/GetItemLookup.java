@@ -77,7 +77,9 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
      * closest candidates known (that count towards K) answered with the same newest version and none of
      * them answered with an older one (a mixed picture means a write is still spreading). The rest of the
      * K are typically dead entries still waiting for their soft timeout; a newer version would have to
-     * live only on those few. Not for the read before a write: a put needs the K closest nodes' tokens.
+     * live only on those few. Only when the lookup knows more than 2K nodes (in a tiny network the full
+     * lookup costs nothing more). Not for the read before a write: a put needs the K closest nodes' tokens,
+     * nor after a conflict (301/302): a write is then still spreading; read with the full lookup.
      */
     public GetItemLookup stopWhenClosestAgree() {
         stopWhenClosestAgree = true;
@@ -156,7 +158,9 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         if (immutableValue != null) {
             return true;
         }
-        if (!stopWhenClosestAgree || best == null) {
+        // In a network of a few dozen nodes the K closest are most of it: stopping early saves nothing
+        // there, and a write still spreading could make the first answers agree on the older version.
+        if (!stopWhenClosestAgree || best == null || knownCount() <= 2 * RoutingTable.K) {
             return false;
         }
         int agreeing = 0;

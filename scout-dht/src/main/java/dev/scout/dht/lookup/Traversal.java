@@ -236,6 +236,11 @@ public abstract class Traversal<R> {
         return candidates.closestKnown(count);
     }
 
+    /** How many candidates this lookup knows (any state). */
+    protected int knownCount() {
+        return candidates.all().size();
+    }
+
     /**
      * Ordinary nodes the lookup must hear from: K, or 2K once a suspiciously close node turned up. A
      * Sybil cluster larger than K hides the honest nodes next to the target (every answer lists the
