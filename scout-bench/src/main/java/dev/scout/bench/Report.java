@@ -1,5 +1,9 @@
 package dev.scout.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +16,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Merges the stage outputs ({@code bench/results/parts/*.txt}) with machine facts and ratios into
- * {@code bench/results/latest.json}, checks the targets, and prints the summary table.
+ * Merges the stage outputs with machine facts and ratios into {@code bench/results/latest.json}, checks
+ * the targets, and prints the summary table. A stage writes its figures to {@code bench/results/parts/}
+ * either as {@code key=value} lines ({@code *.txt}, see {@link Fragment}) or as one flat JSON object
+ * ({@code *.json}); every part found is merged, so a new stage needs no change here.
  *
  * <pre>java -cp benchmarks.jar dev.scout.bench.Report --parts bench/results/parts --out bench/results/latest.json</pre>
  */
@@ -32,10 +38,12 @@ public final class Report {
     }
 
     static final List<Target> TARGETS = List.of(
-            new Target("sim_get_p50_ms", "mutable get p50", true, 300, "ms"),
-            new Target("sim_get_p99_ms", "mutable get p99", true, 1000, "ms"),
+            new Target("sim_get_p50_ms", "mutable get p50", true, 250, "ms"),
+            new Target("sim_get_p99_ms", "mutable get p99", true, 800, "ms"),
             new Target("sim_get_success", "mutable get success", false, 0.999, ""),
             new Target("sim_rpcs_per_get", "RPCs per get", true, 40, ""),
+            new Target("sim_get_after_put_misses", "get-after-put misses", true, 0, ""),
+            new Target("sim_sybil_get_success", "get success, 10% Sybils", false, 0.99, ""),
             new Target("sim_heap_bytes_per_node", "heap per node", true, 50 * 1024, "B"),
             // Answers per CPU-second of the server process: one core's capacity, valid whether or not the
             // server got its core to itself. The raw answers/s below equal it only when the server was
@@ -72,20 +80,7 @@ public final class Report {
         v.put("java_version_text", a.getOrDefault("java-version", ""));
         v.put("libtorrent_version", a.getOrDefault("libtorrent-version", ""));
 
-        if (Files.isDirectory(parts)) {
-            List<Path> files;
-            try (Stream<Path> s = Files.list(parts)) {
-                files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-            }
-            for (Path p : files) {
-                for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-                    int eq = line.indexOf('=');
-                    if (eq > 0) {
-                        v.put(line.substring(0, eq), parse(line.substring(eq + 1)));
-                    }
-                }
-            }
-        }
+        mergeParts(parts, v);
         ratio(v, "qps_scout_vs_libtorrent", "qps_scout", "qps_libtorrent");
         ratio(v, "qps_scout_vs_udp_echo", "qps_scout", "qps_udp_echo");
         ratio(v, "qps_libtorrent_vs_udp_echo", "qps_libtorrent", "qps_udp_echo");
@@ -104,9 +99,56 @@ public final class Report {
         v.put("targets", targets);
 
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, json(v, 0) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out, MAPPER.writeValueAsString(jsonSafe(v)) + "\n", StandardCharsets.UTF_8);
         print(v);
         System.out.println("wrote " + out);
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Every stage part in {@code parts}, in name order: {@code *.txt} as key=value lines, {@code *.json} as an object. */
+    static void mergeParts(Path parts, Map<String, Object> v) throws IOException {
+        if (!Files.isDirectory(parts)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(parts)) {
+            files = s.filter(p -> p.toString().endsWith(".txt") || p.toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path p : files) {
+            if (p.toString().endsWith(".json")) {
+                JsonNode root = MAPPER.readTree(p.toFile());
+                if (root == null || !root.isObject()) {
+                    throw new IOException(p + ": a stage part must be one JSON object");
+                }
+                root.fields().forEachRemaining(e -> v.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class)));
+                continue;
+            }
+            for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    v.put(line.substring(0, eq), parse(line.substring(eq + 1)));
+                }
+            }
+        }
+    }
+
+    /** JSON has no NaN or infinity: those become null (a figure that could not be measured). */
+    static Object jsonSafe(Object o) {
+        if (o instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            return null;
+        }
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), jsonSafe(x)));
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(jsonSafe(x)));
+            return out;
+        }
+        return o;
     }
 
     private static void ratio(Map<String, Object> v, String key, String num, String den) {
@@ -116,8 +158,8 @@ public final class Report {
     }
 
     private static Object parse(String s) {
-        if (s.equals("null")) {
-            return null;
+        if (s.equals("null") || s.equals("NaN") || s.endsWith("Infinity")) {
+            return null; // not measured: JSON has no NaN
         }
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
@@ -161,6 +203,9 @@ public final class Report {
         System.out.printf(Locale.ROOT, "  put: lookup phase p50 %s ms, store phase p50 %s / p90 %s ms, stored on %s nodes%n",
                 s(v, "sim_put_lookup_phase_p50_ms"), s(v, "sim_put_store_phase_p50_ms"),
                 s(v, "sim_put_store_phase_p90_ms"), s(v, "sim_put_stored_mean"));
+        System.out.printf(Locale.ROOT, "  get after put: %s misses in %s trials; with %s Sybils next to %s targets: get success %s%n",
+                s(v, "sim_get_after_put_misses"), s(v, "sim_get_after_put_trials"), s(v, "sim_sybil_share"),
+                s(v, "sim_sybil_targets"), s(v, "sim_sybil_get_success"));
         System.out.printf(Locale.ROOT, "  heap per node: %s B at the end (%s B after join); join: %s (%s s wall)%n",
                 s(v, "sim_heap_bytes_per_node"), s(v, "sim_heap_bytes_per_node_joined"), s(v, "sim_join_method"),
                 s(v, "sim_join_wall_s"));
@@ -224,57 +269,6 @@ public final class Report {
             return String.format(Locale.ROOT, "%,d", l);
         }
         return String.valueOf(o);
-    }
-
-    static String json(Object o, int indent) {
-        if (o == null) {
-            return "null";
-        }
-        if (o instanceof Boolean || o instanceof Long || o instanceof Integer) {
-            return o.toString();
-        }
-        if (o instanceof Double d) {
-            return d.isNaN() || d.isInfinite() ? "null" : Fragment.format(d);
-        }
-        if (o instanceof Map<?, ?> m) {
-            String pad = "  ".repeat(indent + 1);
-            StringBuilder sb = new StringBuilder("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(pad).append(quote(String.valueOf(e.getKey()))).append(": ").append(json(e.getValue(), indent + 1));
-                sb.append(++i < m.size() ? ",\n" : "\n");
-            }
-            return sb.append("  ".repeat(indent)).append('}').toString();
-        }
-        if (o instanceof List<?> l) {
-            String pad = "  ".repeat(indent + 1);
-            StringBuilder sb = new StringBuilder("[\n");
-            for (int i = 0; i < l.size(); i++) {
-                sb.append(pad).append(json(l.get(i), indent + 1)).append(i + 1 < l.size() ? ",\n" : "\n");
-            }
-            return sb.append("  ".repeat(indent)).append(']').toString();
-        }
-        return quote(String.valueOf(o));
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static String cpuModel() {

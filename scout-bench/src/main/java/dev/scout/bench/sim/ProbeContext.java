@@ -83,6 +83,16 @@ final class ProbeContext implements LookupContext {
     }
 
     @Override
+    public void after(long delayMillis, Runnable action) {
+        core.after(delayMillis, action);
+    }
+
+    @Override
+    public int suspiciousPrefixBits() {
+        return core.suspiciousPrefixBits();
+    }
+
+    @Override
     public boolean recentlyUnresponsive(java.net.InetSocketAddress address) {
         return core.recentlyUnresponsive(address);
     }

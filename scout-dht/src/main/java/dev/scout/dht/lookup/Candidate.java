@@ -11,6 +11,8 @@ public final class Candidate {
     private final NodeInfo node;
     State state = State.FRESH;
     KrpcResponse response;
+    /** Suspiciously close to the target: asked, but not counted towards K. */
+    boolean suspicious;
 
     Candidate(NodeInfo node) {
         this.node = node;

@@ -22,7 +22,8 @@ import java.util.Optional;
  * BEP 44 {@code get} lookup. For an immutable target it stops at the first value whose SHA-1 is the
  * target; for a mutable one it visits the K closest nodes and keeps the valid item with the highest
  * seq. Every value is verified before it is kept; invalid ones are counted and dropped. The answering
- * nodes' tokens come back with the result, ready for a put.
+ * nodes' tokens come back with the result, ready for a put: the K closest ordinary responders plus any
+ * suspiciously close ones before them (see {@link Traversal}).
  */
 public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     private final byte[] publicKey;
@@ -37,6 +38,9 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     /** Signatures already verified in this lookup: the same item from K nodes is checked once. */
     private final Map<ByteBuffer, MutableItem> verified = new HashMap<>();
     private int invalid;
+    /** Of the K closest known candidates, how many must have answered with the newest version for an early stop. */
+    static final int AGREEING = 3;
+    private boolean stopWhenClosestAgree;
 
     /**
      * @param immutable the value of an immutable item, if found
@@ -66,6 +70,20 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         this.publicKey = publicKey;
         this.salt = salt;
         this.onInvalid = onInvalid;
+    }
+
+    /**
+     * A mutable read that may end before all K closest answered: as soon as {@value #AGREEING} of the K
+     * closest candidates known (that count towards K) answered with the same newest version and none of
+     * them answered with an older one (a mixed picture means a write is still spreading). The rest of the
+     * K are typically dead entries still waiting for their soft timeout; a newer version would have to
+     * live only on those few. Only when the lookup knows more than 2K nodes (in a tiny network the full
+     * lookup costs nothing more). Not for the read before a write: a put needs the K closest nodes' tokens,
+     * nor after a conflict (301/302): a write is then still spreading; read with the full lookup.
+     */
+    public GetItemLookup stopWhenClosestAgree() {
+        stopWhenClosestAgree = true;
+        return this;
     }
 
     private boolean isMutable() {
@@ -131,8 +149,34 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
     }
 
     @Override
+    protected boolean askClosestAtOnce() {
+        return best != null;
+    }
+
+    @Override
     protected boolean satisfied() {
-        return immutableValue != null;
+        if (immutableValue != null) {
+            return true;
+        }
+        // In a network of a few dozen nodes the K closest are most of it: stopping early saves nothing
+        // there, and a write still spreading could make the first answers agree on the older version.
+        if (!stopWhenClosestAgree || best == null || knownCount() <= 2 * RoutingTable.K) {
+            return false;
+        }
+        int agreeing = 0;
+        for (Candidate c : closestKnown(RoutingTable.K)) {
+            KrpcResponse r = c.response();
+            if (c.state() != Candidate.State.RESPONDED || r.seq() == null) {
+                continue; // not heard from, or holds nothing
+            }
+            if (r.seq() != best.seq()) {
+                return false;
+            }
+            if (r.value() != null && Arrays.equals(r.value(), best.value())) {
+                agreeing++;
+            }
+        }
+        return agreeing >= AGREEING;
     }
 
     /** Highest seq first; equal seqs: greater value bytes first. */
@@ -144,6 +188,6 @@ public final class GetItemLookup extends Traversal<GetItemLookup.Result> {
         List<MutableItem> sorted = new ArrayList<>(versions);
         sorted.sort(NEWEST_FIRST);
         return new Result(Optional.ofNullable(immutableValue), Optional.ofNullable(best), List.copyOf(sorted),
-                responded.stream().limit(RoutingTable.K).toList(), invalid, rpcCount());
+                untilKCounted(responded), invalid, rpcCount());
     }
 }

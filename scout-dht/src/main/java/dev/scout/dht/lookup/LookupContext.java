@@ -30,6 +30,23 @@ public interface LookupContext {
         return false;
     }
 
+    /**
+     * Ids sharing at least this many leading bits with a lookup's target are suspiciously close: far
+     * closer than the network's size makes likely for an honest node (a Sybil cluster placed next to the
+     * target). Such nodes are asked but do not count towards K. Default: nothing is suspicious.
+     */
+    default int suspiciousPrefixBits() {
+        return dev.scout.dht.NodeId.BITS + 1;
+    }
+
+    /**
+     * Runs {@code action} on the loop after {@code delayMillis}. The default runs it at once (a context
+     * without timers gives lookups no grace period).
+     */
+    default void after(long delayMillis, Runnable action) {
+        action.run();
+    }
+
     /** Closest known good or questionable nodes to {@code target}. */
     List<NodeInfo> closest(NodeId target, int count);
 }

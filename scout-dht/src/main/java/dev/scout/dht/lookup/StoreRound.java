@@ -19,8 +19,9 @@ public final class StoreRound {
 
     /**
      * Sends the writes and completes once every node has answered — or, as soon as at least one node
-     * has stored, once every other request has answered or passed its soft timeout: a lost datagram
-     * then costs one soft timeout instead of the full request timeout. Requests still unanswered at
+     * has stored, once every other request has answered or passed its soft timeout and a grace period
+     * of {@value Traversal#SLOW_GRACE_MILLIS} ms more: a lost datagram then costs that instead of the
+     * full request timeout. Requests still unanswered at
      * that point are reported as {@code (stored=false, errorCode=0, "no answer yet")}; their late
      * answers still reach the routing table but not the result.
      */
@@ -44,13 +45,25 @@ public final class StoreRound {
         }
         StoreOutcome[] outcomes = new StoreOutcome[targets.size()];
         boolean[] slow = new boolean[targets.size()];
-        int[] counts = new int[3]; // final outcomes, settled (final or slow), stored
+        int[] counts = new int[4]; // final outcomes, settled (final or slow), stored, grace (0 none, 1 running, 2 over)
+        Runnable[] checkRef = new Runnable[1];
         Runnable check = () -> {
             if (future.isDone()) {
                 return;
             }
             boolean allFinal = counts[0] == targets.size();
             boolean allSettled = counts[1] == targets.size();
+            if (!allFinal && !waitForAll && allSettled && counts[2] > 0 && counts[3] < 2) {
+                // Slow nodes are usually just slower than most (or lost one datagram): one grace period.
+                if (counts[3] == 0) {
+                    counts[3] = 1;
+                    context.after(Traversal.SLOW_GRACE_MILLIS, () -> {
+                        counts[3] = 2;
+                        checkRef[0].run();
+                    });
+                }
+                return;
+            }
             if (allFinal || !waitForAll && allSettled && counts[2] > 0) {
                 List<StoreOutcome> out = new ArrayList<>(targets.size());
                 for (int i = 0; i < outcomes.length; i++) {
@@ -60,6 +73,7 @@ public final class StoreRound {
                 future.complete(List.copyOf(out));
             }
         };
+        checkRef[0] = check;
         for (int idx = 0; idx < targets.size(); idx++) {
             int i = idx;
             Candidate c = targets.get(i);

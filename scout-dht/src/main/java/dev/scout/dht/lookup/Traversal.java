@@ -9,34 +9,52 @@ import dev.scout.dht.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An iterative Kademlia lookup towards {@link #target}: up to alpha requests in flight, candidates kept
- * sorted by XOR distance, done when the K closest known nodes have all answered (or everything has been
- * tried). A request unanswered past the adaptive soft timeout stops counting against alpha and no longer
- * holds up termination, so stale routing entries cost one RTT-scaled wait rather than a full timeout.
+ * sorted by XOR distance, done when the K closest known nodes that count have all answered (or everything
+ * has been tried). A request unanswered past the adaptive soft timeout stops counting against alpha and
+ * never holds up termination (only while nothing at all has answered is a slow answer waited for), so a
+ * stale routing entry costs one RTT-scaled wait, never the hard timeout.
+ *
+ * <p>Two rules make the result hard to bend: a node that answers from a known address with a new id is
+ * taken at its new id (libtorrent changes its id after start-up; it is alive, not failed), and nodes whose
+ * id is suspiciously close to the target (far closer than the network's size makes likely: a Sybil
+ * cluster placed next to it) are queried but do not count towards K, so the lookup goes on until K
+ * ordinary nodes answered. See docs/protocol-notes.md.
  * Subclasses pick the query and interpret answers; results are delivered on the node's loop.
  *
  * @param <R> the result type
  */
 public abstract class Traversal<R> {
-    /** Candidates beyond this many are forgotten, farthest first. */
-    private static final int MAX_CANDIDATES = 100;
+    /**
+     * When fewer than K ordinary nodes answered and only slow requests are left, they get this much more
+     * time (once per lookup) before the lookup ends without them: in a small or overloaded network the
+     * slow ones may be most of the nodes there are. Far below the hard timeout.
+     */
+    static final long SLOW_GRACE_MILLIS = 500;
 
     protected final LookupContext context;
     protected final NodeId target;
-    private final List<Candidate> candidates = new ArrayList<>();
-    private final Set<NodeId> seenIds = new HashSet<>();
-    private final Set<InetSocketAddress> seenAddresses = new HashSet<>();
+    private final CandidateList candidates;
     private final CompletableFuture<R> future = new CompletableFuture<>();
     private final List<InetSocketAddress> bootstrap = new ArrayList<>();
+    private final List<NodeInfo> savedSeeds = new ArrayList<>();
     private int inFlight;
     private int slowInFlight;
+    /** Router requests neither answered nor slow: these hold up termination. */
     private int seedsInFlight;
+    private int slowSeeds;
+    /** Candidates that answered (any distance), routers included. */
+    private int answered;
+    /** Ids sharing at least this many leading bits with the target are suspiciously close. */
+    private int suspiciousBits = NodeId.BITS + 1;
+    /** Set once a suspiciously close node turned up: the lookup then wants twice as many ordinary nodes. */
+    private boolean underAttack;
+    /** 0 = no grace period yet, 1 = running, 2 = over. */
+    private int grace;
     private int rpcs;
     private boolean started;
     private boolean done;
@@ -44,11 +62,21 @@ public abstract class Traversal<R> {
     protected Traversal(LookupContext context, NodeId target) {
         this.context = context;
         this.target = target;
+        this.candidates = new CandidateList(target);
     }
 
     /** Addresses of routers to ask as well (used when the routing table is empty). */
     public Traversal<R> withBootstrap(List<InetSocketAddress> routers) {
         bootstrap.addAll(routers);
+        return this;
+    }
+
+    /**
+     * Nodes to ask whose ids we knew before (a saved routing table): they become ordinary candidates,
+     * queried closest first alongside the routing table's nodes and the routers.
+     */
+    public Traversal<R> withSeeds(List<NodeInfo> nodes) {
+        savedSeeds.addAll(nodes);
         return this;
     }
 
@@ -60,6 +88,17 @@ public abstract class Traversal<R> {
 
     /** Hook for each valid answer, before its nodes are merged. */
     protected void onAnswer(Candidate candidate, KrpcResponse response) {
+    }
+
+    /**
+     * The K/2 closest known candidates are always asked at once, past alpha, so requests to dead entries
+     * further out cannot hold them back; once this returns true (the lookup has reached the target's
+     * neighbourhood, e.g. a copy of the item was found) all K closest known are. They must be asked
+     * anyway; before that, the closest known still change with every answer, and asking all K would
+     * spend requests on nodes that soon drop out.
+     */
+    protected boolean askClosestAtOnce() {
+        return false;
     }
 
     /** Subclasses that can finish early (an immutable item was found) return true. */
@@ -86,11 +125,15 @@ public abstract class Traversal<R> {
             throw new IllegalStateException("lookup already started");
         }
         started = true;
+        suspiciousBits = context.suspiciousPrefixBits();
         for (NodeInfo n : context.closest(target, RoutingTable.K * 2)) {
             addCandidate(n);
         }
+        for (NodeInfo n : savedSeeds) {
+            addCandidate(n);
+        }
         for (InetSocketAddress router : bootstrap) {
-            if (seenAddresses.add(router)) {
+            if (candidates.claimAddress(router)) {
                 seedsInFlight++;
                 rpcs++;
                 context.request(router, query(new Candidate(null)), new SeedCallback(router));
@@ -101,35 +144,21 @@ public abstract class Traversal<R> {
     }
 
     private void addCandidate(NodeInfo node) {
-        if (node.id().equals(context.ownId()) || node.address().getPort() == 0
-                || !seenIds.add(node.id()) || !seenAddresses.add(node.address())
-                || context.recentlyUnresponsive(node.address())) {
-            return;
+        if (!node.id().equals(context.ownId()) && node.address().getPort() != 0 && candidates.isNew(node)
+                && !context.recentlyUnresponsive(node.address())) {
+            candidates.add(node, isSuspicious(node));
         }
-        int lo = 0;
-        int hi = candidates.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (target.compareDistance(candidates.get(mid).node().id(), node.id()) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo >= MAX_CANDIDATES) {
-            return;
-        }
-        candidates.add(lo, new Candidate(node));
-        if (candidates.size() > MAX_CANDIDATES) {
-            // Drop the farthest candidate nobody is waiting on.
-            for (int i = candidates.size() - 1; i >= MAX_CANDIDATES; i--) {
-                Candidate.State s = candidates.get(i).state;
-                if (s != Candidate.State.PENDING && s != Candidate.State.SLOW) {
-                    candidates.remove(i);
-                    break;
-                }
-            }
-        }
+    }
+
+    /** Places a candidate for {@code node}, whose address is already recorded; null if not placed. */
+    private Candidate insert(NodeInfo node) {
+        return candidates.insert(node, isSuspicious(node));
+    }
+
+    private boolean isSuspicious(NodeInfo node) {
+        boolean suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
+        underAttack |= suspicious;
+        return suspicious;
     }
 
     private void merge(KrpcResponse response) {
@@ -141,7 +170,7 @@ public abstract class Traversal<R> {
         }
     }
 
-    /** Sends what alpha allows and finishes when the K closest have answered. */
+    /** Sends what alpha allows and finishes when the K closest that count have answered. */
     private void step() {
         if (done) {
             return;
@@ -150,28 +179,94 @@ public abstract class Traversal<R> {
             finish();
             return;
         }
-        int responded = 0;
+        int counted = 0;
+        int wanted = wanted();
+        boolean burst = askClosestAtOnce();
+        int position = 0; // among candidates that could count (not failed, not suspicious)
         boolean waiting = false;
-        for (Candidate c : candidates) {
-            if (responded >= RoutingTable.K) {
+        for (Candidate c : candidates.all()) {
+            if (counted >= wanted) {
                 break;
             }
+            if (c.state != Candidate.State.FAILED && !c.suspicious) {
+                position++;
+            }
             switch (c.state) {
-                case RESPONDED -> responded++;
-                case FAILED -> { }
-                case SLOW -> { }
+                case RESPONDED -> counted += c.suspicious ? 0 : 1;
+                case FAILED, SLOW -> { }
                 case PENDING -> waiting = true;
                 case FRESH -> {
                     waiting = true;
-                    if (inFlight < context.alpha()) {
+                    if (inFlight < context.alpha() || position <= (burst ? RoutingTable.K : RoutingTable.K / 2)) {
                         send(c);
                     }
                 }
             }
         }
-        if (!waiting && (responded >= RoutingTable.K || slowInFlight == 0) && seedsInFlight == 0) {
-            finish();
+        if (waiting || seedsInFlight > 0) {
+            return;
         }
+        // Slow requests never hold up the end for long. While nothing at all has answered, a late answer
+        // is the only way forward (a first contact slower than the initial estimate); with fewer than K
+        // answers they get one bounded grace period; otherwise the window has already moved past them.
+        boolean slowLeft = slowInFlight > 0 || slowSeeds > 0;
+        if (slowLeft && answered == 0) {
+            return;
+        }
+        if (slowLeft && counted < wanted && grace < 2) {
+            if (grace == 0) {
+                grace = 1;
+                context.after(SLOW_GRACE_MILLIS, () -> {
+                    grace = 2;
+                    step();
+                });
+            }
+            return;
+        }
+        finish();
+    }
+
+    /**
+     * The {@code count} closest candidates known now that could count towards K: not failed, not
+     * suspicious, in any other state (answered, being asked, slow, not yet asked). Lets a lookup stop
+     * early when enough of them agree.
+     */
+    protected List<Candidate> closestKnown(int count) {
+        return candidates.closestKnown(count);
+    }
+
+    /** How many candidates this lookup knows (any state). */
+    protected int knownCount() {
+        return candidates.all().size();
+    }
+
+    /**
+     * Ordinary nodes the lookup must hear from: K, or 2K once a suspiciously close node turned up. A
+     * Sybil cluster larger than K hides the honest nodes next to the target (every answer lists the
+     * cluster first), so writer and reader each find only some of them; twice as many on both sides
+     * makes their sets overlap.
+     */
+    protected int wanted() {
+        return underAttack ? 2 * RoutingTable.K : RoutingTable.K;
+    }
+
+    /**
+     * Responders closest first, up to and including the {@link #wanted()}-th that counts (mainline's
+     * {@code take_until_secure}): suspiciously close nodes come along but do not use up the places, so
+     * a write reaches K (2K under attack) ordinary nodes however many Sybils sit next to the target.
+     */
+    protected List<Candidate> untilKCounted(List<Candidate> responded) {
+        List<Candidate> out = new ArrayList<>();
+        int counted = 0;
+        int wanted = wanted();
+        for (Candidate c : responded) {
+            if (counted >= wanted) {
+                break;
+            }
+            out.add(c);
+            counted += c.suspicious ? 0 : 1;
+        }
+        return out;
     }
 
     private void send(Candidate c) {
@@ -183,14 +278,8 @@ public abstract class Traversal<R> {
 
     private void finish() {
         done = true;
-        List<Candidate> responded = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (c.state == Candidate.State.RESPONDED) {
-                responded.add(c);
-            }
-        }
         try {
-            future.complete(result(responded));
+            future.complete(result(candidates.responded()));
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }
@@ -231,14 +320,21 @@ public abstract class Traversal<R> {
             if (done) {
                 return;
             }
+            answered++;
+            Candidate responder = candidate;
             if (!response.sender().equals(candidate.node().id())) {
-                candidate.state = Candidate.State.FAILED; // not the node we were told about
-            } else {
-                candidate.state = Candidate.State.RESPONDED;
-                candidate.response = response;
-                onAnswer(candidate, response);
-                merge(response);
+                // The node at this address now has another id (libtorrent picks a new one after start-up):
+                // it is alive; take it at its new id. The old id is gone.
+                candidate.state = Candidate.State.FAILED;
+                responder = response.sender().equals(context.ownId()) ? null
+                        : insert(new NodeInfo(response.sender(), candidate.node().address()));
             }
+            if (responder != null) {
+                responder.state = Candidate.State.RESPONDED;
+                responder.response = response;
+                onAnswer(responder, response);
+            }
+            merge(response);
             step();
         }
 
@@ -257,28 +353,46 @@ public abstract class Traversal<R> {
         }
     }
 
-    /** Routers: their answers only contribute candidates. */
+    /** Routers (ids unknown): once one answers it counts like any node that answered. */
     private final class SeedCallback implements RpcCallback {
         private final InetSocketAddress address;
+        private boolean slow;
 
         SeedCallback(InetSocketAddress address) {
             this.address = address;
         }
 
+        private void leave() {
+            if (slow) {
+                slowSeeds--;
+            } else {
+                seedsInFlight--;
+            }
+        }
+
+        @Override
+        public void onSlow() {
+            if (!slow) {
+                slow = true;
+                seedsInFlight--;
+                slowSeeds++;
+                step();
+            }
+        }
+
         @Override
         public void onResponse(KrpcResponse response, long rttMillis) {
-            seedsInFlight--;
+            leave();
             if (!done) {
-                // Now that its id is known, the seed counts like any node that answered.
-                NodeInfo node = new NodeInfo(response.sender(), address);
-                seenAddresses.remove(address);
-                addCandidate(node);
-                for (Candidate c : candidates) {
-                    if (c.node().equals(node) && c.state == Candidate.State.FRESH) {
-                        c.state = Candidate.State.RESPONDED;
-                        c.response = response;
-                        onAnswer(c, response);
-                    }
+                answered++;
+                // Its address was recorded when it was asked; the id is free unless another address
+                // claimed it first (then the router's answer only contributes nodes).
+                Candidate c = response.sender().equals(context.ownId()) ? null
+                        : insert(new NodeInfo(response.sender(), address));
+                if (c != null) {
+                    c.state = Candidate.State.RESPONDED;
+                    c.response = response;
+                    onAnswer(c, response);
                 }
                 merge(response);
                 step();
@@ -287,13 +401,13 @@ public abstract class Traversal<R> {
 
         @Override
         public void onError(KrpcError error) {
-            seedsInFlight--;
+            leave();
             step();
         }
 
         @Override
         public void onTimeout() {
-            seedsInFlight--;
+            leave();
             step();
         }
     }

@@ -87,7 +87,8 @@ public final class DhtOperations {
     }
 
     public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
-        return getMutableWithTokens(publicKey, salt).thenApply(GetItemLookup.Result::mutable);
+        return core.startLookup(GetItemLookup.mutable(core, publicKey, salt, core::countInvalidItem)
+                .stopWhenClosestAgree()).future().thenApply(GetItemLookup.Result::mutable);
     }
 
     public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {

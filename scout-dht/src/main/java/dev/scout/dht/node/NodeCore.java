@@ -56,6 +56,10 @@ public final class NodeCore implements LookupContext {
     /** Unknown nodes that queried us and are being verified with a ping, at most. */
     private static final int MAX_VERIFICATIONS = 32;
     private static final int MAX_DATAGRAM = 65_507;
+    /** Answers after which pending slow timers are re-derived from the estimator (see tightenSlowTimers). */
+    private static final int EARLY_SAMPLES = 4;
+    /** Bits beyond the estimated network depth at which an id next to a target is suspiciously close. */
+    private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
     private final DhtConfig config;
     private final NodeId ownId;
@@ -185,7 +189,17 @@ public final class NodeCore implements LookupContext {
      * (BEP 5 bootstrap). Completes with the closest nodes found.
      */
     public FindNodeLookup bootstrap(List<InetSocketAddress> routers) {
+        return bootstrap(List.of(), routers);
+    }
+
+    /**
+     * Joins the network from a saved routing table and the routers at once: the saved nodes are asked
+     * closest first as ordinary candidates (dead ones cost a soft timeout each, never the lookup's end),
+     * the routers in parallel; done as soon as the K closest that answered are known.
+     */
+    public FindNodeLookup bootstrap(List<NodeInfo> saved, List<InetSocketAddress> routers) {
         FindNodeLookup lookup = new FindNodeLookup(this, ownId);
+        lookup.withSeeds(saved);
         lookup.withBootstrap(routers);
         lookup.start();
         return lookup;
@@ -272,12 +286,15 @@ public final class NodeCore implements LookupContext {
         long elapsed = now - p.sentAt;
         if (message instanceof KrpcResponse r) {
             rtt.sample(elapsed);
+            if (rtt.samples() <= EARLY_SAMPLES) {
+                tightenSlowTimers(now);
+            }
             if (r.externalIp() != null) {
                 externalAddress.vote(from, r.externalIp());
             }
             NodeInfo responder = new NodeInfo(r.sender(), from);
             if (p.node != null && !p.node.id().equals(r.sender())) {
-                table.onTimeout(p.node, now); // the address now answers with another id
+                table.remove(p.node); // the address now answers with another id: the old one is gone
             }
             RoutingTable.Insertion insertion = table.onResponse(responder, now, elapsed);
             if (insertion instanceof RoutingTable.Insertion.PingQuestionable pq) {
@@ -322,13 +339,34 @@ public final class NodeCore implements LookupContext {
         send(new KrpcQuery(t, ownId, query, readOnly, null), address);
     }
 
-    /** Per-node RTT when we have one (3× its smoothed RTT), else the global estimate. */
+    /**
+     * The global soft timeout (a high percentile of all RTTs), stretched to twice the node's own smoothed
+     * RTT when that is known and longer (up to twice the global): a live node that is merely slower than
+     * most is not given up on at its usual answer time.
+     */
     private long softTimeoutFor(NodeInfo node) {
         long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
         return table.entry(node.id())
                 .filter(e -> e.rttMillis() >= 0)
-                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(global, 3 * e.rttMillis())))
+                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(2 * global, Math.max(global, 2 * e.rttMillis()))))
                 .orElse(global);
+    }
+
+    /**
+     * Until the estimator has a few samples, requests sent earlier carry the cautious first-contact soft
+     * timeout (1 s); once answers show the real RTT, their slow timers are brought forward so a dead
+     * saved node does not hold a fresh start for a second. Bounded: runs for the first samples only.
+     */
+    private void tightenSlowTimers(long now) {
+        long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
+        for (Pending p : pending.values()) {
+            long due = p.sentAt + global;
+            // deadline > now: not fired yet (a fired timer is neither cancelled nor due again)
+            if (!p.slowTimer.cancelled() && p.slowTimer.deadline() > now && p.slowTimer.deadline() > due) {
+                p.slowTimer.cancel();
+                p.slowTimer = scheduler.at(Math.max(now, due), p.callback::onSlow);
+            }
+        }
     }
 
     private void expire(Pending p) {
@@ -387,8 +425,23 @@ public final class NodeCore implements LookupContext {
     }
 
     @Override
+    public void after(long delayMillis, Runnable action) {
+        scheduler.at(now() + delayMillis, action);
+    }
+
+    @Override
     public boolean recentlyUnresponsive(InetSocketAddress address) {
         return unresponsive.contains(address, now());
+    }
+
+    /**
+     * log2(network size) ≈ buckets − 1 + log2(K): the routing table splits down to where K nodes share our
+     * prefix. An honest node shares {@value #SUSPICIOUS_MARGIN_BITS} more bits with a target than that
+     * with probability about 1/64, a Sybil placed next to it always does.
+     */
+    @Override
+    public int suspiciousPrefixBits() {
+        return table.bucketCount() - 1 + 3 + SUSPICIOUS_MARGIN_BITS;
     }
 
     @Override

@@ -24,6 +24,14 @@ public final class Scheduler {
             cancelled = true;
         }
 
+        boolean cancelled() {
+            return cancelled;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
         @Override
         public int compareTo(Timer o) {
             int c = Long.compare(deadline, o.deadline);

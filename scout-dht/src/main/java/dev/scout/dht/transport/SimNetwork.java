@@ -70,16 +70,35 @@ public final class SimNetwork {
     }
 
     public int addNode(NodeId id, DhtConfig config) {
+        return addNode(id, config, null);
+    }
+
+    /** As {@link #addNode(NodeId, DhtConfig)} with a custom item store (null = the default in-memory one). */
+    public int addNode(NodeId id, DhtConfig config, dev.scout.dht.storage.ItemStore store) {
         int index = nodes.size();
         SimNode n = new SimNode();
         n.address = addressOf(index);
         n.core = new NodeCore(id, config, () -> now, new Random(random.nextLong()),
-                (data, to) -> send(index, data, to));
+                (data, to) -> send(index, data, to), store);
         nodes.add(n);
         byAddress.put(n.address, index);
         n.core.start();
         reschedule(index);
         return index;
+    }
+
+    /**
+     * The node at {@code index} restarts under a new id at the same address, with an empty routing table
+     * and store (libtorrent picks a new id after start-up; other nodes' tables still list the old one).
+     * Bootstrap it afterwards like any new node.
+     */
+    public void restartWithNewId(int index, NodeId id, DhtConfig config) {
+        SimNode n = nodes.get(index);
+        n.core = new NodeCore(id, config, () -> now, new Random(random.nextLong()),
+                (data, to) -> send(index, data, to));
+        n.wakeAt = Long.MAX_VALUE;
+        n.core.start();
+        reschedule(index);
     }
 
     /** Simulated addresses live in 127.0.0.0/8 so nothing could ever route them off this machine. */

@@ -119,8 +119,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 node.loopDied(unwrap(error));
             }
         });
-        List<InetSocketAddress> known = saved.map(s -> s.nodes().stream().map(NodeInfo::address).toList())
-                .orElse(List.of());
+        List<NodeInfo> known = saved.map(RoutingTableFile.State::nodes).orElse(List.of());
         transport.execute(() -> {
             core.start();
             node.schedulePeriodicSave();
@@ -146,7 +145,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         return s.id();
     }
 
-    private void bootstrapInBackground(List<InetSocketAddress> known) {
+    private void bootstrapInBackground(List<NodeInfo> known) {
         // Router names are resolved off the I/O thread: DNS can block for seconds.
         callbacks.execute(() -> {
             List<InetSocketAddress> routers = new ArrayList<>();
@@ -162,19 +161,20 @@ public final class DhtNode implements Dht, AutoCloseable {
                     LOG.info("bad bootstrap address {}: {}", hostPort, e.getMessage());
                 }
             }
-            bootstrapFrom(known.isEmpty() ? routers : known, routers);
+            bootstrapFrom(known, routers);
         });
     }
 
-    /** Tries the saved nodes first; falls back to the routers when none of them answers. */
-    private void bootstrapFrom(List<InetSocketAddress> first, List<InetSocketAddress> fallback) {
-        onLoop(o -> core.bootstrap(first).future()).whenComplete((nodes, error) -> {
+    /**
+     * Asks the saved nodes (by id, closest first) and the routers at once: a saved table full of dead
+     * entries then costs nothing more than the routers' round trip.
+     */
+    private void bootstrapFrom(List<NodeInfo> saved, List<InetSocketAddress> routers) {
+        onLoop(o -> core.bootstrap(saved, routers).future()).whenComplete((nodes, error) -> {
             if (closed) {
                 bootstrapped.completeExceptionally(new DhtException("node closed"));
             } else if (nodes != null && !nodes.isEmpty()) {
                 bootstrapped.complete(null);
-            } else if (first != fallback && !fallback.isEmpty()) {
-                bootstrapFrom(fallback, fallback);
             } else {
                 bootstrapped.completeExceptionally(new DhtException(
                         "could not reach any DHT node (bootstrap: " + String.join(", ", config.bootstrap()) + ")"));

@@ -54,7 +54,7 @@ class SimulatedItemsTest {
         }
         assertThat(net.runUntil(() -> puts.stream().allMatch(CompletableFuture::isDone), 600_000)).isTrue();
         for (CompletableFuture<PutResult> p : puts) {
-            assertThat(p.join().stored()).as("nodes that stored the item").isGreaterThanOrEqualTo(6);
+            assertThat(p.join().stored()).as("nodes that stored the item: %s", p.join().outcomes()).isGreaterThanOrEqualTo(6);
         }
 
         List<CompletableFuture<Optional<ImmutableItem>>> immutableGets = new ArrayList<>();
