@@ -2,20 +2,12 @@ package dev.scout.cli;
 
 import dev.scout.cli.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.DualStackNode;
 import dev.scout.dht.routing.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -76,7 +68,7 @@ final class AppContext implements AutoCloseable {
         return app;
     }
 
-    DhtNode node() {
+    DualStackNode node() {
         return node.node();
     }
 
@@ -85,34 +77,11 @@ final class AppContext implements AutoCloseable {
     }
 
     /**
-     * This device's addresses for its contacts: the external address other DHT nodes report (BEP 42
-     * votes), then the LAN IPv4 addresses, all with the DHT node's port.
+     * This device's addresses for its contacts: the external address of each family other DHT nodes
+     * report (BEP 42 votes), then the LAN IPv4 and global IPv6 addresses, each with its family's port.
      */
-    static List<InetSocketAddress> reachableAddresses(DhtNode node) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        int port = node.localAddress().getPort();
-        try {
-            Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
-            external.ifPresent(out::add);
-        } catch (Exception e) {
-            // unknown yet: the LAN addresses still help on the same network
-        }
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    InetSocketAddress sa = new InetSocketAddress(a, port);
-                    if (a instanceof Inet4Address && !out.contains(sa)) {
-                        out.add(sa);
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            // no interfaces to list
-        }
-        return out;
+    static List<InetSocketAddress> reachableAddresses(DualStackNode node) {
+        return DeviceAddresses.of(node);
     }
 
     @Override

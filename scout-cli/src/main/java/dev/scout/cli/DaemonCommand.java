@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
                 "Stops cleanly on SIGTERM or Ctrl-C. See `scout status`."})
 public final class DaemonCommand extends BaseCommand {
     static final String STATUS_REACHABLE = "contacts_reachable";
+    /** The IPv6 external address (the state store's own column holds the IPv4 one). */
+    static final String STATUS_EXTERNAL_V6 = "external_address_v6";
 
     @Mixin
     PortOption port;
@@ -120,7 +122,12 @@ public final class DaemonCommand extends BaseCommand {
         try {
             NodeStats stats = ctx.node().stats().get(5, TimeUnit.SECONDS);
             tableSize = stats.routingTableSize();
-            external = ctx.node().externalAddress().get(5, TimeUnit.SECONDS);
+            List<InetSocketAddress> externals = ctx.node().externalAddresses().get(5, TimeUnit.SECONDS);
+            external = externals.stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address).findFirst()
+                    .or(() -> externals.stream().findFirst());
+            ctx.store().putStatus(STATUS_EXTERNAL_V6, externals.stream()
+                    .filter(a -> a.getAddress() instanceof java.net.Inet6Address).findFirst()
+                    .map(Addresses::format).orElse(""));
         } catch (Exception e) {
             // status is best effort
         }

@@ -6,7 +6,7 @@ import dev.scout.cli.state.ReceivedMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.DualStackNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -137,7 +137,7 @@ public final class DemoCommand extends BaseCommand {
     private static final class Person implements AutoCloseable {
         final String name;
         final StateStore store;
-        DhtNode node;
+        DualStackNode node;
         ScoutApp app;
 
         Person(String name, Path dir, InetSocketAddress entry) {
@@ -158,16 +158,16 @@ public final class DemoCommand extends BaseCommand {
 
         void goOnline(InetSocketAddress entry) {
             try {
-                node = DhtNode.start(DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
+                node = DualStackNode.start(DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
                         .bootstrap(List.of(Addresses.format(entry))).stateStore(store.routingTableStore())
-                        .requestTimeoutMillis(Testnet.REQUEST_TIMEOUT_MILLIS).build());
+                        .requestTimeoutMillis(Testnet.REQUEST_TIMEOUT_MILLIS).build(), null);
                 node.bootstrapped().get(30, TimeUnit.SECONDS);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (Exception e) {
                 throw new CliException(name + " could not join the demo network: " + ErrorHandler.message(e), e);
             }
-            DhtNode current = node;
+            DualStackNode current = node;
             app = new ScoutApp(store, current, () -> AppContext.reachableAddresses(current));
         }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * N DHT nodes on 127.0.0.1 that know each other: the loopback network behind {@code scout testnet} (and
+ * N DHT nodes on 127.0.0.1 (or another loopback address such as ::1) that know each other: the loopback network behind {@code scout testnet} (and
  * the CLI tests). Node 0 is the entry point; every other node bootstraps from it.
  *
  * <pre>{@code
@@ -47,6 +47,11 @@ final class Testnet implements AutoCloseable {
      * @throws CliException if a port is taken or the network does not converge within {@code timeoutMillis}
      */
     static Testnet start(int count, int basePort, long timeoutMillis) {
+        return start(count, basePort, timeoutMillis, HOST);
+    }
+
+    /** As above on {@code host} (e.g. {@code ::1} for an IPv6 testnet). */
+    static Testnet start(int count, int basePort, long timeoutMillis, String host) {
         if (count < 2) {
             throw new IllegalArgumentException("a testnet needs at least 2 nodes");
         }
@@ -54,15 +59,15 @@ final class Testnet implements AutoCloseable {
         List<DhtNode> nodes = new ArrayList<>(count);
         try {
             // Node 0 first: everyone else bootstraps from it. The rest start in parallel.
-            nodes.add(startNode(basePort == 0 ? 0 : basePort,
-                    basePort == 0 ? List.of() : List.of(HOST + ":" + (basePort + 1))));
+            nodes.add(startNode(host, basePort == 0 ? 0 : basePort,
+                    basePort == 0 ? List.of() : List.of(Addresses.format(new InetSocketAddress(host, basePort + 1)))));
             List<String> entry = List.of(Addresses.format(nodes.get(0).localAddress()));
             List<CompletableFuture<DhtNode>> rest = new ArrayList<>();
             ExecutorService starter = Executors.newFixedThreadPool(Math.min(8, count - 1));
             try {
                 for (int i = 1; i < count; i++) {
                     int port = basePort == 0 ? 0 : basePort + i;
-                    rest.add(CompletableFuture.supplyAsync(() -> startNode(port, entry), starter));
+                    rest.add(CompletableFuture.supplyAsync(() -> startNode(host, port, entry), starter));
                 }
                 RuntimeException failure = null;
                 for (CompletableFuture<DhtNode> f : rest) {
@@ -87,16 +92,17 @@ final class Testnet implements AutoCloseable {
         }
     }
 
-    private static DhtNode startNode(int port, List<String> bootstrap) {
+    private static DhtNode startNode(String host, int port, List<String> bootstrap) {
         DhtConfig config = DhtConfig.builder()
-                .bindAddress(new InetSocketAddress(HOST, port))
+                .bindAddress(new InetSocketAddress(host, port))
                 .bootstrap(bootstrap)
                 .requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS)
                 .build();
         try {
             return DhtNode.start(config);
         } catch (IOException e) {
-            throw new CliException("cannot open UDP port " + HOST + ":" + port + ": " + ErrorHandler.message(e), e);
+            throw new CliException("cannot open UDP port " + Addresses.format(new InetSocketAddress(host, port)) + ": "
+                    + ErrorHandler.message(e), e);
         }
     }
 

@@ -36,6 +36,30 @@ public final class Addresses {
         return new InetSocketAddress(host, port);
     }
 
+    /**
+     * Every address of {@code host:port} (A and AAAA records), or the one literal address. Blocking; an
+     * unknown host gives an empty list.
+     */
+    public static java.util.List<InetSocketAddress> resolveAll(String text) {
+        InetSocketAddress a = parse(text);
+        if (!a.isUnresolved()) {
+            java.util.List<InetSocketAddress> out = new java.util.ArrayList<>();
+            out.add(a);
+            try {
+                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                    InetSocketAddress s = new InetSocketAddress(ip, a.getPort());
+                    if (!out.contains(s)) {
+                        out.add(s);
+                    }
+                }
+            } catch (UnknownHostException e) {
+                // the first resolution succeeded; keep it
+            }
+            return out;
+        }
+        return java.util.List.of();
+    }
+
     public static String format(InetSocketAddress a) {
         InetAddress ip = a.getAddress();
         if (ip == null) {

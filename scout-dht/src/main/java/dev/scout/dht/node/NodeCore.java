@@ -69,6 +69,7 @@ public final class NodeCore implements LookupContext {
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
+    private final FamilyPolicy families;
     private int nextTransaction;
     private boolean started;
 
@@ -126,6 +127,12 @@ public final class NodeCore implements LookupContext {
         this.items = store != null ? store : new MemoryItemStore(ownId, config.maxItems(), config.maxItemBytes());
         this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
         this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler, random);
+        this.families = FamilyPolicy.forBindAddress(config.bindAddress());
+    }
+
+    /** Connects this core to the other address family's core of a dual-stack node (BEP 32 {@code want}). */
+    public void sibling(FamilyPolicy.Sibling sibling) {
+        families.sibling(sibling);
     }
 
     /** Starts periodic maintenance. Bootstrapping is a separate lookup the caller starts. */
@@ -188,6 +195,9 @@ public final class NodeCore implements LookupContext {
             malformed++;
             return;
         }
+        if (!families.accepts(from)) {
+            return; // an IPv4-mapped source on a dual-stack IPv6 socket: the IPv4 core's business
+        }
         try {
             KrpcMessage message;
             try {
@@ -220,7 +230,7 @@ public final class NodeCore implements LookupContext {
         if (q.sender().equals(ownId)) {
             return;
         }
-        KrpcMessage reply = queryHandler.handle(q, from, now);
+        KrpcMessage reply = families.answer(q.query(), queryHandler.handle(q, from, now));
         if (reply instanceof KrpcResponse r) {
             reply = r.withExternalIp(from, null);
         }
@@ -250,6 +260,7 @@ public final class NodeCore implements LookupContext {
         long now = now();
         long elapsed = now - p.sentAt;
         if (message instanceof KrpcResponse r) {
+            r = families.incoming(r);
             rtt.sample(elapsed);
             if (r.externalIp() != null) {
                 externalAddress.vote(from, r.externalIp());
@@ -298,7 +309,7 @@ public final class NodeCore implements LookupContext {
         p.timeoutTimer = scheduler.at(now + config.requestTimeoutMillis(), () -> expire(p));
         pending.put(tid, p);
         byte[] t = {(byte) (tid >>> 8), (byte) tid};
-        send(new KrpcQuery(t, ownId, query, config.readOnly(), null), address);
+        send(new KrpcQuery(t, ownId, families.outgoing(query), config.readOnly(), null), address);
     }
 
     /** Per-node RTT when we have one (3× its smoothed RTT), else the global estimate. */

@@ -1,0 +1,88 @@
+package dev.scout.cli;
+
+import dev.scout.dht.DhtNode;
+import dev.scout.dht.DualStackNode;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The addresses a device publishes in its device entry (docs/app-format.md): each family's external
+ * address as other DHT nodes report it, then LAN IPv4 addresses and IPv6 addresses a contact elsewhere
+ * could use — global unicast first, then unique-local; never link-local (meaningless off the link and
+ * without a zone), loopback or multicast. Each carries the port of its family's DHT socket.
+ */
+final class DeviceAddresses {
+    private DeviceAddresses() {}
+
+    static List<InetSocketAddress> of(DualStackNode node) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        try {
+            out.addAll(node.externalAddresses().get(5, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            // unknown yet: the interface addresses still help
+        }
+        int port4 = node.ipv4().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1);
+        int port6 = node.ipv6().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1);
+        List<InetAddress> local = interfaceAddresses();
+        for (InetAddress a : local) {
+            if (a instanceof Inet4Address && port4 > 0) {
+                add(out, new InetSocketAddress(a, port4));
+            }
+        }
+        for (int pass = 0; pass < 2 && port6 > 0; pass++) {
+            for (InetAddress a : local) {
+                if (a instanceof Inet6Address v6 && usableIpv6(v6) && isUniqueLocal(v6) == (pass == 1)) {
+                    add(out, new InetSocketAddress(withoutScope(v6), port6));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Global unicast or unique-local: addresses that mean the same thing beyond this link. */
+    static boolean usableIpv6(Inet6Address a) {
+        return !a.isLinkLocalAddress() && !a.isLoopbackAddress() && !a.isMulticastAddress() && !a.isAnyLocalAddress()
+                && !a.isSiteLocalAddress() && !a.isIPv4CompatibleAddress();
+    }
+
+    static boolean isUniqueLocal(Inet6Address a) {
+        return (a.getAddress()[0] & 0xfe) == 0xfc;
+    }
+
+    private static InetAddress withoutScope(Inet6Address a) {
+        try {
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            return a; // cannot happen for 16 bytes
+        }
+    }
+
+    private static void add(List<InetSocketAddress> out, InetSocketAddress a) {
+        if (!out.contains(a)) {
+            out.add(a);
+        }
+    }
+
+    private static List<InetAddress> interfaceAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (nif.isUp() && !nif.isLoopback()) {
+                    out.addAll(Collections.list(nif.getInetAddresses()));
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces to list
+        }
+        return out;
+    }
+}

@@ -1,0 +1,330 @@
+package dev.scout.dht;
+
+import dev.scout.dht.item.ItemSigner;
+import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.node.NodeStats;
+import dev.scout.dht.transport.SendFailure;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * One DHT node serving both address families (BEP 32): an IPv4 {@link DhtNode} and an IPv6 one, each
+ * with its own socket, routing table, external address and BEP 42 id, joined so that each answers
+ * {@code want} for the other family. Either family may be absent (an IPv4-only or IPv6-only host).
+ * Operations run in every family that has joined the DHT and merge: lookups return the union, a
+ * mutable get the highest valid seq across families, a put reports the nodes that stored it in both.
+ *
+ * <pre>{@code
+ * try (DualStackNode dht = DualStackNode.start(v4Config, v6Config)) {
+ *     dht.bootstrapped().join();   // either family joined
+ *     Optional<MutableItem> item = dht.getMutable(key, salt).join();
+ * }
+ * }</pre>
+ */
+public final class DualStackNode implements Dht, AutoCloseable {
+    private final DhtNode ipv4;
+    private final DhtNode ipv6;
+
+    private DualStackNode(DhtNode ipv4, DhtNode ipv6) {
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
+    }
+
+    /**
+     * Starts a node per non-null config ({@code v4} must bind an IPv4 address, {@code v6} an IPv6 one).
+     * When both name the same non-zero port they share it.
+     *
+     * @throws IOException if a socket cannot be bound
+     */
+    public static DualStackNode start(DhtConfig v4, DhtConfig v6) throws IOException {
+        if (v4 == null && v6 == null) {
+            throw new IllegalArgumentException("need at least one address family");
+        }
+        if (v4 != null && v4.bindAddress().getAddress() instanceof Inet6Address
+                || v6 != null && !(v6.bindAddress().getAddress() instanceof Inet6Address)) {
+            throw new IllegalArgumentException("the IPv4 config must bind IPv4 and the IPv6 config IPv6");
+        }
+        boolean shared = v4 != null && v6 != null && v4.bindAddress().getPort() != 0
+                && v4.bindAddress().getPort() == v6.bindAddress().getPort();
+        DhtNode a = v4 == null ? null : DhtNode.start(v4, shared);
+        DhtNode b;
+        try {
+            b = v6 == null ? null : DhtNode.start(v6, shared);
+        } catch (IOException | RuntimeException e) {
+            if (a != null) {
+                a.close();
+            }
+            throw e;
+        }
+        if (a != null && b != null) {
+            a.pairWith(b);
+            b.pairWith(a);
+        }
+        return new DualStackNode(a, b);
+    }
+
+    /** The IPv4 node, if this node has that family. */
+    public Optional<DhtNode> ipv4() {
+        return Optional.ofNullable(ipv4);
+    }
+
+    /** The IPv6 node, if this node has that family. */
+    public Optional<DhtNode> ipv6() {
+        return Optional.ofNullable(ipv6);
+    }
+
+    /** The family nodes, IPv4 first. */
+    public List<DhtNode> families() {
+        List<DhtNode> out = new ArrayList<>(2);
+        if (ipv4 != null) {
+            out.add(ipv4);
+        }
+        if (ipv6 != null) {
+            out.add(ipv6);
+        }
+        return out;
+    }
+
+    /** The socket addresses, IPv4 first. */
+    public List<InetSocketAddress> localAddresses() {
+        return families().stream().map(DhtNode::localAddress).toList();
+    }
+
+    /** The first socket address (IPv4 when present). */
+    public InetSocketAddress localAddress() {
+        return families().get(0).localAddress();
+    }
+
+    /**
+     * Completes once any family has joined the DHT; fails when every family failed, with each family's
+     * reason (e.g. "no IPv6 route to …").
+     */
+    public CompletableFuture<Void> bootstrapped() {
+        List<DhtNode> nodes = families();
+        CompletableFuture<Void> any = new CompletableFuture<>();
+        List<Throwable> errors = new ArrayList<>();
+        for (DhtNode n : nodes) {
+            n.bootstrapped().whenComplete((v, e) -> {
+                if (e == null) {
+                    any.complete(null);
+                    return;
+                }
+                synchronized (errors) {
+                    errors.add(unwrap(e));
+                    if (errors.size() == nodes.size()) {
+                        any.completeExceptionally(new DhtException(String.join("; ",
+                                errors.stream().map(Throwable::getMessage).toList())));
+                    }
+                }
+            });
+        }
+        return any;
+    }
+
+    /** The external address each family's voters agree on, IPv4 first; families without one are left out. */
+    public CompletableFuture<List<InetSocketAddress>> externalAddresses() {
+        return all(families(), DhtNode::externalAddress)
+                .thenApply(list -> list.stream().flatMap(Optional::stream).toList());
+    }
+
+    /** Both routing tables, IPv4 contacts first. */
+    public CompletableFuture<List<NodeInfo>> routingTable() {
+        return all(families(), DhtNode::routingTable)
+                .thenApply(list -> list.stream().flatMap(List::stream).toList());
+    }
+
+    /** Counters summed over the families. */
+    public CompletableFuture<NodeStats> stats() {
+        return all(families(), DhtNode::stats).thenApply(list -> list.stream().reduce((a, b) -> new NodeStats(
+                a.received() + b.received(), a.sent() + b.sent(), a.malformed() + b.malformed(),
+                a.queriesAnswered() + b.queriesAnswered(), a.timeouts() + b.timeouts(),
+                a.invalidItems() + b.invalidItems(), a.routingTableSize() + b.routingTableSize(),
+                a.storedItems() + b.storedItems(), a.storedPeers() + b.storedPeers())).orElseThrow());
+    }
+
+    /** The most recent send the operating system refused, in any family. */
+    public Optional<SendFailure> lastSendFailure() {
+        return families().stream().map(DhtNode::lastSendFailure).flatMap(Optional::stream).findFirst();
+    }
+
+    // ---- Dht ---------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<NodeId> ping(InetSocketAddress address) {
+        DhtNode n = address.getAddress() instanceof Inet6Address ? ipv6 : ipv4;
+        if (n == null) {
+            return CompletableFuture.failedFuture(new DhtException("no "
+                    + (address.getAddress() instanceof Inet6Address ? "IPv6" : "IPv4") + " socket to reach "
+                    + Addresses.format(address)));
+        }
+        return n.ping(address);
+    }
+
+    @Override
+    public CompletableFuture<List<NodeInfo>> findNode(NodeId target) {
+        return each(n -> n.findNode(target)).thenApply(lists -> lists.stream().flatMap(List::stream)
+                .sorted((a, b) -> target.compareDistance(a.id(), b.id())).toList());
+    }
+
+    @Override
+    public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash) {
+        return each(n -> n.getPeers(infoHash)).thenApply(lists -> List.copyOf(
+                new LinkedHashSet<>(lists.stream().flatMap(List::stream).toList())));
+    }
+
+    @Override
+    public CompletableFuture<AnnounceResult> announce(NodeId infoHash, int port) {
+        return each(n -> n.announce(infoHash, port)).thenApply(rs -> new AnnounceResult(
+                rs.stream().mapToInt(AnnounceResult::stored).sum(),
+                List.copyOf(new LinkedHashSet<>(rs.stream().flatMap(r -> r.peers().stream()).toList()))));
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> getImmutable(NodeId target) {
+        // Every value was verified against the target, so any family's copy is the item.
+        return each(n -> n.getImmutable(target))
+                .thenApply(rs -> rs.stream().flatMap(Optional::stream).findFirst());
+    }
+
+    @Override
+    public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+        return each(n -> n.getMutable(publicKey, salt))
+                .thenApply(rs -> rs.stream().flatMap(Optional::stream).max(NEWEST_LAST));
+    }
+
+    @Override
+    public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
+        return each(n -> n.getMutableVersions(publicKey, salt)).thenApply(rs -> {
+            Map<String, MutableItem> distinct = new LinkedHashMap<>();
+            rs.stream().flatMap(List::stream).forEach(i -> distinct.putIfAbsent(
+                    i.seq() + ":" + Arrays.toString(i.value()), i));
+            return distinct.values().stream().sorted(NEWEST_LAST.reversed()).toList();
+        });
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putImmutable(byte[] bencodedValue) {
+        return each(n -> n.putImmutable(bencodedValue)).thenApply(DualStackNode::merge);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
+        List<DhtNode> nodes = available();
+        List<CompletableFuture<PutResult>> puts = nodes.stream().map(n -> n.putMutable(item, cas)).toList();
+        return CompletableFuture.allOf(puts.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    List<PutResult> ok = new ArrayList<>();
+                    PutConflictException conflict = null;
+                    Throwable other = null;
+                    for (CompletableFuture<PutResult> f : puts) {
+                        try {
+                            ok.add(f.join());
+                        } catch (CompletionException e) {
+                            Throwable t = unwrap(e);
+                            if (t instanceof PutConflictException c) {
+                                ok.add(c.result());
+                                conflict = conflict == null ? c : conflict;
+                            } else if (other == null) {
+                                other = t;
+                            }
+                        }
+                    }
+                    if (conflict != null) {
+                        // A compare-and-swap refused in either family must be retried by the writer.
+                        throw new PutConflictException(conflict.code(), merge(ok));
+                    }
+                    if (ok.isEmpty()) {
+                        throw other instanceof RuntimeException re ? re : new CompletionException(other);
+                    }
+                    return merge(ok);
+                });
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putMutable(ItemSigner signer, byte[] salt, byte[] value) {
+        // The seq must exceed the highest seen in either family, or one family would refuse the put.
+        return getMutable(signer.publicKey(), salt).thenCompose(found -> {
+            Long cas = found.map(MutableItem::seq).orElse(null);
+            long seq = cas == null ? 1 : cas + 1;
+            return putMutable(MutableItem.sign(signer, salt, seq, value), cas);
+        });
+    }
+
+    /** Higher seq is newer; equal seqs: greater value bytes, so every reader picks the same version. */
+    private static final Comparator<MutableItem> NEWEST_LAST = Comparator.comparingLong(MutableItem::seq)
+            .thenComparing(MutableItem::value, Arrays::compareUnsigned);
+
+    private static PutResult merge(List<PutResult> results) {
+        PutResult first = results.get(0);
+        return new PutResult(first.target(), first.seq(), results.stream().mapToInt(PutResult::stored).sum(),
+                results.stream().flatMap(r -> r.outcomes().stream()).toList());
+    }
+
+    /** The families that joined the DHT; all of them while none has (so a standalone node still works). */
+    private List<DhtNode> available() {
+        List<DhtNode> joined = families().stream().filter(n -> {
+            CompletableFuture<Void> b = n.bootstrapped();
+            return b.isDone() && !b.isCompletedExceptionally();
+        }).toList();
+        return joined.isEmpty() ? families() : joined;
+    }
+
+    /** Runs {@code op} in every available family; the successful results, or the first error if all failed. */
+    private <T> CompletableFuture<List<T>> each(Function<DhtNode, CompletableFuture<T>> op) {
+        return all(available(), op);
+    }
+
+    private static <T> CompletableFuture<List<T>> all(List<DhtNode> nodes, Function<DhtNode, CompletableFuture<T>> op) {
+        List<CompletableFuture<T>> fs = nodes.stream().map(op).toList();
+        return CompletableFuture.allOf(fs.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    List<T> ok = new ArrayList<>();
+                    Throwable error = null;
+                    for (CompletableFuture<T> f : fs) {
+                        try {
+                            ok.add(f.join());
+                        } catch (CompletionException e) {
+                            error = error == null ? unwrap(e) : error;
+                        }
+                    }
+                    if (ok.isEmpty() && error != null) {
+                        throw error instanceof RuntimeException re ? re : new CompletionException(error);
+                    }
+                    return ok;
+                });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** Closes both families (each saves its routing table). */
+    @Override
+    public void close() {
+        try {
+            if (ipv6 != null) {
+                ipv6.close();
+            }
+        } finally {
+            if (ipv4 != null) {
+                ipv4.close();
+            }
+        }
+    }
+}
