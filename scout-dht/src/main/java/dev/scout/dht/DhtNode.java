@@ -126,9 +126,9 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
 
     private void bootstrapInBackground(List<InetSocketAddress> known) {
         // Router names are resolved off the I/O thread: DNS can block for seconds.
+        boolean ipv6 = localAddress().getAddress() instanceof Inet6Address;
         callbacks.execute(() -> {
             List<InetSocketAddress> routers = new ArrayList<>();
-            boolean ipv6 = localAddress().getAddress() instanceof Inet6Address;
             for (String hostPort : config.bootstrap()) {
                 try {
                     // A and AAAA records: each family's socket bootstraps through its own family's routers.
@@ -195,6 +195,9 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         FamilySnapshot mine = new FamilySnapshot();
         snapshot = mine;
         transport.execute(() -> publishSnapshot(mine));
+        // and at once when the table has filled, rather than up to a second later
+        bootstrapped.thenRun(() -> transport.execute(() -> mine.publish(
+                core.routingTable().entries().stream().map(RoutingEntry::node).toList())));
         transport.execute(() -> core.sibling(new FamilySnapshot.Sibling(other)));
     }
 

@@ -37,6 +37,7 @@ import java.util.function.Function;
 public final class DualStackNode implements Dht, AutoCloseable {
     private final DhtNode ipv4;
     private final DhtNode ipv6;
+    private final SeqsRead seqsRead = new SeqsRead();
 
     private DualStackNode(DhtNode ipv4, DhtNode ipv6) {
         this.ipv4 = ipv4;
@@ -201,16 +202,31 @@ public final class DualStackNode implements Dht, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
-        return each(n -> n.getMutable(publicKey, salt))
-                .thenApply(rs -> rs.stream().flatMap(Optional::stream).max(NEWEST_LAST));
+        return getMutableVersions(publicKey, salt).thenApply(versions -> versions.stream().findFirst());
     }
 
+    /**
+     * Every family's versions, merged. What each family held is remembered (see {@link SeqsRead}) so that
+     * a following compare-and-swap put names, in each family, the version read there.
+     */
     @Override
     public CompletableFuture<List<MutableItem>> getMutableVersions(byte[] publicKey, byte[] salt) {
-        return each(n -> n.getMutableVersions(publicKey, salt)).thenApply(rs -> {
+        NodeId target = MutableItem.target(publicKey, salt);
+        List<DhtNode> nodes = available();
+        List<CompletableFuture<List<MutableItem>>> reads = nodes.stream()
+                .map(n -> n.getMutableVersions(publicKey, salt)).toList();
+        return all(reads).thenApply(rs -> {
+            Map<DhtNode, Long> highest = new LinkedHashMap<>();
             Map<String, MutableItem> distinct = new LinkedHashMap<>();
-            rs.stream().flatMap(List::stream).forEach(i -> distinct.putIfAbsent(
-                    i.seq() + ":" + Arrays.toString(i.value()), i));
+            for (int i = 0; i < nodes.size(); i++) {
+                List<MutableItem> versions = rs.get(i);
+                if (versions == null) {
+                    continue; // that family failed; the other answered
+                }
+                highest.put(nodes.get(i), versions.stream().map(MutableItem::seq).max(Long::compare).orElse(null));
+                versions.forEach(v -> distinct.putIfAbsent(v.seq() + ":" + Arrays.toString(v.value()), v));
+            }
+            seqsRead.remember(target, highest);
             return distinct.values().stream().sorted(NEWEST_LAST.reversed()).toList();
         });
     }
@@ -220,10 +236,17 @@ public final class DualStackNode implements Dht, AutoCloseable {
         return each(n -> n.putImmutable(bencodedValue)).thenApply(DualStackNode::merge);
     }
 
+    /**
+     * Puts in every family. When {@code cas} is the merged seq of the last read of this item, each family
+     * is asked to swap out the version read <em>there</em> (a family may lag behind the other: its
+     * holders never saw the newer version, and refusing them would keep the families apart forever).
+     */
     @Override
     public CompletableFuture<PutResult> putMutable(MutableItem item, Long cas) {
         List<DhtNode> nodes = available();
-        List<CompletableFuture<PutResult>> puts = nodes.stream().map(n -> n.putMutable(item, cas)).toList();
+        Map<DhtNode, Long> read = cas == null ? null : seqsRead.forCas(item.target(), cas);
+        List<CompletableFuture<PutResult>> puts = nodes.stream()
+                .map(n -> n.putMutable(item, read != null && read.containsKey(n) ? read.get(n) : cas)).toList();
         return CompletableFuture.allOf(puts.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> {
                     List<PutResult> ok = new ArrayList<>();
@@ -285,6 +308,27 @@ public final class DualStackNode implements Dht, AutoCloseable {
     /** Runs {@code op} in every available family; the successful results, or the first error if all failed. */
     private <T> CompletableFuture<List<T>> each(Function<DhtNode, CompletableFuture<T>> op) {
         return all(available(), op);
+    }
+
+    /** Each future's value in order, null for a failed one; fails only when all failed. */
+    private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> fs) {
+        return CompletableFuture.allOf(fs.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    List<T> out = new ArrayList<>();
+                    Throwable error = null;
+                    for (CompletableFuture<T> f : fs) {
+                        try {
+                            out.add(f.join());
+                        } catch (CompletionException e) {
+                            out.add(null);
+                            error = error == null ? unwrap(e) : error;
+                        }
+                    }
+                    if (error != null && out.stream().allMatch(java.util.Objects::isNull)) {
+                        throw error instanceof RuntimeException re ? re : new CompletionException(error);
+                    }
+                    return out;
+                });
     }
 
     private static <T> CompletableFuture<List<T>> all(List<DhtNode> nodes, Function<DhtNode, CompletableFuture<T>> op) {

@@ -123,7 +123,8 @@ public final class FamilyPolicy {
         }
         boolean wantOurs = ipv6 ? want.ipv6() : want.ipv4();
         boolean wantOther = ipv6 ? want.ipv4() : want.ipv6();
-        List<NodeInfo> ours = wantOurs ? (ipv6 ? r.nodes6() : r.nodes()) : List.of();
+        // The handler put our table's contacts in 'nodes' whatever their family; the codec sorts them out.
+        List<NodeInfo> ours = wantOurs ? keep(concat(r.nodes(), r.nodes6()), new ArrayList<>()) : List.of();
         List<NodeInfo> other = wantOther && sibling != null ? sibling.closest(target, RoutingTable.K) : List.of();
         if (wantOurs && other.isEmpty()) {
             return reply;
@@ -148,6 +149,15 @@ public final class FamilyPolicy {
         sibling.learned(foreign);
         return new KrpcResponse(r.transactionId(), r.sender(), v4, v6, r.values(), r.token(), r.value(), r.key(),
                 r.signature(), r.seq(), r.externalIp(), r.clientVersion());
+    }
+
+    private static List<NodeInfo> concat(List<NodeInfo> a, List<NodeInfo> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<NodeInfo> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private List<NodeInfo> keep(List<NodeInfo> nodes, List<NodeInfo> foreign) {
