@@ -110,29 +110,23 @@ public final class DualStackNode implements Dht, AutoCloseable {
     }
 
     /**
-     * Completes once any family has joined the DHT; fails when every family failed, with each family's
-     * reason (e.g. "no IPv6 route to …").
+     * Completes once every family has finished bootstrapping and at least one has joined, so that the
+     * operations that follow run in every family that can (a family with no route fails at once); fails
+     * when every family failed, with each family's reason (e.g. "no IPv6 route to …").
      */
     public CompletableFuture<Void> bootstrapped() {
-        List<DhtNode> nodes = families();
-        CompletableFuture<Void> any = new CompletableFuture<>();
-        List<Throwable> errors = new ArrayList<>();
-        for (DhtNode n : nodes) {
-            n.bootstrapped().whenComplete((v, e) -> {
-                if (e == null) {
-                    any.complete(null);
-                    return;
-                }
-                synchronized (errors) {
-                    errors.add(unwrap(e));
-                    if (errors.size() == nodes.size()) {
-                        any.completeExceptionally(new DhtException(String.join("; ",
-                                errors.stream().map(Throwable::getMessage).toList())));
+        List<CompletableFuture<Void>> each = families().stream().map(DhtNode::bootstrapped).toList();
+        return CompletableFuture.allOf(each.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    List<String> errors = new ArrayList<>();
+                    for (CompletableFuture<Void> f : each) {
+                        if (!f.isCompletedExceptionally()) {
+                            return null; // at least one family joined
+                        }
+                        errors.add(f.handle((v, e) -> unwrap(e).getMessage()).join());
                     }
-                }
-            });
-        }
-        return any;
+                    throw new DhtException(String.join("; ", errors));
+                });
     }
 
     /** The external address each family's voters agree on, IPv4 first; families without one are left out. */
@@ -296,11 +290,15 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 results.stream().flatMap(r -> r.outcomes().stream()).toList());
     }
 
-    /** The families that joined the DHT; all of them while none has (so a standalone node still works). */
+    /**
+     * The families that joined the DHT — by bootstrapping, or by contacts the other family learned for
+     * them (BEP 32 {@code want}); all of them while none has (so a standalone node still works).
+     */
     private List<DhtNode> available() {
         List<DhtNode> joined = families().stream().filter(n -> {
             CompletableFuture<Void> b = n.bootstrapped();
-            return b.isDone() && !b.isCompletedExceptionally();
+            FamilySnapshot s = n.snapshot();
+            return b.isDone() && !b.isCompletedExceptionally() || s != null && s.size() > 0;
         }).toList();
         return joined.isEmpty() ? families() : joined;
     }

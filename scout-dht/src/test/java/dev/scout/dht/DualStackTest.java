@@ -249,6 +249,34 @@ class DualStackTest {
     }
 
     @Test
+    void aFamilyWithoutRoutersJoinsThroughTheOtherFamilysAnswers() throws Exception {
+        String seed4 = Addresses.format(dual.get(0).ipv4().orElseThrow().localAddress());
+        try (DualStackNode n = DualStackNode.start(config("127.0.0.1", List.of(seed4)), config("::1", List.of()))) {
+            n.bootstrapped().get(20, TimeUnit.SECONDS);
+            DhtNode four = n.ipv4().orElseThrow();
+            DhtNode six = n.ipv6().orElseThrow();
+            // IPv4 lookups ask for IPv6 contacts too (want n4 n6) while the IPv6 table is thin; the IPv6
+            // node pings them and keeps those that answer.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (await(six.routingTable()).size() < 4) {
+                assertThat(System.nanoTime() - deadline).as("IPv6 table filled through IPv4 answers").isNegative();
+                await(four.findNode(NodeId.random()));
+            }
+            assertThat(await(six.routingTable())).allMatch(i -> i.address().getAddress() instanceof Inet6Address);
+            // Once it has contacts, that family takes part in operations: it can find an IPv6-only node's item.
+            byte[] value = Bencode.encode(Bencode.bytes("found through a family that had no routers"));
+            PutResult put = await(v6only.get(2).putImmutable(value));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Optional<byte[]> got;
+            while ((got = await(n.getImmutable(put.target()))).isEmpty()) {
+                assertThat(System.nanoTime() - until).as("the IPv6 family is used once it has contacts").isNegative();
+                Thread.sleep(100);
+            }
+            assertThat(got).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
+    }
+
+    @Test
     void aMissingFamilyOrRouteIsReportedAsSuchNotAsSilence() throws Exception {
         try (DualStackNode onlyV4 = DualStackNode.start(config4(0), null)) {
             assertThatThrownBy(() -> await(onlyV4.ping(new InetSocketAddress("::1", 6881))))

@@ -125,6 +125,9 @@ public final class UdpTransport implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             sendFailures++;
             lastSendFailure = SendFailure.of(to, e);
+            if (core != null && lastSendFailure.noRoute()) {
+                core.sendRefused(); // this send is the core's, on this thread: fail its request now
+            }
             LOG.debug("send to {} failed: {}", to, e.toString());
         }
     }
