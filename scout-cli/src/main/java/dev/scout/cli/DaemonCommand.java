@@ -63,7 +63,7 @@ public final class DaemonCommand extends BaseCommand {
             Thread hook = new Thread(ctx::close, "scout-daemon-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("scout daemon: " + ctx.store().requireIdentity().publicKey().toZBase32() + " on "
-                    + Addresses.format(ctx.node().localAddress()) + ", " + ctx.store().contacts().size() + " contacts");
+                    + String.join(" and ", ctx.node().localAddresses().stream().map(Addresses::format).toList()) + ", " + ctx.store().contacts().size() + " contacts");
             out.flush();
             long nextPoll = 0;
             long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
@@ -119,12 +119,12 @@ public final class DaemonCommand extends BaseCommand {
         ctx.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());
         int tableSize = 0;
         Optional<InetSocketAddress> external = Optional.empty();
+        List<InetSocketAddress> externals = List.of();
         try {
             NodeStats stats = ctx.node().stats().get(5, TimeUnit.SECONDS);
             tableSize = stats.routingTableSize();
-            List<InetSocketAddress> externals = ctx.node().externalAddresses().get(5, TimeUnit.SECONDS);
-            external = externals.stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address).findFirst()
-                    .or(() -> externals.stream().findFirst());
+            externals = ctx.node().externalAddresses().get(5, TimeUnit.SECONDS);
+            external = externals.stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address).findFirst();
             ctx.store().putStatus(STATUS_EXTERNAL_V6, externals.stream()
                     .filter(a -> a.getAddress() instanceof java.net.Inet6Address).findFirst()
                     .map(Addresses::format).orElse(""));
@@ -133,7 +133,8 @@ public final class DaemonCommand extends BaseCommand {
         }
         ctx.store().recordRoutingTableSize(tableSize);
         ctx.store().recordExternalAddress(external.orElse(null));
-        log(out, "status: routing table " + tableSize + " nodes, external " + external.map(Addresses::format).orElse("unknown")
+        log(out, "status: routing table " + tableSize + " nodes, external "
+                + (externals.isEmpty() ? "unknown" : String.join(", ", externals.stream().map(Addresses::format).toList()))
                 + ", last republish " + ctx.store().daemonStatus().lastRepublish().map(Instant::toString).orElse("never")
                 + ", contacts reachable " + reachable + "/" + contacts.size());
     }

@@ -329,24 +329,10 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 });
     }
 
+    /** The successful results of {@code op} on each node; fails only when all failed. */
     private static <T> CompletableFuture<List<T>> all(List<DhtNode> nodes, Function<DhtNode, CompletableFuture<T>> op) {
-        List<CompletableFuture<T>> fs = nodes.stream().map(op).toList();
-        return CompletableFuture.allOf(fs.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> {
-                    List<T> ok = new ArrayList<>();
-                    Throwable error = null;
-                    for (CompletableFuture<T> f : fs) {
-                        try {
-                            ok.add(f.join());
-                        } catch (CompletionException e) {
-                            error = error == null ? unwrap(e) : error;
-                        }
-                    }
-                    if (ok.isEmpty() && error != null) {
-                        throw error instanceof RuntimeException re ? re : new CompletionException(error);
-                    }
-                    return ok;
-                });
+        return all(nodes.stream().map(op).toList())
+                .thenApply(results -> results.stream().filter(java.util.Objects::nonNull).toList());
     }
 
     private static Throwable unwrap(Throwable e) {
