@@ -46,7 +46,10 @@ public final class Report {
             new Target("qps_scout", "queries/s (raw, one pinned core)", false, 100_000, "/s"),
             new Target("qps_scout_vs_libtorrent", "raw ratio to libtorrent", false, 3, "x"),
             new Target("qps_scout_vs_udp_echo", "raw ratio to raw UDP echo", false, 0.5, "x"),
-            new Target("ed25519_verify_per_s", "Ed25519 verify", false, 20_000, "/s"));
+            new Target("ed25519_verify_per_s", "Ed25519 verify", false, 20_000, "/s"),
+            new Target("flood_put_ping_p99_ms", "ping p99 during a put flood", true, 50, "ms"),
+            new Target("flood_announce_ping_p99_ms", "ping p99 during an announce flood", true, 50, "ms"),
+            new Target("sim_record_alive_contact_online", "record found, owner offline 24 h", false, 0.999, ""));
 
     public static void main(String[] argv) throws IOException {
         Map<String, String> a = Fragment.args(argv);

@@ -1,6 +1,6 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
+import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.DualStackNode;
 import dev.scout.dht.routing.RoutingTableStore;
@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -19,14 +20,53 @@ final class AppContext implements AutoCloseable {
     private final StateStore store;
     private final CommandNode node;
     private final ScoutApp app;
+    /** Per family, false behind a symmetric NAT: its external port differs per destination, so publishing it misleads. */
+    private volatile boolean publishExternal4 = true;
+    private volatile boolean publishExternal6 = true;
 
-    private AppContext(StateStore store, CommandNode node) {
+    /**
+     * Setting: the UDP port the daemon last ran on (given with --port or bound), the device's published
+     * port — its IPv4 socket's, or its IPv6 socket's when it ran IPv6 only.
+     */
+    static final String SETTING_DAEMON_PORT = "daemon.port";
+    /** Setting: the daemon's IPv6 socket's port when it had one (equal to the IPv4 one unless it could not share). */
+    static final String SETTING_DAEMON_PORT6 = "daemon.port6";
+
+    private AppContext(StateStore store, CommandNode node, boolean owner) {
         this.store = store;
         this.node = node;
-        this.app = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node()));
+        DeviceAddresses.Ports own = DeviceAddresses.Ports.of(node.node());
+        OptionalInt daemonPort = owner ? OptionalInt.empty() : daemonPort(store);
+        OptionalInt daemonPort6 = owner ? OptionalInt.empty() : daemonPort6(store);
+        DeviceAddresses.Ports ports = new DeviceAddresses.Ports(daemonPort.orElse(own.ipv4()),
+                own.ipv6() < 0 ? -1 : daemonPort6.orElse(own.ipv6()));
+        ScoutApp base = new ScoutApp(store, node.node(),
+                () -> DeviceAddresses.of(node.node(), ports, publishExternal4, publishExternal6));
+        // A short-lived node never replaces the address a daemon published (its port dies with it).
+        this.app = daemonPort.isPresent() || daemonPort6.isPresent() ? base.keepingPublishedDevice() : base;
     }
 
-    /** Opens the store (the identity must exist) and joins the DHT. */
+    /** The daemon's remembered IPv6 port: {@link #SETTING_DAEMON_PORT6}, else the single remembered port. */
+    static OptionalInt daemonPort6(StateStore store) {
+        OptionalInt p6 = port(store, SETTING_DAEMON_PORT6);
+        return p6.isPresent() ? p6 : daemonPort(store);
+    }
+
+    /** The daemon port remembered in the store, if a daemon ever ran for it. */
+    static OptionalInt daemonPort(StateStore store) {
+        return port(store, SETTING_DAEMON_PORT);
+    }
+
+    private static OptionalInt port(StateStore store, String setting) {
+        try {
+            return store.setting(setting).map(Integer::parseInt).filter(p -> p > 0 && p <= 65535)
+                    .map(OptionalInt::of).orElse(OptionalInt.empty());
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Opens the store (the identity must exist) and joins the DHT as a short-lived, read-only node. */
     static AppContext open(CommandSpec spec, boolean readOnly) {
         return open(spec, readOnly, store -> { });
     }
@@ -38,7 +78,25 @@ final class AppContext implements AutoCloseable {
      */
     static AppContext open(CommandSpec spec, boolean readOnly, Consumer<StateStore> check) {
         ScoutCommand root = ScoutCommand.of(spec);
-        StateStore store = StateStore.open(root.stateDir());
+        return open(spec, StateStore.open(root.stateDir()), readOnly, root.port(), root.port(), check);
+    }
+
+    /**
+     * The daemon's context on an open store: a regular (not read-only) node on {@code port}, owning the
+     * device's published address.
+     */
+    static AppContext openOwner(CommandSpec spec, StateStore store, int port) {
+        return openOwner(spec, store, port, port);
+    }
+
+    /** As above with a port per family ({@code port6} for the IPv6 socket, when the node has one). */
+    static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6) {
+        return open(spec, store, false, port, port6, s -> { });
+    }
+
+    private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
+                                   Consumer<StateStore> check) {
+        ScoutCommand root = ScoutCommand.of(spec);
         try {
             store.requireIdentity();
             warn(spec, store);
@@ -47,7 +105,7 @@ final class AppContext implements AutoCloseable {
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : dev.scout.dht.routing.RoutingTableFile.store(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
-            return new AppContext(store, CommandNode.joined(spec, table, readOnly));
+            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port, port6), !readOnly);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -58,6 +116,12 @@ final class AppContext implements AutoCloseable {
         for (String w : store.warnings()) {
             spec.commandLine().getErr().println("scout: warning: " + w);
         }
+    }
+
+    /** Whether each family's external address (BEP 42 votes) is published in the device entry. */
+    void publishExternal(boolean ipv4, boolean ipv6) {
+        this.publishExternal4 = ipv4;
+        this.publishExternal6 = ipv6;
     }
 
     StateStore store() {

@@ -137,23 +137,11 @@ final class Args {
      * itself bencode (validated). Checked against the BEP 44 size limit.
      */
     static byte[] value(CommandLine cl, String text, boolean bencoded) {
-        byte[] encoded;
-        if (bencoded) {
-            encoded = text.getBytes(StandardCharsets.UTF_8);
-            try {
-                Bencode.decode(encoded, VALUE_LIMITS);
-            } catch (BencodeException e) {
-                throw new ParameterException(cl, "VALUE is not valid bencode: " + e.getMessage());
-            }
-        } else {
-            encoded = Bencode.encode(Bencode.bytes(text));
-        }
         try {
-            Limits.checkValue(encoded);
-        } catch (ItemException e) {
+            return dev.scout.cli.api.DhtResource.encodeValue(text, bencoded);
+        } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }
-        return encoded;
     }
 
     private static String shorten(String s) {

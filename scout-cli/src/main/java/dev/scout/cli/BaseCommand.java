@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scout.cli.api.Jackson;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -24,11 +28,16 @@ abstract class BaseCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /** The daemon running for this state directory, if any: then the command goes through its API. */
+    final java.util.Optional<DaemonClient> daemon() {
+        return DaemonClient.find(ScoutCommand.of(spec).stateDir());
+    }
+
     /** Prints {@code json} as one line with --json, else {@code human} (if not null). */
-    final void emit(Json.Obj json, String human) {
+    final void emit(JsonNode json, String human) {
         PrintWriter out = out();
         if (json()) {
-            out.println(json);
+            out.println(Jackson.line(json));
         } else if (human != null) {
             out.println(human);
         }

@@ -16,6 +16,11 @@ import java.util.List;
 record BindPlan(InetSocketAddress ipv4, InetSocketAddress ipv6) {
 
     static BindPlan forBootstrap(List<String> bootstrap, int port) {
+        return forBootstrap(bootstrap, port, port);
+    }
+
+    /** As above with a port per family ({@code port6} for the IPv6 socket). */
+    static BindPlan forBootstrap(List<String> bootstrap, int port, int port6) {
         boolean v4 = bootstrap.isEmpty();
         boolean v6 = bootstrap.isEmpty();
         for (String hostPort : bootstrap) {
@@ -31,7 +36,7 @@ record BindPlan(InetSocketAddress ipv4, InetSocketAddress ipv6) {
         }
         boolean loopback = !bootstrap.isEmpty() && bootstrap.stream().allMatch(Args::isLoopback);
         return new BindPlan(v4 ? new InetSocketAddress(loopback ? "127.0.0.1" : "0.0.0.0", port) : null,
-                v6 ? new InetSocketAddress(loopback ? "::1" : "::", port) : null);
+                v6 ? new InetSocketAddress(loopback ? "::1" : "::", port6) : null);
     }
 
     /** One socket of {@code peer}'s family (loopback when the peer is). */

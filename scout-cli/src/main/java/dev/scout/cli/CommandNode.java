@@ -52,7 +52,7 @@ final class CommandNode implements AutoCloseable {
     static CommandNode joined(CommandSpec spec) {
         ScoutCommand root = ScoutCommand.of(spec);
         return joined(spec, RoutingTableFile.store(stateFile(root.stateDir(), root.bootstrap(), root.defaultBootstrap())),
-                true);
+                true, root.port());
     }
 
     /** The IPv6 routing table's file: each family keeps its own table, id and external address. */
@@ -65,10 +65,14 @@ final class CommandNode implements AutoCloseable {
      * Starts a node with the global options, saving its routing table to {@code tableStore}, and waits
      * until it has joined. One-shot commands run read-only (BEP 43); the daemon does not.
      */
-    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly) {
+    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port) {
+        return joined(spec, tableStore, readOnly, port, port);
+    }
+
+    /** As above with a port per family ({@code port6} for the IPv6 socket; the daemon's remembered ports). */
+    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port, int port6) {
         ScoutCommand root = ScoutCommand.of(spec);
         List<String> bootstrap = root.bootstrap();
-        int port = root.port();
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), root.json());
         DhtConfig config = DhtConfig.builder()
                 .bootstrap(bootstrap)
@@ -76,7 +80,7 @@ final class CommandNode implements AutoCloseable {
                 .readOnly(readOnly)
                 .build();
         RoutingTableStore table6 = RoutingTableFile.store(stateFile6(root.stateDir(), bootstrap, root.defaultBootstrap()));
-        CommandNode session = new CommandNode(open(BindPlan.forBootstrap(bootstrap, port), config, table6), progress);
+        CommandNode session = new CommandNode(open(BindPlan.forBootstrap(bootstrap, port, port6), config, table6), progress);
         try {
             progress.step("bootstrapping...");
             session.node.bootstrapped().get(BOOTSTRAP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -1,7 +1,14 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scout.cli.api.ContactsResource;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
+import java.util.ArrayList;
+import java.util.Optional;
+
+import dev.scout.app.ScoutApp;
+import dev.scout.app.Contact;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.KeyFormatException;
 import dev.scout.core.crypto.Identity;
@@ -35,9 +42,8 @@ public final class ContactsCommand extends BaseCommand {
         }
     }
 
-    static Json.Obj describe(Contact c) {
-        return Json.object().put("name", c.name()).put("public_key", c.publicKey().toZBase32())
-                .put("public_key_hex", c.publicKey().toHex()).put("added_at", c.addedAt().toString());
+    static String human(JsonNode c) {
+        return String.format("%-16s %s", c.path("name").asText(), c.path("public_key").asText());
     }
 
     /** {@code contacts add NAME PUBKEY}. */
@@ -57,16 +63,17 @@ public final class ContactsCommand extends BaseCommand {
             } catch (KeyFormatException e) {
                 throw new ParameterException(cl(), "PUBKEY: " + e.getMessage());
             }
-            Contact c = withStore(this, store -> {
-                Identity self = store.requireIdentity();
-                if (self.publicKey().equals(publicKey)) {
-                    throw new CliException("that is your own public key");
-                }
-                // Fails early, with a clear message, on a key no exchange can be made with.
-                PairKeys.derive(self, publicKey);
-                return store.addContact(name, publicKey);
-            });
-            emit(describe(c), "added " + c.name() + " " + c.publicKey().toZBase32());
+            Optional<DaemonClient> daemon = daemon();
+            JsonNode c = daemon.isPresent()
+                    ? daemon.get().post("/v1/contacts", Jackson.object().put("name", name).put("public_key", publicKey.toZBase32()))
+                    : withStore(this, store -> {
+                        try {
+                            return Views.contact(ContactsResource.add(store, name, key));
+                        } catch (IllegalArgumentException e) {
+                            throw new CliException(e.getMessage());
+                        }
+                    });
+            emit(c, "added " + c.path("name").asText() + " " + c.path("public_key").asText());
             return 0;
         }
     }
@@ -76,9 +83,15 @@ public final class ContactsCommand extends BaseCommand {
     public static final class ListContacts extends BaseCommand {
         @Override
         public Integer call() {
-            List<Contact> contacts = withStore(this, StateStore::contacts);
-            for (Contact c : contacts) {
-                emit(describe(c), String.format("%-16s %s", c.name(), c.publicKey().toZBase32()));
+            Optional<DaemonClient> daemon = daemon();
+            List<JsonNode> contacts = new ArrayList<>();
+            if (daemon.isPresent()) {
+                daemon.get().get("/v1/contacts").path("contacts").forEach(contacts::add);
+            } else {
+                withStore(this, StateStore::contacts).forEach(c -> contacts.add(Views.contact(c)));
+            }
+            for (JsonNode c : contacts) {
+                emit(c, human(c));
             }
             if (contacts.isEmpty() && !json()) {
                 out().println("no contacts yet: scout contacts add NAME PUBKEY");
@@ -97,12 +110,13 @@ public final class ContactsCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            Contact c = withStore(this, store -> {
+            Optional<DaemonClient> daemon = daemon();
+            JsonNode c = daemon.isPresent() ? daemon.get().delete("/v1/contacts/" + encode(name)) : withStore(this, store -> {
                 Contact existing = store.contact(name);
                 store.removeContact(name);
-                return existing;
+                return Views.contact(existing).put("removed", true);
             });
-            emit(describe(c).put("removed", true), "removed " + c.name());
+            emit(c, "removed " + c.path("name").asText());
             return 0;
         }
     }
@@ -117,30 +131,20 @@ public final class ContactsCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            Json.Obj json = withStore(this, store -> {
-                Identity self = store.requireIdentity(); // first: "no identity, run init" says more than "unknown contact"
-                Contact c = store.contact(name);
-                PairKeys keys = PairKeys.derive(self, c.publicKey());
-                int side = dev.scout.cli.app.AppEntries.side(self.publicKey(), c.publicKey());
-                List<ScoutApp.ContactDevice> devices = ScoutApp.devicesOf(store.entries(c.name()), 1 - side);
-                return describe(c)
-                        .put("record_public_key", keys.recordPublicKey().toHex())
-                        .put("record_target", java.util.HexFormat.of().formatHex(keys.recordTarget()))
-                        .put("devices", devices.stream().map(ContactsCommand::device).toList());
-            });
+            Optional<DaemonClient> daemon = daemon();
+            JsonNode json = daemon.isPresent() ? daemon.get().get("/v1/contacts/" + encode(name))
+                    : withStore(this, store -> ContactsResource.details(store, null, name));
             if (json()) {
                 emit(json, null);
             } else {
-                Json.Obj j = json;
-                out().println("name            " + j.get("name"));
-                out().println("public key      " + j.get("public_key"));
-                out().println("record key      " + j.get("record_public_key"));
-                out().println("record target   " + j.get("record_target"));
-                @SuppressWarnings("unchecked")
-                List<Json.Obj> devices = (List<Json.Obj>) j.get("devices");
+                out().println("name            " + json.path("name").asText());
+                out().println("public key      " + json.path("public_key").asText());
+                out().println("record key      " + json.path("record_public_key").asText());
+                out().println("record target   " + json.path("record_target").asText());
+                JsonNode devices = json.path("devices");
                 out().println("devices         " + (devices.isEmpty() ? "none seen yet (scout sync " + name + ")" : devices.size()));
-                for (Json.Obj d : devices) {
-                    out().println("  " + d.get("tag") + " " + d.get("name") + " " + d.get("addresses"));
+                for (JsonNode d : devices) {
+                    out().println("  " + d.path("tag").asInt() + " " + d.path("name").asText() + " " + d.path("addresses"));
                 }
                 out().flush();
             }
@@ -148,9 +152,7 @@ public final class ContactsCommand extends BaseCommand {
         }
     }
 
-    static Json.Obj device(ScoutApp.ContactDevice d) {
-        return Json.object().put("tag", d.tag()).put("name", d.name())
-                .put("addresses", d.addresses().stream().map(Addresses::format).toList())
-                .put("outbox_head", d.outboxHead().isEnd() ? null : d.outboxHead().toHex());
+    static String encode(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,20 +1,36 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
-import dev.scout.cli.state.ReceivedMessage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+import dev.scout.cli.api.ApiServer;
+import dev.scout.cli.api.AppService;
+import dev.scout.cli.api.ContactsResource;
+import dev.scout.cli.api.DaemonResource;
+import dev.scout.cli.api.DhtResource;
+import dev.scout.cli.api.EventBus;
+import dev.scout.cli.api.EventsResource;
+import dev.scout.cli.api.HealthResource;
+import dev.scout.cli.api.IdentityResource;
+import dev.scout.cli.api.MessagesResource;
+import dev.scout.cli.api.StatusResource;
+import dev.scout.cli.api.SyncResource;
+import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.node.NodeStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
+import java.net.BindException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -22,16 +38,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code scout daemon}: keeps a DHT node up for this identity. It re-stores the contact records and the
- * messages not yet read about every hour (with ±10% jitter; DHT data expires after two hours), polls
- * contacts for new messages at a configurable interval and logs them, saves its routing table, and
- * writes a status line (also readable with {@code scout status}). SIGTERM or Ctrl-C stop it cleanly.
- * Everything it learns is committed to the state store before it is logged, so a kill at any moment
- * loses nothing.
+ * {@code scout daemon}: the one owner of this identity's DHT node, UDP socket and state while it runs
+ * (SPEC §8). It serves the local API on 127.0.0.1 (docs/api.md) and announces it in {@code daemon.json}
+ * (0600: it holds the token), which the other commands use to go through it. It re-stores the contact
+ * records and the messages not yet read about every hour (±10% jitter; DHT data expires after two
+ * hours), polls contacts for new messages, logs them and announces them on the event stream. Its UDP
+ * port is remembered, so the device's published address stays the same across restarts. SIGTERM,
+ * Ctrl-C or {@code scout stop} stop it cleanly; everything it learns is committed before it is logged.
  */
 @Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
-        description = {"Keep a DHT node up: re-store records and unread messages hourly, poll contacts, log new messages.",
-                "Stops cleanly on SIGTERM or Ctrl-C. See `scout status`."})
+        description = {"Own this identity's DHT node: serve the local API (daemon.json), re-store records and unread "
+                + "messages hourly, poll contacts, log new messages.",
+                "Stops cleanly on SIGTERM, Ctrl-C or `scout stop`. See `scout status`."})
 public final class DaemonCommand extends BaseCommand {
     static final String STATUS_REACHABLE = "contacts_reachable";
     /** The IPv6 external address (the state store's own column holds the IPv4 one). */
@@ -48,61 +66,161 @@ public final class DaemonCommand extends BaseCommand {
             description = "How often to re-store records and unread messages (default ${DEFAULT-VALUE}; DHT data lives ~2 h).")
     long republishSeconds;
 
+    @Option(names = "--probe-window", paramLabel = "SECONDS", defaultValue = "600", hidden = true,
+            description = "Reachability: a window this long with no unsolicited query means unreachable (read-only).")
+    long probeWindowSeconds;
+
+    @Option(names = "--reprobe-interval", paramLabel = "SECONDS", defaultValue = "3600", hidden = true,
+            description = "Reachability: how often an unreachable daemon runs regular again to look.")
+    long reprobeSeconds;
+
     private final Random random = new SecureRandom();
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
         if (pollSeconds < 1 || republishSeconds < 10) {
             throw new ParameterException(cl(), "--poll-interval must be ≥ 1 s and --republish-interval ≥ 10 s");
         }
-        CountDownLatch stop = new CountDownLatch(1);
+        if (probeWindowSeconds < 1 || reprobeSeconds < 1) {
+            throw new ParameterException(cl(), "--probe-window and --reprobe-interval must be ≥ 1 s");
+        }
+        ScoutCommand root = ScoutCommand.of(spec);
         handle("TERM", stop);
         handle("INT", stop);
-        PrintWriter out = out();
-        try (AppContext ctx = AppContext.open(spec, false)) {
-            Thread hook = new Thread(ctx::close, "scout-daemon-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            out.println("scout daemon: " + ctx.store().requireIdentity().publicKey().toZBase32() + " on "
-                    + String.join(" and ", ctx.node().localAddresses().stream().map(Addresses::format).toList()) + ", " + ctx.store().contacts().size() + " contacts");
-            out.flush();
-            long nextPoll = 0;
-            long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
-            while (stop.getCount() > 0) {
-                long now = System.currentTimeMillis();
-                if (now >= nextRepublish) {
-                    int n = ctx.app().republish();
-                    ctx.store().recordRepublish(Instant.now());
-                    log(out, "republished " + n + (n == 1 ? " item" : " items"));
-                    nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
-                }
-                if (now >= nextPoll) {
-                    poll(ctx, out);
-                    nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
-                }
-                long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
-                if (wait > 0) {
-                    stop.await(wait, TimeUnit.MILLISECONDS);
-                }
+        try (StateStore store = StateStore.open(root.stateDir())) {
+            store.requireIdentity();
+            AppContext.warn(spec, store);
+            Path dir = store.directory();
+            try (DaemonLock lock = DaemonLock.tryAcquire(dir).orElseThrow(() -> alreadyRunning(dir));
+                 AppContext ctx = openNode(root, store)) {
+                // Each family's port is remembered: one-shot commands publish them, the next daemon binds them.
+                store.putSetting(AppContext.SETTING_DAEMON_PORT, Integer.toString(ctx.node().localAddress().getPort()));
+                store.putSetting(AppContext.SETTING_DAEMON_PORT6, ctx.node().ipv6()
+                        .map(n -> Integer.toString(n.localAddress().getPort())).orElse("")); // "": no IPv6 socket
+                run(ctx, dir);
             }
-            log(out, "stopping");
+        }
+        return 0;
+    }
+
+    private static CliException alreadyRunning(Path dir) {
+        String who = DaemonFile.read(dir).map(f -> " (pid " + f.pid() + ", " + f.url() + ")").orElse("");
+        return new CliException("a daemon is already running for " + dir + who + "; `scout stop` stops it");
+    }
+
+    /**
+     * The node on the port given with --port, else on the remembered ports (each family's), else (or if
+     * those are taken) on any free port.
+     */
+    private AppContext openNode(ScoutCommand root, StateStore store) {
+        if (root.portGiven()) {
+            return AppContext.openOwner(spec, store, root.port());
+        }
+        var remembered = AppContext.daemonPort(store);
+        if (remembered.isPresent()) {
+            int port6 = AppContext.daemonPort6(store).orElse(remembered.getAsInt());
+            try {
+                return AppContext.openOwner(spec, store, remembered.getAsInt(), port6);
+            } catch (CliException e) {
+                if (!(e.getCause() instanceof BindException)) {
+                    throw e;
+                }
+                spec.commandLine().getErr().println("scout: warning: UDP port " + remembered.getAsInt()
+                        + (port6 != remembered.getAsInt() ? " or " + port6 : "") + " is taken; the device's published port changes");
+            }
+        }
+        return AppContext.openOwner(spec, store, 0);
+    }
+
+    private void run(AppContext ctx, Path dir) throws InterruptedException {
+        PrintWriter out = out();
+        EventBus events = new EventBus();
+        AppService service = new AppService(ctx.store(), ctx.app(), events);
+        DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
+        String token = HexFormat.of().formatHex(randomBytes(32));
+        ApiServer api;
+        try {
+            api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),
+                    new ContactsResource(service), new SyncResource(service), new MessagesResource(service),
+                    new StatusResource(status::json), new DhtResource(ctx.node()), new EventsResource(events),
+                    new DaemonResource(stop::countDown)));
+        } catch (IOException e) {
+            throw new CliException("cannot start the local API: " + ErrorHandler.message(e), e);
+        }
+        DaemonFile file = new DaemonFile(api.url(), token, ProcessHandle.current().pid());
+        Thread hook = new Thread(() -> {
+            file.deleteIfOurs(dir);
+            api.close();
+            ctx.close();
+        }, "scout-daemon-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            file.write(dir);
+            status.started(api.url());
+            out.println("scout daemon: " + ctx.store().requireIdentity().publicKey().toZBase32() + " on "
+                    + String.join(" and ", ctx.node().localAddresses().stream().map(Addresses::format).toList())
+                    + ", API " + api.url() + ", "
+                    + ctx.store().contacts().size() + " contacts");
+            out.flush();
+            // A node whose I/O loop died answers nobody: stop and exit non-zero rather than run deaf.
+            ctx.node().terminated().whenComplete((v, error) -> {
+                if (error != null) {
+                    stop.countDown();
+                }
+            });
+            loop(service, status, out);
+            Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
+            log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
+            if (died.isPresent()) {
+                throw new CliException(died.get().getMessage());
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot write " + DaemonFile.path(dir) + ": " + ErrorHandler.message(e), e);
+        } finally {
+            file.deleteIfOurs(dir);
+            api.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down
             }
         }
-        return 0;
+    }
+
+    private void loop(AppService service, DaemonStatusView status, PrintWriter out) throws InterruptedException {
+        long nextPoll = 0;
+        long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
+        while (stop.getCount() > 0) {
+            long now = System.currentTimeMillis();
+            if (now >= nextRepublish) {
+                int n = service.republish();
+                service.store().recordRepublish(Instant.now());
+                log(out, "republished " + n + (n == 1 ? " item" : " items"));
+                nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
+            }
+            if (now >= nextPoll && stop.getCount() > 0) {
+                poll(service, status, out);
+                nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
+            }
+            long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
+            if (wait > 0) {
+                stop.await(wait, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** Checks every contact, logs new messages, records the status. */
-    private void poll(AppContext ctx, PrintWriter out) {
-        List<Contact> contacts = ctx.store().contacts();
+    private void poll(AppService service, DaemonStatusView status, PrintWriter out) {
+        List<Contact> contacts = service.store().contacts();
         int reachable = 0;
         for (Contact c : contacts) {
+            if (stop.getCount() == 0) {
+                return;
+            }
             try {
-                ScoutApp.InboxReport r = ctx.app().inbox(c);
-                if (!ctx.store().entries(c.name()).isEmpty() && !ScoutApp.devicesOf(ctx.store().entries(c.name()),
-                        1 - dev.scout.cli.app.AppEntries.side(ctx.store().requireIdentity().publicKey(), c.publicKey())).isEmpty()) {
+                ScoutApp.InboxReport r = service.inbox(c);
+                if (!service.app().storedDevices(c).isEmpty()) {
                     reachable++;
                 }
                 for (ReceivedMessage m : r.received()) {
@@ -115,28 +233,28 @@ public final class DaemonCommand extends BaseCommand {
                 log(out, "could not check " + c.name() + ": " + ErrorHandler.message(e));
             }
         }
-        ctx.store().recordPoll(Instant.now());
-        ctx.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());
-        int tableSize = 0;
-        Optional<InetSocketAddress> external = Optional.empty();
-        List<InetSocketAddress> externals = List.of();
-        try {
-            NodeStats stats = ctx.node().stats().get(5, TimeUnit.SECONDS);
-            tableSize = stats.routingTableSize();
-            externals = ctx.node().externalAddresses().get(5, TimeUnit.SECONDS);
-            external = externals.stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address).findFirst();
-            ctx.store().putStatus(STATUS_EXTERNAL_V6, externals.stream()
-                    .filter(a -> a.getAddress() instanceof java.net.Inet6Address).findFirst()
-                    .map(Addresses::format).orElse(""));
-        } catch (Exception e) {
-            // status is best effort
+        String reachability = status.checkReachability();
+        if (reachability != null) {
+            log(out, reachability);
         }
-        ctx.store().recordRoutingTableSize(tableSize);
-        ctx.store().recordExternalAddress(external.orElse(null));
-        log(out, "status: routing table " + tableSize + " nodes, external "
-                + (externals.isEmpty() ? "unknown" : String.join(", ", externals.stream().map(Addresses::format).toList()))
-                + ", last republish " + ctx.store().daemonStatus().lastRepublish().map(Instant::toString).orElse("never")
-                + ", contacts reachable " + reachable + "/" + contacts.size());
+        service.store().recordPoll(Instant.now());
+        service.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());
+        ObjectNode s = status.record();
+        List<String> externals = new java.util.ArrayList<>();
+        for (String field : new String[] {"external_address", "external_address_v6"}) {
+            if (s.hasNonNull(field)) {
+                externals.add(s.get(field).asText());
+            }
+        }
+        log(out, "status: routing table " + s.path("routing_table_size").asInt() + " nodes, external "
+                + (externals.isEmpty() ? "unknown" : String.join(", ", externals)) + ", last republish "
+                + s.path("last_republish").asText("never") + ", contacts reachable " + reachable + "/" + contacts.size());
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     private long jittered(long millis) {

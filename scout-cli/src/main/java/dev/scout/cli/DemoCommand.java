@@ -1,8 +1,8 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
-import dev.scout.cli.state.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;

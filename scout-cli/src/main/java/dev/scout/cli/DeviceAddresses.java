@@ -24,14 +24,31 @@ final class DeviceAddresses {
     private DeviceAddresses() {}
 
     static List<InetSocketAddress> of(DualStackNode node) {
+        return of(node, Ports.of(node), true, true);
+    }
+
+    /**
+     * The addresses with each family's {@code ports} (the daemon's remembered ones for a one-shot node);
+     * a family's external address only when its {@code external…} flag is set (not behind a symmetric NAT).
+     */
+    static List<InetSocketAddress> of(DualStackNode node, Ports ports, boolean external4, boolean external6) {
         List<InetSocketAddress> out = new ArrayList<>();
         try {
-            out.addAll(node.externalAddresses().get(5, TimeUnit.SECONDS));
+            Ports own = Ports.of(node);
+            for (InetSocketAddress a : node.externalAddresses().get(5, TimeUnit.SECONDS)) {
+                boolean v6 = a.getAddress() instanceof Inet6Address;
+                int port = v6 ? ports.ipv6() : ports.ipv4();
+                if ((v6 ? external6 : external4) && port > 0) {
+                    // our own socket: the port the voters saw (a NAT may map it); else the daemon's port
+                    boolean ours = port == (v6 ? own.ipv6() : own.ipv4());
+                    add(out, ours ? a : new InetSocketAddress(a.getAddress(), port));
+                }
+            }
         } catch (Exception e) {
             // unknown yet: the interface addresses still help
         }
-        int port4 = node.ipv4().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1);
-        int port6 = node.ipv6().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1);
+        int port4 = node.ipv4().isPresent() ? ports.ipv4() : -1;
+        int port6 = node.ipv6().isPresent() ? ports.ipv6() : -1;
         List<InetAddress> local = interfaceAddresses();
         for (InetAddress a : local) {
             if (a instanceof Inet4Address && port4 > 0) {
@@ -84,5 +101,18 @@ final class DeviceAddresses {
             // no interfaces to list
         }
         return out;
+    }
+
+    /**
+     * The UDP port each family's device addresses carry: the node's own, or the daemon's remembered ones.
+     *
+     * @param ipv4 the IPv4 port, or -1 for none
+     * @param ipv6 the IPv6 port, or -1 for none
+     */
+    record Ports(int ipv4, int ipv6) {
+        static Ports of(DualStackNode node) {
+            return new Ports(node.ipv4().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1),
+                    node.ipv6().map(DhtNode::localAddress).map(InetSocketAddress::getPort).orElse(-1));
+        }
     }
 }

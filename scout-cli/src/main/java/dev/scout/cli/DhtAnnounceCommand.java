@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.AnnounceResult;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -31,6 +35,13 @@ public final class DhtAnnounceCommand extends BaseCommand {
             throw new ParameterException(cl(), "--port must be 1..65535, got " + announcePort);
         }
         int port = announcePort == null ? 0 : announcePort;
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            JsonNode r = daemon.get().post("/v1/dht/announce", Jackson.object().put("info_hash", hash.toHex()).put("port", port));
+            String where = port == 0 ? "the daemon's port" : "port " + port;
+            emit(r, "announced " + hash.toHex() + " on " + where + " to " + r.path("stored").asInt() + " nodes");
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("announcing...");
             AnnounceResult result = dht.await(dht.node().announce(hash, port), "announce");
@@ -38,7 +49,7 @@ public final class DhtAnnounceCommand extends BaseCommand {
                 throw new CliException("announce failed: no node accepted the announcement of " + hash.toHex());
             }
             String where = port == 0 ? "the implied port " + dht.node().localAddress().getPort() : "port " + port;
-            emit(Json.object().put("info_hash", hash.toHex()).put("stored", result.stored()),
+            emit(Jackson.object().put("info_hash", hash.toHex()).put("stored", result.stored()),
                     "announced " + hash.toHex() + " on " + where + " to " + result.stored() + " nodes");
         }
         return 0;

@@ -1,5 +1,11 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
@@ -24,19 +30,29 @@ public final class DhtFindNodeCommand extends BaseCommand {
     @Override
     public Integer call() {
         NodeId target = Args.id(cl(), "ID", id);
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            JsonNode r = daemon.get().post("/v1/dht/find-node", Jackson.object().put("id", target.toHex()));
+            emit(r, r.path("nodes").isEmpty() ? null : human(r));
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             List<NodeInfo> nodes = dht.await(dht.node().findNode(target), "node lookup");
-            List<Json.Obj> list = nodes.stream()
-                    .map(n -> Json.object().put("id", n.id().toHex()).put("address", Addresses.format(n.address())))
-                    .toList();
-            String human = nodes.stream().map(n -> n.id().toHex() + " " + Addresses.format(n.address()))
-                    .collect(Collectors.joining(System.lineSeparator()));
+            ArrayNode list = Jackson.array();
+            nodes.forEach(n -> list.add(Jackson.object().put("id", n.id().toHex()).put("address", Addresses.format(n.address()))));
             if (nodes.isEmpty()) {
                 dht.progress("no nodes found");
             }
-            emit(Json.object().put("nodes", list), nodes.isEmpty() ? null : human);
+            JsonNode r = Jackson.object().set("nodes", list);
+            emit(r, nodes.isEmpty() ? null : human(r));
         }
         return 0;
+    }
+
+    static String human(JsonNode r) {
+        List<String> lines = new java.util.ArrayList<>();
+        r.path("nodes").forEach(n -> lines.add(n.path("id").asText() + " " + n.path("address").asText()));
+        return String.join(System.lineSeparator(), lines);
     }
 }

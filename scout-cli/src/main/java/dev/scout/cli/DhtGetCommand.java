@@ -1,8 +1,14 @@
 package dev.scout.cli;
 
+import java.util.HexFormat;
+
+import dev.scout.cli.api.DhtResource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.NodeId;
-import dev.scout.dht.bencode.Bencode;
-import dev.scout.dht.bencode.BencodeException;
 import dev.scout.dht.item.MutableItem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +16,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** {@code scout dht get}: fetches a BEP 44 item and prints its value. */
@@ -51,12 +56,15 @@ public final class DhtGetCommand extends BaseCommand {
 
     private int getImmutable() {
         NodeId t = Args.id(cl(), "TARGET", target);
+        if (viaDaemon(Jackson.object().put("target", t.toHex()))) {
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             Optional<byte[]> found = dht.await(dht.node().getImmutable(t), "item lookup");
             byte[] v = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
             String text = render(v);
-            emit(Json.object().put("target", t.toHex()).put("value", text), text);
+            emit(Jackson.object().put("target", t.toHex()).put("value", text), text);
         }
         return 0;
     }
@@ -65,25 +73,33 @@ public final class DhtGetCommand extends BaseCommand {
         byte[] publicKey = Args.hex(cl(), "--key", key, 32);
         byte[] saltBytes = Args.salt(cl(), salt, saltHex);
         NodeId t = MutableItem.target(publicKey, saltBytes);
+        if (viaDaemon(Jackson.object().put("key", HexFormat.of().formatHex(publicKey))
+                .put("salt_hex", HexFormat.of().formatHex(saltBytes)))) {
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             Optional<MutableItem> found = dht.await(dht.node().getMutable(publicKey, saltBytes), "item lookup");
             MutableItem item = found.orElseThrow(() -> new CliException("no item found for " + t.toHex()));
             String text = render(item.value());
-            emit(Json.object().put("target", t.toHex()).put("value", text).put("seq", item.seq()), text);
+            emit(Jackson.object().put("target", t.toHex()).put("value", text).put("seq", item.seq()), text);
         }
         return 0;
     }
 
+    /** Asks the running daemon, if there is one; prints its answer and returns true. */
+    private boolean viaDaemon(com.fasterxml.jackson.databind.node.ObjectNode request) {
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isEmpty()) {
+            return false;
+        }
+        JsonNode r = daemon.get().post("/v1/dht/get", request);
+        emit(r, r.path("value").asText());
+        return true;
+    }
+
     /** A byte string as UTF-8 text; any other value as its bencoded form. */
     static String render(byte[] bencoded) {
-        try {
-            if (Bencode.decode(bencoded, Args.VALUE_LIMITS) instanceof byte[] bytes) {
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-        } catch (BencodeException e) {
-            // not canonical bencode: show it as it came
-        }
-        return new String(bencoded, StandardCharsets.UTF_8);
+        return DhtResource.render(bencoded);
     }
 }

@@ -1,5 +1,11 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -25,6 +31,14 @@ public final class DhtPeersCommand extends BaseCommand {
     @Override
     public Integer call() {
         NodeId hash = Args.id(cl(), "INFOHASH", infoHash);
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            JsonNode r = daemon.get().post("/v1/dht/peers", Jackson.object().put("info_hash", hash.toHex()));
+            List<String> peers = new java.util.ArrayList<>();
+            r.path("peers").forEach(p -> peers.add(p.asText()));
+            emit(r, peers.isEmpty() ? null : String.join(System.lineSeparator(), peers));
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("looking up...");
             List<InetSocketAddress> peers = dht.await(dht.node().getPeers(hash), "peer lookup");
@@ -33,7 +47,9 @@ public final class DhtPeersCommand extends BaseCommand {
             if (unique.isEmpty()) {
                 dht.progress("no peers found");
             }
-            emit(Json.object().put("peers", List.copyOf(unique)),
+            ArrayNode list = Jackson.array();
+            unique.forEach(list::add);
+            emit(Jackson.object().set("peers", list),
                     unique.isEmpty() ? null : String.join(System.lineSeparator(), unique));
         }
         return 0;

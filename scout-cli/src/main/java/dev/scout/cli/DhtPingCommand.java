@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
 import picocli.CommandLine.Command;
@@ -23,6 +27,12 @@ public final class DhtPingCommand extends BaseCommand {
     @Override
     public Integer call() {
         InetSocketAddress target = Args.resolve(cl(), "HOST:PORT", address);
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            JsonNode r = daemon.get().post("/v1/dht/ping", Jackson.object().put("address", Addresses.format(target)));
+            emit(r, r.path("node_id").asText());
+            return 0;
+        }
         try (CommandNode dht = CommandNode.standalone(spec, target)) {
             dht.progress("pinging " + Addresses.format(target) + "...");
             NodeId id;
@@ -36,7 +46,7 @@ public final class DhtPingCommand extends BaseCommand {
                 }
                 throw e;
             }
-            emit(Json.object().put("node_id", id.toHex()).put("address", Addresses.format(target)), id.toHex());
+            emit(Jackson.object().put("node_id", id.toHex()).put("address", Addresses.format(target)), id.toHex());
         }
         return 0;
     }

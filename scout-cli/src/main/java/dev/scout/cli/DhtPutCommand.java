@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.item.ItemSigner;
@@ -67,12 +69,15 @@ public final class DhtPutCommand extends BaseCommand {
                 throw new ParameterException(cl(), o[0] + " needs --mutable");
             }
         }
+        if (viaDaemon(Jackson.object().put("value", value).put("bencoded", bencoded))) {
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
             PutResult result = store(dht, dht.node().putImmutable(encoded));
-            emit(Json.object().put("target", result.target().toHex()).put("stored", result.stored()),
-                    "target     " + result.target().toHex() + System.lineSeparator()
-                            + "stored on  " + result.stored() + " nodes");
+            com.fasterxml.jackson.databind.JsonNode r = Jackson.object().put("target", result.target().toHex())
+                    .put("stored", result.stored());
+            emit(r, human(r));
         }
         return 0;
     }
@@ -94,6 +99,17 @@ public final class DhtPutCommand extends BaseCommand {
         }
         Long signedSeq = seq != null ? seq : cas != null ? Long.valueOf(cas + 1) : null;
         MutableItem item = signedSeq == null ? null : MutableItem.sign(signer, saltBytes, signedSeq, encoded);
+        com.fasterxml.jackson.databind.node.ObjectNode request = Jackson.object().put("value", value).put("bencoded", bencoded)
+                .put("seed", seed.strip()).put("salt_hex", HexFormat.of().formatHex(saltBytes));
+        if (seq != null) {
+            request.put("seq", seq);
+        }
+        if (cas != null) {
+            request.put("cas", cas);
+        }
+        if (viaDaemon(request)) {
+            return 0;
+        }
         try (CommandNode dht = CommandNode.joined(spec)) {
             dht.progress("storing...");
             CompletableFuture<PutResult> put = item == null
@@ -101,14 +117,33 @@ public final class DhtPutCommand extends BaseCommand {
                     : dht.node().putMutable(item, cas);
             PutResult result = store(dht, put);
             String publicKey = HexFormat.of().formatHex(signer.publicKey());
-            emit(Json.object().put("target", result.target().toHex()).put("public_key", publicKey)
-                            .put("seq", result.seq()).put("stored", result.stored()),
-                    "target      " + result.target().toHex() + System.lineSeparator()
-                            + "public key  " + publicKey + System.lineSeparator()
-                            + "seq         " + result.seq() + System.lineSeparator()
-                            + "stored on   " + result.stored() + " nodes");
+            com.fasterxml.jackson.databind.JsonNode r = Jackson.object().put("target", result.target().toHex())
+                    .put("public_key", publicKey).put("seq", result.seq()).put("stored", result.stored());
+            emit(r, human(r));
         }
         return 0;
+    }
+
+    /** Asks the running daemon, if there is one; prints its answer and returns true. */
+    private boolean viaDaemon(com.fasterxml.jackson.databind.node.ObjectNode request) {
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isEmpty()) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode r = daemon.get().post("/v1/dht/put", request);
+        emit(r, human(r));
+        return true;
+    }
+
+    /** The human form of a put's JSON result. */
+    static String human(com.fasterxml.jackson.databind.JsonNode r) {
+        return r.has("public_key")
+                ? "target      " + r.path("target").asText() + System.lineSeparator()
+                        + "public key  " + r.path("public_key").asText() + System.lineSeparator()
+                        + "seq         " + r.path("seq").asLong() + System.lineSeparator()
+                        + "stored on   " + r.path("stored").asInt() + " nodes"
+                : "target     " + r.path("target").asText() + System.lineSeparator()
+                        + "stored on  " + r.path("stored").asInt() + " nodes";
     }
 
     /** Waits for a put; a 301/302 or a put nobody accepted is an error. */

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.crypto.Identity;
 import picocli.CommandLine.Command;
@@ -11,10 +13,16 @@ import picocli.CommandLine.Command;
 public final class IdCommand extends BaseCommand {
     @Override
     public Integer call() {
+        java.util.Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            com.fasterxml.jackson.databind.JsonNode id = daemon.get().get("/v1/identity");
+            emit(Jackson.object().put("public_key", id.path("public_key").asText())
+                    .put("public_key_hex", id.path("public_key_hex").asText()), id.path("public_key").asText());
+            return 0;
+        }
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
             Identity id = store.requireIdentity();
-            emit(Json.object().put("public_key", id.publicKey().toZBase32()).put("public_key_hex", id.publicKey().toHex()),
-                    id.publicKey().toZBase32());
+            emit(dev.scout.cli.api.Views.identity(id), id.publicKey().toZBase32());
         }
         return 0;
     }

@@ -1,15 +1,21 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
-import dev.scout.cli.state.ReceivedMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scout.app.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code scout inbox [NAME]}: fetch, open and print new messages, oldest first, and record them as read. */
 @Command(name = "inbox", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
@@ -26,34 +32,42 @@ public final class InboxCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        Optional<DaemonClient> daemon = daemon();
+        JsonNode result = daemon.isPresent()
+                ? daemon.get().post("/v1/inbox", name == null ? Jackson.object() : Jackson.object().put("contact", name))
+                : fetchHere();
+        for (JsonNode problem : result.path("problems")) {
+            spec.commandLine().getErr().println("scout: warning: " + problem.asText());
+        }
+        for (JsonNode m : result.path("messages")) {
+            emit(m, "[" + TIME.format(Instant.parse(m.path("sent_at").asText())) + "] " + m.path("contact").asText()
+                    + ": " + m.path("text").asText());
+        }
+        if (result.path("messages").isEmpty() && !json()) {
+            out().println("no new messages");
+            out().flush();
+        }
+        return 0;
+    }
+
+    /** The inbox with this command's own node: {"messages": […], "problems": […]} as the API answers. */
+    private JsonNode fetchHere() {
+        ObjectNode result = Jackson.object();
+        ArrayNode messages = result.putArray("messages");
+        ArrayNode problems = result.putArray("problems");
         try (AppContext ctx = AppContext.open(spec, true, store -> {
             if (name != null) {
                 store.contact(name);
             }
         })) {
             List<Contact> contacts = name == null ? ctx.store().contacts() : List.of(ctx.store().contact(name));
-            int total = 0;
             for (Contact c : contacts) {
                 ctx.progress("checking " + c.name() + "...");
                 ScoutApp.InboxReport r = ctx.app().inbox(c);
-                for (String problem : r.problems()) {
-                    spec.commandLine().getErr().println("scout: warning: " + problem);
-                }
-                for (ReceivedMessage m : r.received()) {
-                    emit(json(m), "[" + TIME.format(m.sentAt()) + "] " + m.contact() + ": " + m.text());
-                    total++;
-                }
-            }
-            if (total == 0 && !json()) {
-                out().println("no new messages");
-                out().flush();
+                r.problems().forEach(problems::add);
+                r.received().forEach(m -> messages.add(Views.message(m)));
             }
         }
-        return 0;
-    }
-
-    static Json.Obj json(ReceivedMessage m) {
-        return Json.object().put("contact", m.contact()).put("device", m.deviceTag()).put("message_id", m.id().toHex())
-                .put("text", m.text()).put("sent_at", m.sentAt().toString());
+        return result;
     }
 }

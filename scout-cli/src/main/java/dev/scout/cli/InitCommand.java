@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import dev.scout.cli.state.IdentityInit;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.crypto.Identity;
@@ -22,11 +24,15 @@ public final class InitCommand extends BaseCommand {
     @Override
     public Integer call() {
         byte[] seed = seedHex == null ? null : Args.hex(cl(), "--seed", seedHex, 32);
+        if (force && daemon().isPresent()) {
+            throw new CliException("a daemon is running for " + ScoutCommand.of(spec).stateDir()
+                    + "; stop it (scout stop) before replacing the identity");
+        }
         try (StateStore store = StateStore.open(ScoutCommand.of(spec).stateDir())) {
             IdentityInit init = store.initIdentity(seed, force);
             Identity id = init.identity();
             boolean created = init.outcome() != IdentityInit.Outcome.UNCHANGED;
-            emit(Json.object().put("public_key", id.publicKey().toZBase32())
+            emit(Jackson.object().put("public_key", id.publicKey().toZBase32())
                             .put("public_key_hex", HexFormat.of().formatHex(id.publicKey().bytes()))
                             .put("created", created),
                     id.publicKey().toZBase32());

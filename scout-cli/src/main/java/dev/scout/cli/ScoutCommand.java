@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         versionProvider = ScoutCommand.Version.class,
         description = "Reach people by public key over the BitTorrent Mainline DHT.",
         subcommands = {InitCommand.class, IdCommand.class, ContactsCommand.class, SyncCommand.class, SendCommand.class,
-                InboxCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class, DhtCommand.class,
+                InboxCommand.class, DaemonCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
                 TestnetCommand.class, CompletionCommand.class})
 public final class ScoutCommand implements Callable<Integer> {
     @Spec
@@ -129,6 +129,11 @@ public final class ScoutCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + p);
         }
         return p;
+    }
+
+    /** Whether --port was given (before or after the subcommand). */
+    boolean portGiven() {
+        return port != null;
     }
 
     Path stateDir() {

@@ -1,14 +1,17 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.AppEntries;
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scout.app.AppEntries;
+import dev.scout.app.Contact;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** {@code scout send NAME TEXT}: seal, chain and store an offline message, then publish the new list head. */
 @Command(name = "send", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
@@ -32,14 +35,19 @@ public final class SendCommand extends BaseCommand {
             throw new ParameterException(cl(), "TEXT is " + (bytes - max) + (bytes - max == 1 ? " byte" : " bytes") + " too long for one message (at most "
                     + max + " bytes of UTF-8 text)");
         }
-        try (AppContext ctx = AppContext.open(spec, true, store -> store.contact(name))) {
-            Contact c = ctx.store().contact(name);
-            ctx.progress("sending to " + c.name() + "...");
-            ScoutApp.SendReport r = ctx.app().send(c, text);
-            emit(Json.object().put("contact", c.name()).put("message_id", r.id().toHex()).put("stored", r.stored())
-                            .put("record_seq", r.recordSeq()),
-                    "sent to " + c.name() + " (message " + r.id().toHex().substring(0, 12) + ", stored on " + r.stored() + " nodes)");
+        Optional<DaemonClient> daemon = daemon();
+        JsonNode r;
+        if (daemon.isPresent()) {
+            r = daemon.get().post("/v1/messages", Jackson.object().put("contact", name).put("text", text));
+        } else {
+            try (AppContext ctx = AppContext.open(spec, true, store -> store.contact(name))) {
+                Contact c = ctx.store().contact(name);
+                ctx.progress("sending to " + c.name() + "...");
+                r = Views.send(ctx.app().send(c, text));
+            }
         }
+        emit(r, "sent to " + r.path("contact").asText() + " (message " + r.path("message_id").asText().substring(0, 12)
+                + ", stored on " + r.path("stored").asInt() + " nodes)");
         return 0;
     }
 }

@@ -1,20 +1,25 @@
 package dev.scout.cli;
 
-import dev.scout.cli.app.ScoutApp;
-import dev.scout.cli.state.Contact;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scout.app.Contact;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
 import dev.scout.cli.state.StateStore;
-import dev.scout.dht.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code scout sync [NAME...]}: synchronize the records shared with these contacts (all when none is named). */
 @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
         description = {"Synchronize the contact records shared with NAME (or every contact) and print their devices.",
-                "JSON: one object per contact: {\"contact\", \"seq\", \"stored\", \"devices\": [{\"tag\", \"name\", \"addresses\", \"outbox_head\"}]}"})
+                "JSON: one object per contact: {\"contact\", \"seq\", \"stored\", \"devices\": [{\"tag\", \"name\", "
+                        + "\"addresses\", \"outbox_head\", \"updated_at\"}]}"})
 public final class SyncCommand extends BaseCommand {
     @Mixin
     PortOption port;
@@ -24,14 +29,23 @@ public final class SyncCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        Optional<DaemonClient> daemon = daemon();
+        if (daemon.isPresent()) {
+            ObjectNode request = Jackson.object();
+            if (!names.isEmpty()) {
+                ArrayNode list = request.putArray("contacts");
+                names.forEach(list::add);
+            }
+            for (JsonNode r : daemon.get().post("/v1/sync", request).path("results")) {
+                emit(r, human(r));
+            }
+            return 0;
+        }
         try (AppContext ctx = AppContext.open(spec, true, this::contacts)) {
-            List<Contact> contacts = contacts(ctx.store());
-            for (Contact c : contacts) {
+            for (Contact c : contacts(ctx.store())) {
                 ctx.progress("synchronizing with " + c.name() + "...");
-                ScoutApp.SyncReport r = ctx.app().sync(c);
-                emit(Json.object().put("contact", c.name()).put("seq", r.seq()).put("stored", r.stored())
-                                .put("devices", r.devices().stream().map(ContactsCommand::device).toList()),
-                        human(r));
+                ObjectNode r = Views.sync(ctx.app().sync(c));
+                emit(r, human(r));
             }
         }
         return 0;
@@ -46,16 +60,20 @@ public final class SyncCommand extends BaseCommand {
         return contacts;
     }
 
-    static String human(ScoutApp.SyncReport r) {
-        StringBuilder b = new StringBuilder(r.contact().name()).append(": record seq ").append(r.seq())
-                .append(r.stored() == 0 ? ", already up to date" : ", stored on " + r.stored() + " nodes");
-        if (r.devices().isEmpty()) {
-            b.append("\n  no devices yet (").append(r.contact().name()).append(" has not synchronized)");
+    /** The human form of one {@link Views#sync} result. */
+    static String human(JsonNode r) {
+        String name = r.path("contact").asText();
+        StringBuilder b = new StringBuilder(name).append(": record seq ").append(r.path("seq").asLong())
+                .append(r.path("stored").asInt() == 0 ? ", already up to date" : ", stored on " + r.path("stored").asInt() + " nodes");
+        if (r.path("devices").isEmpty()) {
+            b.append("\n  no devices yet (").append(name).append(" has not synchronized)");
         }
-        for (ScoutApp.ContactDevice d : r.devices()) {
-            b.append("\n  device ").append(d.tag()).append(d.name().isEmpty() ? "" : " (" + d.name() + ")")
-                    .append(": ").append(d.addresses().isEmpty() ? "no addresses"
-                            : String.join(", ", d.addresses().stream().map(Addresses::format).toList()));
+        for (JsonNode d : r.path("devices")) {
+            List<String> addresses = new ArrayList<>();
+            d.path("addresses").forEach(a -> addresses.add(a.asText()));
+            String device = d.path("name").asText();
+            b.append("\n  device ").append(d.path("tag").asInt()).append(device.isEmpty() ? "" : " (" + device + ")")
+                    .append(": ").append(addresses.isEmpty() ? "no addresses" : String.join(", ", addresses));
         }
         return b.toString();
     }

@@ -1,8 +1,8 @@
 package dev.scout.cli;
 
 import dev.scout.cli.CliTestSupport.Run;
-import dev.scout.cli.state.OutgoingMessage;
-import dev.scout.cli.state.ReceivedMessage;
+import dev.scout.app.OutgoingMessage;
+import dev.scout.app.ReceivedMessage;
 import dev.scout.cli.state.ReceivedQuery;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;

@@ -20,7 +20,7 @@ final class CliTestSupport {
     /** The outcome of one command. */
     record Run(int exit, String out, String err) {
         Map<String, Object> json() {
-            return MiniJson.object(out.strip());
+            return object(out.strip());
         }
 
         List<String> errLines() {
@@ -41,6 +41,18 @@ final class CliTestSupport {
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** One JSON object, numbers as {@code Long}/{@code Double} (Jackson, as everywhere). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(String json) {
+        try {
+            return dev.scout.cli.api.Jackson.MAPPER.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
+                    .forType(Map.class).readValue(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not a JSON object: " + json, e);
+        }
     }
 
     /** A public key as the CLI prints it: 52 characters of the z-base-32 alphabet. */
@@ -69,7 +81,7 @@ final class CliTestSupport {
 
     /** Every non-empty stdout line parsed as one JSON object. */
     static List<Map<String, Object>> jsonLines(Run r) {
-        return r.out().lines().filter(l -> !l.isBlank()).map(MiniJson::object).toList();
+        return r.out().lines().filter(l -> !l.isBlank()).map(CliTestSupport::object).toList();
     }
 
     /** {@code --state-dir dir --bootstrap entry} followed by {@code args}. */

@@ -1,7 +1,7 @@
 package dev.scout.cli;
 
 import dev.scout.cli.CliTestSupport.Run;
-import dev.scout.cli.state.OutgoingMessage;
+import dev.scout.app.OutgoingMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.core.message.MessageId;
 import dev.scout.dht.Addresses;
@@ -113,6 +113,7 @@ class DaemonKillTest {
 
         List<String> reported = new ArrayList<>(); // message ids, in send order
         List<String> texts = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>(); // sends whose answer died with the daemon
         int attempted = 0;
         int killedWhileUp = 0;
         for (int round = 0; round < ROUNDS; round++) {
@@ -143,8 +144,16 @@ class DaemonKillTest {
                 String text = "round " + round + " message " + i++ + " (" + context + ")";
                 attempted++;
                 Run r = CliTestSupport.run(on(alice, entry, "--json", "send", "bob", text));
-                // Every send must work while a daemon on the same directory runs or dies.
-                assertThat(r.exit()).as("%s; %s; daemon log %s", context, r, daemon.log()).isZero();
+                // A send works while the daemon runs (through it) or after it died (with its own node). Only
+                // a send the daemon was answering when it was killed may fail; it may or may not have been
+                // recorded before the kill (its answer was lost), and is then delivered like any other.
+                if (r.exit() != 0) {
+                    assertThat(r.err()).as("%s; %s; daemon log %s", context, r, daemon.log()).contains("did not answer");
+                    assertThat(daemon.process.waitFor(30, TimeUnit.SECONDS)).as("failed only because it was killed").isTrue();
+                    unanswered.add(text);
+                    seen = daemon.awaitOutputOrExit(seen, START_MILLIS);
+                    continue;
+                }
                 String id = (String) r.json().get("message_id");
                 assertThat(id).matches("[0-9a-f]{40}");
                 reported.add(id);
@@ -162,16 +171,17 @@ class DaemonKillTest {
         }
         // The odd rounds killed a daemon that was up and working.
         assertThat(killedWhileUp).as(context).isGreaterThanOrEqualTo(ROUNDS / 2);
-        assertThat(reported).hasSize(attempted).doesNotHaveDuplicates();
+        assertThat(reported.size() + unanswered.size()).isEqualTo(attempted);
+        assertThat(reported).doesNotHaveDuplicates();
 
-        // Alice's store has every reported message, on her chain to Bob in send order (newest first).
+        // Alice's store has every reported message, on her chain to Bob in send order (newest first);
+        // an unanswered send may sit between them.
+        List<String> chain;
         try (StateStore store = StateStore.open(alice)) {
-            List<String> chain = store.outgoing("bob").stream().map(OutgoingMessage::id).map(MessageId::toHex).toList();
-            List<String> newestFirst = new ArrayList<>(reported);
-            Collections.reverse(newestFirst);
-            assertThat(chain).as(context).containsExactlyElementsOf(newestFirst);
-            assertThat(store.outboxHead("bob").toHex()).isEqualTo(reported.get(reported.size() - 1));
+            chain = new ArrayList<>(store.outgoing("bob").stream().map(OutgoingMessage::id).map(MessageId::toHex).toList());
         }
+        Collections.reverse(chain); // oldest first
+        assertThat(chain).as(context).containsSubsequence(reported).hasSizeLessThanOrEqualTo(attempted);
         // A daemon started on that directory after all the kills comes up and republishes.
         Daemon last = Daemon.start(tmp, alice, "after-kills");
         last.awaitLine(l -> l.contains(" republished "), START_MILLIS);
@@ -182,8 +192,9 @@ class DaemonKillTest {
 
         // Bob receives all of them, oldest first, with their texts, and nothing else.
         List<Map<String, Object>> inbox = jsonLines(ok(bob, "--json", "inbox"));
-        assertThat(inbox).as(context).extracting(m -> m.get("message_id")).containsExactlyElementsOf(reported);
-        assertThat(inbox).extracting(m -> m.get("text")).containsExactlyElementsOf(texts);
+        assertThat(inbox).as(context).extracting(m -> m.get("message_id")).containsExactlyElementsOf(chain);
+        assertThat(inbox).extracting(m -> m.get("text")).containsSubsequence(texts)
+                .allSatisfy(t -> assertThat(texts.contains(t) || unanswered.contains(t)).as("%s", t).isTrue());
         assertThat(ok(bob, "inbox").out().strip()).isEqualTo("no new messages");
     }
 
@@ -222,7 +233,8 @@ class DaemonKillTest {
         assertThat(status.get("last_republish")).isNotNull();
         assertThat(status.get("contacts_reachable")).isEqualTo("1/1");
         String human = ok(alice, "status").out();
-        assertThat(human).startsWith("daemon status at ").contains("routing table").contains("last poll");
+        assertThat(human).startsWith("daemon running (pid ").contains("routing table").contains("last poll");
+        assertThat(alice.resolve(DaemonFile.NAME)).exists();
 
         // SIGTERM: a clean stop, exit status 0, within a few seconds.
         long t0 = System.nanoTime();
@@ -231,6 +243,8 @@ class DaemonKillTest {
         assertThat(daemon.process.exitValue()).as("%s %s", daemon.log(), daemon.stderr()).isZero();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(10_000);
         assertThat(daemon.log().get(daemon.log().size() - 1)).as("%s %s", daemon.log(), daemon.stderr()).endsWith(" stopping");
+        assertThat(alice.resolve(DaemonFile.NAME)).as("removed on a clean exit").doesNotExist();
+        assertThat(ok(alice, "status").out()).startsWith("daemon not running; last status at ");
         LIVE.remove(daemon.process);
     }
 

@@ -125,7 +125,7 @@ class Ipv6NamespaceTest {
 
     record Result(int exit, String out, String err) {
         Map<String, Object> json() {
-            return MiniJson.object(out.strip());
+            return CliTestSupport.object(out.strip());
         }
 
         @Override

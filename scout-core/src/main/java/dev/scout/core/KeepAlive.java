@@ -6,6 +6,7 @@ import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.item.ImmutableItem;
 import dev.scout.dht.item.MutableItem;
+import dev.scout.dht.krpc.KrpcError;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An immutable value is stored again as is.</li>
  *   <li>A mutable item is stored again exactly as last written (same seq, value and signature,
  *       no cas). If a node answers that it holds a newer version (someone else wrote since), the
- *       newest version is read, adopted and kept alive instead: it is just as validly signed.</li>
+ *       newest version is read, adopted and kept alive instead: it is just as validly signed.
+ *       Meeting a newer version never fails a refresh.</li>
  * </ul>
  *
  * <p><b>Threads.</b> Timers fire on the scheduler thread (by default one daemon thread named
@@ -60,6 +62,8 @@ public final class KeepAlive implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
     /** Refreshes happen up to 10% earlier than the interval. */
     public static final double DEFAULT_JITTER = 0.1;
+    /** How many successively newer versions one refresh adopts before leaving the rest to the next. */
+    private static final int MAX_ADOPTIONS = 3;
 
     private final Dht dht;
     private final ScheduledExecutorService scheduler;
@@ -198,6 +202,15 @@ public final class KeepAlive implements AutoCloseable {
         }
     }
 
+    /**
+     * Nodes that hold the item after a re-store: those that stored it, and those that refused it
+     * because they hold a newer version (302) — the record is alive there too.
+     */
+    static long alive(PutResult result) {
+        return result.stored() + result.outcomes().stream()
+                .filter(o -> !o.stored() && o.errorCode() == KrpcError.SEQ_TOO_OLD).count();
+    }
+
     private long nextDelay() {
         long early = (long) (intervalMillis * jitter * random.nextDouble());
         return Math.max(1, intervalMillis - early);
@@ -286,14 +299,17 @@ public final class KeepAlive implements AutoCloseable {
             pending.completeExceptionally(new CancellationException("keep-alive of " + target + " stopped"));
         }
 
-        private void adopt(MutableItem newer) {
+        /** Takes {@code newer} if it is a newer, valid version of this item; true if it did. */
+        private boolean adopt(MutableItem newer) {
             synchronized (this) {
                 MutableItem current = item;
                 if (current != null && newer.seq() > current.seq() && newer.verify()
                         && Arrays.equals(newer.publicKey(), current.publicKey())
                         && Arrays.equals(newer.salt(), current.salt())) {
                     item = newer;
+                    return true;
                 }
+                return false;
             }
         }
 
@@ -326,24 +342,44 @@ public final class KeepAlive implements AutoCloseable {
         private CompletableFuture<PutResult> refreshMutable(MutableItem current) {
             return dht.putMutable(current, null).handle((result, error) -> {
                 Throwable cause = Synchronizer.unwrap(error);
-                if (cause instanceof PutConflictException) {
-                    // Someone wrote a newer version: keep that one alive instead.
-                    return dht.getMutable(current.publicKey(), current.salt()).thenCompose(found -> {
-                        if (found.isPresent() && found.get().seq() > current.seq()) {
-                            adopt(found.get());
-                            return dht.putMutable(found.get(), null);
-                        }
-                        return CompletableFuture.<PutResult>failedFuture(cause);
-                    });
+                if (cause instanceof PutConflictException conflict) {
+                    return adoptNewer(current, conflict, MAX_ADOPTIONS);
                 }
                 return error == null ? CompletableFuture.completedFuture(result)
                         : CompletableFuture.<PutResult>failedFuture(cause);
             }).thenCompose(f -> f);
         }
 
+        /**
+         * Nodes refused {@code stale} because they hold a newer version: someone else wrote since,
+         * which is not a failure of the keep-alive. The newest version is read, adopted and stored
+         * again (it is just as validly signed); if it too meets a newer one, again, a bounded number
+         * of times. If the read does not return anything newer (it reached other nodes, or the
+         * writer is still storing), the refresh still succeeds: the refusing nodes hold the record,
+         * so it is alive; the next refresh reads again.
+         */
+        private CompletableFuture<PutResult> adoptNewer(MutableItem stale, PutConflictException conflict,
+                                                        int attemptsLeft) {
+            return dht.getMutable(stale.publicKey(), stale.salt()).handle((found, readError) -> {
+                if (readError != null || found.isEmpty() || found.get().seq() <= stale.seq()
+                        || !adopt(found.get()) || attemptsLeft == 0) {
+                    return CompletableFuture.completedFuture(conflict.result());
+                }
+                MutableItem newer = found.get();
+                return dht.putMutable(newer, null).handle((result, error) -> {
+                    Throwable cause = Synchronizer.unwrap(error);
+                    if (cause instanceof PutConflictException again) {
+                        return adoptNewer(newer, again, attemptsLeft - 1);
+                    }
+                    return error == null ? CompletableFuture.completedFuture(result)
+                            : CompletableFuture.<PutResult>failedFuture(cause);
+                }).thenCompose(f -> f);
+            }).thenCompose(f -> f);
+        }
+
         private void refreshed(PutResult result, Throwable error) {
             Throwable cause = error == null ? null : Synchronizer.unwrap(error);
-            if (cause == null && result.stored() == 0) {
+            if (cause == null && alive(result) == 0) {
                 cause = new dev.scout.dht.DhtException("re-store of " + target + " reached no node");
             }
             CompletableFuture<PutResult> done;
@@ -360,12 +396,14 @@ public final class KeepAlive implements AutoCloseable {
                 done = next;
                 next = new CompletableFuture<>();
             }
+            // The next timer is set before anyone waiting on this refresh resumes, so a caller that
+            // drives the scheduler itself (tests) always finds it.
+            scheduleNext();
             if (cause == null) {
                 done.complete(result);
             } else {
                 done.completeExceptionally(cause);
             }
-            scheduleNext();
         }
 
         @Override

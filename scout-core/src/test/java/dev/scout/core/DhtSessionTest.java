@@ -41,6 +41,7 @@ class DhtSessionTest {
     DhtSession alice;
     DhtSession bob;
     CountingDht bobDht;
+    ManualScheduler bobTimers;
     PairKeys aliceSide;
     PairKeys bobSide;
 
@@ -102,7 +103,9 @@ class DhtSessionTest {
         alice = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).start(loopback().bootstrap(List.of(seed())).build());
         alice.bootstrapped().get(20, TimeUnit.SECONDS);
         bobDht = new CountingDht(nodes.get(4));
-        bob = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).over(bobDht);
+        // Bob's keep-alive fires only when the test says so: no refresh ever races a write.
+        bobTimers = new ManualScheduler();
+        bob = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).keepAliveScheduler(bobTimers).over(bobDht);
         Identity a = Identity.generate();
         Identity b = Identity.generate();
         aliceSide = PairKeys.derive(a, b.publicKey());
@@ -162,6 +165,13 @@ class DhtSessionTest {
         assertThat(MessageSeal.open(aliceSide, inbox.get(0).message())).isEqualTo(text("hello alice"));
     }
 
+    /** Fires Bob's due keep-alive timers now and waits for {@code r}'s refresh; it must succeed. */
+    PutResult refresh(KeepAlive.Registration r) throws Exception {
+        CompletableFuture<PutResult> done = r.nextRefresh();
+        assertThat(bobTimers.runDue()).as("a keep-alive timer was due").isPositive();
+        return get(done);
+    }
+
     @Test
     void keepAliveReStoresRegisteredItemsUntilUnregistered() throws Exception {
         SyncResult written = get(bob.synchronize(bobSide, List.of(Entry.create(1, text("bob"))), SyncListener.NONE));
@@ -173,27 +183,34 @@ class DhtSessionTest {
         KeepAlive.Registration record = bob.keepAlive(written.item());
         KeepAlive.Registration message = bob.keepAlive(token);
         assertThat(bob.keepAlive().registrations()).hasSize(2);
+        assertThat(bobTimers.pendingCount()).isEqualTo(2);
 
-        PutResult firstRefresh = get(record.nextRefresh());
-        PutResult secondRefresh = get(record.nextRefresh());
+        CompletableFuture<PutResult> messageRefresh = message.nextRefresh();
+        PutResult firstRefresh = refresh(record);
+        assertThat(get(messageRefresh).stored()).isPositive();
+        PutResult secondRefresh = refresh(record);
         assertThat(firstRefresh.stored()).isPositive();
         assertThat(secondRefresh.stored()).isPositive();
-        assertThat(get(message.nextRefresh()).stored()).isPositive();
-        assertThat(record.refreshCount()).isGreaterThanOrEqualTo(2);
-        assertThat(bobDht.mutableRestores.get() - restoresBefore).isGreaterThanOrEqualTo(2);
+        assertThat(record.refreshCount()).isEqualTo(2);
+        assertThat(bobDht.mutableRestores.get() - restoresBefore).isEqualTo(2);
         assertThat(bobDht.immutablePuts.get() - immutableBefore).isGreaterThanOrEqualTo(1);
 
         // A newer version written by Bob's own session becomes the one kept alive at once.
         SyncResult bobNewer = get(bob.synchronize(bobSide, written.entries(), SyncListener.NONE));
         assertThat(record.item().orElseThrow().seq()).isEqualTo(bobNewer.seq());
 
-        // A newer version written elsewhere (Alice) is adopted at the next refresh.
+        // A newer version written elsewhere (Alice): the next refresh re-puts Bob's version, the
+        // nodes holding Alice's answer 302, and the refresh adopts hers instead of failing. (A
+        // refresh whose read missed her version still succeeds; the next one reads again.)
         SyncResult aliceNewer = get(alice.synchronize(aliceSide, List.of(Entry.create(2, text("alice"))),
                 SyncListener.NONE));
         for (int i = 0; i < 5 && record.item().orElseThrow().seq() < aliceNewer.seq(); i++) {
-            get(record.nextRefresh());
+            assertThat(KeepAlive.alive(refresh(record))).isPositive();
         }
         assertThat(record.item().orElseThrow().seq()).isEqualTo(aliceNewer.seq());
+        assertThat(record.failureCount()).isZero();
+        // Kept alive at her version from now on: a plain re-store the nodes accept.
+        assertThat(refresh(record).stored()).isPositive();
 
         assertThat(bob.unregister(record.target())).isTrue();
         assertThat(bob.unregister(record.target())).isFalse();

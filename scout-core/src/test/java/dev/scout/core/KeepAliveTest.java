@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.DhtException;
+import dev.scout.dht.NodeInfo;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
@@ -11,6 +12,8 @@ import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.item.ItemSigner;
 import dev.scout.dht.item.MutableItem;
 import dev.scout.dht.krpc.KrpcError;
+import dev.scout.dht.lookup.StoreRound;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +64,7 @@ class KeepAliveTest {
     static final class ScriptedDht extends ForwardingDht {
         final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
         volatile MutableItem current;
+        volatile Throwable readError;
 
         ScriptedDht() {
             super(null);
@@ -83,6 +87,9 @@ class KeepAliveTest {
 
         @Override
         public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
+            if (readError != null) {
+                return CompletableFuture.failedFuture(readError);
+            }
             return CompletableFuture.completedFuture(Optional.ofNullable(current));
         }
 
@@ -184,6 +191,79 @@ class KeepAliveTest {
         assertThat(r.isActive()).isFalse();
         assertThatThrownBy(() -> get(r.nextRefresh())).hasCauseInstanceOf(CancellationException.class);
         assertThat(keepAlive.registration(v2.target())).contains(again);
+        keepAlive.close();
+    }
+
+    /** What a put of a stale version gets from a node holding a newer one. */
+    static PutConflictException seqTooOld() {
+        NodeInfo node = new NodeInfo(NodeId.random(), new InetSocketAddress("192.0.2.1", 6881));
+        return new PutConflictException(KrpcError.SEQ_TOO_OLD, new PutResult(NodeId.random(), null, 0,
+                List.of(new StoreRound.Outcome(node, false, KrpcError.SEQ_TOO_OLD, "seq too old"))));
+    }
+
+    ItemSigner randomSigner() {
+        byte[] seed = new byte[32];
+        random.nextBytes(seed);
+        return ItemSigner.fromSeed(seed);
+    }
+
+    @Test
+    void meetingANewerVersionThatCannotBeReadYetIsNotAFailure() throws Exception {
+        ItemSigner signer = randomSigner();
+        MutableItem v1 = item(signer, 1);
+        ScriptedDht dht = new ScriptedDht();
+        KeepAlive keepAlive = keepAlive(dht);
+        KeepAlive.Registration r = keepAlive.register(v1);
+
+        // The node holds a newer version, but the read (other nodes, or a writer still storing)
+        // returns only seq 1: the record is alive on the refusing node; nothing failed.
+        dht.current = v1;
+        Call first = dht.next();
+        CompletableFuture<PutResult> refreshed = r.nextRefresh();
+        first.result().completeExceptionally(seqTooOld());
+        PutResult result = get(refreshed);
+        assertThat(result.stored()).isZero();
+        assertThat(KeepAlive.alive(result)).isEqualTo(1);
+        assertThat(r.failureCount()).isZero();
+        assertThat(r.refreshCount()).isEqualTo(1);
+        assertThat(r.item()).contains(v1);
+        assertThat(dht.calls).as("no second put when nothing newer was read").isEmpty();
+        keepAlive.close();
+    }
+
+    @Test
+    void successivelyNewerVersionsAreAdoptedInOneRefresh() throws Exception {
+        ItemSigner signer = randomSigner();
+        MutableItem v1 = item(signer, 1);
+        MutableItem v2 = item(signer, 2);
+        MutableItem v3 = item(signer, 3);
+        ScriptedDht dht = new ScriptedDht();
+        KeepAlive keepAlive = keepAlive(dht);
+        KeepAlive.Registration r = keepAlive.register(v1);
+
+        dht.current = v2;
+        Call first = dht.next();
+        CompletableFuture<PutResult> refreshed = r.nextRefresh();
+        first.result().completeExceptionally(seqTooOld());
+        Call second = dht.next();
+        assertThat(second.item()).isEqualTo(v2);
+        // Between the read and the put of seq 2, someone wrote seq 3.
+        dht.current = v3;
+        second.result().completeExceptionally(seqTooOld());
+        Call third = dht.next();
+        assertThat(third.item()).isEqualTo(v3);
+        third.result().complete(stored(4));
+        assertThat(get(refreshed).stored()).isEqualTo(4);
+        assertThat(r.item()).contains(v3);
+        assertThat(r.failureCount()).isZero();
+
+        // A read that fails after a conflict does not fail the refresh either.
+        dht.readError = new DhtException("read failed");
+        Call fourth = dht.next();
+        CompletableFuture<PutResult> again = r.nextRefresh();
+        fourth.result().completeExceptionally(seqTooOld());
+        assertThat(KeepAlive.alive(get(again))).isEqualTo(1);
+        assertThat(r.failureCount()).isZero();
         keepAlive.close();
     }
 

@@ -53,9 +53,11 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
     private final ExecutorService callbacks;
     private final CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
     /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
     private volatile FamilySnapshot snapshot;
+    private volatile DhtException failure;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -95,6 +97,11 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
         DhtNode node = new DhtNode(config, transport, core);
         transport.start(core, "dht-loop-" + transport.localAddress().getPort());
+        transport.terminated().whenComplete((v, error) -> {
+            if (error != null) {
+                node.loopDied(unwrap(error));
+            }
+        });
         boolean ipv6 = transport.localAddress().getAddress() instanceof Inet6Address;
         List<InetSocketAddress> known = saved.map(s -> s.nodes().stream().map(NodeInfo::address)
                         .filter(a -> (a.getAddress() instanceof Inet6Address) == ipv6).toList())
@@ -235,6 +242,42 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         return transport.lastSendFailure();
     }
 
+    /**
+     * The I/O loop died (e.g. of OutOfMemoryError): from now on every operation fails at once, and
+     * every pending one fails now, with a {@link DhtException} carrying the cause. Runs on a callback
+     * thread when one can still be had.
+     */
+    private void loopDied(Throwable cause) {
+        Runnable fail = () -> {
+            DhtException error = new DhtException("DHT node stopped: its I/O loop died of " + cause, cause);
+            failure = error;
+            for (CompletableFuture<?> f : outstanding) {
+                f.completeExceptionally(error);
+            }
+            bootstrapped.completeExceptionally(error);
+            terminated.completeExceptionally(error);
+        };
+        try {
+            callbacks.execute(fail);
+        } catch (RuntimeException | Error e) {
+            fail.run();
+        }
+    }
+
+    /**
+     * Completes when the node stops: normally after {@link #close()}, or exceptionally with a
+     * {@link DhtException} (whose cause is the original error) if its I/O loop died. A daemon should
+     * watch this and exit non-zero: a node whose loop died no longer answers anyone.
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated.copy();
+    }
+
+    /** Why the node stopped working, if its I/O loop died; empty while it runs and after a normal close. */
+    public Optional<DhtException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Completes once the node has found other nodes; fails if no bootstrap node answered. */
     public CompletableFuture<Void> bootstrapped() {
         return bootstrapped.copy();
@@ -246,6 +289,19 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return transport.localAddress();
+    }
+
+    /**
+     * Lets another protocol share this node's UDP socket: {@code filter} sees each datagram before
+     * KRPC decoding (on the I/O thread) and keeps those it claims; {@code null} removes it.
+     */
+    public void setDatagramFilter(DatagramFilter filter) {
+        transport.setDatagramFilter(filter);
+    }
+
+    /** Sends a datagram from this node's socket (thread-safe; a full buffer drops it, like the network). */
+    public void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        transport.send(datagram, to);
     }
 
     public DhtConfig config() {
@@ -268,6 +324,26 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         return onLoop(o -> CompletableFuture.completedFuture(Optional.ofNullable(core.externalAddress())));
     }
 
+    /**
+     * Starts counting unsolicited queries, then reports what the node can tell about its reachability
+     * (see {@link dev.scout.dht.node.Reachability}). A daemon uses it to find out whether strangers can
+     * reach it and whether it sits behind a symmetric NAT.
+     */
+    public CompletableFuture<dev.scout.dht.node.Reachability> reachability() {
+        return onLoop(o -> {
+            core.observeReachability();
+            return CompletableFuture.completedFuture(core.reachability());
+        });
+    }
+
+    /** Switches BEP 43 read-only mode (e.g. while the node finds itself unreachable). */
+    public CompletableFuture<Void> setReadOnly(boolean readOnly) {
+        return onLoop(o -> {
+            core.setReadOnly(readOnly);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
     /** Adds a node to try, e.g. a peer learned out of band; it enters the routing table if it answers. */
     public CompletableFuture<NodeId> addNode(InetSocketAddress address) {
         return ping(address);
@@ -283,6 +359,11 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         }
         outstanding.add(result);
         result.whenComplete((v, e) -> outstanding.remove(result));
+        DhtException dead = failure; // read after adding: loopDied either sees this future or we see it
+        if (dead != null) {
+            result.completeExceptionally(dead);
+            return result;
+        }
         transport.execute(() -> {
             if (closed) {
                 result.completeExceptionally(new DhtException("node closed"));
@@ -318,6 +399,12 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (failure != null || transport.failure() != null) {
+            closed = true; // nothing runs on a dead loop: no save, just release the socket
+            transport.close();
+            callbacks.shutdown();
+            return;
+        }
         CompletableFuture<Void> saved = new CompletableFuture<>();
         transport.execute(() -> {
             try {
@@ -337,6 +424,7 @@ public final class DhtNode extends LoopDht implements AutoCloseable {
             f.completeExceptionally(new DhtException("node closed"));
         }
         bootstrapped.completeExceptionally(new DhtException("node closed"));
+        terminated.complete(null);
         callbacks.shutdown();
     }
 }

@@ -155,6 +155,44 @@ public final class DualStackNode implements Dht, AutoCloseable {
         return families().stream().map(DhtNode::lastSendFailure).flatMap(Optional::stream).findFirst();
     }
 
+    /**
+     * Completes normally once every family's node has closed; exceptionally, with that family's
+     * {@link DhtException}, as soon as either family's I/O loop dies (see {@link DhtNode#terminated()}).
+     */
+    public CompletableFuture<Void> terminated() {
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        List<CompletableFuture<Void>> each = families().stream().map(DhtNode::terminated).toList();
+        each.forEach(f -> f.whenComplete((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(unwrap(e));
+            }
+        }));
+        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(() -> out.complete(null));
+        return out;
+    }
+
+    /** Why a family's node stopped working, if its I/O loop died (IPv4 first). */
+    public Optional<DhtException> failure() {
+        return families().stream().map(DhtNode::failure).flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * Lets another protocol (direct sessions) share this node's sockets: {@code filter} sees each
+     * datagram of either family before KRPC decoding; {@code null} removes it. Per family: {@link
+     * #ipv4()}/{@link #ipv6()} and {@link DhtNode#setDatagramFilter}.
+     */
+    public void setDatagramFilter(DatagramFilter filter) {
+        families().forEach(n -> n.setDatagramFilter(filter));
+    }
+
+    /** Sends a datagram from the socket of {@code to}'s family (dropped, like the network, without one). */
+    public void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        DhtNode n = to.getAddress() instanceof Inet6Address ? ipv6 : ipv4;
+        if (n != null) {
+            n.sendDatagram(datagram, to);
+        }
+    }
+
     // ---- Dht ---------------------------------------------------------------------------------------
 
     @Override

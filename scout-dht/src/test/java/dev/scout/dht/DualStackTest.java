@@ -291,4 +291,46 @@ class DualStackTest {
             assertThat(f.describe()).startsWith("no IPv6 route to [::1]:9");
         });
     }
+
+    /** The session hooks reach both sockets: a filter claims datagrams of either family, sends leave by family. */
+    @Test
+    void datagramFilterAndRawSendsWorkOnBothFamiliesSockets() throws Exception {
+        try (DualStackNode n = DualStackNode.start(config4(0), config6(0));
+             DatagramSocket peer4 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket peer6 = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            java.util.concurrent.BlockingQueue<String> claimed = new java.util.concurrent.LinkedBlockingQueue<>();
+            n.setDatagramFilter((buffer, length, from) -> {
+                String text = new String(buffer, 0, length, StandardCharsets.US_ASCII);
+                if (!text.startsWith("session:")) {
+                    return false; // KRPC goes on to the DHT
+                }
+                claimed.add(text + (from.getAddress() instanceof Inet6Address ? " v6" : " v4"));
+                return true;
+            });
+            for (DatagramSocket peer : List.of(peer4, peer6)) {
+                InetSocketAddress to = peer == peer4 ? n.ipv4().orElseThrow().localAddress() : n.ipv6().orElseThrow().localAddress();
+                byte[] hello = "session:hello".getBytes(StandardCharsets.US_ASCII);
+                peer.send(new DatagramPacket(hello, hello.length, to));
+            }
+            assertThat(List.of(claimed.poll(10, TimeUnit.SECONDS), claimed.poll(10, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder("session:hello v4", "session:hello v6");
+            // KRPC still reaches both nodes past the filter.
+            assertThat(await(v4only.get(0).ping(n.ipv4().orElseThrow().localAddress()))).isEqualTo(n.ipv4().orElseThrow().id());
+            assertThat(await(v6only.get(0).ping(n.ipv6().orElseThrow().localAddress()))).isEqualTo(n.ipv6().orElseThrow().id());
+            // Raw sends leave from the socket of the destination's family.
+            for (DatagramSocket peer : List.of(peer4, peer6)) {
+                n.sendDatagram("session:reply".getBytes(StandardCharsets.US_ASCII), (InetSocketAddress) peer.getLocalSocketAddress());
+                peer.setSoTimeout(10_000);
+                DatagramPacket got = new DatagramPacket(new byte[64], 64);
+                peer.receive(got);
+                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII)).isEqualTo("session:reply");
+                DhtNode family = peer == peer4 ? n.ipv4().orElseThrow() : n.ipv6().orElseThrow();
+                assertThat(got.getPort()).isEqualTo(family.localAddress().getPort());
+            }
+            assertThat(n.terminated()).isNotDone();
+            assertThat(n.failure()).isEmpty();
+            n.close();
+            n.terminated().get(10, TimeUnit.SECONDS); // completes normally once both families closed
+        }
+    }
 }

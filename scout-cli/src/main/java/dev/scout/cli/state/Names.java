@@ -1,5 +1,6 @@
 package dev.scout.cli.state;
 
+
 import java.util.regex.Pattern;
 
 /** Contact-name rules and safe display of user-supplied text in one-line error messages. */

@@ -1,5 +1,7 @@
 package dev.scout.cli.state;
 
+import dev.scout.app.OutgoingMessage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scout.core.message.MessageBlob;

@@ -1,5 +1,10 @@
 package dev.scout.cli.state;
 
+import dev.scout.app.Contact;
+import dev.scout.app.ReadMark;
+import dev.scout.app.IncomingMessage;
+import dev.scout.app.ReceivedMessage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

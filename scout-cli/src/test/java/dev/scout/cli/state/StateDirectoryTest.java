@@ -1,5 +1,9 @@
 package dev.scout.cli.state;
 
+import dev.scout.app.Contact;
+import dev.scout.app.ReadMark;
+import dev.scout.app.IncomingMessage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -53,6 +53,23 @@ public final class KeyExchange {
         return shared;
     }
 
+    /**
+     * The X25519 private key of an identity (its static key in direct-session handshakes). The
+     * caller owns the returned copy and should wipe it when done.
+     */
+    public static byte[] curve25519PrivateKey(Identity identity) {
+        return toCurve25519PrivateKey(identity);
+    }
+
+    /**
+     * The X25519 public key (Montgomery u) of an Ed25519 public key.
+     *
+     * @throws LowOrderKeyException for the neutral point
+     */
+    public static byte[] curve25519PublicKey(PublicKey key) {
+        return toCurve25519PublicKey(key);
+    }
+
     /** First half of SHA-512(seed), clamped: the scalar Ed25519 itself signs with. */
     static byte[] toCurve25519PrivateKey(Identity identity) {
         SHA512Digest sha512 = new SHA512Digest();

@@ -19,6 +19,17 @@ public final class Limits {
         }
     }
 
+    /**
+     * BEP 44 sequence numbers count up from 0 and are compared as signed 64-bit integers: a negative
+     * one is refused everywhere (libtorrent and mainline never write one), so no node stores it and
+     * {@code -2^63} can never reach an encoder.
+     */
+    public static void checkSeq(long seq) {
+        if (seq < 0) {
+            throw new ItemException("seq must not be negative, got " + seq);
+        }
+    }
+
     public static void checkSalt(byte[] salt) {
         if (salt.length > MAX_SALT_BYTES) {
             throw new ItemException("salt is " + salt.length + " bytes; BEP 44 allows at most " + MAX_SALT_BYTES);

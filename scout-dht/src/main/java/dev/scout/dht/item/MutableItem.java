@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *
  * @param publicKey 32-byte Ed25519 key ({@code k})
  * @param salt      0..64 bytes ({@code salt}); empty when absent
- * @param seq       sequence number
+ * @param seq       sequence number, 0 … 2⁶³−1
  * @param value     the bencoded {@code v}
  * @param signature 64-byte Ed25519 signature ({@code sig}) over {@link #signingBuffer}
  */
@@ -35,6 +35,7 @@ public record MutableItem(byte[] publicKey, byte[] salt, long seq, byte[] value,
         }
         Limits.checkSalt(salt);
         Limits.checkValue(value);
+        Limits.checkSeq(seq);
     }
 
     /** Signs {@code value} (bencoded) with {@code signer}. */
@@ -42,6 +43,7 @@ public record MutableItem(byte[] publicKey, byte[] salt, long seq, byte[] value,
         byte[] s = salt == null ? new byte[0] : salt;
         Limits.checkSalt(s);
         Limits.checkValue(value);
+        Limits.checkSeq(seq);
         return new MutableItem(signer.publicKey(), s, seq, value, signer.sign(signingBuffer(s, seq, value)));
     }
 

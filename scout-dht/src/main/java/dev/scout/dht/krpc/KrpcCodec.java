@@ -261,9 +261,14 @@ public final class KrpcCodec {
         }
 
         private void decimal(long v) {
+            if (v == Long.MIN_VALUE) {
+                // -v overflows; the decoder accepts this value, so the encoder must write it too.
+                raw(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
             if (v < 0) {
                 raw('-');
-                v = -v; // seq and lengths are never Long.MIN_VALUE
+                v = -v;
             }
             ensure(20);
             int start = len;

@@ -74,4 +74,11 @@ final class ExternalAddressVoter {
     InetSocketAddress winner() {
         return winner;
     }
+
+    /** Every reported address with its number of voters (a copy). */
+    java.util.Map<InetSocketAddress, Integer> tally() {
+        java.util.Map<InetSocketAddress, Integer> out = new HashMap<>();
+        tally.forEach((a, c) -> out.put(a, c.n));
+        return out;
+    }
 }

@@ -17,6 +17,7 @@ import dev.scout.dht.routing.RoutingTable;
 import dev.scout.dht.server.ItemHandler;
 import dev.scout.dht.server.PutRateLimiter;
 import dev.scout.dht.server.QueryHandler;
+import dev.scout.dht.server.ServerLimits;
 import dev.scout.dht.server.TokenManager;
 import dev.scout.dht.storage.ItemStore;
 import dev.scout.dht.storage.MemoryItemStore;
@@ -66,6 +67,11 @@ public final class NodeCore implements LookupContext {
     private final Scheduler scheduler = new Scheduler();
     private final RttEstimator rtt = new RttEstimator();
     private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
+    /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
+    private boolean readOnly;
+    /** Null unless {@link #observeReachability()} was called: simulations of many nodes pay nothing. */
+    private RecentDestinations recentDestinations;
+    private long unsolicitedQueries;
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
@@ -118,17 +124,25 @@ public final class NodeCore implements LookupContext {
 
     /** As above with a custom item store (null = in-memory store sized by the config). */
     public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store) {
+        this(ownId, config, clock, random, outbox, store, ServerLimits.DEFAULT);
+    }
+
+    /** As above with bounds on announced peers other than {@link ServerLimits#DEFAULT}. */
+    public NodeCore(NodeId ownId, DhtConfig config, LongSupplier clock, Random random, Outbox outbox, ItemStore store,
+                    ServerLimits limits) {
         this.config = config;
+        this.readOnly = config.readOnly();
         this.ownId = ownId;
         this.clock = clock;
         this.random = random;
         this.outbox = outbox;
         this.table = new RoutingTable(ownId);
         this.tokens = new TokenManager(random, clock.getAsLong());
-        this.peers = new PeerStore(200, 5_000);
+        this.peers = limits.newPeerStore();
         this.items = store != null ? store : new MemoryItemStore(ownId, config.maxItems(), config.maxItemBytes());
         this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
-        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler, random);
+        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler,
+                new PutRateLimiter(limits.maxAnnouncesPerIpPerMinute()), random);
         this.families = FamilyPolicy.forBindAddress(config.bindAddress());
     }
 
@@ -214,7 +228,7 @@ public final class NodeCore implements LookupContext {
                 message = KrpcCodec.decode(data, 0, length);
             } catch (KrpcDecodeException e) {
                 malformed++;
-                if (e.wasQuery() && e.transactionId() != null && !config.readOnly()) {
+                if (e.wasQuery() && e.transactionId() != null && !readOnly) {
                     send(new KrpcError(e.transactionId(), e.code(), e.getMessage()), from);
                 }
                 return;
@@ -233,7 +247,10 @@ public final class NodeCore implements LookupContext {
 
     private void onQuery(KrpcQuery q, InetSocketAddress from) {
         unresponsive.heardFrom(from);
-        if (config.readOnly()) {
+        if (recentDestinations != null && !recentDestinations.contains(from, now())) {
+            unsolicitedQueries++;
+        }
+        if (readOnly) {
             return; // BEP 43: read-only nodes do not answer
         }
         long now = now();
@@ -320,7 +337,7 @@ public final class NodeCore implements LookupContext {
         pending.put(tid, p);
         byte[] t = {(byte) (tid >>> 8), (byte) tid};
         refused = false;
-        send(new KrpcQuery(t, ownId, families.outgoing(query), config.readOnly(), null), address);
+        send(new KrpcQuery(t, ownId, families.outgoing(query), readOnly, null), address);
         if (refused) {
             p.timeoutTimer.cancel();
             p.timeoutTimer = scheduler.at(now, () -> expire(p));
@@ -351,6 +368,9 @@ public final class NodeCore implements LookupContext {
 
     private void send(KrpcMessage message, InetSocketAddress to) {
         sent++;
+        if (recentDestinations != null) {
+            recentDestinations.sent(to, now());
+        }
         outbox.send(KrpcCodec.encode(message), to);
     }
 
@@ -423,6 +443,23 @@ public final class NodeCore implements LookupContext {
     /** Our address as most responders see it (BEP 42 {@code ip}), or null before enough votes. */
     public InetSocketAddress externalAddress() {
         return externalAddress.winner();
+    }
+
+    /** Starts counting unsolicited queries (see {@link Reachability}); costs one map entry per recent destination. */
+    public void observeReachability() {
+        if (recentDestinations == null) {
+            recentDestinations = new RecentDestinations();
+        }
+    }
+
+    /** What this node can tell about its reachability. */
+    public Reachability reachability() {
+        return new Reachability(unsolicitedQueries, externalAddress.tally(), readOnly);
+    }
+
+    /** Switches BEP 43 read-only mode: a read-only node neither answers queries nor enters others' tables. */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** Counts a BEP 44 item received from a lookup that failed verification. */

@@ -81,6 +81,10 @@ public final class ItemHandler {
                 rejectedItems++;
                 return new KrpcError(t, KrpcError.PROTOCOL, "mutable put needs k (32 bytes), sig (64 bytes) and seq");
             }
+            if (put.seq() < 0) {
+                rejectedItems++;
+                return new KrpcError(t, KrpcError.PROTOCOL, "seq must not be negative");
+            }
             MutableItem m = new MutableItem(put.key(), put.salt(), put.seq(), v, put.signature());
             Optional<StoredItem> existing = store.get(m.target(), now);
             // A byte-identical re-put of what we verified before (keep-alive refreshes) needs no new check.

@@ -27,16 +27,25 @@ public final class QueryHandler {
     private final TokenManager tokens;
     private final PeerStore peers;
     private final ItemHandler items;
+    private final PutRateLimiter announces;
     private final Random random;
+    private long refusedAnnounces;
 
+    /** @param announces rate limit on announce_peer per source IP */
     public QueryHandler(NodeId ownId, RoutingTable table, TokenManager tokens, PeerStore peers, ItemHandler items,
-                        Random random) {
+                        PutRateLimiter announces, Random random) {
         this.ownId = ownId;
         this.table = table;
         this.tokens = tokens;
         this.peers = peers;
         this.items = items;
+        this.announces = announces;
         this.random = random;
+    }
+
+    /** Announces answered with an error because of a rate limit or a full peer store. */
+    public long refusedAnnounces() {
+        return refusedAnnounces;
     }
 
     public KrpcMessage handle(KrpcQuery message, InetSocketAddress from, long now) {
@@ -60,7 +69,15 @@ public final class QueryHandler {
             if (port < 1 || port > 65535) {
                 return new KrpcError(t, KrpcError.PROTOCOL, "invalid port");
             }
-            peers.announce(a.infoHash(), new InetSocketAddress(from.getAddress(), port), now);
+            // Refusals are errors, not silent successes: the announcer learns the peer was not stored.
+            if (!announces.allow(from.getAddress(), now)) {
+                refusedAnnounces++;
+                return new KrpcError(t, KrpcError.SERVER, "too many announces, slow down");
+            }
+            if (!peers.announce(a.infoHash(), new InetSocketAddress(from.getAddress(), port), now)) {
+                refusedAnnounces++;
+                return new KrpcError(t, KrpcError.SERVER, "peer store full");
+            }
             return KrpcResponse.simple(t, ownId);
         }
         if (q instanceof Query.Get g) {

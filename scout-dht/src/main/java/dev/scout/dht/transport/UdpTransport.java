@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +42,14 @@ public final class UdpTransport implements AutoCloseable {
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65_536);
     private final byte[] copyBuffer = new byte[65_536];
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile Throwable failure;
     private volatile boolean running;
     private Thread thread;
     private NodeCore core;
     private long sendFailures;
     private volatile SendFailure lastSendFailure;
+    private volatile dev.scout.dht.DatagramFilter filter;
 
     private UdpTransport(DatagramChannel channel, Selector selector) {
         this.channel = channel;
@@ -108,7 +112,7 @@ public final class UdpTransport implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code task} on the I/O thread. */
+    /** Runs {@code task} on the I/O thread (never, if the loop has died: see {@link #terminated()}). */
     public void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
@@ -125,8 +129,9 @@ public final class UdpTransport implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             sendFailures++;
             lastSendFailure = SendFailure.of(to, e);
-            if (core != null && lastSendFailure.noRoute()) {
-                core.sendRefused(); // this send is the core's, on this thread: fail its request now
+            if (core != null && inLoop() && lastSendFailure.noRoute()) {
+                // a send on this thread is the core's (raw sends from other threads are not): fail its request now
+                core.sendRefused();
             }
             LOG.debug("send to {} failed: {}", to, e.toString());
         }
@@ -149,18 +154,44 @@ public final class UdpTransport implements AutoCloseable {
                 }
                 runSafely(core::tick);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything that escapes the core (an Error such as OutOfMemoryError, or a failing
+            // socket) ends the loop: the node no longer answers, so say so loudly and let the
+            // owner fail its callers (terminated()) instead of leaving a deaf process running.
             if (running) {
-                LOG.error("DHT I/O loop stopped", e);
+                failure = e;
+                LOG.error("DHT I/O loop died; this node no longer answers", e);
             }
         } finally {
             running = false;
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                runSafely(task); // lets waiting callers fail fast instead of hanging
+            if (failure == null) {
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    runSafely(task); // lets waiting callers fail fast instead of hanging
+                }
+            } else {
+                tasks.clear(); // the core's state is unknown after a crash: run nothing more on it
             }
             stopped.countDown();
+            if (failure != null) {
+                terminated.completeExceptionally(failure);
+            } else {
+                terminated.complete(null);
+            }
         }
+    }
+
+    /**
+     * Completes when the I/O thread ends: normally after {@link #close()}, exceptionally with the
+     * cause if the loop died (then tasks handed to {@link #execute} are never run).
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated.copy();
+    }
+
+    /** Why the I/O loop died, or null while it runs or after a normal close. */
+    public Throwable failure() {
+        return failure;
     }
 
     private void receive() throws IOException {
@@ -173,6 +204,10 @@ public final class UdpTransport implements AutoCloseable {
             receiveBuffer.flip();
             int length = receiveBuffer.remaining();
             receiveBuffer.get(copyBuffer, 0, length);
+            dev.scout.dht.DatagramFilter f = filter;
+            if (f != null && f.claim(copyBuffer, length, (InetSocketAddress) from)) {
+                continue;
+            }
             core.handleDatagram(copyBuffer, length, (InetSocketAddress) from);
         }
     }
@@ -183,6 +218,11 @@ public final class UdpTransport implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("task on the DHT loop failed", e);
         }
+    }
+
+    /** Installs (or with {@code null} removes) the filter that may claim datagrams before KRPC decoding. */
+    public void setDatagramFilter(dev.scout.dht.DatagramFilter filter) {
+        this.filter = filter;
     }
 
     public long sendFailures() {

@@ -152,6 +152,75 @@ class PeerStoreTest {
         }
     }
 
+    static InetSocketAddress port(String ip, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void oneIpAnnouncingManyPortsReplacesOnlyItsOwnEntries() {
+        PeerStore store = new PeerStore(200, 100, 8, Long.MAX_VALUE);
+        InetSocketAddress victim = port("198.51.100.1", 6881);
+        store.announce(HASH, victim, 0);
+        long before = store.scanned();
+        for (int p = 1; p <= 10_000; p++) {
+            assertThat(store.announce(HASH, port("203.0.113.66", p), p)).isTrue();
+        }
+        List<InetSocketAddress> held = all(store, HASH, 10_001);
+        assertThat(held).contains(victim).hasSize(9);
+        assertThat(held).filteredOn(a -> !a.equals(victim)).extracting(InetSocketAddress::getPort)
+                .containsExactlyInAnyOrder(9_993, 9_994, 9_995, 9_996, 9_997, 9_998, 9_999, 10_000);
+        // Finding the host's own oldest entry walks past the victim only: a bounded scan.
+        assertThat(store.scanned() - before).isLessThanOrEqualTo(2L * 10_000);
+    }
+
+    @Test
+    void anAnnounceForANewInfoHashCostsTheSameWithManyPeersStored() {
+        PeerStore store = new PeerStore(200, 5_000, 8, Long.MAX_VALUE);
+        Random random = new Random(4);
+        // 100,000 live peers in 5,000 swarms: the store is full of info-hashes.
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(store.announce(NodeId.of(swarm(i % 5_000)), peer(i), i / 100)).isTrue();
+        }
+        assertThat(store.peerCount()).isEqualTo(100_000);
+        long before = store.scanned();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(store.announce(NodeId.random(random), peer(200_000 + i), 1_000 + i)).isFalse();
+        }
+        // It used to walk every peer looking for expired ones on each such announce.
+        assertThat(store.scanned()).isEqualTo(before);
+        assertThat(store.infoHashCount()).isEqualTo(5_000);
+    }
+
+    static byte[] swarm(int n) {
+        byte[] id = new byte[20];
+        id[0] = (byte) (n >>> 8);
+        id[1] = (byte) n;
+        id[19] = 7;
+        return id;
+    }
+
+    @Test
+    void theByteBoundRefusesNewPeersButRefreshesKnownOnes() {
+        long max = 10L * PeerStore.PEER_BYTES + 2L * PeerStore.SWARM_BYTES;
+        PeerStore store = new PeerStore(200, 100, 8, max);
+        int stored = 0;
+        for (int i = 0; i < 100; i++) {
+            stored += store.announce(i % 2 == 0 ? HASH : OTHER, peer(i), i) ? 1 : 0;
+        }
+        assertThat(stored).isEqualTo(10);
+        assertThat(store.bytes()).isLessThanOrEqualTo(max);
+        assertThat(store.announce(HASH, peer(0), 200)).as("a stored peer is refreshed").isTrue();
+        NodeId third = NodeId.fromHex("0000000000000000000000000000000000000003");
+        assertThat(store.announce(third, peer(500), 200)).isFalse();
+        // Room comes back as peers expire.
+        assertThat(store.announce(third, peer(500), PEER_TTL_MILLIS + 150)).isTrue();
+        assertThat(store.bytes()).isLessThanOrEqualTo(max);
+    }
+
     /** Against a model: the newest announcement of each of at most cap peers per swarm, alive for 30 min. */
     @Property(tries = 100)
     void matchesAModel(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int cap) {

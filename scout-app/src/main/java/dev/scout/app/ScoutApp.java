@@ -1,0 +1,410 @@
+package dev.scout.app;
+
+import dev.scout.core.Entry;
+import dev.scout.core.ScoutException;
+import dev.scout.core.SyncListener;
+import dev.scout.core.SyncResult;
+import dev.scout.core.Synchronizer;
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.core.message.MessageId;
+import dev.scout.core.message.MessageList;
+import dev.scout.core.message.MessageSeal;
+import dev.scout.core.message.MissingMessageException;
+import dev.scout.core.message.StoredMessage;
+import dev.scout.dht.Dht;
+import dev.scout.dht.DhtException;
+import dev.scout.dht.PutResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The {@code scout} application's logic on one device: keeping its entries in each contact record,
+ * sending sealed messages down its outgoing lists, reading the contact devices' lists, and re-storing
+ * what must outlive the DHT's two-hour expiry. The CLI commands, the daemon and the demo all go through
+ * here; the record and message formats are in docs/app-format.md. Methods block the calling thread
+ * (never a DHT thread) and report failures as {@link ScoutException}s or {@link DhtException}s with a
+ * one-line message. State changes are written to the {@link AppStore} before they are reported.
+ *
+ * <p>Thread-safe: operations on one contact (synchronize, send, inbox) run one at a time, so a daemon's
+ * poll and requests from its local API never race each other's record writes; different contacts
+ * proceed in parallel.
+ *
+ * <pre>{@code
+ * try (DhtNode node = DhtNode.start(config)) {
+ *     AppStore store = myStore;                  // an application's own storage
+ *     ScoutApp app = new ScoutApp(store, node, () -> List.of());
+ *     app.send(store.contact("bob"), "hello");
+ *     List<ReceivedMessage> news = app.inbox(store.contact("bob"));
+ * }
+ * }</pre>
+ */
+public final class ScoutApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoutApp.class);
+    /** Messages read from one device's list per inbox, at most. */
+    static final int MAX_WALK = 1_000;
+
+    private final AppStore store;
+    private final Dht dht;
+    private final Synchronizer synchronizer;
+    private final MessageList messages;
+    private final Supplier<List<InetSocketAddress>> addresses;
+    private final Clock clock;
+    private final boolean keepPublishedDevice;
+    private final ContactLocks locks = new ContactLocks();
+
+    /**
+     * @param addresses this device's reachable addresses, best first (external address, then LAN)
+     */
+    public ScoutApp(AppStore store, Dht dht, Supplier<List<InetSocketAddress>> addresses) {
+        this(store, dht, new Synchronizer(dht), addresses, Clock.systemUTC());
+    }
+
+    public ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
+                    Clock clock) {
+        this(store, dht, synchronizer, addresses, clock, false);
+    }
+
+    private ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
+                     Clock clock, boolean keepPublishedDevice) {
+        this.keepPublishedDevice = keepPublishedDevice;
+        this.store = Objects.requireNonNull(store);
+        this.dht = Objects.requireNonNull(dht);
+        this.synchronizer = synchronizer;
+        this.messages = new MessageList(dht);
+        this.addresses = addresses;
+        this.clock = clock;
+    }
+
+    /**
+     * This app for a short-lived process that does not own the device's address: an existing device
+     * entry of this device is left as it is (the address a daemon published stays), and one is written
+     * only when the record has none yet.
+     */
+    public ScoutApp keepingPublishedDevice() {
+        return new ScoutApp(store, dht, synchronizer, addresses, clock, true);
+    }
+
+    /**
+     * A contact's device as its entries in the shared record describe it.
+     *
+     * @param updatedAt the device entry's {@code u}: when its addresses or name last changed, Unix seconds
+     *                  (0 if not given)
+     */
+    public record ContactDevice(int tag, String name, List<InetSocketAddress> addresses, MessageId outboxHead,
+                                List<ReadMark> readMarks, long updatedAt) {
+    }
+
+    /**
+     * The outcome of a synchronize.
+     *
+     * @param devices the contact's devices, by tag
+     * @param seq     the record's seq after this write
+     * @param stored  how many DHT nodes stored it
+     * @param changed entries the contact's side changed since the last synchronize
+     */
+    public record SyncReport(Contact contact, List<ContactDevice> devices, long seq, int stored, int changed) {
+    }
+
+    /** A message this device sent. */
+    public record SendReport(Contact contact, MessageId id, int stored, long recordSeq) {
+    }
+
+    /** What an inbox found for one contact; {@code problems} are one-line notes (missing or unreadable messages). */
+    public record InboxReport(Contact contact, List<ReceivedMessage> received, List<String> problems) {
+    }
+
+    private Identity identity() {
+        return store.requireIdentity();
+    }
+
+    private PairKeys keys(Contact contact) {
+        return PairKeys.derive(identity(), contact.publicKey());
+    }
+
+    /**
+     * Writes this device's entries (addresses, outbox head, read marks) into the record shared with
+     * {@code contact}, merges the contact's, stores the result and marks as delivered whatever the
+     * contact has read.
+     */
+    public SyncReport sync(Contact contact) {
+        return sync(contact, false);
+    }
+
+    /**
+     * As {@link #sync(Contact)}. Unless {@code force}, the record is first only read, and written only
+     * when it lacks something of ours: a poll that finds nothing new costs one lookup and no write (and
+     * races less with the other side's writes). {@code force} always writes, which re-stores the record.
+     */
+    public SyncReport sync(Contact contact, boolean force) {
+        return locks.locked(contact, () -> syncLocked(contact, force));
+    }
+
+    private SyncReport syncLocked(Contact contact, boolean force) {
+        Identity self = identity();
+        int side = AppEntries.side(self.publicKey(), contact.publicKey());
+        int tag = store.deviceTag();
+        List<Entry> local = new ArrayList<>(store.entries(contact.name()));
+        upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
+                new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()));
+        upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
+                AppEntries.encodeHead(store.outboxHead(contact.name())));
+        List<ReadMark> marks = store.readMarks(contact.name());
+        if (!marks.isEmpty()) {
+            upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
+        }
+        if (!force) {
+            Optional<SyncReport> unchanged = readIfCurrent(contact, local, side, tag);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
+            }
+        }
+        int[] changed = {0};
+        SyncResult result = DhtWait.await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
+            @Override
+            public void entryUpdated(Entry entry) {
+                changed[0]++;
+            }
+        }), "synchronize with " + contact.name());
+        store.replaceEntries(contact.name(), result.entries());
+        List<ContactDevice> devices = devicesOf(result.entries(), 1 - side);
+        markDelivered(contact, devices, tag);
+        return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
+    }
+
+    /** The record as it is, if merging {@code local} into it would change nothing (so no write is needed). */
+    private Optional<SyncReport> readIfCurrent(Contact contact, List<Entry> local, int side, int tag) {
+        Optional<dev.scout.core.RecordItem> read = DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Entry> remote = read.get().entries();
+        dev.scout.core.EntryMerge.Result merge = dev.scout.core.EntryMerge.merge(local, remote);
+        if (!merge.merged().equals(remote)) {
+            return Optional.empty();
+        }
+        store.replaceEntries(contact.name(), merge.merged());
+        List<ContactDevice> devices = devicesOf(merge.merged(), 1 - side);
+        markDelivered(contact, devices, tag);
+        return Optional.of(new SyncReport(contact, devices, read.get().seq(), 0, merge.changed().size()));
+    }
+
+    private void markDelivered(Contact contact, List<ContactDevice> devices, int tag) {
+        for (ContactDevice d : devices) {
+            for (ReadMark m : d.readMarks()) {
+                if (m.deviceTag() == tag && !m.messageId().isEnd()) {
+                    store.markDelivered(contact.name(), m.messageId());
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes this device's kind-1 entry. Its {@code u} (last update) moves only when the addresses or the
+     * name change: a timestamp that changed on every synchronize would make every poll a write.
+     */
+    private void upsertDevice(List<Entry> entries, long id, AppEntries.Device device) {
+        for (Entry e : entries) {
+            if (e.id() == id && !e.isDeleted()) {
+                AppEntries.Device current = AppEntries.decodeDevice(e);
+                if (current != null && (keepPublishedDevice || current.sameAs(device))) {
+                    return;
+                }
+            }
+        }
+        upsert(entries, id, AppEntries.encodeDevice(device));
+    }
+
+    /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
+    private static void upsert(List<Entry> entries, long id, byte[] content) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.id() == id) {
+                if (e.isDeleted() || !java.util.Arrays.equals(e.content(), content)) {
+                    entries.set(i, e.assign(content));
+                }
+                return;
+            }
+        }
+        entries.add(Entry.create(id, content));
+    }
+
+    /** The devices of {@code side} described by {@code entries}, in tag order. */
+    public static List<ContactDevice> devicesOf(List<Entry> entries, int side) {
+        Map<Integer, AppEntries.Device> info = new HashMap<>();
+        Map<Integer, MessageId> heads = new HashMap<>();
+        Map<Integer, List<ReadMark>> marks = new HashMap<>();
+        for (Entry e : entries) {
+            if (e.isDeleted() || AppEntries.sideOf(e.id()) != side) {
+                continue;
+            }
+            int tag = AppEntries.tagOf(e.id());
+            switch (AppEntries.kindOf(e.id())) {
+                case AppEntries.KIND_DEVICE -> {
+                    AppEntries.Device d = AppEntries.decodeDevice(e);
+                    if (d != null) {
+                        info.put(tag, d);
+                    }
+                }
+                case AppEntries.KIND_OUTBOX_HEAD -> heads.put(tag, AppEntries.decodeHead(e));
+                case AppEntries.KIND_READ_MARKS -> marks.put(tag, AppEntries.decodeMarks(e));
+                default -> { } // a kind from a newer version: kept in the record, ignored here
+            }
+        }
+        java.util.TreeSet<Integer> tags = new java.util.TreeSet<>();
+        tags.addAll(info.keySet());
+        tags.addAll(heads.keySet());
+        tags.addAll(marks.keySet());
+        List<ContactDevice> out = new ArrayList<>();
+        for (int tag : tags) {
+            AppEntries.Device d = info.get(tag);
+            out.add(new ContactDevice(tag, d == null ? "" : d.name(), d == null ? List.of() : d.addresses(),
+                    heads.getOrDefault(tag, MessageId.END), marks.getOrDefault(tag, List.of()),
+                    d == null ? 0 : d.updatedAt()));
+        }
+        return out;
+    }
+
+    /**
+     * Seals {@code text} with the pair's message key, chains it on this device's list to {@code contact}
+     * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
+     */
+    public SendReport send(Contact contact, String text) {
+        return locks.locked(contact, () -> sendLocked(contact, text));
+    }
+
+    private SendReport sendLocked(Contact contact, String text) {
+        long now = clock.millis();
+        byte[] body = AppEntries.encodeMessage(text, now);
+        if (body.length > MessageSeal.MAX_BODY_BYTES) {
+            int max = AppEntries.maxTextBytes(now);
+            throw new dev.scout.core.LimitExceededException("message is "
+                    + (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - max)
+                    + " bytes too long (at most " + max + " bytes of UTF-8 text)");
+        }
+        byte[] sealed = MessageSeal.seal(keys(contact), body);
+        OutgoingMessage sent = store.pushOutgoing(contact.name(), sealed);
+        PutResult put = DhtWait.await(dht.putImmutable(sent.value()), "storing the message");
+        if (put.stored() == 0) {
+            throw new DhtException("the message was saved but no DHT node stored it; `scout daemon` will store it "
+                    + "again (it re-stores every message not yet read)");
+        }
+        SyncReport report = sync(contact);
+        return new SendReport(contact, sent.id(), put.stored(), report.seq());
+    }
+
+    /**
+     * Synchronizes with {@code contact}, reads every contact device's list down to what this device had
+     * read, opens and records the new messages (oldest first) and publishes the new read marks.
+     */
+    public InboxReport inbox(Contact contact) {
+        return locks.locked(contact, () -> inboxLocked(contact));
+    }
+
+    private InboxReport inboxLocked(Contact contact) {
+        SyncReport report = sync(contact);
+        PairKeys keys = keys(contact);
+        Map<Integer, MessageId> read = new HashMap<>();
+        for (ReadMark m : store.readMarks(contact.name())) {
+            read.put(m.deviceTag(), m.messageId());
+        }
+        List<IncomingMessage> incoming = new ArrayList<>();
+        List<ReadMark> newMarks = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (ContactDevice device : report.devices()) {
+            MessageId head = device.outboxHead();
+            MessageId stopAt = read.getOrDefault(device.tag(), MessageId.END);
+            if (head.isEnd() || head.equals(stopAt)) {
+                continue;
+            }
+            List<StoredMessage> walked;
+            try {
+                walked = DhtWait.await(messages.walk(head, stopAt, MAX_WALK), "reading messages");
+            } catch (MissingMessageException e) {
+                walked = e.read();
+                problems.add("a message from " + contact.name() + " (device " + device.tag() + ") is no longer in the DHT; "
+                        + walked.size() + " newer ones were read");
+            }
+            List<IncomingMessage> fromDevice = new ArrayList<>();
+            for (StoredMessage m : walked) {
+                AppEntries.MessageBody body = open(keys, m.message());
+                if (body == null) {
+                    problems.add("message " + m.id().toHex() + " from " + contact.name() + " could not be opened; skipped");
+                    continue;
+                }
+                fromDevice.add(new IncomingMessage(device.tag(), m.id(), body.text(), Instant.ofEpochMilli(body.sentAtMillis())));
+            }
+            Collections.reverse(fromDevice); // record oldest first
+            incoming.addAll(fromDevice);
+            newMarks.add(new ReadMark(device.tag(), head));
+        }
+        List<ReceivedMessage> added = store.addReceived(contact.name(), incoming, newMarks);
+        if (!newMarks.isEmpty()) {
+            try {
+                sync(contact); // tell the sender what was read, so it can stop re-storing
+            } catch (RuntimeException e) {
+                problems.add("read marks will be published later: " + e.getMessage());
+            }
+        }
+        return new InboxReport(contact, added, problems);
+    }
+
+    private static AppEntries.MessageBody open(PairKeys keys, byte[] sealed) {
+        try {
+            return AppEntries.decodeMessage(MessageSeal.open(keys, sealed));
+        } catch (ScoutException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Re-stores everything of ours that must stay findable: each contact record (by synchronizing it)
+     * and every message the contact has not read yet. Returns how many items were re-stored.
+     */
+    public int republish() {
+        int count = 0;
+        for (Contact contact : store.contacts()) {
+            try {
+                sync(contact, true);
+                count++;
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store the record shared with {}: {}", contact.name(), e.getMessage());
+            }
+        }
+        for (OutgoingMessage m : store.undelivered()) {
+            try {
+                if (DhtWait.await(dht.putImmutable(m.value()), "re-storing a message").stored() > 0) {
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store message {}: {}", m.id().toHex(), e.getMessage());
+            }
+        }
+        return count;
+    }
+
+    /** A contact's devices as the stored entries (the last synchronize) describe them; no network. */
+    public List<ContactDevice> storedDevices(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return devicesOf(store.entries(contact.name()), 1 - side);
+    }
+
+    /** Reads a contact's devices without writing (the current record). */
+    public Optional<List<ContactDevice>> peek(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
+                .map(r -> devicesOf(r.entries(), 1 - side));
+    }
+}

@@ -1,0 +1,273 @@
+package dev.scout.cli.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.scout.cli.state.ContactConflictException;
+import dev.scout.cli.state.InvalidContactNameException;
+import dev.scout.cli.state.NoIdentityException;
+import dev.scout.cli.state.UnknownContactException;
+import dev.scout.core.KeyFormatException;
+import dev.scout.core.LimitExceededException;
+import dev.scout.core.LowOrderKeyException;
+import dev.scout.core.ScoutException;
+import dev.scout.dht.DhtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The daemon's local HTTP API (SPEC §8, docs/api.md): the JDK's {@code com.sun.net.httpserver} on
+ * 127.0.0.1, one bearer token compared in constant time, JSON in and out. Every failure is a 4xx/5xx
+ * with {@code {"error": "one line"}}: a missing or wrong token 401 (checked before anything else, so
+ * a stranger learns nothing about the paths), an unknown path 404, a known path with another method
+ * 405, a body over {@value #MAX_BODY_BYTES} bytes 413.
+ *
+ * <p>Routes come from {@link Resource}s, one class per resource; adding one is adding a class to the
+ * list given to {@link #start}.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** Largest request body accepted. A message is at most ~1 KB; contacts and sync requests are smaller. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Worker threads: event streams hold one each while open, so this bounds them too. */
+    static final int THREADS = 32;
+    /** Event streams open at once, at most (the rest of the workers stay free for requests). */
+    static final int MAX_STREAMS = 16;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final byte[] expectedAuthorization;
+    private final List<Route> routes;
+    private final AtomicInteger streams = new AtomicInteger();
+
+    private ApiServer(HttpServer server, ExecutorService executor, String token, List<Route> routes) {
+        this.server = server;
+        this.executor = executor;
+        this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.routes = List.copyOf(routes);
+    }
+
+    /**
+     * Starts the API on 127.0.0.1:{@code port} (0 = any free port).
+     *
+     * @param token the bearer token every request must carry
+     */
+    public static ApiServer start(int port, String token, List<Resource> resources) throws IOException {
+        List<Route> routes = new ArrayList<>();
+        resources.forEach(r -> routes.addAll(r.routes()));
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "scout-api");
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        server.setExecutor(executor);
+        ApiServer api = new ApiServer(server, executor, token, routes);
+        server.createContext("/", api::exchange);
+        server.start();
+        return api;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void exchange(HttpExchange ex) {
+        try (ex) {
+            if (!authorized(ex)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                send(ex, 401, error("missing or wrong bearer token"));
+                return;
+            }
+            byte[] body = readBody(ex);
+            if (body == null) {
+                send(ex, 413, error("the request body is larger than " + MAX_BODY_BYTES + " bytes"));
+                return;
+            }
+            List<String> path = segments(ex.getRequestURI().getRawPath());
+            if (path == null) {
+                send(ex, 400, error("malformed path"));
+                return;
+            }
+            String method = ex.getRequestMethod();
+            Set<String> allowed = new LinkedHashSet<>();
+            for (Route route : routes) {
+                Map<String, String> params = route.match(path);
+                if (params == null) {
+                    continue;
+                }
+                if (!route.method().equals(method)) {
+                    allowed.add(route.method());
+                    continue;
+                }
+                ApiRequest request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
+                if (route.streamHandler() != null) {
+                    stream(route, request, ex);
+                } else {
+                    ApiResponse response = handle(route, request);
+                    send(ex, response.status(), response.body());
+                    if (response.afterSent() != null) {
+                        response.afterSent().run();
+                    }
+                }
+                return;
+            }
+            if (!allowed.isEmpty()) {
+                ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                send(ex, 405, error(method + " is not allowed here (allowed: " + String.join(", ", allowed) + ")"));
+            } else {
+                send(ex, 404, error("no such endpoint: " + ex.getRequestURI().getRawPath()));
+            }
+        } catch (IOException e) {
+            LOG.debug("API exchange ended early: {}", e.toString()); // the caller went away
+        } catch (RuntimeException e) {
+            LOG.warn("API exchange failed", e);
+        }
+    }
+
+    private ApiResponse handle(Route route, ApiRequest request) {
+        try {
+            return route.handler().handle(request);
+        } catch (ApiException e) {
+            return new ApiResponse(e.status(), error(e.getMessage()));
+        } catch (RuntimeException e) {
+            return new ApiResponse(status(e), error(oneLine(e)));
+        }
+    }
+
+    private void stream(Route route, ApiRequest request, HttpExchange ex) throws IOException {
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            send(ex, 503, error("too many event streams open (at most " + MAX_STREAMS + ")"));
+            return;
+        }
+        try {
+            route.streamHandler().stream(request, ex);
+        } finally {
+            streams.decrementAndGet();
+        }
+    }
+
+    /** The HTTP status for an exception a route let through. */
+    static int status(RuntimeException e) {
+        if (e instanceof UnknownContactException) {
+            return 404;
+        }
+        if (e instanceof ContactConflictException) {
+            return 409;
+        }
+        if (e instanceof NoIdentityException) {
+            return 409;
+        }
+        if (e instanceof InvalidContactNameException || e instanceof KeyFormatException || e instanceof LowOrderKeyException
+                || e instanceof LimitExceededException || e instanceof IllegalArgumentException) {
+            return 400;
+        }
+        if (e instanceof DhtException) {
+            return 502;
+        }
+        if (e instanceof ScoutException) {
+            return 400;
+        }
+        LOG.warn("API request failed", e);
+        return 500;
+    }
+
+    private static String oneLine(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank() || !(e instanceof ScoutException || e instanceof DhtException
+                || e instanceof IllegalArgumentException)) {
+            return "internal error (" + e.getClass().getSimpleName() + ")";
+        }
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private boolean authorized(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expectedAuthorization); // constant time for equal lengths
+    }
+
+    /** The body, or null if it is over the cap (the rest is not read). */
+    private static byte[] readBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? null : body;
+        }
+    }
+
+
+    /** The decoded path segments after the leading '/', or null if the path is malformed. */
+    private static List<String> segments(String rawPath) {
+        if (rawPath == null || !rawPath.startsWith("/")) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : rawPath.substring(1).split("/", -1)) {
+            try {
+                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    static JsonNode error(String message) {
+        return Jackson.object().put("error", message);
+    }
+
+    static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Jackson.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IOException(e);
+        }
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting, ends open streams and waits briefly for requests in progress. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

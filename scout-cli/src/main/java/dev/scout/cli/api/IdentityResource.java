@@ -1,0 +1,23 @@
+package dev.scout.cli.api;
+
+import dev.scout.cli.state.StateStore;
+import dev.scout.core.crypto.Identity;
+
+import java.util.List;
+
+/** {@code GET /v1/identity}: this identity's public key and this device's tag and name. */
+public final class IdentityResource implements Resource {
+    private final StateStore store;
+
+    public IdentityResource(StateStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(Route.get("/v1/identity", r -> {
+            Identity id = store.requireIdentity();
+            return ApiResponse.ok(Views.identity(id).put("device_tag", store.deviceTag()).put("device_name", store.deviceName()));
+        }));
+    }
+}

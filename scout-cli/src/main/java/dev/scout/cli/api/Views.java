@@ -1,0 +1,94 @@
+package dev.scout.cli.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scout.app.Contact;
+import dev.scout.app.ReadMark;
+import dev.scout.app.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.dht.Addresses;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The JSON shape of each result, shared by {@code scout --json} and the local API, so a command answers
+ * the same whether it ran its own node or asked the daemon (docs/api.md, docs/openapi.yaml).
+ */
+public final class Views {
+    private Views() {}
+
+    /** {"public_key", "public_key_hex"}. */
+    public static ObjectNode identity(Identity id) {
+        return Jackson.object().put("public_key", id.publicKey().toZBase32()).put("public_key_hex", id.publicKey().toHex());
+    }
+
+    /** {"name", "public_key", "public_key_hex", "added_at"}. */
+    public static ObjectNode contact(Contact c) {
+        return Jackson.object().put("name", c.name()).put("public_key", c.publicKey().toZBase32())
+                .put("public_key_hex", c.publicKey().toHex()).put("added_at", c.addedAt().toString());
+    }
+
+    /** {@link #contact} plus the shared record's key and target and the contact's devices as last synced. */
+    public static ObjectNode contactDetails(Identity self, Contact c, List<ScoutApp.ContactDevice> devices) {
+        PairKeys keys = PairKeys.derive(self, c.publicKey());
+        ObjectNode o = contact(c).put("record_public_key", keys.recordPublicKey().toHex())
+                .put("record_target", HexFormat.of().formatHex(keys.recordTarget()));
+        o.set("devices", devices(devices));
+        return o;
+    }
+
+    /** {"tag", "name", "addresses", "outbox_head", "updated_at"}. */
+    public static ObjectNode device(ScoutApp.ContactDevice d) {
+        ObjectNode o = Jackson.object().put("tag", d.tag()).put("name", d.name());
+        o.set("addresses", addresses(d.addresses()));
+        o.put("outbox_head", d.outboxHead().isEnd() ? null : d.outboxHead().toHex());
+        o.put("updated_at", d.updatedAt() == 0 ? null : Instant.ofEpochSecond(d.updatedAt()).toString());
+        return o;
+    }
+
+    public static ArrayNode devices(List<ScoutApp.ContactDevice> devices) {
+        ArrayNode a = Jackson.array();
+        devices.forEach(d -> a.add(device(d)));
+        return a;
+    }
+
+    public static ArrayNode addresses(List<InetSocketAddress> addresses) {
+        ArrayNode a = Jackson.array();
+        addresses.forEach(x -> a.add(Addresses.format(x)));
+        return a;
+    }
+
+    /** {"contact", "seq", "stored", "devices"}. */
+    public static ObjectNode sync(ScoutApp.SyncReport r) {
+        ObjectNode o = Jackson.object().put("contact", r.contact().name()).put("seq", r.seq()).put("stored", r.stored());
+        o.set("devices", devices(r.devices()));
+        return o;
+    }
+
+    /** {"contact", "message_id", "stored", "record_seq"}. */
+    public static ObjectNode send(ScoutApp.SendReport r) {
+        return Jackson.object().put("contact", r.contact().name()).put("message_id", r.id().toHex())
+                .put("stored", r.stored()).put("record_seq", r.recordSeq());
+    }
+
+    /** {"contact", "device", "message_id", "text", "sent_at"} (and "received_at", "read" where known). */
+    public static ObjectNode message(ReceivedMessage m) {
+        return Jackson.object().put("contact", m.contact()).put("device", m.deviceTag()).put("message_id", m.id().toHex())
+                .put("text", m.text()).put("sent_at", m.sentAt().toString());
+    }
+
+    /** A recorded message with its local state. */
+    public static ObjectNode storedMessage(ReceivedMessage m) {
+        return message(m).put("received_at", m.receivedAt().toString()).put("read", m.read());
+    }
+
+    /** {"device", "message_id"}. */
+    public static ObjectNode readMark(ReadMark m) {
+        return Jackson.object().put("device", m.deviceTag()).put("message_id", m.messageId().toHex());
+    }
+}

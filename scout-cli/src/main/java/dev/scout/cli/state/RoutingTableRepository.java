@@ -1,0 +1,83 @@
+package dev.scout.cli.state;
+
+import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.routing.RoutingTableStore;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Optional;
+
+/** The public DHT's routing table, one row in the database. */
+public final class RoutingTableRepository {
+    private final Database db;
+
+    RoutingTableRepository(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * A {@link RoutingTableStore} keeping the node's id, routing table and external address as one
+     * row ({@link RoutingTableFile#encode}). Hand it to {@code DhtConfig.Builder.stateStore}. It
+     * shares this store's connection and lock: a save waits for a method running on another thread,
+     * or up to the busy timeout for another process's write.
+     */
+    public RoutingTableStore routingTableStore() {
+        return new RoutingTableStore() {
+            @Override
+            public Optional<RoutingTableFile.State> load() throws IOException {
+                byte[] data;
+                try {
+                    data = loadRoutingTable();
+                } catch (StateException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                if (data == null) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(RoutingTableFile.decode(data));
+                } catch (IOException e) {
+                    throw new IOException("the routing table stored in " + db.databaseFile() + " is unusable: "
+                            + IdentityFile.oneLine(e), e);
+                }
+            }
+
+            @Override
+            public void save(RoutingTableFile.State state) throws IOException {
+                byte[] data = RoutingTableFile.encode(state);
+                try {
+                    saveRoutingTable(data);
+                } catch (StateException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return db.databaseFile() + " (routing_table)";
+            }
+        };
+    }
+
+    private synchronized byte[] loadRoutingTable() {
+        return db.read("load the routing table", c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT state FROM routing_table WHERE slot = 1")) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        });
+    }
+
+    private synchronized void saveRoutingTable(byte[] data) {
+        db.write("save the routing table", c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO routing_table (slot, state, saved_at) "
+                    + "VALUES (1, ?, ?) ON CONFLICT (slot) DO UPDATE SET state = excluded.state, saved_at = excluded.saved_at")) {
+                p.setBytes(1, data);
+                p.setLong(2, db.now().toEpochMilli());
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

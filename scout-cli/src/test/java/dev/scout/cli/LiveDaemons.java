@@ -1,0 +1,68 @@
+package dev.scout.cli;
+
+import dev.scout.dht.Addresses;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.scout.cli.CliTestSupport.on;
+import static dev.scout.cli.CliTestSupport.succeeded;
+
+/**
+ * Alice's and Bob's daemons on a loopback testnet, each with the other as contact, shared by the API
+ * test classes of one test JVM (started on first use, stopped at exit). Tests that stop a daemon make
+ * their own.
+ */
+final class LiveDaemons {
+    private static LiveDaemons instance;
+
+    final Testnet net;
+    final String entry;
+    final Path aliceDir;
+    final Path bobDir;
+    final String aliceKey;
+    final String bobKey;
+    final DaemonHarness alice;
+    final DaemonHarness bob;
+
+    private LiveDaemons() throws Exception {
+        net = Testnet.start(16, 0, 60_000);
+        entry = Addresses.format(net.entry());
+        Path root = Files.createTempDirectory("scout-api-test");
+        aliceDir = root.resolve("alice");
+        bobDir = root.resolve("bob");
+        aliceKey = succeeded(CliTestSupport.run(on(aliceDir, entry, "init"))).out().strip();
+        bobKey = succeeded(CliTestSupport.run(on(bobDir, entry, "init"))).out().strip();
+        succeeded(CliTestSupport.run(on(aliceDir, entry, "contacts", "add", "bob", bobKey)));
+        succeeded(CliTestSupport.run(on(bobDir, entry, "contacts", "add", "alice", aliceKey)));
+        alice = DaemonHarness.start(aliceDir, entry);
+        bob = DaemonHarness.start(bobDir, entry);
+    }
+
+    static synchronized LiveDaemons get() throws Exception {
+        if (instance == null) {
+            instance = new LiveDaemons();
+            LiveDaemons d = instance;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    d.alice.stop();
+                    d.bob.stop();
+                } catch (Exception e) {
+                    // exiting anyway
+                }
+                d.net.close();
+            }));
+        }
+        return instance;
+    }
+
+    /** {@code scout} for Alice's state directory through a bootstrap address nobody answers at: only a
+     *  command that goes through the daemon can succeed. */
+    CliTestSupport.Run aliceCli(String... args) {
+        return CliTestSupport.run(on(aliceDir, "127.0.0.1:9", args));
+    }
+
+    CliTestSupport.Run bobCli(String... args) {
+        return CliTestSupport.run(on(bobDir, "127.0.0.1:9", args));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.scout.session;
+
+import dev.scout.core.FormatException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The connect-intent entry of a contact record (kind 4 in docs/app-format.md): "I want a direct
+ * session; here are my addresses; start sending at this moment". The contact's daemon, seeing a
+ * fresh intent it has not answered, connects towards the addresses at {@code startAtMillis} while
+ * the writer does the same, so both NATs open within one network latency of each other.
+ *
+ * <pre>
+ * version u8 (=1) | reserved u8 (=0) | nonce (16) | start at u64 (Unix ms) | expires u64 (Unix s)
+ * | nat u8 (0 unknown, 1 none, 2 cone, 3 symmetric) | target device tag u32 (0 = any)
+ * | count u8 (1..8) | count × (family u8 (4|6) | address (4|16) | port u16)
+ * </pre>
+ *
+ * @param nonce         16 random bytes naming this attempt (a device answers each nonce once)
+ * @param startAtMillis when both sides start sending, Unix milliseconds
+ * @param expiresAt     after this (Unix seconds) the intent is ignored
+ * @param nat           the writer's NAT type as it knows it
+ * @param targetDevice  the contact's device tag this is for, 0 for any
+ * @param addresses     the writer's addresses to try (external first, then LAN)
+ */
+public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, NatType nat, int targetDevice,
+        List<InetSocketAddress> addresses) {
+    public static final int VERSION = 1;
+    public static final int NONCE_BYTES = 16;
+    public static final int MAX_ADDRESSES = 8;
+    private static final int FIXED = 1 + 1 + NONCE_BYTES + 8 + 8 + 1 + 4 + 1;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public ConnectIntent {
+        if (nonce.length != NONCE_BYTES) {
+            throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes");
+        }
+        if (addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("a connect intent carries 1 to " + MAX_ADDRESSES + " addresses, got "
+                    + addresses.size());
+        }
+        for (InetSocketAddress a : addresses) {
+            if (a.isUnresolved()) {
+                throw new IllegalArgumentException("unresolved address " + a);
+            }
+        }
+        nonce = nonce.clone();
+        addresses = List.copyOf(addresses);
+    }
+
+    /** A new intent with a random nonce: start in {@code startDelayMillis}, valid for {@code ttlSeconds}. */
+    public static ConnectIntent create(List<InetSocketAddress> addresses, NatType nat, int targetDevice,
+            long nowMillis, long startDelayMillis, long ttlSeconds) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return new ConnectIntent(nonce, nowMillis + startDelayMillis, nowMillis / 1000 + ttlSeconds, nat, targetDevice,
+                addresses);
+    }
+
+    @Override
+    public byte[] nonce() {
+        return nonce.clone();
+    }
+
+    /** Whether the intent still applies at {@code nowMillis}. */
+    public boolean isLive(long nowMillis) {
+        return nowMillis / 1000 < expiresAt;
+    }
+
+    /** The entry content (at most 40 + 8 × 19 = 192 bytes, within the 255-byte entry limit). */
+    public byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(FIXED + addresses.size() * 19);
+        b.put((byte) VERSION).put((byte) 0).put(nonce).putLong(startAtMillis).putLong(expiresAt)
+                .put((byte) nat.ordinal()).putInt(targetDevice).put((byte) addresses.size());
+        for (InetSocketAddress a : addresses) {
+            byte[] ip = a.getAddress().getAddress();
+            b.put((byte) (ip.length == 4 ? 4 : 6)).put(ip).putShort((short) a.getPort());
+        }
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** Parses entry content; anything malformed is a {@link FormatException} naming the problem. */
+    public static ConnectIntent decode(byte[] content) {
+        ByteBuffer b = ByteBuffer.wrap(content);
+        try {
+            int version = b.get() & 0xFF;
+            if (version != VERSION) {
+                throw new FormatException("connect intent version " + version + " is not supported");
+            }
+            b.get(); // reserved
+            byte[] nonce = new byte[NONCE_BYTES];
+            b.get(nonce);
+            long start = b.getLong();
+            long expires = b.getLong();
+            int nat = b.get() & 0xFF;
+            int target = b.getInt();
+            int count = b.get() & 0xFF;
+            if (count == 0 || count > MAX_ADDRESSES) {
+                throw new FormatException("connect intent with " + count + " addresses (1 to " + MAX_ADDRESSES + ")");
+            }
+            List<InetSocketAddress> addresses = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int family = b.get() & 0xFF;
+                if (family != 4 && family != 6) {
+                    throw new FormatException("connect intent address family " + family);
+                }
+                byte[] ip = new byte[family == 4 ? 4 : 16];
+                b.get(ip);
+                int port = b.getShort() & 0xFFFF;
+                InetAddress address = InetAddress.getByAddress(ip);
+                if (family == 6 && address instanceof Inet4Address) {
+                    throw new FormatException("IPv4-mapped address in an IPv6 slot");
+                }
+                addresses.add(new InetSocketAddress(address, port));
+            }
+            if (b.hasRemaining()) {
+                throw new FormatException("connect intent has " + b.remaining() + " trailing bytes");
+            }
+            NatType type = nat < NatType.values().length ? NatType.values()[nat] : NatType.UNKNOWN;
+            return new ConnectIntent(nonce, start, expires, type, target, addresses);
+        } catch (BufferUnderflowException e) {
+            throw new FormatException("connect intent truncated at byte " + content.length);
+        } catch (UnknownHostException e) {
+            throw new FormatException("connect intent address: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectIntent c && Arrays.equals(nonce, c.nonce) && startAtMillis == c.startAtMillis
+                && expiresAt == c.expiresAt && nat == c.nat && targetDevice == c.targetDevice
+                && addresses.equals(c.addresses);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(nonce) * 31 + addresses.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectIntent[start=" + startAtMillis + ", expires=" + expiresAt + ", nat=" + nat + ", device="
+                + targetDevice + ", addresses=" + addresses + "]";
+    }
+}

@@ -1,0 +1,432 @@
+package dev.scout.session;
+
+import dev.scout.core.crypto.PublicKey;
+import dev.scout.session.internal.Frame;
+import dev.scout.session.internal.FrameCodec;
+import dev.scout.session.internal.AckTracker;
+import dev.scout.session.internal.NoiseCipher;
+import dev.scout.session.internal.PacketProtection;
+import dev.scout.session.internal.ReplayWindow;
+import dev.scout.session.internal.Wire;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One established session: encrypts and decrypts DATA packets, acknowledges, recovers losses and
+ * multiplexes streams and messages. Packet-level state is touched only on the endpoint's loop
+ * thread; application threads reach it through {@link SessionEndpoint#runOnLoop}.
+ */
+final class Connection implements Session, Recovery.FrameSink {
+    private static final int MAX_PACKETS_PER_FLUSH = 64;
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    final long localId;
+    final long remoteId;
+    private final SessionEndpoint endpoint;
+    private final PublicKey peer;
+    private final boolean initiator;
+    private final PacketProtection protection;
+    private volatile InetSocketAddress remote;
+
+    // loop-only state
+    private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
+    private final Recovery recovery = new Recovery();
+    private final ArrayDeque<Frame> control = new ArrayDeque<>();
+    private final ReplayWindow seenMessages = new ReplayWindow();
+    private long nextMessageId;
+    private long lastReceive;
+    private long closingDeadline = Recovery.NEVER;
+    private boolean probeDue;
+    private boolean confirmed;
+    private volatile State state = State.OPEN;
+    private long scheduledFor = Recovery.NEVER;
+    private final byte[] plain = new byte[Wire.MAX_PLAINTEXT];
+
+    // shared with application threads
+    private final StreamSet streams;
+    private final Arrivals arrivals;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private CompletableFuture<Void> drainWaiter;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    // handshake bookkeeping for the responder (duplicate initiations get the same answer)
+    byte[] cachedResponse;
+    byte[] initiatorEphemeral;
+    CompletableFuture<Session> mergedConnect;
+
+    Connection(SessionEndpoint endpoint, long localId, long remoteId, PublicKey peer, InetSocketAddress remote,
+            boolean initiator, NoiseCipher[] ciphers, long now) {
+        this.endpoint = endpoint;
+        this.localId = localId;
+        this.remoteId = remoteId;
+        this.peer = peer;
+        this.remote = remote;
+        this.initiator = initiator;
+        this.protection = new PacketProtection(ciphers);
+        this.streams = new StreamSet(initiator);
+        this.arrivals = new Arrivals(endpoint::callback);
+        this.lastReceive = now;
+        // The initiator has key confirmation from message 2; the responder waits for the first DATA.
+        this.confirmed = initiator;
+    }
+
+    // ---- Session API (any thread)
+
+    @Override
+    public PublicKey peer() {
+        return peer;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public boolean initiator() {
+        return initiator;
+    }
+
+    @Override
+    public SessionStream openStream() throws SessionException {
+        requireOpen();
+        return streams.open(this);
+    }
+
+    @Override
+    public CompletableFuture<SessionStream> acceptStream() {
+        return arrivals.accept();
+    }
+
+    @Override
+    public void sendMessage(byte[] message) throws SessionException {
+        if (message.length > MAX_MESSAGE) {
+            throw new SessionException("message of " + message.length + " bytes exceeds the limit of " + MAX_MESSAGE);
+        }
+        requireOpen();
+        byte[] copy = message.clone();
+        endpoint.runOnLoop(() -> {
+            control.add(new Frame.Message(nextMessageId++, copy));
+            flush();
+        });
+    }
+
+    @Override
+    public void onMessage(Consumer<byte[]> listener) {
+        arrivals.onMessage(listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed.isDone()) {
+            return;
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        endpoint.runOnLoop(() -> {
+            drainWaiter = drained;
+            checkDrained();
+        });
+        try {
+            CompletableFuture.anyOf(drained, closed).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // not everything was acknowledged in time: close anyway
+        }
+        endpoint.runOnLoop(() -> {
+            if (state == State.OPEN) {
+                state = State.CLOSING;
+                control.add(new Frame.Close(0));
+                closingDeadline = endpoint.now() + Math.max(3 * recovery.smoothedRtt(), 1_000_000_000L);
+                flush();
+                reschedule();
+            }
+        });
+        try {
+            closed.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            endpoint.runOnLoop(() -> terminate(null));
+        }
+    }
+
+    private void requireOpen() throws SessionException {
+        if (state != State.OPEN) {
+            throw new SessionException("session with " + peer + " is closed");
+        }
+    }
+
+    // ---- from streams (application threads)
+
+    void wakeSender() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            endpoint.runOnLoop(() -> {
+                wakeQueued.set(false);
+                flush();
+            });
+        }
+    }
+
+    void requestWindowUpdate(StreamImpl s) {
+        endpoint.runOnLoop(() -> {
+            streams.windowUpdate(s.id());
+            flush();
+        });
+    }
+
+    // ---- loop thread
+
+    boolean confirmed() {
+        return confirmed;
+    }
+
+    /** Initiator: the first DATA packet, which confirms the keys to the responder. */
+    void sendConfirmation() {
+        control.add(new Frame.Ping());
+        flush();
+    }
+
+    /** Tells the peer (once, best effort) and ends the session with {@code reason}. */
+    void abort(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        control.add(new Frame.Close(1));
+        probeDue = true;
+        flush();
+        fail(reason);
+    }
+
+    /** An authenticated-or-not DATA datagram addressed to our connection id. */
+    void onDatagram(byte[] b, InetSocketAddress from, long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        int length = protection.open(b, plain);
+        if (length < 0) {
+            return; // replayed, too old, tampered or not ours: dropped without a trace in our state
+        }
+        List<Frame> frames;
+        try {
+            frames = FrameCodec.decode(ByteBuffer.wrap(plain, 0, length));
+        } catch (IllegalArgumentException e) {
+            fail("peer sent a malformed packet: " + e.getMessage());
+            return;
+        }
+        long pn = PacketProtection.number(b);
+        lastReceive = now;
+        if (protection.accept(pn)) {
+            remote = from; // follow the peer across NAT rebinding
+        }
+        if (!confirmed) {
+            confirmed = true;
+            endpoint.onConfirmed(this);
+        }
+        acks.onPacket(pn, frames.stream().anyMatch(Frame::ackEliciting), now);
+        for (Frame f : frames) {
+            handle(f, now);
+            if (state == State.CLOSED) {
+                return;
+            }
+        }
+        flush();
+    }
+
+    private void handle(Frame f, long now) {
+        if (f instanceof Frame.Ack a) {
+            recovery.onAck(a, protection.nextNumber(), now, this);
+            checkDrained();
+        } else if (f instanceof Frame.Stream s) {
+            StreamImpl stream = streams.forPeerFrame(s.streamId(), this, arrivals);
+            String violation = stream == null ? null : stream.onData(s.offset(), s.data(), s.fin());
+            if (violation != null) {
+                fail(violation);
+            }
+        } else if (f instanceof Frame.MaxStreamData m) {
+            StreamImpl stream = streams.get(m.streamId());
+            if (stream != null) {
+                stream.onMaxStreamData(m.maxOffset());
+                wakeSender();
+            }
+        } else if (f instanceof Frame.Message m) {
+            if (seenMessages.check(m.id())) {
+                seenMessages.mark(m.id());
+                arrivals.message(m.data());
+            }
+        } else if (f instanceof Frame.Close) {
+            acks.urgent(now);
+            flush(); // acknowledge the close before forgetting the session
+            terminate(null);
+        }
+    }
+
+    @Override
+    public void acked(Frame f) {
+        if (f instanceof Frame.Stream s) {
+            streams.acked(s);
+        } else if (f instanceof Frame.Close && state == State.CLOSING) {
+            terminate(null);
+        }
+    }
+
+    @Override
+    public void lost(Frame f) {
+        if (f instanceof Frame.Stream s) {
+            streams.lost(s);
+        } else if (f instanceof Frame.MaxStreamData m) {
+            streams.windowUpdate(m.streamId());
+        } else if (f instanceof Frame.Message || f instanceof Frame.Close) {
+            control.add(f);
+        }
+    }
+
+    /** Timers: idle timeout, closing, loss/probe, delayed ack, keep-alive. */
+    void onTimer(long now) {
+        scheduledFor = Recovery.NEVER;
+        if (state == State.CLOSED) {
+            return;
+        }
+        long idle = endpoint.config().idleTimeout().toNanos();
+        if (now - lastReceive >= idle) {
+            fail("peer silent for " + endpoint.config().idleTimeout().toSeconds() + " s");
+            return;
+        }
+        if (now >= closingDeadline) {
+            terminate(null);
+            return;
+        }
+        if (recovery.deadline() <= now && recovery.onTimeout(now, this)) {
+            probeDue = true;
+            if (control.isEmpty() && !streams.wantToSend()) {
+                control.add(new Frame.Ping());
+            }
+        }
+        if (state == State.OPEN && confirmed && !recovery.inFlight()
+                && now - Math.max(recovery.lastElicitingSent(), lastReceive) >= endpoint.config().keepAlive().toNanos()) {
+            control.add(new Frame.Ping());
+        }
+        flush();
+    }
+
+    /** Sends what is due: an ack, control frames, stream data within the congestion window. */
+    void flush() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long now = endpoint.now();
+        for (int n = 0; n < MAX_PACKETS_PER_FLUSH; n++) {
+            List<Frame> frames = new ArrayList<>();
+            boolean ackDue = acks.due(now);
+            boolean withAck = acks.pending() && (ackDue || recovery.windowOpen() || probeDue);
+            int room = Wire.MAX_PLAINTEXT - (withAck ? acks.frameSize() : 0);
+            if (recovery.windowOpen() || probeDue) {
+                fillEliciting(frames, room);
+            }
+            boolean eliciting = !frames.isEmpty(); // every frame but an ack elicits one
+            if (!eliciting && !ackDue) {
+                break;
+            }
+            if (withAck) {
+                frames.add(0, acks.take(now)); // taken only when it is really sent
+            }
+            send(frames, eliciting, now);
+            if (eliciting) {
+                probeDue = false;
+            }
+        }
+        reschedule();
+    }
+
+    private int fillEliciting(List<Frame> frames, int room) {
+        while (!control.isEmpty() && FrameCodec.size(control.peek()) <= room) {
+            Frame f = control.poll();
+            frames.add(f);
+            room -= FrameCodec.size(f);
+        }
+        return streams.fill(frames, room, state == State.OPEN);
+    }
+
+    private void send(List<Frame> frames, boolean eliciting, long now) {
+        ByteBuffer buf = ByteBuffer.wrap(plain);
+        List<Frame> kept = new ArrayList<>(frames.size());
+        for (Frame f : frames) {
+            FrameCodec.encode(f, buf);
+            if (!(f instanceof Frame.Ack)) {
+                kept.add(f);
+            }
+        }
+        long pn = protection.nextNumber();
+        byte[] out = protection.seal(remoteId, plain, buf.position());
+        if (eliciting) {
+            recovery.onSent(new SentPacket(pn, now, out.length, kept));
+        }
+        endpoint.transmit(out, remote);
+    }
+
+    private void checkDrained() {
+        if (drainWaiter != null && streams.allAcked()) {
+            drainWaiter.complete(null);
+        }
+    }
+
+    private void reschedule() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long next = Math.min(Math.min(acks.deadline(), recovery.deadline()), closingDeadline);
+        next = Math.min(next, lastReceive + endpoint.config().idleTimeout().toNanos());
+        if (confirmed && state == State.OPEN && !recovery.inFlight()) {
+            next = Math.min(next, Math.max(recovery.lastElicitingSent(), lastReceive) + endpoint.config().keepAlive().toNanos());
+        }
+        if (next < scheduledFor) {
+            scheduledFor = next;
+            endpoint.schedule(this, next);
+        }
+    }
+
+    /** Ends the session with an error (idle timeout, protocol violation, endpoint closing). */
+    void fail(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        terminate(new SessionException(reason + " (session with " + peer + ")"));
+    }
+
+    private void terminate(SessionException error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        SessionException streamError = error != null ? error : new SessionException("session with " + peer + " closed");
+        streams.failAll(streamError);
+        arrivals.close(streamError);
+        endpoint.forget(this);
+        if (drainWaiter != null) {
+            drainWaiter.complete(null);
+        }
+        endpoint.callback(() -> {
+            if (error == null) {
+                closed.complete(null);
+            } else {
+                closed.completeExceptionally(error);
+            }
+        });
+    }
+
+    /** Congestion window and smoothed RTT, for diagnostics. */
+    @Override
+    public String toString() {
+        return "Session[peer=" + peer + ", remote=" + remote + ", cwnd=" + recovery.congestionWindow()
+                + ", srtt=" + recovery.smoothedRtt() / 1_000 + " us]";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.scout.session;
+
+import dev.scout.dht.DatagramFilter;
+import dev.scout.dht.DhtNode;
+import dev.scout.dht.DualStackNode;
+import java.net.InetSocketAddress;
+
+/**
+ * The UDP socket a {@link SessionEndpoint} uses. Sessions share it with whatever else runs on it:
+ * the endpoint claims only its own datagrams and leaves the rest (KRPC) to the other protocol.
+ * {@link #of(DhtNode)} shares a DHT node's socket, so the session leaves through the same NAT
+ * mapping the node publishes; {@link UdpLink} is a socket of its own.
+ */
+public interface DatagramLink {
+    /** Sends one datagram (thread-safe; may drop it silently, like the network). */
+    void send(byte[] datagram, InetSocketAddress to);
+
+    /** Installs the filter that sees every arriving datagram first ({@code null} removes it). */
+    void setReceiver(DatagramFilter receiver);
+
+    /** The socket's local address. */
+    InetSocketAddress localAddress();
+
+    /** Shares {@code node}'s socket: session datagrams are claimed before KRPC decoding. */
+    static DatagramLink of(DhtNode node) {
+        return new DatagramLink() {
+            @Override
+            public void send(byte[] datagram, InetSocketAddress to) {
+                node.sendDatagram(datagram, to);
+            }
+
+            @Override
+            public void setReceiver(DatagramFilter receiver) {
+                node.setDatagramFilter(receiver);
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return node.localAddress();
+            }
+        };
+    }
+
+    /**
+     * Shares both sockets of a dual-stack node (BEP 32): datagrams leave from the socket of the
+     * destination's family, and the receiver sees those arriving on either. {@link #localAddress()} is
+     * the first family's (IPv4 when present); for one family only, use {@code of(node.ipv6().get())}.
+     */
+    static DatagramLink of(DualStackNode node) {
+        return new DatagramLink() {
+            @Override
+            public void send(byte[] datagram, InetSocketAddress to) {
+                node.sendDatagram(datagram, to);
+            }
+
+            @Override
+            public void setReceiver(DatagramFilter receiver) {
+                node.setDatagramFilter(receiver);
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return node.localAddress();
+            }
+        };
+    }
+}

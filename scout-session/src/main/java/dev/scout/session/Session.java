@@ -1,0 +1,58 @@
+package dev.scout.session;
+
+import dev.scout.core.crypto.PublicKey;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A direct, mutually authenticated, encrypted session with one contact (Noise IK; forward-secret
+ * keys). It carries any number of {@link SessionStream}s and short messages over one UDP path.
+ * Thread-safe.
+ *
+ * <pre>{@code
+ * Session s = endpoint.connect(bobKey, bobAddresses).get();
+ * SessionStream out = s.openStream();
+ * out.output().write(bytes);
+ * out.output().close();           // Bob reads -1 after the last byte
+ * s.close();                      // waits until Bob acknowledged everything, then closes
+ * }</pre>
+ */
+public interface Session extends AutoCloseable {
+    /** Largest short message, in bytes. */
+    int MAX_MESSAGE = 1024;
+
+    /** The contact's identity key, proven by the handshake. */
+    PublicKey peer();
+
+    /** Where the peer's packets come from now (the path that worked; follows NAT rebinding). */
+    InetSocketAddress remoteAddress();
+
+    /** Whether this side started the session. */
+    boolean initiator();
+
+    /** Opens a new stream; the peer learns of it with the first bytes (or end) written. */
+    SessionStream openStream() throws SessionException;
+
+    /** The next stream the peer opens. Fails if the session ends first. */
+    CompletableFuture<SessionStream> acceptStream();
+
+    /**
+     * Sends a short message (at most {@link #MAX_MESSAGE} bytes): delivered once and intact, not
+     * ordered with respect to other messages or streams.
+     */
+    void sendMessage(byte[] message) throws SessionException;
+
+    /** Receives short messages (on a callback thread); messages arriving earlier are held (up to 256). */
+    void onMessage(Consumer<byte[]> listener);
+
+    /** Completes when the session ends: normally after a clean close, exceptionally with the reason otherwise. */
+    CompletableFuture<Void> closed();
+
+    /**
+     * Closes cleanly: waits (at most 10 s) until the peer acknowledged all bytes written to the
+     * streams, then tells the peer and releases the session.
+     */
+    @Override
+    void close();
+}

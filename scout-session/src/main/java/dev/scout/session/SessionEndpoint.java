@@ -1,0 +1,294 @@
+package dev.scout.session;
+
+import dev.scout.core.crypto.Identity;
+import dev.scout.core.crypto.PublicKey;
+import dev.scout.session.internal.NoiseCipher;
+import dev.scout.session.internal.Wire;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Direct sessions for one identity over one UDP socket (shared with its DHT node through
+ * {@link DatagramLink#of}). {@link #connect} punches through NATs by sending the Noise IK
+ * initiation to every published address of the contact at once, and keeps the first path that
+ * answers; incoming sessions from accepted contacts arrive at {@link #onSession}.
+ *
+ * <pre>{@code
+ * SessionEndpoint alice = SessionEndpoint.open(aliceId, DatagramLink.of(node), contacts::contains,
+ *         SessionConfig.defaults());
+ * Session s = alice.connect(bobKey, List.of(bobExternal, bobLan)).get();
+ * }</pre>
+ *
+ * All protocol state lives on one loop thread; futures and listeners complete on a callback pool.
+ */
+public final class SessionEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionEndpoint.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Datagrams waiting for the loop beyond this are dropped (a flood cannot exhaust memory). */
+    private static final int MAX_QUEUED = 20_000;
+
+    private final Identity identity;
+    private final DatagramLink link;
+    private final SessionConfig config;
+    private final ScheduledThreadPoolExecutor loop;
+    private final ExecutorService callbacks;
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final Handshaker handshaker;
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile Consumer<Session> listener;
+    private volatile NatType localNat = NatType.UNKNOWN;
+    private volatile boolean closed;
+
+    private SessionEndpoint(Identity identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
+        this.identity = identity;
+        this.link = link;
+        this.config = config;
+        int n = INSTANCES.incrementAndGet();
+        this.loop = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "session-loop-" + n));
+        loop.setRemoveOnCancelPolicy(true);
+        this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
+        this.handshaker = new Handshaker(this, identity, policy);
+    }
+
+    /**
+     * Starts an endpoint for {@code identity} on {@code link}; from now on it claims session
+     * datagrams arriving there. Only identities {@code policy} accepts can open sessions with us.
+     */
+    public static SessionEndpoint open(Identity identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
+        SessionEndpoint e = new SessionEndpoint(identity, link, policy, config);
+        link.setReceiver(e::claim);
+        return e;
+    }
+
+    /** Connects to {@code peer} at any of {@code addresses} (NAT types unknown). */
+    public CompletableFuture<Session> connect(PublicKey peer, List<InetSocketAddress> addresses) {
+        return connect(peer, addresses, NatType.UNKNOWN);
+    }
+
+    /**
+     * Connects to {@code peer}, sending to all {@code addresses} simultaneously (the peer should do
+     * the same towards us, e.g. on seeing our connect intent, so both NATs open). Completes with the
+     * session on the first path that answers; fails with {@link NoDirectPathException} after the
+     * connect timeout, naming the addresses tried and the NAT types ({@code peerNat}, ours as set by
+     * {@link #setLocalNatType}).
+     */
+    public CompletableFuture<Session> connect(PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat) {
+        CompletableFuture<Session> f = new CompletableFuture<>();
+        if (addresses.isEmpty()) {
+            f.completeExceptionally(new NoDirectPathException("no address known for " + peer));
+            return f;
+        }
+        if (closed) {
+            f.completeExceptionally(new SessionException("session endpoint is closed"));
+            return f;
+        }
+        List<InetSocketAddress> copy = List.copyOf(addresses);
+        runOnLoop(() -> handshaker.connect(peer, copy, peerNat, f));
+        return f;
+    }
+
+    /** Incoming sessions from accepted contacts (on a callback thread). Without a listener they are closed. */
+    public void onSession(Consumer<Session> listener) {
+        this.listener = listener;
+    }
+
+    /** What the owner knows about our NAT (e.g. from the DHT's address votes), named in connect failures. */
+    public void setLocalNatType(NatType nat) {
+        this.localNat = nat;
+    }
+
+    public NatType localNatType() {
+        return localNat;
+    }
+
+    public PublicKey publicKey() {
+        return identity.publicKey();
+    }
+
+    public InetSocketAddress localAddress() {
+        return link.localAddress();
+    }
+
+    /** Ends every session abruptly (peers are told), fails pending connects and stops claiming datagrams. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        link.setReceiver(null);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            handshaker.closeAll();
+            for (Connection c : List.copyOf(connections.values())) {
+                c.abort("session endpoint closed");
+            }
+            done.complete(null);
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("closing sessions", e);
+        }
+        loop.shutdown();
+        callbacks.shutdown();
+    }
+
+    // ---- the shared socket (link thread)
+
+    /** Takes session datagrams; everything else (KRPC starts with 'd') is left to the DHT. */
+    boolean claim(byte[] buffer, int length, InetSocketAddress from) {
+        if (length < 1) {
+            return false;
+        }
+        byte type = buffer[0];
+        boolean ours;
+        if (type == Wire.INIT) {
+            ours = length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION;
+        } else if (type == Wire.RESPONSE) {
+            ours = length == Wire.RESPONSE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
+        } else if (type == Wire.DATA) {
+            ours = length >= Wire.DATA_HEADER + NoiseCipher.TAG_BYTES && length <= Wire.MAX_DATAGRAM
+                    && connections.containsKey(Wire.receiverId(buffer));
+        } else {
+            ours = false;
+        }
+        if (!ours) {
+            return false;
+        }
+        if (closed || queued.get() >= MAX_QUEUED) {
+            return true;
+        }
+        byte[] copy = java.util.Arrays.copyOf(buffer, length);
+        queued.incrementAndGet();
+        loop.execute(() -> {
+            queued.decrementAndGet();
+            dispatch(copy, from);
+        });
+        return true;
+    }
+
+    private void dispatch(byte[] b, InetSocketAddress from) {
+        try {
+            if (b[0] == Wire.INIT) {
+                handshaker.onInit(b, from);
+            } else if (b[0] == Wire.RESPONSE) {
+                handshaker.onResponse(b, from);
+            } else {
+                Connection c = connections.get(Wire.receiverId(b));
+                if (c != null) {
+                    c.onDatagram(b, from, now());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("session datagram from {} failed", from, e);
+        }
+    }
+
+    // ---- for Connection and Handshaker (loop thread unless noted)
+
+    SessionConfig config() {
+        return config;
+    }
+
+    long now() {
+        return System.nanoTime();
+    }
+
+    void transmit(byte[] datagram, InetSocketAddress to) {
+        link.send(datagram, to);
+    }
+
+    /** Any thread. */
+    void runOnLoop(Runnable task) {
+        try {
+            loop.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("session task failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("endpoint closed; task dropped");
+        }
+    }
+
+    /** Any thread. */
+    void callback(Runnable task) {
+        try {
+            callbacks.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run(); // closing: complete futures on the caller rather than never
+        }
+    }
+
+    void schedule(Connection c, long atNanos) {
+        long delay = Math.max(0, atNanos - now());
+        try {
+            loop.schedule(() -> c.onTimer(now()), delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("endpoint closed; timer dropped");
+        }
+    }
+
+    void scheduleHandshakeTimer(long atNanos) {
+        long delay = Math.max(0, atNanos - now());
+        try {
+            loop.schedule(handshaker::onTimer, delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("endpoint closed; timer dropped");
+        }
+    }
+
+    void register(Connection c) {
+        connections.put(c.localId, c);
+    }
+
+    void forget(Connection c) {
+        connections.remove(c.localId);
+        handshaker.forget(c);
+    }
+
+    int unconfirmedCount() {
+        int n = 0;
+        for (Connection c : connections.values()) {
+            if (!c.confirmed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The responder saw the initiator's first packet: the session is usable. */
+    void onConfirmed(Connection c) {
+        if (c.mergedConnect != null) {
+            CompletableFuture<Session> f = c.mergedConnect;
+            callback(() -> f.complete(c));
+            return;
+        }
+        Consumer<Session> l = listener;
+        if (l == null) {
+            c.abort("no listener for incoming sessions");
+            return;
+        }
+        callback(() -> l.accept(c));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.scout.session;
+
+import java.io.IOException;
+
+/** A session could not be opened or ended abnormally; the message names the reason in one line. */
+public class SessionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public SessionException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.scout.session;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One reliable, ordered, flow-controlled byte stream inside a {@link Session}. Either side may open
+ * one; both directions are independent. {@link #output()} blocks while the peer's receive window
+ * is full; closing it sends the end of the stream, after which the peer's {@link #input()} reads -1.
+ * A stream is used by one reader thread and one writer thread at a time.
+ */
+public interface SessionStream {
+    /** The stream's number within its session (even: opened by the initiator, odd: by the responder). */
+    int id();
+
+    /** What the peer writes; -1 at its end, an {@link java.io.IOException} if the session fails first. */
+    InputStream input();
+
+    /** What this side writes; {@code close()} ends the stream (the peer reads -1 after the last byte). */
+    OutputStream output();
+}

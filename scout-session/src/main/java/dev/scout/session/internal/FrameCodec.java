@@ -1,0 +1,120 @@
+package dev.scout.session.internal;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Binary encoding of {@link Frame}s (big-endian); the decoder is bounded and rejects anything malformed. */
+public final class FrameCodec {
+    public static final int MAX_ACK_RANGES = 32;
+    static final byte PING = 1;
+    static final byte ACK = 2;
+    static final byte STREAM = 3;
+    static final byte MAX_STREAM_DATA = 4;
+    static final byte MESSAGE = 5;
+    static final byte CLOSE = 6;
+    /** Bytes a STREAM frame needs besides its data. */
+    public static final int STREAM_OVERHEAD = 1 + 4 + 8 + 1 + 2;
+    public static final int MESSAGE_OVERHEAD = 1 + 8 + 2;
+
+    private FrameCodec() {
+    }
+
+    public static int size(Frame f) {
+        if (f instanceof Frame.Ack a) {
+            return 1 + 4 + 1 + 16 * a.ranges().size();
+        } else if (f instanceof Frame.Stream s) {
+            return STREAM_OVERHEAD + s.data().length;
+        } else if (f instanceof Frame.MaxStreamData) {
+            return 1 + 4 + 8;
+        } else if (f instanceof Frame.Message m) {
+            return MESSAGE_OVERHEAD + m.data().length;
+        } else if (f instanceof Frame.Close) {
+            return 2;
+        }
+        return 1;
+    }
+
+    public static void encode(Frame f, ByteBuffer out) {
+        if (f instanceof Frame.Ping) {
+            out.put(PING);
+        } else if (f instanceof Frame.Ack a) {
+            out.put(ACK).putInt((int) Math.min(a.delayMicros(), Integer.MAX_VALUE)).put((byte) a.ranges().size());
+            for (long[] r : a.ranges()) {
+                out.putLong(r[0]).putLong(r[1]);
+            }
+        } else if (f instanceof Frame.Stream s) {
+            out.put(STREAM).putInt(s.streamId()).putLong(s.offset())
+                    .put((byte) (s.fin() ? 1 : 0)).putShort((short) s.data().length).put(s.data());
+        } else if (f instanceof Frame.MaxStreamData m) {
+            out.put(MAX_STREAM_DATA).putInt(m.streamId()).putLong(m.maxOffset());
+        } else if (f instanceof Frame.Message m) {
+            out.put(MESSAGE).putLong(m.id()).putShort((short) m.data().length).put(m.data());
+        } else if (f instanceof Frame.Close c) {
+            out.put(CLOSE).put((byte) c.code());
+        }
+    }
+
+    /** A u16 length, checked against what is left before anything is allocated. */
+    private static int length(ByteBuffer in) {
+        int n = in.getShort() & 0xFFFF;
+        if (n > in.remaining()) {
+            throw new IllegalArgumentException("frame length " + n + " exceeds the packet");
+        }
+        return n;
+    }
+
+    /** Decodes every frame in {@code in}; throws {@link IllegalArgumentException} on malformed input. */
+    public static List<Frame> decode(ByteBuffer in) {
+        List<Frame> frames = new ArrayList<>();
+        try {
+            while (in.hasRemaining()) {
+                byte type = in.get();
+                switch (type) {
+                    case PING -> frames.add(new Frame.Ping());
+                    case ACK -> {
+                        long delay = in.getInt() & 0xFFFFFFFFL;
+                        int n = in.get() & 0xFF;
+                        if (n == 0 || n > MAX_ACK_RANGES) {
+                            throw new IllegalArgumentException("ack with " + n + " ranges");
+                        }
+                        List<long[]> ranges = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            long lo = in.getLong();
+                            long hi = in.getLong();
+                            if (lo < 0 || hi <= lo) {
+                                throw new IllegalArgumentException("bad ack range");
+                            }
+                            ranges.add(new long[] {lo, hi});
+                        }
+                        frames.add(new Frame.Ack(delay, ranges));
+                    }
+                    case STREAM -> {
+                        int id = in.getInt();
+                        long offset = in.getLong();
+                        boolean fin = in.get() != 0;
+                        byte[] data = new byte[length(in)];
+                        in.get(data);
+                        if (offset < 0 || offset + data.length < 0) {
+                            throw new IllegalArgumentException("bad stream offset");
+                        }
+                        frames.add(new Frame.Stream(id, offset, fin, data));
+                    }
+                    case MAX_STREAM_DATA -> frames.add(new Frame.MaxStreamData(in.getInt(), in.getLong()));
+                    case MESSAGE -> {
+                        long id = in.getLong();
+                        byte[] data = new byte[length(in)];
+                        in.get(data);
+                        frames.add(new Frame.Message(id, data));
+                    }
+                    case CLOSE -> frames.add(new Frame.Close(in.get() & 0xFF));
+                    default -> throw new IllegalArgumentException("unknown frame type " + type);
+                }
+            }
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("truncated frame", e);
+        }
+        return frames;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.scout.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scout.core.crypto.Identity;
+import dev.scout.dht.DatagramFilter;
+import dev.scout.dht.DhtConfig;
+import dev.scout.dht.DhtNode;
+import dev.scout.session.internal.Wire;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/** Sessions and KRPC on one DHT node's UDP socket, and the demultiplexing rule that keeps them apart. */
+class SharedSocketTest {
+
+    @Test
+    void sessionAndDhtShareTheNodesSocket() throws Exception {
+        DhtConfig.Builder loopback = DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
+                .bootstrap(List.of()).requestTimeoutMillis(2_000);
+        try (DhtNode a = DhtNode.start(loopback.build());
+                DhtNode b = DhtNode.start(loopback.bootstrap(List.of("127.0.0.1:" + a.localAddress().getPort())).build())) {
+            b.bootstrapped().get(20, TimeUnit.SECONDS);
+            Identity alice = Identity.generate();
+            Identity bob = Identity.generate();
+            SessionEndpoint ea = SessionEndpoint.open(alice, DatagramLink.of(a), k -> k.equals(bob.publicKey()),
+                    SessionConfig.defaults());
+            SessionEndpoint eb = SessionEndpoint.open(bob, DatagramLink.of(b), k -> k.equals(alice.publicKey()),
+                    SessionConfig.defaults());
+            CompletableFuture<Session> incoming = new CompletableFuture<>();
+            eb.onSession(incoming::complete);
+            Session s = ea.connect(bob.publicKey(), List.of(b.localAddress())).get(5, TimeUnit.SECONDS);
+            // The session leaves from the DHT node's own port: the address the node publishes.
+            assertThat(incoming.get(5, TimeUnit.SECONDS).remoteAddress()).isEqualTo(a.localAddress());
+
+            byte[] data = Peers.random(1 << 20, 5);
+            SessionStream out = s.openStream();
+            CompletableFuture<byte[]> read = incoming.get().acceptStream()
+                    .thenApplyAsync(in -> {
+                        try {
+                            return in.input().readAllBytes();
+                        } catch (java.io.IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+            out.output().write(data);
+            // KRPC keeps working on the same socket while the stream flows.
+            assertThat(a.ping(b.localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(b.id());
+            out.output().close();
+            assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(data);
+            assertThat(b.ping(a.localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(a.id());
+            ea.close();
+            eb.close();
+        }
+    }
+
+    @Property(tries = 1000)
+    void krpcIsNeverClaimed(@ForAll @Size(min = 1, max = 1500) byte[] datagram) throws Exception {
+        datagram[0] = 'd';
+        assertThat(endpoint().claim(datagram, datagram.length, new InetSocketAddress("127.0.0.1", 1))).isFalse();
+    }
+
+    @Test
+    void sessionMarkersAreClaimedOnlyWhenTheyFit() throws Exception {
+        SessionEndpoint e = endpoint();
+        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1);
+        byte[] init = new byte[Wire.INIT_LENGTH];
+        init[0] = Wire.INIT;
+        init[1] = Wire.VERSION;
+        assertThat(e.claim(init, init.length, from)).isTrue();
+        assertThat(e.claim(init, init.length - 1, from)).as("wrong length").isFalse();
+        byte[] data = new byte[100];
+        data[0] = Wire.DATA;
+        assertThat(e.claim(data, data.length, from)).as("unknown connection id").isFalse();
+        byte[] response = new byte[Wire.RESPONSE_LENGTH];
+        response[0] = Wire.RESPONSE;
+        assertThat(e.claim(response, response.length, from)).as("no such handshake").isFalse();
+    }
+
+    private static SessionEndpoint cached;
+
+    private static synchronized SessionEndpoint endpoint() {
+        if (cached == null) {
+            cached = SessionEndpoint.open(Identity.generate(), new DatagramLink() {
+                @Override
+                public void send(byte[] datagram, InetSocketAddress to) {
+                }
+
+                @Override
+                public void setReceiver(DatagramFilter receiver) {
+                }
+
+                @Override
+                public InetSocketAddress localAddress() {
+                    return new InetSocketAddress("127.0.0.1", 0);
+                }
+            }, k -> false, SessionConfig.defaults());
+        }
+        return cached;
+    }
+}
