@@ -4,6 +4,9 @@ import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.DhtNode;
 import dev.scout.dht.DualStackNode;
 import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The UDP socket a {@link SessionEndpoint} uses. Sessions share it with whatever else runs on it:
@@ -23,22 +26,7 @@ public interface DatagramLink {
 
     /** Shares {@code node}'s socket: session datagrams are claimed before KRPC decoding. */
     static DatagramLink of(DhtNode node) {
-        return new DatagramLink() {
-            @Override
-            public void send(byte[] datagram, InetSocketAddress to) {
-                node.sendDatagram(datagram, to);
-            }
-
-            @Override
-            public void setReceiver(DatagramFilter receiver) {
-                node.setDatagramFilter(receiver);
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return node.localAddress();
-            }
-        };
+        return shared(node::sendDatagram, node::setDatagramFilter, node::localAddress);
     }
 
     /**
@@ -47,20 +35,25 @@ public interface DatagramLink {
      * the first family's (IPv4 when present); for one family only, use {@code of(node.ipv6().get())}.
      */
     static DatagramLink of(DualStackNode node) {
+        return shared(node::sendDatagram, node::setDatagramFilter, node::localAddress);
+    }
+
+    private static DatagramLink shared(BiConsumer<byte[], InetSocketAddress> send, Consumer<DatagramFilter> install,
+                                       Supplier<InetSocketAddress> local) {
         return new DatagramLink() {
             @Override
             public void send(byte[] datagram, InetSocketAddress to) {
-                node.sendDatagram(datagram, to);
+                send.accept(datagram, to);
             }
 
             @Override
             public void setReceiver(DatagramFilter receiver) {
-                node.setDatagramFilter(receiver);
+                install.accept(receiver);
             }
 
             @Override
             public InetSocketAddress localAddress() {
-                return node.localAddress();
+                return local.get();
             }
         };
     }
