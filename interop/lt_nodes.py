@@ -266,17 +266,20 @@ class CmdError(Exception):
 
 
 def parse_addr(text):
-    """'127.0.0.1:PORT' -> ('127.0.0.1', PORT); loopback only."""
-    if not isinstance(text, str) or text.count(":") != 1:
-        raise CmdError("address must look like 127.0.0.1:PORT, got %r" % (text,))
-    host, port = text.split(":")
+    """'127.0.0.1:PORT' -> ('127.0.0.1', PORT), '[::1]:PORT' -> ('::1', PORT);
+    loopback only."""
+    if not isinstance(text, str) or ":" not in text:
+        raise CmdError("address must look like 127.0.0.1:PORT or [::1]:PORT, got %r" % (text,))
+    host, port = text.rsplit(":", 1)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
     try:
-        ip = ipaddress.IPv4Address(host)
+        ip = ipaddress.ip_address(host)
         port = int(port)
     except ValueError:
         raise CmdError("bad address %r" % (text,))
     if not ip.is_loopback:
-        raise CmdError("only 127.0.0.0/8 addresses are allowed, got %r" % (text,))
+        raise CmdError("only loopback addresses are allowed, got %r" % (text,))
     if not 0 < port < 65536:
         raise CmdError("bad port in %r" % (text,))
     return (str(ip), port)
@@ -310,7 +313,18 @@ def b64(b):
 
 
 def ep_str(ep):
-    return "%s:%d" % (ep[0], ep[1])
+    host = str(ep[0])
+    if ":" in host:
+        return "[%s]:%d" % (ipaddress.IPv6Address(host).compressed, ep[1])
+    return "%s:%d" % (host, ep[1])
+
+
+# the loopback address every node binds (--host): 127.0.0.1 or ::1 (BEP 32)
+HOST = "127.0.0.1"
+
+
+def host_port(port):
+    return ep_str((HOST, port))
 
 
 def safe_bytes(get):
@@ -341,7 +355,7 @@ RE_PKT = re.compile(r"^(<==|==>) \[([^\]]+)\]")
 
 def node_settings(port, routers, overrides):
     s = {
-        "listen_interfaces": "127.0.0.1:%d" % port,
+        "listen_interfaces": host_port(port),
         # if the port is taken, fail instead of quietly using another one
         "max_retry_port_bind": 0,
         "listen_system_port_fallback": False,
@@ -658,7 +672,7 @@ class Harness:
         for node in self.nodes:
             for other in self.nodes:
                 if other is not node:
-                    node.ses.add_dht_node(("127.0.0.1", other.port))
+                    node.ses.add_dht_node((HOST, other.port))
             for host, port in self.bootstrap:
                 node.ses.add_dht_node((host, port))
         # ready = every node has every other local node (or, alone, one
@@ -943,8 +957,8 @@ class Harness:
                 if time.monotonic() > deadline:
                     raise CmdError("helper DHT did not start")
                 self.pause(0.05)
-        helper.ses.add_dht_node(("127.0.0.1", via.port))
-        while not any(e["addr"] == ep_str(("127.0.0.1", via.port))
+        helper.ses.add_dht_node((HOST, via.port))
+        while not any(e["addr"] == ep_str((HOST, via.port))
                       for e in self.live_nodes(helper, deadline)[1]):
             if time.monotonic() > deadline:
                 raise CmdError("helper on port %d could not reach node %s" % (port, via.name))
@@ -1080,7 +1094,7 @@ def on_sigterm(signum, frame):
 
 
 def main():
-    global VERBOSE
+    global VERBOSE, HOST
     p = argparse.ArgumentParser(description="libtorrent DHT nodes on 127.0.0.1, "
                                 "driven by JSON lines on stdin/stdout")
     p.add_argument("--nodes", type=int, required=True)
@@ -1088,10 +1102,14 @@ def main():
     p.add_argument("--bootstrap", default="", help="127.0.0.1:PORT,... added with add_dht_node")
     p.add_argument("--router", default="", help="127.0.0.1:PORT,... put in dht_bootstrap_nodes")
     p.add_argument("--settings", default="", help="JSON dict of settings_pack overrides")
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to bind: 127.0.0.1 or ::1")
     p.add_argument("--ready-timeout", type=float, default=20.0)
     p.add_argument("--verbose", action="store_true", help="log every alert to stderr")
     args = p.parse_args()
     VERBOSE = args.verbose
+    HOST = str(ipaddress.ip_address(args.host))
+    if not ipaddress.ip_address(HOST).is_loopback:
+        p.error("--host must be a loopback address")
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
@@ -1102,8 +1120,8 @@ def main():
         harness = Harness(args)
         t0 = time.monotonic()
         ready = harness.start()
-        log("%d nodes ready on 127.0.0.1:%d-%d in %.2fs" % (
-            args.nodes, args.base_port, args.base_port + args.nodes - 1,
+        log("%d nodes ready on %s:%d-%d in %.2fs" % (
+            args.nodes, HOST, args.base_port, args.base_port + args.nodes - 1,
             time.monotonic() - t0))
     except Terminate:
         if harness:

@@ -2,21 +2,13 @@ package dev.scout.cli;
 
 import dev.scout.app.ScoutApp;
 import dev.scout.cli.state.StateStore;
-import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.dht.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -28,26 +20,46 @@ final class AppContext implements AutoCloseable {
     private final StateStore store;
     private final CommandNode node;
     private final ScoutApp app;
-    /** False behind a symmetric NAT: its external port differs per destination, so publishing it misleads. */
-    private volatile boolean publishExternal = true;
+    /** Per family, false behind a symmetric NAT: its external port differs per destination, so publishing it misleads. */
+    private volatile boolean publishExternal4 = true;
+    private volatile boolean publishExternal6 = true;
 
-    /** Setting: the UDP port the daemon last ran on (given with --port or bound), the device's published port. */
+    /**
+     * Setting: the UDP port the daemon last ran on (given with --port or bound), the device's published
+     * port — its IPv4 socket's, or its IPv6 socket's when it ran IPv6 only.
+     */
     static final String SETTING_DAEMON_PORT = "daemon.port";
+    /** Setting: the daemon's IPv6 socket's port when it had one (equal to the IPv4 one unless it could not share). */
+    static final String SETTING_DAEMON_PORT6 = "daemon.port6";
 
     private AppContext(StateStore store, CommandNode node, boolean owner) {
         this.store = store;
         this.node = node;
+        DeviceAddresses.Ports own = DeviceAddresses.Ports.of(node.node());
         OptionalInt daemonPort = owner ? OptionalInt.empty() : daemonPort(store);
-        int port = daemonPort.orElse(node.node().localAddress().getPort());
-        ScoutApp base = new ScoutApp(store, node.node(), () -> reachableAddresses(node.node(), port, publishExternal));
+        OptionalInt daemonPort6 = owner ? OptionalInt.empty() : daemonPort6(store);
+        DeviceAddresses.Ports ports = new DeviceAddresses.Ports(daemonPort.orElse(own.ipv4()),
+                own.ipv6() < 0 ? -1 : daemonPort6.orElse(own.ipv6()));
+        ScoutApp base = new ScoutApp(store, node.node(),
+                () -> DeviceAddresses.of(node.node(), ports, publishExternal4, publishExternal6));
         // A short-lived node never replaces the address a daemon published (its port dies with it).
-        this.app = daemonPort.isPresent() ? base.keepingPublishedDevice() : base;
+        this.app = daemonPort.isPresent() || daemonPort6.isPresent() ? base.keepingPublishedDevice() : base;
+    }
+
+    /** The daemon's remembered IPv6 port: {@link #SETTING_DAEMON_PORT6}, else the single remembered port. */
+    static OptionalInt daemonPort6(StateStore store) {
+        OptionalInt p6 = port(store, SETTING_DAEMON_PORT6);
+        return p6.isPresent() ? p6 : daemonPort(store);
     }
 
     /** The daemon port remembered in the store, if a daemon ever ran for it. */
     static OptionalInt daemonPort(StateStore store) {
+        return port(store, SETTING_DAEMON_PORT);
+    }
+
+    private static OptionalInt port(StateStore store, String setting) {
         try {
-            return store.setting(SETTING_DAEMON_PORT).map(Integer::parseInt).filter(p -> p > 0 && p <= 65535)
+            return store.setting(setting).map(Integer::parseInt).filter(p -> p > 0 && p <= 65535)
                     .map(OptionalInt::of).orElse(OptionalInt.empty());
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
@@ -66,7 +78,7 @@ final class AppContext implements AutoCloseable {
      */
     static AppContext open(CommandSpec spec, boolean readOnly, Consumer<StateStore> check) {
         ScoutCommand root = ScoutCommand.of(spec);
-        return open(spec, StateStore.open(root.stateDir()), readOnly, root.port(), check);
+        return open(spec, StateStore.open(root.stateDir()), readOnly, root.port(), root.port(), check);
     }
 
     /**
@@ -74,10 +86,15 @@ final class AppContext implements AutoCloseable {
      * device's published address.
      */
     static AppContext openOwner(CommandSpec spec, StateStore store, int port) {
-        return open(spec, store, false, port, s -> { });
+        return openOwner(spec, store, port, port);
     }
 
-    private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port,
+    /** As above with a port per family ({@code port6} for the IPv6 socket, when the node has one). */
+    static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6) {
+        return open(spec, store, false, port, port6, s -> { });
+    }
+
+    private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
                                    Consumer<StateStore> check) {
         ScoutCommand root = ScoutCommand.of(spec);
         try {
@@ -88,7 +105,7 @@ final class AppContext implements AutoCloseable {
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : RoutingTableStore.file(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
-            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port), !readOnly);
+            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port, port6), !readOnly);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -101,9 +118,10 @@ final class AppContext implements AutoCloseable {
         }
     }
 
-    /** Whether the external address (BEP 42 votes) is published in the device entry. */
-    void publishExternal(boolean publish) {
-        this.publishExternal = publish;
+    /** Whether each family's external address (BEP 42 votes) is published in the device entry. */
+    void publishExternal(boolean ipv4, boolean ipv6) {
+        this.publishExternal4 = ipv4;
+        this.publishExternal6 = ipv6;
     }
 
     StateStore store() {
@@ -114,7 +132,7 @@ final class AppContext implements AutoCloseable {
         return app;
     }
 
-    DhtNode node() {
+    DualStackNode node() {
         return node.node();
     }
 
@@ -123,40 +141,11 @@ final class AppContext implements AutoCloseable {
     }
 
     /**
-     * This device's addresses for its contacts: the external address other DHT nodes report (BEP 42
-     * votes), then the LAN IPv4 addresses, all with {@code port} (the daemon's).
+     * This device's addresses for its contacts: the external address of each family other DHT nodes
+     * report (BEP 42 votes), then the LAN IPv4 and global IPv6 addresses, each with its family's port.
      */
-    static List<InetSocketAddress> reachableAddresses(DhtNode node, int port) {
-        return reachableAddresses(node, port, true);
-    }
-
-    /** As above; without the external address when {@code withExternal} is false (a symmetric NAT). */
-    static List<InetSocketAddress> reachableAddresses(DhtNode node, int port, boolean withExternal) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        if (withExternal) {
-            try {
-                Optional<InetSocketAddress> external = node.externalAddress().get(5, TimeUnit.SECONDS);
-                external.ifPresent(a -> out.add(new InetSocketAddress(a.getAddress(), port)));
-            } catch (Exception e) {
-                // unknown yet: the LAN addresses still help on the same network
-            }
-        }
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    InetSocketAddress sa = new InetSocketAddress(a, port);
-                    if (a instanceof Inet4Address && !out.contains(sa)) {
-                        out.add(sa);
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            // no interfaces to list
-        }
-        return out;
+    static List<InetSocketAddress> reachableAddresses(DualStackNode node) {
+        return DeviceAddresses.of(node);
     }
 
     @Override

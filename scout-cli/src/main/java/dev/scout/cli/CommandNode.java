@@ -1,7 +1,7 @@
 package dev.scout.cli;
 
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.dht.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -38,10 +38,10 @@ final class CommandNode implements AutoCloseable {
     /** Routing-table file for the default (public) bootstrap routers. */
     static final String ROUTING_FILE = "dht-routing.bencode";
 
-    private final DhtNode node;
+    private final DualStackNode node;
     private final Progress progress;
 
-    private CommandNode(DhtNode node, Progress progress) {
+    private CommandNode(DualStackNode node, Progress progress) {
         this.node = node;
         this.progress = progress;
     }
@@ -53,27 +53,39 @@ final class CommandNode implements AutoCloseable {
                 true, root.port());
     }
 
+    /** The IPv6 routing table's file: each family keeps its own table, id and external address. */
+    static Path stateFile6(Path stateDir, List<String> bootstrap, boolean isDefault) {
+        Path v4 = stateFile(stateDir, bootstrap, isDefault);
+        return v4.resolveSibling(v4.getFileName().toString().replaceFirst("^dht-routing", "dht-routing6"));
+    }
+
     /**
      * Starts a node with the global options, saving its routing table to {@code tableStore}, and waits
      * until it has joined. One-shot commands run read-only (BEP 43); the daemon does not.
      */
     static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port) {
+        return joined(spec, tableStore, readOnly, port, port);
+    }
+
+    /** As above with a port per family ({@code port6} for the IPv6 socket; the daemon's remembered ports). */
+    static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port, int port6) {
         ScoutCommand root = ScoutCommand.of(spec);
         List<String> bootstrap = root.bootstrap();
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), root.json());
         DhtConfig config = DhtConfig.builder()
-                .bindAddress(new InetSocketAddress(allLoopback(bootstrap) ? "127.0.0.1" : "0.0.0.0", port))
                 .bootstrap(bootstrap)
                 .stateStore(tableStore)
                 .readOnly(readOnly)
                 .build();
-        CommandNode session = new CommandNode(open(config), progress);
+        RoutingTableStore table6 = RoutingTableStore.file(stateFile6(root.stateDir(), bootstrap, root.defaultBootstrap()));
+        CommandNode session = new CommandNode(open(BindPlan.forBootstrap(bootstrap, port, port6), config, table6), progress);
         try {
             progress.step("bootstrapping...");
             session.node.bootstrapped().get(BOOTSTRAP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            String why = session.node.lastSendFailure().map(f -> ": " + f.describe()).orElse("");
             session.close();
-            throw new CliException("could not reach the DHT (bootstrap: " + String.join(", ", bootstrap) + ")", e);
+            throw new CliException("could not reach the DHT (bootstrap: " + String.join(", ", bootstrap) + ")" + why, e);
         } catch (InterruptedException e) {
             session.close();
             Thread.currentThread().interrupt();
@@ -88,26 +100,44 @@ final class CommandNode implements AutoCloseable {
     /** A node that does not join the network (no bootstrap, no saved state): enough to ping one address. */
     static CommandNode standalone(CommandSpec spec, InetSocketAddress peer) {
         ScoutCommand root = ScoutCommand.of(spec);
-        boolean loopback = peer.getAddress() != null && peer.getAddress().isLoopbackAddress()
-                && peer.getAddress().getAddress().length == 4;
         DhtConfig config = DhtConfig.builder()
-                .bindAddress(new InetSocketAddress(loopback ? "127.0.0.1" : "0.0.0.0", root.port()))
                 .bootstrap(List.of())
                 .readOnly(true)
                 .build();
-        return new CommandNode(open(config), Progress.forTerminal(spec.commandLine().getErr(), root.json()));
+        return new CommandNode(open(BindPlan.forPeer(peer, root.port()), config, null),
+                Progress.forTerminal(spec.commandLine().getErr(), root.json()));
     }
 
-    private static DhtNode open(DhtConfig config) {
+    /**
+     * Starts the planned sockets. A host without one family (IPv6 disabled, say) runs on the other: a
+     * dual plan falls back to whichever family binds.
+     */
+    private static DualStackNode open(BindPlan plan, DhtConfig config, RoutingTableStore table6) {
         try {
-            return DhtNode.start(config);
-        } catch (IOException e) {
-            throw new CliException("cannot open UDP port " + config.bindAddress().getPort() + ": "
-                    + ErrorHandler.message(e), e);
+            return start(plan, config, table6);
+        } catch (IOException | RuntimeException e) {
+            if (plan.dual()) {
+                for (BindPlan single : List.of(plan.onlyIpv4(), plan.onlyIpv6())) {
+                    try {
+                        return start(single, config, table6);
+                    } catch (IOException | RuntimeException ignored) {
+                        // try the other family
+                    }
+                }
+            }
+            int port = (plan.ipv4() != null ? plan.ipv4() : plan.ipv6()).getPort();
+            throw new CliException("cannot open UDP port " + port + ": " + ErrorHandler.message(e), e);
         }
     }
 
-    DhtNode node() {
+    private static DualStackNode start(BindPlan plan, DhtConfig config, RoutingTableStore table6) throws IOException {
+        DhtConfig v4 = plan.ipv4() == null ? null : config.toBuilder().bindAddress(plan.ipv4()).build();
+        DhtConfig v6 = plan.ipv6() == null ? null : config.toBuilder().bindAddress(plan.ipv6())
+                .stateStore(config.stateStore() == null ? null : table6).build();
+        return DualStackNode.start(v4, v6);
+    }
+
+    DualStackNode node() {
         return node;
     }
 

@@ -52,6 +52,8 @@ import java.util.concurrent.TimeUnit;
                 "Stops cleanly on SIGTERM, Ctrl-C or `scout stop`. See `scout status`."})
 public final class DaemonCommand extends BaseCommand {
     static final String STATUS_REACHABLE = "contacts_reachable";
+    /** The IPv6 external address (the state store's own column holds the IPv4 one). */
+    static final String STATUS_EXTERNAL_V6 = "external_address_v6";
 
     @Mixin
     PortOption port;
@@ -92,7 +94,10 @@ public final class DaemonCommand extends BaseCommand {
             Path dir = store.directory();
             try (DaemonLock lock = DaemonLock.tryAcquire(dir).orElseThrow(() -> alreadyRunning(dir));
                  AppContext ctx = openNode(root, store)) {
+                // Each family's port is remembered: one-shot commands publish them, the next daemon binds them.
                 store.putSetting(AppContext.SETTING_DAEMON_PORT, Integer.toString(ctx.node().localAddress().getPort()));
+                store.putSetting(AppContext.SETTING_DAEMON_PORT6, ctx.node().ipv6()
+                        .map(n -> Integer.toString(n.localAddress().getPort())).orElse("")); // "": no IPv6 socket
                 run(ctx, dir);
             }
         }
@@ -104,21 +109,25 @@ public final class DaemonCommand extends BaseCommand {
         return new CliException("a daemon is already running for " + dir + who + "; `scout stop` stops it");
     }
 
-    /** The node on the port given with --port, else on the remembered one (any free port if that is taken). */
+    /**
+     * The node on the port given with --port, else on the remembered ports (each family's), else (or if
+     * those are taken) on any free port.
+     */
     private AppContext openNode(ScoutCommand root, StateStore store) {
         if (root.portGiven()) {
             return AppContext.openOwner(spec, store, root.port());
         }
         var remembered = AppContext.daemonPort(store);
         if (remembered.isPresent()) {
+            int port6 = AppContext.daemonPort6(store).orElse(remembered.getAsInt());
             try {
-                return AppContext.openOwner(spec, store, remembered.getAsInt());
+                return AppContext.openOwner(spec, store, remembered.getAsInt(), port6);
             } catch (CliException e) {
                 if (!(e.getCause() instanceof BindException)) {
                     throw e;
                 }
                 spec.commandLine().getErr().println("scout: warning: UDP port " + remembered.getAsInt()
-                        + " is taken; the device's published port changes");
+                        + (port6 != remembered.getAsInt() ? " or " + port6 : "") + " is taken; the device's published port changes");
             }
         }
         return AppContext.openOwner(spec, store, 0);
@@ -150,7 +159,8 @@ public final class DaemonCommand extends BaseCommand {
             file.write(dir);
             status.started(api.url());
             out.println("scout daemon: " + ctx.store().requireIdentity().publicKey().toZBase32() + " on "
-                    + Addresses.format(ctx.node().localAddress()) + ", API " + api.url() + ", "
+                    + String.join(" and ", ctx.node().localAddresses().stream().map(Addresses::format).toList())
+                    + ", API " + api.url() + ", "
                     + ctx.store().contacts().size() + " contacts");
             out.flush();
             // A node whose I/O loop died answers nobody: stop and exit non-zero rather than run deaf.
@@ -230,8 +240,14 @@ public final class DaemonCommand extends BaseCommand {
         service.store().recordPoll(Instant.now());
         service.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());
         ObjectNode s = status.record();
+        List<String> externals = new java.util.ArrayList<>();
+        for (String field : new String[] {"external_address", "external_address_v6"}) {
+            if (s.hasNonNull(field)) {
+                externals.add(s.get(field).asText());
+            }
+        }
         log(out, "status: routing table " + s.path("routing_table_size").asInt() + " nodes, external "
-                + s.path("external_address").asText("unknown") + ", last republish "
+                + (externals.isEmpty() ? "unknown" : String.join(", ", externals)) + ", last republish "
                 + s.path("last_republish").asText("never") + ", contacts reachable " + reachable + "/" + contacts.size());
     }
 

@@ -6,7 +6,7 @@ import dev.scout.app.ReceivedMessage;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;
-import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -137,7 +137,7 @@ public final class DemoCommand extends BaseCommand {
     private static final class Person implements AutoCloseable {
         final String name;
         final StateStore store;
-        DhtNode node;
+        DualStackNode node;
         ScoutApp app;
 
         Person(String name, Path dir, InetSocketAddress entry) {
@@ -158,17 +158,17 @@ public final class DemoCommand extends BaseCommand {
 
         void goOnline(InetSocketAddress entry) {
             try {
-                node = DhtNode.start(DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
+                node = DualStackNode.start(DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
                         .bootstrap(List.of(Addresses.format(entry))).stateStore(store.routingTableStore())
-                        .requestTimeoutMillis(Testnet.REQUEST_TIMEOUT_MILLIS).build());
+                        .requestTimeoutMillis(Testnet.REQUEST_TIMEOUT_MILLIS).build(), null);
                 node.bootstrapped().get(30, TimeUnit.SECONDS);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (Exception e) {
                 throw new CliException(name + " could not join the demo network: " + ErrorHandler.message(e), e);
             }
-            DhtNode current = node;
-            app = new ScoutApp(store, current, () -> AppContext.reachableAddresses(current, current.localAddress().getPort()));
+            DualStackNode current = node;
+            app = new ScoutApp(store, current, () -> AppContext.reachableAddresses(current));
         }
 
         void goOffline() {

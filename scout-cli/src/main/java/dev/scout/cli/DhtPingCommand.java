@@ -40,7 +40,9 @@ public final class DhtPingCommand extends BaseCommand {
                 id = dht.await(dht.node().ping(target), "ping");
             } catch (CliException e) {
                 if (e.getCause() instanceof TimeoutException) {
-                    throw new CliException("no answer from " + Addresses.format(target));
+                    // "no answer" only when the request left this host; otherwise say why it did not.
+                    throw new CliException(dht.node().lastSendFailure().filter(f -> f.to().equals(target))
+                            .map(f -> f.describe()).orElse("no answer from " + Addresses.format(target)));
                 }
                 throw e;
             }

@@ -13,6 +13,7 @@ import java.util.List;
  * {@link LoopbackTestnet} whose start-up failures are reported as one-line {@link CliException}s.
  */
 final class Testnet implements AutoCloseable {
+    static final String HOST = LoopbackTestnet.HOST;
     static final long REQUEST_TIMEOUT_MILLIS = LoopbackTestnet.REQUEST_TIMEOUT_MILLIS;
 
     private final LoopbackTestnet net;
@@ -23,8 +24,13 @@ final class Testnet implements AutoCloseable {
 
     /** See {@link LoopbackTestnet#start(int, int, Duration)}. */
     static Testnet start(int count, int basePort, long timeoutMillis) {
+        return start(count, basePort, timeoutMillis, HOST);
+    }
+
+    /** See {@link LoopbackTestnet#start(int, int, Duration, String)}: {@code ::1} runs an IPv6 testnet. */
+    static Testnet start(int count, int basePort, long timeoutMillis, String host) {
         try {
-            return new Testnet(LoopbackTestnet.start(count, basePort, Duration.ofMillis(timeoutMillis)));
+            return new Testnet(LoopbackTestnet.start(count, basePort, Duration.ofMillis(timeoutMillis), host));
         } catch (DhtException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * remains as a fallback that still closes every node.
  */
 @Command(name = "testnet", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
-        description = {"Run N DHT nodes on 127.0.0.1:P..P+N-1 until stopped (SIGTERM or Ctrl-C).",
-                "Prints \"ready 127.0.0.1:P\" once the network is up; bootstrap from that address."})
+        description = {"Run N DHT nodes on 127.0.0.1:P..P+N-1 (or --host ADDR, e.g. ::1) until stopped (SIGTERM or Ctrl-C).",
+                "Prints \"ready 127.0.0.1:P\" (\"ready [::1]:P\" for ::1) once the network is up; bootstrap from that address."})
 public final class TestnetCommand implements Callable<Integer> {
     static final long STARTUP_TIMEOUT_MILLIS = 60_000;
 
@@ -35,6 +35,10 @@ public final class TestnetCommand implements Callable<Integer> {
     @Option(names = "--base-port", paramLabel = "P", defaultValue = "6881", description = "First UDP port (default ${DEFAULT-VALUE}).")
     int basePort;
 
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = Testnet.HOST,
+            description = "Address to bind, e.g. ::1 for an IPv6 testnet (default ${DEFAULT-VALUE}).")
+    String host;
+
     @Override
     public Integer call() throws InterruptedException {
         if (count < 2 || count > 10_000) {
@@ -44,12 +48,19 @@ public final class TestnetCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--base-port must leave room for " + count
                     + " ports in 1..65535, got " + basePort);
         }
+        java.net.InetAddress bind;
+        try {
+            bind = java.net.InetAddress.getByName(host.startsWith("[") && host.endsWith("]")
+                    ? host.substring(1, host.length() - 1) : host);
+        } catch (java.net.UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--host must be an address, got '" + host + "'");
+        }
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), ScoutCommand.of(spec).json());
         CountDownLatch stop = new CountDownLatch(1);
         // Handlers first, so a signal during start-up still ends in a clean shutdown.
         boolean signals = handle("TERM", stop) & handle("INT", stop);
         progress.step("starting " + count + " nodes...");
-        Testnet net = Testnet.start(count, basePort, STARTUP_TIMEOUT_MILLIS);
+        Testnet net = Testnet.start(count, basePort, STARTUP_TIMEOUT_MILLIS, bind.getHostAddress());
         Thread hook = new Thread(() -> {
             // Only reached when the JVM is ended some other way (or our signal handlers are missing).
             if (net.closeOnce() && !signals) {

@@ -40,6 +40,33 @@ public final class Addresses {
     }
 
     /**
+     * Every address of {@code host:port} (A and AAAA records), or the one literal address. Blocking; an
+     * unknown host gives an empty list.
+     *
+     * @param text {@code host:port} or {@code [v6]:port}
+     * @return the resolved addresses, the first resolution first
+     */
+    public static java.util.List<InetSocketAddress> resolveAll(String text) {
+        InetSocketAddress a = parse(text);
+        if (!a.isUnresolved()) {
+            java.util.List<InetSocketAddress> out = new java.util.ArrayList<>();
+            out.add(a);
+            try {
+                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                    InetSocketAddress s = new InetSocketAddress(ip, a.getPort());
+                    if (!out.contains(s)) {
+                        out.add(s);
+                    }
+                }
+            } catch (UnknownHostException e) {
+                // the first resolution succeeded; keep it
+            }
+            return out;
+        }
+        return java.util.List.of();
+    }
+
+    /**
      * {@code host:port}, with IPv6 hosts in brackets.
      *
      * @param a the address
@@ -51,7 +78,49 @@ public final class Addresses {
             return a.getHostString() + ":" + a.getPort();
         }
         String host = ip.getHostAddress();
-        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+        return (ip instanceof Inet6Address v6 ? "[" + compressed(v6) + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * RFC 5952 text of an IPv6 address ({@code ::1}, {@code 2001:db8::1}), with its zone if it has one.
+     *
+     * @param ip the address
+     * @return its shortest text form
+     */
+    public static String compressed(Inet6Address ip) {
+        byte[] b = ip.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened (RFC 5952 4.2.2)
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        String host = ip.getHostAddress();
+        int zone = host.indexOf('%');
+        return zone < 0 ? out.toString() : out + host.substring(zone);
     }
 
     /**

@@ -2,7 +2,11 @@ package dev.scout.session;
 
 import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The UDP socket a {@link SessionEndpoint} uses. Sessions share it with whatever else runs on it:
@@ -22,20 +26,34 @@ public interface DatagramLink {
 
     /** Shares {@code node}'s socket: session datagrams are claimed before KRPC decoding. */
     static DatagramLink of(DhtNode node) {
+        return shared(node::sendDatagram, node::setDatagramFilter, node::localAddress);
+    }
+
+    /**
+     * Shares both sockets of a dual-stack node (BEP 32): datagrams leave from the socket of the
+     * destination's family, and the receiver sees those arriving on either. {@link #localAddress()} is
+     * the first family's (IPv4 when present); for one family only, use {@code of(node.ipv6().get())}.
+     */
+    static DatagramLink of(DualStackNode node) {
+        return shared(node::sendDatagram, node::setDatagramFilter, node::localAddress);
+    }
+
+    private static DatagramLink shared(BiConsumer<byte[], InetSocketAddress> send, Consumer<DatagramFilter> install,
+                                       Supplier<InetSocketAddress> local) {
         return new DatagramLink() {
             @Override
             public void send(byte[] datagram, InetSocketAddress to) {
-                node.sendDatagram(datagram, to);
+                send.accept(datagram, to);
             }
 
             @Override
             public void setReceiver(DatagramFilter receiver) {
-                node.setDatagramFilter(receiver);
+                install.accept(receiver);
             }
 
             @Override
             public InetSocketAddress localAddress() {
-                return node.localAddress();
+                return local.get();
             }
         };
     }

@@ -6,6 +6,7 @@ import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -54,6 +55,49 @@ class SharedSocketTest {
             out.output().close();
             assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(data);
             assertThat(b.ping(a.localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(a.id());
+            ea.close();
+            eb.close();
+        }
+    }
+
+    /** On a dual-stack node (BEP 32) a session reaches the peer over either family, from that family's socket. */
+    @Test
+    void sessionsUseBothSocketsOfADualStackNode() throws Exception {
+        DhtConfig.Builder v4 = DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0)).bootstrap(List.of());
+        DhtConfig.Builder v6 = DhtConfig.builder().bindAddress(new InetSocketAddress("::1", 0)).bootstrap(List.of());
+        try (DualStackNode a = DualStackNode.start(v4.build(), v6.build());
+                DualStackNode b = DualStackNode.start(v4.build(), v6.build())) {
+            Ed25519KeyPair alice = Ed25519KeyPair.generate();
+            Ed25519KeyPair bob = Ed25519KeyPair.generate();
+            SessionEndpoint ea = SessionEndpoint.open(alice, DatagramLink.of(a), k -> k.equals(bob.publicKey()),
+                    SessionConfig.defaults());
+            SessionEndpoint eb = SessionEndpoint.open(bob, DatagramLink.of(b), k -> k.equals(alice.publicKey()),
+                    SessionConfig.defaults());
+            java.util.concurrent.BlockingQueue<Session> incoming = new java.util.concurrent.LinkedBlockingQueue<>();
+            eb.onSession(incoming::add);
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                DhtNode bFamily = (ipv6 ? b.ipv6() : b.ipv4()).orElseThrow();
+                DhtNode aFamily = (ipv6 ? a.ipv6() : a.ipv4()).orElseThrow();
+                Session s = ea.connect(bob.publicKey(), List.of(bFamily.localAddress())).get(5, TimeUnit.SECONDS);
+                Session in = incoming.poll(5, TimeUnit.SECONDS);
+                assertThat(in).as(ipv6 ? "IPv6 session" : "IPv4 session").isNotNull();
+                assertThat(in.remoteAddress()).isEqualTo(aFamily.localAddress());
+                byte[] data = Peers.random(64 * 1024, ipv6 ? 7 : 6);
+                SessionStream out = s.openStream();
+                CompletableFuture<byte[]> read = in.acceptStream().thenApplyAsync(stream -> {
+                    try {
+                        return stream.input().readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                out.output().write(data);
+                out.output().close();
+                assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(data);
+            }
+            // KRPC still reaches both families past the session filter.
+            assertThat(a.ping(b.ipv4().orElseThrow().localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(b.ipv4().orElseThrow().id());
+            assertThat(a.ping(b.ipv6().orElseThrow().localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(b.ipv6().orElseThrow().id());
             ea.close();
             eb.close();
         }

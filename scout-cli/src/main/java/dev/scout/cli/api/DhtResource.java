@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.dht.AnnounceResult;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.udp.DhtNode;
+import dev.scout.dht.Dht;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.NodeId;
@@ -41,9 +41,10 @@ import java.util.concurrent.TimeoutException;
 public final class DhtResource implements Resource {
     static final long TIMEOUT_SECONDS = 120;
     private static final BencodeLimits VALUE_LIMITS = new BencodeLimits(64, 1_000, 64 * 1024);
-    private final DhtNode node;
+    private final Dht node;
 
-    public DhtResource(DhtNode node) {
+    /** Over any {@link Dht}: the daemon passes its dual-stack node, so each operation runs in both families. */
+    public DhtResource(Dht node) {
         this.node = node;
     }
 

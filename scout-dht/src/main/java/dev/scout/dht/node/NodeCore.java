@@ -83,6 +83,9 @@ public final class NodeCore implements LookupContext {
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
+    private final FamilyPolicy families;
+    /** Set by the driver when the operating system refused the datagram being sent (no route). */
+    private boolean refused;
     private int nextTransaction;
     private boolean started;
 
@@ -148,6 +151,20 @@ public final class NodeCore implements LookupContext {
         this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
         this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler,
                 new PutRateLimiter(limits.maxAnnouncesPerIpPerMinute()), random);
+        this.families = FamilyPolicy.forBindAddress(config.bindAddress());
+    }
+
+    /**
+     * Tells the core that the datagram it is sending right now was refused by the operating system (e.g.
+     * no route for the family); the request fails at the next tick instead of after the full timeout.
+     */
+    public void sendRefused() {
+        refused = true;
+    }
+
+    /** Connects this core to the other address family's core of a dual-stack node (BEP 32 {@code want}). */
+    public void sibling(FamilyPolicy.Sibling sibling) {
+        families.sibling(sibling);
     }
 
     /** Starts periodic maintenance. Bootstrapping is a separate lookup the caller starts. */
@@ -220,6 +237,9 @@ public final class NodeCore implements LookupContext {
             malformed++;
             return;
         }
+        if (!families.accepts(from)) {
+            return; // an IPv4-mapped source on a dual-stack IPv6 socket: the IPv4 core's business
+        }
         try {
             KrpcMessage message;
             try {
@@ -255,7 +275,7 @@ public final class NodeCore implements LookupContext {
         if (q.sender().equals(ownId)) {
             return;
         }
-        KrpcMessage reply = queryHandler.handle(q, from, now);
+        KrpcMessage reply = families.answer(q.query(), queryHandler.handle(q, from, now));
         if (reply instanceof KrpcResponse r) {
             reply = r.withExternalIp(from, null);
         }
@@ -285,6 +305,7 @@ public final class NodeCore implements LookupContext {
         long now = now();
         long elapsed = now - p.sentAt;
         if (message instanceof KrpcResponse r) {
+            r = families.incoming(r);
             rtt.sample(elapsed);
             if (rtt.samples() <= EARLY_SAMPLES) {
                 tightenSlowTimers(now);
@@ -336,7 +357,12 @@ public final class NodeCore implements LookupContext {
         p.timeoutTimer = scheduler.at(now + config.requestTimeoutMillis(), () -> expire(p));
         pending.put(tid, p);
         byte[] t = {(byte) (tid >>> 8), (byte) tid};
-        send(new KrpcQuery(t, ownId, query, readOnly, null), address);
+        refused = false;
+        send(new KrpcQuery(t, ownId, families.outgoing(query), readOnly, null), address);
+        if (refused) {
+            p.timeoutTimer.cancel();
+            p.timeoutTimer = scheduler.at(now, () -> expire(p));
+        }
     }
 
     /**

@@ -77,7 +77,8 @@ public final class SimNetwork {
     public int addNode(NodeId id, DhtConfig config, dev.scout.dht.storage.ItemStore store) {
         int index = nodes.size();
         SimNode n = new SimNode();
-        n.address = addressOf(index);
+        n.address = config.bindAddress() != null && config.bindAddress().getAddress() instanceof java.net.Inet6Address
+                ? ipv6AddressOf(index) : addressOf(index);
         n.core = new NodeCore(id, config, () -> now, new Random(random.nextLong()),
                 (data, to) -> send(index, data, to), store);
         nodes.add(n);
@@ -112,8 +113,74 @@ public final class SimNetwork {
         }
     }
 
+    /**
+     * IPv6 nodes (a config binding an IPv6 address) live in fd00:5c::/64, unique-local space that is never
+     * routed off a site (and exempt from BEP 42 checks, like the IPv4 loopback addresses).
+     */
+    private static InetSocketAddress ipv6AddressOf(int index) {
+        int host = index + 1;
+        byte[] ip = new byte[16];
+        ip[0] = (byte) 0xfd;
+        ip[2] = 0x5c;
+        ip[13] = (byte) (host >>> 16);
+        ip[14] = (byte) (host >>> 8);
+        ip[15] = (byte) host;
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), 6881);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes nodes {@code ipv4} and {@code ipv6} one dual-stack node (BEP 32), as {@code DualStackNode}
+     * does on UDP: each answers {@code want} for the other family from the other's table and hands it
+     * the other family's contacts it hears of.
+     */
+    public void pairFamilies(int ipv4, int ipv6) {
+        nodes.get(ipv4).core.sibling(new SimSibling(ipv6));
+        nodes.get(ipv6).core.sibling(new SimSibling(ipv4));
+    }
+
+    /** The other family's core, read directly: every simulated core runs on this one thread. */
+    private final class SimSibling implements dev.scout.dht.node.FamilyPolicy.Sibling {
+        private final int other;
+
+        SimSibling(int other) {
+            this.other = other;
+        }
+
+        @Override
+        public List<dev.scout.dht.NodeInfo> closest(dev.scout.dht.NodeId target, int count) {
+            NodeCore core = nodes.get(other).core;
+            return core.routingTable().closest(target, count, now);
+        }
+
+        @Override
+        public boolean wantsContacts() {
+            return nodes.get(other).core.routingTable().size() < 16;
+        }
+
+        @Override
+        public void learned(List<dev.scout.dht.NodeInfo> contacts) {
+            List<dev.scout.dht.NodeInfo> copy = List.copyOf(contacts.subList(0, Math.min(8, contacts.size())));
+            schedule(0, () -> onNode(other, core -> {
+                for (dev.scout.dht.NodeInfo n : copy) {
+                    if (core.routingTable().size() < 16 && core.routingTable().entry(n.id()).isEmpty()) {
+                        new dev.scout.dht.node.DhtOperations(core).ping(n.address());
+                    }
+                }
+                return null;
+            }));
+        }
+    }
+
     private void send(int from, byte[] data, InetSocketAddress to) {
         Integer target = byAddress.get(to);
+        if (target != null && (to.getAddress() instanceof java.net.Inet6Address)
+                != (nodes.get(from).address.getAddress() instanceof java.net.Inet6Address)) {
+            target = null; // a socket of one family cannot send to the other
+        }
         long delay = target == null ? -1 : links.delayMillis(from, target, random);
         if (delay < 0) {
             dropped++;

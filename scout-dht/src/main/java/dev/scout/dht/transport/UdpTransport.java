@@ -1,5 +1,6 @@
 package dev.scout.dht.transport;
 
+import dev.scout.dht.SendFailure;
 import dev.scout.dht.node.NodeCore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class UdpTransport implements AutoCloseable {
     private Thread thread;
     private NodeCore core;
     private long sendFailures;
+    private volatile SendFailure lastSendFailure;
     private volatile dev.scout.dht.DatagramFilter filter;
 
     private UdpTransport(DatagramChannel channel, Selector selector) {
@@ -57,9 +59,22 @@ public final class UdpTransport implements AutoCloseable {
 
     /** Binds a non-blocking UDP socket. IPv6 bind addresses get an IPv6 socket. */
     public static UdpTransport open(InetSocketAddress bind) throws IOException {
+        return open(bind, false);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress)}; {@code shareWithOtherFamily} sets SO_REUSEADDR so that an IPv4
+     * and an IPv6 socket of one dual-stack node can bind the same port (Java cannot set IPV6_V6ONLY, and a
+     * wildcard IPv6 socket otherwise claims the IPv4 port too). Linux still delivers IPv4 datagrams to the
+     * IPv4 socket and IPv6 ones to the IPv6 socket.
+     */
+    public static UdpTransport open(InetSocketAddress bind, boolean shareWithOtherFamily) throws IOException {
         boolean v6 = bind.getAddress() instanceof java.net.Inet6Address;
         DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
+            if (shareWithOtherFamily) {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
             channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
             channel.bind(bind);
@@ -114,6 +129,11 @@ public final class UdpTransport implements AutoCloseable {
             channel.send(ByteBuffer.wrap(datagram), to);
         } catch (IOException | RuntimeException e) {
             sendFailures++;
+            lastSendFailure = SendFailure.of(to, e);
+            if (core != null && inLoop() && lastSendFailure.noRoute()) {
+                // a send on this thread is the core's (raw sends from other threads are not): fail its request now
+                core.sendRefused();
+            }
             LOG.debug("send to {} failed: {}", to, e.toString());
         }
     }
@@ -208,6 +228,11 @@ public final class UdpTransport implements AutoCloseable {
 
     public long sendFailures() {
         return sendFailures;
+    }
+
+    /** The most recent datagram the operating system refused to send, if any; readable from any thread. */
+    public java.util.Optional<SendFailure> lastSendFailure() {
+        return java.util.Optional.ofNullable(lastSendFailure);
     }
 
     /** Stops the I/O thread (after it finishes the current step) and closes the socket. */

@@ -21,11 +21,13 @@ import dev.scout.dht.node.LoopDht;
 import dev.scout.dht.node.NodeCore;
 import dev.scout.dht.routing.RoutingEntry;
 import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.SendFailure;
 import dev.scout.dht.transport.UdpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -74,6 +76,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
+    /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
+    private volatile FamilySnapshot snapshot;
     private volatile DhtException failure;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
@@ -98,6 +102,11 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @return the dht node
      */
     public static DhtNode start(DhtConfig config) throws IOException {
+        return start(config, false);
+    }
+
+    /** As {@link #start(DhtConfig)}; {@code sharedPort}: the other family's socket binds the same port. */
+    static DhtNode start(DhtConfig config, boolean sharedPort) throws IOException {
         Optional<RoutingTableFile.State> saved = Optional.empty();
         if (config.stateStore() != null) {
             try {
@@ -110,7 +119,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             }
         }
         NodeId id = config.nodeId() != null ? config.nodeId() : chooseId(saved);
-        UdpTransport transport = UdpTransport.open(config.bindAddress());
+        UdpTransport transport = UdpTransport.open(config.bindAddress(), sharedPort);
         NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
         DhtNode node = new DhtNode(config, transport, core);
         transport.start(core, "dht-loop-" + transport.localAddress().getPort());
@@ -119,7 +128,10 @@ public final class DhtNode implements Dht, AutoCloseable {
                 node.loopDied(unwrap(error));
             }
         });
-        List<NodeInfo> known = saved.map(RoutingTableFile.State::nodes).orElse(List.of());
+        boolean ipv6 = transport.localAddress().getAddress() instanceof Inet6Address;
+        List<NodeInfo> known = saved.map(st -> st.nodes().stream()
+                        .filter(n -> (n.address().getAddress() instanceof Inet6Address) == ipv6).toList())
+                .orElse(List.of());
         transport.execute(() -> {
             core.start();
             node.schedulePeriodicSave();
@@ -147,15 +159,18 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private void bootstrapInBackground(List<NodeInfo> known) {
         // Router names are resolved off the I/O thread: DNS can block for seconds.
+        boolean ipv6 = localAddress().getAddress() instanceof Inet6Address;
         callbacks.execute(() -> {
             List<InetSocketAddress> routers = new ArrayList<>();
             for (String hostPort : config.bootstrap()) {
                 try {
-                    InetSocketAddress a = Addresses.parse(hostPort);
-                    if (!a.isUnresolved()) {
-                        routers.add(a);
-                    } else {
-                        LOG.info("bootstrap host {} does not resolve", hostPort);
+                    // A and AAAA records: each family's socket bootstraps through its own family's routers.
+                    List<InetSocketAddress> all = Addresses.resolveAll(hostPort);
+                    List<InetSocketAddress> ours = all.stream()
+                            .filter(a -> (a.getAddress() instanceof Inet6Address) == ipv6).toList();
+                    routers.addAll(ours);
+                    if (ours.isEmpty()) {
+                        LOG.info("bootstrap host {} has no {} address", hostPort, ipv6 ? "IPv6" : "IPv4");
                     }
                 } catch (RuntimeException e) {
                     LOG.info("bad bootstrap address {}: {}", hostPort, e.getMessage());
@@ -176,8 +191,9 @@ public final class DhtNode implements Dht, AutoCloseable {
             } else if (nodes != null && !nodes.isEmpty()) {
                 bootstrapped.complete(null);
             } else {
+                String why = transport.lastSendFailure().map(f -> ": " + f.describe()).orElse("");
                 bootstrapped.completeExceptionally(new DhtException(
-                        "could not reach any DHT node (bootstrap: " + String.join(", ", config.bootstrap()) + ")"));
+                        "could not reach any DHT node (bootstrap: " + String.join(", ", config.bootstrap()) + ")" + why));
             }
         });
     }
@@ -202,6 +218,55 @@ public final class DhtNode implements Dht, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not save routing table to {}: {}", config.stateStore(), e.getMessage());
         }
+    }
+
+    /**
+     * Makes this node and {@code other} (bound to the other address family) one dual-stack node for
+     * BEP 32: each answers {@code want} for the other family from the other's routing table, and hands
+     * the other family's contacts it hears of to the other. See {@link DualStackNode}.
+     */
+    void pairWith(DhtNode other) {
+        FamilySnapshot mine = new FamilySnapshot();
+        snapshot = mine;
+        transport.execute(() -> publishSnapshot(mine));
+        // and at once when the table has filled, rather than up to a second later
+        bootstrapped.thenRun(() -> transport.execute(() -> mine.publish(
+                core.routingTable().entries().stream().map(RoutingEntry::node).toList())));
+        transport.execute(() -> core.sibling(new FamilySnapshot.Sibling(other)));
+    }
+
+    /** Publishes the routing table for the sibling's loop to read, now and every second. */
+    private void publishSnapshot(FamilySnapshot target) {
+        target.publish(core.routingTable().entries().stream().map(RoutingEntry::node).toList());
+        core.schedule(core.now() + 1_000, () -> publishSnapshot(target));
+    }
+
+    /** The published table, for the sibling (null unless paired). */
+    FamilySnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Pings contacts of our family that the sibling heard of, while our table is thin. */
+    void learned(List<NodeInfo> contacts) {
+        transport.execute(() -> {
+            if (closed || core.routingTable().size() >= FamilySnapshot.THIN) {
+                return;
+            }
+            int budget = 8;
+            for (NodeInfo n : contacts) {
+                if (budget-- == 0 || core.pendingRequests() > 256) {
+                    break;
+                }
+                if (core.routingTable().entry(n.id()).isEmpty()) {
+                    ops.ping(n.address()); // answers enter the table like any verified node
+                }
+            }
+        });
+    }
+
+    /** The most recent datagram the operating system refused to send (e.g. no route for the family). */
+    public Optional<SendFailure> lastSendFailure() {
+        return transport.lastSendFailure();
     }
 
     /**

@@ -33,17 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class LoopbackTestnet implements AutoCloseable {
-    /** The address every node binds. */
+    /** The address every node binds by default. */
     public static final String HOST = "127.0.0.1";
     /** Loopback answers in microseconds; a short request timeout keeps lookups past a dead node quick. */
     public static final long REQUEST_TIMEOUT_MILLIS = 2_000;
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<DhtNode> nodes;
+    private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LoopbackTestnet(List<DhtNode> nodes) {
+    private LoopbackTestnet(List<DhtNode> nodes, String host) {
         this.nodes = List.copyOf(nodes);
+        this.host = host;
     }
 
     /**
@@ -70,6 +72,19 @@ public final class LoopbackTestnet implements AutoCloseable {
      * @return the loopback testnet
      */
     public static LoopbackTestnet start(int count, int basePort, Duration timeout) {
+        return start(count, basePort, timeout, HOST);
+    }
+
+    /**
+     * As {@link #start(int, int, Duration)}, on another loopback address: {@code ::1} runs an IPv6 testnet.
+     *
+     * @param count the count
+     * @param basePort the base port (0 = any free ports)
+     * @param timeout how long to wait for the routing tables to fill
+     * @param host the loopback address every node binds, e.g. {@code 127.0.0.1} or {@code ::1}
+     * @return the loopback testnet
+     */
+    public static LoopbackTestnet start(int count, int basePort, Duration timeout, String host) {
         if (count < 2) {
             throw new IllegalArgumentException("a testnet needs at least 2 nodes");
         }
@@ -77,15 +92,15 @@ public final class LoopbackTestnet implements AutoCloseable {
         List<DhtNode> nodes = new ArrayList<>(count);
         try {
             // Node 0 first: everyone else bootstraps from it. The rest start in parallel.
-            nodes.add(startNode(basePort == 0 ? 0 : basePort,
-                    basePort == 0 ? List.of() : List.of(HOST + ":" + (basePort + 1))));
+            nodes.add(startNode(host, basePort == 0 ? 0 : basePort,
+                    basePort == 0 ? List.of() : List.of(Addresses.format(new InetSocketAddress(host, basePort + 1)))));
             List<String> entry = List.of(Addresses.format(nodes.get(0).localAddress()));
             List<CompletableFuture<DhtNode>> rest = new ArrayList<>();
             ExecutorService starter = Executors.newFixedThreadPool(Math.min(8, count - 1));
             try {
                 for (int i = 1; i < count; i++) {
                     int port = basePort == 0 ? 0 : basePort + i;
-                    rest.add(CompletableFuture.supplyAsync(() -> startNode(port, entry), starter));
+                    rest.add(CompletableFuture.supplyAsync(() -> startNode(host, port, entry), starter));
                 }
                 RuntimeException failure = null;
                 for (CompletableFuture<DhtNode> f : rest) {
@@ -101,7 +116,7 @@ public final class LoopbackTestnet implements AutoCloseable {
             } finally {
                 starter.shutdown();
             }
-            LoopbackTestnet net = new LoopbackTestnet(nodes);
+            LoopbackTestnet net = new LoopbackTestnet(nodes, host);
             net.converge(deadline);
             return net;
         } catch (RuntimeException e) {
@@ -110,16 +125,17 @@ public final class LoopbackTestnet implements AutoCloseable {
         }
     }
 
-    private static DhtNode startNode(int port, List<String> bootstrap) {
+    private static DhtNode startNode(String host, int port, List<String> bootstrap) {
         DhtConfig config = DhtConfig.builder()
-                .bindAddress(new InetSocketAddress(HOST, port))
+                .bindAddress(new InetSocketAddress(host, port))
                 .bootstrap(bootstrap)
                 .requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS)
                 .build();
         try {
             return DhtNode.start(config);
         } catch (IOException e) {
-            throw new DhtException("cannot open UDP port " + HOST + ":" + port + ": " + e.getMessage(), e);
+            throw new DhtException("cannot open UDP port " + Addresses.format(new InetSocketAddress(host, port)) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -215,7 +231,7 @@ public final class LoopbackTestnet implements AutoCloseable {
      */
     public DhtConfig.Builder nodeConfig() {
         return DhtConfig.builder()
-                .bindAddress(new InetSocketAddress(HOST, 0))
+                .bindAddress(new InetSocketAddress(host, 0))
                 .bootstrap(bootstrap())
                 .requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS);
     }

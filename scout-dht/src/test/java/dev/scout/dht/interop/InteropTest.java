@@ -3,6 +3,7 @@ package dev.scout.dht.interop;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.StoreOutcome;
 
+import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.NodeId;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.InetSocketAddress;
@@ -56,13 +58,21 @@ class InteropTest {
         9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
     static final byte[] ONLY_OURS_SALT = "only-ours".getBytes(StandardCharsets.US_ASCII);
     static PutResult onlyOursImmutable;
+    /** The loopback address of the whole network: 127.0.0.1 here, ::1 in {@code Ipv6InteropTest}. */
+    static String host = "127.0.0.1";
 
+    /** Runs once per class; {@link Ipv6InteropTest} inherits it and gets the same network on ::1. */
     @BeforeAll
-    static void buildMixedNetwork() throws Exception {
-        DhtConfig.Builder loopback = DhtConfig.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
+    static void buildMixedNetwork(TestInfo info) throws Exception {
+        build(info.getTestClass().orElseThrow() == Ipv6InteropTest.class ? "::1" : "127.0.0.1");
+    }
+
+    static void build(String loopbackHost) throws Exception {
+        host = loopbackHost;
+        DhtConfig.Builder loopback = DhtConfig.builder().bindAddress(new InetSocketAddress(host, 0))
                 .bootstrap(List.of()).requestTimeoutMillis(2_000);
         ours.add(DhtNode.start(loopback.build()));
-        String seed = "127.0.0.1:" + ours.get(0).localAddress().getPort();
+        String seed = Addresses.format(ours.get(0).localAddress());
         for (int i = 1; i < OURS; i++) {
             ours.add(DhtNode.start(loopback.bootstrap(List.of(seed)).build()));
         }
@@ -73,7 +83,7 @@ class InteropTest {
         assertThat(onlyOursImmutable.stored()).isGreaterThan(0);
         assertThat(await(ours.get(0).putMutable(MutableItem.sign(ONLY_OURS_SIGNER, ONLY_OURS_SALT, 42, ONLY_OURS_VALUE)))
                 .stored()).isGreaterThan(0);
-        lt = LibtorrentNodes.start(THEIRS, ours.stream().map(DhtNode::localAddress).toList());
+        lt = LibtorrentNodes.start(THEIRS, ours.stream().map(DhtNode::localAddress).toList(), host);
         for (DhtNode n : ours) {
             for (LibtorrentNodes.Node t : lt.nodes()) {
                 NodeId id = n.addNode(t.address()).get(10, TimeUnit.SECONDS);
@@ -89,8 +99,10 @@ class InteropTest {
     static void tearDown() {
         if (lt != null) {
             lt.close();
+            lt = null;
         }
         ours.forEach(DhtNode::close);
+        ours.clear(); // the IPv6 run (a subclass) builds its own network in this JVM
     }
 
     static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
@@ -157,7 +169,7 @@ class InteropTest {
         NodeId infoHash = NodeId.random();
         Map<String, Object> announced = lt.ok("announce", "node", 1, "info_hash", infoHash.toHex());
         int port = ((Number) announced.get("port")).intValue();
-        InetSocketAddress expected = new InetSocketAddress("127.0.0.1", port);
+        InetSocketAddress expected = new InetSocketAddress(host, port);
         assertThat(eventually(() -> {
             try {
                 return await(ours.get(6).getPeers(infoHash)).contains(expected);
@@ -173,8 +185,8 @@ class InteropTest {
         NodeId infoHash = NodeId.random();
         assertThat(await(ours.get(2).announce(infoHash, 7777)).stored()).isGreaterThan(0);
         Map<String, Object> reply = lt.ok("get_peers", "node", 6, "info_hash", infoHash.toHex(),
-                "expect", List.of("127.0.0.1:7777"));
-        assertThat((List<Object>) reply.get("peers")).contains("127.0.0.1:7777");
+                "expect", List.of(Addresses.format(new InetSocketAddress(host, 7777))));
+        assertThat((List<Object>) reply.get("peers")).contains(Addresses.format(new InetSocketAddress(host, 7777)));
     }
 
     // ---- BEP 44 immutable ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.scout.dht.interop;
 
+import dev.scout.dht.Addresses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,15 +52,20 @@ final class LibtorrentNodes implements AutoCloseable {
 
     /** Starts {@code count} libtorrent nodes that know about {@code bootstrap} (our nodes). */
     static LibtorrentNodes start(int count, List<InetSocketAddress> bootstrap) throws Exception {
+        return start(count, bootstrap, "127.0.0.1");
+    }
+
+    /** As above, every libtorrent node bound to {@code host} (127.0.0.1 or ::1). */
+    static LibtorrentNodes start(int count, List<InetSocketAddress> bootstrap, String host) throws Exception {
         Path script = locateScript();
         Exception last = null;
         Random random = new Random();
         for (int attempt = 0; attempt < 4; attempt++) {
-            int base = freePortRange(count, random);
+            int base = freePortRange(count, random, InetAddress.getByName(host));
             StringJoiner boot = new StringJoiner(",");
-            bootstrap.forEach(a -> boot.add("127.0.0.1:" + a.getPort()));
+            bootstrap.forEach(a -> boot.add(Addresses.format(new InetSocketAddress(host, a.getPort()))));
             List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--nodes", Integer.toString(count),
-                    "--base-port", Integer.toString(base)));
+                    "--base-port", Integer.toString(base), "--host", host));
             if (!bootstrap.isEmpty()) {
                 command.add("--bootstrap");
                 command.add(boot.toString());
@@ -74,7 +80,7 @@ final class LibtorrentNodes implements AutoCloseable {
                 for (Object o : (List<?>) ready.get("nodes")) {
                     Map<?, ?> n = (Map<?, ?>) o;
                     lt.nodes.add(new Node(((Number) n.get("index")).intValue(),
-                            new InetSocketAddress("127.0.0.1", ((Number) n.get("port")).intValue()), (String) n.get("node_id")));
+                            new InetSocketAddress(host, ((Number) n.get("port")).intValue()), (String) n.get("node_id")));
                 }
                 return lt;
             } catch (Exception e) {
@@ -94,12 +100,12 @@ final class LibtorrentNodes implements AutoCloseable {
         throw new IllegalStateException("interop/lt_nodes.py not found from " + Path.of("").toAbsolutePath());
     }
 
-    private static int freePortRange(int count, Random random) throws IOException {
+    private static int freePortRange(int count, Random random, InetAddress host) throws IOException {
         for (int tries = 0; tries < 50; tries++) {
             int base = 20_000 + random.nextInt(30_000);
             boolean free = true;
             for (int p = base; p < base + count + 2 && free; p++) {
-                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p))) {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(host, p))) {
                     s.getLocalPort();
                 } catch (IOException e) {
                     free = false;

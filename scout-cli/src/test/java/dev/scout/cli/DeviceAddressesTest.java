@@ -1,0 +1,48 @@
+package dev.scout.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which IPv6 addresses a device entry may carry (docs/protocol-notes.md, BEP 32). */
+class DeviceAddressesTest {
+
+    static Inet6Address v6(String text) throws Exception {
+        return (Inet6Address) InetAddress.getByName(text);
+    }
+
+    @Test
+    void globalAndUniqueLocalAddressesAreUsableOthersAreNot() throws Exception {
+        assertThat(DeviceAddresses.usableIpv6(v6("2001:db8::5"))).isTrue();
+        assertThat(DeviceAddresses.usableIpv6(v6("fd00:64:32::2"))).isTrue();
+        assertThat(DeviceAddresses.isUniqueLocal(v6("fd00:64:32::2"))).isTrue();
+        assertThat(DeviceAddresses.isUniqueLocal(v6("2001:db8::5"))).isFalse();
+        assertThat(DeviceAddresses.usableIpv6(v6("fe80::1"))).as("link-local").isFalse();
+        assertThat(DeviceAddresses.usableIpv6(v6("::1"))).as("loopback").isFalse();
+        assertThat(DeviceAddresses.usableIpv6(v6("ff02::1"))).as("multicast").isFalse();
+        assertThat(DeviceAddresses.usableIpv6(v6("::"))).as("unspecified").isFalse();
+        assertThat(DeviceAddresses.usableIpv6(v6("fec0::1"))).as("deprecated site-local").isFalse();
+    }
+
+    @Test
+    void bindPlanFollowsTheBootstrapFamilies() {
+        BindPlan v4 = BindPlan.forBootstrap(java.util.List.of("127.0.0.1:6881"), 0);
+        assertThat(v4.ipv4()).hasToString("/127.0.0.1:0");
+        assertThat(v4.ipv6()).isNull();
+        BindPlan v6 = BindPlan.forBootstrap(java.util.List.of("[::1]:6881"), 0);
+        assertThat(v6.ipv4()).isNull();
+        assertThat(v6.ipv6().getAddress().isLoopbackAddress()).isTrue();
+        BindPlan names = BindPlan.forBootstrap(java.util.List.of("router.bittorrent.com:6881"), 6881);
+        assertThat(names.dual()).isTrue();
+        assertThat(names.ipv4().getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(names.ipv6().getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(names.ipv6().getAddress()).isInstanceOf(Inet6Address.class);
+        BindPlan mixed = BindPlan.forBootstrap(java.util.List.of("127.0.0.1:1", "[::1]:2"), 0);
+        assertThat(mixed.dual()).isTrue();
+        assertThat(mixed.ipv4().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(mixed.ipv6().getAddress().isLoopbackAddress()).isTrue();
+    }
+}
