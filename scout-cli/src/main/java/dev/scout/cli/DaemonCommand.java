@@ -78,6 +78,10 @@ public final class DaemonCommand extends BaseCommand {
             description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
     long sessionPollMillis;
 
+    @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
+            description = "Direct sessions: act as if behind this NAT (none, cone, symmetric) instead of the measured one (tests).")
+    String assumeNat;
+
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -140,7 +144,7 @@ public final class DaemonCommand extends BaseCommand {
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
         String token = HexFormat.of().formatHex(randomBytes(32));
         int udpPort = ctx.node().localAddress().getPort();
-        SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(status.nat()),
+        SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
                 () -> AppContext.reachableAddresses(ctx.node(), udpPort), sessionPollMillis);
         ApiServer api;
         try {

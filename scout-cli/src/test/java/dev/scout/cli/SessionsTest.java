@@ -126,6 +126,38 @@ class SessionsTest {
         }
     }
 
+    /**
+     * The rendezvous through the record: Dave's daemon acts as if behind a cone NAT, so it skips the
+     * direct attempt and writes a connect intent; Alice's daemon sees it at its next read of the record
+     * and both send at the intent's start time.
+     */
+    @Test
+    void aDaemonBehindANatConnectsThroughAConnectIntent() throws Exception {
+        Path daveDir = tmp.resolve("dave");
+        String daveKey = succeeded(CliTestSupport.run(on(daveDir, d.entry, "init"))).out().strip();
+        succeeded(CliTestSupport.run(on(daveDir, d.entry, "contacts", "add", "alice", d.aliceKey)));
+        succeeded(d.aliceCli("contacts", "add", "dave", daveKey));
+        DaemonHarness dave = DaemonHarness.startWith(daveDir, d.entry, java.util.List.of("--assume-nat", "cone",
+                "--session-poll", "500"));
+        try (EventStream aliceEvents = EventStream.open(d.alice)) {
+            succeeded(d.aliceCli("sync", "dave"));
+            JsonNode s = dave.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
+            assertThat(s.get("connect_ms").asLong()).isGreaterThan(START_FLOOR_MILLIS);
+            assertThat(dave.log()).doesNotContain("ERROR");
+            JsonNode incoming = aliceEvents.await(e -> e.type().equals("session_incoming")
+                    && e.data().get("contact").asText().equals("dave")).data();
+            assertThat(incoming.get("peer").asText()).isEqualTo(daveKey);
+            System.out.println("connect through a connect intent: " + s.get("connect_ms").asLong() + " ms");
+            dave.expect(200, "DELETE", "/v1/sessions/" + s.get("id").asText(), null);
+        } finally {
+            dave.stop();
+            CliTestSupport.run(on(d.aliceDir, "127.0.0.1:9", "contacts", "remove", "dave"));
+        }
+    }
+
+    /** Dave's intent starts at least one of Alice's record reads (2 s by default) after it is written; direct takes ms. */
+    private static final long START_FLOOR_MILLIS = 2_000;
+
     @Test
     void aRemovedContactCannotConnect() throws Exception {
         Path carolDir = tmp.resolve("carol");

@@ -77,9 +77,15 @@ final class Rendezvous implements AutoCloseable {
         this.pollMillis = pollMillis;
     }
 
-    /** The start delay an intent gets: the contact needs up to one poll plus one record read to see it. */
+    /** Contacts' daemons read our record this often unless configured otherwise. */
+    static final long DEFAULT_POLL_MILLIS = 2_000;
+
+    /**
+     * The start delay an intent gets: the contact needs up to one of its polls (ours or the default,
+     * whichever is longer: theirs is not known) plus one record read to see it.
+     */
     long startDelayMillis() {
-        return pollMillis + 1_500;
+        return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
     }
 
     /** Connects to {@code contact} (blocking); a {@link NoDirectPathException} names the reason and NAT types. */
