@@ -396,6 +396,28 @@ public final class ScoutApp {
         return count;
     }
 
+    /**
+     * Writes (or replaces) this device's entry of {@code kind} in the record shared with {@code contact}
+     * and stores the record: how a kind this class does not interpret (e.g. a connect intent) is published.
+     */
+    public SyncReport publishEntry(Contact contact, int kind, byte[] content) {
+        return locks.locked(contact, () -> {
+            int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+            List<Entry> local = new ArrayList<>(store.entries(contact.name()));
+            upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
+            store.replaceEntries(contact.name(), local);
+            return syncLocked(contact, true);
+        });
+    }
+
+    /** The contact's side's live entries in the record as it is now (one read, no write); empty if none found. */
+    public List<Entry> peekEntries(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
+                .map(r -> r.entries().stream().filter(e -> !e.isDeleted() && AppEntries.sideOf(e.id()) == 1 - side).toList())
+                .orElse(List.of());
+    }
+
     /** A contact's devices as the stored entries (the last synchronize) describe them; no network. */
     public List<ContactDevice> storedDevices(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());

@@ -14,6 +14,8 @@ import dev.scout.cli.api.EventsResource;
 import dev.scout.cli.api.HealthResource;
 import dev.scout.cli.api.IdentityResource;
 import dev.scout.cli.api.MessagesResource;
+import dev.scout.cli.api.SessionService;
+import dev.scout.cli.api.SessionsResource;
 import dev.scout.cli.api.StatusResource;
 import dev.scout.cli.api.SyncResource;
 import dev.scout.cli.state.StateStore;
@@ -74,6 +76,14 @@ public final class DaemonCommand extends BaseCommand {
             description = "Reachability: how often an unreachable daemon runs regular again to look.")
     long reprobeSeconds;
 
+    @Option(names = "--session-poll", paramLabel = "MILLIS", defaultValue = "2000",
+            description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
+    long sessionPollMillis;
+
+    @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
+            description = "Direct sessions: act as if behind this NAT (none, cone, symmetric) instead of the measured one (tests).")
+    String assumeNat;
+
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -81,6 +91,9 @@ public final class DaemonCommand extends BaseCommand {
     public Integer call() throws InterruptedException {
         if (pollSeconds < 1 || republishSeconds < 10) {
             throw new ParameterException(cl(), "--poll-interval must be ≥ 1 s and --republish-interval ≥ 10 s");
+        }
+        if (sessionPollMillis < 100) {
+            throw new ParameterException(cl(), "--session-poll must be ≥ 100 ms");
         }
         if (probeWindowSeconds < 1 || reprobeSeconds < 1) {
             throw new ParameterException(cl(), "--probe-window and --reprobe-interval must be ≥ 1 s");
@@ -139,19 +152,24 @@ public final class DaemonCommand extends BaseCommand {
         AppService service = new AppService(ctx.store(), ctx.app(), events);
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
         String token = HexFormat.of().formatHex(randomBytes(32));
+        int udpPort = ctx.node().localAddress().getPort();
+        SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
+                () -> AppContext.reachableAddresses(ctx.node(), udpPort), sessionPollMillis);
         ApiServer api;
         try {
             api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),
                     new ContactsResource(service), new SyncResource(service), new MessagesResource(service),
                     new StatusResource(status::json), new DhtResource(ctx.node()), new EventsResource(events),
-                    new DaemonResource(stop::countDown)));
+                    new DaemonResource(stop::countDown), new SessionsResource(sessions)));
         } catch (IOException e) {
+            sessions.close();
             throw new CliException("cannot start the local API: " + ErrorHandler.message(e), e);
         }
         DaemonFile file = new DaemonFile(api.url(), token, ProcessHandle.current().pid());
         Thread hook = new Thread(() -> {
             file.deleteIfOurs(dir);
             api.close();
+            sessions.close();
             ctx.close();
         }, "scout-daemon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -180,6 +198,7 @@ public final class DaemonCommand extends BaseCommand {
         } finally {
             file.deleteIfOurs(dir);
             api.close();
+            sessions.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

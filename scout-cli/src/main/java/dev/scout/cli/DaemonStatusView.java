@@ -123,6 +123,11 @@ final class DaemonStatusView {
         return out;
     }
 
+    /** The NAT verdict so far ({@code unknown}, {@code none}, {@code cone}, {@code symmetric}). */
+    synchronized String nat() {
+        return nat.nat();
+    }
+
     void started(String apiUrl) {
         this.url = apiUrl;
     }

@@ -87,6 +87,8 @@ public final class DemoCommand extends BaseCommand {
                 if (undelivered != 0) {
                     throw new CliException("demo failed: Bob's read marks did not reach Alice");
                 }
+                DemoSession.run(alice.store.requireIdentity(), alice.node, bob.store.requireIdentity(), bob.node,
+                        alice.app().storedDevices(bobAtAlice), "Bob, this line came straight from my laptop.", this::step);
             }
         } finally {
             deleteTree(dir);

@@ -46,9 +46,15 @@ final class DaemonHarness implements AutoCloseable {
 
     /** Starts {@code scout --state-dir DIR --bootstrap ENTRY [args] daemon --poll-interval 1}. */
     static DaemonHarness start(Path dir, String bootstrap, String... globalArgs) throws Exception {
+        return startWith(dir, bootstrap, List.of(), globalArgs);
+    }
+
+    /** As {@link #start}, with {@code daemonArgs} after {@code daemon --poll-interval 1}. */
+    static DaemonHarness startWith(Path dir, String bootstrap, List<String> daemonArgs, String... globalArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--state-dir", dir.toString(), "--bootstrap", bootstrap));
         args.addAll(List.of(globalArgs));
         args.addAll(List.of("daemon", "--poll-interval", "1"));
+        args.addAll(daemonArgs);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> exit = new CompletableFuture<>();

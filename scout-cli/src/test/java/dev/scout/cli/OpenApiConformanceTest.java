@@ -69,7 +69,7 @@ class OpenApiConformanceTest {
             }
             assertThat(checked).hasSizeGreaterThanOrEqualTo(17);
             for (String undocumented : List.of("/v1", "/v1/", "/v2/health", "/v1/healthz", "/v1/contacts/bob/extra",
-                    "/v1/dht", "/v1/dht/unknown", "/favicon.ico", "/v1/sessions")) {
+                    "/v1/dht", "/v1/dht/unknown", "/favicon.ico", "/v1/sessions/x/y/z")) {
                 HttpResponse<String> r = daemon.call("GET", undocumented, null);
                 assertThat(r.statusCode()).as(undocumented).isEqualTo(404);
                 assertThat(Jackson.parse(r.body()).get("error").asText()).isNotBlank();

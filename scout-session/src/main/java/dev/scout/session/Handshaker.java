@@ -88,6 +88,14 @@ final class Handshaker {
             });
             return;
         }
+        // The peer's initiation was answered and awaits its confirmation: that session is the one we
+        // want; a new initiation now would make the peer (no longer initiating) answer a second one.
+        for (Connection c : answered.values()) {
+            if (c.peer().equals(peer) && !c.confirmed() && c.mergedConnect == null && !c.closed().isDone()) {
+                c.mergedConnect = future;
+                return;
+            }
+        }
         Pending p = new Pending();
         p.peer = peer;
         p.addresses = addresses;

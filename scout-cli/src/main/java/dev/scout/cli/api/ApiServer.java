@@ -102,11 +102,6 @@ public final class ApiServer implements AutoCloseable {
                 send(ex, 401, error("missing or wrong bearer token"));
                 return;
             }
-            byte[] body = readBody(ex);
-            if (body == null) {
-                send(ex, 413, error("the request body is larger than " + MAX_BODY_BYTES + " bytes"));
-                return;
-            }
             List<String> path = segments(ex.getRequestURI().getRawPath());
             if (path == null) {
                 send(ex, 400, error("malformed path"));
@@ -122,6 +117,12 @@ public final class ApiServer implements AutoCloseable {
                 if (!route.method().equals(method)) {
                     allowed.add(route.method());
                     continue;
+                }
+                // An upload route reads its (unbounded, streamed) body itself; every other body is capped.
+                byte[] body = route.streamHandler() != null && method.equals("POST") ? new byte[0] : readBody(ex);
+                if (body == null) {
+                    send(ex, 413, error("the request body is larger than " + MAX_BODY_BYTES + " bytes"));
+                    return;
                 }
                 ApiRequest request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
                 if (route.streamHandler() != null) {

@@ -52,6 +52,11 @@ public final class Route {
         return new Route("GET", pattern, null, h);
     }
 
+    /** A POST whose request body the handler reads itself, unbounded (a byte stream), and answers itself. */
+    public static Route upload(String pattern, StreamHandler h) {
+        return new Route("POST", pattern, null, h);
+    }
+
     String method() {
         return method;
     }

@@ -1,0 +1,241 @@
+package dev.scout.cli.api;
+
+import dev.scout.app.AppEntries;
+import dev.scout.app.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.core.Entry;
+import dev.scout.core.FormatException;
+import dev.scout.session.ConnectIntent;
+import dev.scout.session.NatType;
+import dev.scout.session.NoDirectPathException;
+import dev.scout.session.Session;
+import dev.scout.session.SessionEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Opening a session with a contact without any server (docs/sessions.md, "Rendezvous"): first the
+ * contact's published device addresses directly (works when the contact is reachable — public, same
+ * LAN, loopback), and if that does not answer within {@value #DIRECT_GRACE_MILLIS} ms a kind-4 connect
+ * intent in the pair's record, after which both sides send towards each other at the intent's start
+ * time. The contact's daemon learns of intents by reading each contact's record every
+ * {@code pollMillis} ({@link #watch}); every attempt ends within {@value #DEADLINE_MILLIS} ms.
+ */
+final class Rendezvous implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
+    static final long DIRECT_GRACE_MILLIS = 1_000;
+    /** The whole attempt, success or the one-line failure (SPEC §9: within 15 s). */
+    static final long DEADLINE_MILLIS = 14_500;
+    static final long INTENT_TTL_SECONDS = 60;
+    /** An intent whose start passed longer ago than this is history, not a request. */
+    static final long STALE_MILLIS = 3_000;
+    private static final int MAX_ANSWERED = 1_024;
+
+    private final ScoutApp app;
+    private final Supplier<List<Contact>> contacts;
+    private final SessionEndpoint endpoint;
+    private final Supplier<NatType> nat;
+    private final Supplier<List<InetSocketAddress>> ourAddresses;
+    private final int deviceTag;
+    private final long pollMillis;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> { // the watch loop holds at most one thread: timed connects never wait behind a slow read
+        Thread t = new Thread(r, "scout-rendezvous");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Nonces (hex) of intents answered; bounded, oldest forgotten first. */
+    private final Map<String, Boolean> answered = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_ANSWERED;
+        }
+    };
+
+    Rendezvous(ScoutApp app, Supplier<List<Contact>> contacts, SessionEndpoint endpoint, Supplier<NatType> nat,
+               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, long pollMillis) {
+        this.app = app;
+        this.contacts = contacts;
+        this.endpoint = endpoint;
+        this.nat = nat;
+        this.ourAddresses = ourAddresses;
+        this.deviceTag = deviceTag;
+        this.pollMillis = pollMillis;
+    }
+
+    /** Contacts' daemons read our record this often unless configured otherwise. */
+    static final long DEFAULT_POLL_MILLIS = 2_000;
+
+    /**
+     * The start delay an intent gets: the contact needs up to one of its polls (ours or the default,
+     * whichever is longer: theirs is not known) plus one record read to see it.
+     */
+    long startDelayMillis() {
+        return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
+    }
+
+    /** Connects to {@code contact} (blocking); a {@link NoDirectPathException} names the reason and NAT types. */
+    Session connect(Contact contact) throws NoDirectPathException, InterruptedException {
+        long t0 = System.currentTimeMillis();
+        NatType ours = nat.get();
+        endpoint.setLocalNatType(ours);
+        List<InetSocketAddress> theirs = addresses(app.storedDevices(contact));
+        if (theirs.isEmpty()) {
+            theirs = addresses(app.sync(contact).devices());
+        }
+        if (theirs.isEmpty()) {
+            throw new NoDirectPathException("no address known for " + contact.name()
+                    + ": the shared record has no device of theirs yet (has their daemon run?)");
+        }
+        // Behind a NAT our packets reaching their NAT before they sent to us would take the tuple their
+        // NAT needs (docs/sessions.md): then only the synchronized start through the record works.
+        boolean direct = ours != NatType.CONE && ours != NatType.SYMMETRIC;
+        CompletableFuture<Session> attempt = null;
+        if (direct) {
+            attempt = endpoint.connect(contact.publicKey(), theirs, NatType.UNKNOWN);
+            Session s = await(attempt, DIRECT_GRACE_MILLIS, contact, ours, true);
+            if (s != null) {
+                return s;
+            }
+        }
+        List<InetSocketAddress> mine = ourAddresses.get();
+        if (mine.isEmpty()) {
+            throw new NoDirectPathException("no direct path to " + contact.name() + ": this device knows no address of its own");
+        }
+        mine = mine.subList(0, Math.min(mine.size(), ConnectIntent.MAX_ADDRESSES));
+        ConnectIntent intent = ConnectIntent.create(mine, ours, 0, System.currentTimeMillis(), startDelayMillis(),
+                INTENT_TTL_SECONDS);
+        try {
+            app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
+        } catch (RuntimeException e) {
+            if (attempt == null) {
+                throw new NoDirectPathException("no direct path to " + contact.name() + ": could not publish the connect intent: "
+                        + e.getMessage());
+            }
+            LOG.warn("connect intent for {} not published: {}", contact.name(), e.getMessage());
+        }
+        long untilStart = intent.startAtMillis() - System.currentTimeMillis();
+        if (untilStart > 0 && attempt != null) {
+            Session s = await(attempt, untilStart, contact, ours, false);
+            if (s != null) {
+                return s;
+            }
+        } else if (untilStart > 0) {
+            Thread.sleep(untilStart); // the agreed start: both NATs must see our packets at about the same moment
+        }
+        // Joins the direct attempt if it still runs (same peer), else starts sending now.
+        CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, NatType.UNKNOWN);
+        Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis()), contact, ours, true);
+        if (s == null) {
+            throw new NoDirectPathException("no direct path to " + contact.name() + " within "
+                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer from " + theirs + " (NAT: ours "
+                    + ours.label() + ", theirs unknown)");
+        }
+        return s;
+    }
+
+    /** The session if {@code f} completes in time; null on timeout; failures rethrown when {@code last}. */
+    private static Session await(CompletableFuture<Session> f, long millis, Contact c, NatType ours, boolean last)
+            throws NoDirectPathException, InterruptedException {
+        try {
+            return f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            if (!last) {
+                return null;
+            }
+            if (e.getCause() instanceof NoDirectPathException n) {
+                throw n;
+            }
+            throw new NoDirectPathException("no direct path to " + c.name() + ": " + e.getCause().getMessage()
+                    + " (NAT: ours " + ours.label() + ")");
+        }
+    }
+
+    private static List<InetSocketAddress> addresses(List<ScoutApp.ContactDevice> devices) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ScoutApp.ContactDevice d : devices) {
+            for (InetSocketAddress a : d.addresses()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts reading every contact's record each {@code pollMillis} for fresh connect intents addressed
+     * to this device (or any), answering each nonce once by connecting towards the writer's addresses at
+     * its start time; {@code answered} receives the resulting sessions.
+     */
+    void watch(BiConsumer<Contact, Session> onSession) {
+        timer.scheduleWithFixedDelay(() -> {
+            for (Contact c : contacts.get()) {
+                try {
+                    look(c, onSession);
+                } catch (RuntimeException e) {
+                    LOG.debug("reading {}'s record for intents: {}", c.name(), e.getMessage());
+                }
+            }
+        }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void look(Contact c, BiConsumer<Contact, Session> onSession) {
+        long now = System.currentTimeMillis();
+        for (Entry e : app.peekEntries(c)) {
+            if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {
+                continue;
+            }
+            ConnectIntent intent;
+            try {
+                intent = ConnectIntent.decode(e.content());
+            } catch (FormatException ex) {
+                LOG.warn("malformed connect intent from {} ignored: {}", c.name(), ex.getMessage());
+                continue;
+            }
+            String nonce = HexFormat.of().formatHex(intent.nonce());
+            if (!intent.isLive(now) || intent.startAtMillis() < now - STALE_MILLIS
+                    || (intent.targetDevice() != 0 && intent.targetDevice() != deviceTag)) {
+                continue;
+            }
+            synchronized (answered) {
+                if (answered.put(nonce, Boolean.TRUE) != null) {
+                    continue;
+                }
+            }
+            long delay = Math.max(0, intent.startAtMillis() - System.currentTimeMillis());
+            LOG.info("connect intent from {}: sending to {} in {} ms", c.name(), intent.addresses(), delay);
+            timer.schedule(() -> {
+                endpoint.setLocalNatType(nat.get());
+                endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
+                    if (s != null) {
+                        onSession.accept(c, s);
+                    } else {
+                        LOG.info("answering {}'s connect intent failed: {}", c.name(), error.getMessage());
+                    }
+                });
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
