@@ -5,6 +5,7 @@
 module dev.scout.cli {
     requires dev.scout.app;
     requires dev.scout.core;
+    requires dev.scout.session;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     requires java.net.http;

@@ -403,7 +403,7 @@ public final class ScoutApp {
     public SyncReport publishEntry(Contact contact, int kind, byte[] content) {
         return locks.locked(contact, () -> {
             int side = AppEntries.side(identity().publicKey(), contact.publicKey());
-            List<Entry> local = new ArrayList<>(store.entries(contact.name()));
+            List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
             upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
             store.replaceEntries(contact.name(), local);
             return syncLocked(contact, true);
@@ -411,7 +411,7 @@ public final class ScoutApp {
     }
 
     /** The contact's side's live entries in the record as it is now (one read, no write); empty if none found. */
-    public List<Entry> peekEntries(Contact contact) {
+    public List<RecordEntry> peekEntries(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());
         return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
                 .map(r -> r.entries().stream().filter(e -> !e.isDeleted() && AppEntries.sideOf(e.id()) == 1 - side).toList())

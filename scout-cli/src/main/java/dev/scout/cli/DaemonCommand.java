@@ -152,9 +152,8 @@ public final class DaemonCommand extends BaseCommand {
         AppService service = new AppService(ctx.store(), ctx.app(), events);
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
         String token = HexFormat.of().formatHex(randomBytes(32));
-        int udpPort = ctx.node().localAddress().getPort();
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
-                () -> AppContext.reachableAddresses(ctx.node(), udpPort), sessionPollMillis);
+                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis);
         ApiServer api;
         try {
             api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),

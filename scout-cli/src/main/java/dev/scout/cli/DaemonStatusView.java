@@ -123,9 +123,12 @@ final class DaemonStatusView {
         return out;
     }
 
-    /** The NAT verdict so far ({@code unknown}, {@code none}, {@code cone}, {@code symmetric}). */
+    /**
+     * The NAT verdict so far ({@code unknown}, {@code none}, {@code cone}, {@code symmetric}) of the IPv4
+     * family (or the only family): the one direct sessions punch through.
+     */
     synchronized String nat() {
-        return nat.nat();
+        return monitors.values().iterator().next().nat();
     }
 
     void started(String apiUrl) {

@@ -1,10 +1,10 @@
 package dev.scout.cli;
 
 import dev.scout.app.ScoutApp;
-import dev.scout.core.crypto.Identity;
-import dev.scout.core.crypto.PublicKey;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.Addresses;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
@@ -30,10 +30,10 @@ final class DemoSession {
     }
 
     /** Connects, sends {@code line}, has Bob read it; reports each step with its time. */
-    static void run(Identity alice, DhtNode aliceNode, Identity bob, DhtNode bobNode, List<ScoutApp.ContactDevice> bobDevices,
+    static void run(Ed25519KeyPair alice, DualStackNode aliceNode, Ed25519KeyPair bob, DualStackNode bobNode, List<ScoutApp.ContactDevice> bobDevices,
                     String line, Consumer<String> step) throws Exception {
-        PublicKey aliceKey = alice.publicKey();
-        PublicKey bobKey = bob.publicKey();
+        Ed25519PublicKey aliceKey = alice.publicKey();
+        Ed25519PublicKey bobKey = bob.publicKey();
         List<InetSocketAddress> bobAddresses = new ArrayList<>();
         bobDevices.forEach(d -> bobAddresses.addAll(d.addresses()));
         try (SessionEndpoint a = SessionEndpoint.open(alice, DatagramLink.of(aliceNode), bobKey::equals, SessionConfig.defaults());

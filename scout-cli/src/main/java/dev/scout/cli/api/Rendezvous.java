@@ -3,8 +3,8 @@ package dev.scout.cli.api;
 import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
-import dev.scout.core.Entry;
-import dev.scout.core.FormatException;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.FormatException;
 import dev.scout.session.ConnectIntent;
 import dev.scout.session.NatType;
 import dev.scout.session.NoDirectPathException;
@@ -198,7 +198,7 @@ final class Rendezvous implements AutoCloseable {
 
     private void look(Contact c, BiConsumer<Contact, Session> onSession) {
         long now = System.currentTimeMillis();
-        for (Entry e : app.peekEntries(c)) {
+        for (RecordEntry e : app.peekEntries(c)) {
             if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {
                 continue;
             }

@@ -1,8 +1,8 @@
 package dev.scout.cli.api;
 
 import dev.scout.app.Contact;
-import dev.scout.core.crypto.PublicKey;
-import dev.scout.dht.DhtNode;
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.AccessPolicy;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.NatType;
@@ -50,7 +50,7 @@ public final class SessionService implements AutoCloseable {
      * @param ourAddresses this device's addresses for contacts (external first)
      * @param pollMillis   how often contacts' records are read for connect intents
      */
-    public SessionService(AppService service, DhtNode node, Supplier<NatType> nat,
+    public SessionService(AppService service, DualStackNode node, Supplier<NatType> nat,
                           Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis) {
         this.service = service;
         AccessPolicy policy = this::isContact;
@@ -73,11 +73,11 @@ public final class SessionService implements AutoCloseable {
         };
     }
 
-    private boolean isContact(PublicKey key) {
+    private boolean isContact(Ed25519PublicKey key) {
         return contactOf(key).isPresent();
     }
 
-    private Optional<Contact> contactOf(PublicKey key) {
+    private Optional<Contact> contactOf(Ed25519PublicKey key) {
         return service.store().contacts().stream().filter(c -> c.publicKey().equals(key)).findFirst();
     }
 

@@ -1,0 +1,13 @@
+/**
+ * Direct sessions between two identities: a Noise IK handshake authenticated by their identity keys,
+ * hole punching, and reliable, congestion-controlled streams, sharing the DHT node's UDP socket.
+ * Only {@code dev.scout.session} is API; the wire format and transport machinery are internal.
+ */
+module dev.scout.session {
+    requires transitive dev.scout.core;
+    requires transitive dev.scout.dht;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
+
+    exports dev.scout.session;
+}
