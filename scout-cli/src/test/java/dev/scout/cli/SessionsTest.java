@@ -134,9 +134,7 @@ class SessionsTest {
     @Test
     void aDaemonBehindANatConnectsThroughAConnectIntent() throws Exception {
         Path daveDir = tmp.resolve("dave");
-        String daveKey = succeeded(CliTestSupport.run(on(daveDir, d.entry, "init"))).out().strip();
-        succeeded(CliTestSupport.run(on(daveDir, d.entry, "contacts", "add", "alice", d.aliceKey)));
-        succeeded(d.aliceCli("contacts", "add", "dave", daveKey));
+        String daveKey = aliceBefriends("dave", daveDir);
         DaemonHarness dave = DaemonHarness.startWith(daveDir, d.entry, java.util.List.of("--assume-nat", "cone",
                 "--session-poll", "500"));
         try (EventStream aliceEvents = EventStream.open(d.alice)) {
@@ -155,15 +153,21 @@ class SessionsTest {
         }
     }
 
+    /** A new identity in {@code dir} with Alice as contact, added to Alice's contacts as {@code name}; its key. */
+    private static String aliceBefriends(String name, Path dir) {
+        String key = succeeded(CliTestSupport.run(on(dir, d.entry, "init"))).out().strip();
+        succeeded(CliTestSupport.run(on(dir, d.entry, "contacts", "add", "alice", d.aliceKey)));
+        succeeded(d.aliceCli("contacts", "add", name, key));
+        return key;
+    }
+
     /** Dave's intent starts at least one of Alice's record reads (2 s by default) after it is written; direct takes ms. */
     private static final long START_FLOOR_MILLIS = 2_000;
 
     @Test
     void aRemovedContactCannotConnect() throws Exception {
         Path carolDir = tmp.resolve("carol");
-        String carolKey = succeeded(CliTestSupport.run(on(carolDir, d.entry, "init"))).out().strip();
-        succeeded(CliTestSupport.run(on(carolDir, d.entry, "contacts", "add", "alice", d.aliceKey)));
-        succeeded(d.aliceCli("contacts", "add", "carol", carolKey));
+        String carolKey = aliceBefriends("carol", carolDir);
         DaemonHarness carol = DaemonHarness.start(carolDir, d.entry);
         try {
             // While a contact, Carol gets a session (so the refusal below is the removal's doing).
