@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code scout daemon}: the one owner of this identity's DHT node, UDP socket and state while it runs
- * (SPEC §8). It serves the local API on 127.0.0.1 (docs/api.md) and announces it in {@code daemon.json}
+ * (docs/spec.md §6). It serves the local API on 127.0.0.1 (docs/api.md) and announces it in {@code daemon.json}
  * (0600: it holds the token), which the other commands use to go through it. It re-stores the contact
  * records and the messages not yet read about every hour (±10% jitter; DHT data expires after two
  * hours), polls contacts for new messages, logs them and announces them on the event stream. Its UDP

@@ -16,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * {@code daemon.json} in the state directory: how the other commands find the running daemon (SPEC §8).
+ * {@code daemon.json} in the state directory: how the other commands find the running daemon (docs/spec.md §6).
  * Written atomically with mode 0600 (it holds the API token), removed when the daemon exits cleanly.
  *
  * @param url   the local API's base URL, {@code http://127.0.0.1:PORT}

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@code scout pipe NAME}: a direct session with a contact through the running daemon (SPEC §9) —
+ * {@code scout pipe NAME}: a direct session with a contact through the running daemon (docs/spec.md §7) —
  * stdin goes to NAME, NAME's bytes come out on stdout; it ends when both directions have ended. Both
  * people run it; whoever comes second takes the session the first one opened.
  */

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The daemon's local HTTP API (SPEC §8, docs/api.md): the JDK's {@code com.sun.net.httpserver} on
+ * The daemon's local HTTP API (docs/spec.md §6, docs/api.md): the JDK's {@code com.sun.net.httpserver} on
  * 127.0.0.1, one bearer token compared in constant time, JSON in and out. Every failure is a 4xx/5xx
  * with {@code {"error": "one line"}}: a missing or wrong token 401 (checked before anything else, so
  * a stranger learns nothing about the paths), an unknown path 404, a known path with another method

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
 final class Rendezvous implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
     static final long DIRECT_GRACE_MILLIS = 1_000;
-    /** The whole attempt, success or the one-line failure (SPEC §9: within 15 s). */
+    /** The whole attempt, success or the one-line failure (docs/spec.md §7: within 15 s). */
     static final long DEADLINE_MILLIS = 14_500;
     static final long INTENT_TTL_SECONDS = 60;
     /** An intent whose start passed longer ago than this is history, not a request. */

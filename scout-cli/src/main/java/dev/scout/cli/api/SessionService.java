@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The daemon's direct sessions (SPEC §9): one {@link SessionEndpoint} on the DHT node's own socket,
+ * The daemon's direct sessions (docs/spec.md §7): one {@link SessionEndpoint} on the DHT node's own socket,
  * accepting exactly the identities in the current contact list (a removed contact's key is refused at
  * its next handshake), opening sessions through {@link Rendezvous}, and keeping the sessions the API
  * hands out by id. Incoming sessions wait unclaimed until a caller opens a session with that contact
