@@ -16,7 +16,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-scout() { java -jar "$jar" --bootstrap "127.0.0.1:$base" "$@"; }
+# Through ./scout, as a user runs it (with its class-data-sharing archive).
+scout() { ./scout --bootstrap "127.0.0.1:$base" "$@"; }
 
 java -jar "$jar" testnet --nodes 40 --base-port "$base" > "$work/testnet.log" 2>&1 &
 pids+=($!)
@@ -47,7 +48,7 @@ suite() {
     measure "$mode" "dht put VALUE" scout --state-dir "$A" dht put "benchmark value"
 }
 
-measure "baseline" "--version (JVM only)" java -jar "$jar" --version
+measure "baseline" "--version (JVM only)" ./scout --version
 suite "no-daemon"
 scout --state-dir "$A" --port $((base + 100)) daemon --poll-interval 60 > "$work/alice.log" 2>&1 &
 pids+=($!)

@@ -232,7 +232,7 @@ public final class Report {
         System.out.println("Micro-benchmarks (JMH, one thread)");
         for (Map.Entry<String, Object> e : v.entrySet()) {
             String k = e.getKey();
-            if (k.endsWith("_per_s") && !k.startsWith("qps_") && !k.startsWith("sim_")) {
+            if (k.endsWith("_per_s") && v.containsKey(k.substring(0, k.length() - "_per_s".length()) + "_ns")) {
                 String stem = k.substring(0, k.length() - "_per_s".length());
                 System.out.printf(Locale.ROOT, "  %-38s %14s ops/s %10s ns/op%n", stem, s(v, k), s(v, stem + "_ns"));
             }
