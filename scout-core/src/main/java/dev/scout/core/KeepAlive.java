@@ -61,15 +61,11 @@ public final class KeepAlive implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
     /** Refreshes happen up to 10% earlier than the interval. */
     public static final double DEFAULT_JITTER = 0.1;
-    /** How many successively newer versions one refresh adopts before leaving the rest to the next. */
-    private static final int MAX_ADOPTIONS = 3;
 
     private final Dht dht;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
-    private final long intervalMillis;
-    private final double jitter;
-    private final Random random;
+    private final RefreshTiming timing;
     private final Map<NodeId, Registration> registrations = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -91,15 +87,7 @@ public final class KeepAlive implements AutoCloseable {
         this.dht = Objects.requireNonNull(dht, "dht");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.ownsScheduler = ownsScheduler;
-        this.intervalMillis = interval.toMillis();
-        if (intervalMillis < 1) {
-            throw new IllegalArgumentException("keep-alive interval must be at least 1 ms, got " + interval);
-        }
-        if (!(jitter >= 0 && jitter < 1)) {
-            throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
-        }
-        this.jitter = jitter;
-        this.random = Objects.requireNonNull(random, "random");
+        this.timing = new RefreshTiming(interval, jitter, random);
     }
 
     /**
@@ -150,7 +138,7 @@ public final class KeepAlive implements AutoCloseable {
      * @return the interval
      */
     public Duration interval() {
-        return Duration.ofMillis(intervalMillis);
+        return Duration.ofMillis(timing.intervalMillis());
     }
 
     /**
@@ -255,11 +243,6 @@ public final class KeepAlive implements AutoCloseable {
                 .filter(o -> !o.stored() && o.errorCode() == PutConflictException.SEQ_NOT_NEWER).count();
     }
 
-    private long nextDelay() {
-        long early = (long) (intervalMillis * jitter * random.nextDouble());
-        return Math.max(1, intervalMillis - early);
-    }
-
     /** One kept-alive item. */
     public final class Registration {
         private final NodeId target;
@@ -272,6 +255,7 @@ public final class KeepAlive implements AutoCloseable {
         private final AtomicLong failures = new AtomicLong();
         private CompletableFuture<PutResult> next = new CompletableFuture<>();
         private ScheduledFuture<?> timer;
+        private final MutableRestore restore = new MutableRestore(dht, this::adopt);
 
         private Registration(NodeId target, MutableItem item, byte[] immutableValue) {
             this.target = target;
@@ -376,7 +360,7 @@ public final class KeepAlive implements AutoCloseable {
                 return;
             }
             try {
-                timer = scheduler.schedule(this::refresh, nextDelay(), TimeUnit.MILLISECONDS);
+                timer = scheduler.schedule(this::refresh, timing.nextDelay(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 LOG.debug("keep-alive scheduler stopped; {} is no longer refreshed", target);
             }
@@ -390,49 +374,11 @@ public final class KeepAlive implements AutoCloseable {
             CompletableFuture<PutResult> put;
             try {
                 MutableItem current = item;
-                put = current != null ? refreshMutable(current) : dht.putImmutable(ImmutableItem.ofBencoded(immutableValue));
+                put = current != null ? restore.put(current) : dht.putImmutable(ImmutableItem.ofBencoded(immutableValue));
             } catch (RuntimeException e) {
                 put = CompletableFuture.failedFuture(e);
             }
             put.whenComplete(this::refreshed);
-        }
-
-        private CompletableFuture<PutResult> refreshMutable(MutableItem current) {
-            return dht.putMutable(current).handle((result, error) -> {
-                Throwable cause = Synchronizer.unwrap(error);
-                if (cause instanceof PutConflictException conflict) {
-                    return adoptNewer(current, conflict, MAX_ADOPTIONS);
-                }
-                return error == null ? CompletableFuture.completedFuture(result)
-                        : CompletableFuture.<PutResult>failedFuture(cause);
-            }).thenCompose(f -> f);
-        }
-
-        /**
-         * Nodes refused {@code stale} because they hold a newer version: someone else wrote since,
-         * which is not a failure of the keep-alive. The newest version is read, adopted and stored
-         * again (it is just as validly signed); if it too meets a newer one, again, a bounded number
-         * of times. If the read does not return anything newer (it reached other nodes, or the
-         * writer is still storing), the refresh still succeeds: the refusing nodes hold the record,
-         * so it is alive; the next refresh reads again.
-         */
-        private CompletableFuture<PutResult> adoptNewer(MutableItem stale, PutConflictException conflict,
-                                                        int attemptsLeft) {
-            return dht.getMutable(stale.publicKey(), stale.salt()).handle((found, readError) -> {
-                if (readError != null || found.isEmpty() || found.get().seq() <= stale.seq()
-                        || !adopt(found.get()) || attemptsLeft == 0) {
-                    return CompletableFuture.completedFuture(conflict.result());
-                }
-                MutableItem newer = found.get();
-                return dht.putMutable(newer).handle((result, error) -> {
-                    Throwable cause = Synchronizer.unwrap(error);
-                    if (cause instanceof PutConflictException again) {
-                        return adoptNewer(newer, again, attemptsLeft - 1);
-                    }
-                    return error == null ? CompletableFuture.completedFuture(result)
-                            : CompletableFuture.<PutResult>failedFuture(cause);
-                }).thenCompose(f -> f);
-            }).thenCompose(f -> f);
         }
 
         private void refreshed(PutResult result, Throwable error) {

@@ -3,12 +3,10 @@ package dev.scout.bench.qps;
 import dev.scout.bench.Fragment;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.NodeId;
-import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcMessage;
 import dev.scout.dht.krpc.KrpcQuery;
 import dev.scout.dht.krpc.KrpcResponse;
-import dev.scout.dht.krpc.Query;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,10 +14,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /**
  * The query-throughput load generator: one thread, non-blocking NIO, a fixed window of requests in
@@ -54,6 +48,7 @@ public final class LoadGen {
     private final int[][][] tOffsets;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
     private final byte[] rxBytes = new byte[65_536];
+    private final DatagramPeek peek = new DatagramPeek();
 
     // in-flight slots
     private final int window;
@@ -99,9 +94,9 @@ public final class LoadGen {
             sourceIds[s] = NodeId.random(random);
             for (int m = 0; m < METHODS.length; m++) {
                 for (int v = 0; v < VARIANTS; v++) {
-                    byte[] q = query(sourceIds[s], METHODS[m], NodeId.random(random));
+                    byte[] q = QueryTemplates.query(sourceIds[s], METHODS[m], NodeId.random(random));
                     templates[s][m][v] = q;
-                    tOffsets[s][m][v] = tOffset(q);
+                    tOffsets[s][m][v] = QueryTemplates.tOffset(q);
                 }
             }
         }
@@ -115,27 +110,6 @@ public final class LoadGen {
         }
     }
 
-    private static byte[] query(NodeId sender, String method, NodeId target) {
-        Map<String, Object> a = new TreeMap<>();
-        a.put("id", sender.bytes());
-        a.put(method.equals("get_peers") ? "info_hash" : "target", target.bytes());
-        Map<String, Object> root = new TreeMap<>();
-        root.put("a", a);
-        root.put("q", Bencode.bytes(method));
-        root.put("t", new byte[4]);
-        root.put("y", Bencode.bytes("q"));
-        return Bencode.encode(root);
-    }
-
-    private static int tOffset(byte[] q) {
-        byte[] pattern = "1:t4:".getBytes(StandardCharsets.US_ASCII);
-        for (int i = q.length - pattern.length; i >= 0; i--) {
-            if (Arrays.equals(q, i, i + pattern.length, pattern, 0, pattern.length)) {
-                return i + pattern.length;
-            }
-        }
-        throw new IllegalStateException("no transaction id in template");
-    }
 
     // ---- load loop -------------------------------------------------------------------------------
 
@@ -171,7 +145,7 @@ public final class LoadGen {
                  long maxAnswers, long timeoutMillis, long serverPid) throws IOException {
         long timeoutNanos = timeoutMillis * 1_000_000L;
         long start = System.nanoTime();
-        double cpuAtStart = cpuSeconds(serverPid);
+        double cpuAtStart = ProcessCpu.seconds(serverPid);
         long measureStart = start + warmupMillis * 1_000_000L;
         long warmupDeadline = start + Math.max(warmupMillis, warmupMaxMillis) * 1_000_000L;
         long nextCpuCheck = measureStart;
@@ -201,14 +175,14 @@ public final class LoadGen {
             }
             now = System.nanoTime();
             if (!measuring && now >= measureStart && now < warmupDeadline && now >= nextCpuCheck
-                    && !Double.isNaN(cpuAtStart) && cpuSeconds(serverPid) - cpuAtStart < warmupCpuSeconds) {
+                    && !Double.isNaN(cpuAtStart) && ProcessCpu.seconds(serverPid) - cpuAtStart < warmupCpuSeconds) {
                 nextCpuCheck = now + 100_000_000L; // the server has not had enough CPU yet: keep warming up
                 measureStart = nextCpuCheck;
             }
             if (!measuring && now >= measureStart) {
                 measuring = true;
                 warmupSeconds = (now - start) / 1e9;
-                warmupCpu = cpuSeconds(serverPid) - cpuAtStart;
+                warmupCpu = ProcessCpu.seconds(serverPid) - cpuAtStart;
                 measureEnd = now + measureMillis * 1_000_000L;
                 answeredAtStart = warmupAnswered;
                 answered = 0;
@@ -219,7 +193,7 @@ public final class LoadGen {
                 Arrays.fill(answeredByMethod, 0);
                 latencyCount = 0;
                 sent = 0;
-                cpuStart = cpuSeconds(serverPid);
+                cpuStart = ProcessCpu.seconds(serverPid);
                 measureStart = now;
             }
             if (measuring && (now >= measureEnd || answered >= maxAnswers)) {
@@ -239,7 +213,7 @@ public final class LoadGen {
             }
         }
         double seconds = (now - measureStart) / 1e9;
-        double cpu = cpuSeconds(serverPid) - cpuStart;
+        double cpu = ProcessCpu.seconds(serverPid) - cpuStart;
         if (answeredAtStart == 0) {
             System.out.println("[loadgen] warning: no answers during warm-up");
         }
@@ -256,41 +230,12 @@ public final class LoadGen {
                     + new String(b, 0, len, StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "."));
         }
         // Find the top-level "t" and "y" without decoding the rest.
-        int tAt = -1;
-        int tLen = 0;
-        byte y = 0;
-        try {
-            if (len < 2 || b[0] != 'd') {
-                return;
-            }
-            int p = 1;
-            while (p < len && b[p] != 'e') {
-                int keyLen = 0;
-                while (b[p] != ':') {
-                    keyLen = keyLen * 10 + (b[p++] - '0');
-                }
-                p++;
-                int keyAt = p;
-                p += keyLen;
-                if (keyLen == 1 && b[keyAt] == 't' && b[p] >= '0' && b[p] <= '9') {
-                    int l = 0;
-                    while (b[p] != ':') {
-                        l = l * 10 + (b[p++] - '0');
-                    }
-                    p++;
-                    tAt = p;
-                    tLen = l;
-                    p += l;
-                } else if (keyLen == 1 && b[keyAt] == 'y' && b[p] == '1' && b[p + 1] == ':') {
-                    y = b[p + 2];
-                    p += 3;
-                } else {
-                    p = skip(b, p);
-                }
-            }
-        } catch (ArrayIndexOutOfBoundsException e) {
+        if (!peek.scan(b, len)) {
             return;
         }
+        int tAt = peek.tAt;
+        int tLen = peek.tLen;
+        byte y = peek.y;
         if (y == 'q' && !echo) {
             answerServerQuery(source, len, from);
             return;
@@ -327,28 +272,6 @@ public final class LoadGen {
         sendOne(slot);
     }
 
-    /** Skips one bencoded value starting at p; returns the position after it. */
-    private static int skip(byte[] b, int p) {
-        byte c = b[p];
-        if (c == 'i') {
-            while (b[p] != 'e') {
-                p++;
-            }
-            return p + 1;
-        }
-        if (c == 'l' || c == 'd') {
-            p++;
-            while (b[p] != 'e') {
-                p = skip(b, p);
-            }
-            return p + 1;
-        }
-        int l = 0;
-        while (b[p] != ':') {
-            l = l * 10 + (b[p++] - '0');
-        }
-        return p + 1 + l;
-    }
 
     /** The target verifies the sender of unknown queries with a ping: answer like a real node would. */
     private void answerServerQuery(int source, int len, SocketAddress from) throws IOException {
@@ -364,27 +287,12 @@ public final class LoadGen {
         }
     }
 
-    static double cpuSeconds(long pid) {
-        if (pid <= 0) {
-            return Double.NaN;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 and 15 of stat (utime, stime) are at index 11 and 12 after the command name
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks / 100.0; // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
     // ---- populate --------------------------------------------------------------------------------
 
     /** How many nodes the target puts in a find_node answer right now (-1 if it did not answer). */
     int probeNodes() throws IOException {
-        byte[] q = query(sourceIds[0], "find_node", NodeId.random(new Random()));
-        int off = tOffset(q);
+        byte[] q = QueryTemplates.query(sourceIds[0], "find_node", NodeId.random(new Random()));
+        int off = QueryTemplates.tOffset(q);
         q[off] = 'p';
         q[off + 1] = 'r';
         q[off + 2] = 'o';
@@ -414,97 +322,6 @@ public final class LoadGen {
             }
         }
         return -1;
-    }
-
-    /** Fake DHT nodes on 127.0.1.x that make themselves known to the target and answer its queries. */
-    static final class FakeNodes implements Runnable {
-        private final InetSocketAddress target;
-        private final DatagramChannel[] channels;
-        private final NodeId[] ids;
-        private final boolean[] heardFrom;
-        private final Selector selector;
-        private volatile boolean stop;
-
-        FakeNodes(InetSocketAddress target, int count, int port, long seed) throws IOException {
-            this.target = target;
-            channels = new DatagramChannel[count];
-            ids = new NodeId[count];
-            heardFrom = new boolean[count];
-            selector = Selector.open();
-            Random random = new Random(seed);
-            for (int i = 0; i < count; i++) {
-                DatagramChannel ch = DatagramChannel.open();
-                try {
-                    ch.bind(new InetSocketAddress("127.0.1." + (i + 1), port));
-                } catch (IOException e) {
-                    ch.bind(new InetSocketAddress("127.0.1." + (i + 1), 0)); // still works for Scout
-                }
-                ch.configureBlocking(false);
-                ch.register(selector, SelectionKey.OP_READ, i);
-                channels[i] = ch;
-                ids[i] = NodeId.random(random);
-            }
-        }
-
-        @Override
-        public void run() {
-            ByteBuffer buf = ByteBuffer.allocate(65_536);
-            long nextHello = 0;
-            try {
-                while (!stop) {
-                    long now = System.nanoTime();
-                    if (now >= nextHello) {
-                        for (int i = 0; i < channels.length; i++) {
-                            if (!heardFrom[i]) {
-                                byte[] ping = KrpcCodec.encode(new KrpcQuery(new byte[] {'h', (byte) i}, ids[i],
-                                        new Query.Ping(), false, null));
-                                channels[i].send(ByteBuffer.wrap(ping), target);
-                            }
-                        }
-                        nextHello = now + 400_000_000L;
-                    }
-                    selector.select(100);
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        int i = (Integer) key.attachment();
-                        while (true) {
-                            buf.clear();
-                            SocketAddress from = channels[i].receive(buf);
-                            if (from == null) {
-                                break;
-                            }
-                            buf.flip();
-                            byte[] data = new byte[buf.remaining()];
-                            buf.get(data);
-                            try {
-                                KrpcMessage m = KrpcCodec.decode(data);
-                                if (m instanceof KrpcQuery q) {
-                                    heardFrom[i] = true;
-                                    Query query = q.query();
-                                    boolean wantsToken = query instanceof Query.GetPeers || query instanceof Query.Get;
-                                    KrpcResponse r = new KrpcResponse(q.transactionId(), ids[i], null, null, null,
-                                            wantsToken ? new byte[] {1, 2, 3, 4} : null, null, null, null, null, null,
-                                            null);
-                                    channels[i].send(ByteBuffer.wrap(KrpcCodec.encode(r)), from);
-                                }
-                            } catch (Exception e) {
-                                // ignore
-                            }
-                        }
-                    }
-                    selector.selectedKeys().clear();
-                }
-            } catch (IOException e) {
-                System.out.println("[loadgen] fake nodes stopped: " + e);
-            }
-        }
-
-        int heard() {
-            int n = 0;
-            for (boolean h : heardFrom) {
-                n += h ? 1 : 0;
-            }
-            return n;
-        }
     }
 
     // ---- main ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ public final class KrpcCodec {
     /** The {@code v} field we send: "SC" and a two-byte version. */
     public static final byte[] CLIENT_VERSION = {'S', 'C', 0, 1};
     private static final int MAX_TRANSACTION_ID = 32;
-    private static final int MAX_TOKEN = 64;
+    static final int MAX_TOKEN = 64;
 
     private KrpcCodec() {}
 
@@ -48,7 +48,7 @@ public final class KrpcCodec {
         if (!(root instanceof Map<?, ?> rawMap)) {
             throw new KrpcDecodeException("message is not a dictionary", null, false, KrpcError.PROTOCOL);
         }
-        Fields msg = new Fields(cast(rawMap), null, false);
+        KrpcFields msg = new KrpcFields(cast(rawMap), null, false);
         byte[] t = msg.bytes("t");
         if (t.length > MAX_TRANSACTION_ID) {
             throw new KrpcDecodeException("transaction id too long", null, false, KrpcError.PROTOCOL);
@@ -57,11 +57,11 @@ public final class KrpcCodec {
         String type = new String(y, StandardCharsets.ISO_8859_1);
         switch (type) {
             case "q" -> {
-                Fields q = new Fields(msg.map, t, true);
+                KrpcFields q = new KrpcFields(msg.map, t, true);
                 return decodeQuery(q, t);
             }
             case "r" -> {
-                return decodeResponse(new Fields(msg.map, t, false), t);
+                return decodeResponse(new KrpcFields(msg.map, t, false), t);
             }
             case "e" -> {
                 return decodeError(msg, t);
@@ -70,9 +70,9 @@ public final class KrpcCodec {
         }
     }
 
-    private static KrpcQuery decodeQuery(Fields msg, byte[] t) throws KrpcDecodeException {
+    private static KrpcQuery decodeQuery(KrpcFields msg, byte[] t) throws KrpcDecodeException {
         String method = new String(msg.bytes("q"), StandardCharsets.ISO_8859_1);
-        Fields a = msg.dict("a");
+        KrpcFields a = msg.dict("a");
         NodeId sender = a.id("id");
         boolean readOnly = msg.optLong("ro") != null && msg.optLong("ro") == 1;
         byte[] version = msg.optBytes("v");
@@ -101,8 +101,8 @@ public final class KrpcCodec {
         return new KrpcQuery(t, sender, query, readOnly, version);
     }
 
-    private static KrpcResponse decodeResponse(Fields msg, byte[] t) throws KrpcDecodeException {
-        Fields r = msg.dict("r");
+    private static KrpcResponse decodeResponse(KrpcFields msg, byte[] t) throws KrpcDecodeException {
+        KrpcFields r = msg.dict("r");
         NodeId sender = r.id("id");
         List<NodeInfo> nodes = r.nodes("nodes", 26);
         List<NodeInfo> nodes6 = r.nodes("nodes6", 38);
@@ -133,7 +133,7 @@ public final class KrpcCodec {
                 r.optLong("seq"), ip, msg.optBytes("v"));
     }
 
-    private static KrpcError decodeError(Fields msg, byte[] t) throws KrpcDecodeException {
+    private static KrpcError decodeError(KrpcFields msg, byte[] t) throws KrpcDecodeException {
         List<Object> e = msg.optList("e");
         int code = KrpcError.GENERIC;
         String text = "";
@@ -151,7 +151,7 @@ public final class KrpcCodec {
     /** Encodes a message. Our own messages are always well formed, so this does not fail. */
     public static byte[] encode(KrpcMessage message) {
         if (message instanceof KrpcResponse r) {
-            return encodeResponse(r); // the server's hot path: written directly, no maps
+            return ResponseEncoder.encode(r); // the server's hot path: written directly, no maps
         }
         return encodeWithMaps(message);
     }
@@ -181,166 +181,6 @@ public final class KrpcCodec {
         return Bencode.encode(root);
     }
 
-    /**
-     * A response written straight to bytes, keys in the sorted order bencode requires; the same bytes
-     * the generic map-based encoder produces (top level: ip, r, t, v, y; in r: id, k, nodes, nodes6,
-     * seq, sig, token, v, values).
-     */
-    private static byte[] encodeResponse(KrpcResponse r) {
-        Out o = new Out(64 + 26 * (r.nodes().size() + 1) + 38 * r.nodes6().size()
-                + (r.value() == null ? 0 : r.value().length + 112) + 8 * r.values().size());
-        o.raw('d');
-        if (r.externalIp() != null) {
-            o.key("ip").string(Addresses.compact(r.externalIp()));
-        }
-        o.key("r").raw('d');
-        o.key("id").id(r.sender());
-        if (r.key() != null) {
-            o.key("k").string(r.key());
-        }
-        List<List<NodeInfo>> families = byFamily(r);
-        if (!families.get(0).isEmpty()) {
-            o.key("nodes").compactNodes(families.get(0), 26);
-        }
-        if (!families.get(1).isEmpty()) {
-            o.key("nodes6").compactNodes(families.get(1), 38);
-        }
-        if (r.seq() != null) {
-            o.key("seq").integer(r.seq());
-        }
-        if (r.signature() != null) {
-            o.key("sig").string(r.signature());
-        }
-        if (r.token() != null) {
-            o.key("token").string(r.token());
-        }
-        if (r.value() != null) {
-            o.key("v").raw(r.value());
-        }
-        if (!r.values().isEmpty()) {
-            o.key("values").raw('l');
-            for (InetSocketAddress peer : r.values()) {
-                o.string(Addresses.compact(peer));
-            }
-            o.raw('e');
-        }
-        o.raw('e');
-        o.key("t").string(r.transactionId());
-        o.key("v").string(CLIENT_VERSION);
-        o.key("y").key("r");
-        o.raw('e');
-        return o.toByteArray();
-    }
-
-    /** A growable byte buffer with bencode writers. */
-    private static final class Out {
-        private byte[] buf;
-        private int len;
-
-        Out(int capacity) {
-            buf = new byte[Math.max(16, capacity)];
-        }
-
-        private void ensure(int extra) {
-            if (len + extra > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
-            }
-        }
-
-        Out raw(char c) {
-            ensure(1);
-            buf[len++] = (byte) c;
-            return this;
-        }
-
-        Out raw(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, len, b.length);
-            len += b.length;
-            return this;
-        }
-
-        private void decimal(long v) {
-            if (v == Long.MIN_VALUE) {
-                // -v overflows; the decoder accepts this value, so the encoder must write it too.
-                raw(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            if (v < 0) {
-                raw('-');
-                v = -v;
-            }
-            ensure(20);
-            int start = len;
-            do {
-                buf[len++] = (byte) ('0' + (int) (v % 10));
-                v /= 10;
-            } while (v != 0);
-            for (int i = start, j = len - 1; i < j; i++, j--) {
-                byte t = buf[i];
-                buf[i] = buf[j];
-                buf[j] = t;
-            }
-        }
-
-        /** An ASCII key (or short ASCII string value). */
-        Out key(String k) {
-            decimal(k.length());
-            ensure(k.length() + 1);
-            buf[len++] = ':';
-            for (int i = 0; i < k.length(); i++) {
-                buf[len++] = (byte) k.charAt(i);
-            }
-            return this;
-        }
-
-        Out string(byte[] b) {
-            decimal(b.length);
-            raw(':');
-            return raw(b);
-        }
-
-        Out integer(long v) {
-            raw('i');
-            decimal(v);
-            return raw('e');
-        }
-
-        Out id(NodeId id) {
-            ensure(23);
-            buf[len++] = '2';
-            buf[len++] = '0';
-            buf[len++] = ':';
-            id.copyTo(buf, len);
-            len += NodeId.LENGTH;
-            return this;
-        }
-
-        Out compactNodes(List<NodeInfo> nodes, int stride) {
-            int total = 0;
-            for (NodeInfo n : nodes) {
-                total += NodeId.LENGTH + n.address().getAddress().getAddress().length + 2;
-            }
-            decimal(total);
-            raw(':');
-            ensure(total);
-            for (NodeInfo n : nodes) {
-                n.id().copyTo(buf, len);
-                len += NodeId.LENGTH;
-                byte[] ip = n.address().getAddress().getAddress();
-                System.arraycopy(ip, 0, buf, len, ip.length);
-                len += ip.length;
-                int port = n.address().getPort();
-                buf[len++] = (byte) (port >>> 8);
-                buf[len++] = (byte) port;
-            }
-            return this;
-        }
-
-        byte[] toByteArray() {
-            return java.util.Arrays.copyOf(buf, len);
-        }
-    }
 
     private static Map<String, Object> queryArgs(KrpcQuery q) {
         Map<String, Object> a = new TreeMap<>();
@@ -382,7 +222,7 @@ public final class KrpcCodec {
      * node), so each node is routed by its address: a mixed list (a dual-stack routing table) must not
      * produce a 'nodes' nobody can parse. The common single-family case allocates nothing.
      */
-    private static List<List<NodeInfo>> byFamily(KrpcResponse r) {
+    static List<List<NodeInfo>> byFamily(KrpcResponse r) {
         boolean mixed = r.nodes().stream().anyMatch(n -> !Addresses.isIpv4(n.address()))
                 || r.nodes6().stream().anyMatch(n -> Addresses.isIpv4(n.address()));
         if (!mixed) {
@@ -471,111 +311,8 @@ public final class KrpcCodec {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Map<?, ?> map) {
+    static Map<String, Object> cast(Map<?, ?> map) {
         return (Map<String, Object>) map;
     }
 
-    /** Typed, validating access to one dictionary of a message. */
-    private static final class Fields {
-        final Map<String, Object> map;
-        final byte[] t;
-        final boolean query;
-
-        Fields(Map<String, Object> map, byte[] t, boolean query) {
-            this.map = map;
-            this.t = t;
-            this.query = query;
-        }
-
-        KrpcDecodeException error(String message) {
-            return new KrpcDecodeException(message, t, query, KrpcError.PROTOCOL);
-        }
-
-        byte[] bytes(String key) throws KrpcDecodeException {
-            Object o = map.get(key);
-            if (o instanceof byte[] b) {
-                return b;
-            }
-            throw error(o == null ? "missing '" + key + "'" : "'" + key + "' is not a byte string");
-        }
-
-        byte[] optBytes(String key) {
-            return map.get(key) instanceof byte[] b ? b : null;
-        }
-
-        Long optLong(String key) {
-            return map.get(key) instanceof Long l ? l : null;
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Object> optList(String key) {
-            return map.get(key) instanceof List<?> l ? (List<Object>) l : null;
-        }
-
-        Fields dict(String key) throws KrpcDecodeException {
-            Object o = map.get(key);
-            if (o instanceof Map<?, ?> m) {
-                return new Fields(cast(m), t, query);
-            }
-            throw error(o == null ? "missing '" + key + "'" : "'" + key + "' is not a dictionary");
-        }
-
-        NodeId id(String key) throws KrpcDecodeException {
-            byte[] b = bytes(key);
-            if (b.length != NodeId.LENGTH) {
-                throw error("'" + key + "' must be 20 bytes");
-            }
-            return NodeId.of(b);
-        }
-
-        NodeId optId(String key) {
-            byte[] b = optBytes(key);
-            return b != null && b.length == NodeId.LENGTH ? NodeId.of(b) : null;
-        }
-
-        byte[] token(String key) throws KrpcDecodeException {
-            byte[] b = bytes(key);
-            if (b.length > MAX_TOKEN) {
-                throw error("token too long");
-            }
-            return b;
-        }
-
-        /** The bencoded form of a value; canonical input makes this the received bytes exactly. */
-        byte[] rawValue(String key) throws KrpcDecodeException {
-            Object o = map.get(key);
-            if (o == null) {
-                throw error("missing '" + key + "'");
-            }
-            return Bencode.encode(o);
-        }
-
-        List<NodeInfo> nodes(String key, int stride) throws KrpcDecodeException {
-            byte[] b = optBytes(key);
-            if (b == null) {
-                return List.of();
-            }
-            if (b.length % stride != 0) {
-                throw error("'" + key + "' length is not a multiple of " + stride);
-            }
-            return parseCompactNodes(b, stride);
-        }
-
-        Want want() {
-            List<Object> w = optList("want");
-            if (w == null) {
-                return Want.UNSPECIFIED;
-            }
-            boolean v4 = false;
-            boolean v6 = false;
-            for (Object o : w) {
-                if (o instanceof byte[] b) {
-                    String s = new String(b, StandardCharsets.ISO_8859_1);
-                    v4 |= s.equals("n4");
-                    v6 |= s.equals("n6");
-                }
-            }
-            return new Want(v4, v6);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.scout.dht.node;
 
 import dev.scout.dht.lookup.RpcCallback;
+import dev.scout.dht.node.PendingRequests.Pending;
 
 import dev.scout.dht.Reachability;
 import dev.scout.dht.DhtConfig;
@@ -30,10 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -48,16 +47,9 @@ import java.util.function.LongSupplier;
  */
 public final class NodeCore implements LookupContext {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
-    /** Buckets untouched this long are refreshed by a lookup of a random id inside them (BEP 5). */
-    static final long BUCKET_REFRESH_MILLIS = 15 * 60_000L;
-    static final long MAINTENANCE_INTERVAL_MILLIS = 60_000L;
-    /** Pings sent per maintenance round to questionable nodes. */
-    private static final int PINGS_PER_MAINTENANCE = 8;
     /** Unknown nodes that queried us and are being verified with a ping, at most. */
     private static final int MAX_VERIFICATIONS = 32;
     private static final int MAX_DATAGRAM = 65_507;
-    /** Answers after which pending slow timers are re-derived from the estimator (see tightenSlowTimers). */
-    private static final int EARLY_SAMPLES = 4;
     /** Bits beyond the estimated network depth at which an id next to a target is suspiciously close. */
     private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
@@ -73,20 +65,15 @@ public final class NodeCore implements LookupContext {
     private final ItemHandler itemHandler;
     private final QueryHandler queryHandler;
     private final Scheduler scheduler = new Scheduler();
-    private final RttEstimator rtt = new RttEstimator();
-    private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
+    private final ReachabilityObserver reachability;
     /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
     private boolean readOnly;
-    /** Null unless {@link #observeReachability()} was called: simulations of many nodes pay nothing. */
-    private RecentDestinations recentDestinations;
-    private long unsolicitedQueries;
-    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final PendingRequests pending;
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
     private final FamilyPolicy families;
     /** Set by the driver when the operating system refused the datagram being sent (no route). */
     private boolean refused;
-    private int nextTransaction;
     private boolean started;
 
     private long received;
@@ -95,29 +82,6 @@ public final class NodeCore implements LookupContext {
     private long answered;
     private long timeouts;
     private long invalidItems;
-
-    private final class Pending {
-        final int tid;
-        final InetSocketAddress address;
-        final NodeInfo node; // null when the id is not known (bootstrap routers)
-        final RpcCallback callback;
-        final long sentAt;
-        Scheduler.Timer slowTimer;
-        Scheduler.Timer timeoutTimer;
-
-        Pending(int tid, InetSocketAddress address, NodeInfo node, RpcCallback callback, long sentAt) {
-            this.tid = tid;
-            this.address = address;
-            this.node = node;
-            this.callback = callback;
-            this.sentAt = sentAt;
-        }
-
-        void cancelTimers() {
-            slowTimer.cancel();
-            timeoutTimer.cancel();
-        }
-    }
 
     /**
      * @param ownId  this node's id
@@ -152,6 +116,8 @@ public final class NodeCore implements LookupContext {
         this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler,
                 new PutRateLimiter(limits.maxAnnouncesPerIpPerMinute()), random);
         this.families = FamilyPolicy.forBindAddress(config.bindAddress());
+        this.pending = new PendingRequests(config, table, scheduler, this::expire);
+        this.reachability = new ReachabilityObserver(clock);
     }
 
     /**
@@ -173,32 +139,7 @@ public final class NodeCore implements LookupContext {
             return;
         }
         started = true;
-        scheduleMaintenance();
-    }
-
-    private void scheduleMaintenance() {
-        // Jitter keeps thousands of simulated nodes from acting in lockstep.
-        long delay = MAINTENANCE_INTERVAL_MILLIS / 2 + random.nextInt((int) MAINTENANCE_INTERVAL_MILLIS);
-        scheduler.at(now() + delay, () -> {
-            maintain();
-            scheduleMaintenance();
-        });
-    }
-
-    private void maintain() {
-        long now = now();
-        peers.expire(now);
-        items.expire(now);
-        int pinged = 0;
-        for (NodeInfo n : table.questionable(now)) {
-            if (pinged++ >= PINGS_PER_MAINTENANCE) {
-                break;
-            }
-            request(n, new Query.Ping(), RpcCallbacks.IGNORE);
-        }
-        for (NodeId target : table.refreshTargets(now, BUCKET_REFRESH_MILLIS, random)) {
-            startLookup(new FindNodeLookup(this, target));
-        }
+        new Maintenance(this).schedule();
     }
 
     /**
@@ -265,9 +206,7 @@ public final class NodeCore implements LookupContext {
 
     private void onQuery(KrpcQuery q, InetSocketAddress from) {
         unresponsive.heardFrom(from);
-        if (recentDestinations != null && !recentDestinations.contains(from, now())) {
-            unsolicitedQueries++;
-        }
+        reachability.queriedBy(from);
         if (readOnly) {
             return; // BEP 43: read-only nodes do not answer
         }
@@ -290,28 +229,18 @@ public final class NodeCore implements LookupContext {
     }
 
     private void onReply(KrpcMessage message, InetSocketAddress from) {
-        byte[] t = message.transactionId();
-        if (t.length != 2) {
-            return; // not one of ours: we always use two-byte ids
-        }
-        int tid = ((t[0] & 0xFF) << 8) | (t[1] & 0xFF);
-        Pending p = pending.get(tid);
-        if (p == null || !p.address.equals(from)) {
-            return; // unsolicited or spoofed
+        Pending p = pending.answered(message.transactionId(), from);
+        if (p == null) {
+            return; // not one of our requests: unsolicited or spoofed
         }
         unresponsive.heardFrom(from);
-        pending.remove(tid);
-        p.cancelTimers();
         long now = now();
         long elapsed = now - p.sentAt;
         if (message instanceof KrpcResponse r) {
             r = families.incoming(r);
-            rtt.sample(elapsed);
-            if (rtt.samples() <= EARLY_SAMPLES) {
-                tightenSlowTimers(now);
-            }
+            pending.sampleRtt(elapsed, now);
             if (r.externalIp() != null) {
-                externalAddress.vote(from, r.externalIp());
+                reachability.vote(from, r.externalIp());
             }
             NodeInfo responder = new NodeInfo(r.sender(), from);
             if (p.node != null && !p.node.id().equals(r.sender())) {
@@ -340,66 +269,24 @@ public final class NodeCore implements LookupContext {
     }
 
     private void request(InetSocketAddress address, NodeInfo node, Query query, RpcCallback callback) {
-        if (pending.size() >= 0xFFFF) {
+        long now = now();
+        Pending p = pending.open(address, node, callback, now);
+        if (p == null) {
             callback.onTimeout(); // every transaction id is in use: fail fast rather than reuse one
             return;
         }
-        int tid;
-        do {
-            tid = nextTransaction++ & 0xFFFF;
-        } while (pending.containsKey(tid));
-        long now = now();
-        Pending p = new Pending(tid, address, node, callback, now);
-        long soft = node != null
-                ? softTimeoutFor(node)
-                : rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
-        p.slowTimer = scheduler.at(now + soft, callback::onSlow);
-        p.timeoutTimer = scheduler.at(now + config.requestTimeoutMillis(), () -> expire(p));
-        pending.put(tid, p);
-        byte[] t = {(byte) (tid >>> 8), (byte) tid};
+        byte[] t = {(byte) (p.tid >>> 8), (byte) p.tid};
         refused = false;
         send(new KrpcQuery(t, ownId, families.outgoing(query), readOnly, null), address);
         if (refused) {
-            p.timeoutTimer.cancel();
-            p.timeoutTimer = scheduler.at(now, () -> expire(p));
-        }
-    }
-
-    /**
-     * The global soft timeout (a high percentile of all RTTs), stretched to twice the node's own smoothed
-     * RTT when that is known and longer (up to twice the global): a live node that is merely slower than
-     * most is not given up on at its usual answer time.
-     */
-    private long softTimeoutFor(NodeInfo node) {
-        long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
-        return table.entry(node.id())
-                .filter(e -> e.rttMillis() >= 0)
-                .map(e -> Math.max(config.minSoftTimeoutMillis(), Math.min(2 * global, Math.max(global, 2 * e.rttMillis()))))
-                .orElse(global);
-    }
-
-    /**
-     * Until the estimator has a few samples, requests sent earlier carry the cautious first-contact soft
-     * timeout (1 s); once answers show the real RTT, their slow timers are brought forward so a dead
-     * saved node does not hold a fresh start for a second. Bounded: runs for the first samples only.
-     */
-    private void tightenSlowTimers(long now) {
-        long global = rtt.softTimeout(config.minSoftTimeoutMillis(), config.requestTimeoutMillis());
-        for (Pending p : pending.values()) {
-            long due = p.sentAt + global;
-            // deadline > now: not fired yet (a fired timer is neither cancelled nor due again)
-            if (!p.slowTimer.cancelled() && p.slowTimer.deadline() > now && p.slowTimer.deadline() > due) {
-                p.slowTimer.cancel();
-                p.slowTimer = scheduler.at(Math.max(now, due), p.callback::onSlow);
-            }
+            pending.expireAt(p, now);
         }
     }
 
     private void expire(Pending p) {
-        if (pending.remove(p.tid) == null) {
+        if (!pending.expired(p)) {
             return;
         }
-        p.slowTimer.cancel();
         timeouts++;
         unresponsive.timedOut(p.address, now());
         if (p.node != null) {
@@ -410,9 +297,7 @@ public final class NodeCore implements LookupContext {
 
     private void send(KrpcMessage message, InetSocketAddress to) {
         sent++;
-        if (recentDestinations != null) {
-            recentDestinations.sent(to, now());
-        }
+        reachability.sentTo(to);
         outbox.send(KrpcCodec.encode(message), to);
     }
 
@@ -499,19 +384,17 @@ public final class NodeCore implements LookupContext {
 
     /** Our address as most responders see it (BEP 42 {@code ip}), or null before enough votes. */
     public InetSocketAddress externalAddress() {
-        return externalAddress.winner();
+        return reachability.externalAddress();
     }
 
     /** Starts counting unsolicited queries (see {@link Reachability}); costs one map entry per recent destination. */
     public void observeReachability() {
-        if (recentDestinations == null) {
-            recentDestinations = new RecentDestinations();
-        }
+        reachability.observe();
     }
 
     /** What this node can tell about its reachability. */
     public Reachability reachability() {
-        return new Reachability(unsolicitedQueries, externalAddress.tally(), readOnly);
+        return reachability.reachability(readOnly);
     }
 
     /** Switches BEP 43 read-only mode: a read-only node neither answers queries nor enters others' tables. */
