@@ -277,9 +277,9 @@ public final class AppEntries {
     }
 
     /**
-     * Parses an opened message body (at most 4096 bytes are read as bencode).
+     * Parses an opened message body.
      *
-     * @param plaintext the opened body
+     * @param plaintext the opened body (over 4096 bytes, it is not a scout message)
      * @return the text and send time (0 if absent), or {@code null} if it is not a scout message
      */
     public static MessageBody decodeMessage(byte[] plaintext) {

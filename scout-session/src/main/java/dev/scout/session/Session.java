@@ -54,7 +54,7 @@ public interface Session extends AutoCloseable {
     /**
      * Receives short messages; messages arriving before a listener is set are held (up to 256).
      *
-     * @param listener called on a callback thread, one message at a time
+     * @param listener called on callback threads, possibly concurrently for messages arriving together
      */
     void onMessage(Consumer<byte[]> listener);
 

@@ -130,7 +130,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
      * operations that follow run in every family that can (a family with no route fails at once); fails
      * when every family failed, with each family's reason (e.g. "no IPv6 route to …").
      *
-     * @return a future completed by the families' I/O threads
+     * @return the joint bootstrap: done when at least one family joined
      */
     public CompletableFuture<Void> bootstrapped() {
         List<CompletableFuture<Void>> each = families().stream().map(DhtNode::bootstrapped).toList();

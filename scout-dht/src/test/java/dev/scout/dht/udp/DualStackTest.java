@@ -192,7 +192,7 @@ class DualStackTest {
         // A read-modify-write from the dual-stack node goes above both and lands in both networks.
         byte[] next = Bencode.encode(Bencode.bytes("seq 8 everywhere"));
         PutResult put = await(dual.get(5).putMutable(signer, salt, next));
-        assertThat(put.seq()).isEqualTo(8);
+        assertThat(put.seq()).hasValue(8);
         assertThat(await(v4only.get(4).getMutable(signer.publicKey(), salt))).hasValueSatisfying(i -> assertThat(i.seq()).isEqualTo(8));
         assertThat(await(v6only.get(4).getMutable(signer.publicKey(), salt))).hasValueSatisfying(i -> assertThat(i.seq()).isEqualTo(8));
     }
