@@ -12,6 +12,13 @@ import java.util.Objects;
  * @param addedAt when the contact was added (millisecond precision)
  */
 public record Contact(String name, Ed25519PublicKey publicKey, Instant addedAt) {
+    /**
+     * Rejects nulls; the name's syntax and uniqueness are checked by the store.
+     *
+     * @param name not {@code null}
+     * @param publicKey not {@code null}
+     * @param addedAt not {@code null}
+     */
     public Contact {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(publicKey, "publicKey");

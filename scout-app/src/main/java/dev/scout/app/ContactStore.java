@@ -4,9 +4,15 @@ import java.util.List;
 
 /** The people this installation knows. */
 public interface ContactStore {
-    /** Every contact, by name. */
+    /** {@return every contact, sorted by name} */
     List<Contact> contacts();
 
-    /** The contact called {@code name}; fails with a one-line exception if there is none. */
+    /**
+     * Looks a contact up by name.
+     *
+     * @param name the contact's name
+     * @return the contact called {@code name}
+     * @throws dev.scout.dht.ScoutException with a one-line message if there is none
+     */
     Contact contact(String name);
 }

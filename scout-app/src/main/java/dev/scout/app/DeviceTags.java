@@ -12,12 +12,18 @@ public final class DeviceTags {
 
     private DeviceTags() {}
 
-    /** A random tag. */
+    /** {@return a random tag from a {@link SecureRandom}} */
     public static int random() {
         return RANDOM.nextInt(MAX + 1);
     }
 
-    /** {@code tag} if it is a 23-bit value; else {@link IllegalArgumentException}. */
+    /**
+     * Checks a tag read from outside.
+     *
+     * @param tag the tag
+     * @return {@code tag}
+     * @throws IllegalArgumentException if it is not a 23-bit value
+     */
     public static int requireValid(int tag) {
         if (tag < 0 || tag > MAX) {
             throw new IllegalArgumentException("device tag must be a 23-bit value (0.." + MAX + "), got " + tag);

@@ -13,6 +13,15 @@ import java.util.Objects;
  * @param sentAt the sender's timestamp from the plaintext
  */
 public record IncomingMessage(int deviceTag, MessageId id, String text, Instant sentAt) {
+    /**
+     * Rejects nulls and tags that are not 23-bit values.
+     *
+     * @param deviceTag 0 to {@link DeviceTags#MAX}
+     * @param id not {@code null}
+     * @param text not {@code null}
+     * @param sentAt not {@code null}
+     * @throws IllegalArgumentException if the tag is out of range
+     */
     public IncomingMessage {
         DeviceTags.requireValid(deviceTag);
         Objects.requireNonNull(id, "id");

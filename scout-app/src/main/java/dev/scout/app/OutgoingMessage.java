@@ -18,6 +18,16 @@ import java.util.Objects;
 public record OutgoingMessage(String contact, MessageId id, MessageId next, byte[] value, Instant createdAt,
                               boolean delivered) {
 
+    /**
+     * Rejects nulls.
+     *
+     * @param contact not {@code null}
+     * @param id not {@code null}
+     * @param next not {@code null} ({@link MessageId#END} for the first message)
+     * @param value not {@code null}; copied
+     * @param createdAt not {@code null}
+     * @param delivered whether the contact has read it
+     */
     public OutgoingMessage {
         Objects.requireNonNull(contact, "contact");
         Objects.requireNonNull(id, "id");
@@ -26,7 +36,7 @@ public record OutgoingMessage(String contact, MessageId id, MessageId next, byte
         value = Objects.requireNonNull(value, "value").clone();
     }
 
-    /** The DHT value (a copy). */
+    /** {@return the DHT value (a copy)} */
     @Override
     public byte[] value() {
         return value.clone();

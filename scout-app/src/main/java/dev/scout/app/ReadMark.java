@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param messageId the newest message read from it
  */
 public record ReadMark(int deviceTag, MessageId messageId) {
+    /**
+     * Rejects a {@code null} id and tags that are not 23-bit values.
+     *
+     * @param deviceTag 0 to {@link DeviceTags#MAX}
+     * @param messageId not {@code null}
+     * @throws IllegalArgumentException if the tag is out of range
+     */
     public ReadMark {
         DeviceTags.requireValid(deviceTag);
         Objects.requireNonNull(messageId, "messageId");

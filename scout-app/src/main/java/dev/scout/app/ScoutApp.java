@@ -67,12 +67,26 @@ public final class ScoutApp {
     private final ContactLocks locks = new ContactLocks();
 
     /**
-     * @param addresses this device's reachable addresses, best first (external address, then LAN)
+     * An app on the system clock.
+     *
+     * @param store this installation's state; the app writes to it before reporting a change
+     * @param dht the DHT to publish and read through (e.g. a started {@code DhtNode}); not closed by the app
+     * @param addresses this device's reachable addresses, best first (external address, then LAN); asked
+     *                  on each synchronize, from the calling thread
      */
     public ScoutApp(AppStore store, Dht dht, Supplier<List<InetSocketAddress>> addresses) {
         this(store, dht, new Synchronizer(dht), addresses, Clock.systemUTC());
     }
 
+    /**
+     * An app with its own record synchronizer and clock (tests, simulations).
+     *
+     * @param store this installation's state
+     * @param dht the DHT to publish and read through; not closed by the app
+     * @param synchronizer reads and writes the contact records on {@code dht}
+     * @param addresses this device's reachable addresses, best first
+     * @param clock the time of messages sent
+     */
     public ScoutApp(AppStore store, Dht dht, Synchronizer synchronizer, Supplier<List<InetSocketAddress>> addresses,
                     Clock clock) {
         this(store, dht, synchronizer, addresses, clock, false);
@@ -93,6 +107,8 @@ public final class ScoutApp {
      * This app for a short-lived process that does not own the device's address: an existing device
      * entry of this device is left as it is (the address a daemon published stays), and one is written
      * only when the record has none yet.
+     *
+     * @return a new app sharing this one's store, DHT, synchronizer and clock (not its per-contact locks)
      */
     public ScoutApp keepingPublishedDevice() {
         return new ScoutApp(store, dht, synchronizer, addresses, clock, true);
@@ -101,6 +117,11 @@ public final class ScoutApp {
     /**
      * A contact's device as its entries in the shared record describe it.
      *
+     * @param tag the device's 23-bit tag
+     * @param name its name ("" if it has no device entry)
+     * @param addresses its published addresses, best first (empty if none)
+     * @param outboxHead the newest message on its list to us, {@link MessageId#END} if none
+     * @param readMarks how far it has read each of our devices' lists
      * @param updatedAt the device entry's {@code u}: when its addresses or name last changed, Unix seconds
      *                  (0 if not given)
      */
@@ -111,6 +132,7 @@ public final class ScoutApp {
     /**
      * The outcome of a synchronize.
      *
+     * @param contact the contact synchronized with
      * @param devices the contact's devices, by tag
      * @param seq     the record's seq after this write
      * @param stored  how many DHT nodes stored it
@@ -119,11 +141,24 @@ public final class ScoutApp {
     public record SyncReport(Contact contact, List<ContactDevice> devices, long seq, int stored, int changed) {
     }
 
-    /** A message this device sent. */
+    /**
+     * A message this device sent.
+     *
+     * @param contact the recipient
+     * @param id the message's id (its immutable item's target)
+     * @param stored how many DHT nodes stored the message
+     * @param recordSeq the shared record's seq after publishing the new list head
+     */
     public record SendReport(Contact contact, MessageId id, int stored, long recordSeq) {
     }
 
-    /** What an inbox found for one contact; {@code problems} are one-line notes (missing or unreadable messages). */
+    /**
+     * What an inbox found for one contact.
+     *
+     * @param contact the contact read from
+     * @param received the messages new to this device, each device's oldest first
+     * @param problems one-line notes (missing or unreadable messages); the walk goes on past them
+     */
     public record InboxReport(Contact contact, List<ReceivedMessage> received, List<String> problems) {
     }
 
@@ -139,6 +174,9 @@ public final class ScoutApp {
      * Writes this device's entries (addresses, outbox head, read marks) into the record shared with
      * {@code contact}, merges the contact's, stores the result and marks as delivered whatever the
      * contact has read.
+     *
+     * @param contact the contact
+     * @return what the record says after the write
      */
     public SyncReport sync(Contact contact) {
         return sync(contact, false);
@@ -148,6 +186,10 @@ public final class ScoutApp {
      * As {@link #sync(Contact)}. Unless {@code force}, the record is first only read, and written only
      * when it lacks something of ours: a poll that finds nothing new costs one lookup and no write (and
      * races less with the other side's writes). {@code force} always writes, which re-stores the record.
+     *
+     * @param contact the contact
+     * @param force write even if the record already has all of ours
+     * @return what the record says now
      */
     public SyncReport sync(Contact contact, boolean force) {
         return locks.locked(contact, () -> syncLocked(contact, force));
@@ -242,7 +284,13 @@ public final class ScoutApp {
         entries.add(RecordEntry.of(id, content));
     }
 
-    /** The devices of {@code side} described by {@code entries}, in tag order. */
+    /**
+     * The devices one side's entries describe; a device with any entry is listed.
+     *
+     * @param entries a contact record's entries
+     * @param side 0 or 1 (see {@link AppEntries#side})
+     * @return the devices of {@code side}, in tag order
+     */
     public static List<ContactDevice> devicesOf(List<RecordEntry> entries, int side) {
         Map<Integer, AppEntries.Device> info = new HashMap<>();
         Map<Integer, MessageId> heads = new HashMap<>();
@@ -281,6 +329,12 @@ public final class ScoutApp {
     /**
      * Seals {@code text} with the pair's message key, chains it on this device's list to {@code contact}
      * (durably, before anything is sent), stores it in the DHT and publishes the new list head.
+     *
+     * @param contact the recipient
+     * @param text the message; at most {@link AppEntries#maxTextBytes} UTF-8 bytes
+     * @return where the message went
+     * @throws dev.scout.dht.LimitExceededException if {@code text} is too long (nothing is saved)
+     * @throws DhtException if no DHT node stored the message (it stays saved and is re-stored later)
      */
     public SendReport send(Contact contact, String text) {
         return locks.locked(contact, () -> sendLocked(contact, text));
@@ -309,6 +363,9 @@ public final class ScoutApp {
     /**
      * Synchronizes with {@code contact}, reads every contact device's list down to what this device had
      * read, opens and records the new messages (oldest first) and publishes the new read marks.
+     *
+     * @param contact the contact to read from
+     * @return the new messages and any problems met
      */
     public InboxReport inbox(Contact contact) {
         return locks.locked(contact, () -> inboxLocked(contact));
@@ -372,7 +429,9 @@ public final class ScoutApp {
 
     /**
      * Re-stores everything of ours that must stay findable: each contact record (by synchronizing it)
-     * and every message the contact has not read yet. Returns how many items were re-stored.
+     * and every message the contact has not read yet. A failure is logged and the others go on.
+     *
+     * @return how many items were re-stored
      */
     public int republish() {
         int count = 0;
@@ -399,6 +458,11 @@ public final class ScoutApp {
     /**
      * Writes (or replaces) this device's entry of {@code kind} in the record shared with {@code contact}
      * and stores the record: how a kind this class does not interpret (e.g. a connect intent) is published.
+     *
+     * @param contact the contact whose record to write
+     * @param kind the entry kind ({@link AppEntries} constants)
+     * @param content the entry content, at most {@link RecordEntry#MAX_CONTENT_BYTES} bytes
+     * @return what the record says after the write
      */
     public SyncReport publishEntry(Contact contact, int kind, byte[] content) {
         return locks.locked(contact, () -> {
@@ -410,7 +474,12 @@ public final class ScoutApp {
         });
     }
 
-    /** The contact's side's live entries in the record as it is now (one read, no write); empty if none found. */
+    /**
+     * Reads the record as it is now (one read, no write).
+     *
+     * @param contact the contact
+     * @return the contact's side's live entries; empty if no record was found
+     */
     public List<RecordEntry> peekEntries(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());
         return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")
@@ -418,13 +487,23 @@ public final class ScoutApp {
                 .orElse(List.of());
     }
 
-    /** A contact's devices as the stored entries (the last synchronize) describe them; no network. */
+    /**
+     * A contact's devices as the stored entries (the last synchronize) describe them; no network.
+     *
+     * @param contact the contact
+     * @return its devices, in tag order
+     */
     public List<ContactDevice> storedDevices(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());
         return devicesOf(store.entries(contact.name()), 1 - side);
     }
 
-    /** Reads a contact's devices without writing (the current record). */
+    /**
+     * Reads a contact's devices from the current record, without writing.
+     *
+     * @param contact the contact
+     * @return its devices in tag order, or empty if no record was found
+     */
     public Optional<List<ContactDevice>> peek(Contact contact) {
         int side = AppEntries.side(identity().publicKey(), contact.publicKey());
         return DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record")

@@ -40,7 +40,8 @@ class ModuleBoundariesTest {
                 }
             }
         }
-        assertThat(declared).contains("dev.scout.dht", "dev.scout.core", "dev.scout.cli");
+        assertThat(declared).contains("dev.scout.dht", "dev.scout.core", "dev.scout.app", "dev.scout.session",
+                "dev.scout.cli");
         assertThat(MODULES.stream().map(ShippedModule::name).collect(Collectors.toSet()))
                 .as("shipped modules on scout-checks' class path").containsAll(declared);
     }
@@ -75,6 +76,8 @@ class ModuleBoundariesTest {
                 "dev.scout.dht", "dev.scout.dht.bencode", "dev.scout.dht.udp");
         assertThat(exports("dev.scout.core")).containsExactlyInAnyOrder(
                 "dev.scout.core", "dev.scout.core.crypto", "dev.scout.core.message");
+        assertThat(exports("dev.scout.app")).containsExactlyInAnyOrder("dev.scout.app");
+        assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session");
         assertThat(exports("dev.scout.cli")).isEmpty();
     }
 

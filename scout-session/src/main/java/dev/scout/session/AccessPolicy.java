@@ -8,6 +8,12 @@ import dev.scout.dht.Ed25519PublicKey;
  */
 @FunctionalInterface
 public interface AccessPolicy {
-    /** Whether the holder of {@code identity} (already proven by the handshake) may connect. */
+    /**
+     * Decides one incoming handshake. Called on the endpoint's loop thread, so it must answer quickly
+     * and be thread-safe.
+     *
+     * @param identity the initiator's identity key, already proven by the handshake
+     * @return whether its holder may open a session with us
+     */
     boolean accepts(Ed25519PublicKey identity);
 }

@@ -33,12 +33,27 @@ import java.util.List;
  */
 public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, NatType nat, int targetDevice,
         List<InetSocketAddress> addresses) {
+    /** The encoding's version byte; other versions are rejected by {@link #decode}. */
     public static final int VERSION = 1;
+    /** Length of {@link #nonce()}. */
     public static final int NONCE_BYTES = 16;
+    /** Most addresses one intent carries (so the encoding fits one record entry). */
     public static final int MAX_ADDRESSES = 8;
     private static final int FIXED = 1 + 1 + NONCE_BYTES + 8 + 8 + 1 + 4 + 1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * Checks the limits and copies the arrays and lists.
+     *
+     * @param nonce         {@value #NONCE_BYTES} bytes; copied
+     * @param startAtMillis Unix milliseconds
+     * @param expiresAt     Unix seconds
+     * @param nat           the writer's NAT type
+     * @param targetDevice  a device tag, 0 for any
+     * @param addresses     1 to {@value #MAX_ADDRESSES} resolved addresses; copied
+     * @throws IllegalArgumentException if the nonce's length, the number of addresses or an unresolved
+     *                                  address breaks those limits
+     */
     public ConnectIntent {
         if (nonce.length != NONCE_BYTES) {
             throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes");
@@ -56,7 +71,17 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
         addresses = List.copyOf(addresses);
     }
 
-    /** A new intent with a random nonce: start in {@code startDelayMillis}, valid for {@code ttlSeconds}. */
+    /**
+     * A new intent with a random nonce.
+     *
+     * @param addresses        the writer's addresses, best first (1 to {@value #MAX_ADDRESSES})
+     * @param nat              the writer's NAT type as it knows it
+     * @param targetDevice     the contact's device tag this is for, 0 for any
+     * @param nowMillis        the current time, Unix milliseconds
+     * @param startDelayMillis how long from now both sides start sending (time for the contact to read it)
+     * @param ttlSeconds       how long from now the intent stays live
+     * @return the intent
+     */
     public static ConnectIntent create(List<InetSocketAddress> addresses, NatType nat, int targetDevice,
             long nowMillis, long startDelayMillis, long ttlSeconds) {
         byte[] nonce = new byte[NONCE_BYTES];
@@ -65,17 +90,22 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
                 addresses);
     }
 
+    /** {@return a copy of the nonce} */
     @Override
     public byte[] nonce() {
         return nonce.clone();
     }
 
-    /** Whether the intent still applies at {@code nowMillis}. */
+    /**
+     * {@return whether the intent still applies at {@code nowMillis} (before {@link #expiresAt()})}
+     *
+     * @param nowMillis the current time, Unix milliseconds
+     */
     public boolean isLive(long nowMillis) {
         return nowMillis / 1000 < expiresAt;
     }
 
-    /** The entry content (at most 40 + 8 × 19 = 192 bytes, within the 255-byte entry limit). */
+    /** {@return the entry content (at most 40 + 8 × 19 = 192 bytes, within the 255-byte entry limit)} */
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(FIXED + addresses.size() * 19);
         b.put((byte) VERSION).put((byte) 0).put(nonce).putLong(startAtMillis).putLong(expiresAt)
@@ -87,7 +117,13 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
         return Arrays.copyOf(b.array(), b.position());
     }
 
-    /** Parses entry content; anything malformed is a {@link FormatException} naming the problem. */
+    /**
+     * Parses entry content (an unknown NAT value reads as {@link NatType#UNKNOWN}).
+     *
+     * @param content a kind-4 entry's content
+     * @return the intent
+     * @throws FormatException naming the problem, if the content is malformed or of another version
+     */
     public static ConnectIntent decode(byte[] content) {
         ByteBuffer b = ByteBuffer.wrap(content);
         try {

@@ -17,7 +17,7 @@ public enum NatType {
         this.label = label;
     }
 
-    /** A short human name ("symmetric NAT"). */
+    /** {@return a short human name ("symmetric NAT")} */
     public String label() {
         return label;
     }

@@ -8,6 +8,7 @@ package dev.scout.session;
 public class NoDirectPathException extends SessionException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line: the addresses tried and the NAT types known */
     public NoDirectPathException(String message) {
         super(message);
     }

@@ -22,31 +22,46 @@ public interface Session extends AutoCloseable {
     /** Largest short message, in bytes. */
     int MAX_MESSAGE = 1024;
 
-    /** The contact's identity key, proven by the handshake. */
+    /** {@return the contact's identity key, proven by the handshake} */
     Ed25519PublicKey peer();
 
-    /** Where the peer's packets come from now (the path that worked; follows NAT rebinding). */
+    /** {@return where the peer's packets come from now (the path that worked; follows NAT rebinding)} */
     InetSocketAddress remoteAddress();
 
-    /** Whether this side started the session. */
+    /** {@return whether this side started the session} */
     boolean initiator();
 
-    /** Opens a new stream; the peer learns of it with the first bytes (or end) written. */
+    /**
+     * Opens a new stream; the peer learns of it with the first bytes (or end) written.
+     *
+     * @return the stream
+     * @throws SessionException if the session has ended
+     */
     SessionStream openStream() throws SessionException;
 
-    /** The next stream the peer opens. Fails if the session ends first. */
+    /** {@return the next stream the peer opens; fails if the session ends first} */
     CompletableFuture<SessionStream> acceptStream();
 
     /**
      * Sends a short message (at most {@link #MAX_MESSAGE} bytes): delivered once and intact, not
      * ordered with respect to other messages or streams.
+     *
+     * @param message the bytes; at most {@link #MAX_MESSAGE}
+     * @throws SessionException if the session has ended
      */
     void sendMessage(byte[] message) throws SessionException;
 
-    /** Receives short messages (on a callback thread); messages arriving earlier are held (up to 256). */
+    /**
+     * Receives short messages; messages arriving before a listener is set are held (up to 256).
+     *
+     * @param listener called on callback threads, possibly concurrently for messages arriving together
+     */
     void onMessage(Consumer<byte[]> listener);
 
-    /** Completes when the session ends: normally after a clean close, exceptionally with the reason otherwise. */
+    /**
+     * {@return a future completed when the session ends: normally after a clean close, exceptionally
+     * with the reason otherwise}
+     */
     CompletableFuture<Void> closed();
 
     /**

@@ -11,11 +11,19 @@ import java.time.Duration;
  */
 public record SessionConfig(Duration connectTimeout, Duration idleTimeout, Duration keepAlive) {
 
-    /** 10 s to connect (so a failure is reported within the 15 s promised), 15 s idle, 5 s keep-alive. */
+    /** {@return 10 s to connect (so a failure is reported within the 15 s promised), 15 s idle, 5 s keep-alive} */
     public static SessionConfig defaults() {
         return new SessionConfig(Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5));
     }
 
+    /**
+     * Checks the timings.
+     *
+     * @param connectTimeout positive
+     * @param idleTimeout    longer than {@code keepAlive}
+     * @param keepAlive      positive
+     * @throws IllegalArgumentException otherwise
+     */
     public SessionConfig {
         if (connectTimeout.isNegative() || connectTimeout.isZero() || idleTimeout.compareTo(keepAlive) <= 0
                 || keepAlive.isNegative() || keepAlive.isZero()) {
@@ -23,10 +31,21 @@ public record SessionConfig(Duration connectTimeout, Duration idleTimeout, Durat
         }
     }
 
+    /**
+     * {@return this config with another connect timeout}
+     *
+     * @param d the new connect timeout, positive
+     */
     public SessionConfig withConnectTimeout(Duration d) {
         return new SessionConfig(d, idleTimeout, keepAlive);
     }
 
+    /**
+     * {@return this config with another idle timeout and keep-alive interval}
+     *
+     * @param idle the new idle timeout, longer than {@code keepAliveEvery}
+     * @param keepAliveEvery the new keep-alive interval, positive
+     */
     public SessionConfig withIdleTimeout(Duration idle, Duration keepAliveEvery) {
         return new SessionConfig(connectTimeout, idle, keepAliveEvery);
     }

@@ -65,6 +65,13 @@ public final class SessionEndpoint implements AutoCloseable {
     /**
      * Starts an endpoint for {@code identity} on {@code link}; from now on it claims session
      * datagrams arriving there. Only identities {@code policy} accepts can open sessions with us.
+     * Starts a loop thread and a callback pool, both stopped by {@link #close()}.
+     *
+     * @param identity our identity key pair (the Noise static key is derived from it)
+     * @param link the socket to use, possibly shared with a DHT node
+     * @param policy decides incoming handshakes (on the loop thread)
+     * @param config timings
+     * @return the running endpoint
      */
     public static SessionEndpoint open(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
         SessionEndpoint e = new SessionEndpoint(identity, link, policy, config);
@@ -72,7 +79,14 @@ public final class SessionEndpoint implements AutoCloseable {
         return e;
     }
 
-    /** Connects to {@code peer} at any of {@code addresses} (NAT types unknown). */
+    /**
+     * Connects to {@code peer} at any of {@code addresses} (NAT types unknown); see
+     * {@link #connect(Ed25519PublicKey, List, NatType)}.
+     *
+     * @param peer the contact's identity key
+     * @param addresses where to send the handshake, all at once
+     * @return the session, once a path answers
+     */
     public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses) {
         return connect(peer, addresses, NatType.UNKNOWN);
     }
@@ -83,6 +97,11 @@ public final class SessionEndpoint implements AutoCloseable {
      * session on the first path that answers; fails with {@link NoDirectPathException} after the
      * connect timeout, naming the addresses tried and the NAT types ({@code peerNat}, ours as set by
      * {@link #setLocalNatType}).
+     *
+     * @param peer the contact's identity key
+     * @param addresses where to send the handshake, all at once (copied)
+     * @param peerNat the contact's NAT type as we know it (only named in the failure message)
+     * @return the session, completed on a callback thread
      */
     public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat) {
         CompletableFuture<Session> f = new CompletableFuture<>();
@@ -99,24 +118,35 @@ public final class SessionEndpoint implements AutoCloseable {
         return f;
     }
 
-    /** Incoming sessions from accepted contacts (on a callback thread). Without a listener they are closed. */
+    /**
+     * Receives incoming sessions from accepted contacts. Without a listener they are closed.
+     *
+     * @param listener called on a callback thread
+     */
     public void onSession(Consumer<Session> listener) {
         this.listener = listener;
     }
 
-    /** What the owner knows about our NAT (e.g. from the DHT's address votes), named in connect failures. */
+    /**
+     * Tells the endpoint what the owner knows about our NAT (e.g. from the DHT's address votes).
+     *
+     * @param nat named in connect failures
+     */
     public void setLocalNatType(NatType nat) {
         this.localNat = nat;
     }
 
+    /** {@return our NAT type as last set by {@link #setLocalNatType} ({@link NatType#UNKNOWN} until then)} */
     public NatType localNatType() {
         return localNat;
     }
 
+    /** {@return our identity's public key} */
     public Ed25519PublicKey publicKey() {
         return identity.publicKey();
     }
 
+    /** {@return the link's local address} */
     public InetSocketAddress localAddress() {
         return link.localAddress();
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 public class SessionException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message the reason, in one line */
     public SessionException(String message) {
         super(message);
     }

@@ -10,12 +10,12 @@ import java.io.OutputStream;
  * A stream is used by one reader thread and one writer thread at a time.
  */
 public interface SessionStream {
-    /** The stream's number within its session (even: opened by the initiator, odd: by the responder). */
+    /** {@return the stream's number within its session (even: opened by the initiator, odd: by the responder)} */
     int id();
 
-    /** What the peer writes; -1 at its end, an {@link java.io.IOException} if the session fails first. */
+    /** {@return what the peer writes: -1 at its end, an {@link java.io.IOException} if the session fails first} */
     InputStream input();
 
-    /** What this side writes; {@code close()} ends the stream (the peer reads -1 after the last byte). */
+    /** {@return what this side writes; {@code close()} ends the stream (the peer reads -1 after the last byte)} */
     OutputStream output();
 }

@@ -30,7 +30,13 @@ public final class UdpLink implements DatagramLink, AutoCloseable {
         thread.start();
     }
 
-    /** Binds a socket ({@code port} 0 = any). */
+    /**
+     * Binds a socket (4 MiB send and receive buffers) and starts its receiving thread.
+     *
+     * @param bind the address to bind; port 0 picks a free one; its family is the socket's
+     * @return the link; {@link #close()} releases the socket and the thread
+     * @throws IOException if the socket cannot be bound
+     */
     public static UdpLink open(InetSocketAddress bind) throws IOException {
         boolean v6 = bind.getAddress() instanceof java.net.Inet6Address;
         DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);

@@ -264,7 +264,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
     }
 
-    /** The most recent datagram the operating system refused to send (e.g. no route for the family). */
+    /** {@return the most recent datagram the operating system refused to send (e.g. no route for the family)} */
     public Optional<SendFailure> lastSendFailure() {
         return transport.lastSendFailure();
     }

@@ -60,6 +60,10 @@ public final class DualStackNode implements Dht, AutoCloseable {
      * Starts a node per non-null config ({@code v4} must bind an IPv4 address, {@code v6} an IPv6 one).
      * When both name the same non-zero port they share it.
      *
+     * @param v4 the IPv4 node's config, or {@code null} for no IPv4
+     * @param v6 the IPv6 node's config, or {@code null} for no IPv6
+     * @return the running node; its I/O threads run until {@link #close()}
+     * @throws IllegalArgumentException if both are {@code null} or a config binds the wrong family
      * @throws IOException if a socket cannot be bound
      */
     public static DualStackNode start(DhtConfig v4, DhtConfig v6) throws IOException {
@@ -89,17 +93,17 @@ public final class DualStackNode implements Dht, AutoCloseable {
         return new DualStackNode(a, b);
     }
 
-    /** The IPv4 node, if this node has that family. */
+    /** {@return the IPv4 node, if this node has that family} */
     public Optional<DhtNode> ipv4() {
         return Optional.ofNullable(ipv4);
     }
 
-    /** The IPv6 node, if this node has that family. */
+    /** {@return the IPv6 node, if this node has that family} */
     public Optional<DhtNode> ipv6() {
         return Optional.ofNullable(ipv6);
     }
 
-    /** The family nodes, IPv4 first. */
+    /** {@return the family nodes (one or two), IPv4 first} */
     public List<DhtNode> families() {
         List<DhtNode> out = new ArrayList<>(2);
         if (ipv4 != null) {
@@ -111,12 +115,12 @@ public final class DualStackNode implements Dht, AutoCloseable {
         return out;
     }
 
-    /** The socket addresses, IPv4 first. */
+    /** {@return the bound socket addresses, IPv4 first} */
     public List<InetSocketAddress> localAddresses() {
         return families().stream().map(DhtNode::localAddress).toList();
     }
 
-    /** The first socket address (IPv4 when present). */
+    /** {@return the first bound socket address (IPv4 when present)} */
     public InetSocketAddress localAddress() {
         return families().get(0).localAddress();
     }
@@ -125,6 +129,8 @@ public final class DualStackNode implements Dht, AutoCloseable {
      * Completes once every family has finished bootstrapping and at least one has joined, so that the
      * operations that follow run in every family that can (a family with no route fails at once); fails
      * when every family failed, with each family's reason (e.g. "no IPv6 route to …").
+     *
+     * @return the joint bootstrap: done when at least one family joined
      */
     public CompletableFuture<Void> bootstrapped() {
         List<CompletableFuture<Void>> each = families().stream().map(DhtNode::bootstrapped).toList();
@@ -141,19 +147,19 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 });
     }
 
-    /** The external address each family's voters agree on, IPv4 first; families without one are left out. */
+    /** {@return the external address each family's voters agree on, IPv4 first; families without one are left out} */
     public CompletableFuture<List<InetSocketAddress>> externalAddresses() {
         return all(families(), DhtNode::externalAddress)
                 .thenApply(list -> list.stream().flatMap(Optional::stream).toList());
     }
 
-    /** Both routing tables, IPv4 contacts first. */
+    /** {@return a snapshot of both routing tables, IPv4 contacts first} */
     public CompletableFuture<List<NodeInfo>> routingTable() {
         return all(families(), DhtNode::routingTable)
                 .thenApply(list -> list.stream().flatMap(List::stream).toList());
     }
 
-    /** Counters summed over the families. */
+    /** {@return the counters, summed over the families} */
     public CompletableFuture<NodeStats> stats() {
         return all(families(), DhtNode::stats).thenApply(list -> list.stream().reduce((a, b) -> new NodeStats(
                 a.received() + b.received(), a.sent() + b.sent(), a.malformed() + b.malformed(),
@@ -162,7 +168,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 a.storedItems() + b.storedItems(), a.storedPeers() + b.storedPeers())).orElseThrow());
     }
 
-    /** The most recent send the operating system refused, in any family. */
+    /** {@return the most recent send the operating system refused, in any family (IPv4 first)} */
     public Optional<SendFailure> lastSendFailure() {
         return families().stream().map(DhtNode::lastSendFailure).flatMap(Optional::stream).findFirst();
     }
@@ -170,6 +176,8 @@ public final class DualStackNode implements Dht, AutoCloseable {
     /**
      * Completes normally once every family's node has closed; exceptionally, with that family's
      * {@link DhtException}, as soon as either family's I/O loop dies (see {@link DhtNode#terminated()}).
+     *
+     * @return a future that never completes while the node runs normally
      */
     public CompletableFuture<Void> terminated() {
         CompletableFuture<Void> out = new CompletableFuture<>();
@@ -183,7 +191,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
         return out;
     }
 
-    /** Why a family's node stopped working, if its I/O loop died (IPv4 first). */
+    /** {@return why a family's node stopped working, if its I/O loop died (IPv4 first)} */
     public Optional<DhtException> failure() {
         return families().stream().map(DhtNode::failure).flatMap(Optional::stream).findFirst();
     }
@@ -192,12 +200,19 @@ public final class DualStackNode implements Dht, AutoCloseable {
      * Lets another protocol (direct sessions) share this node's sockets: {@code filter} sees each
      * datagram of either family before KRPC decoding; {@code null} removes it. Per family: {@link
      * #ipv4()}/{@link #ipv6()} and {@link DhtNode#setDatagramFilter}.
+     *
+     * @param filter called on the families' I/O threads, so it must be quick and thread-safe; or {@code null}
      */
     public void setDatagramFilter(DatagramFilter filter) {
         families().forEach(n -> n.setDatagramFilter(filter));
     }
 
-    /** Sends a datagram from the socket of {@code to}'s family (dropped, like the network, without one). */
+    /**
+     * Sends a datagram from the socket of {@code to}'s family (dropped, like the network, without one).
+     *
+     * @param datagram the bytes to send
+     * @param to the destination; its family picks the socket
+     */
     public void sendDatagram(byte[] datagram, InetSocketAddress to) {
         DhtNode n = to.getAddress() instanceof Inet6Address ? ipv6 : ipv4;
         if (n != null) {
