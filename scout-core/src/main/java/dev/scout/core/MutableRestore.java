@@ -49,7 +49,10 @@ final class MutableRestore {
      */
     private CompletableFuture<PutResult> adoptNewer(MutableItem stale, PutConflictException conflict,
                                                     int attemptsLeft) {
-        return dht.getMutable(stale.publicKey(), stale.salt()).handle((found, readError) -> {
+        // The full read (every version among the closest), not the early-stopping getMutable: right
+        // after a 302 the newer version may still be spreading, and the first answers could agree on ours.
+        return dht.getMutableVersions(stale.publicKey(), stale.salt())
+                .thenApply(versions -> versions.stream().findFirst()).handle((found, readError) -> {
             if (readError != null || found.isEmpty() || found.get().seq() <= stale.seq()
                     || !adopt.test(found.get()) || attemptsLeft == 0) {
                 return CompletableFuture.completedFuture(conflict.result());

@@ -147,7 +147,11 @@ public final class Synchronizer {
         CompletableFuture<Optional<RecordItem>> out = new CompletableFuture<>();
         CompletableFuture<Optional<MutableItem>> get;
         try {
-            get = dht.getMutable(keys.recordPublicKey(), salt.clone());
+            // Every version among the closest nodes, not the quick getMutable that may stop once the
+            // first answers agree: stale or replayed copies on some of the closest must not hide the
+            // newest record from a reader.
+            get = dht.getMutableVersions(keys.recordPublicKey(), salt.clone())
+                    .thenApply(versions -> versions.stream().findFirst());
         } catch (RuntimeException e) {
             get = CompletableFuture.failedFuture(e);
         }

@@ -96,6 +96,11 @@ class KeepAliveTest {
             return CompletableFuture.completedFuture(Optional.ofNullable(current));
         }
 
+        @Override
+        public CompletableFuture<List<MutableItem>> getMutableVersions(Ed25519PublicKey publicKey, byte[] salt) {
+            return getMutable(publicKey, salt).thenApply(found -> found.map(List::of).orElse(List.of()));
+        }
+
         Call next() throws InterruptedException {
             Call c = calls.poll(10, TimeUnit.SECONDS);
             assertThat(c).as("a re-store was started").isNotNull();

@@ -61,7 +61,10 @@ public interface Dht {
 
     /**
      * The valid mutable item of {@code publicKey} under {@code salt} (empty array: no salt) with the
-     * highest seq among the closest nodes; completes after the whole lookup.
+     * highest seq among the nodes that answered. For speed the lookup may end before all of the
+     * closest nodes answered, once several of the closest agree on one newest version and none of
+     * them holds an older one; a reader that must not miss a newer version held by only some of the
+     * closest nodes (stale or replayed copies on the others) uses {@link #getMutableVersions}.
      *
      * @param publicKey the public key
      * @param salt the salt (empty: none)
@@ -71,7 +74,7 @@ public interface Dht {
 
     /**
      * Every distinct valid version of a mutable item seen among the closest nodes, highest seq first
-     * (equal seqs: greater value first). Normally one; more when writers raced and storing nodes
+     * (equal seqs: greater value first), after a lookup that heard from all of the closest it could. Normally one; more when writers raced and storing nodes
      * disagree, which a merging reader (Scout's synchronize) uses so that no version's update is lost.
      *
      * @param publicKey the public key
