@@ -1,8 +1,6 @@
 package dev.scout.dht.udp;
 
-import dev.scout.dht.Addresses;
 import dev.scout.dht.AnnounceResult;
-import dev.scout.dht.Bep42;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.DatagramFilter;
@@ -19,7 +17,6 @@ import dev.scout.dht.Reachability;
 import dev.scout.dht.node.DhtOperations;
 import dev.scout.dht.node.LoopDht;
 import dev.scout.dht.node.NodeCore;
-import dev.scout.dht.routing.RoutingEntry;
 import dev.scout.dht.routing.RoutingTableFile;
 import dev.scout.dht.SendFailure;
 import dev.scout.dht.transport.UdpTransport;
@@ -30,14 +27,9 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +65,12 @@ public final class DhtNode implements Dht, AutoCloseable {
     };
     private final ExecutorService callbacks;
     private final CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
-    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final LoopCalls calls;
+    private final SavedRoutingTable savedTable;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
     /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
     private volatile FamilySnapshot snapshot;
-    private volatile DhtException failure;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -91,6 +83,8 @@ public final class DhtNode implements Dht, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.calls = new LoopCalls(transport, ops, callbacks, () -> closed);
+        this.savedTable = new SavedRoutingTable(config, core);
     }
 
     /**
@@ -107,25 +101,15 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     /** As {@link #start(DhtConfig)}; {@code sharedPort}: the other family's socket binds the same port. */
     static DhtNode start(DhtConfig config, boolean sharedPort) throws IOException {
-        Optional<RoutingTableFile.State> saved = Optional.empty();
-        if (config.stateStore() != null) {
-            try {
-                Optional<byte[]> data = config.stateStore().load();
-                if (data.isPresent()) {
-                    saved = Optional.of(RoutingTableFile.decode(data.get()));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("ignoring unreadable routing table {}: {}", config.stateStore(), e.getMessage());
-            }
-        }
-        NodeId id = config.nodeId() != null ? config.nodeId() : chooseId(saved);
+        Optional<RoutingTableFile.State> saved = SavedRoutingTable.load(config);
+        NodeId id = config.nodeId() != null ? config.nodeId() : SavedRoutingTable.chooseId(saved);
         UdpTransport transport = UdpTransport.open(config.bindAddress(), sharedPort);
         NodeCore core = new NodeCore(id, config, UdpTransport::clock, new SecureRandom(), transport::send);
         DhtNode node = new DhtNode(config, transport, core);
         transport.start(core, "dht-loop-" + transport.localAddress().getPort());
         transport.terminated().whenComplete((v, error) -> {
             if (error != null) {
-                node.loopDied(unwrap(error));
+                node.loopDied(LoopCalls.unwrap(error));
             }
         });
         boolean ipv6 = transport.localAddress().getAddress() instanceof Inet6Address;
@@ -134,50 +118,16 @@ public final class DhtNode implements Dht, AutoCloseable {
                 .orElse(List.of());
         transport.execute(() -> {
             core.start();
-            node.schedulePeriodicSave();
+            node.savedTable.schedulePeriodicSave();
         });
         node.bootstrapInBackground(known);
         return node;
     }
 
-    /**
-     * The saved id, unless other nodes have told us an external IP it does not match under BEP 42 (then
-     * a fresh valid id, so verifying nodes keep us in their tables); a random id on first start.
-     */
-    private static NodeId chooseId(Optional<RoutingTableFile.State> saved) {
-        if (saved.isEmpty()) {
-            return NodeId.random();
-        }
-        RoutingTableFile.State s = saved.get();
-        if (s.externalAddress() != null && !Bep42.isValid(s.id(), s.externalAddress().getAddress())) {
-            NodeId fresh = Bep42.idFor(s.externalAddress().getAddress(), new SecureRandom());
-            LOG.info("node id does not match external address {} (BEP 42); using {}", s.externalAddress(), fresh);
-            return fresh;
-        }
-        return s.id();
-    }
-
     private void bootstrapInBackground(List<NodeInfo> known) {
         // Router names are resolved off the I/O thread: DNS can block for seconds.
         boolean ipv6 = localAddress().getAddress() instanceof Inet6Address;
-        callbacks.execute(() -> {
-            List<InetSocketAddress> routers = new ArrayList<>();
-            for (String hostPort : config.bootstrap()) {
-                try {
-                    // A and AAAA records: each family's socket bootstraps through its own family's routers.
-                    List<InetSocketAddress> all = Addresses.resolveAll(hostPort);
-                    List<InetSocketAddress> ours = all.stream()
-                            .filter(a -> (a.getAddress() instanceof Inet6Address) == ipv6).toList();
-                    routers.addAll(ours);
-                    if (ours.isEmpty()) {
-                        LOG.info("bootstrap host {} has no {} address", hostPort, ipv6 ? "IPv6" : "IPv4");
-                    }
-                } catch (RuntimeException e) {
-                    LOG.info("bad bootstrap address {}: {}", hostPort, e.getMessage());
-                }
-            }
-            bootstrapFrom(known, routers);
-        });
+        callbacks.execute(() -> bootstrapFrom(known, BootstrapRouters.resolve(config.bootstrap(), ipv6)));
     }
 
     /**
@@ -198,28 +148,6 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
     }
 
-    private void schedulePeriodicSave() {
-        if (config.stateStore() == null) {
-            return;
-        }
-        core.schedule(core.now() + config.saveIntervalMillis(), () -> {
-            saveOnLoop();
-            schedulePeriodicSave();
-        });
-    }
-
-    private void saveOnLoop() {
-        if (config.stateStore() == null || core.routingTable().size() == 0) {
-            return; // never overwrite a good table with an empty one
-        }
-        List<NodeInfo> nodes = core.routingTable().entries().stream().map(RoutingEntry::node).toList();
-        try {
-            config.stateStore().save(RoutingTableFile.encode(new RoutingTableFile.State(core.ownId(), nodes, core.externalAddress())));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not save routing table to {}: {}", config.stateStore(), e.getMessage());
-        }
-    }
-
     /**
      * Makes this node and {@code other} (bound to the other address family) one dual-stack node for
      * BEP 32: each answers {@code want} for the other family from the other's routing table, and hands
@@ -228,17 +156,10 @@ public final class DhtNode implements Dht, AutoCloseable {
     void pairWith(DhtNode other) {
         FamilySnapshot mine = new FamilySnapshot();
         snapshot = mine;
-        transport.execute(() -> publishSnapshot(mine));
+        transport.execute(() -> SiblingSupport.publishEverySecond(core, mine));
         // and at once when the table has filled, rather than up to a second later
-        bootstrapped.thenRun(() -> transport.execute(() -> mine.publish(
-                core.routingTable().entries().stream().map(RoutingEntry::node).toList())));
+        bootstrapped.thenRun(() -> transport.execute(() -> mine.publish(SiblingSupport.tableNodes(core))));
         transport.execute(() -> core.sibling(new FamilySnapshot.Sibling(other)));
-    }
-
-    /** Publishes the routing table for the sibling's loop to read, now and every second. */
-    private void publishSnapshot(FamilySnapshot target) {
-        target.publish(core.routingTable().entries().stream().map(RoutingEntry::node).toList());
-        core.schedule(core.now() + 1_000, () -> publishSnapshot(target));
     }
 
     /** The published table, for the sibling (null unless paired). */
@@ -249,17 +170,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     /** Pings contacts of our family that the sibling heard of, while our table is thin. */
     void learned(List<NodeInfo> contacts) {
         transport.execute(() -> {
-            if (closed || core.routingTable().size() >= FamilySnapshot.THIN) {
-                return;
-            }
-            int budget = 8;
-            for (NodeInfo n : contacts) {
-                if (budget-- == 0 || core.pendingRequests() > 256) {
-                    break;
-                }
-                if (core.routingTable().entry(n.id()).isEmpty()) {
-                    ops.ping(n.address()); // answers enter the table like any verified node
-                }
+            if (!closed) {
+                SiblingSupport.pingLearned(core, ops, contacts);
             }
         });
     }
@@ -275,20 +187,10 @@ public final class DhtNode implements Dht, AutoCloseable {
      * thread when one can still be had.
      */
     private void loopDied(Throwable cause) {
-        Runnable fail = () -> {
-            DhtException error = new DhtException("DHT node stopped: its I/O loop died of " + cause, cause);
-            failure = error;
-            for (CompletableFuture<?> f : outstanding) {
-                f.completeExceptionally(error);
-            }
+        calls.loopDied(cause, error -> {
             bootstrapped.completeExceptionally(error);
             terminated.completeExceptionally(error);
-        };
-        try {
-            callbacks.execute(fail);
-        } catch (RuntimeException | Error e) {
-            fail.run();
-        }
+        });
     }
 
     /**
@@ -308,7 +210,7 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @return the failure; empty while the node runs and after a normal close
      */
     public Optional<DhtException> failure() {
-        return Optional.ofNullable(failure);
+        return Optional.ofNullable(calls.failure());
     }
 
     /**
@@ -370,8 +272,7 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @return a future of the nodes
      */
     public CompletableFuture<List<NodeInfo>> routingTable() {
-        return onLoop(o -> CompletableFuture.completedFuture(
-                core.routingTable().entries().stream().map(RoutingEntry::node).toList()));
+        return onLoop(o -> CompletableFuture.completedFuture(SiblingSupport.tableNodes(core)));
     }
 
     /**
@@ -477,45 +378,7 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     /** Runs an operation on the loop and hands its outcome to a callback thread (package-private for tests). */
     <T> CompletableFuture<T> onLoop(Function<DhtOperations, CompletableFuture<T>> operation) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        if (closed) {
-            result.completeExceptionally(new DhtException("node closed"));
-            return result;
-        }
-        outstanding.add(result);
-        result.whenComplete((v, e) -> outstanding.remove(result));
-        DhtException dead = failure; // read after adding: loopDied either sees this future or we see it
-        if (dead != null) {
-            result.completeExceptionally(dead);
-            return result;
-        }
-        transport.execute(() -> {
-            if (closed) {
-                result.completeExceptionally(new DhtException("node closed"));
-                return;
-            }
-            CompletableFuture<T> inner;
-            try {
-                inner = operation.apply(ops);
-            } catch (RuntimeException e) {
-                inner = CompletableFuture.failedFuture(e);
-            }
-            inner.whenComplete((value, error) -> callbacks.execute(() -> {
-                if (error != null) {
-                    result.completeExceptionally(unwrap(error));
-                } else {
-                    result.complete(value);
-                }
-            }));
-        });
-        return result;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+        return calls.onLoop(operation);
     }
 
     /** Saves the routing table, stops the I/O thread, closes the socket and fails pending operations. */
@@ -524,7 +387,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (closed) {
             return;
         }
-        if (failure != null || transport.failure() != null) {
+        if (calls.failure() != null || transport.failure() != null) {
             closed = true; // nothing runs on a dead loop: no save, just release the socket
             transport.close();
             callbacks.shutdown();
@@ -533,7 +396,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         CompletableFuture<Void> saved = new CompletableFuture<>();
         transport.execute(() -> {
             try {
-                saveOnLoop();
+                savedTable.saveOnLoop();
             } finally {
                 saved.complete(null);
             }
@@ -545,9 +408,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
         closed = true;
         transport.close();
-        for (CompletableFuture<?> f : outstanding) {
-            f.completeExceptionally(new DhtException("node closed"));
-        }
+        calls.failAll(() -> new DhtException("node closed"));
         bootstrapped.completeExceptionally(new DhtException("node closed"));
         terminated.complete(null);
         callbacks.shutdown();
