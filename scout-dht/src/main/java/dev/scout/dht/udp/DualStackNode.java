@@ -13,7 +13,6 @@ import dev.scout.dht.MutableItem;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.NodeStats;
-import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.SendFailure;
 
@@ -22,14 +21,12 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -141,7 +138,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
                         if (!f.isCompletedExceptionally()) {
                             return null; // at least one family joined
                         }
-                        errors.add(f.handle((v, e) -> unwrap(e).getMessage()).join());
+                        errors.add(f.handle((v, e) -> FamilyResults.unwrap(e).getMessage()).join());
                     }
                     throw new DhtException(String.join("; ", errors));
                 });
@@ -149,19 +146,19 @@ public final class DualStackNode implements Dht, AutoCloseable {
 
     /** {@return the external address each family's voters agree on, IPv4 first; families without one are left out} */
     public CompletableFuture<List<InetSocketAddress>> externalAddresses() {
-        return all(families(), DhtNode::externalAddress)
+        return FamilyResults.all(families(), DhtNode::externalAddress)
                 .thenApply(list -> list.stream().flatMap(Optional::stream).toList());
     }
 
     /** {@return a snapshot of both routing tables, IPv4 contacts first} */
     public CompletableFuture<List<NodeInfo>> routingTable() {
-        return all(families(), DhtNode::routingTable)
+        return FamilyResults.all(families(), DhtNode::routingTable)
                 .thenApply(list -> list.stream().flatMap(List::stream).toList());
     }
 
     /** {@return the counters, summed over the families} */
     public CompletableFuture<NodeStats> stats() {
-        return all(families(), DhtNode::stats).thenApply(list -> list.stream().reduce((a, b) -> new NodeStats(
+        return FamilyResults.all(families(), DhtNode::stats).thenApply(list -> list.stream().reduce((a, b) -> new NodeStats(
                 a.received() + b.received(), a.sent() + b.sent(), a.malformed() + b.malformed(),
                 a.queriesAnswered() + b.queriesAnswered(), a.timeouts() + b.timeouts(),
                 a.invalidItems() + b.invalidItems(), a.routingTableSize() + b.routingTableSize(),
@@ -184,7 +181,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
         List<CompletableFuture<Void>> each = families().stream().map(DhtNode::terminated).toList();
         each.forEach(f -> f.whenComplete((v, e) -> {
             if (e != null) {
-                out.completeExceptionally(unwrap(e));
+                out.completeExceptionally(FamilyResults.unwrap(e));
             }
         }));
         CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(() -> out.complete(null));
@@ -274,7 +271,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
         List<DhtNode> nodes = available();
         List<CompletableFuture<List<MutableItem>>> reads = nodes.stream()
                 .map(n -> n.getMutableVersions(publicKey, salt)).toList();
-        return all(reads).thenApply(rs -> {
+        return FamilyResults.all(reads).thenApply(rs -> {
             Map<DhtNode, Long> highest = new LinkedHashMap<>();
             Map<String, MutableItem> distinct = new LinkedHashMap<>();
             for (int i = 0; i < nodes.size(); i++) {
@@ -286,13 +283,13 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 versions.forEach(v -> distinct.putIfAbsent(v.seq() + ":" + Arrays.toString(v.value()), v));
             }
             seqsRead.remember(target, highest);
-            return distinct.values().stream().sorted(NEWEST_LAST.reversed()).toList();
+            return distinct.values().stream().sorted(FamilyResults.NEWEST_LAST.reversed()).toList();
         });
     }
 
     @Override
     public CompletableFuture<PutResult> putImmutable(ImmutableItem item) {
-        return each(n -> n.putImmutable(item)).thenApply(DualStackNode::merge);
+        return each(n -> n.putImmutable(item)).thenApply(FamilyResults::merge);
     }
 
     /**
@@ -317,33 +314,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
             Long familyCas = read != null && read.containsKey(n) ? read.get(n) : cas;
             return familyCas == null ? n.putMutable(item) : n.putMutable(item, familyCas);
         }).toList();
-        return CompletableFuture.allOf(puts.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> {
-                    List<PutResult> ok = new ArrayList<>();
-                    PutConflictException conflict = null;
-                    Throwable other = null;
-                    for (CompletableFuture<PutResult> f : puts) {
-                        try {
-                            ok.add(f.join());
-                        } catch (CompletionException e) {
-                            Throwable t = unwrap(e);
-                            if (t instanceof PutConflictException c) {
-                                ok.add(c.result());
-                                conflict = conflict == null ? c : conflict;
-                            } else if (other == null) {
-                                other = t;
-                            }
-                        }
-                    }
-                    if (conflict != null) {
-                        // A compare-and-swap refused in either family must be retried by the writer.
-                        throw new PutConflictException(conflict.code(), merge(ok));
-                    }
-                    if (ok.isEmpty()) {
-                        throw other instanceof RuntimeException re ? re : new CompletionException(other);
-                    }
-                    return merge(ok);
-                });
+        return FamilyResults.combinePuts(puts);
     }
 
     @Override
@@ -354,16 +325,6 @@ public final class DualStackNode implements Dht, AutoCloseable {
             long seq = cas == null ? 1 : cas + 1;
             return putEverywhere(MutableItem.sign(signer, salt, seq, value), cas);
         });
-    }
-
-    /** Higher seq is newer; equal seqs: greater value bytes, so every reader picks the same version. */
-    private static final Comparator<MutableItem> NEWEST_LAST = Comparator.comparingLong(MutableItem::seq)
-            .thenComparing(MutableItem::value, Arrays::compareUnsigned);
-
-    private static PutResult merge(List<PutResult> results) {
-        PutResult first = results.get(0);
-        return new PutResult(first.target(), first.seq(), results.stream().mapToInt(PutResult::stored).sum(),
-                results.stream().flatMap(r -> r.outcomes().stream()).toList());
     }
 
     /**
@@ -381,41 +342,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
 
     /** Runs {@code op} in every available family; the successful results, or the first error if all failed. */
     private <T> CompletableFuture<List<T>> each(Function<DhtNode, CompletableFuture<T>> op) {
-        return all(available(), op);
-    }
-
-    /** Each future's value in order, null for a failed one; fails only when all failed. */
-    private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> fs) {
-        return CompletableFuture.allOf(fs.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> {
-                    List<T> out = new ArrayList<>();
-                    Throwable error = null;
-                    for (CompletableFuture<T> f : fs) {
-                        try {
-                            out.add(f.join());
-                        } catch (CompletionException e) {
-                            out.add(null);
-                            error = error == null ? unwrap(e) : error;
-                        }
-                    }
-                    if (error != null && out.stream().allMatch(java.util.Objects::isNull)) {
-                        throw error instanceof RuntimeException re ? re : new CompletionException(error);
-                    }
-                    return out;
-                });
-    }
-
-    /** The successful results of {@code op} on each node; fails only when all failed. */
-    private static <T> CompletableFuture<List<T>> all(List<DhtNode> nodes, Function<DhtNode, CompletableFuture<T>> op) {
-        return all(nodes.stream().map(op).toList())
-                .thenApply(results -> results.stream().filter(java.util.Objects::nonNull).toList());
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+        return FamilyResults.all(available(), op);
     }
 
     /** Closes both families (each saves its routing table). */
