@@ -138,7 +138,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
                         if (!f.isCompletedExceptionally()) {
                             return null; // at least one family joined
                         }
-                        errors.add(f.handle((v, e) -> FamilyResults.unwrap(e).getMessage()).join());
+                        errors.add(f.handle((v, e) -> LoopCalls.unwrap(e).getMessage()).join());
                     }
                     throw new DhtException(String.join("; ", errors));
                 });
@@ -181,7 +181,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
         List<CompletableFuture<Void>> each = families().stream().map(DhtNode::terminated).toList();
         each.forEach(f -> f.whenComplete((v, e) -> {
             if (e != null) {
-                out.completeExceptionally(FamilyResults.unwrap(e));
+                out.completeExceptionally(LoopCalls.unwrap(e));
             }
         }));
         CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(() -> out.complete(null));

@@ -41,7 +41,7 @@ final class FamilyResults {
                         try {
                             ok.add(f.join());
                         } catch (CompletionException e) {
-                            Throwable t = unwrap(e);
+                            Throwable t = LoopCalls.unwrap(e);
                             if (t instanceof PutConflictException c) {
                                 ok.add(c.result());
                                 conflict = conflict == null ? c : conflict;
@@ -72,7 +72,7 @@ final class FamilyResults {
                             out.add(f.join());
                         } catch (CompletionException e) {
                             out.add(null);
-                            error = error == null ? unwrap(e) : error;
+                            error = error == null ? LoopCalls.unwrap(e) : error;
                         }
                     }
                     if (error != null && out.stream().allMatch(java.util.Objects::isNull)) {
@@ -86,12 +86,5 @@ final class FamilyResults {
     static <T> CompletableFuture<List<T>> all(List<DhtNode> nodes, Function<DhtNode, CompletableFuture<T>> op) {
         return all(nodes.stream().map(op).toList())
                 .thenApply(results -> results.stream().filter(java.util.Objects::nonNull).toList());
-    }
-
-    static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }

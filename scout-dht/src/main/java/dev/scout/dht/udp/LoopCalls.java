@@ -102,6 +102,7 @@ final class LoopCalls {
         }
     }
 
+    /** The cause a future's wrappers hide (shared by both node classes of this package). */
     static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
