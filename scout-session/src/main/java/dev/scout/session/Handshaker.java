@@ -4,6 +4,7 @@ import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.internal.NoiseIK;
+import dev.scout.session.internal.PathTokens;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
@@ -61,6 +62,7 @@ final class Handshaker {
         byte[] datagram;
         CompletableFuture<Session> future;
         long started;
+        long timeout;
         long nextSend;
     }
 
@@ -76,7 +78,8 @@ final class Handshaker {
         return pendingById.containsKey(id);
     }
 
-    void connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, CompletableFuture<Session> future) {
+    void connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, long timeoutNanos,
+                 CompletableFuture<Session> future) {
         Pending existing = pendingByPeer.get(peer);
         if (existing != null) {
             existing.future.whenComplete((s, e) -> {
@@ -104,6 +107,7 @@ final class Handshaker {
         p.ephemeral = NoiseIK.newPrivateKey(random);
         p.future = future;
         p.started = endpoint.now();
+        p.timeout = timeoutNanos;
         lastSentTimestamp = Math.max(System.currentTimeMillis(), lastSentTimestamp + 1);
         p.payload = new byte[Wire.INIT_PAYLOAD];
         System.arraycopy(identity.publicKey().bytes(), 0, p.payload, 0, Ed25519PublicKey.BYTES);
@@ -141,7 +145,7 @@ final class Handshaker {
     }
 
     private long deadline(Pending p) {
-        return p.started + endpoint.config().connectTimeout().toNanos();
+        return p.started + p.timeout;
     }
 
     void onTimer() {
@@ -167,8 +171,9 @@ final class Handshaker {
         } else {
             why = "the contact is offline, does not accept us, or a NAT/firewall drops the packets";
         }
+        String within = p.timeout % 1_000_000_000L == 0 ? p.timeout / 1_000_000_000L + " s" : p.timeout / 1_000_000 + " ms";
         return new NoDirectPathException("no direct path to " + p.peer + ": no answer from " + tried + " within "
-                + endpoint.config().connectTimeout().toSeconds() + " s (NAT: ours " + ours.label() + ", theirs "
+                + within + " (NAT: ours " + ours.label() + ", theirs "
                 + p.peerNat.label() + "; " + why + ")");
     }
 
@@ -192,6 +197,7 @@ final class Handshaker {
         remove(p);
         Connection c = new Connection(endpoint, p.localId, remoteId, p.peer, from, true, p.noise.split(), endpoint.now());
         endpoint.register(c);
+        endpoint.paths.established(p.peer, from, PathTokens.of(p.noise, true), endpoint.now());
         c.sendConfirmation();
         endpoint.callback(() -> p.future.complete(c));
     }
@@ -260,6 +266,7 @@ final class Handshaker {
         Wire.putLong(response, 9, localId);
         System.arraycopy(m2, 0, response, 17, m2.length);
         Connection c = new Connection(endpoint, localId, senderId, peer, from, false, noise.split(), endpoint.now());
+        endpoint.paths.expect(localId, peer, PathTokens.of(noise, false)); // a path once the initiator confirms
         c.cachedResponse = response;
         c.initiatorEphemeral = ephemeral;
         if (ours != null) {

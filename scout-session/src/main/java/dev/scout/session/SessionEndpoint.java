@@ -7,6 +7,7 @@ import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,7 @@ public final class SessionEndpoint implements AutoCloseable {
     private final ExecutorService callbacks;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final Handshaker handshaker;
+    final PathKeeper paths; // the kept-open NAT permissions (Handshaker records new ones)
     private final AtomicInteger queued = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Consumer<Session> listener;
@@ -60,6 +62,9 @@ public final class SessionEndpoint implements AutoCloseable {
         loop.setRemoveOnCancelPolicy(true);
         this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
         this.handshaker = new Handshaker(this, identity, policy);
+        this.paths = new PathKeeper(this, policy);
+        long every = config.pathKeepEvery().toNanos();
+        loop.scheduleWithFixedDelay(() -> runGuarded(() -> paths.tick(now())), every, every, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -104,6 +109,21 @@ public final class SessionEndpoint implements AutoCloseable {
      * @return the session, completed on a callback thread
      */
     public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat) {
+        return connect(peer, addresses, peerNat, config.connectTimeout());
+    }
+
+    /**
+     * {@link #connect(Ed25519PublicKey, List, NatType)} giving up (and so stopping to send) after
+     * {@code timeout}, e.g. a short try of a {@link #livePath live path} before a rendezvous.
+     *
+     * @param peer the contact's identity key
+     * @param addresses where to send the handshake, all at once (copied)
+     * @param peerNat the contact's NAT type as we know it (only named in the failure message)
+     * @param timeout positive
+     * @return the session, completed on a callback thread
+     */
+    public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat,
+                                              java.time.Duration timeout) {
         CompletableFuture<Session> f = new CompletableFuture<>();
         if (addresses.isEmpty()) {
             f.completeExceptionally(new NoDirectPathException("no address known for " + peer));
@@ -114,7 +134,8 @@ public final class SessionEndpoint implements AutoCloseable {
             return f;
         }
         List<InetSocketAddress> copy = List.copyOf(addresses);
-        runOnLoop(() -> handshaker.connect(peer, copy, peerNat, f));
+        long timeoutNanos = Math.max(1, timeout.toNanos());
+        runOnLoop(() -> handshaker.connect(peer, copy, peerNat, timeoutNanos, f));
         return f;
     }
 
@@ -141,6 +162,30 @@ public final class SessionEndpoint implements AutoCloseable {
         return localNat;
     }
 
+    /**
+     * The kept-open NAT permission towards {@code peer} (docs/sessions.md): after a session with it
+     * both endpoints send each other a KEEP datagram every {@link SessionConfig#pathKeepEvery()}; while
+     * the peer's arrive, a {@link #connect} to this address gets through both NATs in one round trip.
+     * Forgotten after {@link SessionConfig#pathSilence()} of silence, when the access policy stops
+     * accepting the key, or by {@link #forgetPath}.
+     *
+     * @param peer a contact's identity key
+     * @return where its KEEPs come from if one arrived within 2.5 keep intervals (or the session was
+     *         established that recently), else empty
+     */
+    public Optional<InetSocketAddress> livePath(Ed25519PublicKey peer) {
+        return paths.live(peer, now());
+    }
+
+    /**
+     * Stops keeping the path to {@code peer} open (the access policy rejecting it does so too).
+     *
+     * @param peer a contact's identity key
+     */
+    public void forgetPath(Ed25519PublicKey peer) {
+        runOnLoop(() -> paths.forget(peer));
+    }
+
     /** {@return our identity's public key} */
     public Ed25519PublicKey publicKey() {
         return identity.publicKey();
@@ -162,6 +207,7 @@ public final class SessionEndpoint implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             handshaker.closeAll();
+            paths.clear();
             for (Connection c : List.copyOf(connections.values())) {
                 c.abort("session endpoint closed");
             }
@@ -192,6 +238,11 @@ public final class SessionEndpoint implements AutoCloseable {
         } else if (type == Wire.DATA) {
             ours = length >= Wire.DATA_HEADER + NoiseCipher.TAG_BYTES && length <= Wire.MAX_DATAGRAM
                     && connections.containsKey(Wire.receiverId(buffer));
+        } else if (type == Wire.KEEP && length == Wire.KEEP_LENGTH) {
+            ours = true; // no KRPC starts with 0xF4: an unknown KEEP is ours to drop, not the DHT's
+            if (!paths.knows(buffer)) {
+                return true;
+            }
         } else {
             ours = false;
         }
@@ -234,6 +285,8 @@ public final class SessionEndpoint implements AutoCloseable {
                 handshaker.onInit(b, from);
             } else if (b[0] == Wire.RESPONSE) {
                 handshaker.onResponse(b, from);
+            } else if (b[0] == Wire.KEEP) {
+                paths.onKeep(b, from, now());
             } else {
                 Connection c = connections.get(Wire.receiverId(b));
                 if (c != null) {
@@ -262,15 +315,17 @@ public final class SessionEndpoint implements AutoCloseable {
     /** Any thread. */
     void runOnLoop(Runnable task) {
         try {
-            loop.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("session task failed", e);
-                }
-            });
+            loop.execute(() -> runGuarded(task));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("endpoint closed; task dropped");
+        }
+    }
+
+    private static void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("session task failed", e);
         }
     }
 
@@ -284,18 +339,16 @@ public final class SessionEndpoint implements AutoCloseable {
     }
 
     void schedule(Connection c, long atNanos) {
-        long delay = Math.max(0, atNanos - now());
-        try {
-            loop.schedule(() -> c.onTimer(now()), delay, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("endpoint closed; timer dropped");
-        }
+        scheduleAt(() -> c.onTimer(now()), atNanos);
     }
 
     void scheduleHandshakeTimer(long atNanos) {
-        long delay = Math.max(0, atNanos - now());
+        scheduleAt(handshaker::onTimer, atNanos);
+    }
+
+    private void scheduleAt(Runnable timer, long atNanos) {
         try {
-            loop.schedule(handshaker::onTimer, delay, TimeUnit.NANOSECONDS);
+            loop.schedule(timer, Math.max(0, atNanos - now()), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("endpoint closed; timer dropped");
         }
@@ -307,6 +360,7 @@ public final class SessionEndpoint implements AutoCloseable {
 
     void forget(Connection c) {
         connections.remove(c.localId);
+        paths.discard(c.localId);
         handshaker.forget(c);
     }
 
@@ -322,6 +376,7 @@ public final class SessionEndpoint implements AutoCloseable {
 
     /** The responder saw the initiator's first packet: the session is usable. */
     void onConfirmed(Connection c) {
+        paths.confirmed(c.localId, c.remoteAddress(), now());
         if (c.mergedConnect != null) {
             CompletableFuture<Session> f = c.mergedConnect;
             callback(() -> f.complete(c));

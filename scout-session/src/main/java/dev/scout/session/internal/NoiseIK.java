@@ -129,6 +129,15 @@ public final class NoiseIK {
         return initiator ? new NoiseCipher[] {c1, c2} : new NoiseCipher[] {c2, c1};
     }
 
+    /**
+     * After the handshake: two 32-byte secrets {initiator to responder, responder to initiator} for
+     * {@code label}, derived from the chaining key, so only the two peers know them.
+     */
+    public byte[][] exportSecrets(String label) {
+        require(re != null);
+        return state.exportSecrets(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     public byte[] remoteStatic() {
         return rs == null ? null : rs.clone();
     }

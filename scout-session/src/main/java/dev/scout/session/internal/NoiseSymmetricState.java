@@ -48,6 +48,15 @@ final class NoiseSymmetricState {
         return hkdf(ck, new byte[0]);
     }
 
+    /**
+     * Two secrets for uses beyond the transport keys, from the chaining key (known to both peers and
+     * nobody else, unlike the handshake hash, which an observer who knows the responder's key can
+     * recompute from the wire); {@code label} separates them from {@link #split()}'s empty input.
+     */
+    byte[][] exportSecrets(byte[] label) {
+        return hkdf(ck, label);
+    }
+
     byte[] handshakeHash() {
         return h.clone();
     }

@@ -2,14 +2,16 @@ package dev.scout.session.internal;
 
 /**
  * Session datagrams on a socket shared with KRPC. KRPC is a bencoded dictionary and always starts
- * with {@code d} (0x64); every session datagram starts with a marker byte in 0xF1..0xF3, which no
+ * with {@code d} (0x64); every session datagram starts with a marker byte in 0xF1..0xF4, which no
  * bencoded value can start with, and is claimed only when it also has its exact length (handshake
- * initiation) or names a connection id of ours (response, data). Everything else goes to the DHT.
+ * initiation, path keep) or names a connection id of ours (response, data). Everything else goes to
+ * the DHT.
  *
  * <pre>
  * INIT      F1 | version 01 | sender id (8) | Noise IK message 1 (e, s, payload)        162 bytes
  * RESPONSE  F2 | receiver id (8) | sender id (8) | Noise IK message 2 (e, payload)       65 bytes
  * DATA      F3 | receiver id (8) | packet number (8) | ChaCha20-Poly1305(frames)     ≤ 1200 bytes
+ * KEEP      F4 | path token (16)                                                         17 bytes
  * </pre>
  * The DATA header (17 bytes) is the AEAD's associated data and the packet number its nonce.
  */
@@ -17,7 +19,11 @@ public final class Wire {
     public static final byte INIT = (byte) 0xF1;
     public static final byte RESPONSE = (byte) 0xF2;
     public static final byte DATA = (byte) 0xF3;
+    public static final byte KEEP = (byte) 0xF4;
     public static final byte VERSION = 1;
+    /** A path token: the sender's direction's secret from the session's handshake, truncated. */
+    public static final int TOKEN_BYTES = 16;
+    public static final int KEEP_LENGTH = 1 + TOKEN_BYTES;
 
     /** Initiator payload: its Ed25519 identity key (32) and a strictly increasing timestamp (8). */
     public static final int INIT_PAYLOAD = 40;
