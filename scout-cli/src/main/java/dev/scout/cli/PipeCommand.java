@@ -35,7 +35,8 @@ public final class PipeCommand extends BaseCommand {
         String id = session.path("id").asText();
         spec.commandLine().getErr().println("scout pipe: session with " + session.path("contact").asText() + " at "
                 + session.path("remote").asText() + (session.path("incoming").asBoolean()
-                ? " (they opened it)" : " (" + session.path("connect_ms").asLong() + " ms to connect)"));
+                ? " (they opened it)" : " (" + session.path("connect_ms").asLong() + " ms to connect, via "
+                + session.path("via").asText() + ")"));
         spec.commandLine().getErr().flush();
         SessionStreams streams = new SessionStreams(daemon.file(), "/v1/sessions/" + id + "/stream");
         InputStream stdin = new FileInputStream(FileDescriptor.in);

@@ -153,6 +153,55 @@ class SessionsTest {
         }
     }
 
+    /**
+     * The kept-open NAT permission: after one session (made through the record, as behind a NAT), both
+     * daemons keep the path open, and the next connect goes straight to it — no connect intent, no
+     * record read — and says so ({@code via: path}).
+     */
+    @Test
+    void afterOneSessionTheNextConnectBehindANatGoesThroughTheKeptOpenPath() throws Exception {
+        Path erinDir = tmp.resolve("erin");
+        String erinKey = aliceBefriends("erin", erinDir);
+        DaemonHarness erin = DaemonHarness.startWith(erinDir, d.entry, java.util.List.of("--assume-nat", "cone",
+                "--session-poll", "500"));
+        try {
+            succeeded(d.aliceCli("sync", "erin"));
+            JsonNode first = erin.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
+            assertThat(first.get("via").asText()).isEqualTo("intent");
+            erin.expect(200, "DELETE", "/v1/sessions/" + first.get("id").asText(), null);
+
+            JsonNode second = erin.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
+            assertThat(second.get("via").asText()).as(erin.log()).isEqualTo("path");
+            assertThat(second.get("peer").asText()).isEqualTo(d.aliceKey);
+            assertThat(second.get("state").asText()).isEqualTo("open");
+            // The session works: a line goes through it.
+            HttpResponse<String> sent = erin.call("POST", "/v1/sessions/" + second.get("id").asText() + "/stream", "via path\n");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            JsonNode atAlice = awaitSessionWith(d.alice, "erin");
+            assertThat(atAlice.get("peer").asText()).isEqualTo(erinKey);
+            System.out.println("connect through the record: " + first.get("connect_ms").asLong()
+                    + " ms; then through the kept-open path: " + second.get("connect_ms").asLong() + " ms");
+            erin.expect(200, "DELETE", "/v1/sessions/" + second.get("id").asText(), null);
+        } finally {
+            erin.stop();
+            CliTestSupport.run(on(d.aliceDir, "127.0.0.1:9", "contacts", "remove", "erin"));
+        }
+    }
+
+    /** The open session {@code daemon} holds with {@code contact}, waiting for it to appear. */
+    private static JsonNode awaitSessionWith(DaemonHarness daemon, String contact) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            for (JsonNode s : daemon.expect(200, "GET", "/v1/sessions", null).get("sessions")) {
+                if (s.get("contact").asText().equals(contact) && s.get("state").asText().equals("open")) {
+                    return s;
+                }
+            }
+            assertThat(System.nanoTime()).as("a session with " + contact).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     /** A new identity in {@code dir} with Alice as contact, added to Alice's contacts as {@code name}; its key. */
     private static String aliceBefriends(String name, Path dir) {
         String key = succeeded(CliTestSupport.run(on(dir, d.entry, "init"))).out().strip();

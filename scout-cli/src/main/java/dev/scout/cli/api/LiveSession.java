@@ -20,18 +20,21 @@ final class LiveSession {
     final Session session;
     final boolean incoming;
     final long connectMillis;
+    /** How it was made: path, direct, intent (ours or the contact's, answered) or incoming. */
+    final String via;
     private final AtomicBoolean claimed;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile String ended;
     private volatile String readError;
 
-    LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis) {
+    LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via) {
         this.id = id;
         this.contact = contact;
         this.session = session;
         this.incoming = incoming;
         this.connectMillis = connectMillis;
+        this.via = via;
         this.claimed = new AtomicBoolean(!incoming);
     }
 
@@ -75,7 +78,7 @@ final class LiveSession {
     ObjectNode json() {
         ObjectNode o = Jackson.object().put("id", id).put("contact", contact).put("peer", session.peer().toZBase32())
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", incoming)
-                .put("claimed", claimed.get()).put("connect_ms", connectMillis);
+                .put("claimed", claimed.get()).put("connect_ms", connectMillis).put("via", via);
         String e = ended;
         o.put("state", e == null ? "open" : "ended");
         if (e != null) {

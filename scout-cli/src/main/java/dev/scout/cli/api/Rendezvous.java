@@ -14,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,6 +32,8 @@ import java.util.function.Supplier;
 
 /**
  * Opening a session with a contact without any server (docs/sessions.md, "Rendezvous"): first the
+ * kept-open path to the contact if one is live ({@link SessionEndpoint#livePath}: a session between the
+ * two was made lately and both keep its NAT mappings open; one round trip, behind NATs too), then the
  * contact's published device addresses directly (works when the contact is reachable — public, same
  * LAN, loopback), and if that does not answer within {@value #DIRECT_GRACE_MILLIS} ms a kind-4 connect
  * intent in the pair's record, after which both sides send towards each other at the intent's start
@@ -39,6 +43,13 @@ import java.util.function.Supplier;
 final class Rendezvous implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
     static final long DIRECT_GRACE_MILLIS = 1_000;
+    /** How long a live path gets before the rendezvous starts; it then stops sending (see {@link #connect}). */
+    static final long PATH_GRACE_MILLIS = 1_000;
+    /** How a session was made, as {@code via} in the API: a kept-open path, direct sends, a connect intent, or the contact's doing. */
+    static final String VIA_PATH = "path";
+    static final String VIA_DIRECT = "direct";
+    static final String VIA_INTENT = "intent";
+    static final String VIA_INCOMING = "incoming";
     /** The whole attempt, success or the one-line failure (docs/spec.md §7: within 15 s). */
     static final long DEADLINE_MILLIS = 14_500;
     static final long INTENT_TTL_SECONDS = 60;
@@ -88,11 +99,30 @@ final class Rendezvous implements AutoCloseable {
         return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
     }
 
+    /** A session and how it was made ({@link #VIA_PATH}, {@link #VIA_DIRECT} or {@link #VIA_INTENT}). */
+    record Connected(Session session, String via) {
+    }
+
     /** Connects to {@code contact} (blocking); a {@link NoDirectPathException} names the reason and NAT types. */
-    Session connect(Contact contact) throws NoDirectPathException, InterruptedException {
+    Connected connect(Contact contact) throws NoDirectPathException, InterruptedException {
         long t0 = System.currentTimeMillis();
         NatType ours = nat.get();
         endpoint.setLocalNatType(ours);
+        // A live path means both NATs hold mappings for exactly this pair of addresses, refreshed by both
+        // sides within the last half minute: our packets pass even behind a NAT. The short try ends its
+        // sends after the grace, so a stale path's packets cannot take the contact's NAT tuple during the
+        // rendezvous below.
+        Optional<InetSocketAddress> path = endpoint.livePath(contact.publicKey());
+        if (path.isPresent()) {
+            CompletableFuture<Session> viaPath = endpoint.connect(contact.publicKey(), List.of(path.get()),
+                    NatType.UNKNOWN, Duration.ofMillis(PATH_GRACE_MILLIS));
+            Session s = await(viaPath, PATH_GRACE_MILLIS + 1_000, contact, ours, false);
+            if (s != null) {
+                return new Connected(s, VIA_PATH);
+            }
+            LOG.info("the kept-open path to {} at {} did not answer within {} ms; trying the rendezvous", contact.name(),
+                    path.get(), PATH_GRACE_MILLIS);
+        }
         List<InetSocketAddress> theirs = addresses(app.storedDevices(contact));
         if (theirs.isEmpty()) {
             theirs = addresses(app.sync(contact).devices());
@@ -109,7 +139,7 @@ final class Rendezvous implements AutoCloseable {
             attempt = endpoint.connect(contact.publicKey(), theirs, NatType.UNKNOWN);
             Session s = await(attempt, DIRECT_GRACE_MILLIS, contact, ours, true);
             if (s != null) {
-                return s;
+                return new Connected(s, VIA_DIRECT);
             }
         }
         List<InetSocketAddress> mine = ourAddresses.get();
@@ -132,7 +162,7 @@ final class Rendezvous implements AutoCloseable {
         if (untilStart > 0 && attempt != null) {
             Session s = await(attempt, untilStart, contact, ours, false);
             if (s != null) {
-                return s;
+                return new Connected(s, VIA_INTENT);
             }
         } else if (untilStart > 0) {
             Thread.sleep(untilStart); // the agreed start: both NATs must see our packets at about the same moment
@@ -145,7 +175,7 @@ final class Rendezvous implements AutoCloseable {
                     + (System.currentTimeMillis() - t0) / 1000 + " s: no answer from " + theirs + " (NAT: ours "
                     + ours.label() + ", theirs unknown)");
         }
-        return s;
+        return new Connected(s, VIA_INTENT);
     }
 
     /** The session if {@code f} completes in time; null on timeout; failures rethrown when {@code last}. */

@@ -60,7 +60,7 @@ public final class SessionService implements AutoCloseable {
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(service.app(), () -> service.store().contacts(), endpoint, nat, ourAddresses,
                 service.store().deviceTag(), pollMillis);
-        rendezvous.watch((c, s) -> register(c.name(), s, true, 0));
+        rendezvous.watch((c, s) -> register(c.name(), s, true, 0, Rendezvous.VIA_INTENT));
     }
 
     /** Maps the daemon's NAT verdict ({@code none}, {@code cone}, {@code symmetric}, else unknown). */
@@ -87,7 +87,7 @@ public final class SessionService implements AutoCloseable {
             s.close(); // removed between the handshake and now
             return;
         }
-        register(c.get().name(), s, true, 0);
+        register(c.get().name(), s, true, 0, Rendezvous.VIA_INCOMING);
     }
 
     /**
@@ -102,19 +102,19 @@ public final class SessionService implements AutoCloseable {
             }
         }
         long t0 = System.nanoTime();
-        Session session;
+        Rendezvous.Connected made;
         try {
-            session = rendezvous.connect(contact);
+            made = rendezvous.connect(contact);
         } catch (NoDirectPathException e) {
             throw new ApiException(504, e.getMessage());
         }
-        LiveSession live = register(contact.name(), session, false, (System.nanoTime() - t0) / 1_000_000);
+        LiveSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
         live.claim(); // the same session may have arrived as the answer to the peer's intent
         return live;
     }
 
     /** Records a session once (the same one may come from a connect and from an intent's answer). */
-    private LiveSession register(String contact, Session s, boolean incoming, long connectMillis) {
+    private LiveSession register(String contact, Session s, boolean incoming, long connectMillis, String via) {
         synchronized (sessions) {
             for (LiveSession l : sessions.values()) {
                 if (l.session == s) {
@@ -129,7 +129,7 @@ public final class SessionService implements AutoCloseable {
                 throw new ApiException(503, "too many sessions open (at most " + MAX_SESSIONS + ")");
             }
             String id = HexFormat.of().formatHex(randomBytes(8));
-            LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis);
+            LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis, via);
             sessions.put(id, live);
             if (incoming) {
                 service.events().publish("session_incoming", live.json());
@@ -142,7 +142,8 @@ public final class SessionService implements AutoCloseable {
                 service.events().publish("session_closed", Jackson.object().put("id", id).put("contact", contact)
                         .put("reason", error == null ? "closed" : oneLine(error)));
             });
-            LOG.info("session {} with {} ({}, {})", id, contact, incoming ? "incoming" : "outgoing", s.remoteAddress());
+            LOG.info("session {} with {} ({}, via {}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
+                    s.remoteAddress());
             return live;
         }
     }
