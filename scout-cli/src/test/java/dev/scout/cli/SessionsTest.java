@@ -129,7 +129,9 @@ class SessionsTest {
     /**
      * The rendezvous through the record: Dave's daemon acts as if behind a cone NAT, so it skips the
      * direct attempt and writes a connect intent; Alice's daemon sees it at its next read of the record
-     * and both send at the intent's start time.
+     * and both send at the intent's start time. Then the kept-open NAT permission: both daemons keep
+     * that session's path open, so Dave's next connect goes straight to it — no intent, no record
+     * read — and says so ({@code via: path}).
      */
     @Test
     void aDaemonBehindANatConnectsThroughAConnectIntent() throws Exception {
@@ -141,50 +143,27 @@ class SessionsTest {
             succeeded(d.aliceCli("sync", "dave"));
             JsonNode s = dave.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
             assertThat(s.get("connect_ms").asLong()).isGreaterThan(START_FLOOR_MILLIS);
+            assertThat(s.get("via").asText()).isEqualTo("intent");
             assertThat(dave.log()).doesNotContain("ERROR");
             JsonNode incoming = aliceEvents.await(e -> e.type().equals("session_incoming")
                     && e.data().get("contact").asText().equals("dave")).data();
             assertThat(incoming.get("peer").asText()).isEqualTo(daveKey);
-            System.out.println("connect through a connect intent: " + s.get("connect_ms").asLong() + " ms");
             dave.expect(200, "DELETE", "/v1/sessions/" + s.get("id").asText(), null);
+
+            JsonNode again = dave.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
+            assertThat(again.get("via").asText()).as(dave.log()).isEqualTo("path");
+            assertThat(again.get("peer").asText()).isEqualTo(d.aliceKey);
+            // The session works: a line goes through it to Alice's side.
+            HttpResponse<String> sent = dave.call("POST", "/v1/sessions/" + again.get("id").asText() + "/stream", "via path\n");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            assertThat(Jackson.parse(sent.body()).get("bytes").asLong()).isEqualTo(9);
+            assertThat(awaitSessionWith(d.alice, "dave").get("peer").asText()).isEqualTo(daveKey);
+            System.out.println("connect through a connect intent: " + s.get("connect_ms").asLong()
+                    + " ms; then through the kept-open path: " + again.get("connect_ms").asLong() + " ms");
+            dave.expect(200, "DELETE", "/v1/sessions/" + again.get("id").asText(), null);
         } finally {
             dave.stop();
             CliTestSupport.run(on(d.aliceDir, "127.0.0.1:9", "contacts", "remove", "dave"));
-        }
-    }
-
-    /**
-     * The kept-open NAT permission: after one session (made through the record, as behind a NAT), both
-     * daemons keep the path open, and the next connect goes straight to it — no connect intent, no
-     * record read — and says so ({@code via: path}).
-     */
-    @Test
-    void afterOneSessionTheNextConnectBehindANatGoesThroughTheKeptOpenPath() throws Exception {
-        Path erinDir = tmp.resolve("erin");
-        String erinKey = aliceBefriends("erin", erinDir);
-        DaemonHarness erin = DaemonHarness.startWith(erinDir, d.entry, java.util.List.of("--assume-nat", "cone",
-                "--session-poll", "500"));
-        try {
-            succeeded(d.aliceCli("sync", "erin"));
-            JsonNode first = erin.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
-            assertThat(first.get("via").asText()).isEqualTo("intent");
-            erin.expect(200, "DELETE", "/v1/sessions/" + first.get("id").asText(), null);
-
-            JsonNode second = erin.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
-            assertThat(second.get("via").asText()).as(erin.log()).isEqualTo("path");
-            assertThat(second.get("peer").asText()).isEqualTo(d.aliceKey);
-            assertThat(second.get("state").asText()).isEqualTo("open");
-            // The session works: a line goes through it.
-            HttpResponse<String> sent = erin.call("POST", "/v1/sessions/" + second.get("id").asText() + "/stream", "via path\n");
-            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
-            JsonNode atAlice = awaitSessionWith(d.alice, "erin");
-            assertThat(atAlice.get("peer").asText()).isEqualTo(erinKey);
-            System.out.println("connect through the record: " + first.get("connect_ms").asLong()
-                    + " ms; then through the kept-open path: " + second.get("connect_ms").asLong() + " ms");
-            erin.expect(200, "DELETE", "/v1/sessions/" + second.get("id").asText(), null);
-        } finally {
-            erin.stop();
-            CliTestSupport.run(on(d.aliceDir, "127.0.0.1:9", "contacts", "remove", "erin"));
         }
     }
 

@@ -59,11 +59,10 @@ class NatPathTest {
     }
 
     private Peers[] pair(SessionConfig config) throws IOException {
-        Peers a = peer(config);
-        Peers b = peer(config);
-        a.trust(b);
-        b.trust(a);
-        return new Peers[] {a, b};
+        Peers[] p = {peer(config), peer(config)};
+        p[0].trust(p[1]);
+        p[1].trust(p[0]);
+        return p;
     }
 
     private static SessionConfig quick() {
