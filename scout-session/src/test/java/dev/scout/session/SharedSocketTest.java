@@ -124,6 +124,10 @@ class SharedSocketTest {
         byte[] response = new byte[Wire.RESPONSE_LENGTH];
         response[0] = Wire.RESPONSE;
         assertThat(e.claim(response, response.length, from)).as("no such handshake").isFalse();
+        byte[] keep = new byte[Wire.KEEP_LENGTH];
+        keep[0] = Wire.KEEP;
+        assertThat(e.claim(keep, keep.length, from)).as("a KEEP, dropped here unless its token is known").isTrue();
+        assertThat(e.claim(keep, keep.length - 1, from)).as("KEEP marker, wrong length").isFalse();
     }
 
     private static SessionEndpoint cached;

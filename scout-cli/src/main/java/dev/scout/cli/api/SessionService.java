@@ -73,8 +73,9 @@ public final class SessionService implements AutoCloseable {
         };
     }
 
+    /** Asked at every handshake and, for kept-open paths, every keep round: one indexed lookup. */
     private boolean isContact(Ed25519PublicKey key) {
-        return contactOf(key).isPresent();
+        return service.store().findContact(key).isPresent();
     }
 
     private Optional<Contact> contactOf(Ed25519PublicKey key) {
