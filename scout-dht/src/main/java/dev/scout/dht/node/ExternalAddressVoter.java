@@ -75,6 +75,14 @@ final class ExternalAddressVoter {
         return winner;
     }
 
+    /**
+     * The winner once it is settled: at least {@code minVoters} responders report it and they are more
+     * than half of all current voters (a plurality among scattered reports is not enough); else null.
+     */
+    InetSocketAddress settled(int minVoters) {
+        return winner != null && winnerVotes >= minVoters && 2 * winnerVotes > votes.size() ? winner : null;
+    }
+
     /** Every reported address with its number of voters (a copy). */
     java.util.Map<InetSocketAddress, Integer> tally() {
         java.util.Map<InetSocketAddress, Integer> out = new HashMap<>();

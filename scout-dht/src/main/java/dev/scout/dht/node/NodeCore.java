@@ -54,7 +54,8 @@ public final class NodeCore implements LookupContext {
     private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
     private final DhtConfig config;
-    private final NodeId ownId;
+    /** Changes only when the node re-keys (BEP 42); volatile so a driver's other threads read the current one. */
+    private volatile NodeId ownId;
     private final LongSupplier clock;
     private final Random random;
     private final Outbox outbox;
@@ -66,6 +67,8 @@ public final class NodeCore implements LookupContext {
     private final QueryHandler queryHandler;
     private final Scheduler scheduler = new Scheduler();
     private final ReachabilityObserver reachability;
+    private final Bep42Rekey rekey;
+    private Runnable idListener = () -> { };
     /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
     private boolean readOnly;
     private final PendingRequests pending;
@@ -118,6 +121,7 @@ public final class NodeCore implements LookupContext {
         this.families = FamilyPolicy.forBindAddress(config.bindAddress());
         this.pending = new PendingRequests(config, table, scheduler, this::expire);
         this.reachability = new ReachabilityObserver(clock);
+        this.rekey = new Bep42Rekey(config.nodeId() != null);
     }
 
     /**
@@ -241,6 +245,7 @@ public final class NodeCore implements LookupContext {
             pending.sampleRtt(elapsed, now);
             if (r.externalIp() != null) {
                 reachability.vote(from, r.externalIp());
+                rekeyIfNeeded(from);
             }
             NodeInfo responder = new NodeInfo(r.sender(), from);
             if (p.node != null && !p.node.id().equals(r.sender())) {
@@ -254,6 +259,29 @@ public final class NodeCore implements LookupContext {
         } else {
             p.callback.onError((KrpcError) message);
         }
+    }
+
+    /** See {@link Bep42Rekey} for when; O(1) per vote. */
+    private void rekeyIfNeeded(InetSocketAddress voter) {
+        NodeId fresh = rekey.newIdFor(ownId, reachability.settledExternalAddress(Bep42Rekey.MIN_VOTERS),
+                voter.getAddress() instanceof java.net.Inet6Address, now(), random);
+        if (fresh == null) {
+            return;
+        }
+        LOG.info("node id {} does not match our external address {} (BEP 42): re-keying to {}", ownId,
+                reachability.externalAddress(), fresh);
+        ownId = fresh;
+        table.rekey(fresh, now());
+        queryHandler.ownId(fresh);
+        itemHandler.ownId(fresh);
+        // Re-announce: the nodes closest to the new id learn of us, and our nearest buckets fill again.
+        startLookup(new FindNodeLookup(this, fresh));
+        idListener.run();
+    }
+
+    /** Runs {@code listener} on the loop each time the node takes a new id (BEP 42 re-key), e.g. to save it. */
+    public void onIdChange(Runnable listener) {
+        this.idListener = listener;
     }
 
     // ---- outbound ------------------------------------------------------------------------------

@@ -49,6 +49,11 @@ final class ReachabilityObserver {
         return externalAddress.winner();
     }
 
+    /** The external address once enough responders agree on it (see {@link ExternalAddressVoter#settled}), else null. */
+    InetSocketAddress settledExternalAddress(int minVoters) {
+        return externalAddress.settled(minVoters);
+    }
+
     Reachability reachability(boolean readOnly) {
         return new Reachability(unsolicitedQueries, externalAddress.tally(), readOnly);
     }

@@ -119,6 +119,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         transport.execute(() -> {
             core.start();
             node.savedTable.schedulePeriodicSave();
+            core.onIdChange(node.savedTable::saveOnLoop); // a BEP 42 re-key is kept for the next start
         });
         node.bootstrapInBackground(known);
         return node;
@@ -222,7 +223,13 @@ public final class DhtNode implements Dht, AutoCloseable {
         return bootstrapped.copy();
     }
 
-    /** {@return this node's id} */
+    /**
+     * This node's id. It changes once if the node started with an id that does not conform to BEP 42
+     * for the external address other nodes then agree on (see docs/protocol-notes.md); the new id is
+     * saved with the routing table.
+     *
+     * @return the current id
+     */
     public NodeId id() {
         return core.ownId();
     }
