@@ -2,6 +2,9 @@ package dev.scout.dht.node;
 
 import dev.scout.dht.Bep42;
 import dev.scout.dht.NodeId;
+import dev.scout.dht.routing.RoutingTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -20,24 +23,61 @@ import java.util.Random;
  *   <li>the last re-key is at least {@value #HOLD_MILLIS} ms ago, so voters flipping between two
  *       addresses cannot make the node re-key again and again.</li>
  * </ul>
- * An id given explicitly in the config ({@code DhtConfig.nodeId}) is never changed. Loop thread only.
+ * An id given explicitly in the config ({@code DhtConfig.nodeId}) is never changed. Holds the node's
+ * current id; changed on the loop thread only, read from any thread.
  */
 final class Bep42Rekey {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
     /** Distinct responders that must report the same address before it counts as settled. */
     static final int MIN_VOTERS = 4;
     /** Minimum time between two re-keys of one node. */
     static final long HOLD_MILLIS = 10 * 60_000L;
 
     private final boolean fixedId;
+    private volatile NodeId id;
+    private Runnable listener = () -> { };
     private boolean rekeyed;
     private long lastRekey;
     /** The (settled address, id) pair last found conforming or held back: not checked again. */
     private InetSocketAddress checkedAddress;
     private NodeId checkedId;
 
-    /** @param fixedId whether the id was given explicitly (then it is kept) */
-    Bep42Rekey(boolean fixedId) {
+    /** @param fixedId whether {@code id} was given explicitly (then it is kept) */
+    Bep42Rekey(NodeId id, boolean fixedId) {
+        this.id = id;
         this.fixedId = fixedId;
+    }
+
+    /** {@return the node's current id} */
+    NodeId id() {
+        return id;
+    }
+
+    /** Runs {@code listener} on the loop after each re-key, e.g. to save the id. */
+    void onChange(Runnable listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * After a vote on our external address: re-keys the node if the rule says so — takes the new id,
+     * re-buckets {@code table} under it, makes {@code server}'s answers carry it and tells the listener.
+     *
+     * @return true if the node re-keyed (the caller then announces the new id)
+     */
+    boolean afterVote(ReachabilityObserver reachability, InetSocketAddress voter, long now, Random random,
+                      RoutingTable table, QueryServer server) {
+        NodeId fresh = newIdFor(id, reachability.settledExternalAddress(MIN_VOTERS),
+                voter.getAddress() instanceof Inet6Address, now, random);
+        if (fresh == null) {
+            return false;
+        }
+        LOG.info("node id {} does not match our external address {} (BEP 42): re-keying to {}", id,
+                reachability.externalAddress(), fresh);
+        id = fresh;
+        table.rekey(fresh, now);
+        server.ownId(fresh);
+        listener.run();
+        return true;
     }
 
     /**

@@ -28,6 +28,8 @@ public final class RoutingTable {
     /** BEP 5 bucket size. */
     public static final int K = 8;
     private static final int MAX_BUCKETS = NodeId.BITS;
+    /** Bits beyond the estimated network depth at which an id next to a target is suspiciously close. */
+    private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
     private NodeId ownId;
     private final List<Bucket> buckets = new ArrayList<>();
@@ -299,6 +301,16 @@ public final class RoutingTable {
 
     public int bucketCount() {
         return buckets.size();
+    }
+
+    /**
+     * Common prefix bits with a target beyond which a responder's id is suspiciously close (a Sybil).
+     * log2(network size) ≈ buckets − 1 + log2(K): the table splits down to where K nodes share our
+     * prefix. An honest node shares {@value #SUSPICIOUS_MARGIN_BITS} more bits with a target than that
+     * with probability about 1/64, a Sybil placed next to it always does.
+     */
+    public int suspiciousPrefixBits() {
+        return bucketCount() - 1 + 3 + SUSPICIOUS_MARGIN_BITS;
     }
 
     /** Every entry, for persistence and diagnostics. */
