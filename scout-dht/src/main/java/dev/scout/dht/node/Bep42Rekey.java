@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Random;
 
@@ -15,9 +16,9 @@ import java.util.Random;
  * its external address and picks a random id; BEP 42-verifying nodes (libtorrent, mldht) then keep it
  * out of their tables. Once responders agree on our address, the node re-keys — but only when:
  * <ul>
- *   <li>the voted address is settled: at least {@value #MIN_VOTERS} responders (distinct IPs) report
- *       it and they are a majority of all current voters, so a single liar or a split vote never
- *       triggers it;</li>
+ *   <li>the voted IP is settled: at least {@value #MIN_VOTERS} responders (distinct IPs, their latest
+ *       vote each) report it, whatever port they see (a symmetric NAT shows each another), and they are
+ *       a majority of all current voters, so a single liar or a split vote never triggers it;</li>
  *   <li>the address is of the node's own family and not exempt (loopback, private: any id conforms);</li>
  *   <li>the current id does not conform to it;</li>
  *   <li>the last re-key is at least {@value #HOLD_MILLIS} ms ago, so voters flipping between two
@@ -38,8 +39,8 @@ final class Bep42Rekey {
     private Runnable listener = () -> { };
     private boolean rekeyed;
     private long lastRekey;
-    /** The (settled address, id) pair last found conforming or held back: not checked again. */
-    private InetSocketAddress checkedAddress;
+    /** The (settled IP, id) pair last found conforming or of the other family: not checked again. */
+    private InetAddress checkedIp;
     private NodeId checkedId;
 
     /** @param fixedId whether {@code id} was given explicitly (then it is kept) */
@@ -59,20 +60,22 @@ final class Bep42Rekey {
     }
 
     /**
-     * After a vote on our external address: re-keys the node if the rule says so — takes the new id,
-     * re-buckets {@code table} under it, makes {@code server}'s answers carry it and tells the listener.
+     * After {@code voter} reported {@code reported} as our address: re-keys the node if the rule says so
+     * — takes the new id, re-buckets {@code table} under it, makes {@code server}'s answers carry it and
+     * tells the listener. A settled IP is seen again with each vote for it, so one check per vote suffices.
      *
      * @return true if the node re-keyed (the caller then announces the new id)
      */
-    boolean afterVote(ReachabilityObserver reachability, InetSocketAddress voter, long now, Random random,
-                      RoutingTable table, QueryServer server) {
-        NodeId fresh = newIdFor(id, reachability.settledExternalAddress(MIN_VOTERS),
+    boolean afterVote(ReachabilityObserver reachability, InetSocketAddress voter, InetSocketAddress reported,
+                      long now, Random random, RoutingTable table, QueryServer server) {
+        InetAddress ip = reported.getAddress();
+        NodeId fresh = newIdFor(id, reachability.settledIp(ip, MIN_VOTERS) ? ip : null,
                 voter.getAddress() instanceof Inet6Address, now, random);
         if (fresh == null) {
             return false;
         }
-        LOG.info("node id {} does not match our external address {} (BEP 42): re-keying to {}", id,
-                reachability.externalAddress(), fresh);
+        LOG.info("node id {} does not match our external IP {} (BEP 42): re-keying to {}", id,
+                ip.getHostAddress(), fresh);
         id = fresh;
         table.rekey(fresh, now);
         server.ownId(fresh);
@@ -83,15 +86,15 @@ final class Bep42Rekey {
     /**
      * The id to switch to now, or null to keep {@code current}.
      *
-     * @param settled the settled external address (null while there is none)
+     * @param settled the settled external IP (null while there is none)
      * @param ipv6    whether the node's family is IPv6
      */
-    NodeId newIdFor(NodeId current, InetSocketAddress settled, boolean ipv6, long now, Random random) {
-        if (fixedId || settled == null || (settled.equals(checkedAddress) && current.equals(checkedId))) {
+    NodeId newIdFor(NodeId current, InetAddress settled, boolean ipv6, long now, Random random) {
+        if (fixedId || settled == null || (settled.equals(checkedIp) && current.equals(checkedId))) {
             return null;
         }
-        if ((settled.getAddress() instanceof Inet6Address) != ipv6 || Bep42.isValid(current, settled.getAddress())) {
-            checkedAddress = settled;
+        if ((settled instanceof Inet6Address) != ipv6 || Bep42.isValid(current, settled)) {
+            checkedIp = settled;
             checkedId = current;
             return null;
         }
@@ -100,6 +103,6 @@ final class Bep42Rekey {
         }
         rekeyed = true;
         lastRekey = now;
-        return Bep42.idFor(settled.getAddress(), random);
+        return Bep42.idFor(settled, random);
     }
 }

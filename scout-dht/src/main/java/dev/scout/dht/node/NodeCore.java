@@ -217,7 +217,7 @@ public final class NodeCore implements LookupContext {
             pending.sampleRtt(elapsed, now);
             if (r.externalIp() != null) {
                 reachability.vote(from, r.externalIp());
-                if (self.afterVote(reachability, from, now, random, table, server)) {
+                if (self.afterVote(reachability, from, r.externalIp(), now, random, table, server)) {
                     // Re-announce: the nodes closest to the new id learn of us, our nearest buckets fill again.
                     startLookup(new FindNodeLookup(this, self.id()));
                 }

@@ -2,6 +2,7 @@ package dev.scout.dht.node;
 
 import dev.scout.dht.Reachability;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.LongSupplier;
 
@@ -49,9 +50,9 @@ final class ReachabilityObserver {
         return externalAddress.winner();
     }
 
-    /** The external address once enough responders agree on it (see {@link ExternalAddressVoter#settled}), else null. */
-    InetSocketAddress settledExternalAddress(int minVoters) {
-        return externalAddress.settled(minVoters);
+    /** Whether enough responders agree on {@code ip} as ours (see {@link ExternalAddressVoter#settledIp}). */
+    boolean settledIp(InetAddress ip, int minVoters) {
+        return externalAddress.settledIp(ip, minVoters);
     }
 
     Reachability reachability(boolean readOnly) {

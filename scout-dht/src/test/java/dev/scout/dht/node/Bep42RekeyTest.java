@@ -119,6 +119,16 @@ class Bep42RekeyTest {
     }
 
     @Test
+    void behindASymmetricNatEachResponderSeesAnotherPortButTheIpSettles() {
+        NodeCore core = core();
+        for (int i = 0; i < Bep42Rekey.MIN_VOTERS; i++) {
+            vote(core, new InetSocketAddress(ME.getAddress(), 40_000 + i));
+        }
+        assertThat(Bep42.isValid(core.ownId(), ME.getAddress())).isTrue();
+        assertThat(idChanges).hasValue(1);
+    }
+
+    @Test
     void aConformingIdIsKept() {
         NodeId conforming = Bep42.idFor(ME.getAddress(), random);
         NodeCore core = new NodeCore(conforming, NodeCoreTest.config().build(), clock::get, new Random(7),
