@@ -10,20 +10,14 @@ import dev.scout.core.crypto.PairKeys;
 import dev.scout.core.message.MessageId;
 import dev.scout.core.message.MessageList;
 import dev.scout.core.message.MessageSeal;
-import dev.scout.core.message.MissingMessageException;
-import dev.scout.core.message.StoredMessage;
 import dev.scout.dht.Dht;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.PutResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +47,11 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ScoutApp {
-    private static final Logger LOG = LoggerFactory.getLogger(ScoutApp.class);
-    /** Messages read from one device's list per inbox, at most. */
-    static final int MAX_WALK = 1_000;
 
     private final AppStore store;
     private final Dht dht;
     private final Synchronizer synchronizer;
-    private final MessageList messages;
+    private final InboxWalk walk;
     private final Supplier<List<InetSocketAddress>> addresses;
     private final Clock clock;
     private final boolean keepPublishedDevice;
@@ -98,7 +89,7 @@ public final class ScoutApp {
         this.store = Objects.requireNonNull(store);
         this.dht = Objects.requireNonNull(dht);
         this.synchronizer = synchronizer;
-        this.messages = new MessageList(dht);
+        this.walk = new InboxWalk(new MessageList(dht));
         this.addresses = addresses;
         this.clock = clock;
     }
@@ -200,13 +191,14 @@ public final class ScoutApp {
         int side = AppEntries.side(self.publicKey(), contact.publicKey());
         int tag = store.deviceTag();
         List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-        upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
-                new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()));
-        upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
+        OwnEntries.upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
+                new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()),
+                keepPublishedDevice);
+        OwnEntries.upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
                 AppEntries.encodeHead(store.outboxHead(contact.name())));
         List<ReadMark> marks = store.readMarks(contact.name());
         if (!marks.isEmpty()) {
-            upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
+            OwnEntries.upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
         }
         if (!force) {
             Optional<SyncReport> unchanged = readIfCurrent(contact, local, side, tag);
@@ -223,7 +215,7 @@ public final class ScoutApp {
         }), "synchronize with " + contact.name());
         store.replaceEntries(contact.name(), result.entries());
         List<ContactDevice> devices = devicesOf(result.entries(), 1 - side);
-        markDelivered(contact, devices, tag);
+        ContactDevices.markDelivered(store, contact, devices, tag);
         return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
     }
 
@@ -240,49 +232,10 @@ public final class ScoutApp {
         }
         store.replaceEntries(contact.name(), merge.merged());
         List<ContactDevice> devices = devicesOf(merge.merged(), 1 - side);
-        markDelivered(contact, devices, tag);
+        ContactDevices.markDelivered(store, contact, devices, tag);
         return Optional.of(new SyncReport(contact, devices, read.get().seq(), 0, merge.changed().size()));
     }
 
-    private void markDelivered(Contact contact, List<ContactDevice> devices, int tag) {
-        for (ContactDevice d : devices) {
-            for (ReadMark m : d.readMarks()) {
-                if (m.deviceTag() == tag && !m.messageId().isEnd()) {
-                    store.markDelivered(contact.name(), m.messageId());
-                }
-            }
-        }
-    }
-
-    /**
-     * Writes this device's kind-1 entry. Its {@code u} (last update) moves only when the addresses or the
-     * name change: a timestamp that changed on every synchronize would make every poll a write.
-     */
-    private void upsertDevice(List<RecordEntry> entries, long id, AppEntries.Device device) {
-        for (RecordEntry e : entries) {
-            if (e.id() == id && !e.isDeleted()) {
-                AppEntries.Device current = AppEntries.decodeDevice(e);
-                if (current != null && (keepPublishedDevice || current.sameAs(device))) {
-                    return;
-                }
-            }
-        }
-        upsert(entries, id, AppEntries.encodeDevice(device));
-    }
-
-    /** Replaces the content of entry {@code id} (bumping its seq) when it differs; adds it when missing. */
-    private static void upsert(List<RecordEntry> entries, long id, byte[] content) {
-        for (int i = 0; i < entries.size(); i++) {
-            RecordEntry e = entries.get(i);
-            if (e.id() == id) {
-                if (e.isDeleted() || !java.util.Arrays.equals(e.content(), content)) {
-                    entries.set(i, e.assign(content));
-                }
-                return;
-            }
-        }
-        entries.add(RecordEntry.of(id, content));
-    }
 
     /**
      * The devices one side's entries describe; a device with any entry is listed.
@@ -292,38 +245,7 @@ public final class ScoutApp {
      * @return the devices of {@code side}, in tag order
      */
     public static List<ContactDevice> devicesOf(List<RecordEntry> entries, int side) {
-        Map<Integer, AppEntries.Device> info = new HashMap<>();
-        Map<Integer, MessageId> heads = new HashMap<>();
-        Map<Integer, List<ReadMark>> marks = new HashMap<>();
-        for (RecordEntry e : entries) {
-            if (e.isDeleted() || AppEntries.sideOf(e.id()) != side) {
-                continue;
-            }
-            int tag = AppEntries.tagOf(e.id());
-            switch (AppEntries.kindOf(e.id())) {
-                case AppEntries.KIND_DEVICE -> {
-                    AppEntries.Device d = AppEntries.decodeDevice(e);
-                    if (d != null) {
-                        info.put(tag, d);
-                    }
-                }
-                case AppEntries.KIND_OUTBOX_HEAD -> heads.put(tag, AppEntries.decodeHead(e));
-                case AppEntries.KIND_READ_MARKS -> marks.put(tag, AppEntries.decodeMarks(e));
-                default -> { } // a kind from a newer version: kept in the record, ignored here
-            }
-        }
-        java.util.TreeSet<Integer> tags = new java.util.TreeSet<>();
-        tags.addAll(info.keySet());
-        tags.addAll(heads.keySet());
-        tags.addAll(marks.keySet());
-        List<ContactDevice> out = new ArrayList<>();
-        for (int tag : tags) {
-            AppEntries.Device d = info.get(tag);
-            out.add(new ContactDevice(tag, d == null ? "" : d.name(), d == null ? List.of() : d.addresses(),
-                    heads.getOrDefault(tag, MessageId.END), marks.getOrDefault(tag, List.of()),
-                    d == null ? 0 : d.updatedAt()));
-        }
-        return out;
+        return ContactDevices.of(entries, side);
     }
 
     /**
@@ -387,25 +309,7 @@ public final class ScoutApp {
             if (head.isEnd() || head.equals(stopAt)) {
                 continue;
             }
-            List<StoredMessage> walked;
-            try {
-                walked = DhtWait.await(messages.walk(head, stopAt, MAX_WALK), "reading messages");
-            } catch (MissingMessageException e) {
-                walked = e.read();
-                problems.add("a message from " + contact.name() + " (device " + device.tag() + ") is no longer in the DHT; "
-                        + walked.size() + " newer ones were read");
-            }
-            List<IncomingMessage> fromDevice = new ArrayList<>();
-            for (StoredMessage m : walked) {
-                AppEntries.MessageBody body = open(keys, m.message());
-                if (body == null) {
-                    problems.add("message " + m.id().toHex() + " from " + contact.name() + " could not be opened; skipped");
-                    continue;
-                }
-                fromDevice.add(new IncomingMessage(device.tag(), m.id(), body.text(), Instant.ofEpochMilli(body.sentAtMillis())));
-            }
-            Collections.reverse(fromDevice); // record oldest first
-            incoming.addAll(fromDevice);
+            incoming.addAll(walk.newMessages(contact, device, stopAt, keys, problems));
             newMarks.add(new ReadMark(device.tag(), head));
         }
         List<ReceivedMessage> added = store.addReceived(contact.name(), incoming, newMarks);
@@ -419,14 +323,6 @@ public final class ScoutApp {
         return new InboxReport(contact, added, problems);
     }
 
-    private static AppEntries.MessageBody open(PairKeys keys, byte[] sealed) {
-        try {
-            return AppEntries.decodeMessage(MessageSeal.open(keys, sealed));
-        } catch (ScoutException e) {
-            return null;
-        }
-    }
-
     /**
      * Re-stores everything of ours that must stay findable: each contact record (by synchronizing it)
      * and every message the contact has not read yet. A failure is logged and the others go on.
@@ -434,25 +330,7 @@ public final class ScoutApp {
      * @return how many items were re-stored
      */
     public int republish() {
-        int count = 0;
-        for (Contact contact : store.contacts()) {
-            try {
-                sync(contact, true);
-                count++;
-            } catch (RuntimeException e) {
-                LOG.warn("could not re-store the record shared with {}: {}", contact.name(), e.getMessage());
-            }
-        }
-        for (OutgoingMessage m : store.undelivered()) {
-            try {
-                if (DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(m.value())), "re-storing a message").stored() > 0) {
-                    count++;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("could not re-store message {}: {}", m.id().toHex(), e.getMessage());
-            }
-        }
-        return count;
+        return Republisher.republish(store, dht, contact -> sync(contact, true));
     }
 
     /**
@@ -468,7 +346,7 @@ public final class ScoutApp {
         return locks.locked(contact, () -> {
             int side = AppEntries.side(identity().publicKey(), contact.publicKey());
             List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-            upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
+            OwnEntries.upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
             store.replaceEntries(contact.name(), local);
             return syncLocked(contact, true);
         });

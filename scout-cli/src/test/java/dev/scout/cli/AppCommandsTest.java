@@ -5,11 +5,9 @@ import dev.scout.app.OutgoingMessage;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.cli.state.ReceivedQuery;
 import dev.scout.cli.state.StateStore;
-import dev.scout.dht.Addresses;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -50,27 +48,14 @@ class AppCommandsTest {
     static final String RECORD_PUBLIC_KEY = "024c17c445cbb21a9679fe4d42ef855062182648b5cb0d79f823797a2687912f";
     static final String RECORD_TARGET = "8187911bd9fd8cd6add811c1669370f8fd773788";
 
-    static Testnet net;
-    static String entry;
+    @RegisterExtension
+    static final LoopbackNetwork NET = LoopbackNetwork.ipv4(24);
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startNetwork() {
-        net = Testnet.start(24, 0, 60_000);
-        entry = Addresses.format(net.entry());
-    }
-
-    @AfterAll
-    static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
     static Run scout(Path dir, String... args) {
-        return CliTestSupport.run(on(dir, entry, args));
+        return NET.run(dir, args);
     }
 
     static Run ok(Path dir, String... args) {

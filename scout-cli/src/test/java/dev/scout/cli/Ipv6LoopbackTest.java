@@ -3,10 +3,9 @@ package dev.scout.cli;
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.udp.DhtNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.Inet6Address;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static dev.scout.cli.CliTestSupport.on;
-import static dev.scout.cli.CliTestSupport.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,33 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(180)
 class Ipv6LoopbackTest {
-    static Testnet net;
-    static String entry;
+    @RegisterExtension
+    static final LoopbackNetwork NET = LoopbackNetwork.ipv6(16);
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startNetwork() {
-        net = Testnet.start(16, 0, 60_000, "::1");
-        entry = Addresses.format(net.entry());
-    }
-
-    @AfterAll
-    static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
     static Run ok(Path dir, String... args) {
-        return succeeded(CliTestSupport.run(on(dir, entry, args)));
+        return NET.ok(dir, args);
     }
 
     @Test
     void theTestnetListensOnIpv6LoopbackAndNamesItselfInBrackets() {
-        assertThat(entry).matches("\\[::1]:\\d+");
-        for (DhtNode n : net.nodes()) {
+        assertThat(NET.entry()).matches("\\[::1]:\\d+");
+        for (DhtNode n : NET.testnet().nodes()) {
             assertThat(n.localAddress().getAddress()).isInstanceOf(Inet6Address.class);
             assertThat(n.localAddress().getAddress().isLoopbackAddress()).isTrue();
         }
@@ -81,7 +65,7 @@ class Ipv6LoopbackTest {
         assertThat(ok(bob, "inbox").out().strip()).isEqualTo("no new messages");
 
         // The routing table a command saved is an IPv6 one, in the IPv6 file of this network.
-        assertThat(CommandNode.stateFile6(alice, List.of(entry), false)).exists();
+        assertThat(CommandNode.stateFile6(alice, List.of(NET.entry()), false)).exists();
     }
 
     @Test
@@ -105,7 +89,7 @@ class Ipv6LoopbackTest {
         assertThat(ok(dir, "--json", "dht", "peers", infoHash).out().strip())
                 .isEqualTo("{\"peers\":[\"[::1]:7777\"]}");
 
-        String pinged = ok(dir, "dht", "ping", Addresses.format(net.nodes().get(3).localAddress())).out().strip();
-        assertThat(pinged).isEqualTo(net.nodes().get(3).id().toHex());
+        String pinged = ok(dir, "dht", "ping", Addresses.format(NET.testnet().nodes().get(3).localAddress())).out().strip();
+        assertThat(pinged).isEqualTo(NET.testnet().nodes().get(3).id().toHex());
     }
 }

@@ -2,14 +2,12 @@ package dev.scout.core;
 
 import dev.scout.dht.Dht;
 import dev.scout.dht.NodeId;
-import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 import dev.scout.dht.ImmutableItem;
 import dev.scout.dht.MutableItem;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,13 +231,9 @@ public final class KeepAlive implements AutoCloseable {
         }
     }
 
-    /**
-     * Nodes that hold the item after a re-store: those that stored it, and those that refused it
-     * because they hold a newer version (302) — the record is alive there too.
-     */
+    /** Nodes that hold the item after a re-store (see {@link RefreshRecord#alive}). */
     static long alive(PutResult result) {
-        return result.stored() + result.outcomes().stream()
-                .filter(o -> !o.stored() && o.errorCode() == PutConflictException.SEQ_NOT_NEWER).count();
+        return RefreshRecord.alive(result);
     }
 
     /** One kept-alive item. */
@@ -249,11 +242,7 @@ public final class KeepAlive implements AutoCloseable {
         private final byte[] immutableValue;
         private volatile MutableItem item;
         private volatile boolean active = true;
-        private volatile PutResult lastResult;
-        private volatile Throwable lastError;
-        private final AtomicLong refreshes = new AtomicLong();
-        private final AtomicLong failures = new AtomicLong();
-        private CompletableFuture<PutResult> next = new CompletableFuture<>();
+        private final RefreshRecord record = new RefreshRecord();
         private ScheduledFuture<?> timer;
         private final MutableRestore restore = new MutableRestore(dht, this::adopt);
 
@@ -288,7 +277,7 @@ public final class KeepAlive implements AutoCloseable {
          * @return the refresh count
          */
         public long refreshCount() {
-            return refreshes.get();
+            return record.refreshes();
         }
 
         /**
@@ -297,17 +286,17 @@ public final class KeepAlive implements AutoCloseable {
          * @return the failure count
          */
         public long failureCount() {
-            return failures.get();
+            return record.failures();
         }
 
         /** {@return the result of the latest successful re-store} */
         public Optional<PutResult> lastResult() {
-            return Optional.ofNullable(lastResult);
+            return record.lastResult();
         }
 
         /** {@return the error of the latest failed re-store (cleared by a success)} */
         public Optional<Throwable> lastError() {
-            return Optional.ofNullable(lastError);
+            return record.lastError();
         }
 
         /**
@@ -317,7 +306,7 @@ public final class KeepAlive implements AutoCloseable {
          * @return a future of the next re-store's result
          */
         public synchronized CompletableFuture<PutResult> nextRefresh() {
-            return next.copy();
+            return record.next().copy();
         }
 
         /** Stops keeping this item alive. */
@@ -336,7 +325,7 @@ public final class KeepAlive implements AutoCloseable {
                 if (timer != null) {
                     timer.cancel(false);
                 }
-                pending = next;
+                pending = record.next();
             }
             pending.completeExceptionally(new CancellationException("keep-alive of " + target + " stopped"));
         }
@@ -344,10 +333,7 @@ public final class KeepAlive implements AutoCloseable {
         /** Takes {@code newer} if it is a newer, valid version of this item; true if it did. */
         private boolean adopt(MutableItem newer) {
             synchronized (this) {
-                MutableItem current = item;
-                if (current != null && newer.seq() > current.seq() && newer.verify()
-                        && newer.publicKey().equals(current.publicKey())
-                        && Arrays.equals(newer.salt(), current.salt())) {
+                if (MutableRestore.isNewerVersion(item, newer)) {
                     item = newer;
                     return true;
                 }
@@ -388,17 +374,10 @@ public final class KeepAlive implements AutoCloseable {
             }
             CompletableFuture<PutResult> done;
             synchronized (this) {
-                if (cause == null) {
-                    lastResult = result;
-                    lastError = null;
-                    refreshes.incrementAndGet();
-                } else {
-                    lastError = cause;
-                    failures.incrementAndGet();
-                    LOG.info("keep-alive re-store of {} failed: {}", target, cause.toString());
-                }
-                done = next;
-                next = new CompletableFuture<>();
+                done = record.record(result, cause);
+            }
+            if (cause != null) {
+                LOG.info("keep-alive re-store of {} failed: {}", target, cause.toString());
             }
             // The next timer is set before anyone waiting on this refresh resumes, so a caller that
             // drives the scheduler itself (tests) always finds it.
@@ -413,7 +392,7 @@ public final class KeepAlive implements AutoCloseable {
         @Override
         public String toString() {
             return "KeepAlive.Registration[" + target + (item != null ? ", seq " + item.seq() : ", immutable")
-                    + ", refreshes=" + refreshes.get() + (active ? "" : ", stopped") + "]";
+                    + ", refreshes=" + record.refreshes() + (active ? "" : ", stopped") + "]";
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.scout.dht.MutableItem;
 import dev.scout.dht.PutConflictException;
 import dev.scout.dht.PutResult;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -26,6 +27,12 @@ final class MutableRestore {
     MutableRestore(Dht dht, Predicate<MutableItem> adopt) {
         this.dht = dht;
         this.adopt = adopt;
+    }
+
+    /** True if {@code newer} is a newer, validly signed version of the same item as {@code current}; false when {@code current} is null (an immutable value). */
+    static boolean isNewerVersion(MutableItem current, MutableItem newer) {
+        return current != null && newer.seq() > current.seq() && newer.verify()
+                && newer.publicKey().equals(current.publicKey()) && Arrays.equals(newer.salt(), current.salt());
     }
 
     CompletableFuture<PutResult> put(MutableItem current) {

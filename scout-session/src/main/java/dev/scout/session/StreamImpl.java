@@ -40,7 +40,7 @@ final class StreamImpl implements SessionStream {
     private long peerFin = -1;
     private boolean windowUpdateRequested;
 
-    private IOException failure;
+    private SessionException failure;
 
     private final InputStream input = new In();
     private final OutputStream output = new Out();
@@ -184,7 +184,7 @@ final class StreamImpl implements SessionStream {
         return advertisedMax;
     }
 
-    synchronized void fail(IOException e) {
+    synchronized void fail(SessionException e) {
         if (failure == null) {
             failure = e;
         }

@@ -2,7 +2,6 @@ package dev.scout.session;
 
 import dev.scout.session.internal.Frame;
 import dev.scout.session.internal.FrameCodec;
-import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -104,7 +103,7 @@ final class StreamSet {
         return room;
     }
 
-    void failAll(IOException e) {
+    void failAll(SessionException e) {
         for (StreamImpl s : streams.values()) {
             s.fail(e);
         }

@@ -66,7 +66,7 @@ class SessionLoopbackTest {
         b.onMessage(m -> messages.add(new String(m, StandardCharsets.UTF_8)));
         a.sendMessage("short one".getBytes(StandardCharsets.UTF_8));
         assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("short one");
-        assertThatThrownBy(() -> a.sendMessage(new byte[Session.MAX_MESSAGE + 1])).isInstanceOf(SessionException.class);
+        assertThatThrownBy(() -> a.sendMessage(new byte[Session.MAX_MESSAGE + 1])).isInstanceOf(SessionException.class).isInstanceOf(dev.scout.dht.ScoutException.class);
     }
 
     @Test
@@ -256,7 +256,7 @@ class SessionLoopbackTest {
         p[0].tap.outgoing = (d, to) -> List.of(); // Alice's machine drops off the network
         assertThatThrownBy(() -> b.closed().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("silent");
-        assertThatThrownBy(() -> bIn.input().read()).isInstanceOf(IOException.class).hasMessageContaining("silent");
+        assertThatThrownBy(() -> bIn.input().read()).isInstanceOf(IOException.class).hasMessageContaining("silent").hasCauseInstanceOf(SessionException.class);
     }
 
     @Test

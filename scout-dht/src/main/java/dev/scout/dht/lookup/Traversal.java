@@ -49,10 +49,7 @@ public abstract class Traversal<R> {
     private int slowSeeds;
     /** Candidates that answered (any distance), routers included. */
     private int answered;
-    /** Ids sharing at least this many leading bits with the target are suspiciously close. */
-    private int suspiciousBits = NodeId.BITS + 1;
-    /** Set once a suspiciously close node turned up: the lookup then wants twice as many ordinary nodes. */
-    private boolean underAttack;
+    private final SybilGuard sybils;
     /** 0 = no grace period yet, 1 = running, 2 = over. */
     private int grace;
     private int rpcs;
@@ -63,6 +60,7 @@ public abstract class Traversal<R> {
         this.context = context;
         this.target = target;
         this.candidates = new CandidateList(target);
+        this.sybils = new SybilGuard(target);
     }
 
     /** Addresses of routers to ask as well (used when the routing table is empty). */
@@ -125,7 +123,7 @@ public abstract class Traversal<R> {
             throw new IllegalStateException("lookup already started");
         }
         started = true;
-        suspiciousBits = context.suspiciousPrefixBits();
+        sybils.start(context.suspiciousPrefixBits());
         for (NodeInfo n : context.closest(target, RoutingTable.K * 2)) {
             addCandidate(n);
         }
@@ -146,19 +144,24 @@ public abstract class Traversal<R> {
     private void addCandidate(NodeInfo node) {
         if (!node.id().equals(context.ownId()) && node.address().getPort() != 0 && candidates.isNew(node)
                 && !context.recentlyUnresponsive(node.address())) {
-            candidates.add(node, isSuspicious(node));
+            candidates.add(node, sybils.isSuspicious(node));
         }
     }
 
     /** Places a candidate for {@code node}, whose address is already recorded; null if not placed. */
     private Candidate insert(NodeInfo node) {
-        return candidates.insert(node, isSuspicious(node));
+        return candidates.insert(node, sybils.isSuspicious(node));
     }
 
-    private boolean isSuspicious(NodeInfo node) {
-        boolean suspicious = node.id().commonPrefixLength(target) >= suspiciousBits;
-        underAttack |= suspicious;
-        return suspicious;
+    /** An answer: {@code responder} (null if it could not be placed) responded; its nodes are merged. */
+    private void answeredBy(Candidate responder, KrpcResponse response) {
+        if (responder != null) {
+            responder.state = Candidate.State.RESPONDED;
+            responder.response = response;
+            onAnswer(responder, response);
+        }
+        merge(response);
+        step();
     }
 
     private void merge(KrpcResponse response) {
@@ -247,7 +250,7 @@ public abstract class Traversal<R> {
      * makes their sets overlap.
      */
     protected int wanted() {
-        return underAttack ? 2 * RoutingTable.K : RoutingTable.K;
+        return sybils.wanted();
     }
 
     /**
@@ -256,17 +259,7 @@ public abstract class Traversal<R> {
      * a write reaches K (2K under attack) ordinary nodes however many Sybils sit next to the target.
      */
     protected List<Candidate> untilKCounted(List<Candidate> responded) {
-        List<Candidate> out = new ArrayList<>();
-        int counted = 0;
-        int wanted = wanted();
-        for (Candidate c : responded) {
-            if (counted >= wanted) {
-                break;
-            }
-            out.add(c);
-            counted += c.suspicious ? 0 : 1;
-        }
-        return out;
+        return sybils.untilKCounted(responded);
     }
 
     private void send(Candidate c) {
@@ -329,13 +322,7 @@ public abstract class Traversal<R> {
                 responder = response.sender().equals(context.ownId()) ? null
                         : insert(new NodeInfo(response.sender(), candidate.node().address()));
             }
-            if (responder != null) {
-                responder.state = Candidate.State.RESPONDED;
-                responder.response = response;
-                onAnswer(responder, response);
-            }
-            merge(response);
-            step();
+            answeredBy(responder, response);
         }
 
         @Override
@@ -389,13 +376,7 @@ public abstract class Traversal<R> {
                 // claimed it first (then the router's answer only contributes nodes).
                 Candidate c = response.sender().equals(context.ownId()) ? null
                         : insert(new NodeInfo(response.sender(), address));
-                if (c != null) {
-                    c.state = Candidate.State.RESPONDED;
-                    c.response = response;
-                    onAnswer(c, response);
-                }
-                merge(response);
-                step();
+                answeredBy(c, response);
             }
         }
 

@@ -18,6 +18,8 @@ final class ExternalAddressVoter {
     private static final int MAX_VOTERS = 256;
     private final Map<InetAddress, InetSocketAddress> votes = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Count> tally = new HashMap<>();
+    /** Voters per reported IP, ports aside: behind a symmetric NAT each responder sees another port. */
+    private final Map<InetAddress, Integer> ipTally = new HashMap<>();
     private InetSocketAddress winner;
     private int winnerVotes;
 
@@ -40,6 +42,7 @@ final class ExternalAddressVoter {
             unvote(oldest.next());
             oldest.remove();
         }
+        ipTally.merge(reported.getAddress(), 1, Integer::sum);
         Count count = tally.computeIfAbsent(reported, Count::new);
         reported = count.address;
         votes.put(voter.getAddress(), reported);
@@ -51,6 +54,7 @@ final class ExternalAddressVoter {
     }
 
     private void unvote(InetSocketAddress a) {
+        ipTally.computeIfPresent(a.getAddress(), (ip, n) -> n > 1 ? n - 1 : null);
         Count c = tally.get(a);
         if (c != null && --c.n == 0) {
             tally.remove(a);
@@ -73,6 +77,16 @@ final class ExternalAddressVoter {
 
     InetSocketAddress winner() {
         return winner;
+    }
+
+    /**
+     * Whether {@code ip} is our settled external IP: at least {@code minVoters} responders report it
+     * (whatever port each sees) and they are more than half of all current voters (a plurality among
+     * scattered reports is not enough). O(1).
+     */
+    boolean settledIp(InetAddress ip, int minVoters) {
+        int n = ipTally.getOrDefault(ip, 0);
+        return n >= minVoters && 2 * n > votes.size();
     }
 
     /** Every reported address with its number of voters (a copy). */

@@ -19,22 +19,15 @@ import dev.scout.dht.lookup.FindNodeLookup;
 import dev.scout.dht.lookup.LookupContext;
 import dev.scout.dht.lookup.Traversal;
 import dev.scout.dht.routing.RoutingTable;
-import dev.scout.dht.server.ItemHandler;
-import dev.scout.dht.server.PutRateLimiter;
-import dev.scout.dht.server.QueryHandler;
 import dev.scout.dht.server.ServerLimits;
-import dev.scout.dht.server.TokenManager;
 import dev.scout.dht.storage.ItemStore;
-import dev.scout.dht.storage.MemoryItemStore;
 import dev.scout.dht.storage.PeerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,41 +40,29 @@ import java.util.function.LongSupplier;
  */
 public final class NodeCore implements LookupContext {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
-    /** Unknown nodes that queried us and are being verified with a ping, at most. */
-    private static final int MAX_VERIFICATIONS = 32;
     private static final int MAX_DATAGRAM = 65_507;
-    /** Bits beyond the estimated network depth at which an id next to a target is suspiciously close. */
-    private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
     private final DhtConfig config;
-    private final NodeId ownId;
+    /** The node's id, which changes only when the node re-keys (BEP 42). */
+    private final Bep42Rekey self;
     private final LongSupplier clock;
     private final Random random;
     private final Outbox outbox;
     private final RoutingTable table;
-    private final TokenManager tokens;
-    private final PeerStore peers;
-    private final ItemStore items;
-    private final ItemHandler itemHandler;
-    private final QueryHandler queryHandler;
+    private final QueryServer server;
     private final Scheduler scheduler = new Scheduler();
     private final ReachabilityObserver reachability;
     /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
     private boolean readOnly;
     private final PendingRequests pending;
-    private final Set<InetSocketAddress> verifying = new HashSet<>();
+    private final QuerierVerification verifying = new QuerierVerification();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
     private final FamilyPolicy families;
     /** Set by the driver when the operating system refused the datagram being sent (no route). */
     private boolean refused;
     private boolean started;
 
-    private long received;
-    private long sent;
-    private long malformed;
-    private long answered;
-    private long timeouts;
-    private long invalidItems;
+    private final NodeCounters counters = new NodeCounters();
 
     /**
      * @param ownId  this node's id
@@ -104,17 +85,12 @@ public final class NodeCore implements LookupContext {
                     ServerLimits limits) {
         this.config = config;
         this.readOnly = config.readOnly();
-        this.ownId = ownId;
+        this.self = new Bep42Rekey(ownId, config.nodeId() != null);
         this.clock = clock;
         this.random = random;
         this.outbox = outbox;
         this.table = new RoutingTable(ownId);
-        this.tokens = new TokenManager(random, clock.getAsLong());
-        this.peers = limits.newPeerStore();
-        this.items = store != null ? store : new MemoryItemStore(ownId, config.maxItems(), config.maxItemBytes());
-        this.itemHandler = new ItemHandler(ownId, tokens, items, new PutRateLimiter(config.maxPutsPerIpPerMinute()));
-        this.queryHandler = new QueryHandler(ownId, table, tokens, peers, itemHandler,
-                new PutRateLimiter(limits.maxAnnouncesPerIpPerMinute()), random);
+        this.server = new QueryServer(ownId, config, table, random, clock.getAsLong(), store, limits);
         this.families = FamilyPolicy.forBindAddress(config.bindAddress());
         this.pending = new PendingRequests(config, table, scheduler, this::expire);
         this.reachability = new ReachabilityObserver(clock);
@@ -156,7 +132,7 @@ public final class NodeCore implements LookupContext {
      * the routers in parallel; done as soon as the K closest that answered are known.
      */
     public FindNodeLookup bootstrap(List<NodeInfo> saved, List<InetSocketAddress> routers) {
-        FindNodeLookup lookup = new FindNodeLookup(this, ownId);
+        FindNodeLookup lookup = new FindNodeLookup(this, self.id());
         lookup.withSeeds(saved);
         lookup.withBootstrap(routers);
         lookup.start();
@@ -173,9 +149,9 @@ public final class NodeCore implements LookupContext {
 
     /** Handles one datagram. Never throws: malformed input is answered with error 203 or dropped. */
     public void handleDatagram(byte[] data, int length, InetSocketAddress from) {
-        received++;
+        counters.received++;
         if (length > MAX_DATAGRAM || from == null || from.getPort() == 0) {
-            malformed++;
+            counters.malformed++;
             return;
         }
         if (!families.accepts(from)) {
@@ -186,7 +162,7 @@ public final class NodeCore implements LookupContext {
             try {
                 message = KrpcCodec.decode(data, 0, length);
             } catch (KrpcDecodeException e) {
-                malformed++;
+                counters.malformed++;
                 if (e.wasQuery() && e.transactionId() != null && !readOnly) {
                     send(new KrpcError(e.transactionId(), e.code(), e.getMessage()), from);
                 }
@@ -199,7 +175,7 @@ public final class NodeCore implements LookupContext {
             }
         } catch (RuntimeException e) {
             // A bug must not take the node down or let one peer stop it answering others.
-            malformed++;
+            counters.malformed++;
             LOG.warn("dropped a datagram from {} after an internal error", from, e);
         }
     }
@@ -211,19 +187,19 @@ public final class NodeCore implements LookupContext {
             return; // BEP 43: read-only nodes do not answer
         }
         long now = now();
-        if (q.sender().equals(ownId)) {
+        if (q.sender().equals(self.id())) {
             return;
         }
-        KrpcMessage reply = families.answer(q.query(), queryHandler.handle(q, from, now));
+        KrpcMessage reply = families.answer(q.query(), server.answer(q, from, now));
         if (reply instanceof KrpcResponse r) {
             reply = r.withExternalIp(from, null);
         }
-        answered++;
+        counters.answered++;
         send(reply, from);
         if (!q.readOnly()) {
             NodeInfo node = new NodeInfo(q.sender(), from);
-            if (table.onQuery(node, now) && verifying.size() < MAX_VERIFICATIONS && verifying.add(from)) {
-                request(node, new Query.Ping(), new RpcCallbacks.Finally(() -> verifying.remove(from)));
+            if (table.onQuery(node, now) && verifying.start(from)) {
+                request(node, new Query.Ping(), new RpcCallbacks.Finally(() -> verifying.done(from)));
             }
         }
     }
@@ -241,6 +217,10 @@ public final class NodeCore implements LookupContext {
             pending.sampleRtt(elapsed, now);
             if (r.externalIp() != null) {
                 reachability.vote(from, r.externalIp());
+                if (self.afterVote(reachability, from, r.externalIp(), now, random, table, server)) {
+                    // Re-announce: the nodes closest to the new id learn of us, our nearest buckets fill again.
+                    startLookup(new FindNodeLookup(this, self.id()));
+                }
             }
             NodeInfo responder = new NodeInfo(r.sender(), from);
             if (p.node != null && !p.node.id().equals(r.sender())) {
@@ -254,6 +234,11 @@ public final class NodeCore implements LookupContext {
         } else {
             p.callback.onError((KrpcError) message);
         }
+    }
+
+    /** Runs {@code listener} on the loop each time the node takes a new id (BEP 42 re-key), e.g. to save it. */
+    public void onIdChange(Runnable listener) {
+        self.onChange(listener);
     }
 
     // ---- outbound ------------------------------------------------------------------------------
@@ -277,7 +262,7 @@ public final class NodeCore implements LookupContext {
         }
         byte[] t = {(byte) (p.tid >>> 8), (byte) p.tid};
         refused = false;
-        send(new KrpcQuery(t, ownId, families.outgoing(query), readOnly, null), address);
+        send(new KrpcQuery(t, self.id(), families.outgoing(query), readOnly, null), address);
         if (refused) {
             pending.expireAt(p, now);
         }
@@ -287,7 +272,7 @@ public final class NodeCore implements LookupContext {
         if (!pending.expired(p)) {
             return;
         }
-        timeouts++;
+        counters.timeouts++;
         unresponsive.timedOut(p.address, now());
         if (p.node != null) {
             table.onTimeout(p.node, now());
@@ -296,7 +281,7 @@ public final class NodeCore implements LookupContext {
     }
 
     private void send(KrpcMessage message, InetSocketAddress to) {
-        sent++;
+        counters.sent++;
         reachability.sentTo(to);
         outbox.send(KrpcCodec.encode(message), to);
     }
@@ -327,7 +312,7 @@ public final class NodeCore implements LookupContext {
 
     @Override
     public NodeId ownId() {
-        return ownId;
+        return self.id();
     }
 
     @Override
@@ -345,14 +330,9 @@ public final class NodeCore implements LookupContext {
         return unresponsive.contains(address, now());
     }
 
-    /**
-     * log2(network size) ≈ buckets − 1 + log2(K): the routing table splits down to where K nodes share our
-     * prefix. An honest node shares {@value #SUSPICIOUS_MARGIN_BITS} more bits with a target than that
-     * with probability about 1/64, a Sybil placed next to it always does.
-     */
     @Override
     public int suspiciousPrefixBits() {
-        return table.bucketCount() - 1 + 3 + SUSPICIOUS_MARGIN_BITS;
+        return table.suspiciousPrefixBits();
     }
 
     @Override
@@ -367,11 +347,11 @@ public final class NodeCore implements LookupContext {
     }
 
     public ItemStore itemStore() {
-        return items;
+        return server.items();
     }
 
     public PeerStore peerStore() {
-        return peers;
+        return server.peers();
     }
 
     public DhtConfig config() {
@@ -404,7 +384,7 @@ public final class NodeCore implements LookupContext {
 
     /** Counts a BEP 44 item received from a lookup that failed verification. */
     public void countInvalidItem() {
-        invalidItems++;
+        counters.invalidItems++;
     }
 
     public int pendingRequests() {
@@ -412,7 +392,6 @@ public final class NodeCore implements LookupContext {
     }
 
     public NodeStats stats() {
-        return new NodeStats(received, sent, malformed, answered, timeouts,
-                invalidItems + itemHandler.rejectedItems(), table.size(), items.count(), peers.peerCount());
+        return counters.stats(server.rejectedItems(), table.size(), server.items().count(), server.peers().peerCount());
     }
 }

@@ -2,6 +2,7 @@ package dev.scout.dht.node;
 
 import dev.scout.dht.Reachability;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.LongSupplier;
 
@@ -47,6 +48,11 @@ final class ReachabilityObserver {
 
     InetSocketAddress externalAddress() {
         return externalAddress.winner();
+    }
+
+    /** Whether enough responders agree on {@code ip} as ours (see {@link ExternalAddressVoter#settledIp}). */
+    boolean settledIp(InetAddress ip, int minVoters) {
+        return externalAddress.settledIp(ip, minVoters);
     }
 
     Reachability reachability(boolean readOnly) {

@@ -28,8 +28,10 @@ public final class RoutingTable {
     /** BEP 5 bucket size. */
     public static final int K = 8;
     private static final int MAX_BUCKETS = NodeId.BITS;
+    /** Bits beyond the estimated network depth at which an id next to a target is suspiciously close. */
+    private static final int SUSPICIOUS_MARGIN_BITS = 6;
 
-    private final NodeId ownId;
+    private NodeId ownId;
     private final List<Bucket> buckets = new ArrayList<>();
 
     public RoutingTable(NodeId ownId) {
@@ -39,6 +41,50 @@ public final class RoutingTable {
 
     public NodeId ownId() {
         return ownId;
+    }
+
+    /**
+     * Re-keys the table to a new own id (BEP 42, once our external address is known): every entry and
+     * replacement keeps its state and is re-bucketed by its distance to {@code newId}, splitting as an
+     * insertion would; entries that no longer fit a full bucket move to its replacement cache.
+     */
+    public void rekey(NodeId newId, long now) {
+        List<RoutingEntry> live = entries();
+        List<RoutingEntry> spare = new ArrayList<>();
+        for (Bucket b : buckets) {
+            spare.addAll(b.replacements);
+        }
+        ownId = newId;
+        buckets.clear();
+        buckets.add(new Bucket(now));
+        for (RoutingEntry e : live) {
+            adopt(e, now);
+        }
+        for (RoutingEntry e : spare) {
+            if (!e.id().equals(ownId) && bucketFor(e.id()).find(e.id()) == null) {
+                bucketFor(e.id()).addReplacement(e);
+            }
+        }
+    }
+
+    private void adopt(RoutingEntry e, long now) {
+        if (e.id().equals(ownId)) {
+            return;
+        }
+        while (true) {
+            int index = indexFor(e.id());
+            Bucket bucket = buckets.get(index);
+            if (!bucket.full()) {
+                bucket.entries.add(e);
+                return;
+            }
+            if (index == buckets.size() - 1 && buckets.size() < MAX_BUCKETS) {
+                split(now);
+                continue;
+            }
+            bucket.addReplacement(e);
+            return;
+        }
     }
 
     /** What the caller should do after {@link #onResponse}. */
@@ -255,6 +301,16 @@ public final class RoutingTable {
 
     public int bucketCount() {
         return buckets.size();
+    }
+
+    /**
+     * Common prefix bits with a target beyond which a responder's id is suspiciously close (a Sybil).
+     * log2(network size) ≈ buckets − 1 + log2(K): the table splits down to where K nodes share our
+     * prefix. An honest node shares {@value #SUSPICIOUS_MARGIN_BITS} more bits with a target than that
+     * with probability about 1/64, a Sybil placed next to it always does.
+     */
+    public int suspiciousPrefixBits() {
+        return bucketCount() - 1 + 3 + SUSPICIOUS_MARGIN_BITS;
     }
 
     /** Every entry, for persistence and diagnostics. */

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /** Server side of BEP 44: answers {@code get} and validates and stores {@code put}. */
 public final class ItemHandler {
-    private final NodeId ownId;
+    private NodeId ownId;
     private final TokenManager tokens;
     private final ItemStore store;
     private final PutRateLimiter rateLimiter;
@@ -30,6 +30,11 @@ public final class ItemHandler {
         this.tokens = tokens;
         this.store = store;
         this.rateLimiter = rateLimiter;
+    }
+
+    /** The node re-keyed (BEP 42): answers carry {@code newId} from now on. Loop thread only, like every call. */
+    public void ownId(NodeId newId) {
+        this.ownId = newId;
     }
 
     /** Puts refused because the item was invalid (bad signature, hash, size). */

@@ -22,7 +22,7 @@ public final class QueryHandler {
     /** Peers returned per get_peers answer; keeps the datagram well under a typical MTU. */
     static final int MAX_PEERS_PER_REPLY = 50;
 
-    private final NodeId ownId;
+    private NodeId ownId;
     private final RoutingTable table;
     private final TokenManager tokens;
     private final PeerStore peers;
@@ -41,6 +41,11 @@ public final class QueryHandler {
         this.items = items;
         this.announces = announces;
         this.random = random;
+    }
+
+    /** The node re-keyed (BEP 42): answers carry {@code newId} from now on. Loop thread only, like every call. */
+    public void ownId(NodeId newId) {
+        this.ownId = newId;
     }
 
     /** Announces answered with an error because of a rate limit or a full peer store. */

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
@@ -112,40 +111,15 @@ public final class DhtNode implements Dht, AutoCloseable {
                 node.loopDied(LoopCalls.unwrap(error));
             }
         });
-        boolean ipv6 = transport.localAddress().getAddress() instanceof Inet6Address;
-        List<NodeInfo> known = saved.map(st -> st.nodes().stream()
-                        .filter(n -> (n.address().getAddress() instanceof Inet6Address) == ipv6).toList())
-                .orElse(List.of());
+        List<NodeInfo> known = SavedRoutingTable.nodesOfFamily(saved, transport.localAddress());
         transport.execute(() -> {
             core.start();
             node.savedTable.schedulePeriodicSave();
+            core.onIdChange(node.savedTable::saveOnLoop); // a BEP 42 re-key is kept for the next start
         });
-        node.bootstrapInBackground(known);
+        Bootstrapper.inBackground(config, transport, core, node.calls, node.callbacks, known, () -> node.closed,
+                node.bootstrapped);
         return node;
-    }
-
-    private void bootstrapInBackground(List<NodeInfo> known) {
-        // Router names are resolved off the I/O thread: DNS can block for seconds.
-        boolean ipv6 = localAddress().getAddress() instanceof Inet6Address;
-        callbacks.execute(() -> bootstrapFrom(known, BootstrapRouters.resolve(config.bootstrap(), ipv6)));
-    }
-
-    /**
-     * Asks the saved nodes (by id, closest first) and the routers at once: a saved table full of dead
-     * entries then costs nothing more than the routers' round trip.
-     */
-    private void bootstrapFrom(List<NodeInfo> saved, List<InetSocketAddress> routers) {
-        onLoop(o -> core.bootstrap(saved, routers).future()).whenComplete((nodes, error) -> {
-            if (closed) {
-                bootstrapped.completeExceptionally(new DhtException("node closed"));
-            } else if (nodes != null && !nodes.isEmpty()) {
-                bootstrapped.complete(null);
-            } else {
-                String why = transport.lastSendFailure().map(f -> ": " + f.describe()).orElse("");
-                bootstrapped.completeExceptionally(new DhtException(
-                        "could not reach any DHT node (bootstrap: " + String.join(", ", config.bootstrap()) + ")" + why));
-            }
-        });
     }
 
     /**
@@ -222,7 +196,13 @@ public final class DhtNode implements Dht, AutoCloseable {
         return bootstrapped.copy();
     }
 
-    /** {@return this node's id} */
+    /**
+     * This node's id. It changes once if the node started with an id that does not conform to BEP 42
+     * for the external address other nodes then agree on (see docs/protocol-notes.md); the new id is
+     * saved with the routing table.
+     *
+     * @return the current id
+     */
     public NodeId id() {
         return core.ownId();
     }

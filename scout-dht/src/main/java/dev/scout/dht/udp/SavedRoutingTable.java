@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +62,14 @@ final class SavedRoutingTable {
             return fresh;
         }
         return s.id();
+    }
+
+    /** The saved nodes of {@code local}'s address family (a dual-stack node saves one table per family). */
+    static List<NodeInfo> nodesOfFamily(Optional<RoutingTableFile.State> saved, InetSocketAddress local) {
+        boolean ipv6 = local.getAddress() instanceof Inet6Address;
+        return saved.map(st -> st.nodes().stream()
+                        .filter(n -> (n.address().getAddress() instanceof Inet6Address) == ipv6).toList())
+                .orElse(List.of());
     }
 
     /** Saves every {@code saveIntervalMillis} from now on (on the loop). */

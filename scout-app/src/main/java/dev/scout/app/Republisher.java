@@ -1,0 +1,39 @@
+package dev.scout.app;
+
+import dev.scout.dht.Dht;
+import dev.scout.dht.ImmutableItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+
+/** Re-stores what must outlive the DHT's two-hour expiry: each contact record and every unread message of ours. */
+final class Republisher {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoutApp.class);
+
+    private Republisher() {
+    }
+
+    /** See {@link ScoutApp#republish()}; {@code forceSync} re-stores one contact's record. */
+    static int republish(AppStore store, Dht dht, Consumer<Contact> forceSync) {
+        int count = 0;
+        for (Contact contact : store.contacts()) {
+            try {
+                forceSync.accept(contact);
+                count++;
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store the record shared with {}: {}", contact.name(), e.getMessage());
+            }
+        }
+        for (OutgoingMessage m : store.undelivered()) {
+            try {
+                if (DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(m.value())), "re-storing a message").stored() > 0) {
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not re-store message {}: {}", m.id().toHex(), e.getMessage());
+            }
+        }
+        return count;
+    }
+}
