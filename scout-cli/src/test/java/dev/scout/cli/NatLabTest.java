@@ -143,6 +143,7 @@ class NatLabTest {
             int exit = p.awaitExit(30);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(exit).as(p.name() + ": " + p.transcript()).isNotZero();
+            System.out.println(p.name() + " after " + ms + " ms: " + p.transcript());
             assertThat(ms).as(p.name() + " ended after %d ms: %s", ms, p.transcript()).isLessThan(15_000);
             assertThat(p.transcript()).as(p.name()).singleElement().satisfies(line -> assertThat(line)
                     .startsWith("scout: ").contains("no direct path").contains("ours symmetric NAT")
@@ -171,6 +172,7 @@ class NatLabTest {
         assertThat(a.transcript()).singleElement().satisfies(line -> assertThat(line).startsWith("scout: ")
                 .contains("no direct path"));
         assertThat(m.awaitExit(30)).as("mallory's pipe: %s", m.transcript()).isNotZero();
+        System.out.println("alice: " + a.transcript() + "\nmallory: " + m.transcript());
         assertThat(Files.size(work.resolve("mitm-m"))).isZero();
         assertThat(json(mallory.api("GET", "/v1/sessions", null)).path("sessions")).as("Mallory's sessions").isEmpty();
         assertThat(mallory.daemon().transcript()).noneMatch(l -> l.contains("incoming"));
