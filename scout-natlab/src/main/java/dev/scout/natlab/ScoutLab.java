@@ -21,14 +21,15 @@ public final class ScoutLab {
     public static final String MAIN = "dev.scout.cli.ScoutCommand";
     /** The public DHT's first port. */
     public static final int DHT_PORT = 7000;
-    /** Small heaps and the serial collector: many JVMs share two cores in the lab. */
-    static final List<String> JVM = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    /** Small heaps, the serial collector, C1 only: many JVMs start and share two cores in the lab test. */
+    public static final List<String> FAST_START = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
 
     private final NatLab lab;
     private final String classPath;
     private final Path work;
     private final Path http = NatLab.resource("natlab_http.py");
+    private final List<String> jvm;
     private String bootstrap;
 
     /**
@@ -36,9 +37,15 @@ public final class ScoutLab {
      * @param work      where the devices' state directories go
      */
     public ScoutLab(NatLab lab, String classPath, Path work) {
+        this(lab, classPath, work, FAST_START);
+    }
+
+    /** @param jvmOptions the options of every JVM it starts (e.g. the JVM's defaults for a benchmark) */
+    public ScoutLab(NatLab lab, String classPath, Path work, List<String> jvmOptions) {
         this.lab = lab;
         this.classPath = classPath;
         this.work = work;
+        this.jvm = List.copyOf(jvmOptions);
     }
 
     public NatLab lab() {
@@ -50,7 +57,7 @@ public final class ScoutLab {
      * is ready; its entry becomes every device's bootstrap address.
      */
     public String startDht(String ns, String host, int nodes) {
-        Proc dht = lab.start("dht", new ProcessBuilder(lab.java(ns, JVM, classPath, MAIN, List.of("testnet", "--nodes",
+        Proc dht = lab.start("dht", new ProcessBuilder(lab.java(ns, jvm, classPath, MAIN, List.of("testnet", "--nodes",
                 Integer.toString(nodes), "--host", host, "--base-port", Integer.toString(DHT_PORT))))
                 .redirectError(ProcessBuilder.Redirect.DISCARD));
         bootstrap = dht.await("ready ", 90).substring("ready ".length()).trim();
@@ -65,7 +72,7 @@ public final class ScoutLab {
     public String startPublicDht(int nodes) {
         List<String> args = new ArrayList<>(List.of(Integer.toString(DHT_PORT)));
         args.addAll(lab.addPublicAddresses(nodes));
-        Proc dht = lab.start("dht", new ProcessBuilder(lab.java("pub", JVM, classPath, PublicDht.class.getName(), args))
+        Proc dht = lab.start("dht", new ProcessBuilder(lab.java("pub", jvm, classPath, PublicDht.class.getName(), args))
                 .redirectError(ProcessBuilder.Redirect.DISCARD));
         bootstrap = dht.await("ready ", 90).substring("ready ".length()).trim();
         return bootstrap;
@@ -159,7 +166,7 @@ public final class ScoutLab {
                 all.addAll(List.of("--bootstrap", bootstrap));
             }
             all.addAll(List.of(args));
-            return lab.java(ns, JVM, classPath, MAIN, all);
+            return lab.java(ns, jvm, classPath, MAIN, all);
         }
 
         /** {@code scout init}: a new identity; returns its key. */

@@ -63,14 +63,16 @@ public final class NatLabBench {
             // scout.jar for the daemons; this jar for the lab's PublicDht
             String cp = scoutJar.toAbsolutePath() + File.pathSeparator + System.getProperty("java.class.path");
 
-            ScoutLab nat = new ScoutLab(lab, cp, work.resolve("nat"));
+            // the daemons run with the JVM's defaults, as ./scout runs them (a smaller heap: several share the machine)
+            List<String> jvm = List.of("-Xmx256m");
+            ScoutLab nat = new ScoutLab(lab, cp, work.resolve("nat"), jvm);
             nat.startPublicDht(8);
             Device alice = nat.device("alice", "h1", 6881);
             Device bob = nat.device("bob", "h2", 6881);
             pair(alice, bob, NatLab.INTERNET + ".11:6881", NatLab.INTERNET + ".12:6881", "cone");
             report(f, "natlab_cone", "cone NAT <-> cone NAT (80 ms one-way)", connect(alice, bob, connects));
 
-            ScoutLab loop = new ScoutLab(lab, cp, work.resolve("loop"));
+            ScoutLab loop = new ScoutLab(lab, cp, work.resolve("loop"), jvm);
             loop.startDht("loop", "127.0.0.1", 16);
             Device a2 = loop.device("alice", "loop", 6881);
             Device b2 = loop.device("bob", "loop", 6882);
@@ -117,6 +119,9 @@ public final class NatLabBench {
                 throw new IllegalStateException("connect " + (i + 1) + " took a session the peer opened: " + r);
             }
             ms[i] = s.path("connect_ms").asDouble();
+            if ((i + 1) % 10 == 0 || i == 0) {
+                System.out.printf(Locale.ROOT, "[natlab]   %s -> %s: connect %d of %d: %.0f ms%n", a.name(), b.name(), i + 1, n, ms[i]);
+            }
             ScoutLab.Http closed = a.api("DELETE", "/v1/sessions/" + s.path("id").asText(), null);
             if (closed.status() / 100 != 2) {
                 throw new IllegalStateException("closing session " + (i + 1) + " failed: " + closed);
