@@ -116,7 +116,8 @@ final class DaemonStatusView {
         return n.localAddress().getAddress() instanceof Inet6Address;
     }
 
-    private static Set<InetAddress> localAddresses() {
+    /** This host's interface addresses (none if they cannot be listed). */
+    static Set<InetAddress> localAddresses() {
         Set<InetAddress> out = new HashSet<>();
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {

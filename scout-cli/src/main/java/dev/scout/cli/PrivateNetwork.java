@@ -2,11 +2,8 @@ package dev.scout.cli;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -22,7 +19,7 @@ final class PrivateNetwork {
 
     /** Decides from this host's interface addresses. */
     static boolean behindNat(List<String> bootstrap) {
-        return behindNat(resolve(bootstrap), interfaceAddresses());
+        return behindNat(resolve(bootstrap), new ArrayList<>(DaemonStatusView.localAddresses()));
     }
 
     static boolean behindNat(List<InetAddress> bootstrap, List<InetAddress> local) {
@@ -49,18 +46,6 @@ final class PrivateNetwork {
             } catch (UnknownHostException e) {
                 // unresolvable now: the bootstrap itself will say so
             }
-        }
-        return out;
-    }
-
-    private static List<InetAddress> interfaceAddresses() {
-        List<InetAddress> out = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                out.addAll(Collections.list(nif.getInetAddresses()));
-            }
-        } catch (SocketException e) {
-            // none listed: no verdict
         }
         return out;
     }

@@ -110,27 +110,28 @@ class NatLabTest {
 
     @Test
     void coneToConePipesFiveMegabytesIntact() throws Exception {
-        Path file = randomFile("cone", FIVE_MB, 1);
-        Path copy = work.resolve("cone-copy");
-        Proc send = alice.pipe("bob", file, work.resolve("cone-back"));
-        Proc receive = bob.pipe("alice", Path.of("/dev/null"), copy);
-        assertThat(send.awaitExit(90)).as("alice's pipe: %s", send.transcript()).isZero();
-        assertThat(receive.awaitExit(90)).as("bob's pipe: %s", receive.transcript()).isZero();
-        assertThat(sha256(copy)).isEqualTo(sha256(file));
+        List<String> lines = pipeFiveMegabytes(alice, bob, 1);
         // Both NATs were punched at their published ports, nothing relayed.
-        assertThat(String.join("\n", send.transcript()) + String.join("\n", receive.transcript()))
-                .contains("session with").contains(NatLab.INTERNET + ".1");
+        assertThat(String.join("\n", lines)).contains("session with").contains(NatLab.INTERNET + ".1");
     }
 
     @Test
     void publicToConePipesFiveMegabytesIntact() throws Exception {
-        Path file = randomFile("public", FIVE_MB, 2);
-        Path copy = work.resolve("public-copy");
-        Proc send = carol.pipe("alice", file, work.resolve("public-back"));
-        Proc receive = alice.pipe("carol", Path.of("/dev/null"), copy);
-        assertThat(send.awaitExit(90)).as("carol's pipe: %s", send.transcript()).isZero();
-        assertThat(receive.awaitExit(90)).as("alice's pipe: %s", receive.transcript()).isZero();
+        pipeFiveMegabytes(carol, alice, 2);
+    }
+
+    /** {@code scout pipe TO < 5MB} at {@code from}, {@code scout pipe FROM > copy} at {@code to}; both stderr transcripts. */
+    private static List<String> pipeFiveMegabytes(Device from, Device to, long seed) throws Exception {
+        Path file = randomFile(from.name() + "-" + to.name(), FIVE_MB, seed);
+        Path copy = work.resolve(from.name() + "-" + to.name() + "-copy");
+        Proc send = from.pipe(to.name(), file, work.resolve(from.name() + "-" + to.name() + "-back"));
+        Proc receive = to.pipe(from.name(), Path.of("/dev/null"), copy);
+        assertThat(send.awaitExit(90)).as("%s's pipe: %s", from.name(), send.transcript()).isZero();
+        assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
         assertThat(sha256(copy)).isEqualTo(sha256(file));
+        List<String> lines = new ArrayList<>(send.transcript());
+        lines.addAll(receive.transcript());
+        return lines;
     }
 
     @Test
