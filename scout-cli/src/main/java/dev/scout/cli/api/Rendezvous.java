@@ -39,8 +39,12 @@ import java.util.function.Supplier;
 final class Rendezvous implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
     static final long DIRECT_GRACE_MILLIS = 1_000;
-    /** The whole attempt, success or the one-line failure (docs/spec.md §7: within 15 s). */
-    static final long DEADLINE_MILLIS = 14_500;
+    /**
+     * The whole attempt, success or the one-line failure. docs/spec.md §7 gives `scout pipe` 15 s in all:
+     * this leaves 2.5 s for the command's JVM start and API call (the NAT lab measured the command
+     * ending at 14.2 s on a loaded machine with the former 14.5 s deadline).
+     */
+    static final long DEADLINE_MILLIS = 12_500;
     static final long INTENT_TTL_SECONDS = 60;
     /** An intent whose start passed longer ago than this is history, not a request. */
     static final long STALE_MILLIS = 3_000;
