@@ -91,11 +91,22 @@ final class AppContext implements AutoCloseable {
 
     /** As above with a port per family ({@code port6} for the IPv6 socket, when the node has one). */
     static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6) {
-        return open(spec, store, false, port, port6, s -> { });
+        return openOwner(spec, store, port, port6, false);
+    }
+
+    /** As above; {@code readOnly}: the node starts read-only (a daemon behind a NAT: {@link PrivateNetwork}). */
+    static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6, boolean readOnly) {
+        return open(spec, store, readOnly, port, port6, s -> { }, true);
     }
 
     private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
                                    Consumer<StateStore> check) {
+        return open(spec, store, readOnly, port, port6, check, !readOnly);
+    }
+
+    /** @param owner the daemon (publishes this device's addresses) rather than a one-shot command */
+    private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
+                                   Consumer<StateStore> check, boolean owner) {
         ScoutCommand root = ScoutCommand.of(spec);
         try {
             store.requireIdentity();
@@ -105,7 +116,7 @@ final class AppContext implements AutoCloseable {
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : RoutingTableStore.file(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
-            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port, port6), !readOnly);
+            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port, port6), owner);
         } catch (RuntimeException e) {
             store.close();
             throw e;

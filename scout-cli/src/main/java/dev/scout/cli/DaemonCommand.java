@@ -86,6 +86,8 @@ public final class DaemonCommand extends BaseCommand {
 
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** Behind a NAT almost surely: the IPv4 node starts read-only (see {@link PrivateNetwork}). */
+    private boolean startReadOnly;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -101,6 +103,7 @@ public final class DaemonCommand extends BaseCommand {
         ScoutCommand root = ScoutCommand.of(spec);
         handle("TERM", stop);
         handle("INT", stop);
+        startReadOnly = PrivateNetwork.behindNat(root.bootstrap());
         try (StateStore store = StateStore.open(root.stateDir())) {
             store.requireIdentity();
             AppContext.warn(spec, store);
@@ -128,13 +131,13 @@ public final class DaemonCommand extends BaseCommand {
      */
     private AppContext openNode(ScoutCommand root, StateStore store) {
         if (root.portGiven()) {
-            return AppContext.openOwner(spec, store, root.port());
+            return AppContext.openOwner(spec, store, root.port(), root.port(), startReadOnly);
         }
         var remembered = AppContext.daemonPort(store);
         if (remembered.isPresent()) {
             int port6 = AppContext.daemonPort6(store).orElse(remembered.getAsInt());
             try {
-                return AppContext.openOwner(spec, store, remembered.getAsInt(), port6);
+                return AppContext.openOwner(spec, store, remembered.getAsInt(), port6, startReadOnly);
             } catch (CliException e) {
                 if (!(e.getCause() instanceof BindException)) {
                     throw e;
@@ -143,14 +146,14 @@ public final class DaemonCommand extends BaseCommand {
                         + (port6 != remembered.getAsInt() ? " or " + port6 : "") + " is taken; the device's published port changes");
             }
         }
-        return AppContext.openOwner(spec, store, 0);
+        return AppContext.openOwner(spec, store, 0, 0, startReadOnly);
     }
 
     private void run(AppContext ctx, Path dir) throws InterruptedException {
         PrintWriter out = out();
         EventBus events = new EventBus();
         AppService service = new AppService(ctx.store(), ctx.app(), events);
-        DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000);
+        DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
                 () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis);

@@ -41,9 +41,14 @@ final class DaemonStatusView {
     private volatile String url;
 
     DaemonStatusView(AppContext ctx, long probeWindowMillis, long reprobeMillis) {
+        this(ctx, probeWindowMillis, reprobeMillis, false);
+    }
+
+    /** @param ipv4ReadOnly the IPv4 node started read-only ({@link PrivateNetwork}); its monitor keeps it so */
+    DaemonStatusView(AppContext ctx, long probeWindowMillis, long reprobeMillis, boolean ipv4ReadOnly) {
         this.ctx = ctx;
         for (DhtNode n : ctx.node().families()) {
-            monitors.put(n, new NatMonitor(probeWindowMillis, reprobeMillis));
+            monitors.put(n, new NatMonitor(probeWindowMillis, reprobeMillis, ipv4ReadOnly && !isIpv6(n)));
         }
     }
 
@@ -111,7 +116,8 @@ final class DaemonStatusView {
         return n.localAddress().getAddress() instanceof Inet6Address;
     }
 
-    private static Set<InetAddress> localAddresses() {
+    /** This host's interface addresses (none if they cannot be listed). */
+    static Set<InetAddress> localAddresses() {
         Set<InetAddress> out = new HashSet<>();
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {

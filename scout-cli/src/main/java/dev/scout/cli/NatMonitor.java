@@ -17,7 +17,9 @@ import java.util.Set;
  * of ours let it in: strangers can reach us). It stays so while such queries keep coming.</li>
  * <li><b>Unreachable</b> after a whole probe window with a healthy routing table and no unsolicited
  * query. The daemon then runs read-only (BEP 43) so other nodes do not keep a node in their tables that
- * none of them can reach; every re-probe interval it runs regular again for one window to look again.</li>
+ * none of them can reach; every re-probe interval it runs regular again for one window to look again.
+ * A monitor made with {@code startReadOnly} (a host on a private network: {@link PrivateNetwork}) starts
+ * so, and first looks after one re-probe interval.</li>
  * <li><b>NAT</b> from the {@code ip} votes: one external IP reported with many different ports (no port
  * with half of the votes) is a symmetric NAT, whose port for our contacts nobody can predict, so its
  * external address is not published; one consistent port is a cone NAT ({@code none} when the
@@ -44,8 +46,14 @@ final class NatMonitor {
     private long nextProbeAt;
 
     NatMonitor(long probeWindowMillis, long reprobeMillis) {
+        this(probeWindowMillis, reprobeMillis, false);
+    }
+
+    /** @param startReadOnly the node started read-only (behind a NAT almost surely): stay so until the first re-probe */
+    NatMonitor(long probeWindowMillis, long reprobeMillis, boolean startReadOnly) {
         this.probeWindowMillis = probeWindowMillis;
         this.reprobeMillis = reprobeMillis;
+        this.readOnly = startReadOnly;
     }
 
     /**
@@ -59,6 +67,9 @@ final class NatMonitor {
         if (windowStart < 0) {
             windowStart = now;
             lastUnsolicited = r.unsolicitedQueries();
+            if (readOnly) {
+                nextProbeAt = now + reprobeMillis;
+            }
         }
         if (r.unsolicitedQueries() > lastUnsolicited) {
             lastUnsolicited = r.unsolicitedQueries();

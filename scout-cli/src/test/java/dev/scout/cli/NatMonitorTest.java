@@ -43,6 +43,33 @@ class NatMonitorTest {
     }
 
     @Test
+    void aMonitorStartedReadOnlyStaysSoUntilTheFirstReprobeThenLooksForOneWindow() {
+        NatMonitor m = new NatMonitor(WINDOW, REPROBE, true);
+        Map<InetSocketAddress, Integer> votes = Map.of(addr("203.0.113.7", 6881), 5);
+        assertThat(m.update(1_000, seen(0, votes, true), 50, 6881, LOCAL)).isTrue();
+        assertThat(m.update(1_000 + REPROBE - 1, seen(0, votes, true), 50, 6881, LOCAL)).isTrue();
+        assertThat(m.nat()).isEqualTo("cone");
+        assertThat(m.update(1_000 + REPROBE, seen(0, votes, true), 50, 6881, LOCAL)).isFalse();
+        assertThat(m.update(1_000 + REPROBE + WINDOW, seen(0, votes, false), 50, 6881, LOCAL)).isTrue();
+        assertThat(m.reachability()).isEqualTo("unreachable");
+    }
+
+    @Test
+    void aPrivateHostWithAPublicBootstrapIsBehindANat() throws Exception {
+        InetAddress lan = InetAddress.getByName("10.251.1.2");
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress publicNode = InetAddress.getByName("100.64.0.10");
+        assertThat(PrivateNetwork.behindNat(java.util.List.of(publicNode), java.util.List.of(loopback, lan))).isTrue();
+        // a loopback testnet, a host with a public address, a LAN-only network: no NAT in between
+        assertThat(PrivateNetwork.behindNat(java.util.List.of(loopback), java.util.List.of(loopback, lan))).isFalse();
+        assertThat(PrivateNetwork.behindNat(java.util.List.of(publicNode),
+                java.util.List.of(lan, InetAddress.getByName("198.51.100.4")))).isFalse();
+        assertThat(PrivateNetwork.behindNat(java.util.List.of(InetAddress.getByName("192.168.1.1")),
+                java.util.List.of(lan))).isFalse();
+        assertThat(PrivateNetwork.behindNat(java.util.List.of(publicNode), java.util.List.of(loopback))).isFalse();
+    }
+
+    @Test
     void noVerdictWithoutAHealthyTable() {
         NatMonitor m = new NatMonitor(WINDOW, REPROBE);
         assertThat(m.update(0, seen(0, Map.of(), false), 2, 6881, LOCAL)).isFalse();

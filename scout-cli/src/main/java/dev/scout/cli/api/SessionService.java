@@ -60,7 +60,28 @@ public final class SessionService implements AutoCloseable {
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(service.app(), () -> service.store().contacts(), endpoint, nat, ourAddresses,
                 service.store().deviceTag(), pollMillis);
+        rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
+            @Override
+            public Optional<Session> takeUnclaimed(Contact c) {
+                return claimUnclaimed(c).map(l -> l.session);
+            }
+
+            @Override
+            public boolean anyLive(Contact c) {
+                return sessions.values().stream().anyMatch(l -> l.contact.equals(c.name()) && !l.ended());
+            }
+        });
         rendezvous.watch((c, s) -> register(c.name(), s, true, 0, Rendezvous.VIA_INTENT));
+    }
+
+    /** An unclaimed live session with {@code c} (incoming, or an answer to their intent), claimed now. */
+    private Optional<LiveSession> claimUnclaimed(Contact c) {
+        for (LiveSession s : sessions.values()) {
+            if (s.contact.equals(c.name()) && s.incoming && !s.ended() && s.claim()) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Maps the daemon's NAT verdict ({@code none}, {@code cone}, {@code symmetric}, else unknown). */
@@ -97,10 +118,9 @@ public final class SessionService implements AutoCloseable {
      */
     LiveSession open(String contactName) throws InterruptedException {
         Contact contact = service.store().contact(contactName);
-        for (LiveSession s : sessions.values()) {
-            if (s.contact.equals(contact.name()) && s.incoming && !s.ended() && s.claim()) {
-                return s;
-            }
+        Optional<LiveSession> waiting = claimUnclaimed(contact);
+        if (waiting.isPresent()) {
+            return waiting.get();
         }
         long t0 = System.nanoTime();
         Rendezvous.Connected made;

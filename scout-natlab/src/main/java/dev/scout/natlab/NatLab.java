@@ -1,10 +1,6 @@
-package dev.scout.session.lab;
+package dev.scout.natlab;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +9,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A NAT laboratory from Linux network namespaces (needs root, iproute2 and iptables):
+ * A NAT laboratory from Linux network namespaces (needs root, iproute2, iptables and python3):
  *
  * <pre>
  *   PREFIX-inet   the "Internet": a hub with 80 ms one-way latency (natlab_internet.py), 100.64.0.0/24
@@ -25,29 +20,38 @@ import java.util.concurrent.TimeUnit;
  *   PREFIX-rK     a home router: WAN 100.64.0.(10+K), LAN 10.251.K.1/24, iptables MASQUERADE
  *                 (port-restricted cone; with --random-fully a symmetric NAT)
  *   PREFIX-hK     a home device 10.251.K.2 behind rK
+ *   PREFIX-NAME   any other namespace asked for with {@link #isolated} (its own loopback only)
  * </pre>
- * Every address exists only inside these namespaces; names start with {@code scoutlab-} and a
- * random suffix. {@link #close} (also run at JVM exit) kills the processes and deletes the namespaces,
- * which removes their interfaces, bridge and rules with them.
+ * Every address exists only inside these namespaces; names start with {@code scoutlab-} and a random
+ * suffix. Programs run in a namespace with {@link #start} ({@code ip netns exec}); {@link #close} (also
+ * run at JVM exit) kills them and deletes the namespaces, which removes their interfaces, bridge and
+ * rules with them.
+ *
+ * <p>Linux conntrack gives a NAT a random port when a peer's packet arrives before the device's own
+ * first packet to that peer (docs/sessions.md): the hub's latency is what lets two sides that start
+ * sending "at the same time" both be first, as on the real Internet.
  */
-final class NatLab implements AutoCloseable {
-    static final String INTERNET = "100.64.0";
+public final class NatLab implements AutoCloseable {
+    /** The lab Internet's /24 (shared address space, RFC 6598: never routed on the real Internet). */
+    public static final String INTERNET = "100.64.0";
+    /** The public host's address. */
+    public static final String PUBLIC_HOST = INTERNET + ".10";
     /** One-way latency of the Internet: hole punching needs both sides to send within it. */
     static final String LATENCY_SECONDS = "0.08";
 
-    final String prefix = "scoutlab-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
+    private final String prefix = "scoutlab-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
-    private final List<Peer> peers = Collections.synchronizedList(new ArrayList<>());
+    private final List<Proc> procs = Collections.synchronizedList(new ArrayList<>());
     private final List<String> ports = new ArrayList<>();
     private final Thread cleanup = new Thread(this::cleanUp, "natlab-cleanup");
     private boolean closed;
 
-    NatLab() {
+    public NatLab() {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Fails with the reason if this machine cannot build the lab; never skips. */
-    static void requireCapabilities() {
+    public static void requireCapabilities() {
         String uid = capture("id", "-u").trim();
         if (!uid.equals("0")) {
             throw new AssertionError("the NAT lab needs root (network namespaces, iptables); running as uid " + uid
@@ -60,16 +64,17 @@ final class NatLab implements AutoCloseable {
         }
     }
 
-    String ns(String name) {
+    /** The full name of lab namespace {@code name} ("pub", "h1", ...). */
+    public String ns(String name) {
         return prefix + "-" + name;
     }
 
-    /** Builds the Internet, the public host and {@code routers} homes; {@code symmetric[k]} picks the NAT kind. */
-    void build(boolean... symmetric) {
+    /** Builds the Internet, the public host and {@code symmetric.length} homes; {@code symmetric[k]} picks the NAT kind. */
+    public void build(boolean... symmetric) {
         addNamespace("inet");
         addNamespace("pub");
         plug("pub", "eth0", "v-pub");
-        run("ip", "-n", ns("pub"), "addr", "add", INTERNET + ".10/24", "dev", "eth0");
+        run("ip", "-n", ns("pub"), "addr", "add", PUBLIC_HOST + "/24", "dev", "eth0");
         run("ip", "-n", ns("pub"), "link", "set", "eth0", "up");
         for (int k = 1; k <= symmetric.length; k++) {
             String r = "r" + k;
@@ -96,26 +101,48 @@ final class NatLab implements AutoCloseable {
         startInternet();
     }
 
+    /**
+     * Adds {@code n} more addresses to the public host, 100.64.0.100 and up (for {@link PublicDht}: one
+     * DHT node per address), and returns them.
+     */
+    public List<String> addPublicAddresses(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String a = INTERNET + "." + (100 + i);
+            run("ip", "-n", ns("pub"), "addr", "add", a + "/24", "dev", "eth0");
+            out.add(a);
+        }
+        return out;
+    }
+
+    /** A namespace with nothing but its own loopback (e.g. for a loopback testnet apart from the host's). */
+    public void isolated(String name) {
+        addNamespace(name);
+    }
+
     /** The hub that links the ports with {@link #LATENCY_SECONDS} of one-way latency (see natlab_internet.py). */
     private void startInternet() {
+        Path script = resource("natlab_internet.py");
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), LATENCY_SECONDS));
+        cmd.addAll(ports);
+        Proc hub = start("internet", new ProcessBuilder(in("inet", cmd)).redirectErrorStream(true));
+        hub.await("ready", 30);
+    }
+
+    /** A copy of one of this module's resources in a temporary file (deleted at exit). */
+    static Path resource(String name) {
         try {
-            Path script = Files.createTempFile("natlab_internet", ".py");
-            try (var in = NatLab.class.getResourceAsStream("/natlab_internet.py")) {
-                Files.write(script, in.readAllBytes());
+            Path file = Files.createTempFile("natlab-", "-" + name);
+            try (var in = NatLab.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new AssertionError("NAT lab resource " + name + " missing from the class path");
+                }
+                Files.write(file, in.readAllBytes());
             }
-            script.toFile().deleteOnExit();
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns("inet"), "python3", script.toString(),
-                    LATENCY_SECONDS));
-            cmd.addAll(ports);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Peer hub = new Peer("internet", p);
-            peers.add(hub);
-            hub.await("ready", 30);
+            file.toFile().deleteOnExit();
+            return file;
         } catch (IOException e) {
-            throw new AssertionError("NAT lab: cannot start the Internet hub: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new AssertionError("NAT lab: cannot write " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -132,22 +159,41 @@ final class NatLab implements AutoCloseable {
         ports.add(hubPort);
     }
 
-    /** Starts a {@link LabPeer} in namespace {@code name}. */
-    Peer start(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(name),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", classPath(), LabPeer.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Peer peer = new Peer(name, p);
-        peers.add(peer);
-        return peer;
+    /** {@code ip netns exec <ns(name)> command...} */
+    public List<String> in(String name, List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(name)));
+        cmd.addAll(command);
+        return cmd;
     }
 
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    /**
+     * {@code ip netns exec <ns(name)> java <jvmOptions> -cp classPath main args...} with this JVM's java.
+     */
+    public List<String> java(String name, List<String> jvmOptions, String classPath, String main, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classPath, main));
+        cmd.addAll(args);
+        return in(name, cmd);
+    }
+
+    /**
+     * Starts a process that the lab kills at {@link #close}. Its lines are read from stdout when that
+     * is a pipe, else from stderr (e.g. {@code scout pipe} with stdout to a file).
+     */
+    public Proc start(String name, ProcessBuilder builder) {
+        if (closed) {
+            throw new IllegalStateException("the NAT lab is closed");
+        }
+        try {
+            Process p = builder.start();
+            boolean outPiped = builder.redirectOutput() == ProcessBuilder.Redirect.PIPE;
+            Proc proc = new Proc(name, p, outPiped ? p.getInputStream() : p.getErrorStream());
+            procs.add(proc);
+            return proc;
+        } catch (IOException e) {
+            throw new AssertionError("NAT lab: cannot start " + builder.command() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -165,12 +211,13 @@ final class NatLab implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Peer p : peers) {
-            p.process.destroyForcibly();
+        for (Proc p : procs) {
+            p.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.process().destroyForcibly();
         }
-        for (Peer p : peers) {
+        for (Proc p : procs) {
             try {
-                p.process.waitFor(5, TimeUnit.SECONDS);
+                p.process().waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -184,8 +231,8 @@ final class NatLab implements AutoCloseable {
         }
     }
 
-    /** Namespaces of this lab still present (for the test's final check). */
-    List<String> leftovers() {
+    /** Namespaces of this lab still present (for a final check). */
+    public List<String> leftovers() {
         String list = capture("ip", "netns", "list");
         List<String> left = new ArrayList<>();
         for (String line : list.split("\n")) {
@@ -196,7 +243,8 @@ final class NatLab implements AutoCloseable {
         return left;
     }
 
-    static void run(String... cmd) {
+    /** Runs a set-up command; fails with its output unless it exits 0 within 30 s. */
+    public static void run(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -211,7 +259,7 @@ final class NatLab implements AutoCloseable {
         }
     }
 
-    private static String capture(String... cmd) {
+    static String capture(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -232,67 +280,5 @@ final class NatLab implements AutoCloseable {
             }
         }
         return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
-    }
-
-    /** A running {@link LabPeer}: its output lines and its stdin. */
-    static final class Peer {
-        final String name;
-        final Process process;
-        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
-        private final Writer stdin;
-
-        Peer(String name, Process process) {
-            this.name = name;
-            this.process = process;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        transcript.add(line);
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    transcript.add("(output closed: " + e.getMessage() + ")");
-                }
-            }, "natlab-" + name);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        synchronized void send(String command) throws IOException {
-            stdin.write(command + "\n");
-            stdin.flush();
-        }
-
-        /** The first line starting with {@code prefix} within {@code seconds}; fails with the transcript otherwise. */
-        String await(String prefix, long seconds) throws InterruptedException {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            List<String> skipped = new ArrayList<>();
-            try {
-                while (true) {
-                    long left = until - System.nanoTime();
-                    String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-                    if (line == null) {
-                        throw new AssertionError(name + ": no line starting with '" + prefix + "' within " + seconds
-                                + " s; output so far: " + transcript);
-                    }
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
-                    skipped.add(line);
-                }
-            } finally {
-                // lines for other commands stay available to their own awaits
-                for (int i = skipped.size() - 1; i >= 0; i--) {
-                    lines.add(skipped.get(i));
-                }
-            }
-        }
-
-        List<String> transcript() {
-            return List.copyOf(transcript);
-        }
     }
 }
