@@ -113,6 +113,12 @@ class NatLabTest {
         List<String> lines = pipeFiveMegabytes(alice, bob, 1);
         // Both NATs were punched at their published ports, nothing relayed.
         assertThat(String.join("\n", lines)).contains("session with").contains(NatLab.INTERNET + ".1");
+        // That session left a kept-open path (docs/sessions.md): the next pipe needs no record round,
+        // just one round trip through the 80 ms Internet.
+        String again = String.join("\n", pipe(alice, bob, 200_000, 5));
+        java.util.regex.Matcher viaPath = java.util.regex.Pattern.compile("\\((\\d+) ms to connect, via path\\)").matcher(again);
+        assertThat(viaPath.find()).as("second pipe: %s", again).isTrue();
+        assertThat(Long.parseLong(viaPath.group(1))).as("second pipe: %s", again).isLessThan(1_000);
     }
 
     @Test
@@ -122,9 +128,15 @@ class NatLabTest {
 
     /** {@code scout pipe TO < 5MB} at {@code from}, {@code scout pipe FROM > copy} at {@code to}; both stderr transcripts. */
     private static List<String> pipeFiveMegabytes(Device from, Device to, long seed) throws Exception {
-        Path file = randomFile(from.name() + "-" + to.name(), FIVE_MB, seed);
-        Path copy = work.resolve(from.name() + "-" + to.name() + "-copy");
-        Proc send = from.pipe(to.name(), file, work.resolve(from.name() + "-" + to.name() + "-back"));
+        return pipe(from, to, FIVE_MB, seed);
+    }
+
+    /** {@code bytes} seeded random bytes from {@code from} to {@code to} through two {@code scout pipe}s, checked by SHA-256. */
+    private static List<String> pipe(Device from, Device to, int bytes, long seed) throws Exception {
+        String run = from.name() + "-" + to.name() + "-" + seed;
+        Path file = randomFile(run, bytes, seed);
+        Path copy = work.resolve(run + "-copy");
+        Proc send = from.pipe(to.name(), file, work.resolve(run + "-back"));
         Proc receive = to.pipe(from.name(), Path.of("/dev/null"), copy);
         assertThat(send.awaitExit(90)).as("%s's pipe: %s", from.name(), send.transcript()).isZero();
         assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
