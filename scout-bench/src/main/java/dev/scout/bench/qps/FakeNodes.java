@@ -105,4 +105,28 @@ final class FakeNodes implements Runnable {
         }
         return n;
     }
+
+    /**
+     * Starts {@code count} fake nodes on {@code port} that introduce themselves to {@code target}, and
+     * waits (at most 15 s) until the target's find_node answers carry 8 nodes; returns how many they carry.
+     */
+    static int introduce(LoadGen gen, InetSocketAddress target, int count, int port, String name)
+            throws IOException, InterruptedException {
+        FakeNodes fakes = new FakeNodes(target, count, port, 11);
+        Thread t = new Thread(fakes, "fake-nodes");
+        t.setDaemon(true);
+        t.start();
+        int nodesInAnswer = -1;
+        long until = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < until) {
+            nodesInAnswer = gen.probeNodes();
+            if (nodesInAnswer >= 8) {
+                break;
+            }
+            Thread.sleep(300); // the target verifies the fake nodes at its own pace; re-probe
+        }
+        System.out.printf(java.util.Locale.ROOT, "[loadgen] %s: %d/%d fake nodes contacted by the target, find_node "
+                + "answers carry %d nodes%n", name, fakes.heard(), count, nodesInAnswer);
+        return nodesInAnswer;
+    }
 }

@@ -349,20 +349,7 @@ public final class LoadGen {
         String p = "qps_" + name;
         int nodesInAnswer = -1;
         if (populate > 0) {
-            FakeNodes fakes = new FakeNodes(target, populate, fakePort, 11);
-            Thread t = new Thread(fakes, "fake-nodes");
-            t.setDaemon(true);
-            t.start();
-            long until = System.nanoTime() + 15_000_000_000L;
-            while (System.nanoTime() < until) {
-                nodesInAnswer = gen.probeNodes();
-                if (nodesInAnswer >= 8) {
-                    break;
-                }
-                Thread.sleep(300);
-            }
-            System.out.printf(Locale.ROOT, "[loadgen] %s: %d/%d fake nodes contacted by the target, find_node answers "
-                    + "carry %d nodes%n", name, fakes.heard(), populate, nodesInAnswer);
+            nodesInAnswer = FakeNodes.introduce(gen, target, populate, fakePort, name);
             f.put(p + "_nodes_per_answer", nodesInAnswer);
         }
         double[] r = gen.run(warmup, warmupCpuS, warmupMax, measure, maxAnswers, timeoutMs, serverPid);
