@@ -18,7 +18,18 @@ import java.time.Duration;
 public record RelayLimits(int maxClients, int maxChannelsPerClient, int maxChannels, long bytesPerSecondPerClient,
         long bytesPerSecondTotal, Duration registrationLifetime, Duration channelIdle) {
 
-    /** Checks that every bound is positive. */
+    /**
+     * Checks that every bound is positive.
+     *
+     * @param maxClients            registrations held at once
+     * @param maxChannelsPerClient  conversations per registered client
+     * @param maxChannels           conversations in total
+     * @param bytesPerSecondPerClient forwarded bytes per second for one client
+     * @param bytesPerSecondTotal   forwarded bytes per second in total
+     * @param registrationLifetime  how long a registration lives without a refresh
+     * @param channelIdle           how long a silent conversation is kept
+     * @throws IllegalArgumentException if a bound is not positive
+     */
     public RelayLimits {
         if (maxClients < 1 || maxChannelsPerClient < 1 || maxChannels < 1 || bytesPerSecondPerClient < 1
                 || bytesPerSecondTotal < 1 || registrationLifetime.isNegative() || registrationLifetime.isZero()

@@ -160,6 +160,25 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
     }
 
     /**
+     * {@return the relay a virtual address runs through (a route or a conversation relayed to us), if known}
+     *
+     * @param address any address
+     */
+    public Optional<InetSocketAddress> relayOf(InetSocketAddress address) {
+        if (!isVirtual(address)) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            Route r = routesByVirtual.get(address);
+            if (r != null) {
+                return Optional.of(r.relay());
+            }
+            ChannelKey c = channelsByVirtual.get(address);
+            return c == null ? Optional.empty() : Optional.of(c.relay());
+        }
+    }
+
+    /**
      * {@return whether {@code address} is a virtual address (a relayed peer), never a real one}
      *
      * @param address any address
