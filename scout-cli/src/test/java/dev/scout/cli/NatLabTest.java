@@ -183,8 +183,10 @@ class NatLabTest {
         }, "/v1/status", 90));
         System.out.println("relay lab: two more daemons registered and published in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         long forwardedBefore = json(carol.api("GET", "/v1/status", null)).path("relay").path("forwarded_bytes").asLong();
+        long p0 = System.nanoTime();
         List<String> lines = pipeFiveMegabytes(grace, heidi, 5);
-        System.out.println("relay lab: " + lines);
+        System.out.println("relay lab: 5 MB pipe, both commands started to both exited: " + (System.nanoTime() - p0) / 1_000_000
+                + " ms; " + lines);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("via relay").contains("at relay " + relay));
         assertThat(lines).noneMatch(l -> l.contains("via intent") || l.contains("via direct"));
         JsonNode carols = json(carol.api("GET", "/v1/status", null)).path("relay");
