@@ -178,6 +178,31 @@ class RelayLinkTest {
         }
     }
 
+    /**
+     * The rendezvous' fallback: an attempt to an address that never answers is running when the
+     * contact's relay route is offered; the route joins it and the same attempt succeeds through the relay.
+     */
+    @Test
+    void aRelayRouteJoinsAnAttemptInProgress() throws Exception {
+        try (Node relay = new Node(false); Node alice = new Node(true); Node bob = new Node(true);
+             DatagramChannel silent = DatagramChannel.open()) {
+            relay.link.serve(RelayLimits.defaults());
+            silent.bind(new InetSocketAddress("127.0.0.1", 0)); // takes the datagrams, answers nothing
+            alice.contacts.add(bob.identity.publicKey());
+            bob.contacts.add(alice.identity.publicKey());
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered");
+            CompletableFuture<Session> direct = alice.endpoint.connect(bob.identity.publicKey(),
+                    List.of((InetSocketAddress) silent.getLocalAddress()), NatType.SYMMETRIC, Duration.ofSeconds(5));
+            InetSocketAddress route = alice.link.route(relay.address(), reg.tag());
+            CompletableFuture<Session> joined = alice.endpoint.connect(bob.identity.publicKey(), List.of(route));
+            Session a = joined.get(5, TimeUnit.SECONDS);
+            assertThat(a.remoteAddress()).isEqualTo(route);
+            assertThat(direct.get(1, TimeUnit.SECONDS)).as("the attempt that was running").isSameAs(a);
+            assertThat(bob.incoming.poll(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
     /** KRPC starts with 'd': the relay link passes every such datagram on and claims only 0xF5 ones. */
     @Test
     void krpcIsNeverClaimedAndRelayDatagramsAlwaysAre() {
