@@ -347,6 +347,14 @@ final class Rendezvous implements AutoCloseable {
             long delay = Math.max(0, intent.startAtMillis() - System.currentTimeMillis());
             LOG.info("connect intent from {}: sending to {} in {} ms", c.name(), intent.addresses(), delay);
             timer.schedule(() -> {
+                // Checked again at the start: both people's intents are answered, and the first start's
+                // session is usually live by the second's. A second session now would arrive unclaimed on
+                // the contact's side just as its rendezvous takes an unclaimed one, and it could take this
+                // one instead, leaving each pipe on its own session (seen once in the NAT lab's cone pipe).
+                if (existing.anyLive(c)) {
+                    LOG.info("connect intent from {}: a session is open by now; they will take it", c.name());
+                    return;
+                }
                 endpoint.setLocalNatType(nat.get());
                 endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
                     if (s != null) {
