@@ -28,6 +28,7 @@ final class RelayServer {
     private final Map<PeerKey, Channel> channelsByPeer = new HashMap<>();
     private final Budget total;
     private long forwardedBytes;
+    private long lastSweep;
     private long dropped;
 
     private static final class Registration {
@@ -203,8 +204,15 @@ final class RelayServer {
         return true;
     }
 
-    /** Drops expired registrations (and their channels) and idle channels; only when a table is full. */
+    /**
+     * Drops expired registrations (and their channels) and idle channels; only when a table is full,
+     * and at most once a second, so a flood against full tables costs O(1) per datagram.
+     */
     private void sweep(long now) {
+        if (lastSweep != 0 && now - lastSweep < 1_000_000_000L) {
+            return;
+        }
+        lastSweep = now;
         for (Iterator<Map.Entry<Long, Registration>> it = registrations.entrySet().iterator(); it.hasNext(); ) {
             Registration r = it.next().getValue();
             if (now - r.expires >= 0) {

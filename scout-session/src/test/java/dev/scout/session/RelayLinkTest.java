@@ -162,6 +162,42 @@ class RelayLinkTest {
         }
     }
 
+    /** The bounds of RelayLimits hold: clients, channels per client, bytes per second. */
+    @Test
+    void theLimitsHold() throws Exception {
+        RelayLimits tight = new RelayLimits(1, 1, 8, 2_000, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open();
+             DatagramChannel other = DatagramChannel.open()) {
+            relay.link.serve(tight);
+            stranger.bind(new InetSocketAddress("127.0.0.1", 0));
+            other.bind(new InetSocketAddress("127.0.0.1", 0));
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered");
+            long d0 = stats(relay).dropped();
+            send(stranger, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 11)), relay.address());
+            await(() -> stats(relay).dropped() == d0 + 1, "a second client is refused");
+            assertThat(stats(relay).clients()).isEqualTo(1);
+
+            byte[] init = new byte[162];
+            init[0] = (byte) 0xF1;
+            byte[] datagram = RelayWire.toTag(reg.tag(), init, 0, init.length);
+            send(stranger, datagram, relay.address()); // opens bob's one channel
+            await(() -> stats(relay).conversations() == 1, "one channel");
+            long d1 = stats(relay).dropped();
+            send(other, datagram, relay.address());
+            await(() -> stats(relay).dropped() == d1 + 1, "a second channel for bob is refused");
+
+            // 200 × 180 bytes against 2,000 bytes/s: only about a second's worth (plus refill) passes.
+            long before = stats(relay).dropped() + stats(relay).forwardedBytes() / datagram.length;
+            for (int i = 0; i < 200; i++) {
+                send(stranger, datagram, relay.address());
+            }
+            await(() -> stats(relay).dropped() + stats(relay).forwardedBytes() / datagram.length == before + 200,
+                    "all 200 handled");
+            assertThat(stats(relay).dropped() - d1 - 1).as("dropped over the byte budget").isGreaterThan(100);
+        }
+    }
+
     @Test
     void aRelayWithoutTheContactsRegistrationGivesNoSession() throws Exception {
         try (Node relay = new Node(false); Node alice = new Node(true); Node bob = new Node(true)) {
