@@ -32,6 +32,8 @@ public final class AppEntries {
     public static final int KIND_READ_MARKS = 3;
     /** A connect intent (docs/app-format.md; content encoded by scout-session's {@code ConnectIntent}). */
     public static final int KIND_CONNECT_INTENT = 4;
+    /** Reachable through a relay (docs/app-format.md; content encoded by scout-session's {@code RelayEntry}). */
+    public static final int KIND_RELAY = 5;
     /** Largest device tag: 23 bits. */
     public static final int MAX_TAG = (1 << 23) - 1;
     static final int MAX_ADDRESSES = 8;

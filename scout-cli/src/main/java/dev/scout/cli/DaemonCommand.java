@@ -14,6 +14,7 @@ import dev.scout.cli.api.EventsResource;
 import dev.scout.cli.api.HealthResource;
 import dev.scout.cli.api.IdentityResource;
 import dev.scout.cli.api.MessagesResource;
+import dev.scout.cli.api.RelayOptions;
 import dev.scout.cli.api.SessionService;
 import dev.scout.cli.api.SessionsResource;
 import dev.scout.cli.api.StatusResource;
@@ -29,6 +30,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -80,6 +82,14 @@ public final class DaemonCommand extends BaseCommand {
             description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
     long sessionPollMillis;
 
+    @Option(names = "--relay", description = "Relay encrypted session datagrams for other daemons (for a publicly "
+            + "reachable daemon; bounded, never decrypts; off by default).")
+    boolean relay;
+
+    @Option(names = "--relay-via", paramLabel = "HOST:PORT", description = "Be reachable through the relay at "
+            + "HOST:PORT (a daemon run with --relay): contacts behind NATs that cannot be punched connect through it.")
+    String relayVia;
+
     @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
             description = "Direct sessions: act as if behind this NAT (none, cone, symmetric) instead of the measured one (tests).")
     String assumeNat;
@@ -88,6 +98,7 @@ public final class DaemonCommand extends BaseCommand {
     private final CountDownLatch stop = new CountDownLatch(1);
     /** Behind a NAT almost surely: the IPv4 node starts read-only (see {@link PrivateNetwork}). */
     private boolean startReadOnly;
+    private RelayOptions relayOptions = RelayOptions.NONE;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -101,6 +112,12 @@ public final class DaemonCommand extends BaseCommand {
             throw new ParameterException(cl(), "--probe-window and --reprobe-interval must be ≥ 1 s");
         }
         ScoutCommand root = ScoutCommand.of(spec);
+        Optional<InetSocketAddress> via = relayVia == null ? Optional.empty()
+                : Optional.of(Args.resolve(cl(), "--relay-via", relayVia));
+        if (via.isPresent() && (via.get().getAddress().isAnyLocalAddress() || via.get().getAddress().isMulticastAddress())) {
+            throw new ParameterException(cl(), "--relay-via: " + relayVia + " cannot be a relay's address");
+        }
+        relayOptions = new RelayOptions(relay, via);
         handle("TERM", stop);
         handle("INT", stop);
         startReadOnly = PrivateNetwork.behindNat(root.bootstrap());
@@ -156,12 +173,16 @@ public final class DaemonCommand extends BaseCommand {
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
-                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis);
+                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis, relayOptions);
         ApiServer api;
         try {
             api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),
                     new ContactsResource(service), new SyncResource(service), new MessagesResource(service),
-                    new StatusResource(status::json), new DhtResource(ctx.node()), new EventsResource(events),
+                    new StatusResource(() -> {
+                        var o = status.json();
+                        o.set("relay", sessions.relayJson());
+                        return o;
+                    }), new DhtResource(ctx.node()), new EventsResource(events),
                     new DaemonResource(stop::countDown), new SessionsResource(sessions)));
         } catch (IOException e) {
             sessions.close();

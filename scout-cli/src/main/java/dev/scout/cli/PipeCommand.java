@@ -34,8 +34,9 @@ public final class PipeCommand extends BaseCommand {
                 .objectNode().put("contact", name));
         String id = session.path("id").asText();
         spec.commandLine().getErr().println("scout pipe: session with " + session.path("contact").asText() + " at "
-                + session.path("remote").asText() + (session.path("incoming").asBoolean()
-                ? " (they opened it)" : " (" + session.path("connect_ms").asLong() + " ms to connect, via "
+                + (session.has("relay") ? "relay " + session.path("relay").asText() : session.path("remote").asText())
+                + (session.path("incoming").asBoolean()
+                ? " (they opened it" + (session.has("relay") ? ", via relay)" : ")") : " (" + session.path("connect_ms").asLong() + " ms to connect, via "
                 + session.path("via").asText() + ")"));
         spec.commandLine().getErr().flush();
         SessionStreams streams = new SessionStreams(daemon.file(), "/v1/sessions/" + id + "/stream");

@@ -75,7 +75,13 @@ class NatLabTest {
                 d.addContact(alice);
             }
         });
-        parallel(all, d -> d.startDaemon("--session-poll", "500"));
+        parallel(all, d -> {
+            if (d == carol) {
+                d.startDaemon("--session-poll", "500", "--relay"); // the public daemon relays (relayedPipe...)
+            } else {
+                d.startDaemon("--session-poll", "500");
+            }
+        });
         // Each daemon judges its own NAT from the DHT's votes (no hint from the test) ...
         parallel(all, d -> {
             String nat = d == dave || d == erin ? "symmetric" : d.ns().equals("pub") ? "none" : "cone";
@@ -163,6 +169,47 @@ class NatLabTest {
                     .doesNotContain("\tat ").doesNotContainPattern("[A-Za-z]+(Exception|Error)\\b"));
         }
         assertThat(Files.size(work.resolve("symmetric-e"))).isZero();
+    }
+
+    /**
+     * Relaying (docs/sessions.md): Grace (h3) and Heidi (h4), both behind symmetric NATs like Dave and
+     * Erin, run their daemons with {@code --relay-via} Carol's public daemon ({@code --relay}). Each
+     * registers from its DHT socket (its NAT opens the mapping because it sends first) and tells the
+     * other its relay and tag in the pair's record; both `scout pipe`s go to the relay at once (both NATs
+     * are known symmetric), the Noise session runs end to end through Carol, who forwards ciphertext.
+     */
+    @Test
+    void symmetricToSymmetricThroughCarolsRelayPipesFiveMegabytesIntact() throws Exception {
+        long t0 = System.nanoTime();
+        Device grace = scout.device("grace", "h3", 6882);
+        Device heidi = scout.device("heidi", "h4", 6882);
+        List<Device> pair = List.of(grace, heidi);
+        parallel(pair, Device::init);
+        parallel(pair, d -> d.addContact(d == grace ? heidi : grace));
+        String relay = NatLab.PUBLIC_HOST + ":6881";
+        parallel(pair, d -> d.startDaemon("--session-poll", "500", "--relay-via", relay));
+        parallel(pair, d -> d.awaitApi(h -> {
+            JsonNode s = json(h);
+            return "symmetric".equals(s.path("nat").asText()) && s.path("relay").path("registered").asBoolean()
+                    && s.path("relay").path("published_to").asInt() == 1;
+        }, "/v1/status", 90));
+        System.out.println("relay lab: two more daemons registered and published in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        long forwardedBefore = json(carol.api("GET", "/v1/status", null)).path("relay").path("forwarded_bytes").asLong();
+        long p0 = System.nanoTime();
+        List<String> lines = pipeFiveMegabytes(grace, heidi, 5);
+        System.out.println("relay lab: 5 MB pipe, both commands started to both exited: " + (System.nanoTime() - p0) / 1_000_000
+                + " ms; " + lines);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("via relay").contains("at relay " + relay));
+        assertThat(lines).noneMatch(l -> l.contains("via intent") || l.contains("via direct"));
+        JsonNode carols = json(carol.api("GET", "/v1/status", null)).path("relay");
+        assertThat(carols.path("serving").asBoolean()).isTrue();
+        assertThat(carols.path("clients").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(carols.path("forwarded_bytes").asLong() - forwardedBefore).as("bytes Carol forwarded")
+                .isGreaterThan(FIVE_MB);
+        // Carol relays but holds no session of her own with either of them.
+        assertThat(json(carol.api("GET", "/v1/sessions", null)).path("sessions").toString()).doesNotContain("grace")
+                .doesNotContain("heidi");
+        System.out.println("relay lab: whole test " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /**

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -87,6 +88,17 @@ class SessionsTest {
         succeeded(CliTestSupport.run(on(dir, d.entry, "init")));
         String line = failedWith(1, CliTestSupport.run("--state-dir", dir.toString(), "pipe", "bob"));
         assertThat(line).contains("scout daemon").doesNotContain("Exception");
+    }
+
+    /** Nonsense for --relay-via: one line naming the option, exit 2, no daemon started. */
+    @Test
+    void aBadRelayAddressIsRefusedWithOneLine() throws Exception {
+        Path dir = tmp.resolve("relay-args");
+        succeeded(CliTestSupport.run(on(dir, d.entry, "init")));
+        for (String bad : List.of("nonsense", "relay.example:0", "0.0.0.0:6881", "[::1:6881")) {
+            String line = failedWith(2, CliTestSupport.run("--state-dir", dir.toString(), "daemon", "--relay-via", bad));
+            assertThat(line).as(bad).startsWith("scout: --relay-via").doesNotContain("Exception");
+        }
     }
 
     @Test

@@ -10,8 +10,6 @@ import dev.scout.session.internal.ReplayWindow;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +22,6 @@ import java.util.function.Consumer;
  * thread; application threads reach it through {@link SessionEndpoint#runOnLoop}.
  */
 final class Connection implements Session, Recovery.FrameSink {
-    private static final int MAX_PACKETS_PER_FLUSH = 64;
-
     private enum State { OPEN, CLOSING, CLOSED }
 
     final long localId;
@@ -39,12 +35,11 @@ final class Connection implements Session, Recovery.FrameSink {
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
     private final Recovery recovery = new Recovery();
-    private final ArrayDeque<Frame> control = new ArrayDeque<>();
+    private final PacketSender sender;
     private final ReplayWindow seenMessages = new ReplayWindow();
     private long nextMessageId;
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
-    private boolean probeDue;
     private boolean confirmed;
     private volatile State state = State.OPEN;
     private long scheduledFor = Recovery.NEVER;
@@ -72,6 +67,7 @@ final class Connection implements Session, Recovery.FrameSink {
         this.initiator = initiator;
         this.protection = new PacketProtection(ciphers);
         this.streams = new StreamSet(initiator);
+        this.sender = new PacketSender(acks, recovery, streams, protection, remoteId);
         this.arrivals = new Arrivals(endpoint::callback);
         this.lastReceive = now;
         // The initiator has key confirmation from message 2; the responder waits for the first DATA.
@@ -114,7 +110,7 @@ final class Connection implements Session, Recovery.FrameSink {
         requireOpen();
         byte[] copy = message.clone();
         endpoint.runOnLoop(() -> {
-            control.add(new Frame.Message(nextMessageId++, copy));
+            sender.queue(new Frame.Message(nextMessageId++, copy));
             flush();
         });
     }
@@ -147,7 +143,7 @@ final class Connection implements Session, Recovery.FrameSink {
         endpoint.runOnLoop(() -> {
             if (state == State.OPEN) {
                 state = State.CLOSING;
-                control.add(new Frame.Close(0));
+                sender.queue(new Frame.Close(0));
                 closingDeadline = endpoint.now() + Math.max(3 * recovery.smoothedRtt(), 1_000_000_000L);
                 flush();
                 reschedule();
@@ -192,7 +188,7 @@ final class Connection implements Session, Recovery.FrameSink {
 
     /** Initiator: the first DATA packet, which confirms the keys to the responder. */
     void sendConfirmation() {
-        control.add(new Frame.Ping());
+        sender.queue(new Frame.Ping());
         flush();
     }
 
@@ -201,8 +197,8 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        control.add(new Frame.Close(1));
-        probeDue = true;
+        sender.queue(new Frame.Close(1));
+        sender.probe();
         flush();
         fail(reason);
     }
@@ -286,7 +282,7 @@ final class Connection implements Session, Recovery.FrameSink {
         } else if (f instanceof Frame.MaxStreamData m) {
             streams.windowUpdate(m.streamId());
         } else if (f instanceof Frame.Message || f instanceof Frame.Close) {
-            control.add(f);
+            sender.queue(f);
         }
     }
 
@@ -306,14 +302,14 @@ final class Connection implements Session, Recovery.FrameSink {
             return;
         }
         if (recovery.deadline() <= now && recovery.onTimeout(now, this)) {
-            probeDue = true;
-            if (control.isEmpty() && !streams.wantToSend()) {
-                control.add(new Frame.Ping());
+            sender.probe();
+            if (sender.noControlQueued() && !streams.wantToSend()) {
+                sender.queue(new Frame.Ping());
             }
         }
         if (state == State.OPEN && confirmed && !recovery.inFlight()
                 && now - Math.max(recovery.lastElicitingSent(), lastReceive) >= endpoint.config().keepAlive().toNanos()) {
-            control.add(new Frame.Ping());
+            sender.queue(new Frame.Ping());
         }
         flush();
     }
@@ -323,54 +319,8 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        long now = endpoint.now();
-        for (int n = 0; n < MAX_PACKETS_PER_FLUSH; n++) {
-            List<Frame> frames = new ArrayList<>();
-            boolean ackDue = acks.due(now);
-            boolean withAck = acks.pending() && (ackDue || recovery.windowOpen() || probeDue);
-            int room = Wire.MAX_PLAINTEXT - (withAck ? acks.frameSize() : 0);
-            if (recovery.windowOpen() || probeDue) {
-                fillEliciting(frames, room);
-            }
-            boolean eliciting = !frames.isEmpty(); // every frame but an ack elicits one
-            if (!eliciting && !ackDue) {
-                break;
-            }
-            if (withAck) {
-                frames.add(0, acks.take(now)); // taken only when it is really sent
-            }
-            send(frames, eliciting, now);
-            if (eliciting) {
-                probeDue = false;
-            }
-        }
+        sender.flush(endpoint.now(), state == State.OPEN, remote, endpoint::transmit);
         reschedule();
-    }
-
-    private int fillEliciting(List<Frame> frames, int room) {
-        while (!control.isEmpty() && FrameCodec.size(control.peek()) <= room) {
-            Frame f = control.poll();
-            frames.add(f);
-            room -= FrameCodec.size(f);
-        }
-        return streams.fill(frames, room, state == State.OPEN);
-    }
-
-    private void send(List<Frame> frames, boolean eliciting, long now) {
-        ByteBuffer buf = ByteBuffer.wrap(plain);
-        List<Frame> kept = new ArrayList<>(frames.size());
-        for (Frame f : frames) {
-            FrameCodec.encode(f, buf);
-            if (!(f instanceof Frame.Ack)) {
-                kept.add(f);
-            }
-        }
-        long pn = protection.nextNumber();
-        byte[] out = protection.seal(remoteId, plain, buf.position());
-        if (eliciting) {
-            recovery.onSent(new SentPacket(pn, now, out.length, kept));
-        }
-        endpoint.transmit(out, remote);
     }
 
     private void checkDrained() {

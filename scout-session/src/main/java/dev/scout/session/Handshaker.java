@@ -82,6 +82,7 @@ final class Handshaker {
                  CompletableFuture<Session> future) {
         Pending existing = pendingByPeer.get(peer);
         if (existing != null) {
+            joinRelayed(existing, addresses);
             existing.future.whenComplete((s, e) -> {
                 if (e != null) {
                     future.completeExceptionally(e);
@@ -126,6 +127,21 @@ final class Handshaker {
         pendingById.put(p.localId, p);
         pendingByPeer.put(peer, p);
         send(p);
+    }
+
+    /**
+     * A relay route (a virtual address, {@link RelayLink}) offered while an attempt runs joins it: the
+     * attempt's initiation goes there too, so a rendezvous can fall back to a relay within its time.
+     */
+    private void joinRelayed(Pending p, List<InetSocketAddress> addresses) {
+        for (InetSocketAddress a : addresses) {
+            if (RelayLink.isVirtual(a) && !p.addresses.contains(a)) {
+                List<InetSocketAddress> more = new java.util.ArrayList<>(p.addresses);
+                more.add(a);
+                p.addresses = List.copyOf(more);
+                endpoint.transmit(p.datagram, a);
+            }
+        }
     }
 
     /** (Re)creates the initiator's Noise state; deterministic, so a forged response cannot spoil it. */

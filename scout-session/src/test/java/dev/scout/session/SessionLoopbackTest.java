@@ -91,7 +91,8 @@ class SessionLoopbackTest {
         transfer(sa, sb, 5 << 20, 3);
     }
 
-    private static void transfer(Session from, Session to, int size, long seed) throws Exception {
+    /** {@code size} random bytes from one session's new stream to the other's, SHA-256 checked. */
+    static void transfer(Session from, Session to, int size, long seed) throws Exception {
         byte[] data = Peers.random(size, seed);
         SessionStream out = from.openStream();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {

@@ -23,6 +23,9 @@ import java.util.Locale;
  * <ul>
  * <li><b>natlab</b>: Alice and Bob behind port-restricted cone NATs in the NAT lab (network namespaces,
  * real iptables MASQUERADE, 80 ms one-way latency), default daemon settings, a public DHT of 8 nodes;</li>
+ * <li><b>relay</b>: Dave (h3) and Erin (h4) behind symmetric NATs, both {@code --relay-via} Carol's public daemon
+ * ({@code --relay}): the first connect goes through the relay at once, the following ones over the kept-open
+ * path, which runs through the relay too;</li>
  * <li><b>loopback</b>: two daemons on a loopback testnet ({@code scout testnet}) in a namespace of their
  * own.</li>
  * </ul>
@@ -58,7 +61,7 @@ public final class NatLabBench {
         Path work = Files.createTempDirectory("scout-natlab-bench-");
         NatLab lab = new NatLab();
         try {
-            lab.build(false, false);
+            lab.build(false, false, true, true);
             lab.isolated("loop");
             // scout.jar for the daemons; this jar for the lab's PublicDht
             String cp = scoutJar.toAbsolutePath() + File.pathSeparator + System.getProperty("java.class.path");
@@ -71,6 +74,16 @@ public final class NatLabBench {
             Device bob = nat.device("bob", "h2", 6881);
             pair(alice, bob, NatLab.INTERNET + ".11:6881", NatLab.INTERNET + ".12:6881", "cone");
             report(f, "natlab_cone", "cone NAT <-> cone NAT (80 ms one-way)", connect(alice, bob, connects));
+
+            // symmetric <-> symmetric: no direct path; both reachable through Carol's public daemon (--relay)
+            Device carol = nat.device("carol", "pub", 6881);
+            carol.init();
+            carol.startDaemon("--relay");
+            Device dave = nat.device("dave", "h3", 6881);
+            Device erin = nat.device("erin", "h4", 6881);
+            relayedPair(dave, erin, NatLab.PUBLIC_HOST + ":6881");
+            report(f, "natlab_relay", "symmetric NAT <-> symmetric NAT through a relay (80 ms one-way per hop)",
+                    connect(dave, erin, connects));
 
             ScoutLab loop = new ScoutLab(lab, cp, work.resolve("loop"), jvm);
             loop.startDht("loop", "127.0.0.1", 16);
@@ -104,6 +117,27 @@ public final class NatLabBench {
         }
         a.awaitApi(h -> h.status() == 200 && h.body().contains(bAddress), "/v1/contacts/" + b.name(), 90);
         b.awaitApi(h -> h.status() == 200 && h.body().contains(aAddress), "/v1/contacts/" + a.name(), 90);
+    }
+
+    /** Like {@link #pair}, both daemons with {@code --relay-via relay}: returns once both are registered and told each other. */
+    private static void relayedPair(Device a, Device b, String relay) {
+        a.init();
+        b.init();
+        a.addContact(b);
+        b.addContact(a);
+        a.startDaemon("--relay-via", relay);
+        b.startDaemon("--relay-via", relay);
+        for (Device d : List.of(a, b)) {
+            d.awaitApi(h -> {
+                try {
+                    JsonNode s = JSON.readTree(h.body());
+                    return h.status() == 200 && s.path("nat").asText().equals("symmetric")
+                            && s.path("relay").path("registered").asBoolean() && s.path("relay").path("published_to").asInt() == 1;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "/v1/status", 120);
+        }
     }
 
     /** {@code n} connects from {@code a} to {@code b}; each connect's {@code connect_ms}. */

@@ -28,7 +28,12 @@ final class LiveSession {
     private volatile String ended;
     private volatile String readError;
 
-    LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via) {
+    /** The relay the session runs through, or null. */
+    final java.net.InetSocketAddress relay;
+
+    LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via,
+                java.net.InetSocketAddress relay) {
+        this.relay = relay;
         this.id = id;
         this.contact = contact;
         this.session = session;
@@ -79,6 +84,9 @@ final class LiveSession {
         ObjectNode o = Jackson.object().put("id", id).put("contact", contact).put("peer", session.peer().toZBase32())
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", incoming)
                 .put("claimed", claimed.get()).put("connect_ms", connectMillis).put("via", via);
+        if (relay != null) {
+            o.put("relay", Addresses.format(relay));
+        }
         String e = ended;
         o.put("state", e == null ? "open" : "ended");
         if (e != null) {

@@ -50,6 +50,10 @@ final class Rendezvous implements AutoCloseable {
     static final String VIA_DIRECT = "direct";
     static final String VIA_INTENT = "intent";
     static final String VIA_INCOMING = "incoming";
+    /** Through the contact's relay (docs/sessions.md, "Relaying"), or a session that arrived through ours. */
+    static final String VIA_RELAY = "relay";
+    /** Kept for the relay at the end of an attempt that did not go there at once (a relayed handshake: ~2 RTT). */
+    static final long RELAY_BUDGET_MILLIS = 3_000;
     /**
      * The whole attempt, success or the one-line failure. docs/spec.md §7 gives `scout pipe` 15 s in all:
      * this leaves 2.5 s for the command's JVM start and API call (the NAT lab measured the command
@@ -68,6 +72,7 @@ final class Rendezvous implements AutoCloseable {
     private final Supplier<List<InetSocketAddress>> ourAddresses;
     private final int deviceTag;
     private final long pollMillis;
+    private final ContactRelays relays;
     /**
      * Sessions the daemon already has with a contact: {@link #connect} takes an unclaimed one at the start
      * time instead of opening a second, and an intent is not answered while one is live, so both people's
@@ -90,7 +95,7 @@ final class Rendezvous implements AutoCloseable {
     };
 
     Rendezvous(ScoutApp app, Supplier<List<Contact>> contacts, SessionEndpoint endpoint, Supplier<NatType> nat,
-               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, long pollMillis) {
+               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, long pollMillis, ContactRelays relays) {
         this.app = app;
         this.contacts = contacts;
         this.endpoint = endpoint;
@@ -98,6 +103,7 @@ final class Rendezvous implements AutoCloseable {
         this.ourAddresses = ourAddresses;
         this.deviceTag = deviceTag;
         this.pollMillis = pollMillis;
+        this.relays = relays;
     }
 
     /** What the daemon already has with a contact (see {@link #existing}). */
@@ -160,6 +166,11 @@ final class Rendezvous implements AutoCloseable {
             LOG.info("the kept-open path to {} at {} did not answer within {} ms; trying the rendezvous", contact.name(),
                     path.get(), PATH_GRACE_MILLIS);
         }
+        // Both behind NATs and one of them symmetric: no direct way can work, the contact's relay can.
+        Optional<dev.scout.session.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
+        if (relay.isPresent() && ContactRelays.relayFirst(ours, relay.get().nat())) {
+            return viaRelay(contact, relay.get(), ours, t0);
+        }
         List<InetSocketAddress> theirs = addresses(app.storedDevices(contact));
         if (theirs.isEmpty()) {
             theirs = addresses(app.sync(contact).devices());
@@ -212,13 +223,45 @@ final class Rendezvous implements AutoCloseable {
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
         NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
         CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, theirNat);
+        Optional<dev.scout.session.RelayEntry> fallback = relays.live(contact, false);
+        if (fallback.isPresent()) {
+            // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
+            Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - RELAY_BUDGET_MILLIS - System.currentTimeMillis()),
+                    contact, ours, false);
+            if (s != null) {
+                return new Connected(s, VIA_INTENT);
+            }
+            LOG.info("no direct answer from {}; trying its relay at {}", contact.name(), fallback.get().relay());
+            atStart = endpoint.connect(contact.publicKey(), List.of(relays.route(fallback.get())), theirNat);
+        }
         Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis()), contact, ours, true);
+        if (s != null && dev.scout.session.RelayLink.isVirtual(s.remoteAddress())) {
+            return new Connected(s, VIA_RELAY);
+        }
         if (s == null) {
             throw new NoDirectPathException("no direct path to " + contact.name() + " within "
                     + (System.currentTimeMillis() - t0) / 1000 + " s: no answer from " + theirs + " (NAT: ours "
                     + ours.label() + ", theirs " + (theirNat == NatType.UNKNOWN ? "unknown" : theirNat.label()) + ")");
         }
         return new Connected(s, VIA_INTENT);
+    }
+
+    /** Through the contact's relay only, within what is left of the attempt. */
+    private Connected viaRelay(Contact contact, dev.scout.session.RelayEntry relay, NatType ours, long t0)
+            throws NoDirectPathException, InterruptedException {
+        long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
+        LOG.info("{} is behind a {} and we are behind a {}: connecting through its relay at {}", contact.name(),
+                relay.nat().label(), ours.label(), relay.relay());
+        CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), List.of(relays.route(relay)), relay.nat(),
+                Duration.ofMillis(left));
+        Session s = await(f, left + 500, contact, ours, false);
+        if (s == null) {
+            throw new NoDirectPathException("no path to " + contact.name() + " within "
+                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer through its relay at "
+                    + relay.relay().getAddress().getHostAddress() + ":" + relay.relay().getPort() + " (NAT: ours "
+                    + ours.label() + ", theirs " + relay.nat().label() + "; the relay or the contact is offline)");
+        }
+        return new Connected(s, VIA_RELAY);
     }
 
     /** The session if {@code f} completes in time; null on timeout; failures rethrown when {@code last}. */
@@ -271,7 +314,9 @@ final class Rendezvous implements AutoCloseable {
 
     private void look(Contact c, BiConsumer<Contact, Session> onSession) {
         long now = System.currentTimeMillis();
-        for (RecordEntry e : app.peekEntries(c)) {
+        List<RecordEntry> entries = app.peekEntries(c);
+        relays.fromEntries(c, entries);
+        for (RecordEntry e : entries) {
             if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {
                 continue;
             }
@@ -302,6 +347,14 @@ final class Rendezvous implements AutoCloseable {
             long delay = Math.max(0, intent.startAtMillis() - System.currentTimeMillis());
             LOG.info("connect intent from {}: sending to {} in {} ms", c.name(), intent.addresses(), delay);
             timer.schedule(() -> {
+                // Checked again at the start: both people's intents are answered, and the first start's
+                // session is usually live by the second's. A second session now would arrive unclaimed on
+                // the contact's side just as its rendezvous takes an unclaimed one, and it could take this
+                // one instead, leaving each pipe on its own session (seen once in the NAT lab's cone pipe).
+                if (existing.anyLive(c)) {
+                    LOG.info("connect intent from {}: a session is open by now; they will take it", c.name());
+                    return;
+                }
                 endpoint.setLocalNatType(nat.get());
                 endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
                     if (s != null) {

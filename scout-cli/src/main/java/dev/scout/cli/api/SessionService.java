@@ -1,6 +1,7 @@
 package dev.scout.cli.api;
 
 import dev.scout.app.Contact;
+import dev.scout.dht.Addresses;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.AccessPolicy;
@@ -10,6 +11,8 @@ import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
+import dev.scout.session.RelayLimits;
+import dev.scout.session.RelayLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,22 +47,37 @@ public final class SessionService implements AutoCloseable {
     private final Rendezvous rendezvous;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final RelayLink link;
+    private final RelayPublisher relayPublisher;
+
+    /** Without relaying; see {@link #SessionService(AppService, DualStackNode, Supplier, Supplier, long, RelayOptions)}. */
+    public SessionService(AppService service, DualStackNode node, Supplier<NatType> nat,
+                          Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis) {
+        this(service, node, nat, ourAddresses, pollMillis, RelayOptions.NONE);
+    }
 
     /**
      * @param nat          our NAT type as the daemon's NAT awareness sees it
      * @param ourAddresses this device's addresses for contacts (external first)
      * @param pollMillis   how often contacts' records are read for connect intents
+     * @param relay        whether to relay for others, and the relay to be reachable through
      */
     public SessionService(AppService service, DualStackNode node, Supplier<NatType> nat,
-                          Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis) {
+                          Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay) {
         this.service = service;
         AccessPolicy policy = this::isContact;
-        this.endpoint = SessionEndpoint.open(service.store().requireIdentity(), DatagramLink.of(node), policy,
+        this.link = RelayLink.over(DatagramLink.of(node));
+        if (relay.serve()) {
+            link.serve(RelayLimits.defaults());
+        }
+        this.relayPublisher = relay.via().map(r -> new RelayPublisher(service.app(), () -> service.store().contacts(),
+                link.registerAt(r), nat)).orElse(null);
+        this.endpoint = SessionEndpoint.open(service.store().requireIdentity(), link, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(service.app(), () -> service.store().contacts(), endpoint, nat, ourAddresses,
-                service.store().deviceTag(), pollMillis);
+                service.store().deviceTag(), pollMillis, new ContactRelays(link, service.app()));
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c) {
@@ -150,7 +168,11 @@ public final class SessionService implements AutoCloseable {
                 throw new ApiException(503, "too many sessions open (at most " + MAX_SESSIONS + ")");
             }
             String id = HexFormat.of().formatHex(randomBytes(8));
-            LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis, via);
+            Optional<InetSocketAddress> relayed = link.relayOf(s.remoteAddress());
+            if (relayed.isPresent()) {
+                via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
+            }
+            LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null));
             sessions.put(id, live);
             if (incoming) {
                 service.events().publish("session_incoming", live.json());
@@ -205,9 +227,28 @@ public final class SessionService implements AutoCloseable {
         return b;
     }
 
+    /** The {@code relay} object of {@code GET /v1/status} (docs/api.md). */
+    public com.fasterxml.jackson.databind.node.ObjectNode relayJson() {
+        var o = Jackson.object().put("serving", link.serving());
+        link.relayStats().ifPresent(st -> o.put("clients", st.clients()).put("conversations", st.conversations())
+                .put("forwarded_bytes", st.forwardedBytes()).put("dropped", st.dropped()));
+        var reg = link.registration();
+        if (reg.isPresent()) {
+            o.put("via", Addresses.format(reg.get().relay())).put("registered", reg.get().registered())
+                    .put("published_to", relayPublisher == null ? 0 : relayPublisher.published());
+        } else {
+            o.putNull("via").put("registered", false);
+        }
+        return o;
+    }
+
     @Override
     public void close() {
+        if (relayPublisher != null) {
+            relayPublisher.close();
+        }
         rendezvous.close();
         endpoint.close();
+        link.close();
     }
 }

@@ -1,0 +1,330 @@
+package dev.scout.session;
+
+import dev.scout.dht.DatagramFilter;
+import dev.scout.session.internal.RelayWire;
+import dev.scout.session.internal.Wire;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link DatagramLink} that can relay (docs/sessions.md, "Relaying"). It wraps another link (the DHT
+ * node's socket) and handles the relay datagrams (0xF5, {@code RelayWire}) before anything else sees
+ * them; every other datagram goes to the endpoint's receiver as before.
+ *
+ * <ul>
+ * <li>{@link #serve}: forward for others, within {@link RelayLimits}; the Noise sessions run end to end
+ *     through it, so it sees ciphertext, tags, addresses and volumes, nothing else.</li>
+ * <li>{@link #registerAt}: be reachable through a relay under a random tag (published to contacts).</li>
+ * <li>{@link #route}: a <em>virtual address</em> that stands for "contact with tag T at relay R". A
+ *     {@link SessionEndpoint} on this link connects to it like to any address; datagrams sent there
+ *     travel through the relay, and the contact's answers arrive from it. Sessions relayed to us arrive
+ *     from a virtual address per conversation too. Virtual addresses are in {@code 100::/64}, the IPv6
+ *     discard-only prefix (RFC 6666), port 9: they can never be a real peer.</li>
+ * </ul>
+ * Tables are bounded (256 routes, 256 conversations; least recently used forgotten first).
+ */
+public final class RelayLink implements DatagramLink, AutoCloseable {
+    /** Routes and relayed conversations kept at once. */
+    static final int MAX_VIRTUAL = 256;
+    private static final AtomicLong NEXT_VIRTUAL = new AtomicLong(1);
+
+    private final DatagramLink inner;
+    private volatile DatagramFilter receiver;
+    private volatile RelayServer server;
+    private volatile RelayRegistration registration;
+    // connecting side: routes to contacts' tags; owner side: conversations the relay opened to us
+    private final Map<RouteKey, Route> routes = lru();
+    private final Map<InetSocketAddress, Route> routesByVirtual = new HashMap<>();
+    private final Map<ChannelKey, InetSocketAddress> channels = lru();
+    private final Map<InetSocketAddress, ChannelKey> channelsByVirtual = new HashMap<>();
+
+    private record RouteKey(InetSocketAddress relay, long tagKey) {
+    }
+
+    private record Route(InetSocketAddress relay, byte[] tag, InetSocketAddress virtual) {
+    }
+
+    private record ChannelKey(InetSocketAddress relay, long channel) {
+    }
+
+    private RelayLink(DatagramLink inner) {
+        this.inner = inner;
+        inner.setReceiver(this::claim);
+    }
+
+    /**
+     * Wraps {@code inner}; from now on this link installs the only receiver on it.
+     *
+     * @param inner the socket, e.g. {@link DatagramLink#of(dev.scout.dht.udp.DualStackNode)}
+     * @return the relay-aware link
+     */
+    public static RelayLink over(DatagramLink inner) {
+        return new RelayLink(inner);
+    }
+
+    /**
+     * Starts forwarding for others (off until called).
+     *
+     * @param limits the bounds
+     */
+    public void serve(RelayLimits limits) {
+        server = new RelayServer(limits, inner::send, System.nanoTime());
+    }
+
+    /** {@return whether {@link #serve} was called} */
+    public boolean serving() {
+        return server != null;
+    }
+
+    /**
+     * What a relay did so far.
+     *
+     * @param clients        registrations alive now
+     * @param conversations  channels held (connecting address × client)
+     * @param forwardedBytes relay datagram bytes forwarded, both directions
+     * @param dropped        datagrams dropped (unknown tag or channel, spoofed, over a limit, malformed)
+     */
+    public record RelayStats(long clients, long conversations, long forwardedBytes, long dropped) {
+    }
+
+    /** {@return the relay's figures, if serving} */
+    public Optional<RelayStats> relayStats() {
+        RelayServer s = server;
+        if (s == null) {
+            return Optional.empty();
+        }
+        long[] v = s.stats();
+        return Optional.of(new RelayStats(v[0], v[1], v[2], v[3]));
+    }
+
+    /**
+     * Registers at {@code relay} under a new random tag and keeps the registration fresh (every
+     * second until the relay confirms, then every {@link RelayRegistration#REFRESH_MILLIS} ms), from
+     * this link's socket: the client sending first opens its NAT's mapping towards the relay, even a
+     * symmetric NAT's. Replaces an earlier registration.
+     *
+     * @param relay the relay daemon's public address
+     * @return the registration (its tag is what contacts need)
+     */
+    public RelayRegistration registerAt(InetSocketAddress relay) {
+        RelayRegistration old = registration;
+        if (old != null) {
+            old.close();
+        }
+        RelayRegistration r = new RelayRegistration(relay, inner::send);
+        registration = r;
+        return r;
+    }
+
+    /** {@return the current registration, if any} */
+    public Optional<RelayRegistration> registration() {
+        return Optional.ofNullable(registration);
+    }
+
+    /**
+     * The virtual address standing for the client registered at {@code relay} under {@code tag}.
+     *
+     * @param relay the relay's address
+     * @param tag the client's {@value RelayWire#TAG_BYTES}-byte tag
+     * @return the same address for the same pair while it is remembered
+     */
+    public InetSocketAddress route(InetSocketAddress relay, byte[] tag) {
+        if (tag.length != RelayWire.TAG_BYTES) {
+            throw new IllegalArgumentException("a relay tag has " + RelayWire.TAG_BYTES + " bytes");
+        }
+        RouteKey key = new RouteKey(relay, RelayWire.tagKey(tag, 0));
+        synchronized (this) {
+            Route r = routes.get(key);
+            if (r != null && MessageDigest.isEqual(r.tag(), tag)) {
+                return r.virtual();
+            }
+            if (r != null) {
+                routesByVirtual.remove(r.virtual());
+            }
+            Route fresh = new Route(relay, tag.clone(), nextVirtual());
+            routes.put(key, fresh);
+            routesByVirtual.put(fresh.virtual(), fresh);
+            trim(routes, routesByVirtual, Route::virtual);
+            return fresh.virtual();
+        }
+    }
+
+    /**
+     * {@return the relay a virtual address runs through (a route or a conversation relayed to us), if known}
+     *
+     * @param address any address
+     */
+    public Optional<InetSocketAddress> relayOf(InetSocketAddress address) {
+        if (!isVirtual(address)) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            Route r = routesByVirtual.get(address);
+            if (r != null) {
+                return Optional.of(r.relay());
+            }
+            ChannelKey c = channelsByVirtual.get(address);
+            return c == null ? Optional.empty() : Optional.of(c.relay());
+        }
+    }
+
+    /**
+     * {@return whether {@code address} is a virtual address (a relayed peer), never a real one}
+     *
+     * @param address any address
+     */
+    public static boolean isVirtual(InetSocketAddress address) {
+        if (!(address.getAddress() instanceof Inet6Address a)) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        return b[0] == 1 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0;
+    }
+
+    @Override
+    public void send(byte[] datagram, InetSocketAddress to) {
+        if (!isVirtual(to)) {
+            inner.send(datagram, to);
+            return;
+        }
+        Route r;
+        ChannelKey c;
+        synchronized (this) {
+            r = routesByVirtual.get(to);
+            c = r == null ? channelsByVirtual.get(to) : null;
+        }
+        if (r != null) {
+            inner.send(RelayWire.toTag(r.tag(), datagram, 0, datagram.length), r.relay());
+        } else if (c != null) {
+            inner.send(RelayWire.toOwner(c.channel(), datagram, 0, datagram.length), c.relay());
+        } // a forgotten virtual address: dropped, like a datagram to a vanished peer
+    }
+
+    @Override
+    public void setReceiver(DatagramFilter receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return inner.localAddress();
+    }
+
+    /** Stops the registration's refreshes (the socket belongs to the inner link). */
+    @Override
+    public void close() {
+        RelayRegistration r = registration;
+        if (r != null) {
+            r.close();
+        }
+        inner.setReceiver(null);
+    }
+
+    // ---- receiving thread
+
+    private boolean claim(byte[] b, int len, InetSocketAddress from) {
+        if (len < 1 || b[0] != RelayWire.MARK) {
+            DatagramFilter r = receiver;
+            return r != null && r.claim(b, len, from);
+        }
+        // 0xF5 is never KRPC: every relay datagram is ours, and dropped unless it fits one of the cases.
+        if (len < 2) {
+            return true;
+        }
+        long now = System.nanoTime();
+        byte op = b[1];
+        RelayRegistration reg = registration;
+        if (op == RelayWire.REGISTERED && len == RelayWire.REGISTER_LENGTH) {
+            if (reg != null) {
+                reg.onRegistered(b, from, now);
+            }
+        } else if (op == RelayWire.TO_TAG && len > RelayWire.TO_TAG_HEADER && fromRoute(b, len, from)) {
+            return true;
+        } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER && reg != null && reg.relay().equals(from)) {
+            fromRelayToUs(b, len, from);
+            return true;
+        }
+        RelayServer s = server;
+        if (s != null) {
+            s.onDatagram(b, len, from, now);
+        }
+        return true;
+    }
+
+    /** A contact's answer through a relay we have a route to; false if we have none for it. */
+    private boolean fromRoute(byte[] b, int len, InetSocketAddress from) {
+        Route r;
+        synchronized (this) {
+            r = routes.get(new RouteKey(from, RelayWire.tagKey(b, 2)));
+        }
+        if (r == null || !MessageDigest.isEqual(r.tag(), Arrays.copyOfRange(b, 2, 2 + RelayWire.TAG_BYTES))) {
+            return false;
+        }
+        deliver(b, RelayWire.TO_TAG_HEADER, len - RelayWire.TO_TAG_HEADER, r.virtual());
+        return true;
+    }
+
+    /** The relay forwards a conversation to us (we are registered there). */
+    private void fromRelayToUs(byte[] b, int len, InetSocketAddress relay) {
+        if (!RelayWire.isSessionDatagram(b, RelayWire.TO_OWNER_HEADER, len - RelayWire.TO_OWNER_HEADER)) {
+            return;
+        }
+        ChannelKey key = new ChannelKey(relay, Wire.getLong(b, 2));
+        InetSocketAddress virtual;
+        synchronized (this) {
+            virtual = channels.get(key);
+            if (virtual == null) {
+                virtual = nextVirtual();
+                channels.put(key, virtual);
+                channelsByVirtual.put(virtual, key);
+                trim(channels, channelsByVirtual, v -> v);
+            }
+        }
+        deliver(b, RelayWire.TO_OWNER_HEADER, len - RelayWire.TO_OWNER_HEADER, virtual);
+    }
+
+    private void deliver(byte[] b, int off, int len, InetSocketAddress virtual) {
+        if (!RelayWire.isSessionDatagram(b, off, len)) {
+            return;
+        }
+        DatagramFilter r = receiver;
+        if (r != null) {
+            r.claim(Arrays.copyOfRange(b, off, off + len), len, virtual);
+        }
+    }
+
+    private static <K, V> void trim(Map<K, V> lru, Map<InetSocketAddress, ?> byVirtual,
+                                    java.util.function.Function<V, InetSocketAddress> virtualOf) {
+        Iterator<Map.Entry<K, V>> it = lru.entrySet().iterator();
+        while (lru.size() > MAX_VIRTUAL && it.hasNext()) {
+            V eldest = it.next().getValue();
+            it.remove();
+            byVirtual.remove(virtualOf.apply(eldest));
+        }
+    }
+
+    private static <K, V> Map<K, V> lru() {
+        return new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    private static InetSocketAddress nextVirtual() {
+        byte[] ip = new byte[16];
+        ip[0] = 1;
+        Wire.putLong(ip, 8, NEXT_VIRTUAL.getAndIncrement());
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), 9);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

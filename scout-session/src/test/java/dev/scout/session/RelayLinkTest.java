@@ -1,0 +1,319 @@
+package dev.scout.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scout.dht.DatagramFilter;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.dht.FormatException;
+import dev.scout.session.internal.RelayWire;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Relaying on loopback (docs/sessions.md, "Relaying"): real UDP sockets, a relay node and two
+ * endpoints that reach each other only through it (neither ever learns the other's address).
+ */
+@Timeout(60)
+class RelayLinkTest {
+
+    /** One UDP socket with a relay-aware link and, unless it only relays, a session endpoint. */
+    private static final class Node implements AutoCloseable {
+        final Ed25519KeyPair identity = Ed25519KeyPair.generate();
+        final Set<dev.scout.dht.Ed25519PublicKey> contacts = ConcurrentHashMap.newKeySet();
+        final UdpLink udp;
+        final RelayLink link;
+        final SessionEndpoint endpoint;
+        final LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
+
+        Node(boolean endpoint) throws IOException {
+            udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+            link = RelayLink.over(udp);
+            this.endpoint = endpoint ? SessionEndpoint.open(identity, link, contacts::contains, Peers.fast()) : null;
+            if (endpoint) {
+                this.endpoint.onSession(incoming::add);
+            }
+        }
+
+        InetSocketAddress address() {
+            return udp.localAddress();
+        }
+
+        @Override
+        public void close() {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            link.close();
+            udp.close();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void twoEndpointsTalkOnlyThroughTheRelayAndAMegabyteArrivesIntact() throws Exception {
+        try (Node relay = new Node(false); Node alice = new Node(true); Node bob = new Node(true)) {
+            relay.link.serve(RelayLimits.defaults());
+            alice.contacts.add(bob.identity.publicKey());
+            bob.contacts.add(alice.identity.publicKey());
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered at the relay");
+            assertThat(relay.link.relayStats().orElseThrow().clients()).isEqualTo(1);
+
+            InetSocketAddress viaRelay = alice.link.route(relay.address(), reg.tag());
+            assertThat(RelayLink.isVirtual(viaRelay)).isTrue();
+            assertThat(alice.link.route(relay.address(), reg.tag())).isEqualTo(viaRelay);
+            long t0 = System.nanoTime();
+            Session a = alice.endpoint.connect(bob.identity.publicKey(), List.of(viaRelay)).get(5, TimeUnit.SECONDS);
+            System.out.printf("relayed connect on loopback: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+            Session b = bob.incoming.poll(5, TimeUnit.SECONDS);
+            assertThat(b).isNotNull();
+            assertThat(b.peer()).isEqualTo(alice.identity.publicKey());
+            assertThat(a.remoteAddress()).isEqualTo(viaRelay);
+            assertThat(RelayLink.isVirtual(b.remoteAddress())).as("bob sees a conversation, never alice's address").isTrue();
+
+            long t1 = System.nanoTime();
+            SessionLoopbackTest.transfer(a, b, 1 << 20, 7);
+            System.out.printf("1 MiB through the relay on loopback: %.1f ms%n", (System.nanoTime() - t1) / 1e6);
+            // The answer path works too: a message back from bob.
+            CompletableFuture<byte[]> got = new CompletableFuture<>();
+            a.onMessage(got::complete);
+            b.sendMessage("back".getBytes());
+            assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo("back".getBytes());
+            RelayLink.RelayStats s = relay.link.relayStats().orElseThrow();
+            assertThat(s.forwardedBytes()).isGreaterThan(1 << 20);
+            assertThat(s.conversations()).isEqualTo(1);
+            a.close();
+        }
+    }
+
+    @Test
+    void unknownTagsSpoofedRegistrationsAndJunkAreDroppedAndATagExpires() throws Exception {
+        RelayLimits quick = new RelayLimits(4, 4, 16, 1 << 20, 4 << 20, Duration.ofMillis(600), Duration.ofSeconds(5));
+        try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open()) {
+            relay.link.serve(quick);
+            stranger.bind(new InetSocketAddress("127.0.0.1", 0));
+            stranger.socket().setSoTimeout(2_000);
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered");
+            byte[] tag = reg.tag();
+
+            // A datagram to a tag nobody registered: dropped, nothing forwarded.
+            byte[] init = new byte[162];
+            init[0] = (byte) 0xF1;
+            long dropped = stats(relay).dropped();
+            send(stranger, RelayWire.toTag(Peers.random(16, 1), init, 0, init.length), relay.address());
+            await(() -> stats(relay).dropped() == dropped + 1, "unknown tag dropped");
+            assertThat(stats(relay).forwardedBytes()).isZero();
+            assertThat(stats(relay).conversations()).isZero();
+
+            // Someone else registering bob's tag while it lives: no confirmation, bob keeps it.
+            send(stranger, RelayWire.control(RelayWire.REGISTER, tag), relay.address());
+            await(() -> stats(relay).dropped() == dropped + 2, "spoofed registration dropped");
+            // Oversize, a non-session payload and a bare marker: dropped.
+            send(stranger, RelayWire.toTag(tag, new byte[1300], 0, 1300), relay.address());
+            byte[] krpcInside = "d1:y1:qe".getBytes();
+            send(stranger, RelayWire.toTag(tag, krpcInside, 0, krpcInside.length), relay.address());
+            await(() -> stats(relay).dropped() == dropped + 4, "oversize and non-session payloads dropped");
+            assertThat(stats(relay).forwardedBytes()).isZero();
+
+            // A session datagram to bob's tag is forwarded (bob's endpoint drops the junk INIT itself).
+            send(stranger, RelayWire.toTag(tag, init, 0, init.length), relay.address());
+            await(() -> stats(relay).forwardedBytes() > 0, "forwarded to bob");
+
+            // Bob stops refreshing: after its lifetime the tag is gone and then free for another registrant.
+            reg.close();
+            await(() -> stats(relay).clients() == 0, "registration expired");
+            long forwarded = stats(relay).forwardedBytes();
+            long before = stats(relay).dropped();
+            send(stranger, RelayWire.toTag(tag, init, 0, init.length), relay.address());
+            await(() -> stats(relay).dropped() == before + 1, "expired tag dropped");
+            assertThat(stats(relay).forwardedBytes()).isEqualTo(forwarded);
+            send(stranger, RelayWire.control(RelayWire.REGISTER, tag), relay.address());
+            ByteBuffer answer = ByteBuffer.allocate(64);
+            stranger.configureBlocking(true);
+            assertThat(receive(stranger, answer)).isEqualTo(relay.address());
+            assertThat(answer.position()).isEqualTo(RelayWire.REGISTER_LENGTH);
+            assertThat(answer.get(1)).isEqualTo(RelayWire.REGISTERED);
+        }
+    }
+
+    /** The bounds of RelayLimits hold: clients, channels per client, bytes per second. */
+    @Test
+    void theLimitsHold() throws Exception {
+        RelayLimits tight = new RelayLimits(1, 1, 8, 2_000, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open();
+             DatagramChannel other = DatagramChannel.open()) {
+            relay.link.serve(tight);
+            stranger.bind(new InetSocketAddress("127.0.0.1", 0));
+            other.bind(new InetSocketAddress("127.0.0.1", 0));
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered");
+            long d0 = stats(relay).dropped();
+            send(stranger, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 11)), relay.address());
+            await(() -> stats(relay).dropped() == d0 + 1, "a second client is refused");
+            assertThat(stats(relay).clients()).isEqualTo(1);
+
+            byte[] init = new byte[162];
+            init[0] = (byte) 0xF1;
+            byte[] datagram = RelayWire.toTag(reg.tag(), init, 0, init.length);
+            send(stranger, datagram, relay.address()); // opens bob's one channel
+            await(() -> stats(relay).conversations() == 1, "one channel");
+            long d1 = stats(relay).dropped();
+            send(other, datagram, relay.address());
+            await(() -> stats(relay).dropped() == d1 + 1, "a second channel for bob is refused");
+
+            // 200 × 180 bytes against 2,000 bytes/s: only about a second's worth (plus refill) passes.
+            long before = stats(relay).dropped() + stats(relay).forwardedBytes() / datagram.length;
+            for (int i = 0; i < 200; i++) {
+                send(stranger, datagram, relay.address());
+            }
+            await(() -> stats(relay).dropped() + stats(relay).forwardedBytes() / datagram.length == before + 200,
+                    "all 200 handled");
+            assertThat(stats(relay).dropped() - d1 - 1).as("dropped over the byte budget").isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void aRelayWithoutTheContactsRegistrationGivesNoSession() throws Exception {
+        try (Node relay = new Node(false); Node alice = new Node(true); Node bob = new Node(true)) {
+            relay.link.serve(RelayLimits.defaults());
+            alice.contacts.add(bob.identity.publicKey());
+            bob.contacts.add(alice.identity.publicKey());
+            InetSocketAddress guess = alice.link.route(relay.address(), Peers.random(16, 9));
+            CompletableFuture<Session> f = alice.endpoint.connect(bob.identity.publicKey(), List.of(guess), NatType.SYMMETRIC,
+                    Duration.ofMillis(500));
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(NoDirectPathException.class);
+            assertThat(stats(relay).forwardedBytes()).isZero();
+            assertThat(stats(relay).dropped()).isPositive();
+        }
+    }
+
+    /**
+     * The rendezvous' fallback: an attempt to an address that never answers is running when the
+     * contact's relay route is offered; the route joins it and the same attempt succeeds through the relay.
+     */
+    @Test
+    void aRelayRouteJoinsAnAttemptInProgress() throws Exception {
+        try (Node relay = new Node(false); Node alice = new Node(true); Node bob = new Node(true);
+             DatagramChannel silent = DatagramChannel.open()) {
+            relay.link.serve(RelayLimits.defaults());
+            silent.bind(new InetSocketAddress("127.0.0.1", 0)); // takes the datagrams, answers nothing
+            alice.contacts.add(bob.identity.publicKey());
+            bob.contacts.add(alice.identity.publicKey());
+            RelayRegistration reg = bob.link.registerAt(relay.address());
+            await(reg::registered, "bob registered");
+            CompletableFuture<Session> direct = alice.endpoint.connect(bob.identity.publicKey(),
+                    List.of((InetSocketAddress) silent.getLocalAddress()), NatType.SYMMETRIC, Duration.ofSeconds(5));
+            InetSocketAddress route = alice.link.route(relay.address(), reg.tag());
+            CompletableFuture<Session> joined = alice.endpoint.connect(bob.identity.publicKey(), List.of(route));
+            Session a = joined.get(5, TimeUnit.SECONDS);
+            assertThat(a.remoteAddress()).isEqualTo(route);
+            assertThat(direct.get(1, TimeUnit.SECONDS)).as("the attempt that was running").isSameAs(a);
+            assertThat(bob.incoming.poll(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /** KRPC starts with 'd': the relay link passes every such datagram on and claims only 0xF5 ones. */
+    @Test
+    void krpcIsNeverClaimedAndRelayDatagramsAlwaysAre() {
+        DatagramFilter[] installed = new DatagramFilter[1];
+        DatagramLink fake = new DatagramLink() {
+            @Override
+            public void send(byte[] datagram, InetSocketAddress to) {
+            }
+
+            @Override
+            public void setReceiver(DatagramFilter receiver) {
+                installed[0] = receiver;
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return new InetSocketAddress("127.0.0.1", 1);
+            }
+        };
+        RelayLink link = RelayLink.over(fake);
+        link.serve(RelayLimits.defaults());
+        link.setReceiver((b, n, from) -> false);
+        Random random = new Random(5);
+        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 2);
+        for (int i = 0; i < 1_000; i++) {
+            byte[] b = new byte[1 + random.nextInt(1_400)];
+            random.nextBytes(b);
+            b[0] = 'd';
+            assertThat(installed[0].claim(b, b.length, from)).isFalse();
+            b[0] = RelayWire.MARK;
+            assertThat(installed[0].claim(b, b.length, from)).isTrue();
+        }
+        assertThat(link.relayStats().orElseThrow().forwardedBytes()).isZero();
+    }
+
+    @Test
+    void theRelayEntryRoundTripsAndRejectsMalformedContent() throws Exception {
+        RelayEntry e = new RelayEntry(new InetSocketAddress("100.64.0.10", 6881), Peers.random(16, 3), NatType.SYMMETRIC, 1_800_000_000L);
+        assertThat(e.encode()).hasSize(33);
+        assertThat(RelayEntry.decode(e.encode())).isEqualTo(e);
+        RelayEntry v6 = new RelayEntry(new InetSocketAddress("2001:db8::1", 7), Peers.random(16, 4), NatType.CONE, 5);
+        assertThat(RelayEntry.decode(v6.encode())).isEqualTo(v6);
+        byte[] ok = e.encode();
+        for (int cut = 0; cut < ok.length; cut++) {
+            byte[] shorter = java.util.Arrays.copyOf(ok, cut);
+            assertThatThrownBy(() -> RelayEntry.decode(shorter)).isInstanceOf(FormatException.class);
+        }
+        byte[] longer = java.util.Arrays.copyOf(ok, ok.length + 1);
+        assertThatThrownBy(() -> RelayEntry.decode(longer)).isInstanceOf(FormatException.class);
+        byte[] family = ok.clone();
+        family[26] = 5;
+        assertThatThrownBy(() -> RelayEntry.decode(family)).isInstanceOf(FormatException.class);
+        assertThat(e.toString()).doesNotContain(java.util.HexFormat.of().formatHex(e.tag()));
+    }
+
+    private static RelayLink.RelayStats stats(Node relay) {
+        return relay.link.relayStats().orElseThrow();
+    }
+
+    private static void send(DatagramChannel c, byte[] b, InetSocketAddress to) throws IOException {
+        c.send(ByteBuffer.wrap(b), to);
+    }
+
+    private static InetSocketAddress receive(DatagramChannel c, ByteBuffer into) throws Exception {
+        CompletableFuture<InetSocketAddress> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return (InetSocketAddress) c.receive(into);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SocketTimeoutException("no answer within 5 s");
+        }
+    }
+}
