@@ -8,6 +8,7 @@ import java.time.Duration;
  * one client and in total (datagrams beyond a budget are dropped, as the network would).
  *
  * @param maxClients            registrations held at once (a new one beyond it is dropped)
+ * @param maxClientsPerIp       registrations held at once from one IP address (so one host cannot take every slot)
  * @param maxChannelsPerClient  conversations (connecting addresses) per registered client
  * @param maxChannels           conversations in total
  * @param bytesPerSecondPerClient forwarded bytes per second for one registered client, both directions
@@ -15,13 +16,14 @@ import java.time.Duration;
  * @param registrationLifetime  a registration not refreshed within this expires (clients refresh every 10 s)
  * @param channelIdle           a conversation without a datagram for this long is forgotten
  */
-public record RelayLimits(int maxClients, int maxChannelsPerClient, int maxChannels, long bytesPerSecondPerClient,
+public record RelayLimits(int maxClients, int maxClientsPerIp, int maxChannelsPerClient, int maxChannels, long bytesPerSecondPerClient,
         long bytesPerSecondTotal, Duration registrationLifetime, Duration channelIdle) {
 
     /**
      * Checks that every bound is positive.
      *
      * @param maxClients            registrations held at once
+     * @param maxClientsPerIp       registrations held at once from one IP address
      * @param maxChannelsPerClient  conversations per registered client
      * @param maxChannels           conversations in total
      * @param bytesPerSecondPerClient forwarded bytes per second for one client
@@ -31,7 +33,7 @@ public record RelayLimits(int maxClients, int maxChannelsPerClient, int maxChann
      * @throws IllegalArgumentException if a bound is not positive
      */
     public RelayLimits {
-        if (maxClients < 1 || maxChannelsPerClient < 1 || maxChannels < 1 || bytesPerSecondPerClient < 1
+        if (maxClients < 1 || maxClientsPerIp < 1 || maxChannelsPerClient < 1 || maxChannels < 1 || bytesPerSecondPerClient < 1
                 || bytesPerSecondTotal < 1 || registrationLifetime.isNegative() || registrationLifetime.isZero()
                 || channelIdle.isNegative() || channelIdle.isZero()) {
             throw new IllegalArgumentException("relay limits must be positive: " + this);
@@ -39,10 +41,10 @@ public record RelayLimits(int maxClients, int maxChannelsPerClient, int maxChann
     }
 
     /**
-     * {@return 64 clients, 16 conversations each and 1,024 in all, 4 MiB/s per client and 16 MiB/s in
+     * {@return 64 clients (8 from one IP address: the devices of one home share it), 16 conversations each and 1,024 in all, 4 MiB/s per client and 16 MiB/s in
      * total, registrations living 30 s, conversations forgotten after 60 s of silence}
      */
     public static RelayLimits defaults() {
-        return new RelayLimits(64, 16, 1_024, 4L << 20, 16L << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        return new RelayLimits(64, 8, 16, 1_024, 4L << 20, 16L << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
 }

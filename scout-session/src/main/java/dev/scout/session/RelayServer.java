@@ -2,6 +2,7 @@ package dev.scout.session;
 
 import dev.scout.session.internal.RelayWire;
 import dev.scout.session.internal.Wire;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,6 +27,8 @@ final class RelayServer {
     private final Map<Long, Registration> registrations = new HashMap<>();
     private final Map<Long, Channel> channels = new HashMap<>();
     private final Map<PeerKey, Channel> channelsByPeer = new HashMap<>();
+    /** Live registrations per client IP, for {@link RelayLimits#maxClientsPerIp()}. */
+    private final Map<InetAddress, Integer> clientsPerIp = new HashMap<>();
     private final Budget total;
     private long forwardedBytes;
     private long lastSweep;
@@ -125,8 +128,16 @@ final class RelayServer {
                     return;
                 }
             }
+            if (clientsPerIp.getOrDefault(from.getAddress(), 0) >= limits.maxClientsPerIp()) {
+                sweep(now);
+                if (clientsPerIp.getOrDefault(from.getAddress(), 0) >= limits.maxClientsPerIp()) {
+                    dropped++;
+                    return;
+                }
+            }
             r = new Registration(tag, from, new Budget(limits.bytesPerSecondPerClient(), now));
             registrations.put(key, r);
+            clientsPerIp.merge(from.getAddress(), 1, Integer::sum);
         }
         r.expires = now + limits.registrationLifetime().toNanos();
         send.accept(RelayWire.control(RelayWire.REGISTERED, tag), from);
@@ -217,6 +228,7 @@ final class RelayServer {
             Registration r = it.next().getValue();
             if (now - r.expires >= 0) {
                 it.remove();
+                released(r);
             }
         }
         long idle = limits.channelIdle().toNanos();
@@ -229,11 +241,16 @@ final class RelayServer {
 
     private void removeRegistration(long key, Registration r) {
         registrations.remove(key);
+        released(r);
         for (Channel c : java.util.List.copyOf(channels.values())) {
             if (c.registration == r) {
                 removeChannel(c);
             }
         }
+    }
+
+    private void released(Registration r) {
+        clientsPerIp.computeIfPresent(r.owner.getAddress(), (ip, n) -> n > 1 ? n - 1 : null);
     }
 
     private void removeChannel(Channel c) {

@@ -113,7 +113,7 @@ class RelayLinkTest {
 
     @Test
     void unknownTagsSpoofedRegistrationsAndJunkAreDroppedAndATagExpires() throws Exception {
-        RelayLimits quick = new RelayLimits(4, 4, 16, 1 << 20, 4 << 20, Duration.ofMillis(600), Duration.ofSeconds(5));
+        RelayLimits quick = new RelayLimits(4, 4, 4, 16, 1 << 20, 4 << 20, Duration.ofMillis(600), Duration.ofSeconds(5));
         try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open()) {
             relay.link.serve(quick);
             stranger.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -162,10 +162,33 @@ class RelayLinkTest {
         }
     }
 
+    /** One host cannot take every client slot: registrations from one IP stop at the per-IP bound, others still get in. */
+    @Test
+    void oneAddressCannotTakeEveryClientSlot() throws Exception {
+        RelayLimits perIp = new RelayLimits(8, 2, 4, 16, 1 << 20, 4 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        try (Node relay = new Node(false); DatagramChannel a1 = DatagramChannel.open(); DatagramChannel a2 = DatagramChannel.open();
+             DatagramChannel a3 = DatagramChannel.open(); DatagramChannel b1 = DatagramChannel.open()) {
+            relay.link.serve(perIp);
+            a1.bind(new InetSocketAddress("127.0.0.1", 0));
+            a2.bind(new InetSocketAddress("127.0.0.1", 0));
+            a3.bind(new InetSocketAddress("127.0.0.1", 0));
+            b1.bind(new InetSocketAddress("127.0.0.2", 0));
+            long d0 = stats(relay).dropped();
+            send(a1, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 21)), relay.address());
+            send(a2, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 22)), relay.address());
+            await(() -> stats(relay).clients() == 2, "two clients from 127.0.0.1");
+            send(a3, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 23)), relay.address());
+            await(() -> stats(relay).dropped() == d0 + 1, "a third client from 127.0.0.1 is refused");
+            send(b1, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 24)), relay.address());
+            await(() -> stats(relay).clients() == 3, "a client from 127.0.0.2 still gets in");
+            assertThat(stats(relay).dropped()).isEqualTo(d0 + 1);
+        }
+    }
+
     /** The bounds of RelayLimits hold: clients, channels per client, bytes per second. */
     @Test
     void theLimitsHold() throws Exception {
-        RelayLimits tight = new RelayLimits(1, 1, 8, 2_000, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        RelayLimits tight = new RelayLimits(1, 1, 1, 8, 2_000, 1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
         try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open();
              DatagramChannel other = DatagramChannel.open()) {
             relay.link.serve(tight);
