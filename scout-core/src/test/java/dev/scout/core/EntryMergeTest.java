@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EntryMergeTest {
@@ -18,19 +13,56 @@ class EntryMergeTest {
         return EntryMerge.merge(a, b).merged();
     }
 
-    @Property
-    void commutative(@ForAll("entryLists") List<RecordEntry> a, @ForAll("entryLists") List<RecordEntry> b) {
+    private record Two(List<RecordEntry> a, List<RecordEntry> b) {
+    }
+
+    private record Three(List<RecordEntry> a, List<RecordEntry> b, List<RecordEntry> c) {
+    }
+
+    private static final List<Two> FIXED_TWO = List.of(new Two(List.of(), List.of()),
+            new Two(List.of(new RecordEntry(0, -1, 0, new byte[0])), List.of()),
+            new Two(List.of(), List.of(new RecordEntry(5, 3, 0x100, new byte[] {2, -2}))));
+
+    private static Two two(Random r) {
+        return new Two(entryList(r), entryList(r));
+    }
+
+    @Test
+    void commutative() {
+        RandomCases.forAll(FIXED_TWO, 1000, EntryMergeTest::two, c -> commutative(c.a(), c.b()));
+    }
+
+    @Test
+    void associative() {
+        RandomCases.forAll(List.of(new Three(List.of(), List.of(), List.of())), 1000,
+                r -> new Three(entryList(r), entryList(r), entryList(r)), c -> associative(c.a(), c.b(), c.c()));
+    }
+
+    @Test
+    void idempotent() {
+        RandomCases.forAll(FIXED_TWO, 1000, EntryMergeTest::two, c -> idempotent(c.a(), c.b()));
+    }
+
+    @Test
+    void mergedIsSortedByIdWithOneEntryPerId() {
+        RandomCases.forAll(FIXED_TWO, 1000, EntryMergeTest::two, c -> mergedIsSortedByIdWithOneEntryPerId(c.a(), c.b()));
+    }
+
+    @Test
+    void changedAreExactlyTheEntriesThatDifferFromLocal() {
+        RandomCases.forAll(FIXED_TWO, 1000, EntryMergeTest::two,
+                c -> changedAreExactlyTheEntriesThatDifferFromLocal(c.a(), c.b()));
+    }
+
+    private static void commutative(List<RecordEntry> a, List<RecordEntry> b) {
         assertThat(merged(a, b)).isEqualTo(merged(b, a));
     }
 
-    @Property
-    void associative(@ForAll("entryLists") List<RecordEntry> a, @ForAll("entryLists") List<RecordEntry> b,
-                     @ForAll("entryLists") List<RecordEntry> c) {
+    private static void associative(List<RecordEntry> a, List<RecordEntry> b, List<RecordEntry> c) {
         assertThat(merged(merged(a, b), c)).isEqualTo(merged(a, merged(b, c)));
     }
 
-    @Property
-    void idempotent(@ForAll("entryLists") List<RecordEntry> a, @ForAll("entryLists") List<RecordEntry> b) {
+    private static void idempotent(List<RecordEntry> a, List<RecordEntry> b) {
         List<RecordEntry> ab = merged(a, b);
         assertThat(merged(a, a)).isEqualTo(merged(a, List.of()));
         assertThat(merged(ab, ab)).isEqualTo(ab);
@@ -39,8 +71,7 @@ class EntryMergeTest {
         assertThat(EntryMerge.merge(ab, a).changed()).isEmpty();
     }
 
-    @Property
-    void mergedIsSortedByIdWithOneEntryPerId(@ForAll("entryLists") List<RecordEntry> a, @ForAll("entryLists") List<RecordEntry> b) {
+    private static void mergedIsSortedByIdWithOneEntryPerId(List<RecordEntry> a, List<RecordEntry> b) {
         List<Long> ids = merged(a, b).stream().map(RecordEntry::id).toList();
         assertThat(ids).isSorted().doesNotHaveDuplicates();
         List<Long> all = new ArrayList<>();
@@ -49,9 +80,8 @@ class EntryMergeTest {
         assertThat(ids).containsExactlyInAnyOrderElementsOf(all.stream().distinct().toList());
     }
 
-    @Property
-    void changedAreExactlyTheEntriesThatDifferFromLocal(@ForAll("entryLists") List<RecordEntry> local,
-                                                        @ForAll("entryLists") List<RecordEntry> remote) {
+    private static void changedAreExactlyTheEntriesThatDifferFromLocal(List<RecordEntry> local,
+                                                                       List<RecordEntry> remote) {
         EntryMerge.Result result = EntryMerge.merge(local, remote);
         List<RecordEntry> localMerged = merged(local, List.of());
         List<RecordEntry> expected = result.merged().stream().filter(e -> !localMerged.contains(e)).toList();
@@ -59,16 +89,18 @@ class EntryMergeTest {
         assertThat(result.merged()).containsAll(result.changed());
     }
 
-    @Provide
-    Arbitrary<List<RecordEntry>> entryLists() {
-        // Few ids, seqs, flags and contents so that collisions and ties are common.
-        Arbitrary<RecordEntry> entry = Combinators.combine(
-                        Arbitraries.longs().between(0, 5),
-                        Arbitraries.longs().between(-1, 3),
-                        Arbitraries.of(0, 1, 0x100),
-                        Arbitraries.bytes().between((byte) -2, (byte) 2).array(byte[].class).ofMaxSize(2))
-                .as(RecordEntry::new);
-        return entry.list().ofMaxSize(8);
+    /** Up to 8 entries with few ids, seqs, flags and contents, so that collisions and ties are common. */
+    private static List<RecordEntry> entryList(Random r) {
+        int size = r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(8);
+        List<RecordEntry> entries = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            byte[] content = new byte[r.nextInt(3)];
+            for (int k = 0; k < content.length; k++) {
+                content[k] = (byte) (r.nextInt(5) - 2);
+            }
+            entries.add(new RecordEntry(r.nextInt(6), r.nextInt(5) - 1, new int[] {0, 1, 0x100}[r.nextInt(3)], content));
+        }
+        return entries;
     }
 
     @Test

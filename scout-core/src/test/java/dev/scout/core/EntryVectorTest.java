@@ -8,66 +8,90 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.Test;
 
 class EntryVectorTest {
 
-    @Property
-    void roundTrips(@ForAll("fittingEntryLists") List<RecordEntry> entries) {
-        byte[] encoded = EntryVector.encode(entries);
-        assertThat(encoded).hasSize(EntryVector.encodedSize(entries));
-        assertThat(EntryVector.decode(encoded)).isEqualTo(entries);
+    /** The empty vector, and the largest entry of the largest list that always fits. */
+    private static final List<List<RecordEntry>> FIXED_LISTS = List.of(List.of(),
+            List.of(new RecordEntry(RecordEntry.MAX_ID, Long.MIN_VALUE, 0xFFFF, new byte[60])),
+            List.of(new RecordEntry(0, Long.MAX_VALUE, 0, new byte[0]), new RecordEntry(1, -1, 1, new byte[] {-1})));
+
+    private record Mutation(List<RecordEntry> entries, int position, byte value) {
     }
 
-    @Property
-    void randomBytesOnlyEverFailWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
-        try {
-            EntryVector.decode(garbage);
-        } catch (FormatException expected) {
-            assertThat(expected.getMessage()).contains("truncated");
+    @Test
+    void roundTrips() {
+        RandomCases.forAll(FIXED_LISTS, 1000, EntryVectorTest::fittingEntryList, entries -> {
+            byte[] encoded = EntryVector.encode(entries);
+            assertThat(encoded).hasSize(EntryVector.encodedSize(entries));
+            assertThat(EntryVector.decode(encoded)).isEqualTo(entries);
+        });
+    }
+
+    @Test
+    void randomBytesOnlyEverFailWithFormatException() {
+        RandomCases.forAll(List.of(new byte[0], new byte[1100]), 1000, r -> RandomCases.bytes(r, 0, 1100), garbage -> {
+            try {
+                EntryVector.decode(garbage);
+            } catch (FormatException expected) {
+                assertThat(expected.getMessage()).contains("truncated");
+            }
+        });
+    }
+
+    @Test
+    void truncatedVectorsFailWithFormatException() {
+        RandomCases.forAll(FIXED_LISTS, 200, EntryVectorTest::fittingEntryList, entries -> {
+            byte[] encoded = EntryVector.encode(entries);
+            // The count field promises every entry, so any strict prefix is truncated.
+            for (int cut = 0; cut < encoded.length; cut++) {
+                byte[] prefix = java.util.Arrays.copyOf(encoded, cut);
+                assertThatThrownBy(() -> EntryVector.decode(prefix)).as("prefix of %d bytes", cut)
+                        .isInstanceOf(FormatException.class);
+            }
+        });
+    }
+
+    @Test
+    void mutatedVectorsDecodeOrFailWithFormatException() {
+        List<Mutation> fixed = FIXED_LISTS.stream().flatMap(l -> java.util.stream.Stream.of(
+                new Mutation(l, 0, (byte) -1), new Mutation(l, 1, (byte) -1), new Mutation(l, -1, Byte.MIN_VALUE),
+                new Mutation(l, Integer.MAX_VALUE, (byte) 0), new Mutation(l, Integer.MIN_VALUE, Byte.MAX_VALUE))).toList();
+        RandomCases.forAll(fixed, 1000,
+                r -> new Mutation(fittingEntryList(r), RandomCases.ints(r), RandomCases.anyByte(r)), c -> {
+                    // Random bytes rarely get past the header; mutating a valid vector reaches the entry parser.
+                    byte[] encoded = EntryVector.encode(c.entries());
+                    encoded[Math.floorMod(c.position(), encoded.length)] = c.value();
+                    try {
+                        EntryVector.decode(encoded);
+                    } catch (FormatException expected) {
+                        assertThat(expected.getMessage()).contains("truncated");
+                    }
+                });
+    }
+
+    /** Up to 14 entries with distinct ids and up to 60 bytes of content each, within the plaintext limit. */
+    private static List<RecordEntry> fittingEntryList(Random r) {
+        int size = r.nextInt(8) == 0 ? 0 : r.nextInt(8) == 0 ? 14 : 1 + r.nextInt(14);
+        List<RecordEntry> entries = new ArrayList<>(size);
+        Set<Long> ids = new HashSet<>();
+        while (entries.size() < size) {
+            long id = RandomCases.longs(r, 0, RecordEntry.MAX_ID);
+            if (ids.add(id)) {
+                entries.add(new RecordEntry(id, RandomCases.longs(r), RandomCases.ints(r, 0, 0xFFFF),
+                        RandomCases.bytes(r, 0, 60)));
+                if (EntryVector.encodedSize(entries) > EntryVector.MAX_PLAINTEXT_BYTES) {
+                    entries.remove(entries.size() - 1); // stays within the limit (rare: 14 near-full entries)
+                    break;
+                }
+            }
         }
-    }
-
-    @Property(tries = 200)
-    void truncatedVectorsFailWithFormatException(@ForAll("fittingEntryLists") List<RecordEntry> entries) {
-        byte[] encoded = EntryVector.encode(entries);
-        // The count field promises every entry, so any strict prefix is truncated.
-        for (int cut = 0; cut < encoded.length; cut++) {
-            byte[] prefix = java.util.Arrays.copyOf(encoded, cut);
-            assertThatThrownBy(() -> EntryVector.decode(prefix)).isInstanceOf(FormatException.class);
-        }
-    }
-
-    @Property
-    void mutatedVectorsDecodeOrFailWithFormatException(@ForAll("fittingEntryLists") List<RecordEntry> entries,
-                                                       @ForAll int position, @ForAll byte value) {
-        // Random bytes rarely get past the header; mutating a valid vector reaches the entry parser.
-        byte[] encoded = EntryVector.encode(entries);
-        encoded[Math.floorMod(position, encoded.length)] = value;
-        try {
-            EntryVector.decode(encoded);
-        } catch (FormatException expected) {
-            assertThat(expected.getMessage()).contains("truncated");
-        }
-    }
-
-    @Provide
-    Arbitrary<List<RecordEntry>> fittingEntryLists() {
-        Arbitrary<RecordEntry> entry = Combinators.combine(
-                        Arbitraries.longs().between(0, RecordEntry.MAX_ID),
-                        Arbitraries.longs(),
-                        Arbitraries.integers().between(0, 0xFFFF),
-                        Arbitraries.bytes().array(byte[].class).ofMaxSize(60))
-                .as(RecordEntry::new);
-        return entry.list().ofMaxSize(14).uniqueElements(RecordEntry::id);
+        return entries;
     }
 
     @Test

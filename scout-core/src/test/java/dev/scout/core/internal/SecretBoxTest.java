@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.DecryptionException;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import dev.scout.core.RandomCases;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SecretBoxTest {
@@ -21,20 +19,31 @@ class SecretBoxTest {
         }
     }
 
-    @Property(tries = 200)
-    void roundTrips(@ForAll @Size(max = 1200) byte[] plaintext, @ForAll @Size(32) byte[] key,
-                    @ForAll @Size(24) byte[] nonce) {
-        byte[] box = SecretBox.seal(key, nonce, plaintext);
-        assertThat(box).hasSize(plaintext.length + SecretBox.TAG_BYTES);
-        assertThat(SecretBox.open(key, nonce, box)).isEqualTo(plaintext);
+    private record Sealing(byte[] plaintext, byte[] key, byte[] nonce) {
     }
 
-    @Property(tries = 200)
-    void anyFlippedBitIsDetected(@ForAll @Size(min = 1, max = 100) byte[] plaintext,
-                                 @ForAll @IntRange(min = 0, max = 10_000) int position, @ForAll @IntRange(max = 7) int bit) {
-        byte[] box = SecretBox.seal(KEY, NONCE, plaintext);
-        box[position % box.length] ^= (byte) (1 << bit);
-        assertThatThrownBy(() -> SecretBox.open(KEY, NONCE, box)).isInstanceOf(DecryptionException.class);
+    private record Flip(byte[] plaintext, int position, int bit) {
+    }
+
+    @Test
+    void roundTrips() {
+        RandomCases.forAll(List.of(new Sealing(new byte[0], new byte[32], new byte[24]),
+                        new Sealing(new byte[1200], KEY, NONCE)), 200,
+                r -> new Sealing(RandomCases.bytes(r, 0, 1200), RandomCases.bytes(r, 32), RandomCases.bytes(r, 24)), c -> {
+                    byte[] box = SecretBox.seal(c.key(), c.nonce(), c.plaintext());
+                    assertThat(box).hasSize(c.plaintext().length + SecretBox.TAG_BYTES);
+                    assertThat(SecretBox.open(c.key(), c.nonce(), box)).isEqualTo(c.plaintext());
+                });
+    }
+
+    @Test
+    void anyFlippedBitIsDetected() {
+        RandomCases.forAll(List.of(new Flip(new byte[1], 0, 0), new Flip(new byte[100], 10_000, 7)), 200,
+                r -> new Flip(RandomCases.bytes(r, 1, 100), RandomCases.ints(r, 0, 10_000), RandomCases.ints(r, 0, 7)), c -> {
+                    byte[] box = SecretBox.seal(KEY, NONCE, c.plaintext());
+                    box[c.position() % box.length] ^= (byte) (1 << c.bit());
+                    assertThatThrownBy(() -> SecretBox.open(KEY, NONCE, box)).isInstanceOf(DecryptionException.class);
+                });
     }
 
     @Test

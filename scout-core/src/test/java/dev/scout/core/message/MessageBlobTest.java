@@ -6,49 +6,65 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scout.dht.FormatException;
 import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import dev.scout.core.RandomCases;
+import java.util.List;
 import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.Test;
 
 class MessageBlobTest {
 
-    @Property
-    void roundTrips(@ForAll @Size(20) byte[] next, @ForAll @Size(max = 973) byte[] message) {
-        MessageBlob blob = new MessageBlob(MessageId.of(next), message);
-        assertThat(MessageBlob.parse(blob.encode())).isEqualTo(blob);
-        assertThat(MessageBlob.parseBencodedValue(blob.bencodedValue())).isEqualTo(blob);
-        assertThat(blob.bencodedValue().length).isLessThanOrEqualTo(1000);
-        assertThat(blob.id()).isEqualTo(MessageId.ofValue(blob.bencodedValue()));
+    private record Blob(byte[] next, byte[] message) {
     }
 
-    @Property
-    void randomBlobsFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
-        try {
-            MessageBlob.parse(garbage);
-        } catch (FormatException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
-        }
+    /** Empty and largest arrays, first of all. */
+    private static final List<byte[]> FIXED_GARBAGE = List.of(new byte[0], new byte[22], new byte[1100]);
+
+    @Test
+    void roundTrips() {
+        byte[] ones = new byte[20];
+        java.util.Arrays.fill(ones, (byte) -1);
+        RandomCases.forAll(List.of(new Blob(new byte[20], new byte[0]), new Blob(ones, new byte[973])), 1000,
+                r -> new Blob(RandomCases.bytes(r, 20), RandomCases.bytes(r, 0, 973)), c -> {
+                    MessageBlob blob = new MessageBlob(MessageId.of(c.next()), c.message());
+                    assertThat(MessageBlob.parse(blob.encode())).isEqualTo(blob);
+                    assertThat(MessageBlob.parseBencodedValue(blob.bencodedValue())).isEqualTo(blob);
+                    assertThat(blob.bencodedValue().length).isLessThanOrEqualTo(1000);
+                    assertThat(blob.id()).isEqualTo(MessageId.ofValue(blob.bencodedValue()));
+                });
     }
 
-    @Property
-    void randomValuesFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
-        try {
-            MessageBlob.parseBencodedValue(garbage);
-        } catch (FormatException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
-        }
+    @Test
+    void randomBlobsFailOnlyWithFormatException() {
+        RandomCases.forAll(FIXED_GARBAGE, 1000, r -> RandomCases.bytes(r, 0, 1100), garbage -> {
+            try {
+                MessageBlob.parse(garbage);
+            } catch (FormatException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
     }
 
-    @Property
-    void randomBodiesBehindAValidPrefixFailOnlyWithFormatException(@ForAll @Size(max = 1100) byte[] garbage) {
-        byte[] value = MessageBlob.bencode(garbage);
-        try {
-            MessageBlob.parseBencodedValue(value);
-        } catch (FormatException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
-        }
+    @Test
+    void randomValuesFailOnlyWithFormatException() {
+        RandomCases.forAll(FIXED_GARBAGE, 1000, r -> RandomCases.bytes(r, 0, 1100), garbage -> {
+            try {
+                MessageBlob.parseBencodedValue(garbage);
+            } catch (FormatException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
+    }
+
+    @Test
+    void randomBodiesBehindAValidPrefixFailOnlyWithFormatException() {
+        RandomCases.forAll(FIXED_GARBAGE, 1000, r -> RandomCases.bytes(r, 0, 1100), garbage -> {
+            byte[] value = MessageBlob.bencode(garbage);
+            try {
+                MessageBlob.parseBencodedValue(value);
+            } catch (FormatException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
     }
 
     @Test

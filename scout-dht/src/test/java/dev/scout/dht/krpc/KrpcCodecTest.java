@@ -4,9 +4,7 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeLimits;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import dev.scout.dht.RandomCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -684,8 +682,7 @@ class KrpcCodecTest {
     }
 
     // ---- generators ----------------------------------------------------------------------------
-    // Seed-driven: jqwik picks (and reports) the seed, java.util.Random builds the message. Much faster
-    // than composing jqwik arbitraries for records of this size.
+    // Seed-driven: RandomCases picks (and reports) the seed, java.util.Random builds the message.
 
     static final Set<String> KNOWN_METHODS = Set.of("ping", "find_node", "get_peers", "announce_peer", "get", "put");
 
@@ -910,46 +907,55 @@ class KrpcCodecTest {
 
     // ---- the generators above are exercised here -----------------------------------------------
 
-    @Property
-    void queriesRoundTrip(@ForAll long seed) throws Exception {
-        KrpcQuery q = randomQuery(new Random(seed));
-        KrpcMessage back = KrpcCodec.decode(KrpcCodec.encode(q));
-        assertSameMessage(back, new KrpcQuery(q.transactionId(), q.sender(), q.query(), q.readOnly(),
-                KrpcCodec.CLIENT_VERSION));
+    @Test
+    void queriesRoundTrip() {
+        RandomCases.forAll(1000, r -> r.nextLong(), seed -> {
+            KrpcQuery q = randomQuery(new Random(seed));
+            KrpcMessage back = KrpcCodec.decode(KrpcCodec.encode(q));
+            assertSameMessage(back, new KrpcQuery(q.transactionId(), q.sender(), q.query(), q.readOnly(),
+                    KrpcCodec.CLIENT_VERSION));
+        });
     }
 
-    @Property
-    void responsesRoundTrip(@ForAll long seed) throws Exception {
-        KrpcResponse r = randomResponse(new Random(seed));
-        KrpcMessage back = KrpcCodec.decode(KrpcCodec.encode(r));
-        assertSameMessage(back, r.withExternalIp(r.externalIp(), KrpcCodec.CLIENT_VERSION));
+    @Test
+    void responsesRoundTrip() {
+        RandomCases.forAll(1000, r -> r.nextLong(), seed -> {
+            KrpcResponse r = randomResponse(new Random(seed));
+            KrpcMessage back = KrpcCodec.decode(KrpcCodec.encode(r));
+            assertSameMessage(back, r.withExternalIp(r.externalIp(), KrpcCodec.CLIENT_VERSION));
+        });
     }
 
-    @Property
-    void errorsRoundTrip(@ForAll long seed) throws Exception {
-        KrpcError e = randomError(new Random(seed));
-        assertSameMessage(KrpcCodec.decode(KrpcCodec.encode(e)), e);
+    @Test
+    void errorsRoundTrip() {
+        RandomCases.forAll(1000, r -> r.nextLong(), seed -> {
+            KrpcError e = randomError(new Random(seed));
+            assertSameMessage(KrpcCodec.decode(KrpcCodec.encode(e)), e);
+        });
     }
 
-    @Property(tries = 2000)
-    void randomBytesNeverThrowAnythingElse(@ForAll @Size(max = 300) byte[] datagram) {
-        decodeSafely(datagram);
+    @Test
+    void randomBytesNeverThrowAnythingElse() {
+        RandomCases.forAll(List.of(new byte[0], new byte[300], bytes("d"), bytes("de")), 2000,
+                r -> RandomCases.bytes(r, 0, 300), KrpcCodecTest::decodeSafely);
     }
 
-    @Property(tries = 3000)
-    void mutatedValidMessagesNeverThrowAnythingElse(@ForAll long seed) {
-        Random random = new Random(seed);
-        byte[] mutated = randomValidMessage(random);
-        int rounds = 1 + random.nextInt(4);
-        for (int i = 0; i < rounds; i++) {
-            mutated = mutate(mutated, random);
-        }
-        decodeSafely(mutated);
+    @Test
+    void mutatedValidMessagesNeverThrowAnythingElse() {
+        RandomCases.forAll(3000, r -> r.nextLong(), seed -> {
+            Random random = new Random(seed);
+            byte[] mutated = randomValidMessage(random);
+            int rounds = 1 + random.nextInt(4);
+            for (int i = 0; i < rounds; i++) {
+                mutated = mutate(mutated, random);
+            }
+            decodeSafely(mutated);
+        });
     }
 
-    @Property(tries = 5000)
-    void messagesWithWronglyTypedFieldsNeverThrowAnythingElse(@ForAll long seed) {
-        decodeSafely(randomWronglyTypedMessage(new Random(seed)));
+    @Test
+    void messagesWithWronglyTypedFieldsNeverThrowAnythingElse() {
+        RandomCases.forAll(5000, r -> r.nextLong(), seed -> decodeSafely(randomWronglyTypedMessage(new Random(seed))));
     }
 
     @Test

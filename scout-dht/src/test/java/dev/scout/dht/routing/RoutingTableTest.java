@@ -2,9 +2,7 @@ package dev.scout.dht.routing;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.scout.dht.RandomCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,8 +100,17 @@ class RoutingTableTest {
         }
     }
 
-    @Property(tries = 40)
-    void invariantsUnderRandomInsertions(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4000) int count) {
+    private record Insertions(long seed, int count) {
+    }
+
+    @Test
+    void invariantsUnderRandomInsertions() {
+        RandomCases.forAll(List.of(new Insertions(0, 1), new Insertions(-1, 4000)), 40,
+                r -> new Insertions(RandomCases.longs(r), RandomCases.ints(r, 1, 4000)),
+                c -> invariantsUnderRandomInsertions(c.seed(), c.count()));
+    }
+
+    private void invariantsUnderRandomInsertions(long seed, int count) {
         Random random = new Random(seed);
         NodeId own = NodeId.random(random);
         RoutingTable table = new RoutingTable(own);
@@ -168,8 +175,12 @@ class RoutingTableTest {
         }
     }
 
-    @Property(tries = 25)
-    void invariantsUnderRandomResponsesTimeoutsAndQueries(@ForAll long seed) {
+    @Test
+    void invariantsUnderRandomResponsesTimeoutsAndQueries() {
+        RandomCases.forAll(25, RandomCases::longs, this::invariantsUnderRandomResponsesTimeoutsAndQueries);
+    }
+
+    private void invariantsUnderRandomResponsesTimeoutsAndQueries(long seed) {
         Random random = new Random(seed);
         NodeId own = NodeId.random(random);
         RoutingTable table = new RoutingTable(own);

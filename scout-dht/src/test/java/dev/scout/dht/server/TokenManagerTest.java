@@ -1,9 +1,6 @@
 package dev.scout.dht.server;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import dev.scout.dht.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -131,10 +128,17 @@ class TokenManagerTest {
      * Whatever the pattern of calls, a token is accepted while younger than one rotation period and refused
      * once ten minutes old.
      */
-    @Property(tries = 300)
-    void lifetimeIsBetweenFiveAndTenMinutes(@ForAll long seed,
-                                            @ForAll @LongRange(min = 0, max = 20 * MIN) long issueDelay,
-                                            @ForAll @IntRange(min = 0, max = 40) int calls) {
+    @Test
+    void lifetimeIsBetweenFiveAndTenMinutes() {
+        RandomCases.forAll(java.util.List.of(new Lifetime(0, 0, 0), new Lifetime(-1, 20 * MIN, 40)), 300,
+                r -> new Lifetime(RandomCases.longs(r), RandomCases.longs(r, 0, 20 * MIN), RandomCases.ints(r, 0, 40)),
+                c -> lifetimeIsBetweenFiveAndTenMinutes(c.seed(), c.issueDelay(), c.calls()));
+    }
+
+    private record Lifetime(long seed, long issueDelay, int calls) {
+    }
+
+    private void lifetimeIsBetweenFiveAndTenMinutes(long seed, long issueDelay, int calls) {
         Random random = new Random(seed);
         TokenManager tokens = new TokenManager(random, T0);
         long now = T0;

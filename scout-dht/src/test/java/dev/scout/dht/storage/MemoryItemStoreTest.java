@@ -4,8 +4,7 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.MutableItem;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import dev.scout.dht.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -317,8 +316,12 @@ class MemoryItemStoreTest {
      * Random puts of immutable and mutable items, new and updated, from several IPs: the caps always hold
      * and the byte count is the sum of the items held.
      */
-    @Property(tries = 100)
-    void capsAlwaysHold(@ForAll long seed) {
+    @Test
+    void capsAlwaysHold() {
+        RandomCases.forAll(100, RandomCases::longs, this::capsAlwaysHold);
+    }
+
+    private void capsAlwaysHold(long seed) {
         Random random = new Random(seed);
         int maxItems = 1 + random.nextInt(20);
         long maxBytes = 200 + random.nextInt(8_000);

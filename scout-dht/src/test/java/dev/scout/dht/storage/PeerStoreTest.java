@@ -1,9 +1,7 @@
 package dev.scout.dht.storage;
 
 import dev.scout.dht.NodeId;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.scout.dht.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -222,8 +220,16 @@ class PeerStoreTest {
     }
 
     /** Against a model: the newest announcement of each of at most cap peers per swarm, alive for 30 min. */
-    @Property(tries = 100)
-    void matchesAModel(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int cap) {
+    private record ModelRun(long seed, int cap) {
+    }
+
+    @Test
+    void matchesAModel() {
+        RandomCases.forAll(List.of(new ModelRun(0, 1), new ModelRun(-1, 8)), 100,
+                r -> new ModelRun(RandomCases.longs(r), RandomCases.ints(r, 1, 8)), c -> matchesAModel(c.seed(), c.cap()));
+    }
+
+    private void matchesAModel(long seed, int cap) {
         Random random = new Random(seed);
         PeerStore store = new PeerStore(cap, 1_000);
         NodeId[] hashes = {HASH, OTHER};

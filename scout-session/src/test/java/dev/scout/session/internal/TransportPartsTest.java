@@ -7,16 +7,18 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.scout.session.RandomCases;
 import org.junit.jupiter.api.Test;
 
 /** The small parts of the transport: ranges, replay window, congestion window, frame codec. */
 class TransportPartsTest {
 
-    @Property(tries = 200)
-    void rangeSetAgreesWithABitSet(@ForAll("seeds") long seed) {
+    @Test
+    void rangeSetAgreesWithABitSet() {
+        RandomCases.forAll(200, RandomCases::longs, TransportPartsTest::rangeSetAgreesWithABitSet);
+    }
+
+    private static void rangeSetAgreesWithABitSet(long seed) {
         Random r = new Random(seed);
         RangeSet set = new RangeSet();
         BitSet bits = new BitSet();
@@ -37,11 +39,6 @@ class TransportPartsTest {
                 assertThat(set.contiguousEnd(v)).isEqualTo(bits.nextClearBit(v));
             }
         }
-    }
-
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<Long> seeds() {
-        return net.jqwik.api.Arbitraries.longs();
     }
 
     @Test
@@ -93,8 +90,17 @@ class TransportPartsTest {
         assertThat(cc.window()).isEqualTo(2400);
     }
 
-    @Property(tries = 300)
-    void frameCodecRoundTripsAndRejectsGarbage(@ForAll @IntRange(min = 0, max = 1100) int size, @ForAll long seed) {
+    private record FrameCase(int size, long seed) {
+    }
+
+    @Test
+    void frameCodecRoundTripsAndRejectsGarbage() {
+        RandomCases.forAll(List.of(new FrameCase(0, 0), new FrameCase(1100, -1)), 300,
+                r -> new FrameCase(RandomCases.ints(r, 0, 1100), RandomCases.longs(r)),
+                c -> frameCodecRoundTripsAndRejectsGarbage(c.size(), c.seed()));
+    }
+
+    private static void frameCodecRoundTripsAndRejectsGarbage(int size, long seed) {
         Random r = new Random(seed);
         byte[] data = new byte[size];
         r.nextBytes(data);
