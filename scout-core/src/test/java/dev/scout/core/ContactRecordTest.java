@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.testkit.RandomCases;
+
 import dev.scout.dht.FormatException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.dht.DecryptionException;

@@ -1,5 +1,7 @@
 package dev.scout.core;
 
+import dev.scout.testkit.RandomCases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.scout.session;
 
+import dev.scout.testkit.RandomCases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

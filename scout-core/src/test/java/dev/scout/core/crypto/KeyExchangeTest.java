@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LowOrderKeyException;
 import java.math.BigInteger;
-import dev.scout.core.RandomCases;
+import dev.scout.testkit.RandomCases;
 import java.util.List;
 import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.params.ParameterizedTest;

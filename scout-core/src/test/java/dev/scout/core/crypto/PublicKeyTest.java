@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.KeyFormatException;
-import dev.scout.core.RandomCases;
+import dev.scout.testkit.RandomCases;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

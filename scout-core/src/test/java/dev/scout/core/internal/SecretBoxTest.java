@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.DecryptionException;
-import dev.scout.core.RandomCases;
+import dev.scout.testkit.RandomCases;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

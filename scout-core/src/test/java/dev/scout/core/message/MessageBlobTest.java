@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scout.dht.FormatException;
 import dev.scout.dht.LimitExceededException;
 import java.nio.charset.StandardCharsets;
-import dev.scout.core.RandomCases;
+import dev.scout.testkit.RandomCases;
 import java.util.List;
 import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.Test;

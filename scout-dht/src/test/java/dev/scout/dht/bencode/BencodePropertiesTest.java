@@ -5,7 +5,7 @@ import static dev.scout.dht.bencode.BencodeTestSupport.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

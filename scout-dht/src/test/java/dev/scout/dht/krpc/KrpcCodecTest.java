@@ -4,7 +4,7 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.bencode.BencodeLimits;
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

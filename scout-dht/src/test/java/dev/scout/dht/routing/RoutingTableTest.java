@@ -2,7 +2,7 @@ package dev.scout.dht.routing;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.scout.dht.server;
 
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.MutableItem;
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

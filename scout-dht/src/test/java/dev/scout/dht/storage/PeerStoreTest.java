@@ -1,7 +1,7 @@
 package dev.scout.dht.storage;
 
 import dev.scout.dht.NodeId;
-import dev.scout.dht.RandomCases;
+import dev.scout.testkit.RandomCases;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.scout.core;
+package dev.scout.testkit;
 
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
