@@ -85,6 +85,15 @@ final class CliTestSupport {
     }
 
     /** {@code --state-dir dir --bootstrap entry} followed by {@code args}. */
+    /** Alice and Bob on {@code bootstrap}, each with an identity and the other as contact. Returns {alice key, bob key}. */
+    static String[] pair(String bootstrap, Path alice, Path bob) {
+        String aliceKey = succeeded(run(on(alice, bootstrap, "init"))).out().strip();
+        String bobKey = succeeded(run(on(bob, bootstrap, "init"))).out().strip();
+        succeeded(run(on(alice, bootstrap, "contacts", "add", "bob", bobKey)));
+        succeeded(run(on(bob, bootstrap, "contacts", "add", "alice", aliceKey)));
+        return new String[] {aliceKey, bobKey};
+    }
+
     static String[] on(Path stateDir, String bootstrap, String... args) {
         List<String> all = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "--bootstrap", bootstrap));
         all.addAll(List.of(args));

@@ -93,20 +93,11 @@ class DaemonKillTest {
         return succeeded(CliTestSupport.run(on(dir, entry, args)));
     }
 
-    /** Alice and Bob, each with an identity and the other as contact. Returns {alice key, bob key}. */
-    static String[] pair(Path alice, Path bob) {
-        String aliceKey = ok(alice, "init").out().strip();
-        String bobKey = ok(bob, "init").out().strip();
-        ok(alice, "contacts", "add", "bob", bobKey);
-        ok(bob, "contacts", "add", "alice", aliceKey);
-        return new String[] {aliceKey, bobKey};
-    }
-
     @Test
     void sigkillAtRandomPointsNeverLosesAReportedSend() throws Exception {
         Path alice = tmp.resolve("alice");
         Path bob = tmp.resolve("bob");
-        pair(alice, bob);
+        CliTestSupport.pair(entry, alice, bob);
         long seed = new Random().nextLong();
         Random random = new Random(seed);
         String context = "seed " + seed;
@@ -202,7 +193,7 @@ class DaemonKillTest {
     void daemonLogsMessagesKeepsStatusAndStopsCleanlyOnSigterm() throws Exception {
         Path alice = tmp.resolve("alice");
         Path bob = tmp.resolve("bob");
-        String[] keys = pair(alice, bob);
+        String[] keys = CliTestSupport.pair(entry, alice, bob);
         Daemon daemon = Daemon.start(tmp, alice, "logging");
         String banner = daemon.awaitLine(l -> l.startsWith("scout daemon: "), START_MILLIS);
         assertThat(banner).contains(keys[0]).contains("127.0.0.1:").endsWith(", 1 contacts");

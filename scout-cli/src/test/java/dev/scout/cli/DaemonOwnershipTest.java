@@ -59,10 +59,7 @@ class DaemonOwnershipTest {
     void oneShotCommandsNeverReplaceTheDaemonsAddress() throws Exception {
         Path alice = tmp.resolve("alice");
         Path bob = tmp.resolve("bob");
-        String aliceKey = ok(alice, "init").out().strip();
-        String bobKey = ok(bob, "init").out().strip();
-        ok(alice, "contacts", "add", "bob", bobKey);
-        ok(bob, "contacts", "add", "alice", aliceKey);
+        CliTestSupport.pair(entry, alice, bob);
         int port;
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -101,10 +98,7 @@ class DaemonOwnershipTest {
     void aContactsNewDeviceIsAnnouncedOnTheEventStream() throws Exception {
         Path alice = tmp.resolve("alice");
         Path bob = tmp.resolve("bob");
-        String aliceKey = ok(alice, "init").out().strip();
-        String bobKey = ok(bob, "init").out().strip();
-        ok(alice, "contacts", "add", "bob", bobKey);
-        ok(bob, "contacts", "add", "alice", aliceKey);
+        CliTestSupport.pair(entry, alice, bob);
         DaemonHarness daemon = DaemonHarness.start(bob, entry);
         try (EventStream events = EventStream.open(daemon)) {
             ok(alice, "sync", "bob"); // Alice's first device entry, published by a one-shot node

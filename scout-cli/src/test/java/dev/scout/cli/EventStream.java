@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,10 +41,21 @@ final class EventStream implements AutoCloseable {
 
     /** The next event (keepalive comments skipped); fails if the stream ends. */
     Event next() throws Exception {
+        return next(Long.MAX_VALUE);
+    }
+
+    /**
+     * The next event, failing once {@code deadline} (System.nanoTime) has passed: checked at every line,
+     * and the daemon sends a keepalive line at least every 15 s, so the wait overshoots by 15 s at most.
+     */
+    private Event next(long deadline) throws Exception {
         String type = null;
         StringBuilder data = new StringBuilder();
         String line;
         while ((line = in.readLine()) != null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no matching event within the wait");
+            }
             if (line.isEmpty()) {
                 if (type != null) {
                     return new Event(type, Jackson.parse(data.length() == 0 ? "{}" : data.toString()));
@@ -57,10 +69,11 @@ final class EventStream implements AutoCloseable {
         throw new AssertionError("the event stream ended");
     }
 
-    /** The first event that matches (the stream's read timeout bounds the wait). */
+    /** The first event that matches, within 60 s. */
     Event await(Predicate<Event> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            Event e = next();
+            Event e = next(deadline);
             if (wanted.test(e)) {
                 return e;
             }

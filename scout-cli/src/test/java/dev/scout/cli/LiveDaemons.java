@@ -31,10 +31,9 @@ final class LiveDaemons {
         Path root = Files.createTempDirectory("scout-api-test");
         aliceDir = root.resolve("alice");
         bobDir = root.resolve("bob");
-        aliceKey = succeeded(CliTestSupport.run(on(aliceDir, entry, "init"))).out().strip();
-        bobKey = succeeded(CliTestSupport.run(on(bobDir, entry, "init"))).out().strip();
-        succeeded(CliTestSupport.run(on(aliceDir, entry, "contacts", "add", "bob", bobKey)));
-        succeeded(CliTestSupport.run(on(bobDir, entry, "contacts", "add", "alice", aliceKey)));
+        String[] keys = CliTestSupport.pair(entry, aliceDir, bobDir);
+        aliceKey = keys[0];
+        bobKey = keys[1];
         alice = DaemonHarness.start(aliceDir, entry);
         bob = DaemonHarness.start(bobDir, entry);
     }

@@ -41,6 +41,7 @@ final class Connection implements Session, Recovery.FrameSink {
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
     private boolean confirmed;
+    private long confirmedAt;
     private volatile State state = State.OPEN;
     private long scheduledFor = Recovery.NEVER;
     private final byte[] plain = new byte[Wire.MAX_PLAINTEXT];
@@ -186,6 +187,11 @@ final class Connection implements Session, Recovery.FrameSink {
         return confirmed;
     }
 
+    /** When the peer's first DATA confirmed the keys (responder side; {@link SessionEndpoint#now()} time). */
+    long confirmedAt() {
+        return confirmedAt;
+    }
+
     /** Initiator: the first DATA packet, which confirms the keys to the responder. */
     void sendConfirmation() {
         sender.queue(new Frame.Ping());
@@ -226,6 +232,7 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         if (!confirmed) {
             confirmed = true;
+            confirmedAt = now;
             endpoint.onConfirmed(this);
         }
         acks.onPacket(pn, frames.stream().anyMatch(Frame::ackEliciting), now);

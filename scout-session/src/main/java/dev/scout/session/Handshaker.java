@@ -30,13 +30,16 @@ import org.slf4j.LoggerFactory;
  * identity, and its timestamp is newer than any accepted before from it (a replayed initiation
  * gets nothing). A repeated initiation (same sender id and ephemeral) gets the same response.
  * When both sides initiate at once, the side with the smaller identity key keeps its initiation
- * and the other answers it, so exactly one session results.
+ * and the other answers it, so exactly one session results. A connect made within 2 s after the
+ * peer's own session to us was confirmed returns that session: the two connects crossed.
  */
 final class Handshaker {
     private static final Logger LOG = LoggerFactory.getLogger(Handshaker.class);
     private static final long FAST_RESEND = 200_000_000L;
     private static final long SLOW_RESEND = 500_000_000L;
     private static final long FAST_PHASE = 2_000_000_000L;
+    /** A session the peer opened this recently is the one a connect of ours crossed (both started at once). */
+    private static final long CROSSING = 2_000_000_000L;
     private static final int MAX_UNCONFIRMED = 256;
 
     private final SessionEndpoint endpoint;
@@ -94,9 +97,18 @@ final class Handshaker {
         }
         // The peer's initiation was answered and awaits its confirmation: that session is the one we
         // want; a new initiation now would make the peer (no longer initiating) answer a second one.
+        // If it was confirmed a moment ago, our connect crossed it (both people started at once, the
+        // peer's initiation arrived before ours left): it is the session, already reported as incoming.
         for (Connection c : answered.values()) {
-            if (c.peer().equals(peer) && !c.confirmed() && c.mergedConnect == null && !c.closed().isDone()) {
+            if (!c.peer().equals(peer) || c.closed().isDone()) {
+                continue;
+            }
+            if (!c.confirmed() && c.mergedConnect == null) {
                 c.mergedConnect = future;
+                return;
+            }
+            if (c.confirmed() && endpoint.now() - c.confirmedAt() < CROSSING) {
+                endpoint.callback(() -> future.complete(c));
                 return;
             }
         }

@@ -26,12 +26,10 @@ class SharedSocketTest {
         try (DhtNode a = DhtNode.start(loopback.build());
                 DhtNode b = DhtNode.start(loopback.bootstrap(List.of("127.0.0.1:" + a.localAddress().getPort())).build())) {
             b.bootstrapped().get(20, TimeUnit.SECONDS);
-            Ed25519KeyPair alice = Ed25519KeyPair.generate();
-            Ed25519KeyPair bob = Ed25519KeyPair.generate();
-            SessionEndpoint ea = SessionEndpoint.open(alice, DatagramLink.of(a), k -> k.equals(bob.publicKey()),
-                    SessionConfig.defaults());
-            SessionEndpoint eb = SessionEndpoint.open(bob, DatagramLink.of(b), k -> k.equals(alice.publicKey()),
-                    SessionConfig.defaults());
+            Endpoints e = Endpoints.over(DatagramLink.of(a), DatagramLink.of(b));
+            SessionEndpoint ea = e.alice();
+            SessionEndpoint eb = e.bob();
+            Ed25519KeyPair bob = e.bobKey();
             CompletableFuture<Session> incoming = new CompletableFuture<>();
             eb.onSession(incoming::complete);
             Session s = ea.connect(bob.publicKey(), List.of(b.localAddress())).get(5, TimeUnit.SECONDS);
@@ -40,14 +38,7 @@ class SharedSocketTest {
 
             byte[] data = Peers.random(1 << 20, 5);
             SessionStream out = s.openStream();
-            CompletableFuture<byte[]> read = incoming.get().acceptStream()
-                    .thenApplyAsync(in -> {
-                        try {
-                            return in.input().readAllBytes();
-                        } catch (java.io.IOException e) {
-                            throw new RuntimeException(e);
-                        }
-                    });
+            CompletableFuture<byte[]> read = readAll(incoming.get().acceptStream());
             out.output().write(data);
             // KRPC keeps working on the same socket while the stream flows.
             assertThat(a.ping(b.localAddress()).get(5, TimeUnit.SECONDS)).isEqualTo(b.id());
@@ -66,12 +57,10 @@ class SharedSocketTest {
         DhtConfig.Builder v6 = DhtConfig.builder().bindAddress(new InetSocketAddress("::1", 0)).bootstrap(List.of());
         try (DualStackNode a = DualStackNode.start(v4.build(), v6.build());
                 DualStackNode b = DualStackNode.start(v4.build(), v6.build())) {
-            Ed25519KeyPair alice = Ed25519KeyPair.generate();
-            Ed25519KeyPair bob = Ed25519KeyPair.generate();
-            SessionEndpoint ea = SessionEndpoint.open(alice, DatagramLink.of(a), k -> k.equals(bob.publicKey()),
-                    SessionConfig.defaults());
-            SessionEndpoint eb = SessionEndpoint.open(bob, DatagramLink.of(b), k -> k.equals(alice.publicKey()),
-                    SessionConfig.defaults());
+            Endpoints e = Endpoints.over(DatagramLink.of(a), DatagramLink.of(b));
+            SessionEndpoint ea = e.alice();
+            SessionEndpoint eb = e.bob();
+            Ed25519KeyPair bob = e.bobKey();
             java.util.concurrent.BlockingQueue<Session> incoming = new java.util.concurrent.LinkedBlockingQueue<>();
             eb.onSession(incoming::add);
             for (boolean ipv6 : new boolean[] {false, true}) {
@@ -83,13 +72,7 @@ class SharedSocketTest {
                 assertThat(in.remoteAddress()).isEqualTo(aFamily.localAddress());
                 byte[] data = Peers.random(64 * 1024, ipv6 ? 7 : 6);
                 SessionStream out = s.openStream();
-                CompletableFuture<byte[]> read = in.acceptStream().thenApplyAsync(stream -> {
-                    try {
-                        return stream.input().readAllBytes();
-                    } catch (java.io.IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
+                CompletableFuture<byte[]> read = readAll(in.acceptStream());
                 out.output().write(data);
                 out.output().close();
                 assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(data);
@@ -151,5 +134,27 @@ class SharedSocketTest {
             }, k -> false, SessionConfig.defaults());
         }
         return cached;
+    }
+
+    /** Alice's and Bob's endpoints over two links, each accepting only the other. */
+    private record Endpoints(SessionEndpoint alice, SessionEndpoint bob, Ed25519KeyPair bobKey) {
+        static Endpoints over(DatagramLink aliceLink, DatagramLink bobLink) {
+            Ed25519KeyPair alice = Ed25519KeyPair.generate();
+            Ed25519KeyPair bob = Ed25519KeyPair.generate();
+            return new Endpoints(
+                    SessionEndpoint.open(alice, aliceLink, k -> k.equals(bob.publicKey()), SessionConfig.defaults()),
+                    SessionEndpoint.open(bob, bobLink, k -> k.equals(alice.publicKey()), SessionConfig.defaults()), bob);
+        }
+    }
+
+    /** Everything the accepted stream carries, read on another thread. */
+    private static CompletableFuture<byte[]> readAll(CompletableFuture<SessionStream> accepted) {
+        return accepted.thenApplyAsync(stream -> {
+            try {
+                return stream.input().readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 }

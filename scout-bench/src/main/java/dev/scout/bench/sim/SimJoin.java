@@ -2,8 +2,6 @@ package dev.scout.bench.sim;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
-import dev.scout.dht.krpc.KrpcError;
-import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.routing.RoutingTable;
@@ -68,7 +66,7 @@ final class SimJoin {
                 pings += contacts.size();
                 net.onNode(i, core -> {
                     for (int c : contacts) {
-                        core.request(net.address(c), new Query.Ping(), IGNORE);
+                        core.request(net.address(c), new Query.Ping(), RpcCallback.IGNORE);
                     }
                     return null;
                 });
@@ -118,7 +116,7 @@ final class SimJoin {
                     int sent = 0;
                     for (int k = 0; k < trainPings && !entries.isEmpty(); k++) {
                         NodeInfo to = entries.get(random.nextInt(entries.size())).node();
-                        core.request(to, new Query.Ping(), IGNORE);
+                        core.request(to, new Query.Ping(), RpcCallback.IGNORE);
                         sent++;
                     }
                     return sent;
@@ -226,18 +224,4 @@ final class SimJoin {
         }
         return lo;
     }
-
-    private static final RpcCallback IGNORE = new RpcCallback() {
-        @Override
-        public void onResponse(KrpcResponse response, long rttMillis) {
-        }
-
-        @Override
-        public void onError(KrpcError error) {
-        }
-
-        @Override
-        public void onTimeout() {
-        }
-    };
 }

@@ -1,5 +1,6 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.krpc.Query;
@@ -40,7 +41,7 @@ final class Maintenance {
             if (pinged++ >= PINGS_PER_MAINTENANCE) {
                 break;
             }
-            core.request(n, new Query.Ping(), RpcCallbacks.IGNORE);
+            core.request(n, new Query.Ping(), RpcCallback.IGNORE);
         }
         for (NodeId target : core.routingTable().refreshTargets(now, BUCKET_REFRESH_MILLIS, core.random())) {
             core.startLookup(new FindNodeLookup(core, target));

@@ -228,7 +228,7 @@ public final class NodeCore implements LookupContext {
             }
             RoutingTable.Insertion insertion = table.onResponse(responder, now, elapsed);
             if (insertion instanceof RoutingTable.Insertion.PingQuestionable pq) {
-                request(pq.node(), new Query.Ping(), RpcCallbacks.IGNORE);
+                request(pq.node(), new Query.Ping(), RpcCallback.IGNORE);
             }
             p.callback.onResponse(r, elapsed);
         } else {

@@ -7,9 +7,6 @@ import dev.scout.dht.krpc.KrpcResponse;
 
 /** Small reusable {@link RpcCallback}s. */
 final class RpcCallbacks {
-    /** For fire-and-forget pings whose only purpose is to update the routing table. */
-    static final RpcCallback IGNORE = new Finally(() -> { });
-
     private RpcCallbacks() {}
 
     /** Runs an action whatever the outcome. */

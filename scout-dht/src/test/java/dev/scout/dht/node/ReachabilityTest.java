@@ -5,7 +5,6 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.krpc.KrpcDecodeException;
-import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcQuery;
 import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
@@ -37,19 +36,6 @@ class ReachabilityTest {
         core.handleDatagram(wire, wire.length, from);
     }
 
-    static final RpcCallback IGNORE = new RpcCallback() {
-        @Override
-        public void onResponse(KrpcResponse response, long rttMillis) {
-        }
-
-        @Override
-        public void onError(KrpcError error) {
-        }
-
-        @Override
-        public void onTimeout() {
-        }
-    };
 
     @Test
     void queriesFromAddressesWeDidNotContactCountAsUnsolicited() {
@@ -59,7 +45,7 @@ class ReachabilityTest {
         assertThat(core.reachability().unsolicitedQueries()).as("not observed before it is asked for").isZero();
 
         core.observeReachability();
-        core.request(contacted, new Query.Ping(), IGNORE);
+        core.request(contacted, new Query.Ping(), RpcCallback.IGNORE);
         ping(contacted);
         assertThat(core.reachability().unsolicitedQueries()).isZero();
         ping(new InetSocketAddress("198.51.100.3", 6881));
@@ -77,7 +63,7 @@ class ReachabilityTest {
         core.setReadOnly(true);
         ping(peer);
         assertThat(sent).as("a read-only node answers no query").isEmpty();
-        core.request(peer, new Query.Ping(), IGNORE);
+        core.request(peer, new Query.Ping(), RpcCallback.IGNORE);
         assertThat(((KrpcQuery) KrpcCodec.decode(sent.get(0))).readOnly()).isTrue();
         assertThat(core.reachability().readOnly()).isTrue();
 

@@ -1,5 +1,6 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.lookup.RpcCallback;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcCodec;
@@ -21,7 +22,7 @@ class UnresponsiveAddressesTest {
     final InetSocketAddress silent = new InetSocketAddress("127.0.0.1", 40_001);
 
     void timeOut() {
-        node.request(silent, new Query.Ping(), RpcCallbacks.IGNORE);
+        node.request(silent, new Query.Ping(), RpcCallback.IGNORE);
         clock.addAndGet(2_000);
         node.tick();
     }
