@@ -18,6 +18,7 @@ final class Arrivals {
     private final ArrayDeque<CompletableFuture<SessionStream>> acceptors = new ArrayDeque<>();
     private final ArrayDeque<byte[]> messages = new ArrayDeque<>();
     private Consumer<byte[]> listener;
+    private boolean delivering;
     private SessionException closed;
 
     Arrivals(Executor callbacks) {
@@ -48,19 +49,47 @@ final class Arrivals {
 
     synchronized void onMessage(Consumer<byte[]> l) {
         listener = l;
-        byte[] m;
-        while ((m = messages.poll()) != null) {
-            byte[] msg = m;
-            callbacks.execute(() -> l.accept(msg));
+        deliverLater();
+    }
+
+    /**
+     * Holds a message for the listener; false if {@value #MAX_HELD_MESSAGES} already wait (the caller
+     * leaves it unacknowledged, so the peer sends it again later). A flood costs at most that much
+     * memory and one callback thread per session.
+     */
+    synchronized boolean message(byte[] m) {
+        if (messages.size() >= MAX_HELD_MESSAGES) {
+            return false;
+        }
+        messages.add(m);
+        deliverLater();
+        return true;
+    }
+
+    /** One delivery task at a time per session, in arrival order. */
+    private void deliverLater() {
+        if (listener != null && !delivering && !messages.isEmpty()) {
+            delivering = true;
+            callbacks.execute(this::deliver);
         }
     }
 
-    synchronized void message(byte[] m) {
-        if (listener != null) {
-            Consumer<byte[]> l = listener;
-            callbacks.execute(() -> l.accept(m));
-        } else if (messages.size() < MAX_HELD_MESSAGES) {
-            messages.add(m);
+    private void deliver() {
+        while (true) {
+            byte[] m;
+            Consumer<byte[]> l;
+            synchronized (this) {
+                m = messages.poll();
+                l = listener;
+                if (m == null) {
+                    delivering = false;
+                    return;
+                }
+            }
+            try {
+                l.accept(m);
+            } catch (Throwable e) { // whatever the listener throws on one message, the next ones still go to it
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import dev.scout.session.internal.FrameCodec;
 import dev.scout.session.internal.AckTracker;
 import dev.scout.session.internal.NoiseCipher;
 import dev.scout.session.internal.PacketProtection;
-import dev.scout.session.internal.ReplayWindow;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -36,8 +35,7 @@ final class Connection implements Session, Recovery.FrameSink {
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
     private final Recovery recovery = new Recovery();
     private final PacketSender sender;
-    private final ReplayWindow seenMessages = new ReplayWindow();
-    private long nextMessageId;
+    private final Messages messages = new Messages();
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
     private boolean confirmed;
@@ -67,7 +65,7 @@ final class Connection implements Session, Recovery.FrameSink {
         this.remote = remote;
         this.initiator = initiator;
         this.protection = new PacketProtection(ciphers);
-        this.streams = new StreamSet(initiator);
+        this.streams = new StreamSet(initiator, new BufferBudget(BufferBudget.SESSION_LIMIT, endpoint.buffers));
         this.sender = new PacketSender(acks, recovery, streams, protection, remoteId);
         this.arrivals = new Arrivals(endpoint::callback);
         this.lastReceive = now;
@@ -111,7 +109,7 @@ final class Connection implements Session, Recovery.FrameSink {
         requireOpen();
         byte[] copy = message.clone();
         endpoint.runOnLoop(() -> {
-            sender.queue(new Frame.Message(nextMessageId++, copy));
+            messages.send(copy, sender::queue);
             flush();
         });
     }
@@ -172,6 +170,14 @@ final class Connection implements Session, Recovery.FrameSink {
                 flush();
             });
         }
+    }
+
+    /** The application read {@code s} to its end: forget it if our side is done too. */
+    void streamEnded(StreamImpl s) {
+        endpoint.runOnLoop(() -> {
+            streams.reap(s);
+            flush();
+        });
     }
 
     void requestWindowUpdate(StreamImpl s) {
@@ -236,25 +242,41 @@ final class Connection implements Session, Recovery.FrameSink {
             endpoint.onConfirmed(this);
         }
         acks.onPacket(pn, frames.stream().anyMatch(Frame::ackEliciting), now);
+        boolean kept = true;
         for (Frame f : frames) {
-            handle(f, now);
+            kept &= handle(f, now);
             if (state == State.CLOSED) {
                 return;
             }
         }
+        if (!kept) {
+            // Stream bytes or a message found no room: unacknowledged, the packet counts as lost
+            // and the peer sends them again later (its congestion control backs off, as on a full link).
+            acks.forget(pn);
+        }
         flush();
     }
 
-    private void handle(Frame f, long now) {
+    /** Acts on one frame; false if it could not be kept (stream bytes over the budget, too many messages waiting). */
+    private boolean handle(Frame f, long now) {
         if (f instanceof Frame.Ack a) {
             recovery.onAck(a, protection.nextNumber(), now, this);
             checkDrained();
         } else if (f instanceof Frame.Stream s) {
-            StreamImpl stream = streams.forPeerFrame(s.streamId(), this, arrivals);
-            String violation = stream == null ? null : stream.onData(s.offset(), s.data(), s.fin());
+            String violation = streams.violation(s.streamId());
+            StreamImpl stream = violation == null ? streams.forPeerFrame(s.streamId(), this, arrivals) : null;
+            if (stream != null) {
+                violation = stream.onData(s.offset(), s.data(), s.fin());
+                if (violation == StreamImpl.NO_ROOM) {
+                    return false;
+                }
+                streams.reap(stream);
+            }
             if (violation != null) {
                 fail(violation);
             }
+        } else if (f instanceof Frame.MaxStreams m) {
+            streams.onMaxStreams(m.count());
         } else if (f instanceof Frame.MaxStreamData m) {
             StreamImpl stream = streams.get(m.streamId());
             if (stream != null) {
@@ -262,21 +284,23 @@ final class Connection implements Session, Recovery.FrameSink {
                 wakeSender();
             }
         } else if (f instanceof Frame.Message m) {
-            if (seenMessages.check(m.id())) {
-                seenMessages.mark(m.id());
-                arrivals.message(m.data());
+            if (!messages.receive(m, arrivals::message)) {
+                return false; // the application is behind: not acknowledged, sent again later
             }
         } else if (f instanceof Frame.Close) {
             acks.urgent(now);
             flush(); // acknowledge the close before forgetting the session
             terminate(null);
         }
+        return true;
     }
 
     @Override
     public void acked(Frame f) {
         if (f instanceof Frame.Stream s) {
             streams.acked(s);
+        } else if (f instanceof Frame.Message m) {
+            messages.acked(m.id(), sender::queue);
         } else if (f instanceof Frame.Close && state == State.CLOSING) {
             terminate(null);
         }
@@ -288,6 +312,8 @@ final class Connection implements Session, Recovery.FrameSink {
             streams.lost(s);
         } else if (f instanceof Frame.MaxStreamData m) {
             streams.windowUpdate(m.streamId());
+        } else if (f instanceof Frame.MaxStreams) {
+            streams.grantLost();
         } else if (f instanceof Frame.Message || f instanceof Frame.Close) {
             sender.queue(f);
         }
@@ -371,6 +397,13 @@ final class Connection implements Session, Recovery.FrameSink {
         if (drainWaiter != null) {
             drainWaiter.complete(null);
         }
+        CompletableFuture<Session> parked = mergedConnect;
+        if (parked != null && !confirmed) {
+            // our own connect waited for this answered session, which ended before the peer confirmed it
+            SessionException why = new SessionException("the session with " + peer + " ended before it was confirmed: "
+                    + streamError.getMessage());
+            endpoint.callback(() -> parked.completeExceptionally(why));
+        }
         endpoint.callback(() -> {
             if (error == null) {
                 closed.complete(null);
@@ -378,6 +411,16 @@ final class Connection implements Session, Recovery.FrameSink {
                 closed.completeExceptionally(error);
             }
         });
+    }
+
+    /** Streams not yet forgotten (both directions over), for tests and diagnostics. */
+    int openStreams() {
+        return streams.size();
+    }
+
+    /** Bytes this session's receive buffers hold against its budget. */
+    long receiveBuffered() {
+        return streams.buffered();
     }
 
     /** Congestion window and smoothed RTT, for diagnostics. */

@@ -47,6 +47,7 @@ public final class SessionEndpoint implements AutoCloseable {
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final Handshaker handshaker;
     final PathKeeper paths; // the kept-open NAT permissions (Handshaker records new ones)
+    final BufferBudget buffers = new BufferBudget(BufferBudget.ENDPOINT_LIMIT); // every session's receive buffers
     private final AtomicInteger queued = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Consumer<Session> listener;
@@ -270,12 +271,15 @@ public final class SessionEndpoint implements AutoCloseable {
     private void drainInbox() {
         Arrival a;
         int n = 0;
-        while ((a = inbox.poll()) != null) {
-            n++;
-            dispatch(a.datagram(), a.from());
-        }
-        if (queued.addAndGet(-n) > 0) {
-            loop.execute(this::drainInbox); // more came after the last poll
+        try {
+            while ((a = inbox.poll()) != null) {
+                n++;
+                dispatch(a.datagram(), a.from());
+            }
+        } finally {
+            if (queued.addAndGet(-n) > 0) {
+                runOnLoop(this::drainInbox); // more came after the last poll
+            }
         }
     }
 
@@ -290,11 +294,21 @@ public final class SessionEndpoint implements AutoCloseable {
             } else {
                 Connection c = connections.get(Wire.receiverId(b));
                 if (c != null) {
-                    c.onDatagram(b, from, now());
+                    guarded(c, () -> c.onDatagram(b, from, now()));
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // even an OutOfMemoryError: one datagram is lost, the endpoint goes on
             LOG.warn("session datagram from {} failed", from, e);
+        }
+    }
+
+    /** Runs {@code task} for session {@code c}; anything it throws ends that session, not the loop. */
+    private static void guarded(Connection c, Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            LOG.warn("session task failed; ending {}", c, e);
+            c.fail("internal error: " + e);
         }
     }
 
@@ -324,7 +338,7 @@ public final class SessionEndpoint implements AutoCloseable {
     private static void runGuarded(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // the loop thread must survive whatever one task throws
             LOG.warn("session task failed", e);
         }
     }
@@ -339,11 +353,11 @@ public final class SessionEndpoint implements AutoCloseable {
     }
 
     void schedule(Connection c, long atNanos) {
-        scheduleAt(() -> c.onTimer(now()), atNanos);
+        scheduleAt(() -> guarded(c, () -> c.onTimer(now())), atNanos);
     }
 
     void scheduleHandshakeTimer(long atNanos) {
-        scheduleAt(handshaker::onTimer, atNanos);
+        scheduleAt(() -> runGuarded(handshaker::onTimer), atNanos);
     }
 
     private void scheduleAt(Runnable timer, long atNanos) {

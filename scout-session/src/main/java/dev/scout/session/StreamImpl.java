@@ -12,16 +12,21 @@ import java.io.OutputStream;
  *
  * <p>Send side: bytes from {@code ackedPrefix} to {@code written} are kept until acknowledged; the
  * loop sends lost ranges first, then new bytes up to the peer's window. Receive side: a ring buffer
- * the size of our advertised window, indexed by stream offset, so out-of-order bytes land in place.
+ * indexed by stream offset, so out-of-order bytes land in place. Both rings grow with what they hold
+ * (at most our advertised window, {@link #WINDOW}) and are dropped when empty; the receive ring is
+ * charged to the session's {@link BufferBudget}. A stream is {@link #finished()} once both directions
+ * ended and were acknowledged or read; the session then forgets it.
  */
 final class StreamImpl implements SessionStream {
     static final int WINDOW = 1 << 20;
+    /** {@link #onData}'s answer when the budget has no room: the packet must not be acknowledged. */
+    static final String NO_ROOM = "no buffer room";
 
     private final int id;
     private final Connection connection;
 
     // send side
-    private final byte[] sendBuf = new byte[WINDOW];
+    private final StreamBuffer sendBuf = new StreamBuffer(null); // our application's bytes: bounded by WINDOW
     private long written;
     private long ackedPrefix;
     private long sentOffset;
@@ -33,21 +38,24 @@ final class StreamImpl implements SessionStream {
     private boolean finAcked;
 
     // receive side
-    private final byte[] recvBuf = new byte[WINDOW];
+    private final StreamBuffer recvBuf;
     private final RangeSet received = new RangeSet();
     private long readOffset;
     private long advertisedMax = WINDOW;
     private long peerFin = -1;
     private boolean windowUpdateRequested;
+    private boolean inputClosed;
+    private boolean endReported;
 
     private SessionException failure;
 
     private final InputStream input = new In();
     private final OutputStream output = new Out();
 
-    StreamImpl(int id, Connection connection) {
+    StreamImpl(int id, Connection connection, BufferBudget budget) {
         this.id = id;
         this.connection = connection;
+        this.recvBuf = new StreamBuffer(budget);
     }
 
     @Override
@@ -110,9 +118,14 @@ final class StreamImpl implements SessionStream {
     synchronized void onAcked(long offset, int length, boolean fin) {
         acked.add(offset, offset + length);
         long newPrefix = acked.contiguousEnd(ackedPrefix);
+        lost.remove(offset, offset + length); // a late ack of an earlier copy: not lost after all
         if (newPrefix > ackedPrefix) {
             acked.remove(ackedPrefix, newPrefix);
             ackedPrefix = newPrefix;
+            lost.remove(0, ackedPrefix);
+            if (ackedPrefix == written) {
+                sendBuf.release();
+            }
             notifyAll();
         }
         if (fin) {
@@ -152,9 +165,25 @@ final class StreamImpl implements SessionStream {
         return ackedPrefix == written && (finOffset < 0 || finAcked);
     }
 
+    /** Both directions are over: our end acknowledged, the peer's end read (or the session failed). */
+    synchronized boolean finished() {
+        boolean sent = finOffset >= 0 && finAcked && ackedPrefix == written;
+        boolean received = peerFin >= 0 && readOffset == peerFin;
+        return failure != null || sent && received;
+    }
+
+    /** Gives the buffers back (the stream is forgotten). */
+    synchronized void release() {
+        sendBuf.release();
+        recvBuf.release();
+    }
+
     // ---- loop side: receiving
 
-    /** Stores a received chunk; returns what a misbehaving peer did wrong, or null. */
+    /**
+     * Stores a received chunk; returns what a misbehaving peer did wrong, {@link #NO_ROOM} if the
+     * budget cannot hold it (nothing changed; the peer will send it again), or null.
+     */
     synchronized String onData(long offset, byte[] data, boolean fin) {
         long end = offset + data.length;
         if (end > advertisedMax) {
@@ -163,15 +192,21 @@ final class StreamImpl implements SessionStream {
         if ((peerFin >= 0 && end > peerFin) || (fin && end < received.contiguousEnd(readOffset))) {
             return "peer sent stream " + id + " bytes up to " + end + " past its end at " + peerFin;
         }
+        long from = Math.max(offset, readOffset);
+        if (from < end && !inputClosed) {
+            if (!recvBuf.ensure(readOffset, end)) {
+                return NO_ROOM;
+            }
+            recvBuf.write(from, data, (int) (from - offset), (int) (end - from));
+        }
         if (fin) {
             peerFin = end;
         }
-        long from = Math.max(offset, readOffset);
-        if (from < end) {
-            ringWrite(recvBuf, from, data, (int) (from - offset), (int) (end - from));
-        }
         if (from < end) {
             received.add(from, end);
+        }
+        if (inputClosed) {
+            consume(received.contiguousEnd(readOffset) - readOffset); // nobody reads: count it as read
         }
         notifyAll();
         return null;
@@ -192,23 +227,27 @@ final class StreamImpl implements SessionStream {
     }
 
     private void copyOut(long start, byte[] data) {
-        ringRead(sendBuf, start, data, 0, data.length);
+        sendBuf.read(start, data, 0, data.length);
     }
 
-    /** Copies {@code len} bytes into ring {@code ring} at stream offset {@code at} (wrapping). */
-    private static void ringWrite(byte[] ring, long at, byte[] src, int srcOff, int len) {
-        int pos = (int) (at % ring.length);
-        int first = Math.min(len, ring.length - pos);
-        System.arraycopy(src, srcOff, ring, pos, first);
-        System.arraycopy(src, srcOff + first, ring, 0, len - first);
-    }
-
-    /** Copies {@code len} bytes from ring {@code ring} at stream offset {@code at} (wrapping). */
-    private static void ringRead(byte[] ring, long at, byte[] dst, int dstOff, int len) {
-        int pos = (int) (at % ring.length);
-        int first = Math.min(len, ring.length - pos);
-        System.arraycopy(ring, pos, dst, dstOff, first);
-        System.arraycopy(ring, 0, dst, dstOff + first, len - first);
+    /**
+     * Moves the read position {@code n} bytes on: frees the ring once nothing is buffered, asks for a
+     * window update once half the window was consumed, and tells the session when the end was reached.
+     */
+    private void consume(long n) {
+        received.remove(readOffset, readOffset + n);
+        readOffset += n;
+        if (received.isEmpty()) {
+            recvBuf.release();
+        }
+        if (!windowUpdateRequested && readOffset + WINDOW - advertisedMax >= WINDOW / 2) {
+            windowUpdateRequested = true;
+            connection.requestWindowUpdate(this);
+        }
+        if (!endReported && peerFin >= 0 && readOffset == peerFin) {
+            endReported = true;
+            connection.streamEnded(this);
+        }
     }
 
     // ---- application side
@@ -217,17 +256,15 @@ final class StreamImpl implements SessionStream {
         if (len == 0) {
             return 0;
         }
+        if (inputClosed) {
+            throw new IOException("stream " + id + " is closed for reading");
+        }
         while (true) {
             long available = received.contiguousEnd(readOffset) - readOffset;
             if (available > 0) {
                 int n = (int) Math.min(available, len);
-                ringRead(recvBuf, readOffset, b, off, n);
-                received.remove(readOffset, readOffset + n);
-                readOffset += n;
-                if (!windowUpdateRequested && readOffset + WINDOW - advertisedMax >= WINDOW / 2) {
-                    windowUpdateRequested = true;
-                    connection.requestWindowUpdate(this);
-                }
+                recvBuf.read(readOffset, b, off, n);
+                consume(n);
                 return n;
             }
             if (peerFin >= 0 && readOffset == peerFin) {
@@ -254,7 +291,8 @@ final class StreamImpl implements SessionStream {
                     throw new IOException("stream " + id + " is closed for writing");
                 }
                 n = (int) Math.min(len, WINDOW - (written - ackedPrefix));
-                ringWrite(sendBuf, written, b, off, n);
+                sendBuf.ensure(ackedPrefix, written + n); // unbudgeted: always room up to WINDOW
+                sendBuf.write(written, b, off, n);
                 written += n;
             }
             off += n;
@@ -275,6 +313,14 @@ final class StreamImpl implements SessionStream {
             finPending = true;
         }
         connection.wakeSender();
+    }
+
+    /** The application will read no more: what arrives is counted as read and dropped. */
+    private synchronized void closeInput() {
+        inputClosed = true;
+        consume(received.contiguousEnd(readOffset) - readOffset);
+        recvBuf.release(); // bytes beyond a gap stay counted as received, so the end is still found
+        notifyAll();
     }
 
     private void waitInterruptibly() throws InterruptedIOException {
@@ -298,6 +344,11 @@ final class StreamImpl implements SessionStream {
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             return StreamImpl.this.read(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            closeInput();
         }
     }
 

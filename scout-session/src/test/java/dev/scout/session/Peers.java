@@ -18,17 +18,26 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /** Test fixture: one identity with a UDP link, an endpoint and a mutable contact list. */
 final class Peers implements AutoCloseable {
-    final Ed25519KeyPair identity = Ed25519KeyPair.generate();
+    final Ed25519KeyPair identity;
     final Set<Ed25519PublicKey> contacts = ConcurrentHashMap.newKeySet();
     final UdpLink udp;
     final TapLink tap;
     final SessionEndpoint endpoint;
     final LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
 
+    /** Asked at every incoming handshake; the contact list unless a test replaces it. */
+    volatile AccessPolicy policy = contacts::contains;
+
     Peers(SessionConfig config) throws IOException {
+        this(config, Ed25519KeyPair.generate());
+    }
+
+    /** A device of {@code identity} (several may share one identity, as one person's devices do). */
+    Peers(SessionConfig config, Ed25519KeyPair identity) throws IOException {
+        this.identity = identity;
         udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
         tap = new TapLink(udp);
-        endpoint = SessionEndpoint.open(identity, tap, contacts::contains, config);
+        endpoint = SessionEndpoint.open(identity, tap, k -> policy.accepts(k), config);
         endpoint.onSession(incoming::add);
     }
 

@@ -30,6 +30,15 @@ public final class AckTracker {
         }
     }
 
+    /** Takes {@code pn} back: its contents could not be kept, so the peer must send them again. */
+    public void forget(long pn) {
+        received.remove(pn, pn + 1);
+        if (received.isEmpty()) {
+            unacked = 0; // nothing left to acknowledge (an ACK frame needs at least one range)
+            deadline = NEVER;
+        }
+    }
+
     /** Acknowledge at once (e.g. a close). */
     public void urgent(long now) {
         unacked++;

@@ -16,6 +16,9 @@ public sealed interface Frame {
     /** The receiver of stream {@code streamId} accepts bytes below {@code maxOffset}. */
     record MaxStreamData(int streamId, long maxOffset) implements Frame { }
 
+    /** The receiver allows the sender to open stream numbers (id / 2) below {@code count}. */
+    record MaxStreams(long count) implements Frame { }
+
     /** A short message, delivered once, unordered. */
     record Message(long id, byte[] data) implements Frame { }
 

@@ -14,6 +14,7 @@ public final class FrameCodec {
     static final byte MAX_STREAM_DATA = 4;
     static final byte MESSAGE = 5;
     static final byte CLOSE = 6;
+    static final byte MAX_STREAMS = 7;
     /** Bytes a STREAM frame needs besides its data. */
     public static final int STREAM_OVERHEAD = 1 + 4 + 8 + 1 + 2;
     public static final int MESSAGE_OVERHEAD = 1 + 8 + 2;
@@ -28,6 +29,8 @@ public final class FrameCodec {
             return STREAM_OVERHEAD + s.data().length;
         } else if (f instanceof Frame.MaxStreamData) {
             return 1 + 4 + 8;
+        } else if (f instanceof Frame.MaxStreams) {
+            return 1 + 8;
         } else if (f instanceof Frame.Message m) {
             return MESSAGE_OVERHEAD + m.data().length;
         } else if (f instanceof Frame.Close) {
@@ -49,6 +52,8 @@ public final class FrameCodec {
                     .put((byte) (s.fin() ? 1 : 0)).putShort((short) s.data().length).put(s.data());
         } else if (f instanceof Frame.MaxStreamData m) {
             out.put(MAX_STREAM_DATA).putInt(m.streamId()).putLong(m.maxOffset());
+        } else if (f instanceof Frame.MaxStreams m) {
+            out.put(MAX_STREAMS).putLong(m.count());
         } else if (f instanceof Frame.Message m) {
             out.put(MESSAGE).putLong(m.id()).putShort((short) m.data().length).put(m.data());
         } else if (f instanceof Frame.Close c) {
@@ -109,6 +114,13 @@ public final class FrameCodec {
                         frames.add(new Frame.Message(id, data));
                     }
                     case CLOSE -> frames.add(new Frame.Close(in.get() & 0xFF));
+                    case MAX_STREAMS -> {
+                        long count = in.getLong();
+                        if (count < 0) {
+                            throw new IllegalArgumentException("negative stream allowance");
+                        }
+                        frames.add(new Frame.MaxStreams(count));
+                    }
                     default -> throw new IllegalArgumentException("unknown frame type " + type);
                 }
             }

@@ -1,0 +1,82 @@
+package dev.scout.session;
+
+/**
+ * The bytes of one direction of a stream, in a ring indexed by stream offset that grows on demand
+ * (doubling, from {@value #MIN_CAPACITY} bytes up to {@link StreamImpl#WINDOW}) and is dropped when
+ * empty, so an idle stream holds no buffer at all. Growth may be charged to a {@link BufferBudget}.
+ * Not thread-safe: the owning {@link StreamImpl} guards it with its monitor.
+ */
+final class StreamBuffer {
+    static final int MIN_CAPACITY = 16 * 1024;
+
+    private final BufferBudget budget;
+    private byte[] ring;
+
+    /** {@code budget}: charged for the capacity, or null for a buffer limited only by its window. */
+    StreamBuffer(BufferBudget budget) {
+        this.budget = budget;
+    }
+
+    /**
+     * Makes room for the offsets {@code [live, end)}, where the bytes from {@code live} on are kept;
+     * false if the budget has no room for the larger ring (then nothing changed).
+     */
+    boolean ensure(long live, long end) {
+        long need = end - live;
+        int capacity = ring == null ? 0 : ring.length;
+        if (need <= capacity) {
+            return true;
+        }
+        int grown = Math.max(MIN_CAPACITY, Integer.highestOneBit((int) Math.min(need - 1, StreamImpl.WINDOW)) << 1);
+        grown = Math.min(grown, StreamImpl.WINDOW);
+        if (budget != null && !budget.tryReserve(grown - capacity)) {
+            return false;
+        }
+        byte[] bigger = new byte[grown];
+        if (ring != null) {
+            byte[] kept = new byte[capacity];
+            copy(ring, live, kept, 0, capacity, false);
+            copy(bigger, live, kept, 0, capacity, true);
+        }
+        ring = bigger;
+        return true;
+    }
+
+    /** Stores {@code len} bytes of {@code src} at stream offset {@code at} (room was ensured). */
+    void write(long at, byte[] src, int off, int len) {
+        copy(ring, at, src, off, len, true);
+    }
+
+    /** Copies {@code len} bytes at stream offset {@code at} into {@code dst}. */
+    void read(long at, byte[] dst, int off, int len) {
+        copy(ring, at, dst, off, len, false);
+    }
+
+    /** Drops the ring (nothing in it is needed any more) and gives its bytes back. */
+    void release() {
+        if (ring != null && budget != null) {
+            budget.release(ring.length);
+        }
+        ring = null;
+    }
+
+    int capacity() {
+        return ring == null ? 0 : ring.length;
+    }
+
+    /** Copies between ring position {@code at} (wrapping) and {@code buf}; {@code intoRing} gives the direction. */
+    private static void copy(byte[] ring, long at, byte[] buf, int off, int len, boolean intoRing) {
+        if (len == 0) {
+            return;
+        }
+        int pos = (int) (at % ring.length);
+        int first = Math.min(len, ring.length - pos);
+        if (intoRing) {
+            System.arraycopy(buf, off, ring, pos, first);
+            System.arraycopy(buf, off + first, ring, 0, len - first);
+        } else {
+            System.arraycopy(ring, pos, buf, off, first);
+            System.arraycopy(ring, 0, buf, off + first, len - first);
+        }
+    }
+}
