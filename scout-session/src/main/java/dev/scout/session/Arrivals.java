@@ -53,13 +53,14 @@ final class Arrivals {
     }
 
     /**
-     * Holds a message for the listener; false if {@value #MAX_HELD_MESSAGES} already wait (the caller
-     * leaves it unacknowledged, so the peer sends it again later). A flood costs at most that much
-     * memory and one callback thread per session.
+     * Holds a message for the listener. If {@value #MAX_HELD_MESSAGES} already wait: false while a
+     * listener takes them (the caller leaves it unacknowledged, so the peer sends it again later);
+     * without a listener the message is dropped (nobody takes messages in this session). A flood costs
+     * at most that much memory and one callback thread per session.
      */
     synchronized boolean message(byte[] m) {
         if (messages.size() >= MAX_HELD_MESSAGES) {
-            return false;
+            return listener == null;
         }
         messages.add(m);
         deliverLater();

@@ -16,6 +16,7 @@ final class BufferBudget {
     private final long limit;
     private final BufferBudget parent;
     private long reserved;
+    private long peak;
     private boolean detached;
 
     /** An endpoint's budget. */
@@ -38,6 +39,7 @@ final class BufferBudget {
             return false;
         }
         reserved += n;
+        peak = Math.max(peak, reserved);
         return true;
     }
 
@@ -64,8 +66,18 @@ final class BufferBudget {
         reserved = 0;
     }
 
+    /** More than half is reserved here or in the parent: idle buffers should be given back. */
+    synchronized boolean pressed() {
+        return detached || 2 * reserved > limit || parent != null && parent.pressed();
+    }
+
     synchronized long reserved() {
         return reserved;
+    }
+
+    /** The most ever reserved at once. */
+    synchronized long peak() {
+        return peak;
     }
 
     long limit() {

@@ -209,7 +209,7 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        sender.queue(new Frame.Close(1));
+        sender.queueFirst(new Frame.Close(1));
         sender.probe();
         flush();
         fail(reason);

@@ -41,6 +41,11 @@ final class PacketSender {
         control.add(f);
     }
 
+    /** Queues {@code f} ahead of everything else (a close must not wait behind queued messages). */
+    void queueFirst(Frame f) {
+        control.addFirst(f);
+    }
+
     boolean noControlQueued() {
         return control.isEmpty();
     }

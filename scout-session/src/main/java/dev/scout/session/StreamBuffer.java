@@ -3,7 +3,7 @@ package dev.scout.session;
 /**
  * The bytes of one direction of a stream, in a ring indexed by stream offset that grows on demand
  * (doubling, from {@value #MIN_CAPACITY} bytes up to {@link StreamImpl#WINDOW}) and is dropped when
- * empty, so an idle stream holds no buffer at all. Growth may be charged to a {@link BufferBudget}.
+ * empty (a budgeted one only while its budget is more than half used), so idle streams hold little. Growth may be charged to a {@link BufferBudget}.
  * Not thread-safe: the owning {@link StreamImpl} guards it with its monitor.
  */
 final class StreamBuffer {
@@ -50,6 +50,16 @@ final class StreamBuffer {
     /** Copies {@code len} bytes at stream offset {@code at} into {@code dst}. */
     void read(long at, byte[] dst, int off, int len) {
         copy(ring, at, dst, off, len, false);
+    }
+
+    /**
+     * The ring is empty: drops it if it is unbudgeted or its budget is more than half used. Otherwise
+     * it is kept for the next bytes (a fast stream would otherwise allocate a ring per packet).
+     */
+    void idle() {
+        if (budget == null || budget.pressed()) {
+            release();
+        }
     }
 
     /** Drops the ring (nothing in it is needed any more) and gives its bytes back. */

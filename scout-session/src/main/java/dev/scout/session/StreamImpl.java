@@ -238,7 +238,7 @@ final class StreamImpl implements SessionStream {
         received.remove(readOffset, readOffset + n);
         readOffset += n;
         if (received.isEmpty()) {
-            recvBuf.release();
+            recvBuf.idle();
         }
         if (!windowUpdateRequested && readOffset + WINDOW - advertisedMax >= WINDOW / 2) {
             windowUpdateRequested = true;
