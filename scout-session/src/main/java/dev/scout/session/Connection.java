@@ -263,17 +263,11 @@ final class Connection implements Session, Recovery.FrameSink {
             recovery.onAck(a, protection.nextNumber(), now, this);
             checkDrained();
         } else if (f instanceof Frame.Stream s) {
-            String violation = streams.violation(s.streamId());
-            StreamImpl stream = violation == null ? streams.forPeerFrame(s.streamId(), this, arrivals) : null;
-            if (stream != null) {
-                violation = stream.onData(s.offset(), s.data(), s.fin());
-                if (violation == StreamImpl.NO_ROOM) {
-                    return false;
-                }
-                streams.reap(stream);
-            }
-            if (violation != null) {
-                fail(violation);
+            String problem = streams.onPeerData(s, this, arrivals);
+            if (problem == StreamImpl.NO_ROOM) {
+                return false;
+            } else if (problem != null) {
+                fail(problem);
             }
         } else if (f instanceof Frame.MaxStreams m) {
             streams.onMaxStreams(m.count());
@@ -413,14 +407,9 @@ final class Connection implements Session, Recovery.FrameSink {
         });
     }
 
-    /** Streams not yet forgotten (both directions over), for tests and diagnostics. */
-    int openStreams() {
-        return streams.size();
-    }
-
-    /** Bytes this session's receive buffers hold against its budget. */
-    long receiveBuffered() {
-        return streams.buffered();
+    /** The streams, for tests and diagnostics (open ones, buffered bytes). */
+    StreamSet streams() {
+        return streams;
     }
 
     /** Congestion window and smoothed RTT, for diagnostics. */

@@ -79,6 +79,23 @@ final class StreamSet {
         return streams.get(id);
     }
 
+    /**
+     * A peer's STREAM frame: null if stored (or a late copy for a forgotten stream),
+     * {@link StreamImpl#NO_ROOM} if the budget cannot hold it, else what the peer did wrong.
+     */
+    String onPeerData(Frame.Stream f, Connection owner, Arrivals arrivals) {
+        String violation = violation(f.streamId());
+        StreamImpl s = violation == null ? forPeerFrame(f.streamId(), owner, arrivals) : null;
+        if (s == null) {
+            return violation;
+        }
+        String problem = s.onData(f.offset(), f.data(), f.fin());
+        if (problem == null) {
+            reap(s);
+        }
+        return problem;
+    }
+
     /** Forgets {@code s} if both its directions are over, giving its buffers back. */
     void reap(StreamImpl s) {
         if (!s.finished() || !streams.remove(s.id(), s)) {
@@ -134,7 +151,7 @@ final class StreamSet {
         return streams.size();
     }
 
-    /** Bytes the receive buffers of this session hold. */
+    /** Bytes the receive buffers of this session hold against its budget. */
     long buffered() {
         return budget.reserved();
     }

@@ -65,10 +65,10 @@ class HostileContactTest {
         System.out.printf("Alice's 5 MiB to Bob during the flood: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         // Mallory's sessions did fill their budgets, and no more.
         for (Connection c : bobsSideOfMallory) {
-            Eventually.holds(() -> c.receiveBuffered() > BufferBudget.SESSION_LIMIT - PER_STREAM, 10_000,
-                    () -> "Mallory's session holds only " + c.receiveBuffered() + " bytes");
-            assertThat(c.receiveBuffered()).isLessThanOrEqualTo(BufferBudget.SESSION_LIMIT);
-            assertThat(c.openStreams()).isPositive().isLessThanOrEqualTo(StreamSet.PEER_STREAMS);
+            Eventually.holds(() -> c.streams().buffered() > BufferBudget.SESSION_LIMIT - PER_STREAM, 10_000,
+                    () -> "Mallory's session holds only " + c.streams().buffered() + " bytes");
+            assertThat(c.streams().buffered()).isLessThanOrEqualTo(BufferBudget.SESSION_LIMIT);
+            assertThat(c.streams().size()).isPositive().isLessThanOrEqualTo(StreamSet.PEER_STREAMS);
             assertThat(c.closed()).isNotDone();
         }
         // The endpoint never held more than Mallory's two sessions' and Alice's session's budgets.
@@ -80,9 +80,9 @@ class HostileContactTest {
             c.closed().handle((v, e) -> null).get(5, TimeUnit.SECONDS);
         }
         Connection alicesSession = (Connection) b;
-        Eventually.holds(() -> bob.endpoint.buffers.reserved() == alicesSession.receiveBuffered(), 5_000,
+        Eventually.holds(() -> bob.endpoint.buffers.reserved() == alicesSession.streams().buffered(), 5_000,
                 () -> "Bob reserves " + bob.endpoint.buffers.reserved() + " bytes, Alice's session "
-                        + alicesSession.receiveBuffered());
+                        + alicesSession.streams().buffered());
         alicesSession.close();
         assertThat(bob.endpoint.buffers.reserved()).isZero();
     }

@@ -50,10 +50,10 @@ class StreamLifecycleTest {
         }
         Connection alice = (Connection) s[0];
         Connection bob = (Connection) s[1];
-        Eventually.holds(() -> alice.openStreams() == 0 && bob.openStreams() == 0, 5_000,
-                () -> "open streams: Alice " + alice.openStreams() + ", Bob " + bob.openStreams());
-        assertThat(bob.receiveBuffered()).isZero();
-        assertThat(alice.receiveBuffered()).isZero();
+        Eventually.holds(() -> alice.streams().size() == 0 && bob.streams().size() == 0, 5_000,
+                () -> "open streams: Alice " + alice.streams().size() + ", Bob " + bob.streams().size());
+        assertThat(bob.streams().buffered()).isZero();
+        assertThat(alice.streams().buffered()).isZero();
     }
 
     @Test
