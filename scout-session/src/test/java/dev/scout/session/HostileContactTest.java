@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.Ed25519KeyPair;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,28 +14,15 @@ import org.junit.jupiter.api.Test;
  * while Bob's application reads none, and a flood of messages nobody listens to. Bob's receive
  * buffers stay within their budgets and Alice's transfer to Bob completes meanwhile.
  */
-class HostileContactTest {
+class HostileContactTest extends LoopbackPeers {
     private static final int PER_STREAM = 64 * 1024;
-
-    private final List<Peers> all = new CopyOnWriteArrayList<>();
-
-    private Peers peer(Ed25519KeyPair identity) throws IOException {
-        Peers p = new Peers(Peers.fast(), identity);
-        all.add(p);
-        return p;
-    }
-
-    @AfterEach
-    void closeAll() {
-        all.forEach(Peers::close);
-    }
 
     @Test
     void aFloodingContactStaysWithinTheBudgetsWhileAnotherContactsTransferCompletes() throws Exception {
-        Peers bob = peer(Ed25519KeyPair.generate());
-        Peers alice = peer(Ed25519KeyPair.generate());
+        Peers bob = peer(Peers.fast(), Ed25519KeyPair.generate());
+        Peers alice = peer(Peers.fast(), Ed25519KeyPair.generate());
         Ed25519KeyPair malloryKey = Ed25519KeyPair.generate();
-        List<Peers> mallory = List.of(peer(malloryKey), peer(malloryKey)); // two devices, one session each
+        List<Peers> mallory = List.of(peer(Peers.fast(), malloryKey), peer(Peers.fast(), malloryKey)); // two devices, one session each
         bob.trust(alice);
         alice.trust(bob);
         bob.contacts.add(malloryKey.publicKey());

@@ -5,34 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.session.internal.Frame;
 import dev.scout.session.internal.Wire;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What happens when something goes wrong inside an endpoint or a session: the rest keeps working. */
-class SessionFailuresTest {
-    private final List<Peers> all = new CopyOnWriteArrayList<>();
-
-    private Peers peer(SessionConfig config) throws IOException {
-        Peers p = new Peers(config);
-        all.add(p);
-        return p;
-    }
-
-    @AfterEach
-    void closeAll() {
-        all.forEach(Peers::close);
-    }
-
+class SessionFailuresTest extends LoopbackPeers {
     @Test
     void anErrorThrownOnTheLoopEndsThatHandshakeButNotTheEndpoint() throws Exception {
         Peers bob = peer(Peers.fast());

@@ -10,37 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two endpoints on real UDP sockets on 127.0.0.1. */
-class SessionLoopbackTest {
-    private final List<Peers> all = new CopyOnWriteArrayList<>();
-
-    private Peers peer(SessionConfig config) throws IOException {
-        Peers p = new Peers(config);
-        all.add(p);
-        return p;
-    }
-
-    private Peers[] pair(SessionConfig config) throws IOException {
-        Peers a = peer(config);
-        Peers b = peer(config);
-        a.trust(b);
-        b.trust(a);
-        return new Peers[] {a, b};
-    }
-
-    @AfterEach
-    void closeAll() {
-        all.forEach(Peers::close);
-    }
-
+class SessionLoopbackTest extends LoopbackPeers {
     @Test
     void handshakeAuthenticatesBothSidesAndStreamsFlowBothWays() throws Exception {
         Peers[] p = pair(Peers.fast());

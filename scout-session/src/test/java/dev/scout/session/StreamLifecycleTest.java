@@ -3,40 +3,25 @@ package dev.scout.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Streams end, are forgotten and give their memory back; the peer's allowance of open streams. */
-class StreamLifecycleTest {
-    private final List<Peers> all = new CopyOnWriteArrayList<>();
-
-    private Session[] pair() throws Exception {
-        Peers a = new Peers(Peers.fast());
-        Peers b = new Peers(Peers.fast());
-        all.add(a);
-        all.add(b);
-        a.trust(b);
-        b.trust(a);
-        Session sa = a.endpoint.connect(b.key(), List.of(b.address())).get(5, TimeUnit.SECONDS);
-        Session sb = b.incoming.poll(5, TimeUnit.SECONDS);
+class StreamLifecycleTest extends LoopbackPeers {
+    private Session[] sessions() throws Exception {
+        Peers[] p = pair(Peers.fast());
+        Session sa = p[0].endpoint.connect(p[1].key(), List.of(p[1].address())).get(5, TimeUnit.SECONDS);
+        Session sb = p[1].incoming.poll(5, TimeUnit.SECONDS);
         assertThat(sb).isNotNull();
         return new Session[] {sa, sb};
     }
 
-    @AfterEach
-    void closeAll() {
-        all.forEach(Peers::close);
-    }
-
     @Test
     void aThousandStreamsOneAfterAnotherAllArriveAndAreForgotten() throws Exception {
-        Session[] s = pair();
+        Session[] s = sessions();
         for (int i = 0; i < 1_000; i++) {
             SessionStream out = s[0].openStream();
             byte[] question = ("question " + i).getBytes(StandardCharsets.UTF_8);
@@ -58,7 +43,7 @@ class StreamLifecycleTest {
 
     @Test
     void openingMoreStreamsThanThePeerAllowsIsRefusedCleanlyUntilOneEnds() throws Exception {
-        Session[] s = pair();
+        Session[] s = sessions();
         List<SessionStream> opened = new ArrayList<>();
         for (int i = 0; i < StreamSet.PEER_STREAMS; i++) {
             SessionStream out = s[0].openStream();
