@@ -49,7 +49,7 @@ class HostileContactTest extends LoopbackPeers {
         System.out.printf("Alice's 5 MiB to Bob during the flood: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         // Mallory's sessions did fill their budgets, and no more.
         for (Connection c : bobsSideOfMallory) {
-            Eventually.holds(() -> c.streams().buffered() > BufferBudget.SESSION_LIMIT - PER_STREAM, 10_000,
+            Eventually.holds(() -> c.streams().buffered() > BufferBudget.SESSION_LIMIT - PER_STREAM, 20_000,
                     () -> "Mallory's session holds only " + c.streams().buffered() + " bytes");
             assertThat(c.streams().buffered()).isLessThanOrEqualTo(BufferBudget.SESSION_LIMIT);
             assertThat(c.streams().size()).isPositive().isLessThanOrEqualTo(StreamSet.PEER_STREAMS);
