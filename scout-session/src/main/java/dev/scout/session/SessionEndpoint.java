@@ -38,6 +38,11 @@ public final class SessionEndpoint implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** Datagrams waiting for the loop beyond this are dropped (a flood cannot exhaust memory). */
     private static final int MAX_QUEUED = 20_000;
+    /** Initiations waiting for the loop beyond this are dropped: a flood of them cannot crowd out sessions. */
+    private static final int MAX_QUEUED_HANDSHAKES = 1_024;
+    /** Per loop turn, at most this many initiations are looked at, and at most 2 decrypted (≈ 1 ms). */
+    private static final int HANDSHAKES_PER_TURN = 64;
+    private static final int DECRYPTIONS_PER_TURN = 2;
 
     private final Ed25519KeyPair identity;
     private final DatagramLink link;
@@ -49,6 +54,8 @@ public final class SessionEndpoint implements AutoCloseable {
     final PathKeeper paths; // the kept-open NAT permissions (Handshaker records new ones)
     private final AtomicInteger queued = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedHandshakes = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> handshakes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
     private volatile boolean closed;
@@ -232,9 +239,15 @@ public final class SessionEndpoint implements AutoCloseable {
         byte type = buffer[0];
         boolean ours;
         if (type == Wire.INIT) {
-            ours = length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION;
+            if (length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION) {
+                queueHandshake(buffer, length, from);
+                return true;
+            }
+            ours = false;
         } else if (type == Wire.RESPONSE) {
             ours = length == Wire.RESPONSE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
+        } else if (type == Wire.COOKIE) {
+            ours = length == Wire.COOKIE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
         } else if (type == Wire.DATA) {
             ours = length >= Wire.DATA_HEADER + NoiseCipher.TAG_BYTES && length <= Wire.MAX_DATAGRAM
                     && connections.containsKey(Wire.receiverId(buffer));
@@ -267,6 +280,48 @@ public final class SessionEndpoint implements AutoCloseable {
     private record Arrival(byte[] datagram, InetSocketAddress from) {
     }
 
+    /**
+     * Initiations wait in a queue of their own, drained in small turns queued behind the sessions'
+     * datagrams, so a flood of them delays live sessions by at most one turn (issue 19).
+     */
+    private void queueHandshake(byte[] buffer, int length, InetSocketAddress from) {
+        if (closed || queuedHandshakes.get() >= MAX_QUEUED_HANDSHAKES) {
+            return;
+        }
+        handshakes.add(new Arrival(java.util.Arrays.copyOf(buffer, length), from));
+        if (queuedHandshakes.getAndIncrement() == 0) {
+            try {
+                loop.execute(this::drainHandshakes);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("endpoint closed; datagram dropped");
+            }
+        }
+    }
+
+    private void drainHandshakes() {
+        int seen = 0;
+        int decrypted = 0;
+        Arrival a;
+        while (seen < HANDSHAKES_PER_TURN && decrypted < DECRYPTIONS_PER_TURN && (a = handshakes.poll()) != null) {
+            seen++;
+            handshaker.noteQueued(queuedHandshakes.get() - seen);
+            try {
+                if (handshaker.onInit(a.datagram(), a.from())) {
+                    decrypted++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("handshake initiation from {} failed", a.from(), e);
+            }
+        }
+        if (queuedHandshakes.addAndGet(-seen) > 0) {
+            try {
+                loop.execute(this::drainHandshakes); // behind whatever sessions queued meanwhile
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("endpoint closed; handshakes dropped");
+            }
+        }
+    }
+
     private void drainInbox() {
         Arrival a;
         int n = 0;
@@ -281,8 +336,8 @@ public final class SessionEndpoint implements AutoCloseable {
 
     private void dispatch(byte[] b, InetSocketAddress from) {
         try {
-            if (b[0] == Wire.INIT) {
-                handshaker.onInit(b, from);
+            if (b[0] == Wire.COOKIE) {
+                handshaker.onCookie(b, from);
             } else if (b[0] == Wire.RESPONSE) {
                 handshaker.onResponse(b, from);
             } else if (b[0] == Wire.KEEP) {
@@ -364,18 +419,29 @@ public final class SessionEndpoint implements AutoCloseable {
         handshaker.forget(c);
     }
 
+    /** Tests: half-open responder sessions now (asks the loop). */
     int unconfirmedCount() {
-        int n = 0;
-        for (Connection c : connections.values()) {
-            if (!c.confirmed()) {
-                n++;
-            }
+        return onLoop(handshaker::unconfirmedCount);
+    }
+
+    /** Tests and diagnostics: {@code value} computed on the loop thread. */
+    <T> T onLoop(java.util.function.Supplier<T> value) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        runOnLoop(() -> f.complete(value.get()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the session loop did not answer", e);
         }
-        return n;
+    }
+
+    HandshakeGate handshakeGate() {
+        return handshaker.gate();
     }
 
     /** The responder saw the initiator's first packet: the session is usable. */
     void onConfirmed(Connection c) {
+        handshaker.confirmed(c);
         paths.confirmed(c.localId, c.remoteAddress(), now());
         if (c.mergedConnect != null) {
             CompletableFuture<Session> f = c.mergedConnect;

@@ -32,13 +32,13 @@ public final class RelayWire {
     private RelayWire() {
     }
 
-    /** Whether {@code b[off, off+len)} looks like a session datagram: marker 0xF1..0xF4, 17..1200 bytes. */
+    /** Whether {@code b[off, off+len)} looks like a session datagram: marker 0xF1..0xF4 or 0xF6, 17..1200 bytes. */
     public static boolean isSessionDatagram(byte[] b, int off, int len) {
         if (len < MIN_INNER || len > Wire.MAX_DATAGRAM) {
             return false;
         }
         byte m = b[off];
-        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP;
+        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP || m == Wire.COOKIE;
     }
 
     public static byte[] control(byte op, byte[] tag) {

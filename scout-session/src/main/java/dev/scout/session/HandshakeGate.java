@@ -1,0 +1,133 @@
+package dev.scout.session;
+
+import dev.scout.session.internal.CookieSecret;
+import dev.scout.session.internal.HandshakeMacs;
+import dev.scout.session.internal.SourceLimiter;
+import dev.scout.session.internal.Wire;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * What an initiation must pass before the responder spends any Diffie-Hellman on it (issue 19; after
+ * WireGuard's mac1, cookie reply and ratelimiter, and QUIC's Retry):
+ * <ol>
+ *   <li>its mac1 is right for our identity key (one HMAC; junk and scans end here);</li>
+ *   <li>under load, it carries a valid cookie, else it gets a COOKIE (41 bytes, smaller than the
+ *       INIT, so no amplification) and nothing else;</li>
+ *   <li>its source has a token: {@value SourceLimiter#RATE}/s, bursts of {@value SourceLimiter#BURST}
+ *       per IPv4 address or IPv6 /64; sources that proved their address by a cookie have buckets of
+ *       their own, and an unproved source out of tokens is asked for a cookie rather than dropped, so
+ *       packets spoofed from a victim's address cannot lock the victim out.</li>
+ * </ol>
+ * The endpoint is under load for a second after its queue of initiations reached
+ * {@value #LOAD_QUEUE}, or after {@value #LOAD_CRYPTO} initiations reached Diffie-Hellman within one
+ * second; otherwise a handshake stays one round trip. Loop thread only.
+ */
+final class HandshakeGate {
+    /** Initiations waiting in the endpoint's handshake queue that mean "under load". */
+    static final int LOAD_QUEUE = 16;
+    /** Initiations decrypted within one second that mean "under load" (≈ 5–10 % of a core). */
+    static final int LOAD_CRYPTO = 200;
+    private static final long SECOND = 1_000_000_000L;
+
+    /** The verdict on one initiation. */
+    enum Admission {
+        /** Dropped, or answered with a COOKIE. */
+        STOP,
+        /** May be decrypted; the sender has not proved its address. */
+        UNPROVED,
+        /** May be decrypted; it carries a valid cookie for its source address. */
+        PROVED
+    }
+
+    private final SessionEndpoint endpoint;
+    private final HandshakeMacs macs = new HandshakeMacs();
+    private final byte[] mac1Key;
+    private final byte[] cookieKey;
+    private final CookieSecret cookies;
+    private final SourceLimiter limiter = new SourceLimiter();
+    private long underLoadUntil;
+    private long windowStart;
+    private int cryptoInWindow;
+    private long cookiesSent;
+    private long decrypted;
+
+    HandshakeGate(SessionEndpoint endpoint, byte[] identityKey, SecureRandom random) {
+        this.endpoint = endpoint;
+        this.mac1Key = HandshakeMacs.mac1Key(identityKey);
+        this.cookieKey = HandshakeMacs.cookieKey(identityKey);
+        long now = endpoint.now();
+        this.cookies = new CookieSecret(random, macs, now);
+        this.windowStart = now;
+        this.underLoadUntil = now;
+    }
+
+    /** The endpoint saw {@code queued} initiations waiting. */
+    void noteQueued(int queued, long now) {
+        if (queued >= LOAD_QUEUE) {
+            underLoadUntil = now + SECOND;
+        }
+    }
+
+    boolean underLoad(long now) {
+        return now - underLoadUntil < 0;
+    }
+
+    Admission admit(byte[] init, InetSocketAddress from, long now) {
+        if (!macs.initSealed(init, mac1Key)) {
+            return Admission.STOP;
+        }
+        boolean proved = cookies.valid(Arrays.copyOfRange(init, Wire.INIT_COOKIE, Wire.INIT_NOISE), from, now);
+        if (!proved && underLoad(now)) {
+            sendCookie(init, from, now);
+            return Admission.STOP;
+        }
+        if (!limiter.allow(sourceKey(from, proved), now)) {
+            if (!proved) {
+                sendCookie(init, from, now);
+            }
+            return Admission.STOP;
+        }
+        return proved ? Admission.PROVED : Admission.UNPROVED;
+    }
+
+    /** An initiation is about to be decrypted (counts towards the load). */
+    void decrypting(long now) {
+        decrypted++;
+        if (now - windowStart >= SECOND) {
+            windowStart = now;
+            cryptoInWindow = 0;
+        }
+        if (++cryptoInWindow >= LOAD_CRYPTO) {
+            underLoadUntil = now + SECOND;
+        }
+    }
+
+    /** Asks the sender of {@code init} to repeat it with the cookie for its address. */
+    void sendCookie(byte[] init, InetSocketAddress from, long now) {
+        cookiesSent++;
+        endpoint.transmit(macs.cookieReply(init, cookies.cookie(from, now), cookieKey), from);
+    }
+
+    /** {@return COOKIE replies sent so far} */
+    long cookiesSent() {
+        return cookiesSent;
+    }
+
+    /** {@return initiations that reached Diffie-Hellman so far} */
+    long decrypted() {
+        return decrypted;
+    }
+
+    /** IPv4: the address; IPv6: the /64 (one subscriber), but a relay route's virtual address whole. */
+    private static SourceLimiter.Key sourceKey(InetSocketAddress from, boolean proved) {
+        byte[] a = from.getAddress().getAddress();
+        if (from.getAddress() instanceof Inet4Address) {
+            return new SourceLimiter.Key(-1L, java.nio.ByteBuffer.wrap(a).getInt() & 0xFFFF_FFFFL, proved);
+        }
+        long low = RelayLink.isVirtual(from) ? Wire.getLong(a, 8) ^ from.getPort() : 0;
+        return new SourceLimiter.Key(Wire.getLong(a, 0), low, proved);
+    }
+}
