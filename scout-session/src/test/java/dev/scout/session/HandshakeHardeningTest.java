@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.session.internal.NoiseIK;
+import dev.scout.session.internal.SourceLimiter;
 import dev.scout.session.internal.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -180,5 +181,112 @@ class HandshakeHardeningTest {
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoDirectPathException.class);
         assertThat(seen).isNotEmpty();
         assertThat(bob.endpoint.unconfirmedCount()).as("half-open sessions at Bob").isZero();
+    }
+
+    /** Waits until {@code condition} holds, up to 10 s. */
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < end).as("timed out waiting for: " + what).isTrue();
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void initiationsBeyondASourcesRateGetCookiesNotDiffieHellman() throws Exception {
+        Peers bob = peer();
+        LinkedBlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
+        UdpLink stranger = socket("127.0.0.1", answers);
+        Ed25519KeyPair key = Ed25519KeyPair.generate();
+        List<byte[]> flood = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            flood.add(initiation(key, 7, System.currentTimeMillis(), bob));
+        }
+        for (byte[] b : flood) {
+            stranger.send(b, bob.address());
+        }
+        HandshakeGate gate = bob.endpoint.handshakeGate();
+        await(() -> bob.endpoint.onLoop(() -> gate.decrypted() + gate.cookiesSent()) == 200, "all 200 looked at");
+        assertThat(bob.endpoint.onLoop(gate::decrypted)).as("decrypted").isLessThanOrEqualTo((long) SourceLimiter.BURST);
+        await(() -> answers.size() >= 180, "cookie replies");
+        assertThat(answers).allSatisfy(b -> {
+            assertThat(b[0]).isEqualTo(Wire.COOKIE);
+            assertThat(b).hasSize(Wire.COOKIE_LENGTH);
+        });
+    }
+
+    @Test
+    void junkWithoutMac1CostsNoStateAndNoAnswer() throws Exception {
+        Peers bob = peer();
+        LinkedBlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
+        UdpLink stranger = socket("127.0.0.1", answers);
+        byte[] init = initiation(Ed25519KeyPair.generate(), 7, System.currentTimeMillis(), bob);
+        init[Wire.INIT_LENGTH - 1] ^= 1;
+        byte[] forOther = initiation(Ed25519KeyPair.generate(), 7, System.currentTimeMillis(), peer());
+        for (int i = 0; i < 100; i++) {
+            stranger.send(i % 2 == 0 ? init : forOther, bob.address());
+        }
+        Peers alice = peer();
+        alice.trust(bob);
+        bob.trust(alice);
+        alice.endpoint.connect(bob.key(), List.of(bob.address())).get(5, TimeUnit.SECONDS);
+        HandshakeGate gate = bob.endpoint.handshakeGate();
+        assertThat(bob.endpoint.onLoop(gate::decrypted)).as("only Alice's initiation was decrypted").isEqualTo(1L);
+        assertThat(answers).as("no cookie, no response for junk").isEmpty();
+    }
+
+    @Test
+    void underAFloodAContactConnectsThroughACookieRoundAndLiveSessionsGoOn() throws Exception {
+        Peers bob = peer();
+        Peers carol = peer();
+        Peers alice = peer();
+        for (Peers p : List.of(alice, carol)) {
+            p.trust(bob);
+            bob.trust(p);
+        }
+        Session live = carol.endpoint.connect(bob.key(), List.of(bob.address())).get(5, TimeUnit.SECONDS);
+        Session liveAtBob = bob.incoming.poll(5, TimeUnit.SECONDS);
+        assertThat(liveAtBob).isNotNull();
+        LinkedBlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+        liveAtBob.onMessage(messages::add);
+        // Strangers flood Bob with initiations (valid mac1: they know his key) from 32 addresses.
+        List<UdpLink> sources = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            sources.add(socket("127.0.1." + (i + 1), null));
+        }
+        List<byte[]> junk = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            junk.add(initiation(Ed25519KeyPair.generate(), i, System.currentTimeMillis(), bob));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flooder = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                sources.get(i % 32).send(junk.get(i % 256), bob.address());
+                if (i % 64 == 63) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // ≈ 12,000/s
+                }
+            }
+        });
+        flooder.start();
+        try {
+            HandshakeGate gate = bob.endpoint.handshakeGate();
+            await(() -> bob.endpoint.onLoop(() -> gate.underLoad(bob.endpoint.now())), "Bob under load");
+            List<byte[]> sent = new CopyOnWriteArrayList<>();
+            alice.tap.outgoing = (d, to) -> {
+                sent.add(d.clone());
+                return List.of(d);
+            };
+            Session s = alice.endpoint.connect(bob.key(), List.of(bob.address())).get(5, TimeUnit.SECONDS);
+            assertThat(s.peer()).isEqualTo(bob.key());
+            assertThat(sent).as("Alice repeated her initiation with Bob's cookie")
+                    .anyMatch(d -> d[0] == Wire.INIT && !Arrays.equals(new byte[Wire.COOKIE_BYTES],
+                            Arrays.copyOfRange(d, Wire.INIT_COOKIE, Wire.INIT_NOISE)));
+            live.sendMessage(new byte[] {42});
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).containsExactly(42);
+            assertThat(bob.endpoint.onLoop(gate::cookiesSent)).isGreaterThan(100L);
+        } finally {
+            stop.set(true);
+            flooder.join();
+        }
     }
 }
