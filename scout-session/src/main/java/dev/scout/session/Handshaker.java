@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,26 +66,6 @@ final class Handshaker {
     private final Map<Long, Connection> answered = new HashMap<>();
     private long lastSentTimestamp;
 
-    /** An initiation in progress. */
-    private static final class Pending {
-        Ed25519PublicKey peer;
-        List<InetSocketAddress> addresses;
-        NatType peerNat;
-        long localId;
-        byte[] ephemeral;
-        long timestamp;
-        byte[] cookieKey;
-        byte[] cookie; // the responder's, once it asked for one
-        boolean cookieAdded; // the INIT without the cookie may still be answered (by another device)
-        NoiseIK noise;
-        NoiseIK noiseWithoutCookie;
-        byte[] datagram;
-        CompletableFuture<Session> future;
-        long started;
-        long timeout;
-        long nextSend;
-    }
-
     Handshaker(SessionEndpoint endpoint, Ed25519KeyPair identity, AccessPolicy policy) {
         this.endpoint = endpoint;
         this.identity = identity;
@@ -131,18 +110,9 @@ final class Handshaker {
                 return;
             }
         }
-        Pending p = new Pending();
-        p.peer = peer;
-        p.addresses = addresses;
-        p.peerNat = peerNat;
-        p.localId = random.nextLong();
-        p.ephemeral = NoiseIK.newPrivateKey(random);
-        p.future = future;
-        p.started = endpoint.now();
-        p.timeout = timeoutNanos;
         lastSentTimestamp = Math.max(System.currentTimeMillis(), lastSentTimestamp + 1);
-        p.timestamp = lastSentTimestamp;
-        p.cookieKey = HandshakeMacs.cookieKey(peer.bytes());
+        Pending p = new Pending(peer, addresses, peerNat, random.nextLong(), NoiseIK.newPrivateKey(random),
+                lastSentTimestamp, future, endpoint.now(), timeoutNanos);
         try {
             startNoise(p);
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -171,15 +141,7 @@ final class Handshaker {
 
     /** (Re)creates the initiator's Noise states; deterministic, so a forged response cannot spoil them. */
     private void startNoise(Pending p) throws GeneralSecurityException {
-        Initiation i = initiation(p, p.cookie);
-        p.noise = i.noise();
-        p.datagram = i.datagram();
-        p.noiseWithoutCookie = p.cookieAdded ? initiation(p, null).noise() : null;
-    }
-
-    private Initiation initiation(Pending p, byte[] cookie) throws GeneralSecurityException {
-        return Initiation.build(staticPrivate, identity.publicKey(), device, p.timestamp, p.localId, p.ephemeral, p.peer,
-                cookie);
+        p.start(staticPrivate, identity.publicKey(), device);
     }
 
     /**
@@ -233,20 +195,7 @@ final class Handshaker {
     }
 
     private NoDirectPathException noPath(Pending p) {
-        NatType ours = endpoint.localNatType();
-        String tried = p.addresses.stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
-                .collect(Collectors.joining(", "));
-        String why;
-        if (ours == NatType.SYMMETRIC || p.peerNat == NatType.SYMMETRIC) {
-            why = "a symmetric NAT gives every destination its own port, so simultaneous sends cannot meet; "
-                    + "a relay is needed";
-        } else {
-            why = "the contact is offline, does not accept us, or a NAT/firewall drops the packets";
-        }
-        String within = p.timeout % 1_000_000_000L == 0 ? p.timeout / 1_000_000_000L + " s" : p.timeout / 1_000_000 + " ms";
-        return new NoDirectPathException("no direct path to " + p.peer + ": no answer from " + tried + " within "
-                + within + " (NAT: ours " + ours.label() + ", theirs "
-                + p.peerNat.label() + "; " + why + ")");
+        return ConnectFailures.noPath(p.peer, p.addresses, endpoint.localNatType(), p.peerNat, p.timeout);
     }
 
     void onResponse(byte[] b, InetSocketAddress from) {

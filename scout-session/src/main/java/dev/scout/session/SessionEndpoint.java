@@ -38,11 +38,6 @@ public final class SessionEndpoint implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** Datagrams waiting for the loop beyond this are dropped (a flood cannot exhaust memory). */
     private static final int MAX_QUEUED = 20_000;
-    /** Initiations waiting for the loop beyond this are dropped: a flood of them cannot crowd out sessions. */
-    private static final int MAX_QUEUED_HANDSHAKES = 1_024;
-    /** Per loop turn, at most this many initiations are looked at, and at most 2 decrypted (≈ 1 ms). */
-    private static final int HANDSHAKES_PER_TURN = 64;
-    private static final int DECRYPTIONS_PER_TURN = 2;
 
     private final Ed25519KeyPair identity;
     private final DatagramLink link;
@@ -54,8 +49,7 @@ public final class SessionEndpoint implements AutoCloseable {
     final PathKeeper paths; // the kept-open NAT permissions (Handshaker records new ones)
     private final AtomicInteger queued = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedHandshakes = new AtomicInteger();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> handshakes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final HandshakeInbox handshakes;
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
     private volatile boolean closed;
@@ -69,6 +63,7 @@ public final class SessionEndpoint implements AutoCloseable {
         loop.setRemoveOnCancelPolicy(true);
         this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
         this.handshaker = new Handshaker(this, identity, policy);
+        this.handshakes = new HandshakeInbox(loop, handshaker);
         this.paths = new PathKeeper(this, policy);
         long every = config.pathKeepEvery().toNanos();
         loop.scheduleWithFixedDelay(() -> runGuarded(() -> paths.tick(now())), every, every, TimeUnit.NANOSECONDS);
@@ -240,7 +235,9 @@ public final class SessionEndpoint implements AutoCloseable {
         boolean ours;
         if (type == Wire.INIT) {
             if (length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION) {
-                queueHandshake(buffer, length, from);
+                if (!closed) {
+                    handshakes.offer(buffer, length, from);
+                }
                 return true;
             }
             ours = false;
@@ -278,48 +275,6 @@ public final class SessionEndpoint implements AutoCloseable {
     }
 
     private record Arrival(byte[] datagram, InetSocketAddress from) {
-    }
-
-    /**
-     * Initiations wait in a queue of their own, drained in small turns queued behind the sessions'
-     * datagrams, so a flood of them delays live sessions by at most one turn (issue 19).
-     */
-    private void queueHandshake(byte[] buffer, int length, InetSocketAddress from) {
-        if (closed || queuedHandshakes.get() >= MAX_QUEUED_HANDSHAKES) {
-            return;
-        }
-        handshakes.add(new Arrival(java.util.Arrays.copyOf(buffer, length), from));
-        if (queuedHandshakes.getAndIncrement() == 0) {
-            try {
-                loop.execute(this::drainHandshakes);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("endpoint closed; datagram dropped");
-            }
-        }
-    }
-
-    private void drainHandshakes() {
-        int seen = 0;
-        int decrypted = 0;
-        Arrival a;
-        while (seen < HANDSHAKES_PER_TURN && decrypted < DECRYPTIONS_PER_TURN && (a = handshakes.poll()) != null) {
-            seen++;
-            handshaker.noteQueued(queuedHandshakes.get() - seen);
-            try {
-                if (handshaker.onInit(a.datagram(), a.from())) {
-                    decrypted++;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("handshake initiation from {} failed", a.from(), e);
-            }
-        }
-        if (queuedHandshakes.addAndGet(-seen) > 0) {
-            try {
-                loop.execute(this::drainHandshakes); // behind whatever sessions queued meanwhile
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("endpoint closed; handshakes dropped");
-            }
-        }
     }
 
     private void drainInbox() {
