@@ -8,6 +8,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import javax.crypto.Mac;
 
 /**
  * What an initiation must pass before the responder spends any Diffie-Hellman on it (issue 19; after
@@ -43,9 +44,8 @@ final class HandshakeGate {
     }
 
     private final SessionEndpoint endpoint;
-    private final HandshakeMacs macs = new HandshakeMacs();
-    private final byte[] mac1Key;
-    private final byte[] cookieKey;
+    private final Mac mac1;
+    private final Mac cookieTag;
     private final CookieSecret cookies;
     private final SourceLimiter limiter = new SourceLimiter();
     private long underLoadUntil;
@@ -56,10 +56,10 @@ final class HandshakeGate {
 
     HandshakeGate(SessionEndpoint endpoint, byte[] identityKey, SecureRandom random) {
         this.endpoint = endpoint;
-        this.mac1Key = HandshakeMacs.mac1Key(identityKey);
-        this.cookieKey = HandshakeMacs.cookieKey(identityKey);
+        this.mac1 = HandshakeMacs.mac1(identityKey);
+        this.cookieTag = HandshakeMacs.cookieTag(identityKey);
         long now = endpoint.now();
-        this.cookies = new CookieSecret(random, macs, now);
+        this.cookies = new CookieSecret(random, now);
         this.windowStart = now;
         this.underLoadUntil = now;
     }
@@ -76,7 +76,7 @@ final class HandshakeGate {
     }
 
     Admission admit(byte[] init, InetSocketAddress from, long now) {
-        if (!macs.initSealed(init, mac1Key)) {
+        if (!HandshakeMacs.initSealed(init, mac1)) {
             return Admission.STOP;
         }
         boolean proved = cookies.valid(Arrays.copyOfRange(init, Wire.INIT_COOKIE, Wire.INIT_NOISE), from, now);
@@ -108,7 +108,7 @@ final class HandshakeGate {
     /** Asks the sender of {@code init} to repeat it with the cookie for its address. */
     void sendCookie(byte[] init, InetSocketAddress from, long now) {
         cookiesSent++;
-        endpoint.transmit(macs.cookieReply(init, cookies.cookie(from, now), cookieKey), from);
+        endpoint.transmit(HandshakeMacs.cookieReply(init, cookies.cookie(from, now), cookieTag), from);
     }
 
     /** {@return COOKIE replies sent so far} */

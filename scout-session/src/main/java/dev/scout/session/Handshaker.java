@@ -58,7 +58,6 @@ final class Handshaker {
     /** Our device id in initiations: new per endpoint (a restart is a new device to the peer). */
     private final long device = random.nextLong();
     private final HandshakeGate gate;
-    private final HandshakeMacs macs = new HandshakeMacs();
     private final DeviceTimestamps timestamps = new DeviceTimestamps(System.currentTimeMillis());
     private final PeerSessions sessions = new PeerSessions();
     private final Map<Long, Pending> pendingById = new ConcurrentHashMap<>();
@@ -154,7 +153,7 @@ final class Handshaker {
         if (p == null) {
             return;
         }
-        byte[] cookie = macs.openCookieReply(b, p.datagram, p.cookieKey);
+        byte[] cookie = HandshakeMacs.openCookieReply(b, p.datagram, p.cookieTag);
         if (cookie == null) {
             LOG.debug("cookie reply from {} does not answer our initiation", from);
             return;

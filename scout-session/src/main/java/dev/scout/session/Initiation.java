@@ -45,7 +45,7 @@ record Initiation(NoiseIK noise, byte[] datagram) {
                 ephemeral);
         byte[] m1 = noise.writeMessage1(payload);
         System.arraycopy(m1, 0, d, Wire.INIT_NOISE, m1.length);
-        new HandshakeMacs().sealInit(d, HandshakeMacs.mac1Key(responder.bytes()));
+        HandshakeMacs.sealInit(d, HandshakeMacs.mac1(responder.bytes()));
         return new Initiation(noise, d);
     }
 }

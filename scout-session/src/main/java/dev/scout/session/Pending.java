@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.crypto.Mac;
 
 /** One initiation in progress (the initiator's side of a {@link Handshaker}); loop thread only. */
 final class Pending {
@@ -16,7 +17,7 @@ final class Pending {
     final long localId;
     final byte[] ephemeral;
     final long timestamp;
-    final byte[] cookieKey;
+    final Mac cookieTag;
     byte[] cookie; // the responder's, once it asked for one
     boolean cookieAdded; // the INIT without the cookie may still be answered (by another device of the peer)
     NoiseIK noise;
@@ -35,7 +36,7 @@ final class Pending {
         this.localId = localId;
         this.ephemeral = ephemeral;
         this.timestamp = timestamp;
-        this.cookieKey = HandshakeMacs.cookieKey(peer.bytes());
+        this.cookieTag = HandshakeMacs.cookieTag(peer.bytes());
         this.future = future;
         this.started = started;
         this.timeout = timeout;

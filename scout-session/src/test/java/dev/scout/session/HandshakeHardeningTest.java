@@ -43,6 +43,15 @@ class HandshakeHardeningTest {
         return l;
     }
 
+    /** Alice and Bob, each in the other's contacts. */
+    private Peers[] contacts() throws IOException {
+        Peers a = peer();
+        Peers b = peer();
+        a.trust(b);
+        b.trust(a);
+        return new Peers[] {a, b};
+    }
+
     @AfterEach
     void closeAll() throws Exception {
         for (AutoCloseable c : all) {
@@ -106,10 +115,9 @@ class HandshakeHardeningTest {
 
     @Test
     void aCapturedInitiationIsNotAnsweredAfterTheResponderRestarts() throws Exception {
-        Peers alice = peer();
-        Peers bob = peer();
-        alice.trust(bob);
-        bob.trust(alice);
+        Peers[] ab = contacts();
+        Peers alice = ab[0];
+        Peers bob = ab[1];
         AtomicReference<byte[]> captured = new AtomicReference<>();
         alice.tap.outgoing = (d, to) -> {
             if (d[0] == Wire.INIT) {
@@ -141,10 +149,9 @@ class HandshakeHardeningTest {
 
     @Test
     void aRewrittenResponseSenderIdFailsTheHandshake() throws Exception {
-        Peers alice = peer();
-        Peers bob = peer();
-        alice.trust(bob);
-        bob.trust(alice);
+        Peers[] ab = contacts();
+        Peers alice = ab[0];
+        Peers bob = ab[1];
         // An on-path attacker rewrites bytes 9..16 of Bob's response (the sender id before issue 19).
         bob.tap.outgoing = (d, to) -> {
             if (d[0] == Wire.RESPONSE) {
@@ -161,10 +168,9 @@ class HandshakeHardeningTest {
 
     @Test
     void aRewrittenInitiationSenderIdOrVersionGetsNoSession() throws Exception {
-        Peers alice = peer();
-        Peers bob = peer();
-        alice.trust(bob);
-        bob.trust(alice);
+        Peers[] ab = contacts();
+        Peers alice = ab[0];
+        Peers bob = ab[1];
         LinkedBlockingQueue<byte[]> seen = new LinkedBlockingQueue<>();
         alice.tap.outgoing = (d, to) -> {
             if (d[0] == Wire.INIT) {

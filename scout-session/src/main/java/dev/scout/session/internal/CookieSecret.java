@@ -3,6 +3,7 @@ package dev.scout.session.internal;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import javax.crypto.Mac;
 
 /**
  * The responder's cookies (WireGuard's cookie, QUIC's Retry token): a MAC over the initiator's source
@@ -14,43 +15,53 @@ import java.security.SecureRandom;
 public final class CookieSecret {
     /** A secret signs cookies this long, then checks them this long again. */
     public static final long ROTATE_NANOS = 120_000_000_000L;
+    private static final byte[] NONE = new byte[Wire.COOKIE_BYTES];
 
     private final SecureRandom random;
-    private final HandshakeMacs macs;
-    private byte[] current = new byte[32];
-    private byte[] previous;
+    private Mac current;
+    private Mac previous;
     private long rotatedAt;
 
-    public CookieSecret(SecureRandom random, HandshakeMacs macs, long now) {
+    public CookieSecret(SecureRandom random, long now) {
         this.random = random;
-        this.macs = macs;
-        random.nextBytes(current);
-        rotatedAt = now;
+        this.current = fresh();
+        this.rotatedAt = now;
+    }
+
+    private Mac fresh() {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return HandshakeMacs.keyed(secret);
     }
 
     /** The cookie for {@code source} under the current secret. */
     public byte[] cookie(InetSocketAddress source, long now) {
         rotate(now);
-        return macs.mac(current, address(source));
+        byte[] a = address(source);
+        return HandshakeMacs.mac(current, a, 0, a.length, null);
     }
 
-    /** Whether {@code cookie} (16 bytes, e.g. an INIT's cookie field) was issued to {@code source} within 2–4 minutes. */
+    /**
+     * Whether {@code cookie} (e.g. an INIT's cookie field) was issued to {@code source} within the last
+     * 2–4 minutes. An all-zero field (no cookie yet, public knowledge) is answered without a MAC.
+     */
     public boolean valid(byte[] cookie, InetSocketAddress source, long now) {
+        if (java.util.Arrays.equals(cookie, NONE)) {
+            return false;
+        }
         rotate(now);
         byte[] a = address(source);
-        boolean ok = MessageDigest.isEqual(cookie, macs.mac(current, a));
-        if (previous != null) {
-            ok |= MessageDigest.isEqual(cookie, macs.mac(previous, a)); // both computed: no timing hint
+        boolean ok = MessageDigest.isEqual(cookie, HandshakeMacs.mac(current, a, 0, a.length, null));
+        if (previous != null) { // both computed: no timing hint of which secret made it
+            ok |= MessageDigest.isEqual(cookie, HandshakeMacs.mac(previous, a, 0, a.length, null));
         }
         return ok;
     }
 
     private void rotate(long now) {
         if (now - rotatedAt >= ROTATE_NANOS) {
-            boolean skippedOne = now - rotatedAt >= 2 * ROTATE_NANOS;
-            previous = skippedOne ? null : current;
-            current = new byte[32];
-            random.nextBytes(current);
+            previous = now - rotatedAt >= 2 * ROTATE_NANOS ? null : current;
+            current = fresh();
             rotatedAt = now;
         }
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Relay datagrams (docs/sessions.md, "Relaying"), on the same socket as KRPC and the session
  * datagrams. They start with 0xF5, which no bencoded value (KRPC starts with {@code d}) and no session
- * datagram (0xF1..0xF4) starts with; the second byte is the operation:
+ * datagram (0xF1..0xF4, 0xF6) starts with; the second byte is the operation:
  *
  * <pre>
  * REGISTER    F5 | 01 | tag (16)                      18 bytes   client → relay, every 10 s
