@@ -23,14 +23,15 @@ import javax.crypto.Mac;
  *       packets spoofed from a victim's address cannot lock the victim out.</li>
  * </ol>
  * The endpoint is under load for a second after its queue of initiations reached
- * {@value #LOAD_QUEUE}, or after {@value #LOAD_CRYPTO} initiations reached Diffie-Hellman within one
- * second; otherwise a handshake stays one round trip. Loop thread only.
+ * {@value #LOAD_QUEUE}, or after {@value #LOAD_RATE} initiations with a valid mac1 arrived within one
+ * second (so a sustained flood keeps it under load, and only initiations that proved their address
+ * reach Diffie-Hellman); otherwise a handshake stays one round trip. Loop thread only.
  */
 final class HandshakeGate {
     /** Initiations waiting in the endpoint's handshake queue that mean "under load". */
     static final int LOAD_QUEUE = 16;
-    /** Initiations decrypted within one second that mean "under load" (≈ 5–10 % of a core). */
-    static final int LOAD_CRYPTO = 200;
+    /** Initiations with a valid mac1 within one second that mean "under load" (decrypted: ≈ 5–10 % of a core). */
+    static final int LOAD_RATE = 200;
     private static final long SECOND = 1_000_000_000L;
 
     /** The verdict on one initiation. */
@@ -50,7 +51,7 @@ final class HandshakeGate {
     private final SourceLimiter limiter = new SourceLimiter();
     private long underLoadUntil;
     private long windowStart;
-    private int cryptoInWindow;
+    private int inWindow;
     private long cookiesSent;
     private long decrypted;
 
@@ -79,6 +80,13 @@ final class HandshakeGate {
         if (!HandshakeMacs.initSealed(init, mac1)) {
             return Admission.STOP;
         }
+        if (now - windowStart >= SECOND) {
+            windowStart = now;
+            inWindow = 0;
+        }
+        if (++inWindow >= LOAD_RATE) {
+            underLoadUntil = now + SECOND;
+        }
         boolean proved = cookies.valid(Arrays.copyOfRange(init, Wire.INIT_COOKIE, Wire.INIT_NOISE), from, now);
         if (!proved && underLoad(now)) {
             sendCookie(init, from, now);
@@ -93,16 +101,9 @@ final class HandshakeGate {
         return proved ? Admission.PROVED : Admission.UNPROVED;
     }
 
-    /** An initiation is about to be decrypted (counts towards the load). */
-    void decrypting(long now) {
+    /** An initiation is about to be decrypted. */
+    void decrypting() {
         decrypted++;
-        if (now - windowStart >= SECOND) {
-            windowStart = now;
-            cryptoInWindow = 0;
-        }
-        if (++cryptoInWindow >= LOAD_CRYPTO) {
-            underLoadUntil = now + SECOND;
-        }
     }
 
     /** Asks the sender of {@code init} to repeat it with the cookie for its address. */

@@ -250,7 +250,7 @@ final class Handshaker {
         if (admission == HandshakeGate.Admission.STOP || sessions.unconfirmedTotal() >= MAX_UNCONFIRMED) {
             return false;
         }
-        gate.decrypting(now);
+        gate.decrypting();
         NoiseIK noise = NoiseIK.responder(Wire.prologue(b), staticPrivate, NoiseIK.newPrivateKey(random));
         Ed25519PublicKey peer;
         long peerDevice;
