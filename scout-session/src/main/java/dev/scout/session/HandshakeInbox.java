@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * small turns, each queued behind whatever the sessions queued meanwhile: a flood of initiations
  * delays a live session by at most one turn (at most {@value #DECRYPTIONS_PER_TURN} Diffie-Hellman
  * handshakes, ≈ 1 ms), and beyond {@value #MAX_QUEUED} waiting ones they are dropped on arrival,
- * before any work. The queue's length tells the {@link HandshakeGate} when the endpoint is under load.
+ * before any work. The queue's length tells the handshake gate when the endpoint is under load.
  */
 final class HandshakeInbox {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeInbox.class);

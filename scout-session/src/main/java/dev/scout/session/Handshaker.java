@@ -3,6 +3,8 @@ package dev.scout.session;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.internal.DeviceTimestamps;
+import dev.scout.session.internal.HandshakeGate;
 import dev.scout.session.internal.HandshakeMacs;
 import dev.scout.session.internal.NoiseIK;
 import dev.scout.session.internal.PathTokens;
@@ -70,7 +72,8 @@ final class Handshaker {
         this.identity = identity;
         this.policy = policy;
         this.staticPrivate = KeyExchange.curve25519PrivateKey(identity);
-        this.gate = new HandshakeGate(endpoint, identity.publicKey().bytes(), random);
+        this.gate = new HandshakeGate(identity.publicKey().bytes(), random, endpoint::transmit, RelayLink::isVirtual,
+                endpoint.now());
     }
 
     /** Link thread: whether a RESPONSE addressed to {@code id} belongs to one of our initiations. */

@@ -2,6 +2,7 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.internal.HandshakeGate;
 import dev.scout.session.internal.NoiseCipher;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.session.internal.NoiseIK;
+import dev.scout.session.internal.HandshakeGate;
 import dev.scout.session.internal.SourceLimiter;
 import dev.scout.session.internal.Wire;
 import java.io.IOException;

@@ -1,13 +1,11 @@
-package dev.scout.session;
+package dev.scout.session.internal;
 
-import dev.scout.session.internal.CookieSecret;
-import dev.scout.session.internal.HandshakeMacs;
-import dev.scout.session.internal.SourceLimiter;
-import dev.scout.session.internal.Wire;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 
 /**
@@ -27,15 +25,15 @@ import javax.crypto.Mac;
  * second (so a sustained flood keeps it under load, and only initiations that proved their address
  * reach Diffie-Hellman); otherwise a handshake stays one round trip. Loop thread only.
  */
-final class HandshakeGate {
+public final class HandshakeGate {
     /** Initiations waiting in the endpoint's handshake queue that mean "under load". */
-    static final int LOAD_QUEUE = 16;
+    public static final int LOAD_QUEUE = 16;
     /** Initiations with a valid mac1 within one second that mean "under load" (decrypted: ≈ 5–10 % of a core). */
-    static final int LOAD_RATE = 200;
+    public static final int LOAD_RATE = 200;
     private static final long SECOND = 1_000_000_000L;
 
     /** The verdict on one initiation. */
-    enum Admission {
+    public enum Admission {
         /** Dropped, or answered with a COOKIE. */
         STOP,
         /** May be decrypted; the sender has not proved its address. */
@@ -44,7 +42,8 @@ final class HandshakeGate {
         PROVED
     }
 
-    private final SessionEndpoint endpoint;
+    private final BiConsumer<byte[], InetSocketAddress> transmit;
+    private final Predicate<InetSocketAddress> wholeAddress;
     private final Mac mac1;
     private final Mac cookieTag;
     private final CookieSecret cookies;
@@ -55,28 +54,36 @@ final class HandshakeGate {
     private long cookiesSent;
     private long decrypted;
 
-    HandshakeGate(SessionEndpoint endpoint, byte[] identityKey, SecureRandom random) {
-        this.endpoint = endpoint;
+    /**
+     * A gate for the responder with {@code identityKey}.
+     *
+     * @param transmit sends a COOKIE
+     * @param wholeAddress source addresses limited as a whole rather than by prefix (relay routes' virtual addresses)
+     * @param now the loop's clock, nanoseconds
+     */
+    public HandshakeGate(byte[] identityKey, SecureRandom random, BiConsumer<byte[], InetSocketAddress> transmit,
+                         Predicate<InetSocketAddress> wholeAddress, long now) {
+        this.transmit = transmit;
+        this.wholeAddress = wholeAddress;
         this.mac1 = HandshakeMacs.mac1(identityKey);
         this.cookieTag = HandshakeMacs.cookieTag(identityKey);
-        long now = endpoint.now();
         this.cookies = new CookieSecret(random, now);
         this.windowStart = now;
         this.underLoadUntil = now;
     }
 
     /** The endpoint saw {@code queued} initiations waiting. */
-    void noteQueued(int queued, long now) {
+    public void noteQueued(int queued, long now) {
         if (queued >= LOAD_QUEUE) {
             underLoadUntil = now + SECOND;
         }
     }
 
-    boolean underLoad(long now) {
+    public boolean underLoad(long now) {
         return now - underLoadUntil < 0;
     }
 
-    Admission admit(byte[] init, InetSocketAddress from, long now) {
+    public Admission admit(byte[] init, InetSocketAddress from, long now) {
         if (!HandshakeMacs.initSealed(init, mac1)) {
             return Admission.STOP;
         }
@@ -102,33 +109,33 @@ final class HandshakeGate {
     }
 
     /** An initiation is about to be decrypted. */
-    void decrypting() {
+    public void decrypting() {
         decrypted++;
     }
 
     /** Asks the sender of {@code init} to repeat it with the cookie for its address. */
-    void sendCookie(byte[] init, InetSocketAddress from, long now) {
+    public void sendCookie(byte[] init, InetSocketAddress from, long now) {
         cookiesSent++;
-        endpoint.transmit(HandshakeMacs.cookieReply(init, cookies.cookie(from, now), cookieTag), from);
+        transmit.accept(HandshakeMacs.cookieReply(init, cookies.cookie(from, now), cookieTag), from);
     }
 
     /** {@return COOKIE replies sent so far} */
-    long cookiesSent() {
+    public long cookiesSent() {
         return cookiesSent;
     }
 
     /** {@return initiations that reached Diffie-Hellman so far} */
-    long decrypted() {
+    public long decrypted() {
         return decrypted;
     }
 
     /** IPv4: the address; IPv6: the /64 (one subscriber), but a relay route's virtual address whole. */
-    private static SourceLimiter.Key sourceKey(InetSocketAddress from, boolean proved) {
+    private SourceLimiter.Key sourceKey(InetSocketAddress from, boolean proved) {
         byte[] a = from.getAddress().getAddress();
         if (from.getAddress() instanceof Inet4Address) {
             return new SourceLimiter.Key(-1L, java.nio.ByteBuffer.wrap(a).getInt() & 0xFFFF_FFFFL, proved);
         }
-        long low = RelayLink.isVirtual(from) ? Wire.getLong(a, 8) ^ from.getPort() : 0;
+        long low = wholeAddress.test(from) ? Wire.getLong(a, 8) ^ from.getPort() : 0;
         return new SourceLimiter.Key(Wire.getLong(a, 0), low, proved);
     }
 }

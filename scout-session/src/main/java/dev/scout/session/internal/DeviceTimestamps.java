@@ -1,4 +1,4 @@
-package dev.scout.session;
+package dev.scout.session.internal;
 
 import dev.scout.dht.Ed25519PublicKey;
 import java.util.LinkedHashMap;
@@ -18,8 +18,8 @@ import java.util.Map;
  * the device's clock was ahead of ours by more than the time from its capture to our restart, and
  * then only once. Loop thread only.
  */
-final class DeviceTimestamps {
-    static final int CAPACITY = 4_096;
+public final class DeviceTimestamps {
+    public static final int CAPACITY = 4_096;
 
     private record Device(Ed25519PublicKey identity, long device) {
     }
@@ -36,21 +36,21 @@ final class DeviceTimestamps {
         }
     };
 
-    DeviceTimestamps(long startMillis) {
+    public DeviceTimestamps(long startMillis) {
         this.floor = startMillis;
     }
 
     /** {@return the newest timestamp accepted from this device, or null if none is known} */
-    Long newest(Ed25519PublicKey identity, long device) {
+    public Long newest(Ed25519PublicKey identity, long device) {
         return newest.get(new Device(identity, device));
     }
 
     /** {@return timestamps of unknown devices above this need no cookie} */
-    long floor() {
+    public long floor() {
         return floor;
     }
 
-    void accept(Ed25519PublicKey identity, long device, long timestamp) {
+    public void accept(Ed25519PublicKey identity, long device, long timestamp) {
         newest.put(new Device(identity, device), timestamp);
     }
 }
