@@ -3,6 +3,9 @@ package dev.scout.session;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.internal.DeviceTimestamps;
+import dev.scout.session.internal.HandshakeGate;
+import dev.scout.session.internal.HandshakeMacs;
 import dev.scout.session.internal.NoiseIK;
 import dev.scout.session.internal.PathTokens;
 import dev.scout.session.internal.Wire;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * the contact's static key) goes to every address at once and is repeated until an answer comes
  * or the connect timeout passes. Responder: an initiation is answered only if it decrypts under
  * our static key, names an identity whose X25519 key is the one it proved, the policy accepts that
- * identity, and its timestamp is newer than any accepted before from it (a replayed initiation
- * gets nothing). A repeated initiation (same sender id and ephemeral) gets the same response.
+ * identity, and its timestamp is newer than any accepted before from that identity's device (a
+ * replayed initiation gets nothing; {@link DeviceTimestamps}). Before any of that costs a
+ * Diffie-Hellman, {@link HandshakeGate} checks mac1, the source's rate and, under load, a cookie; a
+ * COOKIE reply makes the initiator repeat its initiation with the cookie in it. At most
+ * {@value #MAX_UNCONFIRMED} half-open sessions in all, {@value #MAX_UNCONFIRMED_PER_PEER} per peer, and
+ * {@value #MAX_SESSIONS_PER_PEER} sessions per peer. A repeated initiation (same sender id and ephemeral) gets the same response.
  * When both sides initiate at once, the side with the smaller identity key keeps its initiation
  * and the other answers it, so exactly one session results. A connect made within 2 s after the
  * peer's own session to us was confirmed returns that session: the two connects crossed.
@@ -40,40 +46,34 @@ final class Handshaker {
     private static final long FAST_PHASE = 2_000_000_000L;
     /** A session the peer opened this recently is the one a connect of ours crossed (both started at once). */
     private static final long CROSSING = 2_000_000_000L;
-    private static final int MAX_UNCONFIRMED = 256;
+    static final int MAX_UNCONFIRMED = 256;
+    /** Half-open sessions one peer identity (all its devices) may hold: one contact cannot block the others. */
+    static final int MAX_UNCONFIRMED_PER_PEER = 4;
+    /** Sessions (both roles) one peer identity may hold before its initiations go unanswered. */
+    static final int MAX_SESSIONS_PER_PEER = 32;
 
     private final SessionEndpoint endpoint;
     private final Ed25519KeyPair identity;
     private final AccessPolicy policy;
     private final byte[] staticPrivate;
     private final SecureRandom random = new SecureRandom();
+    /** Our device id in initiations: new per endpoint (a restart is a new device to the peer). */
+    private final long device = random.nextLong();
+    private final HandshakeGate gate;
+    private final DeviceTimestamps timestamps = new DeviceTimestamps(System.currentTimeMillis());
+    private final PeerSessions sessions = new PeerSessions();
     private final Map<Long, Pending> pendingById = new ConcurrentHashMap<>();
     private final Map<Ed25519PublicKey, Pending> pendingByPeer = new HashMap<>();
-    private final Map<Ed25519PublicKey, Long> lastTimestamp = new HashMap<>();
     private final Map<Long, Connection> answered = new HashMap<>();
     private long lastSentTimestamp;
-
-    /** An initiation in progress. */
-    private static final class Pending {
-        Ed25519PublicKey peer;
-        List<InetSocketAddress> addresses;
-        NatType peerNat;
-        long localId;
-        byte[] ephemeral;
-        byte[] payload;
-        NoiseIK noise;
-        byte[] datagram;
-        CompletableFuture<Session> future;
-        long started;
-        long timeout;
-        long nextSend;
-    }
 
     Handshaker(SessionEndpoint endpoint, Ed25519KeyPair identity, AccessPolicy policy) {
         this.endpoint = endpoint;
         this.identity = identity;
         this.policy = policy;
         this.staticPrivate = KeyExchange.curve25519PrivateKey(identity);
+        this.gate = new HandshakeGate(identity.publicKey().bytes(), random, endpoint::transmit, RelayLink::isVirtual,
+                endpoint.now());
     }
 
     /** Link thread: whether a RESPONSE addressed to {@code id} belongs to one of our initiations. */
@@ -112,26 +112,11 @@ final class Handshaker {
                 return;
             }
         }
-        Pending p = new Pending();
-        p.peer = peer;
-        p.addresses = addresses;
-        p.peerNat = peerNat;
-        p.localId = random.nextLong();
-        p.ephemeral = NoiseIK.newPrivateKey(random);
-        p.future = future;
-        p.started = endpoint.now();
-        p.timeout = timeoutNanos;
         lastSentTimestamp = Math.max(System.currentTimeMillis(), lastSentTimestamp + 1);
-        p.payload = new byte[Wire.INIT_PAYLOAD];
-        System.arraycopy(identity.publicKey().bytes(), 0, p.payload, 0, Ed25519PublicKey.BYTES);
-        Wire.putLong(p.payload, Ed25519PublicKey.BYTES, lastSentTimestamp);
+        Pending p = new Pending(peer, addresses, peerNat, random.nextLong(), NoiseIK.newPrivateKey(random),
+                lastSentTimestamp, future, endpoint.now(), timeoutNanos);
         try {
-            byte[] m1 = startNoise(p);
-            p.datagram = new byte[Wire.INIT_LENGTH];
-            p.datagram[0] = Wire.INIT;
-            p.datagram[1] = Wire.VERSION;
-            Wire.putLong(p.datagram, 2, p.localId);
-            System.arraycopy(m1, 0, p.datagram, 10, m1.length);
+            startNoise(p);
         } catch (GeneralSecurityException | RuntimeException e) {
             future.completeExceptionally(new SessionException("cannot start a handshake with " + peer + ": " + e.getMessage()));
             return;
@@ -156,11 +141,34 @@ final class Handshaker {
         }
     }
 
-    /** (Re)creates the initiator's Noise state; deterministic, so a forged response cannot spoil it. */
-    private byte[] startNoise(Pending p) throws GeneralSecurityException {
-        byte[] rs = KeyExchange.curve25519PublicKey(p.peer);
-        p.noise = NoiseIK.initiator(Wire.PROLOGUE, staticPrivate, rs, p.ephemeral);
-        return p.noise.writeMessage1(p.payload);
+    /** (Re)creates the initiator's Noise states; deterministic, so a forged response cannot spoil them. */
+    private void startNoise(Pending p) throws GeneralSecurityException {
+        p.start(staticPrivate, identity.publicKey(), device);
+    }
+
+    /**
+     * The responder asks for its cookie (it is under load, or does not know our device): the same
+     * initiation again, with the cookie in it, at once to where the cookie came from. The state for
+     * the INIT without it is kept: another device of the peer may have answered that one.
+     */
+    void onCookie(byte[] b, InetSocketAddress from) {
+        Pending p = pendingById.get(Wire.receiverId(b));
+        if (p == null) {
+            return;
+        }
+        byte[] cookie = HandshakeMacs.openCookieReply(b, p.datagram, p.cookieTag);
+        if (cookie == null) {
+            LOG.debug("cookie reply from {} does not answer our initiation", from);
+            return;
+        }
+        p.cookieAdded = true;
+        p.cookie = cookie;
+        try {
+            startNoise(p);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        endpoint.transmit(p.datagram, from);
     }
 
     private void send(Pending p) {
@@ -189,20 +197,7 @@ final class Handshaker {
     }
 
     private NoDirectPathException noPath(Pending p) {
-        NatType ours = endpoint.localNatType();
-        String tried = p.addresses.stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
-                .collect(Collectors.joining(", "));
-        String why;
-        if (ours == NatType.SYMMETRIC || p.peerNat == NatType.SYMMETRIC) {
-            why = "a symmetric NAT gives every destination its own port, so simultaneous sends cannot meet; "
-                    + "a relay is needed";
-        } else {
-            why = "the contact is offline, does not accept us, or a NAT/firewall drops the packets";
-        }
-        String within = p.timeout % 1_000_000_000L == 0 ? p.timeout / 1_000_000_000L + " s" : p.timeout / 1_000_000 + " ms";
-        return new NoDirectPathException("no direct path to " + p.peer + ": no answer from " + tried + " within "
-                + within + " (NAT: ours " + ours.label() + ", theirs "
-                + p.peerNat.label() + "; " + why + ")");
+        return ConnectFailures.noPath(p.peer, p.addresses, endpoint.localNatType(), p.peerNat, p.timeout);
     }
 
     void onResponse(byte[] b, InetSocketAddress from) {
@@ -210,11 +205,15 @@ final class Handshaker {
         if (p == null) {
             return;
         }
-        long remoteId = Wire.getLong(b, 9);
-        try {
-            p.noise.readMessage2(Arrays.copyOfRange(b, 17, b.length));
-        } catch (GeneralSecurityException e) {
-            LOG.debug("bad handshake response from {}: {}", from, e.getMessage());
+        byte[] message = Arrays.copyOfRange(b, 9, b.length);
+        NoiseIK noise = p.noise;
+        byte[] payload = read(noise, message);
+        if (payload == null && p.noiseWithoutCookie != null) {
+            noise = p.noiseWithoutCookie;
+            payload = read(noise, message);
+        }
+        if (payload == null || payload.length != Wire.RESPONSE_PAYLOAD) {
+            LOG.debug("bad handshake response from {}", from);
             try {
                 startNoise(p); // back to the state after message 1, for the genuine response
             } catch (GeneralSecurityException again) {
@@ -222,51 +221,75 @@ final class Handshaker {
             }
             return;
         }
+        long remoteId = Wire.getLong(payload, 0); // authenticated: a rewritten id cannot leave a dead session
         remove(p);
-        Connection c = new Connection(endpoint, p.localId, remoteId, p.peer, from, true, p.noise.split(), endpoint.now());
+        Connection c = new Connection(endpoint, p.localId, remoteId, p.peer, from, true, noise.split(), endpoint.now());
+        sessions.added(c);
         endpoint.register(c);
-        endpoint.paths.established(p.peer, from, PathTokens.of(p.noise, true), endpoint.now());
+        endpoint.paths.established(p.peer, from, PathTokens.of(noise, true), endpoint.now());
         c.sendConfirmation();
         endpoint.callback(() -> p.future.complete(c));
     }
 
-    void onInit(byte[] b, InetSocketAddress from) {
+    private static byte[] read(NoiseIK noise, byte[] message) {
+        try {
+            return noise.readMessage2(message);
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    /** {@return whether the initiation was decrypted (the costly part)} */
+    boolean onInit(byte[] b, InetSocketAddress from) {
         long senderId = Wire.getLong(b, 2);
-        byte[] ephemeral = Arrays.copyOfRange(b, 10, 10 + NoiseIK.KEY_BYTES);
+        byte[] ephemeral = Arrays.copyOfRange(b, Wire.INIT_NOISE, Wire.INIT_NOISE + NoiseIK.KEY_BYTES);
         Connection previous = answered.get(senderId);
         if (previous != null && MessageDigest.isEqual(previous.initiatorEphemeral, ephemeral)) {
             endpoint.transmit(previous.cachedResponse, from); // our response was lost: same answer again
-            return;
+            return false;
         }
-        if (endpoint.unconfirmedCount() >= MAX_UNCONFIRMED) {
-            return;
+        long now = endpoint.now();
+        HandshakeGate.Admission admission = gate.admit(b, from, now);
+        if (admission == HandshakeGate.Admission.STOP || sessions.unconfirmedTotal() >= MAX_UNCONFIRMED) {
+            return false;
         }
-        NoiseIK noise = NoiseIK.responder(Wire.PROLOGUE, staticPrivate, NoiseIK.newPrivateKey(random));
+        gate.decrypting();
+        NoiseIK noise = NoiseIK.responder(Wire.prologue(b), staticPrivate, NoiseIK.newPrivateKey(random));
         Ed25519PublicKey peer;
+        long peerDevice;
         long timestamp;
         try {
-            byte[] payload = noise.readMessage1(Arrays.copyOfRange(b, 10, b.length));
+            byte[] payload = noise.readMessage1(Arrays.copyOfRange(b, Wire.INIT_NOISE, Wire.INIT_MAC1));
             if (payload.length != Wire.INIT_PAYLOAD) {
-                return;
+                return true;
             }
             peer = Ed25519PublicKey.of(Arrays.copyOf(payload, Ed25519PublicKey.BYTES));
-            timestamp = Wire.getLong(payload, Ed25519PublicKey.BYTES);
+            peerDevice = Wire.getLong(payload, Ed25519PublicKey.BYTES);
+            timestamp = Wire.getLong(payload, Ed25519PublicKey.BYTES + 8);
             if (!MessageDigest.isEqual(KeyExchange.curve25519PublicKey(peer), noise.remoteStatic())) {
                 LOG.debug("initiation from {} names a key it did not prove", from);
-                return;
+                return true;
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             LOG.debug("initiation from {} rejected: {}", from, e.getMessage());
-            return; // not for our key, tampered, or low-order: no answer at all
+            return true; // not for our key, tampered (ids, version, cookie are in the prologue), or low-order
         }
         if (!policy.accepts(peer)) {
             LOG.debug("initiation from {} by {}, not an accepted contact", from, peer);
-            return;
+            return true;
         }
-        Long last = lastTimestamp.get(peer);
+        Long last = timestamps.newest(peer, peerDevice);
+        if (last == null && timestamp <= timestamps.floor() && admission != HandshakeGate.Admission.PROVED) {
+            gate.sendCookie(b, from, now); // older than our start, device unknown: prove it is fresh
+            return true;
+        }
         if (last != null && timestamp <= last) {
             LOG.debug("replayed initiation from {} by {}", from, peer);
-            return;
+            return true;
+        }
+        if (sessions.unconfirmed(peer) >= MAX_UNCONFIRMED_PER_PEER || sessions.sessions(peer) >= MAX_SESSIONS_PER_PEER) {
+            LOG.debug("initiation from {} by {}: its session limit is reached", from, peer);
+            return true;
         }
         Pending ours = pendingByPeer.get(peer);
         if (ours != null && compare(identity.publicKey(), peer) < 0) {
@@ -278,21 +301,28 @@ final class Handshaker {
                 ours.addresses = List.copyOf(more);
                 endpoint.transmit(ours.datagram, from);
             }
-            return;
+            return true;
         }
-        lastTimestamp.put(peer, timestamp);
+        timestamps.accept(peer, peerDevice, timestamp);
+        answer(b, from, noise, peer, senderId, ephemeral, ours);
+        return true;
+    }
+
+    private void answer(byte[] init, InetSocketAddress from, NoiseIK noise, Ed25519PublicKey peer, long senderId,
+                        byte[] ephemeral, Pending ours) {
         long localId = random.nextLong();
+        byte[] payload = new byte[Wire.RESPONSE_PAYLOAD];
+        Wire.putLong(payload, 0, localId);
         byte[] m2;
         try {
-            m2 = noise.writeMessage2(new byte[0]);
+            m2 = noise.writeMessage2(payload);
         } catch (GeneralSecurityException e) {
             return;
         }
         byte[] response = new byte[Wire.RESPONSE_LENGTH];
         response[0] = Wire.RESPONSE;
         Wire.putLong(response, 1, senderId);
-        Wire.putLong(response, 9, localId);
-        System.arraycopy(m2, 0, response, 17, m2.length);
+        System.arraycopy(m2, 0, response, 9, m2.length);
         Connection c = new Connection(endpoint, localId, senderId, peer, from, false, noise.split(), endpoint.now());
         endpoint.paths.expect(localId, peer, PathTokens.of(noise, false)); // a path once the initiator confirms
         c.cachedResponse = response;
@@ -302,9 +332,28 @@ final class Handshaker {
             c.mergedConnect = ours.future;
         }
         answered.put(senderId, c);
+        sessions.added(c);
         endpoint.register(c);
         endpoint.transmit(response, from);
         c.onTimer(endpoint.now()); // arms its idle timer: an unconfirmed half-open session expires
+    }
+
+    /** The endpoint's handshake queue holds {@code queued} initiations. */
+    void noteQueued(int queued) {
+        gate.noteQueued(queued, endpoint.now());
+    }
+
+    /** The responder session {@code c} was confirmed by its initiator. */
+    void confirmed(Connection c) {
+        sessions.confirmed(c);
+    }
+
+    int unconfirmedCount() {
+        return sessions.unconfirmedTotal();
+    }
+
+    HandshakeGate gate() {
+        return gate;
     }
 
     private static int compare(Ed25519PublicKey a, Ed25519PublicKey b) {
@@ -318,6 +367,7 @@ final class Handshaker {
 
     void forget(Connection c) {
         answered.remove(c.remoteId, c);
+        sessions.removed(c);
     }
 
     void closeAll() {

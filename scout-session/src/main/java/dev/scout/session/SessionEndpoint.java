@@ -2,6 +2,7 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.internal.HandshakeGate;
 import dev.scout.session.internal.NoiseCipher;
 import dev.scout.session.internal.Wire;
 import java.net.InetSocketAddress;
@@ -50,6 +51,7 @@ public final class SessionEndpoint implements AutoCloseable {
     final BufferBudget buffers = new BufferBudget(BufferBudget.ENDPOINT_LIMIT); // every session's receive buffers
     private final AtomicInteger queued = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final HandshakeInbox handshakes;
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
     private volatile boolean closed;
@@ -63,6 +65,7 @@ public final class SessionEndpoint implements AutoCloseable {
         loop.setRemoveOnCancelPolicy(true);
         this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
         this.handshaker = new Handshaker(this, identity, policy);
+        this.handshakes = new HandshakeInbox(loop, handshaker);
         this.paths = new PathKeeper(this, policy);
         long every = config.pathKeepEvery().toNanos();
         loop.scheduleWithFixedDelay(() -> runGuarded(() -> paths.tick(now())), every, every, TimeUnit.NANOSECONDS);
@@ -233,9 +236,17 @@ public final class SessionEndpoint implements AutoCloseable {
         byte type = buffer[0];
         boolean ours;
         if (type == Wire.INIT) {
-            ours = length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION;
+            if (length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION) {
+                if (!closed) {
+                    handshakes.offer(buffer, length, from);
+                }
+                return true;
+            }
+            ours = false;
         } else if (type == Wire.RESPONSE) {
             ours = length == Wire.RESPONSE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
+        } else if (type == Wire.COOKIE) {
+            ours = length == Wire.COOKIE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
         } else if (type == Wire.DATA) {
             ours = length >= Wire.DATA_HEADER + NoiseCipher.TAG_BYTES && length <= Wire.MAX_DATAGRAM
                     && connections.containsKey(Wire.receiverId(buffer));
@@ -285,8 +296,8 @@ public final class SessionEndpoint implements AutoCloseable {
 
     private void dispatch(byte[] b, InetSocketAddress from) {
         try {
-            if (b[0] == Wire.INIT) {
-                handshaker.onInit(b, from);
+            if (b[0] == Wire.COOKIE) {
+                handshaker.onCookie(b, from);
             } else if (b[0] == Wire.RESPONSE) {
                 handshaker.onResponse(b, from);
             } else if (b[0] == Wire.KEEP) {
@@ -378,18 +389,29 @@ public final class SessionEndpoint implements AutoCloseable {
         handshaker.forget(c);
     }
 
+    /** Tests: half-open responder sessions now (asks the loop). */
     int unconfirmedCount() {
-        int n = 0;
-        for (Connection c : connections.values()) {
-            if (!c.confirmed()) {
-                n++;
-            }
+        return onLoop(handshaker::unconfirmedCount);
+    }
+
+    /** Tests and diagnostics: {@code value} computed on the loop thread. */
+    <T> T onLoop(java.util.function.Supplier<T> value) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        runOnLoop(() -> f.complete(value.get()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the session loop did not answer", e);
         }
-        return n;
+    }
+
+    HandshakeGate handshakeGate() {
+        return handshaker.gate();
     }
 
     /** The responder saw the initiator's first packet: the session is usable. */
     void onConfirmed(Connection c) {
+        handshaker.confirmed(c);
         paths.confirmed(c.localId, c.remoteAddress(), now());
         if (c.mergedConnect != null) {
             CompletableFuture<Session> f = c.mergedConnect;

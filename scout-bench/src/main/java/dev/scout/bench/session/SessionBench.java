@@ -96,7 +96,7 @@ public final class SessionBench {
         }
     }
 
-    private static void put(Fragment f, String name, double[] ms) {
+    static void put(Fragment f, String name, double[] ms) {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         f.put(name + "_p50_ms", sorted[sorted.length / 2]);
@@ -121,7 +121,7 @@ public final class SessionBench {
     }
 
     /** MB/s of one stream from {@code from} to {@code to}, until the reader saw the end. */
-    private static double sessionCopy(Session from, Session to, long bytes) throws Exception {
+    static double sessionCopy(Session from, Session to, long bytes) throws Exception {
         SessionStream out = from.openStream();
         CompletableFuture<SessionStream> in = to.acceptStream();
         long t0 = System.nanoTime();

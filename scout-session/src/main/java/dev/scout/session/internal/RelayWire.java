@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Relay datagrams (docs/sessions.md, "Relaying"), on the same socket as KRPC and the session
  * datagrams. They start with 0xF5, which no bencoded value (KRPC starts with {@code d}) and no session
- * datagram (0xF1..0xF4) starts with; the second byte is the operation:
+ * datagram (0xF1..0xF4, 0xF6) starts with; the second byte is the operation:
  *
  * <pre>
  * REGISTER    F5 | 01 | tag (16)                      18 bytes   client → relay, every 10 s
@@ -32,13 +32,13 @@ public final class RelayWire {
     private RelayWire() {
     }
 
-    /** Whether {@code b[off, off+len)} looks like a session datagram: marker 0xF1..0xF4, 17..1200 bytes. */
+    /** Whether {@code b[off, off+len)} looks like a session datagram: marker 0xF1..0xF4 or 0xF6, 17..1200 bytes. */
     public static boolean isSessionDatagram(byte[] b, int off, int len) {
         if (len < MIN_INNER || len > Wire.MAX_DATAGRAM) {
             return false;
         }
         byte m = b[off];
-        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP;
+        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP || m == Wire.COOKIE;
     }
 
     public static byte[] control(byte op, byte[] tag) {

@@ -1,0 +1,54 @@
+package dev.scout.session;
+
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.internal.HandshakeMacs;
+import dev.scout.session.internal.NoiseIK;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.crypto.Mac;
+
+/** One initiation in progress (the initiator's side of a {@link Handshaker}); loop thread only. */
+final class Pending {
+    final Ed25519PublicKey peer;
+    List<InetSocketAddress> addresses;
+    final NatType peerNat;
+    final long localId;
+    final byte[] ephemeral;
+    final long timestamp;
+    final Mac cookieTag;
+    byte[] cookie; // the responder's, once it asked for one
+    boolean cookieAdded; // the INIT without the cookie may still be answered (by another device of the peer)
+    NoiseIK noise;
+    NoiseIK noiseWithoutCookie;
+    byte[] datagram;
+    final CompletableFuture<Session> future;
+    final long started;
+    final long timeout;
+    long nextSend;
+
+    Pending(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, long localId, byte[] ephemeral,
+            long timestamp, CompletableFuture<Session> future, long started, long timeout) {
+        this.peer = peer;
+        this.addresses = addresses;
+        this.peerNat = peerNat;
+        this.localId = localId;
+        this.ephemeral = ephemeral;
+        this.timestamp = timestamp;
+        this.cookieTag = HandshakeMacs.cookieTag(peer.bytes());
+        this.future = future;
+        this.started = started;
+        this.timeout = timeout;
+    }
+
+    /** (Re)makes the datagram and the Noise states after message 1 (with and, once a cookie came, without it). */
+    void start(byte[] staticPrivate, Ed25519PublicKey identity, long device) throws GeneralSecurityException {
+        Initiation i = Initiation.build(staticPrivate, identity, device, timestamp, localId, ephemeral, peer, cookie);
+        noise = i.noise();
+        datagram = i.datagram();
+        noiseWithoutCookie = cookieAdded
+                ? Initiation.build(staticPrivate, identity, device, timestamp, localId, ephemeral, peer, null).noise()
+                : null;
+    }
+}
