@@ -57,19 +57,22 @@ final class HandshakeInbox {
         int seen = 0;
         int decrypted = 0;
         Arrival a;
-        while (seen < PER_TURN && decrypted < DECRYPTIONS_PER_TURN && (a = queue.poll()) != null) {
-            seen++;
-            handshaker.noteQueued(queued.get() - seen);
-            try {
-                if (handshaker.onInit(a.datagram(), a.from())) {
-                    decrypted++;
+        try {
+            while (seen < PER_TURN && decrypted < DECRYPTIONS_PER_TURN && (a = queue.poll()) != null) {
+                seen++;
+                handshaker.noteQueued(queued.get() - seen);
+                try {
+                    if (handshaker.onInit(a.datagram(), a.from())) {
+                        decrypted++;
+                    }
+                } catch (Throwable e) { // even an OutOfMemoryError ends only this initiation, never the queue
+                    LOG.warn("handshake initiation from {} failed", a.from(), e);
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("handshake initiation from {} failed", a.from(), e);
             }
-        }
-        if (queued.addAndGet(-seen) > 0) {
-            schedule(); // behind whatever the sessions queued meanwhile
+        } finally {
+            if (queued.addAndGet(-seen) > 0) {
+                schedule(); // behind whatever the sessions queued meanwhile
+            }
         }
     }
 }
