@@ -12,14 +12,14 @@ import java.util.Map;
  * {@link Long}, {@link BigInteger}, {@link Double}, {@link Boolean}, {@link JsonValues#NULL},
  * {@link List} and {@link Map} (in document order), as Jackson's tree would hold them.
  */
-final class JsonReader {
+public final class JsonReader {
     /** Deepest nesting accepted (as the CLI's Jackson mapper). */
     static final int MAX_DEPTH = 32;
     /** Longest number literal accepted (as the CLI's Jackson mapper). */
     static final int MAX_NUMBER_LENGTH = 64;
 
     /** The text is not one JSON value. */
-    static final class MalformedJsonException extends Exception {
+    public static final class MalformedJsonException extends Exception {
         private static final long serialVersionUID = 1L;
 
         MalformedJsonException(String message) {
@@ -34,9 +34,19 @@ final class JsonReader {
         this.s = s;
     }
 
-    /** Parses exactly one JSON value (surrounding whitespace allowed, nothing else). */
-    static Object parse(String text) throws MalformedJsonException {
+    /**
+     * Parses exactly one JSON value (surrounding whitespace allowed, nothing else).
+     *
+     * @param text the JSON text
+     * @return the value; Java {@code null} (missing) for blank text, as Jackson's {@code readTree}
+     * @throws MalformedJsonException if the text is not one JSON value
+     */
+    public static Object parse(String text) throws MalformedJsonException {
         JsonReader r = new JsonReader(text);
+        r.skipSpace();
+        if (r.i == text.length()) {
+            return null;
+        }
         Object v = r.value(0);
         r.skipSpace();
         if (r.i != text.length()) {

@@ -1,5 +1,6 @@
 package dev.scout.cli.quick;
 
+import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
  * keep the meaning of Jackson's {@code JsonNode} methods of the same name (a missing field is Java
  * {@code null}, JSON null is {@link #NULL}).
  */
-final class JsonValues {
+public final class JsonValues {
     /** JSON {@code null} (a Java {@code null} means "no such field"). */
     static final Object NULL = new Object() {
         @Override
@@ -88,8 +89,11 @@ final class JsonValues {
         if (v instanceof Boolean b) {
             return b;
         }
-        if (v instanceof Number n) {
-            return n.longValue() != 0;
+        if (v instanceof BigInteger b) {
+            return b.signum() != 0;
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue() != 0; // a fraction is no boolean: otherwise
         }
         if (v instanceof String s) {
             String t = s.trim();
@@ -114,7 +118,7 @@ final class JsonValues {
     }
 
     /** {@code Jackson.line(v)}: one line, printable ASCII only (everything else as backslash-u escapes). */
-    static String asciiLine(Object v) {
+    public static String asciiLine(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v, true);
         return b.toString();

@@ -29,7 +29,8 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
         String stateDir = null;
         boolean json = false;
         boolean bootstrap = false;
-        boolean port = false;
+        boolean portBefore = false; // --port may be given once before the command and once after it
+        boolean portAfter = false;
         List<String> words = new ArrayList<>();
         for (int k = 0; k < args.length; k++) {
             String a = args[k];
@@ -73,11 +74,12 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
                     bootstrap = true;
                 }
                 case "--port" -> {
-                    boolean beforeCommand = words.isEmpty();
-                    if (port || !plainPort(value, 0) || (!beforeCommand && !PORT_AFTER.contains(words.get(0)))) {
+                    boolean before = words.isEmpty();
+                    if ((before ? portBefore : portAfter) || !plainPort(value, 0) || (!before && !PORT_AFTER.contains(words.get(0)))) {
                         return Optional.empty();
                     }
-                    port = true;
+                    portBefore |= before;
+                    portAfter |= !before;
                 }
                 default -> {
                     // Options picocli knows that we do not (--help, -V, …) and "--".

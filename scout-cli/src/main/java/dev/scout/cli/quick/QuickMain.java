@@ -40,7 +40,7 @@ public final class QuickMain {
      *
      * @return the exit code, or empty (nothing done, nothing printed) when the full command line must run them
      */
-    static OptionalInt tryRun(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    public static OptionalInt tryRun(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         String debug = env.get("SCOUT_DEBUG");
         if (debug != null && !debug.isEmpty() && !debug.equals("0")) {
             return OptionalInt.empty(); // stack traces and logs: the full command line's business

@@ -12,11 +12,11 @@ import static dev.scout.cli.quick.JsonValues.isEmpty;
 import static dev.scout.cli.quick.JsonValues.path;
 
 /** The human forms of the daemon's status and sync answers, as StatusCommand and SyncCommand print them. */
-final class QuickViews {
+public final class QuickViews {
     private QuickViews() {}
 
     /** StatusCommand.human. */
-    static String status(Object s) {
+    public static String status(Object s) {
         boolean running = JsonValues.asBoolean(path(s, "running"), false);
         if (!running && JsonValues.isNull(path(s, "updated_at"))) {
             return "the daemon has not run yet (scout daemon)";
@@ -53,7 +53,7 @@ final class QuickViews {
     }
 
     /** SyncCommand.human. */
-    static String sync(Object r) {
+    public static String sync(Object r) {
         String name = asText(path(r, "contact"));
         int stored = asInt(path(r, "stored"));
         StringBuilder b = new StringBuilder(name).append(": record seq ").append(JsonValues.asLong(path(r, "seq")))
