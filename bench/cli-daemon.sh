@@ -6,9 +6,9 @@
 #   bench/cli-daemon.sh [--runs N] [--out FILE]      (FILE: key=value lines for bench/run's report)
 #
 # Measured: ./scout status / id / contacts list (the launcher as users run it: CDS archive, short-command
-# JVM flags, quick path), curl on /v1/status and /v1/contacts, the full command line for status
-# (dev.scout.cli.ScoutCommand: picocli and Jackson, same JVM flags and archive) and the JVM's floor
-# (java -version with the same flags).
+# JVM flags, quick path), curl on /v1/status and /v1/contacts, status the way every command ran before
+# the quick path (dev.scout.cli.ScoutCommand: picocli and Jackson, the same CDS archive, default JVM
+# flags) and the JVM's floor (java -version with the short-command flags and the archive).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -53,10 +53,11 @@ TOKEN=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$A/daemon.json")
 
 # The same JVM options ./scout gives a short command (its archive, if it has one).
 JSA=$ROOT/scout-cli/target/scout.jsa
-JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
-[ -f "$JSA" ] && JVM=(-XX:SharedArchiveFile="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off "${JVM[@]}")
+CDS=()
+[ -f "$JSA" ] && CDS=(-XX:SharedArchiveFile="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off)
+JVM=("${CDS[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
 
-NAMES=(status id contacts_list curl_status curl_contacts full_status jvm_floor)
+NAMES=(status id contacts_list curl_status curl_contacts before_status jvm_floor)
 # command NAME: sets CMD to that case's command line.
 command_of() {
     case "$1" in
@@ -65,7 +66,7 @@ command_of() {
         contacts_list) CMD=("$ROOT/scout" --bootstrap "$ENTRY" --state-dir "$A" contacts list) ;;
         curl_status) CMD=(curl -sf -H "Authorization: Bearer $TOKEN" "$URL/v1/status") ;;
         curl_contacts) CMD=(curl -sf -H "Authorization: Bearer $TOKEN" "$URL/v1/contacts") ;;
-        full_status) CMD=(java "${JVM[@]}" -cp "$JAR" dev.scout.cli.ScoutCommand --state-dir "$A" --bootstrap "$ENTRY" status) ;;
+        before_status) CMD=(java "${CDS[@]}" -cp "$JAR" dev.scout.cli.ScoutCommand --state-dir "$A" --bootstrap "$ENTRY" status) ;;
         jvm_floor) CMD=(java "${JVM[@]}" -cp "$JAR" -version) ;;
     esac
 }
