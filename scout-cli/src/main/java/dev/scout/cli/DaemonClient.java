@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 
-import dev.scout.cli.quick.LocalApi;
+import dev.scout.cli.client.LocalApi;
 
 import java.io.IOException;
 import java.nio.file.Path;

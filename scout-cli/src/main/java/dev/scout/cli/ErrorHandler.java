@@ -1,6 +1,6 @@
 package dev.scout.cli;
 
-import dev.scout.cli.quick.OneLine;
+import dev.scout.cli.client.OneLine;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;

@@ -1,5 +1,7 @@
 package dev.scout.cli.quick;
 
+import dev.scout.cli.client.LocalApi;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,8 @@
 package dev.scout.cli.quick;
 
 import dev.scout.app.AppEntries;
+import dev.scout.cli.client.LocalApi;
+import dev.scout.cli.client.OneLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
