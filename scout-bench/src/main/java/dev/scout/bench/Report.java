@@ -57,7 +57,8 @@ public final class Report {
             new Target("ed25519_verify_per_s", "Ed25519 verify", false, 20_000, "/s"),
             new Target("flood_put_ping_p99_ms", "ping p99 during a put flood", true, 50, "ms"),
             new Target("flood_announce_ping_p99_ms", "ping p99 during an announce flood", true, 50, "ms"),
-            new Target("sim_record_alive_contact_online", "record found, owner offline 24 h", false, 0.999, ""));
+            new Target("sim_record_alive_contact_online", "record found, owner offline 24 h", false, 0.999, ""),
+            new Target("cli_status_p50_ms", "scout status through the daemon, p50", true, 300, "ms"));
 
     public static void main(String[] argv) throws IOException {
         Map<String, String> a = Fragment.args(argv);

@@ -4,36 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 
+import dev.scout.cli.client.LocalApi;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The commands' way to a running daemon: found through {@code daemon.json} and a health check, then
- * called over its local API with the bearer token. A failed call becomes a one-line {@link CliException}
- * carrying the daemon's {@code error} text.
- *
- * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a command lives for one or two
- * requests, and the newer client sets up TLS defaults when it is built, which costs a short-lived
- * JVM a few hundred milliseconds for nothing (the API is plain HTTP on loopback).
+ * called over its local API ({@link LocalApi}) with the bearer token. A failed call becomes a one-line
+ * {@link CliException} carrying the daemon's {@code error} text.
  */
 final class DaemonClient {
     /** A health check that takes longer than this means no usable daemon. */
-    static final int HEALTH_TIMEOUT_MILLIS = 3_000;
-    /** Longest a call may take: a send or sync runs DHT operations (each bounded at 120 s by the daemon). */
-    static final int CALL_TIMEOUT_MILLIS = 300_000;
-    /** Larger answers are not the daemon's. */
-    static final int MAX_ANSWER_BYTES = 16 << 20;
+    static final int HEALTH_TIMEOUT_MILLIS = LocalApi.HEALTH_TIMEOUT_MILLIS;
 
     private final DaemonFile file;
+    private final LocalApi api;
 
     private DaemonClient(DaemonFile file) {
         this.file = file;
+        this.api = new LocalApi(file.url(), file.token());
     }
 
     /** The daemon serving {@code stateDir}, if one is running and answers its health check. */
@@ -51,14 +42,7 @@ final class DaemonClient {
     }
 
     boolean healthy() {
-        try {
-            HttpURLConnection c = open("GET", "/v1/health", HEALTH_TIMEOUT_MILLIS);
-            int status = c.getResponseCode();
-            drain(c, status);
-            return status == 200;
-        } catch (IOException e) {
-            return false;
-        }
+        return api.healthy();
     }
 
     JsonNode get(String path) {
@@ -73,57 +57,23 @@ final class DaemonClient {
         return call("DELETE", path, null);
     }
 
-    private HttpURLConnection open(String method, String path, int timeoutMillis) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(file.url() + path).toURL().openConnection();
-        c.setRequestMethod(method);
-        c.setConnectTimeout(HEALTH_TIMEOUT_MILLIS);
-        c.setReadTimeout(timeoutMillis);
-        c.setUseCaches(false);
-        c.setRequestProperty("Authorization", "Bearer " + file.token());
-        return c;
-    }
-
     private JsonNode call(String method, String path, JsonNode body) {
-        int status;
-        String answer;
+        LocalApi.Answer answer;
         try {
-            HttpURLConnection c = open(method, path, CALL_TIMEOUT_MILLIS);
-            if (body != null) {
-                byte[] bytes = Jackson.line(body).getBytes(StandardCharsets.UTF_8);
-                c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
-                c.setFixedLengthStreamingMode(bytes.length);
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(bytes);
-                }
-            }
-            status = c.getResponseCode();
-            answer = drain(c, status);
+            answer = api.call(method, path, body == null ? null : Jackson.line(body));
         } catch (IOException e) {
             throw new CliException("the daemon at " + file.url() + " did not answer: " + ErrorHandler.message(e), e);
         }
         JsonNode json;
         try {
-            json = Jackson.parse(answer.isEmpty() ? "{}" : answer);
+            json = Jackson.parse(answer.body().isEmpty() ? "{}" : answer.body());
         } catch (JsonProcessingException e) {
-            throw new CliException("the daemon answered " + status + " without JSON");
+            throw new CliException("the daemon answered " + answer.status() + " without JSON");
         }
-        if (status / 100 != 2) {
+        if (answer.status() / 100 != 2) {
             String error = json.path("error").asText("");
-            throw new CliException(error.isEmpty() ? "the daemon answered " + status : error);
+            throw new CliException(error.isEmpty() ? "the daemon answered " + answer.status() : error);
         }
         return json;
-    }
-
-    /** The answer's body (the error stream for a 4xx/5xx), read to the end so the connection can be reused. */
-    private static String drain(HttpURLConnection c, int status) throws IOException {
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        if (in == null) {
-            return "";
-        }
-        try (in) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.scout.cli;
 
+import dev.scout.cli.client.OneLine;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -10,7 +11,6 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Turns every failure into one line on stderr, {@code scout: <message>}: exit 2 for usage errors (bad
@@ -65,18 +65,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
     /** A one-line message for a (unwrapped) exception. */
     static String message(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            if (e instanceof TimeoutException) {
-                return "timed out";
-            }
-            Throwable c = e.getCause();
-            return c != null && c != e ? message(c) : e.getClass().getSimpleName();
-        }
-        return oneLine(m);
+        return OneLine.message(e);
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+        return OneLine.of(s);
     }
 }

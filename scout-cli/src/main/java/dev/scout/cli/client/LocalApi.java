@@ -1,0 +1,95 @@
+package dev.scout.cli.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP exchange with a daemon's local API, JSON-free: used by the commands' {@code DaemonClient}
+ * and by the quick path alike.
+ *
+ * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a command lives for one or two
+ * requests, and the newer client sets up TLS defaults when it is built, which costs a short-lived
+ * JVM a few hundred milliseconds for nothing (the API is plain HTTP on loopback).
+ */
+public final class LocalApi {
+    /** A health check that takes longer than this means no usable daemon. */
+    public static final int HEALTH_TIMEOUT_MILLIS = 3_000;
+    /** Longest a call may take: a send or sync runs DHT operations (each bounded at 120 s by the daemon). */
+    public static final int CALL_TIMEOUT_MILLIS = 300_000;
+    /** Larger answers are not the daemon's. */
+    public static final int MAX_ANSWER_BYTES = 16 << 20;
+
+    /**
+     * An answer: its HTTP status and body (the error body for a 4xx/5xx, "" when there is none).
+     *
+     * @param status the HTTP status
+     * @param body   the body as UTF-8 text
+     */
+    public record Answer(int status, String body) {
+    }
+
+    private final String url;
+    private final String token;
+
+    /**
+     * @param url   the API's base URL, {@code http://127.0.0.1:PORT}
+     * @param token the bearer token
+     */
+    public LocalApi(String url, String token) {
+        this.url = url;
+        this.token = token;
+    }
+
+    /** Whether {@code GET /v1/health} answers 200 within {@link #HEALTH_TIMEOUT_MILLIS}. */
+    public boolean healthy() {
+        try {
+            return exchange("GET", "/v1/health", null, HEALTH_TIMEOUT_MILLIS).status() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * One call with a JSON body (or none).
+     *
+     * @param method the HTTP method
+     * @param path   the path, e.g. {@code /v1/status}
+     * @param json   the request body as JSON text, or null
+     * @return the answer
+     * @throws IOException if the daemon does not answer
+     */
+    public Answer call(String method, String path, String json) throws IOException {
+        return exchange(method, path, json, CALL_TIMEOUT_MILLIS);
+    }
+
+    private Answer exchange(String method, String path, String json, int timeoutMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url + path).toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(HEALTH_TIMEOUT_MILLIS);
+        c.setReadTimeout(timeoutMillis);
+        c.setUseCaches(false);
+        c.setRequestProperty("Authorization", "Bearer " + token);
+        if (json != null) {
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(bytes);
+            }
+        }
+        int status = c.getResponseCode();
+        // Read to the end so the connection can be reused.
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (in == null) {
+            return new Answer(status, "");
+        }
+        try (in) {
+            return new Answer(status, new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8));
+        }
+    }
+}

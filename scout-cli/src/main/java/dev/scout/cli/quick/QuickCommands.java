@@ -1,0 +1,197 @@
+package dev.scout.cli.quick;
+
+import dev.scout.app.AppEntries;
+import dev.scout.cli.client.LocalApi;
+import dev.scout.cli.client.OneLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.scout.cli.quick.JsonValues.asInt;
+import static dev.scout.cli.quick.JsonValues.asText;
+import static dev.scout.cli.quick.JsonValues.elements;
+import static dev.scout.cli.quick.JsonValues.isEmpty;
+import static dev.scout.cli.quick.JsonValues.path;
+
+/**
+ * The daemon commands of {@link QuickArgs}, run through a running daemon without picocli or Jackson.
+ * Each prints what its full command prints through the daemon, byte for byte: same requests, same
+ * human lines, same {@code --json} lines (QuickPathTest holds them to it).
+ */
+final class QuickCommands {
+    /** The command failed: its message is the one line printed after {@code scout: }. */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The commands' JSON for an empty request body ({@code {}}). */
+    private static final String EMPTY = "{}";
+
+    private final QuickArgs args;
+    private final DaemonEndpoint daemon;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    QuickCommands(QuickArgs args, DaemonEndpoint daemon, PrintWriter out, PrintWriter err) {
+        this.args = args;
+        this.daemon = daemon;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Whether the quick path can run this command: false leaves it to the full command (e.g. a too long text). */
+    static boolean accepts(QuickArgs args) {
+        return !args.command().equals("send")
+                || args.positional().get(1).getBytes(StandardCharsets.UTF_8).length
+                        <= AppEntries.maxTextBytes(System.currentTimeMillis());
+    }
+
+    /** Runs the command: 0, or 1 after one line on stderr. */
+    int run() {
+        try {
+            switch (args.command()) {
+                case "status" -> status();
+                case "id" -> id();
+                case "contacts list" -> contactsList();
+                case "contacts show" -> contactsShow(args.positional().get(0));
+                case "send" -> send(args.positional().get(0), args.positional().get(1));
+                case "inbox" -> inbox(args.positional().isEmpty() ? null : args.positional().get(0));
+                default -> sync(args.positional());
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("scout: " + OneLine.message(e));
+            err.flush();
+            return 1;
+        }
+    }
+
+    private void status() {
+        Object s = call("GET", "/v1/status", null);
+        emit(s, QuickViews.status(s));
+    }
+
+    private void id() {
+        Object id = call("GET", "/v1/identity", null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("public_key", asText(path(id, "public_key")));
+        o.put("public_key_hex", asText(path(id, "public_key_hex")));
+        emit(o, asText(path(id, "public_key")));
+    }
+
+    private void contactsList() {
+        Object contacts = path(call("GET", "/v1/contacts", null), "contacts");
+        for (Object c : elements(contacts)) {
+            emit(c, String.format("%-16s %s", asText(path(c, "name")), asText(path(c, "public_key"))));
+        }
+        if (elements(contacts).isEmpty() && !args.json()) {
+            println("no contacts yet: scout contacts add NAME PUBKEY");
+        }
+    }
+
+    private void contactsShow(String name) {
+        Object c = call("GET", "/v1/contacts/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), null);
+        if (args.json()) {
+            emit(c, null);
+            return;
+        }
+        Object devices = path(c, "devices");
+        out.println("name            " + asText(path(c, "name")));
+        out.println("public key      " + asText(path(c, "public_key")));
+        out.println("record key      " + asText(path(c, "record_public_key")));
+        out.println("record target   " + asText(path(c, "record_target")));
+        out.println("devices         " + (isEmpty(devices) ? "none seen yet (scout sync " + name + ")" : JsonValues.size(devices)));
+        for (Object d : elements(devices)) {
+            out.println("  " + asInt(path(d, "tag")) + " " + asText(path(d, "name")) + " " + JsonValues.plain(path(d, "addresses")));
+        }
+        out.flush();
+    }
+
+    private void send(String name, String text) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("contact", name);
+        request.put("text", text);
+        Object r = call("POST", "/v1/messages", request);
+        emit(r, "sent to " + asText(path(r, "contact")) + " (message " + asText(path(r, "message_id")).substring(0, 12)
+                + ", stored on " + asInt(path(r, "stored")) + " nodes)");
+    }
+
+    private void inbox(String name) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        if (name != null) {
+            request.put("contact", name);
+        }
+        Object result = call("POST", "/v1/inbox", request);
+        for (Object problem : elements(path(result, "problems"))) {
+            err.println("scout: warning: " + asText(problem));
+        }
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+        for (Object m : elements(path(result, "messages"))) {
+            emit(m, "[" + time.format(Instant.parse(asText(path(m, "sent_at")))) + "] " + asText(path(m, "contact"))
+                    + ": " + asText(path(m, "text")));
+        }
+        if (isEmpty(path(result, "messages")) && !args.json()) {
+            println("no new messages");
+        }
+    }
+
+    private void sync(List<String> names) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        if (!names.isEmpty()) {
+            request.put("contacts", new ArrayList<Object>(names));
+        }
+        for (Object r : elements(path(call("POST", "/v1/sync", request), "results"))) {
+            emit(r, QuickViews.sync(r));
+        }
+    }
+
+    /** As DaemonClient's calls: the answer's JSON, or a {@link Failure} with the daemon's error text. */
+    private Object call(String method, String path, Map<String, Object> body) {
+        LocalApi.Answer a;
+        try {
+            String json = body == null ? null : body.isEmpty() ? EMPTY : JsonValues.asciiLine(body);
+            a = daemon.api().call(method, path, json);
+        } catch (IOException e) {
+            throw new Failure("the daemon at " + daemon.url() + " did not answer: " + OneLine.message(e));
+        }
+        Object json;
+        try {
+            json = JsonReader.parse(a.body().isEmpty() ? EMPTY : a.body());
+        } catch (JsonReader.MalformedJsonException e) {
+            throw new Failure("the daemon answered " + a.status() + " without JSON");
+        }
+        if (a.status() / 100 != 2) {
+            String error = asText(path(json, "error"), "");
+            throw new Failure(error.isEmpty() ? "the daemon answered " + a.status() : error);
+        }
+        return json;
+    }
+
+    /** As BaseCommand.emit: {@code json} as one ASCII line with --json, else {@code human} (if not null). */
+    private void emit(Object json, String human) {
+        if (args.json()) {
+            out.println(JsonValues.asciiLine(json));
+        } else if (human != null) {
+            out.println(human);
+        }
+        out.flush();
+    }
+
+    private void println(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

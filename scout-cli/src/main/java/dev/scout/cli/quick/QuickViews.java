@@ -1,0 +1,76 @@
+package dev.scout.cli.quick;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.scout.cli.quick.JsonValues.asInt;
+import static dev.scout.cli.quick.JsonValues.asText;
+import static dev.scout.cli.quick.JsonValues.elements;
+import static dev.scout.cli.quick.JsonValues.has;
+import static dev.scout.cli.quick.JsonValues.hasNonNull;
+import static dev.scout.cli.quick.JsonValues.isEmpty;
+import static dev.scout.cli.quick.JsonValues.path;
+
+/** The human forms of the daemon's status and sync answers, as StatusCommand and SyncCommand print them. */
+public final class QuickViews {
+    private QuickViews() {}
+
+    /** StatusCommand.human. */
+    public static String status(Object s) {
+        boolean running = JsonValues.asBoolean(path(s, "running"), false);
+        if (!running && JsonValues.isNull(path(s, "updated_at"))) {
+            return "the daemon has not run yet (scout daemon)";
+        }
+        StringBuilder b = new StringBuilder();
+        if (running) {
+            b.append("daemon running (pid ").append(asText(path(s, "pid"))).append(", API ")
+                    .append(asText(path(s, "api_url"))).append(")\n  node            ")
+                    .append(asText(path(s, "local_address"))).append('\n');
+        } else {
+            b.append("daemon not running; last status at ").append(asText(path(s, "updated_at"))).append('\n');
+        }
+        Object size = path(s, "routing_table_size");
+        b.append("  routing table   ").append(JsonValues.isNull(size) ? "?" : asText(size)).append(" nodes\n");
+        line(b, "external IPv4   ", asText(path(s, "external_address"), "unknown"));
+        line(b, "external IPv6   ", asText(path(s, "external_address_v6"), "unknown"));
+        if (has(s, "reachability")) {
+            line(b, "reachability    ", asText(path(s, "reachability"), "unknown") + v6(s, "reachability_v6"));
+        }
+        if (has(s, "nat")) {
+            line(b, "NAT             ", asText(path(s, "nat"), "unknown") + v6(s, "nat_v6"));
+        }
+        line(b, "last republish  ", asText(path(s, "last_republish"), "never"));
+        line(b, "last poll       ", asText(path(s, "last_poll"), "never"));
+        return b.append("  contacts        ").append(asText(path(s, "contacts_reachable"), "?")).append(" reachable").toString();
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append("  ").append(label).append(value).append('\n');
+    }
+
+    private static String v6(Object s, String field) {
+        return hasNonNull(s, field) ? " (IPv6: " + asText(path(s, field)) + ")" : "";
+    }
+
+    /** SyncCommand.human. */
+    public static String sync(Object r) {
+        String name = asText(path(r, "contact"));
+        int stored = asInt(path(r, "stored"));
+        StringBuilder b = new StringBuilder(name).append(": record seq ").append(JsonValues.asLong(path(r, "seq")))
+                .append(stored == 0 ? ", already up to date" : ", stored on " + stored + " nodes");
+        Object devices = path(r, "devices");
+        if (isEmpty(devices)) {
+            b.append("\n  no devices yet (").append(name).append(" has not synchronized)");
+        }
+        for (Object d : elements(devices)) {
+            List<String> addresses = new ArrayList<>();
+            for (Object a : elements(path(d, "addresses"))) {
+                addresses.add(asText(a));
+            }
+            String device = asText(path(d, "name"));
+            b.append("\n  device ").append(asInt(path(d, "tag"))).append(device.isEmpty() ? "" : " (" + device + ")")
+                    .append(": ").append(addresses.isEmpty() ? "no addresses" : String.join(", ", addresses));
+        }
+        return b.toString();
+    }
+}
