@@ -1,4 +1,4 @@
-package dev.scout.session;
+package dev.scout.session.relay;
 
 import java.time.Duration;
 
