@@ -1,6 +1,7 @@
 package dev.scout.bench.relay;
 
 import dev.scout.bench.Fragment;
+import dev.scout.bench.flood.FloodBench;
 import dev.scout.bench.session.SessionBench;
 import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.Ed25519KeyPair;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Figures: the relay's handling time and its receiving thread's CPU per datagram during {@code
  * --seconds} of flood alone, the registrations and heap it holds then, and a {@code --mb} stream's
- * goodput through it without and then with the flood.
+ * goodput through it without and with the flood, three times each in turn (medians and ranges).
  *
  * <pre>java -cp benchmarks.jar dev.scout.bench.relay.RelayFloodBench --rate 10000 --seconds 10 --mb 64 --out parts/relay_flood.txt</pre>
  */
@@ -124,8 +125,7 @@ public final class RelayFloodBench {
             Session peer = incoming.take();
             long bytes = (long) mb << 20;
             SessionBench.sessionCopy(s, peer, Math.min(bytes, 16L << 20)); // warm-up
-            double quiet = SessionBench.sessionCopy(s, peer, bytes);
-            long heapBefore = heapAfterGc();
+            long heapBefore = FloodBench.usedHeap();
 
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
@@ -149,11 +149,25 @@ public final class RelayFloodBench {
             long floodSent = sent.get() - s0;
             boolean stillRegistered = reg.registered();
             long clientsDuring = relay.relayStats().orElseThrow().clients();
-            long heapDuring = heapAfterGc();
-            // Then the relayed session's goodput while the flood goes on.
-            double flooded = SessionBench.sessionCopy(s, peer, bytes);
+            long heapDuring = FloodBench.usedHeap();
             stop.set(true);
             flooder.join();
+            // Then the relayed session's goodput, without and with the flood in turn (3 each; medians):
+            // the machine's other load varies more than the flood's effect otherwise.
+            double[] quiet = new double[3];
+            double[] flooded = new double[3];
+            for (int i = 0; i < 3; i++) {
+                quiet[i] = SessionBench.sessionCopy(s, peer, bytes);
+                AtomicBoolean again = new AtomicBoolean();
+                Thread during = new Thread(() -> flood(relay.localAddress(), perSecond, again, new AtomicLong()), "register-flood");
+                during.start();
+                Thread.sleep(200);
+                flooded[i] = SessionBench.sessionCopy(s, peer, bytes);
+                again.set(true);
+                during.join();
+            }
+            java.util.Arrays.sort(quiet);
+            java.util.Arrays.sort(flooded);
 
             f.put("relay_flood_rate_per_s", floodSent / floodSeconds)
                     .put("relay_flood_registers_sent", floodSent)
@@ -164,9 +178,11 @@ public final class RelayFloodBench {
                     .put("relay_flood_clients_held", clientsDuring)
                     .put("relay_flood_heap_delta_kib", (heapDuring - heapBefore) / 1024.0)
                     .put("relay_flood_legit_client_registered", stillRegistered ? 1 : 0)
-                    .put("relayed_goodput_quiet_mb_per_s", quiet)
-                    .put("relayed_goodput_flood_mb_per_s", flooded)
-                    .put("relayed_goodput_flood_vs_quiet", flooded / quiet)
+                    .put("relayed_goodput_quiet_mb_per_s", quiet[1])
+                    .put("relayed_goodput_flood_mb_per_s", flooded[1])
+                    .put("relayed_goodput_flood_vs_quiet", flooded[1] / quiet[1])
+                    .put("relayed_goodput_quiet_range", String.format(java.util.Locale.ROOT, "%.1f-%.1f", quiet[0], quiet[2]))
+                    .put("relayed_goodput_flood_range", String.format(java.util.Locale.ROOT, "%.1f-%.1f", flooded[0], flooded[2]))
                     .put("relayed_goodput_mb", mb);
             s.close();
             a.close();
@@ -216,14 +232,5 @@ public final class RelayFloodBench {
                 }
             }
         }
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        Runtime r = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return r.totalMemory() - r.freeMemory();
     }
 }

@@ -1,5 +1,6 @@
 package dev.scout.session.relay;
 
+import static dev.scout.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scout.dht.DatagramFilter;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,15 +60,6 @@ class RelayRegistrationTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     private static RelayLimits limits(int clients, int perIp) {
         return new RelayLimits(clients, perIp, 4, 64, 1 << 20, 4 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
