@@ -4,9 +4,9 @@ import static dev.scout.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.FormatException;
+import dev.scout.session.relay.CapturingLink;
 import dev.scout.session.relay.RelayEntry;
 import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
@@ -230,22 +230,7 @@ class RelayLinkTest {
     /** KRPC starts with 'd': the relay link passes every such datagram on and claims only 0xF5 ones. */
     @Test
     void krpcIsNeverClaimedAndRelayDatagramsAlwaysAre() {
-        DatagramFilter[] installed = new DatagramFilter[1];
-        DatagramLink fake = new DatagramLink() {
-            @Override
-            public void send(byte[] datagram, InetSocketAddress to) {
-            }
-
-            @Override
-            public void setReceiver(DatagramFilter receiver) {
-                installed[0] = receiver;
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return new InetSocketAddress("127.0.0.1", 1);
-            }
-        };
+        CapturingLink fake = new CapturingLink();
         RelayLink link = RelayLink.over(fake);
         link.serve(RelayLimits.defaults());
         link.setReceiver((b, n, from) -> false);
@@ -255,9 +240,9 @@ class RelayLinkTest {
             byte[] b = new byte[1 + random.nextInt(1_400)];
             random.nextBytes(b);
             b[0] = 'd';
-            assertThat(installed[0].claim(b, b.length, from)).isFalse();
+            assertThat(fake.receive(b, b.length, from)).isFalse();
             b[0] = RelayWire.MARK;
-            assertThat(installed[0].claim(b, b.length, from)).isTrue();
+            assertThat(fake.receive(b, b.length, from)).isTrue();
         }
         assertThat(link.relayStats().orElseThrow().forwardedBytes()).isZero();
     }

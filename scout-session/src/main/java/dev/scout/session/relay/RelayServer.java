@@ -3,6 +3,7 @@ package dev.scout.session.relay;
 import dev.scout.session.internal.Wire;
 import dev.scout.session.relay.internal.RelayCookies;
 import dev.scout.session.relay.internal.RelayWire;
+import dev.scout.session.relay.internal.SourceBuckets;
 import dev.scout.session.relay.internal.TokenBucket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -27,7 +28,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <p>A registration proves its source address and its key: a REGISTER without a valid cookie
  * ({@link RelayCookies}: stateless, one HMAC) gets only a CHALLENGE back, smaller than itself and
  * within a control budget, and takes no memory; with a valid cookie, its Ed25519 signature over the
- * cookie is checked (a bounded number per second; a refresh that changes nothing needs none). Tags are
+ * cookie is checked (a bounded number per second, in all and per source; a refresh that changes
+ * nothing needs none). Tags are
  * derived from the key ({@link RelayWire#tagOf}), so nobody else can register them; a client holds its
  * current and its previous tag, and a channel keeps working under the tag it was opened with. Hostile
  * input is dropped: unknown tags and channels, a channel datagram not from the channel's client,
@@ -35,8 +37,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * swept only when full. Called on the link's receiving thread; synchronized for {@link #stats}.
  */
 final class RelayServer {
-    /** Signature checks per second at most (a check costs about 0.1 ms). */
+    /** Signature checks per second at most (a check costs about 0.1 ms), and per source address. */
     static final int VERIFICATIONS_PER_SECOND = 500;
+    static final int VERIFICATIONS_PER_SOURCE = 8;
 
     private final RelayLimits limits;
     private final BiConsumer<byte[], InetSocketAddress> send;
@@ -53,6 +56,7 @@ final class RelayServer {
     /** CHALLENGE and REFUSED replies: the total budget / 64. */
     private final TokenBucket control;
     private final TokenBucket verifications;
+    private final SourceBuckets verificationsBySource = new SourceBuckets(VERIFICATIONS_PER_SOURCE, 4_096);
     private long forwardedBytes;
     private long controlBytes;
     private long lastSweep;
@@ -140,14 +144,15 @@ final class RelayServer {
             r = liveByTag(previous, now);
         }
         byte[] key = Arrays.copyOfRange(b, RelayWire.KEY_AT, RelayWire.KEY_AT + RelayWire.KEY_BYTES);
-        if (r != null && !MessageDigest.isEqual(r.key, key)) {
-            dropped++; // tags are hashes of the key: only a collision gets here
+        if (r != null && (!MessageDigest.isEqual(r.key, key)
+                || r.previousTag != null && MessageDigest.isEqual(r.previousTag, tag))) {
+            dropped++; // another key (tags are hashes of the key: a collision), or a REGISTER from before a rotation
             return;
         }
         boolean unchanged = r != null && r.owner.equals(from) && MessageDigest.isEqual(r.tag, tag)
                 && (previous == null ? r.previousTag == null : r.previousTag != null && MessageDigest.isEqual(r.previousTag, previous));
         if (!unchanged) {
-            if (!verifications.take(1, now) || !signed(b)) {
+            if (!verificationsBySource.take(slotKey(from.getAddress()), now) || !verifications.take(1, now) || !signed(b)) {
                 dropped++;
                 return;
             }

@@ -3,9 +3,7 @@ package dev.scout.session.relay;
 import static dev.scout.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.Ed25519KeyPair;
-import dev.scout.session.DatagramLink;
 import dev.scout.session.UdpLink;
 import dev.scout.session.relay.internal.RelayWire;
 import java.io.IOException;
@@ -221,27 +219,36 @@ class RelayRegistrationTest {
         }
     }
 
+    @Test
+    void aRegisterFromBeforeARotationDoesNotRollTheTagBack() throws Exception {
+        try (Relay relay = new Relay(RelayLimits.defaults()); RawClient bob = new RawClient("127.0.0.1", 51);
+             RawClient contact = new RawClient("127.0.0.1", 52)) {
+            assertThat(bob.registerAt(relay.address())[1]).isEqualTo(RelayWire.REGISTERED);
+            byte[] before = bob.register(); // valid cookie, the first nonce: what a delayed or replayed datagram carries
+            byte[] first = bob.tag();
+            bob.previousNonce = bob.nonce.clone();
+            new Random(53).nextBytes(bob.nonce);
+            bob.send(bob.register(), relay.address());
+            byte[] rotated = bob.receive(5_000);
+            assertThat(rotated[1]).isEqualTo(RelayWire.REGISTERED);
+            long dropped = relay.stats().dropped();
+            bob.send(before, relay.address());
+            await(() -> relay.stats().dropped() == dropped + 1, "the stale REGISTER dropped");
+            // Both tags still reach bob: the current one and the one before.
+            for (byte[] tag : List.of(bob.tag(), first)) {
+                contact.send(RelayWire.toTag(tag, INIT, 0, INIT.length), relay.address());
+                byte[] got = bob.receive(5_000);
+                assertThat(got).isNotNull();
+                assertThat(got[1]).isEqualTo(RelayWire.TO_OWNER);
+            }
+        }
+    }
+
     /** Every reply the relay sends to a datagram's source is no larger than that datagram, valid or not. */
     @Test
     void noReplyIsLargerThanItsRequestAndChallengesStayWithinTheirBudget() throws Exception {
-        List<byte[]> sent = new ArrayList<>();
-        DatagramFilter[] installed = new DatagramFilter[1];
-        DatagramLink capture = new DatagramLink() {
-            @Override
-            public void send(byte[] datagram, InetSocketAddress to) {
-                sent.add(datagram);
-            }
-
-            @Override
-            public void setReceiver(DatagramFilter receiver) {
-                installed[0] = receiver;
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return new InetSocketAddress("127.0.0.1", 1);
-            }
-        };
+        CapturingLink capture = new CapturingLink();
+        List<byte[]> sent = capture.sent;
         // A total budget of 64 × 300 bytes/s leaves challenges 300 bytes/s: 10 of 30 bytes per second.
         RelayLimits small = new RelayLimits(4, 4, 4, 16, 64 * 300, 64 * 300, Duration.ofSeconds(30), Duration.ofSeconds(60));
         RelayLink link = RelayLink.over(capture);
@@ -262,7 +269,7 @@ class RelayRegistrationTest {
             b[1] = i % 2 == 0 ? RelayWire.REGISTER : (byte) random.nextInt(8);
             InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1_000 + i);
             int before = sent.size();
-            installed[0].claim(b, b.length, from);
+            capture.receive(b, b.length, from);
             requests++;
             for (int k = before; k < sent.size(); k++) {
                 assertThat(sent.get(k).length).as("reply to a %d-byte datagram", b.length).isLessThanOrEqualTo(b.length);
