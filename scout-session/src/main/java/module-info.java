@@ -1,7 +1,9 @@
 /**
  * Direct sessions between two identities: a Noise IK handshake authenticated by their identity keys,
  * hole punching, and reliable, congestion-controlled streams, sharing the DHT node's UDP socket.
- * Only {@code dev.scout.session} is API; the wire format and transport machinery are internal.
+ * Relaying ({@code dev.scout.session.relay}) forwards sessions for peers no direct path reaches.
+ * Only {@code dev.scout.session} and {@code dev.scout.session.relay} are API; the wire formats and
+ * transport machinery are internal.
  */
 module dev.scout.session {
     requires transitive dev.scout.core;
@@ -10,4 +12,5 @@ module dev.scout.session {
     requires org.slf4j;
 
     exports dev.scout.session;
+    exports dev.scout.session.relay;
 }

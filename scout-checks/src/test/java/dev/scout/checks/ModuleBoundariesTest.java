@@ -77,7 +77,7 @@ class ModuleBoundariesTest {
         assertThat(exports("dev.scout.core")).containsExactlyInAnyOrder(
                 "dev.scout.core", "dev.scout.core.crypto", "dev.scout.core.message");
         assertThat(exports("dev.scout.app")).containsExactlyInAnyOrder("dev.scout.app");
-        assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session");
+        assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session", "dev.scout.session.relay");
         assertThat(exports("dev.scout.cli")).isEmpty();
     }
 

@@ -21,6 +21,7 @@ import dev.scout.cli.api.StatusResource;
 import dev.scout.cli.api.SyncResource;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
+import dev.scout.session.ContactAddressPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,6 +100,7 @@ public final class DaemonCommand extends BaseCommand {
     /** Behind a NAT almost surely: the IPv4 node starts read-only (see {@link PrivateNetwork}). */
     private boolean startReadOnly;
     private RelayOptions relayOptions = RelayOptions.NONE;
+    private ContactAddressPolicy contactAddresses = ContactAddressPolicy.PUBLIC_ONLY;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -121,6 +123,7 @@ public final class DaemonCommand extends BaseCommand {
         handle("TERM", stop);
         handle("INT", stop);
         startReadOnly = PrivateNetwork.behindNat(root.bootstrap());
+        contactAddresses = PrivateNetwork.contactAddressPolicy(root.bootstrap());
         try (StateStore store = StateStore.open(root.stateDir())) {
             store.requireIdentity();
             AppContext.warn(spec, store);
@@ -173,7 +176,7 @@ public final class DaemonCommand extends BaseCommand {
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
-                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis, relayOptions);
+                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis, relayOptions, contactAddresses);
         ApiServer api;
         try {
             api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),

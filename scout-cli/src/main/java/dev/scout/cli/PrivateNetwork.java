@@ -1,5 +1,6 @@
 package dev.scout.cli;
 
+import dev.scout.session.ContactAddressPolicy;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,6 +27,25 @@ final class PrivateNetwork {
         boolean publicBootstrap = bootstrap.stream().anyMatch(a -> a instanceof Inet4Address && isPublic(a));
         List<InetAddress> own = local.stream().filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).toList();
         return publicBootstrap && !own.isEmpty() && own.stream().allMatch(a -> a.isSiteLocalAddress() || a.isLinkLocalAddress());
+    }
+
+    /**
+     * Which addresses contacts may make this daemon send to: loopback ones on a loopback test network,
+     * private ones when this host is on a private network (a home, the NAT lab), else public ones only.
+     */
+    static ContactAddressPolicy contactAddressPolicy(List<String> bootstrap) {
+        List<InetAddress> resolved = new ArrayList<>(resolve(bootstrap));
+        for (String hostPort : bootstrap) {
+            int end = hostPort.indexOf(']');
+            if (hostPort.startsWith("[") && end > 0) {
+                try {
+                    resolved.add(InetAddress.getByName(hostPort.substring(1, end)));
+                } catch (UnknownHostException e) {
+                    // an IPv6 literal that does not parse: the bootstrap itself will say so
+                }
+            }
+        }
+        return ContactAddressPolicy.forHost(DaemonStatusView.localAddresses(), resolved);
     }
 
     private static boolean isPublic(InetAddress a) {

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The connect-intent entry of a contact record (kind 4 in docs/app-format.md): "I want a direct
@@ -39,6 +40,12 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
     public static final int NONCE_BYTES = 16;
     /** Most addresses one intent carries (so the encoding fits one record entry). */
     public static final int MAX_ADDRESSES = 8;
+    /** How far ahead of now a contact's intent may start ({@link #decode(byte[], ContactAddressPolicy, long)}). */
+    public static final long MAX_START_AHEAD_MILLIS = 120_000;
+    /** How long ago a contact's intent may have started and still be read. */
+    public static final long MAX_START_BEHIND_MILLIS = 60_000;
+    /** How far from now a contact's intent may expire. */
+    public static final long MAX_TTL_SECONDS = 3_600;
     private static final int FIXED = 1 + 1 + NONCE_BYTES + 8 + 8 + 1 + 4 + 1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -151,6 +158,9 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
                 byte[] ip = new byte[family == 4 ? 4 : 16];
                 b.get(ip);
                 int port = b.getShort() & 0xFFFF;
+                if (port == 0) {
+                    throw new FormatException("connect intent address with port 0");
+                }
                 InetAddress address = InetAddress.getByAddress(ip);
                 if (family == 6 && address instanceof Inet4Address) {
                     throw new FormatException("IPv4-mapped address in an IPv6 slot");
@@ -167,6 +177,45 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
         } catch (UnknownHostException e) {
             throw new FormatException("connect intent address: " + e.getMessage());
         }
+    }
+
+    /**
+     * Parses a contact's entry and checks what the contact may ask of us: its addresses by {@code
+     * policy} (refused ones are left out; at least one must remain) and its times within bounds: the
+     * start within {@value #MAX_START_AHEAD_MILLIS} ms ahead of and {@value #MAX_START_BEHIND_MILLIS}
+     * ms behind {@code nowMillis}, the expiry within {@value #MAX_TTL_SECONDS} s.
+     *
+     * @param content   a kind-4 entry's content
+     * @param policy    which addresses this node may be made to send to
+     * @param nowMillis the current time, Unix milliseconds
+     * @return the intent, with the allowed addresses only
+     * @throws FormatException naming the problem
+     */
+    public static ConnectIntent decode(byte[] content, ContactAddressPolicy policy, long nowMillis) {
+        ConnectIntent c = decode(content);
+        if (c.startAtMillis > nowMillis + MAX_START_AHEAD_MILLIS || c.startAtMillis < nowMillis - MAX_START_BEHIND_MILLIS) {
+            throw new FormatException("connect intent starting " + (c.startAtMillis - nowMillis) + " ms from now (allowed: -"
+                    + MAX_START_BEHIND_MILLIS + " to +" + MAX_START_AHEAD_MILLIS + ")");
+        }
+        if (c.expiresAt > nowMillis / 1000 + MAX_TTL_SECONDS) {
+            throw new FormatException("connect intent expiring " + (c.expiresAt - nowMillis / 1000) + " s from now (at most "
+                    + MAX_TTL_SECONDS + ")");
+        }
+        List<InetSocketAddress> allowed = new ArrayList<>();
+        String refused = null;
+        for (InetSocketAddress a : c.addresses) {
+            Optional<String> why = policy.refusal(a);
+            if (why.isEmpty()) {
+                allowed.add(a);
+            } else if (refused == null) {
+                refused = why.get();
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new FormatException("connect intent with no address we may send to: " + refused);
+        }
+        return allowed.size() == c.addresses.size() ? c
+                : new ConnectIntent(c.nonce, c.startAtMillis, c.expiresAt, c.nat, c.targetDevice, allowed);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.scout.session.internal.HandshakeMacs;
 import dev.scout.session.internal.NoiseIK;
 import dev.scout.session.internal.PathTokens;
 import dev.scout.session.internal.Wire;
+import dev.scout.session.internal.VirtualAddresses;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -127,12 +128,12 @@ final class Handshaker {
     }
 
     /**
-     * A relay route (a virtual address, {@link RelayLink}) offered while an attempt runs joins it: the
+     * A relay route (a virtual address, {@code RelayLink}) offered while an attempt runs joins it: the
      * attempt's initiation goes there too, so a rendezvous can fall back to a relay within its time.
      */
     private void joinRelayed(Pending p, List<InetSocketAddress> addresses) {
         for (InetSocketAddress a : addresses) {
-            if (RelayLink.isVirtual(a) && !p.addresses.contains(a)) {
+            if (VirtualAddresses.isVirtual(a) && !p.addresses.contains(a)) {
                 List<InetSocketAddress> more = new java.util.ArrayList<>(p.addresses);
                 more.add(a);
                 p.addresses = List.copyOf(more);

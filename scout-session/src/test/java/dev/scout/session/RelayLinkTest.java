@@ -1,12 +1,17 @@
 package dev.scout.session;
 
+import static dev.scout.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.FormatException;
-import dev.scout.session.internal.RelayWire;
+import dev.scout.session.relay.CapturingLink;
+import dev.scout.session.relay.RelayEntry;
+import dev.scout.session.relay.RelayLimits;
+import dev.scout.session.relay.RelayLink;
+import dev.scout.session.relay.RelayRegistration;
+import dev.scout.session.relay.internal.RelayWire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -21,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -64,15 +68,6 @@ class RelayLinkTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void twoEndpointsTalkOnlyThroughTheRelayAndAMegabyteArrivesIntact() throws Exception {
@@ -80,7 +75,7 @@ class RelayLinkTest {
             relay.link.serve(RelayLimits.defaults());
             alice.contacts.add(bob.identity.publicKey());
             bob.contacts.add(alice.identity.publicKey());
-            RelayRegistration reg = bob.link.registerAt(relay.address());
+            RelayRegistration reg = bob.link.registerAt(relay.address(), bob.identity);
             await(reg::registered, "bob registered at the relay");
             assertThat(relay.link.relayStats().orElseThrow().clients()).isEqualTo(1);
 
@@ -112,13 +107,13 @@ class RelayLinkTest {
     }
 
     @Test
-    void unknownTagsSpoofedRegistrationsAndJunkAreDroppedAndATagExpires() throws Exception {
+    void unknownTagsAndJunkAreDroppedAndATagExpires() throws Exception {
         RelayLimits quick = new RelayLimits(4, 4, 4, 16, 1 << 20, 4 << 20, Duration.ofMillis(600), Duration.ofSeconds(5));
         try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open()) {
             relay.link.serve(quick);
             stranger.bind(new InetSocketAddress("127.0.0.1", 0));
             stranger.socket().setSoTimeout(2_000);
-            RelayRegistration reg = bob.link.registerAt(relay.address());
+            RelayRegistration reg = bob.link.registerAt(relay.address(), bob.identity);
             await(reg::registered, "bob registered");
             byte[] tag = reg.tag();
 
@@ -131,14 +126,11 @@ class RelayLinkTest {
             assertThat(stats(relay).forwardedBytes()).isZero();
             assertThat(stats(relay).conversations()).isZero();
 
-            // Someone else registering bob's tag while it lives: no confirmation, bob keeps it.
-            send(stranger, RelayWire.control(RelayWire.REGISTER, tag), relay.address());
-            await(() -> stats(relay).dropped() == dropped + 2, "spoofed registration dropped");
             // Oversize, a non-session payload and a bare marker: dropped.
             send(stranger, RelayWire.toTag(tag, new byte[1300], 0, 1300), relay.address());
             byte[] krpcInside = "d1:y1:qe".getBytes();
             send(stranger, RelayWire.toTag(tag, krpcInside, 0, krpcInside.length), relay.address());
-            await(() -> stats(relay).dropped() == dropped + 4, "oversize and non-session payloads dropped");
+            await(() -> stats(relay).dropped() == dropped + 3, "oversize and non-session payloads dropped");
             assertThat(stats(relay).forwardedBytes()).isZero();
 
             // A session datagram to bob's tag is forwarded (bob's endpoint drops the junk INIT itself).
@@ -153,35 +145,6 @@ class RelayLinkTest {
             send(stranger, RelayWire.toTag(tag, init, 0, init.length), relay.address());
             await(() -> stats(relay).dropped() == before + 1, "expired tag dropped");
             assertThat(stats(relay).forwardedBytes()).isEqualTo(forwarded);
-            send(stranger, RelayWire.control(RelayWire.REGISTER, tag), relay.address());
-            ByteBuffer answer = ByteBuffer.allocate(64);
-            stranger.configureBlocking(true);
-            assertThat(receive(stranger, answer)).isEqualTo(relay.address());
-            assertThat(answer.position()).isEqualTo(RelayWire.REGISTER_LENGTH);
-            assertThat(answer.get(1)).isEqualTo(RelayWire.REGISTERED);
-        }
-    }
-
-    /** One host cannot take every client slot: registrations from one IP stop at the per-IP bound, others still get in. */
-    @Test
-    void oneAddressCannotTakeEveryClientSlot() throws Exception {
-        RelayLimits perIp = new RelayLimits(8, 2, 4, 16, 1 << 20, 4 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
-        try (Node relay = new Node(false); DatagramChannel a1 = DatagramChannel.open(); DatagramChannel a2 = DatagramChannel.open();
-             DatagramChannel a3 = DatagramChannel.open(); DatagramChannel b1 = DatagramChannel.open()) {
-            relay.link.serve(perIp);
-            a1.bind(new InetSocketAddress("127.0.0.1", 0));
-            a2.bind(new InetSocketAddress("127.0.0.1", 0));
-            a3.bind(new InetSocketAddress("127.0.0.1", 0));
-            b1.bind(new InetSocketAddress("127.0.0.2", 0));
-            long d0 = stats(relay).dropped();
-            send(a1, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 21)), relay.address());
-            send(a2, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 22)), relay.address());
-            await(() -> stats(relay).clients() == 2, "two clients from 127.0.0.1");
-            send(a3, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 23)), relay.address());
-            await(() -> stats(relay).dropped() == d0 + 1, "a third client from 127.0.0.1 is refused");
-            send(b1, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 24)), relay.address());
-            await(() -> stats(relay).clients() == 3, "a client from 127.0.0.2 still gets in");
-            assertThat(stats(relay).dropped()).isEqualTo(d0 + 1);
         }
     }
 
@@ -194,11 +157,13 @@ class RelayLinkTest {
             relay.link.serve(tight);
             stranger.bind(new InetSocketAddress("127.0.0.1", 0));
             other.bind(new InetSocketAddress("127.0.0.1", 0));
-            RelayRegistration reg = bob.link.registerAt(relay.address());
+            RelayRegistration reg = bob.link.registerAt(relay.address(), bob.identity);
             await(reg::registered, "bob registered");
-            long d0 = stats(relay).dropped();
-            send(stranger, RelayWire.control(RelayWire.REGISTER, Peers.random(16, 11)), relay.address());
-            await(() -> stats(relay).dropped() == d0 + 1, "a second client is refused");
+            try (Node carol = new Node(true)) {
+                RelayRegistration refused = carol.link.registerAt(relay.address(), carol.identity);
+                await(refused::refused, "a second client is refused, and told so");
+                assertThat(refused.registered()).isFalse();
+            }
             assertThat(stats(relay).clients()).isEqualTo(1);
 
             byte[] init = new byte[162];
@@ -249,7 +214,7 @@ class RelayLinkTest {
             silent.bind(new InetSocketAddress("127.0.0.1", 0)); // takes the datagrams, answers nothing
             alice.contacts.add(bob.identity.publicKey());
             bob.contacts.add(alice.identity.publicKey());
-            RelayRegistration reg = bob.link.registerAt(relay.address());
+            RelayRegistration reg = bob.link.registerAt(relay.address(), bob.identity);
             await(reg::registered, "bob registered");
             CompletableFuture<Session> direct = alice.endpoint.connect(bob.identity.publicKey(),
                     List.of((InetSocketAddress) silent.getLocalAddress()), NatType.SYMMETRIC, Duration.ofSeconds(5));
@@ -265,22 +230,7 @@ class RelayLinkTest {
     /** KRPC starts with 'd': the relay link passes every such datagram on and claims only 0xF5 ones. */
     @Test
     void krpcIsNeverClaimedAndRelayDatagramsAlwaysAre() {
-        DatagramFilter[] installed = new DatagramFilter[1];
-        DatagramLink fake = new DatagramLink() {
-            @Override
-            public void send(byte[] datagram, InetSocketAddress to) {
-            }
-
-            @Override
-            public void setReceiver(DatagramFilter receiver) {
-                installed[0] = receiver;
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return new InetSocketAddress("127.0.0.1", 1);
-            }
-        };
+        CapturingLink fake = new CapturingLink();
         RelayLink link = RelayLink.over(fake);
         link.serve(RelayLimits.defaults());
         link.setReceiver((b, n, from) -> false);
@@ -290,9 +240,9 @@ class RelayLinkTest {
             byte[] b = new byte[1 + random.nextInt(1_400)];
             random.nextBytes(b);
             b[0] = 'd';
-            assertThat(installed[0].claim(b, b.length, from)).isFalse();
+            assertThat(fake.receive(b, b.length, from)).isFalse();
             b[0] = RelayWire.MARK;
-            assertThat(installed[0].claim(b, b.length, from)).isTrue();
+            assertThat(fake.receive(b, b.length, from)).isTrue();
         }
         assertThat(link.relayStats().orElseThrow().forwardedBytes()).isZero();
     }

@@ -321,7 +321,8 @@ public final class FloodBench {
         }
     }
 
-    private static long usedHeap() throws InterruptedException {
+    /** {@return the used heap after three GCs} */
+    public static long usedHeap() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {
             System.gc();

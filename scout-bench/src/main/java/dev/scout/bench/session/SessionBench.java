@@ -121,7 +121,7 @@ public final class SessionBench {
     }
 
     /** MB/s of one stream from {@code from} to {@code to}, until the reader saw the end. */
-    static double sessionCopy(Session from, Session to, long bytes) throws Exception {
+    public static double sessionCopy(Session from, Session to, long bytes) throws Exception {
         SessionStream out = from.openStream();
         CompletableFuture<SessionStream> in = to.acceptStream();
         long t0 = System.nanoTime();

@@ -5,9 +5,10 @@ import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.core.RecordEntry;
 import dev.scout.dht.FormatException;
+import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.NatType;
-import dev.scout.session.RelayEntry;
-import dev.scout.session.RelayLink;
+import dev.scout.session.relay.RelayEntry;
+import dev.scout.session.relay.RelayLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,18 @@ final class ContactRelays {
 
     private final RelayLink link;
     private final ScoutApp app;
+    private final ContactAddressPolicy addresses;
     private final Map<String, RelayEntry> byKey = new ConcurrentHashMap<>();
 
-    ContactRelays(RelayLink link, ScoutApp app) {
+    ContactRelays(RelayLink link, ScoutApp app, ContactAddressPolicy addresses) {
         this.link = link;
         this.app = app;
+        this.addresses = addresses;
+    }
+
+    /** {@return which addresses from contacts we may send to (relay entries here, connect intents in Rendezvous)} */
+    ContactAddressPolicy addressPolicy() {
+        return addresses;
     }
 
     /** Takes the contact's side's entries of one record read (the intent watch reads them anyway). */
@@ -42,7 +50,7 @@ final class ContactRelays {
                 continue;
             }
             try {
-                RelayEntry r = RelayEntry.decode(e.content());
+                RelayEntry r = RelayEntry.decode(e.content(), addresses);
                 if (best == null || r.expiresAt() > best.expiresAt()) {
                     best = r;
                 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The daemon's relay settings (docs/sessions.md, "Relaying"; docs/operations.md): {@code serve} = forward
- * for others ({@code scout daemon --relay}, within {@link dev.scout.session.RelayLimits#defaults()});
+ * for others ({@code scout daemon --relay}, within {@link dev.scout.session.relay.RelayLimits#defaults()});
  * {@code via} = be reachable through that relay ({@code --relay-via HOST:PORT}).
  *
  * @param serve whether this daemon relays for others

@@ -4,8 +4,8 @@ import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.session.NatType;
-import dev.scout.session.RelayEntry;
-import dev.scout.session.RelayRegistration;
+import dev.scout.session.relay.RelayEntry;
+import dev.scout.session.relay.RelayRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -167,7 +167,7 @@ final class Rendezvous implements AutoCloseable {
                     path.get(), PATH_GRACE_MILLIS);
         }
         // Both behind NATs and one of them symmetric: no direct way can work, the contact's relay can.
-        Optional<dev.scout.session.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
+        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
         if (relay.isPresent() && ContactRelays.relayFirst(ours, relay.get().nat())) {
             return viaRelay(contact, relay.get(), ours, t0);
         }
@@ -223,7 +223,7 @@ final class Rendezvous implements AutoCloseable {
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
         NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
         CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, theirNat);
-        Optional<dev.scout.session.RelayEntry> fallback = relays.live(contact, false);
+        Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
         if (fallback.isPresent()) {
             // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
             Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - RELAY_BUDGET_MILLIS - System.currentTimeMillis()),
@@ -235,7 +235,7 @@ final class Rendezvous implements AutoCloseable {
             atStart = endpoint.connect(contact.publicKey(), List.of(relays.route(fallback.get())), theirNat);
         }
         Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis()), contact, ours, true);
-        if (s != null && dev.scout.session.RelayLink.isVirtual(s.remoteAddress())) {
+        if (s != null && dev.scout.session.relay.RelayLink.isVirtual(s.remoteAddress())) {
             return new Connected(s, VIA_RELAY);
         }
         if (s == null) {
@@ -247,7 +247,7 @@ final class Rendezvous implements AutoCloseable {
     }
 
     /** Through the contact's relay only, within what is left of the attempt. */
-    private Connected viaRelay(Contact contact, dev.scout.session.RelayEntry relay, NatType ours, long t0)
+    private Connected viaRelay(Contact contact, dev.scout.session.relay.RelayEntry relay, NatType ours, long t0)
             throws NoDirectPathException, InterruptedException {
         long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
         LOG.info("{} is behind a {} and we are behind a {}: connecting through its relay at {}", contact.name(),
@@ -322,7 +322,7 @@ final class Rendezvous implements AutoCloseable {
             }
             ConnectIntent intent;
             try {
-                intent = ConnectIntent.decode(e.content());
+                intent = ConnectIntent.decode(e.content(), relays.addressPolicy(), now);
             } catch (FormatException ex) {
                 LOG.warn("malformed connect intent from {} ignored: {}", c.name(), ex.getMessage());
                 continue;

@@ -5,14 +5,15 @@ import dev.scout.dht.Addresses;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.AccessPolicy;
+import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.NatType;
 import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
-import dev.scout.session.RelayLimits;
-import dev.scout.session.RelayLink;
+import dev.scout.session.relay.RelayLimits;
+import dev.scout.session.relay.RelayLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +51,10 @@ public final class SessionService implements AutoCloseable {
     private final RelayLink link;
     private final RelayPublisher relayPublisher;
 
-    /** Without relaying; see {@link #SessionService(AppService, DualStackNode, Supplier, Supplier, long, RelayOptions)}. */
+    /** Without relaying; see {@link #SessionService(AppService, DualStackNode, Supplier, Supplier, long, RelayOptions, ContactAddressPolicy)}. */
     public SessionService(AppService service, DualStackNode node, Supplier<NatType> nat,
                           Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis) {
-        this(service, node, nat, ourAddresses, pollMillis, RelayOptions.NONE);
+        this(service, node, nat, ourAddresses, pollMillis, RelayOptions.NONE, ContactAddressPolicy.PUBLIC_ONLY);
     }
 
     /**
@@ -61,9 +62,11 @@ public final class SessionService implements AutoCloseable {
      * @param ourAddresses this device's addresses for contacts (external first)
      * @param pollMillis   how often contacts' records are read for connect intents
      * @param relay        whether to relay for others, and the relay to be reachable through
+     * @param addresses    which addresses from contacts (intents, relay entries) we may send to
      */
     public SessionService(AppService service, DualStackNode node, Supplier<NatType> nat,
-                          Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay) {
+                          Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay,
+                          ContactAddressPolicy addresses) {
         this.service = service;
         AccessPolicy policy = this::isContact;
         this.link = RelayLink.over(DatagramLink.of(node));
@@ -71,13 +74,13 @@ public final class SessionService implements AutoCloseable {
             link.serve(RelayLimits.defaults());
         }
         this.relayPublisher = relay.via().map(r -> new RelayPublisher(service.app(), () -> service.store().contacts(),
-                link.registerAt(r), nat)).orElse(null);
+                link.registerAt(r, service.store().requireIdentity()), nat)).orElse(null);
         this.endpoint = SessionEndpoint.open(service.store().requireIdentity(), link, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(service.app(), () -> service.store().contacts(), endpoint, nat, ourAddresses,
-                service.store().deviceTag(), pollMillis, new ContactRelays(link, service.app()));
+                service.store().deviceTag(), pollMillis, new ContactRelays(link, service.app(), addresses));
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c) {

@@ -1,11 +1,14 @@
-package dev.scout.session;
+package dev.scout.session.relay;
 
 import java.time.Duration;
 
 /**
  * Everything that bounds a relay ({@link RelayLink#serve}), in one place: how many clients may be
  * registered, how many relayed conversations it keeps, and how many bytes per second it forwards for
- * one client and in total (datagrams beyond a budget are dropped, as the network would).
+ * one client and in total (datagrams beyond a budget are dropped, as the network would). The relay's
+ * answers to registrations count too: REGISTERED against the client's and the total budget;
+ * challenges to unproven addresses and refusals against a control budget of
+ * {@code bytesPerSecondTotal / 64}.
  *
  * @param maxClients            registrations held at once (a new one beyond it is dropped)
  * @param maxClientsPerIp       registrations held at once from one IP address (so one host cannot take every slot)

@@ -1,7 +1,9 @@
-package dev.scout.session;
+package dev.scout.session.relay;
 
 import dev.scout.dht.FormatException;
-import dev.scout.session.internal.RelayWire;
+import dev.scout.session.ContactAddressPolicy;
+import dev.scout.session.NatType;
+import dev.scout.session.relay.internal.RelayWire;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The relay entry of a contact record (kind 5 in docs/app-format.md): "I am reachable through relay R
@@ -115,6 +118,23 @@ public record RelayEntry(InetSocketAddress relay, byte[] tag, NatType nat, long 
         } catch (UnknownHostException e) {
             throw new FormatException("relay entry address: " + e.getMessage());
         }
+    }
+
+    /**
+     * Parses a contact's entry and checks its relay address by {@code policy}.
+     *
+     * @param content a kind-5 entry's content
+     * @param policy  which addresses this node may be made to send to
+     * @return the entry
+     * @throws FormatException naming the problem, the refused address included
+     */
+    public static RelayEntry decode(byte[] content, ContactAddressPolicy policy) {
+        RelayEntry e = decode(content);
+        Optional<String> why = policy.refusal(e.relay);
+        if (why.isPresent()) {
+            throw new FormatException("relay entry with a " + why.get());
+        }
+        return e;
     }
 
     @Override

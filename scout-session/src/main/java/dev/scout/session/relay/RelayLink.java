@@ -1,12 +1,14 @@
-package dev.scout.session;
+package dev.scout.session.relay;
 
 import dev.scout.dht.DatagramFilter;
-import dev.scout.session.internal.RelayWire;
+import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.session.DatagramLink;
+import dev.scout.session.SessionEndpoint;
+import dev.scout.session.internal.VirtualAddresses;
 import dev.scout.session.internal.Wire;
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import dev.scout.session.relay.internal.RelayWire;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link DatagramLink} that can relay (docs/sessions.md, "Relaying"). It wraps another link (the DHT
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>{@link #serve}: forward for others, within {@link RelayLimits}; the Noise sessions run end to end
  *     through it, so it sees ciphertext, tags, addresses and volumes, nothing else.</li>
- * <li>{@link #registerAt}: be reachable through a relay under a random tag (published to contacts).</li>
+ * <li>{@link #registerAt}: be reachable through a relay under a tag derived from our key and rotated
+ *     (published to contacts); the registration proves our address and key.</li>
  * <li>{@link #route}: a <em>virtual address</em> that stands for "contact with tag T at relay R". A
  *     {@link SessionEndpoint} on this link connects to it like to any address; datagrams sent there
  *     travel through the relay, and the contact's answers arrive from it. Sessions relayed to us arrive
@@ -36,7 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RelayLink implements DatagramLink, AutoCloseable {
     /** Routes and relayed conversations kept at once. */
     static final int MAX_VIRTUAL = 256;
-    private static final AtomicLong NEXT_VIRTUAL = new AtomicLong(1);
 
     private final DatagramLink inner;
     private volatile DatagramFilter receiver;
@@ -93,8 +94,9 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
      * @param conversations  channels held (connecting address × client)
      * @param forwardedBytes relay datagram bytes forwarded, both directions
      * @param dropped        datagrams dropped (unknown tag or channel, spoofed, over a limit, malformed)
+     * @param controlBytes   bytes of CHALLENGE, REGISTERED and REFUSED replies sent
      */
-    public record RelayStats(long clients, long conversations, long forwardedBytes, long dropped) {
+    public record RelayStats(long clients, long conversations, long forwardedBytes, long dropped, long controlBytes) {
     }
 
     /** {@return the relay's figures, if serving} */
@@ -104,24 +106,39 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
             return Optional.empty();
         }
         long[] v = s.stats();
-        return Optional.of(new RelayStats(v[0], v[1], v[2], v[3]));
+        return Optional.of(new RelayStats(v[0], v[1], v[2], v[3], v[4]));
     }
 
     /**
-     * Registers at {@code relay} under a new random tag and keeps the registration fresh (every
-     * second until the relay confirms, then every {@link RelayRegistration#REFRESH_MILLIS} ms), from
-     * this link's socket: the client sending first opens its NAT's mapping towards the relay, even a
-     * symmetric NAT's. Replaces an earlier registration.
+     * Registers at {@code relay} with tags rotated every {@link RelayRegistration#DEFAULT_TAG_PERIOD}; see
+     * {@link #registerAt(InetSocketAddress, Ed25519KeyPair, Duration)}.
      *
-     * @param relay the relay daemon's public address
-     * @return the registration (its tag is what contacts need)
+     * @param relay    the relay daemon's public address
+     * @param identity the key that signs the registration (the relay learns its public half)
+     * @return the registration (its current tag is what contacts need)
      */
-    public RelayRegistration registerAt(InetSocketAddress relay) {
+    public RelayRegistration registerAt(InetSocketAddress relay, Ed25519KeyPair identity) {
+        return registerAt(relay, identity, RelayRegistration.DEFAULT_TAG_PERIOD);
+    }
+
+    /**
+     * Registers at {@code relay} and keeps the registration fresh (every second until the relay
+     * confirms, then every {@link RelayRegistration#REFRESH_MILLIS} ms), from this link's socket: the
+     * client sending first opens its NAT's mapping towards the relay, even a symmetric NAT's. The
+     * registration answers the relay's cookie challenge and is signed by {@code identity}. Replaces an
+     * earlier registration.
+     *
+     * @param relay     the relay daemon's public address
+     * @param identity  the key that signs the registration (the relay learns its public half)
+     * @param tagPeriod how long each tag is the current one (the one before stays registered one more period)
+     * @return the registration (its current tag is what contacts need)
+     */
+    public RelayRegistration registerAt(InetSocketAddress relay, Ed25519KeyPair identity, Duration tagPeriod) {
         RelayRegistration old = registration;
         if (old != null) {
             old.close();
         }
-        RelayRegistration r = new RelayRegistration(relay, inner::send);
+        RelayRegistration r = new RelayRegistration(relay, identity, tagPeriod, inner::send);
         registration = r;
         return r;
     }
@@ -184,11 +201,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
      * @param address any address
      */
     public static boolean isVirtual(InetSocketAddress address) {
-        if (!(address.getAddress() instanceof Inet6Address a)) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        return b[0] == 1 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0;
+        return VirtualAddresses.isVirtual(address);
     }
 
     @Override
@@ -244,10 +257,11 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         long now = System.nanoTime();
         byte op = b[1];
         RelayRegistration reg = registration;
-        if (op == RelayWire.REGISTERED && len == RelayWire.REGISTER_LENGTH) {
+        if (op == RelayWire.REGISTERED || op == RelayWire.CHALLENGE || op == RelayWire.REFUSED) {
             if (reg != null) {
-                reg.onRegistered(b, from, now);
+                reg.onReply(b, len, from, now);
             }
+            return true;
         } else if (op == RelayWire.TO_TAG && len > RelayWire.TO_TAG_HEADER && fromRoute(b, len, from)) {
             return true;
         } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER && reg != null && reg.relay().equals(from)) {
@@ -318,13 +332,6 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
     }
 
     private static InetSocketAddress nextVirtual() {
-        byte[] ip = new byte[16];
-        ip[0] = 1;
-        Wire.putLong(ip, 8, NEXT_VIRTUAL.getAndIncrement());
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(ip), 9);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return VirtualAddresses.next();
     }
 }
