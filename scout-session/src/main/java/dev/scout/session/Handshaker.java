@@ -73,7 +73,7 @@ final class Handshaker {
         this.identity = identity;
         this.policy = policy;
         this.staticPrivate = KeyExchange.curve25519PrivateKey(identity);
-        this.gate = new HandshakeGate(identity.publicKey().bytes(), random, endpoint::transmit, RelayLink::isVirtual,
+        this.gate = new HandshakeGate(identity.publicKey().bytes(), random, endpoint::transmit, VirtualAddresses::isVirtual,
                 endpoint.now());
     }
 
