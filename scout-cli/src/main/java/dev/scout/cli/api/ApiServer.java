@@ -8,6 +8,7 @@ import dev.scout.cli.http.SocketExchange;
 import dev.scout.cli.state.ContactConflictException;
 import dev.scout.cli.state.InvalidContactNameException;
 import dev.scout.cli.state.NoIdentityException;
+import dev.scout.cli.state.StateException;
 import dev.scout.cli.state.UnknownContactException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
@@ -168,6 +169,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (e instanceof NoIdentityException) {
             return 409;
+        }
+        if (e instanceof StateException s && s.outOfSpace()) {
+            return 507; // nothing was stored, so nothing is acknowledged
         }
         if (e instanceof InvalidContactNameException || e instanceof KeyFormatException || e instanceof LowOrderKeyException
                 || e instanceof LimitExceededException || e instanceof IllegalArgumentException) {

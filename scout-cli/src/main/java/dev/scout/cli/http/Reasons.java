@@ -25,6 +25,7 @@ final class Reasons {
             case 500 -> "Internal Server Error";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
+            case 507 -> "Insufficient Storage";
             default -> "Status";
         };
     }
