@@ -1,0 +1,48 @@
+package dev.scout.cli.api;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which of a contact's devices a pipe talks to when several of them (one identity, several daemons)
+ * open sessions with us at once (issue 19). Sessions carry the identity, not the device, but each
+ * device has its own socket, so sessions from different remote addresses are different devices. The
+ * rule: the most recently active device wins — the newest unclaimed incoming session is the one
+ * claimed — and every other device's session with that contact is closed, so its pipe ends with
+ * one line and a non-zero exit instead of waiting for bytes that never come.
+ */
+final class DeviceChoice {
+    private DeviceChoice() {
+    }
+
+    /** The newest live, unclaimed incoming session with {@code contact}. */
+    static Optional<LiveSession> newestUnclaimed(Collection<LiveSession> sessions, String contact) {
+        return sessions.stream().filter(s -> s.contact.equals(contact) && s.incoming && !s.ended() && !s.claimed())
+                .max(Comparator.comparingLong(s -> s.createdNanos));
+    }
+
+    /** The unclaimed sessions with {@code chosen}'s contact from its other devices: to close now. */
+    static List<LiveSession> losers(Collection<LiveSession> sessions, LiveSession chosen) {
+        List<LiveSession> out = new ArrayList<>();
+        for (LiveSession s : sessions) {
+            if (s != chosen && s.contact.equals(chosen.contact) && !s.claimed() && !s.ended() && otherDevice(s, chosen)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a new incoming session comes from another device than a claimed, live one with that contact. */
+    static boolean anotherDeviceIsChosen(Collection<LiveSession> sessions, LiveSession incoming) {
+        return sessions.stream().anyMatch(s -> s != incoming && s.contact.equals(incoming.contact) && s.claimed()
+                && !s.ended() && otherDevice(s, incoming));
+    }
+
+    /** Different sockets, so different devices; a relayed session's address is virtual, so never judged. */
+    private static boolean otherDevice(LiveSession a, LiveSession b) {
+        return a.relay == null && b.relay == null && !a.session.remoteAddress().equals(b.session.remoteAddress());
+    }
+}
