@@ -26,13 +26,6 @@ class TwoDevicesPipeTest {
     @TempDir
     Path tmp;
 
-    private static Process pipe(Path stateDir, String contact, Path in, Path out, Path err) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ScoutCommand.class.getName(), "--state-dir", stateDir.toString(), "pipe", contact)
-                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    }
-
     @Test
     void theDeviceNotChosenEndsWithOneLineAndANonZeroExit() throws Exception {
         try (Testnet net = Testnet.start(16, 0, 60_000)) {
@@ -61,7 +54,7 @@ class TwoDevicesPipeTest {
                     in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
                 }
                 for (int i = 0; i < 3; i++) {
-                    p[i] = pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
+                    p[i] = SessionsTest.pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
                             tmp.resolve(who[i] + ".err"));
                 }
                 StringBuilder all = new StringBuilder();

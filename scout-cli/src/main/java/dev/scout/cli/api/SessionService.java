@@ -47,6 +47,7 @@ public final class SessionService implements AutoCloseable {
     private final SessionEndpoint endpoint;
     private final Rendezvous rendezvous;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    private final DeviceChoice choices = new DeviceChoice();
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
     private final RelayPublisher relayPublisher;
@@ -185,7 +186,7 @@ public final class SessionService implements AutoCloseable {
                 via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
             }
             LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null));
-            if (incoming && DeviceChoice.anotherDeviceIsChosen(sessions.values(), live)) {
+            if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
                 LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
                         s.remoteAddress());
                 CompletableFuture.runAsync(s::close);
@@ -197,6 +198,9 @@ public final class SessionService implements AutoCloseable {
             }
             s.closed().whenComplete((v, error) -> {
                 live.ended(error == null ? "closed" : oneLine(error));
+                if (live.claimed() && live.relay == null) {
+                    choices.chosenEnded(contact, s.remoteAddress());
+                }
                 if (!live.claimed()) {
                     sessions.remove(id); // nobody took it, nobody will ask about it
                 }
