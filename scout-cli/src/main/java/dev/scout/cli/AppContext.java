@@ -40,10 +40,13 @@ final class AppContext implements AutoCloseable {
         OptionalInt daemonPort6 = owner ? OptionalInt.empty() : daemonPort6(store);
         DeviceAddresses.Ports ports = new DeviceAddresses.Ports(daemonPort.orElse(own.ipv4()),
                 own.ipv6() < 0 ? -1 : daemonPort6.orElse(own.ipv6()));
-        ScoutApp base = new ScoutApp(store, node.node(),
-                () -> DeviceAddresses.of(node.node(), ports, publishExternal4, publishExternal6));
-        // A short-lived node never replaces the address a daemon published (its port dies with it).
-        this.app = daemonPort.isPresent() || daemonPort6.isPresent() ? base.keepingPublishedDevice() : base;
+        // A short-lived node never publishes its own port (it dies with the command): it gives the daemon's
+        // remembered ports, or, when no daemon ever ran, no addresses at all (docs/operations.md).
+        boolean daemonKnown = daemonPort.isPresent() || daemonPort6.isPresent();
+        ScoutApp base = new ScoutApp(store, node.node(), owner || daemonKnown
+                ? () -> DeviceAddresses.of(node.node(), ports, publishExternal4, publishExternal6) : List::of);
+        // ... and never replaces the device entry already published, so an idle sync writes nothing.
+        this.app = owner ? base : base.keepingPublishedDevice();
     }
 
     /** The daemon's remembered IPv6 port: {@link #SETTING_DAEMON_PORT6}, else the single remembered port. */

@@ -19,6 +19,7 @@ import dev.scout.cli.api.SessionService;
 import dev.scout.cli.api.SessionsResource;
 import dev.scout.cli.api.StatusResource;
 import dev.scout.cli.api.SyncResource;
+import dev.scout.cli.state.StateException;
 import dev.scout.cli.state.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.session.ContactAddressPolicy;
@@ -173,6 +174,7 @@ public final class DaemonCommand extends BaseCommand {
         PrintWriter out = out();
         EventBus events = new EventBus();
         AppService service = new AppService(ctx.store(), ctx.app(), events);
+        StorageHealth storage = new StorageHealth(events);
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
@@ -184,6 +186,7 @@ public final class DaemonCommand extends BaseCommand {
                     new StatusResource(() -> {
                         var o = status.json();
                         o.set("relay", sessions.relayJson());
+                        o.set("storage", storage.json());
                         return o;
                     }), new DhtResource(ctx.node()), new EventsResource(events),
                     new DaemonResource(stop::countDown), new SessionsResource(sessions)));
@@ -213,7 +216,7 @@ public final class DaemonCommand extends BaseCommand {
                     stop.countDown();
                 }
             });
-            loop(service, status, out);
+            loop(service, status, storage, out);
             Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
             log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
             if (died.isPresent()) {
@@ -233,20 +236,28 @@ public final class DaemonCommand extends BaseCommand {
         }
     }
 
-    private void loop(AppService service, DaemonStatusView status, PrintWriter out) throws InterruptedException {
+    private void loop(AppService service, DaemonStatusView status, StorageHealth storage, PrintWriter out)
+            throws InterruptedException {
         long nextPoll = 0;
         long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
         while (stop.getCount() > 0) {
             long now = System.currentTimeMillis();
-            if (now >= nextRepublish) {
-                int n = service.republish();
-                service.store().recordRepublish(Instant.now());
-                log(out, "republished " + n + (n == 1 ? " item" : " items"));
-                nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
-            }
-            if (now >= nextPoll && stop.getCount() > 0) {
-                poll(service, status, out);
-                nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
+            try {
+                if (now >= nextRepublish) {
+                    int n = service.republish();
+                    nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
+                    log(out, "republished " + n + (n == 1 ? " item" : " items"));
+                    service.store().recordRepublish(Instant.now());
+                }
+                if (now >= nextPoll && stop.getCount() > 0) {
+                    nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
+                    poll(service, status, out);
+                }
+                logIfAny(out, storage.succeeded());
+            } catch (StateException e) {
+                // A full disk (or another write failure) must not end the daemon: report, serve on, retry.
+                logIfAny(out, storage.failed(e));
+                nextPoll = Math.min(nextPoll, System.currentTimeMillis() + StorageHealth.RETRY_MILLIS);
             }
             long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
             if (wait > 0) {
@@ -304,6 +315,12 @@ public final class DaemonCommand extends BaseCommand {
 
     private long jittered(long millis) {
         return (long) (millis * (0.9 + 0.2 * random.nextDouble()));
+    }
+
+    private static void logIfAny(PrintWriter out, String line) {
+        if (line != null) {
+            log(out, line);
+        }
     }
 
     private static void log(PrintWriter out, String line) {

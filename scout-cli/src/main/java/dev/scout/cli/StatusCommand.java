@@ -74,6 +74,10 @@ public final class StatusCommand extends BaseCommand {
         b.append("  last republish  ").append(text(s, "last_republish", "never")).append('\n')
                 .append("  last poll       ").append(text(s, "last_poll", "never")).append('\n')
                 .append("  contacts        ").append(text(s, "contacts_reachable", "?")).append(" reachable");
+        if (!s.path("storage").path("ok").asBoolean(true)) {
+            b.append("\n  storage         writes failing since ").append(s.path("storage").path("since").asText())
+                    .append(": ").append(s.path("storage").path("error").asText());
+        }
         return b.toString();
     }
 

@@ -94,6 +94,29 @@ class DaemonOwnershipTest {
         }
     }
 
+    /**
+     * Issue 19: with no daemon ever run, each one-shot sync used to publish its own short-lived port, so
+     * every sync wrote (seq 4, 5, 6 with nothing new). A one-shot command never publishes its port: its
+     * device entry carries no addresses until a daemon runs, and a sync with nothing new writes nothing.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void idleOneShotSyncsWithoutADaemonWriteNothingAndPublishNoPort() {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        CliTestSupport.pair(entry, alice, bob);
+        Map<String, Object> first = ok(alice, "--json", "sync", "bob").json();
+        assertThat((Long) first.get("stored")).isPositive();
+        long seq = (Long) first.get("seq");
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> again = ok(alice, "--json", "sync", "bob").json();
+            assertThat(again).containsEntry("seq", seq).containsEntry("stored", 0L);
+        }
+        Map<String, Object> seen = ok(bob, "--json", "sync", "alice").json();
+        assertThat((List<Map<String, Object>>) seen.get("devices")).singleElement()
+                .satisfies(d -> assertThat((List<String>) d.get("addresses")).isEmpty());
+    }
+
     @Test
     void aContactsNewDeviceIsAnnouncedOnTheEventStream() throws Exception {
         Path alice = tmp.resolve("alice");
@@ -104,7 +127,9 @@ class DaemonOwnershipTest {
             ok(alice, "sync", "bob"); // Alice's first device entry, published by a one-shot node
             var data = events.await(e -> e.type().equals("contact")).data();
             assertThat(data.get("contact").asText()).isEqualTo("alice");
-            assertThat(data.get("devices").get(0).get("addresses").size()).isPositive();
+            assertThat(data.get("devices").size()).isEqualTo(1);
+            // a one-shot node never publishes its own port, and Alice has never run a daemon
+            assertThat(data.get("devices").get(0).get("addresses").size()).isZero();
         } finally {
             daemon.stop();
         }

@@ -78,7 +78,7 @@ class HostileCallerTest {
         URI url = URI.create(d.alice.file.url());
         try (Socket s = new Socket(url.getHost(), url.getPort())) {
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + d.alice.file.token()
+            out.write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + d.alice.file.token()
                     + "\r\nContent-Length: 1000000000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();

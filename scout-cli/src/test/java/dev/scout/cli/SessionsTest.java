@@ -43,7 +43,8 @@ class SessionsTest {
         d = LiveDaemons.get();
     }
 
-    private static Process pipe(Path stateDir, String contact, Path in, Path out, Path err) throws Exception {
+    /** {@code scout pipe CONTACT} as a real process with stdin, stdout and stderr on files. */
+    static Process pipe(Path stateDir, String contact, Path in, Path out, Path err) throws Exception {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 ScoutCommand.class.getName(), "--state-dir", stateDir.toString(), "pipe", contact)

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Synchronizes a pair's contact record (docs/spec.md §4): read the record (the highest seq wins),
  * decrypt it, merge it with the local entries, report what changed, let the caller finalize
  * the list, and write it back with {@code seq = highest seen + 1} and {@code cas = highest
- * seen} (no cas when the record does not exist yet). When another device wrote in between
+ * seen} ({@code cas = 0} when the record does not exist yet: libtorrent replaces an item of equal seq,
+ * so two devices' crossing first writes would otherwise both "succeed" and one would vanish; with
+ * cas 0 the second is refused with 301 and merges). When another device wrote in between
  * (BEP 44 error 301 or 302) the whole round is repeated after a random pause, at most
  * {@link SyncPolicy#maxAttempts()} times.
  *
@@ -53,6 +55,12 @@ public final class Synchronizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Synchronizer.class);
     private static final byte[] NO_SALT = new byte[0];
+    /**
+     * The cas of a first write: no record has seq 0 (ours start at 1), so a node that already holds
+     * another device's first version refuses ours with 301 instead of replacing it, and a node that
+     * holds none stores it (BEP 44 compares cas only with a stored item).
+     */
+    static final long NO_RECORD_CAS = 0;
 
     private final Dht dht;
     private final Delayer delayer;
@@ -180,6 +188,8 @@ public final class Synchronizer {
         List<RecordEntry> local;
         int attempts;
         boolean healNext;
+        /** The last put was a first write (cas 0): its 301 means another first write won, not a stale node. */
+        boolean firstWrite;
 
         Run(PairKeys keys, byte[] salt, List<RecordEntry> local, SyncListener listener) {
             this.keys = keys;
@@ -225,15 +235,17 @@ public final class Synchronizer {
                 throw new IllegalStateException("SyncListener.finalizeEntries returned null");
             }
             long seq;
-            Long cas;
+            long cas;
             if (remote == null) {
                 seq = 1;
-                cas = null;
+                cas = NO_RECORD_CAS;
+                firstWrite = true;
             } else if (remote.seq() == Long.MAX_VALUE) {
                 throw new LimitExceededException("contact record seq cannot grow past " + Long.MAX_VALUE);
             } else {
                 seq = remote.seq() + 1;
                 cas = remote.seq();
+                firstWrite = false;
             }
             RecordItem mine = RecordItem.seal(signer, keys, salt, seq, finalized);
             // A retry must keep the caller's edits: it merges from what this round would have written.
@@ -241,7 +253,7 @@ public final class Synchronizer {
             boolean heal = healNext && remoteItem != null;
             healNext = false;
             CompletableFuture<?> before = heal ? heal(remoteItem) : CompletableFuture.completedFuture(null);
-            return before.thenCompose(ignored -> cas == null ? dht.putMutable(mine.item()) : dht.putMutable(mine.item(), cas)).thenApply(put -> {
+            return before.thenCompose(ignored -> dht.putMutable(mine.item(), cas)).thenApply(put -> {
                 if (put.stored() == 0) {
                     throw new DhtException("contact record seq " + seq + " was stored on no DHT node ("
                             + put.outcomes().size() + " asked)");
@@ -265,7 +277,7 @@ public final class Synchronizer {
         private void onFailure(Throwable error) {
             if (error instanceof PutConflictException conflict) {
                 if (attempts < policy.maxAttempts()) {
-                    healNext = hasCasMismatch(conflict);
+                    healNext = !firstWrite && hasCasMismatch(conflict);
                     long pause = jitter(attempts + 1);
                     CompletableFuture<Void> delay;
                     try {

@@ -251,8 +251,9 @@ class SynchronizerTest {
         }
     }
 
+    /** The first write carries cas 0, so a record written meanwhile refuses it (301; 302 without cas). */
     @Test
-    void aStaleFirstWriteIsRefusedWith302AndRetried() {
+    void aStaleFirstWriteIsRefusedAndRetried() {
         Synchronizer other = device();
         int node = nextNode++;
         InterferingDht dht = new InterferingDht(new SimDht(net, node), 1,

@@ -3,10 +3,12 @@ package dev.scout.cli.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.scout.cli.http.LoopbackHttpServer;
+import dev.scout.cli.http.SocketExchange;
 import dev.scout.cli.state.ContactConflictException;
 import dev.scout.cli.state.InvalidContactNameException;
 import dev.scout.cli.state.NoIdentityException;
+import dev.scout.cli.state.StateException;
 import dev.scout.cli.state.UnknownContactException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
@@ -19,8 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,15 +29,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The daemon's local HTTP API (docs/spec.md §6, docs/api.md): the JDK's {@code com.sun.net.httpserver} on
- * 127.0.0.1, one bearer token compared in constant time, JSON in and out. Every failure is a 4xx/5xx
+ * The daemon's local HTTP API (docs/spec.md §6, docs/api.md): a {@link LoopbackHttpServer} on
+ * 127.0.0.1 (request heads read without tying up a worker, under timeouts; a {@code Host} or
+ * {@code Origin} other than this machine's loopback refused with 403), one bearer token compared in constant time, JSON in and out. Every failure is a 4xx/5xx
  * with {@code {"error": "one line"}}: a missing or wrong token 401 (checked before anything else, so
  * a stranger learns nothing about the paths), an unknown path 404, a known path with another method
  * 405, a body over {@value #MAX_BODY_BYTES} bytes 413.
@@ -54,15 +51,12 @@ public final class ApiServer implements AutoCloseable {
     /** Event streams open at once, at most (the rest of the workers stay free for requests). */
     static final int MAX_STREAMS = 16;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private LoopbackHttpServer server;
     private final byte[] expectedAuthorization;
     private final List<Route> routes;
     private final AtomicInteger streams = new AtomicInteger();
 
-    private ApiServer(HttpServer server, ExecutorService executor, String token, List<Route> routes) {
-        this.server = server;
-        this.executor = executor;
+    private ApiServer(String token, List<Route> routes) {
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.routes = List.copyOf(routes);
     }
@@ -75,24 +69,14 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(int port, String token, List<Resource> resources) throws IOException {
         List<Route> routes = new ArrayList<>();
         resources.forEach(r -> routes.addAll(r.routes()));
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "scout-api");
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        server.setExecutor(executor);
-        ApiServer api = new ApiServer(server, executor, token, routes);
-        server.createContext("/", api::exchange);
-        server.start();
+        ApiServer api = new ApiServer(token, routes);
+        api.server = LoopbackHttpServer.start(port, THREADS, api::exchange);
         return api;
     }
 
     /** {@code http://127.0.0.1:PORT}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     private void exchange(HttpExchange ex) {
@@ -166,6 +150,9 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         try {
+            if (ex instanceof SocketExchange s) {
+                s.liftBodyTimeout(); // an upload streams for as long as its session lives
+            }
             route.streamHandler().stream(request, ex);
         } finally {
             streams.decrementAndGet();
@@ -182,6 +169,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (e instanceof NoIdentityException) {
             return 409;
+        }
+        if (e instanceof StateException s && s.outOfSpace()) {
+            return 507; // nothing was stored, so nothing is acknowledged
         }
         if (e instanceof InvalidContactNameException || e instanceof KeyFormatException || e instanceof LowOrderKeyException
                 || e instanceof LimitExceededException || e instanceof IllegalArgumentException) {
@@ -268,7 +258,6 @@ public final class ApiServer implements AutoCloseable {
     /** Stops accepting, ends open streams and waits briefly for requests in progress. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

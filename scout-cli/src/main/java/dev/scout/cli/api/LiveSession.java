@@ -30,6 +30,8 @@ final class LiveSession {
 
     /** The relay the session runs through, or null. */
     final java.net.InetSocketAddress relay;
+    /** When it was registered: the newest of a contact's devices is chosen ({@link DeviceChoice}). */
+    final long createdNanos = System.nanoTime();
 
     LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via,
                 java.net.InetSocketAddress relay) {

@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -47,6 +48,7 @@ public final class SessionService implements AutoCloseable {
     private final SessionEndpoint endpoint;
     private final Rendezvous rendezvous;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    private final DeviceChoice choices = new DeviceChoice();
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
     private final RelayPublisher relayPublisher;
@@ -97,12 +99,23 @@ public final class SessionService implements AutoCloseable {
 
     /** An unclaimed live session with {@code c} (incoming, or an answer to their intent), claimed now. */
     private Optional<LiveSession> claimUnclaimed(Contact c) {
-        for (LiveSession s : sessions.values()) {
-            if (s.contact.equals(c.name()) && s.incoming && !s.ended() && s.claim()) {
-                return Optional.of(s);
+        synchronized (sessions) {
+            Optional<LiveSession> s = DeviceChoice.newestUnclaimed(sessions.values(), c.name());
+            s.ifPresent(this::chose);
+            return s;
+        }
+    }
+
+    /** Claims {@code s} and ends the sessions the contact's other devices opened (their pipes then end). */
+    private void chose(LiveSession s) {
+        synchronized (sessions) {
+            s.claim();
+            for (LiveSession other : DeviceChoice.losers(sessions.values(), s)) {
+                LOG.info("session {} with {}: closed, another of its devices ({}) was chosen", other.id, other.contact,
+                        s.session.remoteAddress());
+                CompletableFuture.runAsync(other.session::close); // a clean close may wait; not under the lock
             }
         }
-        return Optional.empty();
     }
 
     /** Maps the daemon's NAT verdict ({@code none}, {@code cone}, {@code symmetric}, else unknown). */
@@ -151,7 +164,7 @@ public final class SessionService implements AutoCloseable {
             throw new ApiException(504, e.getMessage());
         }
         LiveSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
-        live.claim(); // the same session may have arrived as the answer to the peer's intent
+        chose(live); // the same session may have arrived as the answer to the peer's intent
         return live;
     }
 
@@ -176,12 +189,21 @@ public final class SessionService implements AutoCloseable {
                 via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
             }
             LiveSession live = new LiveSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null));
+            if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
+                LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
+                        s.remoteAddress());
+                CompletableFuture.runAsync(s::close);
+                return live;
+            }
             sessions.put(id, live);
             if (incoming) {
                 service.events().publish("session_incoming", live.json());
             }
             s.closed().whenComplete((v, error) -> {
                 live.ended(error == null ? "closed" : oneLine(error));
+                if (live.claimed() && live.relay == null) {
+                    choices.chosenEnded(contact, s.remoteAddress());
+                }
                 if (!live.claimed()) {
                     sessions.remove(id); // nobody took it, nobody will ask about it
                 }

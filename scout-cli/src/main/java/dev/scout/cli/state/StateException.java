@@ -18,4 +18,16 @@ public class StateException extends ScoutException {
     public StateException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Whether the database could not write because its filesystem is full ({@code SQLITE_FULL}, ENOSPC). */
+    public boolean outOfSpace() {
+        for (Throwable t = this; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if ((t instanceof java.sql.SQLException s && s.getErrorCode() == 13) || m.contains("SQLITE_FULL")
+                    || m.contains("No space left")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,0 +1,109 @@
+package dev.scout.cli;
+
+import dev.scout.dht.Addresses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.scout.cli.CliTestSupport.on;
+import static dev.scout.cli.CliTestSupport.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 19: Alice has two devices (one seed, two daemons); both run {@code scout pipe bob} while Bob
+ * runs {@code scout pipe alice}. One device gets Bob's bytes; the other used to print "session with
+ * bob" and hang. Now Bob's daemon chooses the most recently active device and closes the other's
+ * session, whose pipe ends with one line and a non-zero exit.
+ */
+@Timeout(400)
+class TwoDevicesPipeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDeviceNotChosenEndsWithOneLineAndANonZeroExit() throws Exception {
+        try (Testnet net = Testnet.start(16, 0, 60_000)) {
+            String entry = Addresses.format(net.entry());
+            Path[] alice = {tmp.resolve("alice1"), tmp.resolve("alice2")};
+            Path bob = tmp.resolve("bob");
+            String bobKey = succeeded(CliTestSupport.run(on(bob, entry, "init", "--seed", AppCommandsTest.BOB_SEED))).out().strip();
+            String aliceKey = null;
+            for (Path a : alice) {
+                aliceKey = succeeded(CliTestSupport.run(on(a, entry, "init", "--seed", AppCommandsTest.ALICE_SEED))).out().strip();
+                succeeded(CliTestSupport.run(on(a, entry, "contacts", "add", "bob", bobKey)));
+            }
+            succeeded(CliTestSupport.run(on(bob, entry, "contacts", "add", "alice", aliceKey)));
+            DaemonHarness bobd = DaemonHarness.start(bob, entry);
+            DaemonHarness a1 = DaemonHarness.start(alice[0], entry);
+            DaemonHarness a2 = DaemonHarness.start(alice[1], entry);
+            try {
+                awaitDevicesWithAddresses(bob, entry, "alice", 2);
+                for (Path a : alice) {
+                    awaitDevicesWithAddresses(a, entry, "bob", 1);
+                }
+                Path[] in = new Path[3];
+                Process[] p = new Process[3];
+                String[] who = {"alice1", "alice2", "bob"};
+                for (int i = 0; i < 3; i++) {
+                    in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
+                }
+                for (int i = 0; i < 3; i++) {
+                    p[i] = SessionsTest.pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
+                            tmp.resolve(who[i] + ".err"));
+                }
+                StringBuilder all = new StringBuilder();
+                boolean[] done = new boolean[3];
+                for (int i = 0; i < 3; i++) {
+                    done[i] = p[i].waitFor(90, TimeUnit.SECONDS);
+                }
+                for (int i = 0; i < 3; i++) {
+                    p[i].destroyForcibly();
+                    all.append("--- ").append(who[i]).append(done[i] ? " exit " + p[i].exitValue() : " hung").append('\n')
+                            .append(Files.readString(tmp.resolve(who[i] + ".err")))
+                            .append(Files.readString(tmp.resolve(who[i] + ".out")));
+                }
+                String log = all + "\n" + bobd.log();
+                assertThat(done).as(log).containsOnly(true);
+                assertThat(p[2].exitValue()).as(log).isZero();
+                String bobGot = Files.readString(tmp.resolve("bob.out"));
+                assertThat(bobGot).as(log).isIn("from alice1\n", "from alice2\n");
+                int chosen = bobGot.equals("from alice1\n") ? 0 : 1;
+                int other = 1 - chosen;
+                assertThat(p[chosen].exitValue()).as(log).isZero();
+                assertThat(Files.readString(tmp.resolve(who[chosen] + ".out"))).as(log).isEqualTo("from bob\n");
+                assertThat(p[other].exitValue()).as(log).isNotZero();
+                List<String> errLines = Files.readAllLines(tmp.resolve(who[other] + ".err")).stream()
+                        .filter(l -> !l.startsWith("scout pipe: session with")).toList();
+                assertThat(errLines).as(log).singleElement().satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
+                System.out.println("the device not chosen (" + who[other] + "): " + errLines.get(0));
+            } finally {
+                a2.stop();
+                a1.stop();
+                bobd.stop();
+            }
+        }
+    }
+
+    /** Polls {@code sync NAME} through the daemon until the contact has {@code n} devices with addresses. */
+    @SuppressWarnings("unchecked")
+    private static void awaitDevicesWithAddresses(Path dir, String entry, String name, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Map<String, Object> r = succeeded(CliTestSupport.run(on(dir, entry, "--json", "sync", name))).json();
+            long withAddresses = ((List<Map<String, Object>>) r.get("devices")).stream()
+                    .filter(d -> !((List<?>) d.get("addresses")).isEmpty()).count();
+            if (withAddresses >= n) {
+                return;
+            }
+            assertThat(System.nanoTime()).as(dir + " never saw " + n + " devices of " + name + " with addresses: " + r)
+                    .isLessThan(deadline);
+            Thread.sleep(200); // between polls of a condition under a deadline
+        }
+    }
+}
