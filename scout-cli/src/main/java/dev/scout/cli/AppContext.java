@@ -1,8 +1,9 @@
 package dev.scout.cli;
 
 import dev.scout.app.ScoutApp;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.udp.DualStackNode;
+import dev.scout.node.DeviceAddresses;
 import dev.scout.dht.RoutingTableStore;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -94,7 +95,7 @@ final class AppContext implements AutoCloseable {
         return openOwner(spec, store, port, port6, false);
     }
 
-    /** As above; {@code readOnly}: the node starts read-only (a daemon behind a NAT: {@link PrivateNetwork}). */
+    /** As above; {@code readOnly}: the node starts read-only (a daemon behind a NAT: PrivateNetwork in scout-node). */
     static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6, boolean readOnly) {
         return open(spec, store, readOnly, port, port6, s -> { }, true);
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import dev.scout.app.ScoutApp;
 import dev.scout.app.Contact;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;

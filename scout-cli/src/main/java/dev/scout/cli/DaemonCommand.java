@@ -1,9 +1,5 @@
 package dev.scout.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scout.app.Contact;
-import dev.scout.app.ReceivedMessage;
-import dev.scout.app.ScoutApp;
 import dev.scout.cli.api.ApiServer;
 import dev.scout.cli.api.AppService;
 import dev.scout.cli.api.ContactsResource;
@@ -14,13 +10,17 @@ import dev.scout.cli.api.EventsResource;
 import dev.scout.cli.api.HealthResource;
 import dev.scout.cli.api.IdentityResource;
 import dev.scout.cli.api.MessagesResource;
-import dev.scout.cli.api.RelayOptions;
-import dev.scout.cli.api.SessionService;
+import dev.scout.cli.api.DaemonEvents;
+import dev.scout.cli.api.DaemonSessions;
 import dev.scout.cli.api.SessionsResource;
 import dev.scout.cli.api.StatusResource;
 import dev.scout.cli.api.SyncResource;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Addresses;
+import dev.scout.node.RelayOptions;
+import dev.scout.node.ScoutNode;
+import dev.scout.node.ScoutNodeBuilder;
+import dev.scout.session.NatType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,13 +33,12 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code scout daemon}: the one owner of this identity's DHT node, UDP socket and state while it runs
@@ -55,7 +54,7 @@ import java.util.concurrent.TimeUnit;
                 + "messages hourly, poll contacts, log new messages.",
                 "Stops cleanly on SIGTERM, Ctrl-C or `scout stop`. See `scout status`."})
 public final class DaemonCommand extends BaseCommand {
-    static final String STATUS_REACHABLE = "contacts_reachable";
+    static final String STATUS_REACHABLE = DaemonEvents.STATUS_REACHABLE;
     /** The IPv6 external address (the state store's own column holds the IPv4 one). */
     static final String STATUS_EXTERNAL_V6 = "external_address_v6";
 
@@ -96,7 +95,7 @@ public final class DaemonCommand extends BaseCommand {
 
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
-    /** Behind a NAT almost surely: the IPv4 node starts read-only (see {@link PrivateNetwork}). */
+    /** Behind a NAT almost surely: the IPv4 node starts read-only (see {@code PrivateNetwork} in scout-node). */
     private boolean startReadOnly;
     private RelayOptions relayOptions = RelayOptions.NONE;
 
@@ -120,7 +119,7 @@ public final class DaemonCommand extends BaseCommand {
         relayOptions = new RelayOptions(relay, via);
         handle("TERM", stop);
         handle("INT", stop);
-        startReadOnly = PrivateNetwork.behindNat(root.bootstrap());
+        startReadOnly = ScoutNodeBuilder.startsReadOnly(root.bootstrap());
         try (StateStore store = StateStore.open(root.stateDir())) {
             store.requireIdentity();
             AppContext.warn(spec, store);
@@ -166,33 +165,53 @@ public final class DaemonCommand extends BaseCommand {
         return AppContext.openOwner(spec, store, 0, 0, startReadOnly);
     }
 
+    /** The engine on the joined node: this identity's {@link ScoutNode} over the SQLite store. */
+    private ScoutNode startNode(AppContext ctx) {
+        var b = ScoutNode.builder().store(ctx.store()).node(ctx.node())
+                .listenerExecutor(Runnable::run) // the daemon logs and records in order, on the thread that noticed
+                .pollInterval(Duration.ofSeconds(pollSeconds)).republishInterval(Duration.ofSeconds(republishSeconds))
+                .sessionPollInterval(Duration.ofMillis(sessionPollMillis))
+                .probing(Duration.ofSeconds(probeWindowSeconds), Duration.ofSeconds(reprobeSeconds))
+                .relay(relayOptions);
+        if (assumeNat != null) {
+            b.assumeNat(natType(assumeNat));
+        }
+        return b.start();
+    }
+
+    private static NatType natType(String verdict) {
+        return switch (verdict) {
+            case "none" -> NatType.NONE;
+            case "cone" -> NatType.CONE;
+            case "symmetric" -> NatType.SYMMETRIC;
+            default -> NatType.UNKNOWN;
+        };
+    }
+
     private void run(AppContext ctx, Path dir) throws InterruptedException {
         PrintWriter out = out();
         EventBus events = new EventBus();
-        AppService service = new AppService(ctx.store(), ctx.app(), events);
-        DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
-        SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
-                () -> AppContext.reachableAddresses(ctx.node()), sessionPollMillis, relayOptions);
+        ScoutNode node = startNode(ctx);
+        AppService service = new AppService(ctx.store(), node, events);
+        DaemonStatusView status = new DaemonStatusView(node, ctx.store());
+        DaemonSessions sessions = new DaemonSessions(node);
+        node.onEvent(new DaemonEvents(service, sessions, status::record, out));
         ApiServer api;
         try {
             api = ApiServer.start(0, token, List.of(new HealthResource(), new IdentityResource(ctx.store()),
                     new ContactsResource(service), new SyncResource(service), new MessagesResource(service),
-                    new StatusResource(() -> {
-                        var o = status.json();
-                        o.set("relay", sessions.relayJson());
-                        return o;
-                    }), new DhtResource(ctx.node()), new EventsResource(events),
+                    new StatusResource(status::json), new DhtResource(ctx.node()), new EventsResource(events),
                     new DaemonResource(stop::countDown), new SessionsResource(sessions)));
         } catch (IOException e) {
-            sessions.close();
+            node.close();
             throw new CliException("cannot start the local API: " + ErrorHandler.message(e), e);
         }
         DaemonFile file = new DaemonFile(api.url(), token, ProcessHandle.current().pid());
         Thread hook = new Thread(() -> {
             file.deleteIfOurs(dir);
             api.close();
-            sessions.close();
+            node.close();
             ctx.close();
         }, "scout-daemon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -210,9 +229,9 @@ public final class DaemonCommand extends BaseCommand {
                     stop.countDown();
                 }
             });
-            loop(service, status, out);
+            stop.await();
             Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
-            log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
+            DaemonEvents.log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
             if (died.isPresent()) {
                 throw new CliException(died.get().getMessage());
             }
@@ -221,7 +240,7 @@ public final class DaemonCommand extends BaseCommand {
         } finally {
             file.deleteIfOurs(dir);
             api.close();
-            sessions.close();
+            node.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -230,82 +249,10 @@ public final class DaemonCommand extends BaseCommand {
         }
     }
 
-    private void loop(AppService service, DaemonStatusView status, PrintWriter out) throws InterruptedException {
-        long nextPoll = 0;
-        long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
-        while (stop.getCount() > 0) {
-            long now = System.currentTimeMillis();
-            if (now >= nextRepublish) {
-                int n = service.republish();
-                service.store().recordRepublish(Instant.now());
-                log(out, "republished " + n + (n == 1 ? " item" : " items"));
-                nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
-            }
-            if (now >= nextPoll && stop.getCount() > 0) {
-                poll(service, status, out);
-                nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
-            }
-            long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
-            if (wait > 0) {
-                stop.await(wait, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    /** Checks every contact, logs new messages, records the status. */
-    private void poll(AppService service, DaemonStatusView status, PrintWriter out) {
-        List<Contact> contacts = service.store().contacts();
-        int reachable = 0;
-        for (Contact c : contacts) {
-            if (stop.getCount() == 0) {
-                return;
-            }
-            try {
-                ScoutApp.InboxReport r = service.inbox(c);
-                if (!service.app().storedDevices(c).isEmpty()) {
-                    reachable++;
-                }
-                for (ReceivedMessage m : r.received()) {
-                    log(out, "message from " + m.contact() + ": " + m.text());
-                }
-                for (String p : r.problems()) {
-                    log(out, "warning: " + p);
-                }
-            } catch (RuntimeException e) {
-                log(out, "could not check " + c.name() + ": " + ErrorHandler.message(e));
-            }
-        }
-        String reachability = status.checkReachability();
-        if (reachability != null) {
-            log(out, reachability);
-        }
-        service.store().recordPoll(Instant.now());
-        service.store().putStatus(STATUS_REACHABLE, reachable + "/" + contacts.size());
-        ObjectNode s = status.record();
-        List<String> externals = new java.util.ArrayList<>();
-        for (String field : new String[] {"external_address", "external_address_v6"}) {
-            if (s.hasNonNull(field)) {
-                externals.add(s.get(field).asText());
-            }
-        }
-        log(out, "status: routing table " + s.path("routing_table_size").asInt() + " nodes, external "
-                + (externals.isEmpty() ? "unknown" : String.join(", ", externals)) + ", last republish "
-                + s.path("last_republish").asText("never") + ", contacts reachable " + reachable + "/" + contacts.size());
-    }
-
     private byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    private long jittered(long millis) {
-        return (long) (millis * (0.9 + 0.2 * random.nextDouble()));
-    }
-
-    private static void log(PrintWriter out, String line) {
-        out.println(Instant.now().toString().substring(0, 19).replace('T', ' ') + " " + line);
-        out.flush();
     }
 
     private static void handle(String name, CountDownLatch stop) {

@@ -3,7 +3,7 @@ package dev.scout.cli;
 import dev.scout.app.ScoutApp;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.udp.DualStackNode;

@@ -2,7 +2,7 @@ package dev.scout.cli;
 
 import dev.scout.cli.api.Jackson;
 
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 

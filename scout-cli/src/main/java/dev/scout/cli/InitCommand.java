@@ -2,8 +2,8 @@ package dev.scout.cli;
 
 import dev.scout.cli.api.Jackson;
 
-import dev.scout.cli.state.IdentityInit;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.IdentityInit;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Ed25519KeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,8 +3,8 @@ package dev.scout.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.cli.api.Jackson;
-import dev.scout.cli.state.DaemonStatus;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.DaemonStatus;
+import dev.scout.sqlite.StateStore;
 import picocli.CommandLine.Command;
 
 import java.time.Instant;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.Contact;
 import dev.scout.cli.api.Jackson;
 import dev.scout.cli.api.Views;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
