@@ -230,6 +230,7 @@ public final class DaemonCommand extends BaseCommand {
                 }
             });
             stop.await();
+            node.close(); // its loops stop first: nothing is logged after "stopping"
             Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
             DaemonEvents.log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
             if (died.isPresent()) {

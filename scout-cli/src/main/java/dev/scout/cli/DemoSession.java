@@ -36,8 +36,8 @@ final class DemoSession {
         Ed25519PublicKey bobKey = bob.publicKey();
         List<InetSocketAddress> bobAddresses = new ArrayList<>();
         bobDevices.forEach(d -> bobAddresses.addAll(d.addresses()));
-        try (SessionEndpoint a = SessionEndpoint.open(alice, DatagramLink.of(aliceNode), bobKey::equals, SessionConfig.defaults());
-             SessionEndpoint b = SessionEndpoint.open(bob, DatagramLink.of(bobNode), aliceKey::equals, SessionConfig.defaults())) {
+        try (SessionEndpoint a = SessionEndpoint.start(alice, DatagramLink.of(aliceNode), bobKey::equals, SessionConfig.defaults());
+             SessionEndpoint b = SessionEndpoint.start(bob, DatagramLink.of(bobNode), aliceKey::equals, SessionConfig.defaults())) {
             CompletableFuture<Session> atBob = new CompletableFuture<>();
             b.onSession(atBob::complete);
             long t0 = System.nanoTime();

@@ -73,6 +73,9 @@ final class AppLoops implements AutoCloseable {
     }
 
     private void republish() {
+        if (stop.getCount() == 0) {
+            return;
+        }
         try {
             events.publish(new NodeEvent.Republished(app.republish()));
         } catch (RuntimeException e) {
@@ -100,6 +103,9 @@ final class AppLoops implements AutoCloseable {
                 problems.add("could not check " + c.name() + ": " + m.lines().findFirst().orElse(m));
             }
         }
+        if (stop.getCount() == 0) {
+            return;
+        }
         String verdicts = nat.check();
         if (verdicts != null) {
             events.publish(new NodeEvent.ReachabilityChanged(verdicts));
@@ -111,9 +117,17 @@ final class AppLoops implements AutoCloseable {
         return (long) (millis * (0.9 + 0.2 * random.nextDouble()));
     }
 
+    /** Stops the loops; once this returns they announce nothing more (waits ≤ 5 s for a step under way). */
     @Override
     public void close() {
         stop.countDown();
         thread.interrupt();
+        if (thread.isAlive() && thread != Thread.currentThread()) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -4,12 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * The daemon's relay settings (docs/sessions.md, "Relaying"; docs/operations.md): {@code serve} = forward
- * for others ({@code scout daemon --relay}, within {@link dev.scout.session.RelayLimits#defaults()});
- * {@code via} = be reachable through that relay ({@code --relay-via HOST:PORT}).
+ * A node's relay settings (docs/sessions.md, "Relaying"; docs/operations.md): {@code serve} = forward
+ * encrypted session datagrams for others, within {@link dev.scout.session.RelayLimits#defaults()};
+ * {@code via} = be reachable through that relay.
  *
- * @param serve whether this daemon relays for others
- * @param via   the relay this daemon registers at, if any
+ * @param serve whether this node relays for others
+ * @param via   the relay this node registers at, if any
  */
 public record RelayOptions(boolean serve, Optional<InetSocketAddress> via) {
     /** Neither relaying nor using a relay. */

@@ -11,13 +11,11 @@ import dev.scout.node.nat.NatAwareness;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +56,7 @@ public final class ScoutNode implements AutoCloseable {
         return t;
     });
     private final Contacts contacts = new NodeContacts();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
         this.store = store;
@@ -255,6 +254,11 @@ public final class ScoutNode implements AutoCloseable {
                 store.contacts().size(), open);
     }
 
+    /** The kept-open path to {@code peer}, if one is live (tests). */
+    Optional<InetSocketAddress> livePath(Ed25519PublicKey peer) {
+        return sessions.endpoint().livePath(peer);
+    }
+
     /** {@return the DHT node, for DHT operations beyond contacts and sessions} */
     public DualStackNode dht() {
         return dht;
@@ -273,6 +277,9 @@ public final class ScoutNode implements AutoCloseable {
     /** Stops the loops, closes the sessions and the DHT node (saving its routing table). */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         loops.close();
         work.shutdownNow();
         try {
@@ -284,11 +291,6 @@ public final class ScoutNode implements AutoCloseable {
 
     private <T> CompletableFuture<T> call(Supplier<T> task) {
         return joined.thenApplyAsync(v -> task.get(), work);
-    }
-
-    /** Unwraps a future's failure to the exception that caused it. */
-    static Throwable cause(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private final class NodeContacts implements Contacts {
@@ -328,9 +330,5 @@ public final class ScoutNode implements AutoCloseable {
     @Override
     public String toString() {
         return "ScoutNode[" + publicKey().toZBase32() + " on " + dht.localAddresses() + "]";
-    }
-
-    static boolean isIpv6(InetSocketAddress a) {
-        return a.getAddress() instanceof Inet6Address;
     }
 }

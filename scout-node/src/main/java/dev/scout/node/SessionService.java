@@ -78,7 +78,7 @@ final class SessionService implements AutoCloseable {
         }
         this.relayPublisher = relay.via().map(r -> new RelayPublisher(app, store::contacts,
                 link.registerAt(r), nat)).orElse(null);
-        this.endpoint = SessionEndpoint.open(store.requireIdentity(), link, policy,
+        this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.onSession(this::incoming);

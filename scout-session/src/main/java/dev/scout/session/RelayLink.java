@@ -113,7 +113,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
      * this link's socket: the client sending first opens its NAT's mapping towards the relay, even a
      * symmetric NAT's. Replaces an earlier registration.
      *
-     * @param relay the relay daemon's public address
+     * @param relay the relay's public address
      * @return the registration (its tag is what contacts need)
      */
     public RelayRegistration registerAt(InetSocketAddress relay) {

@@ -26,9 +26,9 @@ final class Peers implements AutoCloseable {
     final LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
 
     Peers(SessionConfig config) throws IOException {
-        udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+        udp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
         tap = new TapLink(udp);
-        endpoint = SessionEndpoint.open(identity, tap, contacts::contains, config);
+        endpoint = SessionEndpoint.start(identity, tap, contacts::contains, config);
         endpoint.onSession(incoming::add);
     }
 

@@ -35,13 +35,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Alice and Bob on real UDP sockets (127.0.0.1): synchronize, a message, keep-alive. */
-class DhtSessionTest {
+class DhtClientTest {
 
     static final List<DhtNode> nodes = new ArrayList<>();
     static final Duration KEEP_ALIVE = Duration.ofMillis(300);
 
-    DhtSession alice;
-    DhtSession bob;
+    DhtClient alice;
+    DhtClient bob;
     CountingDht bobDht;
     ManualScheduler bobTimers;
     PairKeys aliceSide;
@@ -102,12 +102,12 @@ class DhtSessionTest {
     @BeforeEach
     void sessions() throws Exception {
         // Alice runs her own node; Bob shares one of the network's nodes.
-        alice = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).start(loopback().bootstrap(List.of(seed())).build());
+        alice = DhtClient.builder().keepAliveInterval(KEEP_ALIVE).start(loopback().bootstrap(List.of(seed())).build());
         alice.bootstrapped().get(20, TimeUnit.SECONDS);
         bobDht = new CountingDht(nodes.get(4));
         // Bob's keep-alive fires only when the test says so: no refresh ever races a write.
         bobTimers = new ManualScheduler();
-        bob = DhtSession.builder().keepAliveInterval(KEEP_ALIVE).keepAliveScheduler(bobTimers).over(bobDht);
+        bob = DhtClient.builder().keepAliveInterval(KEEP_ALIVE).keepAliveScheduler(bobTimers).over(bobDht);
         Ed25519KeyPair a = Ed25519KeyPair.generate();
         Ed25519KeyPair b = Ed25519KeyPair.generate();
         aliceSide = PairKeys.derive(a, b.publicKey());

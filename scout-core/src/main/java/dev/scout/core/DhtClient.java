@@ -41,14 +41,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * is injected). The session is thread-safe.
  *
  * <pre>{@code
- * try (DhtSession session = DhtSession.start(DhtConfig.builder().port(0).build())) {
+ * try (DhtClient session = DhtClient.start(DhtConfig.builder().port(0).build())) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
  *     SyncResult r = session.synchronize(keys, myEntries, SyncListener.NONE).get(60, TimeUnit.SECONDS);
  *     session.keepAlive(r.item());
  * }
  * }</pre>
  */
-public final class DhtSession implements AutoCloseable {
+public final class DhtClient implements AutoCloseable {
 
     private final Dht dht;
     private final DhtNode ownedNode;
@@ -57,7 +57,7 @@ public final class DhtSession implements AutoCloseable {
     private final KeepAlive keepAlive;
     private volatile boolean closed;
 
-    private DhtSession(Builder b, Dht dht, DhtNode ownedNode) {
+    private DhtClient(Builder b, Dht dht, DhtNode ownedNode) {
         this.dht = dht;
         this.ownedNode = ownedNode;
         Random random = b.random != null ? b.random : new SecureRandom();
@@ -79,7 +79,7 @@ public final class DhtSession implements AutoCloseable {
      * @param config the configuration
      * @return the dht session
      */
-    public static DhtSession start(DhtConfig config) throws IOException {
+    public static DhtClient start(DhtConfig config) throws IOException {
         return builder().start(config);
     }
 
@@ -89,7 +89,7 @@ public final class DhtSession implements AutoCloseable {
      * @param dht the DHT
      * @return a session with default settings on a DHT the caller owns and closes
      */
-    public static DhtSession over(Dht dht) {
+    public static DhtClient over(Dht dht) {
         return builder().over(dht);
     }
 
@@ -97,7 +97,7 @@ public final class DhtSession implements AutoCloseable {
      * Session settings; finish with {@link Builder#start(DhtConfig)} or {@link Builder#over(Dht)}.
      *
      * <pre>{@code
-     * DhtSession session = DhtSession.builder().keepAliveInterval(Duration.ofMinutes(50)).start(config);
+     * DhtClient session = DhtClient.builder().keepAliveInterval(Duration.ofMinutes(50)).start(config);
      * }</pre>
      *
      * @return this builder
@@ -279,7 +279,7 @@ public final class DhtSession implements AutoCloseable {
         }
     }
 
-    /** Settings of a {@link DhtSession}; every one has a sensible default. */
+    /** Settings of a {@link DhtClient}; every one has a sensible default. */
     public static final class Builder {
         private Duration keepAliveInterval = KeepAlive.DEFAULT_INTERVAL;
         private double keepAliveJitter = KeepAlive.DEFAULT_JITTER;
@@ -365,10 +365,10 @@ public final class DhtSession implements AutoCloseable {
          * @param config the configuration
          * @return the dht session
          */
-        public DhtSession start(DhtConfig config) throws IOException {
+        public DhtClient start(DhtConfig config) throws IOException {
             DhtNode node = DhtNode.start(config);
             try {
-                return new DhtSession(this, node, node);
+                return new DhtClient(this, node, node);
             } catch (RuntimeException e) {
                 node.close();
                 throw e;
@@ -381,8 +381,8 @@ public final class DhtSession implements AutoCloseable {
          * @param dht the DHT
          * @return a session on a DHT the caller owns: closing the session leaves it running
          */
-        public DhtSession over(Dht dht) {
-            return new DhtSession(this, Objects.requireNonNull(dht, "dht"), null);
+        public DhtClient over(Dht dht) {
+            return new DhtClient(this, Objects.requireNonNull(dht, "dht"), null);
         }
     }
 }
