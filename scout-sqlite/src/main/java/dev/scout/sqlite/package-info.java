@@ -1,5 +1,5 @@
 /**
- * The {@code scout} command's durable state: {@link dev.scout.sqlite.StateStore} over the state
- * directory ({@code identity.key} and the SQLite database {@code scout.db}).
+ * A durable store for a {@code ScoutNode}: {@link dev.scout.sqlite.StateStore} over a state directory
+ * ({@code identity.key} and the SQLite database {@code scout.db}), every change one transaction.
  */
 package dev.scout.sqlite;
