@@ -13,4 +13,9 @@ module dev.scout.cli {
     requires org.slf4j;
 
     opens dev.scout.cli to info.picocli;
+    opens dev.scout.cli.common to info.picocli;
+    opens dev.scout.cli.app to info.picocli;
+    opens dev.scout.cli.daemon to info.picocli;
+    opens dev.scout.cli.demo to info.picocli;
+    opens dev.scout.cli.dht to info.picocli;
 }

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.BindPlan;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet6Address;

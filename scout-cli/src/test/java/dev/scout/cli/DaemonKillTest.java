@@ -1,5 +1,8 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonFile;
+import dev.scout.cli.demo.Testnet;
+
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.app.OutgoingMessage;
 import dev.scout.sqlite.StateStore;
