@@ -67,7 +67,7 @@ public final class ScoutNode implements AutoCloseable {
         DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
         this.app = new ScoutApp(store, dht,
                 () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
-        Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> SessionService.natType(nat.first().nat()));
+        Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
         this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
                 b.sessionPollMillis(), b.relay());
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());

@@ -108,16 +108,6 @@ final class SessionService implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Maps a NAT verdict ({@code none}, {@code cone}, {@code symmetric}, else unknown). */
-    static NatType natType(String verdict) {
-        return switch (verdict) {
-            case "none" -> NatType.NONE;
-            case "cone" -> NatType.CONE;
-            case "symmetric" -> NatType.SYMMETRIC;
-            default -> NatType.UNKNOWN;
-        };
-    }
-
     /** Asked at every handshake and, for kept-open paths, every keep round: one indexed lookup. */
     private boolean isContact(Ed25519PublicKey key) {
         return store.findContact(key).isPresent();

@@ -183,18 +183,9 @@ public final class DaemonCommand extends BaseCommand {
                 .probing(Duration.ofSeconds(probeWindowSeconds), Duration.ofSeconds(reprobeSeconds))
                 .relay(relayOptions);
         if (assumeNat != null) {
-            b.assumeNat(natType(assumeNat));
+            b.assumeNat(NatType.ofVerdict(assumeNat));
         }
         return b.start();
-    }
-
-    private static NatType natType(String verdict) {
-        return switch (verdict) {
-            case "none" -> NatType.NONE;
-            case "cone" -> NatType.CONE;
-            case "symmetric" -> NatType.SYMMETRIC;
-            default -> NatType.UNKNOWN;
-        };
     }
 
     private void run(AppContext ctx, Path dir) throws InterruptedException {
