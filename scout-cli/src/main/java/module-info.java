@@ -3,17 +3,19 @@
  * picocli, which reads their annotations reflectively.
  */
 module dev.scout.cli {
-    requires dev.scout.app;
-    requires dev.scout.core;
-    requires dev.scout.session;
+    requires dev.scout.node;
+    requires dev.scout.sqlite;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     requires java.net.http;
-    requires java.sql;
     requires jdk.httpserver;
     requires jdk.unsupported;
     requires org.slf4j;
-    requires org.xerial.sqlitejdbc;
 
     opens dev.scout.cli to info.picocli;
+    opens dev.scout.cli.common to info.picocli;
+    opens dev.scout.cli.app to info.picocli;
+    opens dev.scout.cli.daemon to info.picocli;
+    opens dev.scout.cli.demo to info.picocli;
+    opens dev.scout.cli.dht to info.picocli;
 }

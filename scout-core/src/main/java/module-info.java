@@ -1,6 +1,6 @@
 /**
  * Scout core: Ed25519 identities, X25519 key exchange, encrypted contact records merged by
- * {@code synchronize}, offline messages, and {@link dev.scout.core.DhtSession} to run them on the
+ * {@code synchronize}, offline messages, and {@link dev.scout.core.DhtClient} to run them on the
  * Mainline DHT of {@code dev.scout.dht}.
  */
 module dev.scout.core {

@@ -2,7 +2,7 @@ package example;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.scout.core.DhtSession;
+import dev.scout.core.DhtClient;
 import dev.scout.core.RecordEntry;
 import dev.scout.core.SyncListener;
 import dev.scout.core.SyncResult;
@@ -42,7 +42,7 @@ public final class AliceAndBob {
 
         // Alice: join the DHT, publish her address in the record she shares with Bob.
         List<RecordEntry> aliceEntries;                            // persist them between runs
-        try (DhtSession session = DhtSession.start(config)) {
+        try (DhtClient session = DhtClient.start(config)) {
             session.bootstrapped().get(30, TimeUnit.SECONDS);
             List<RecordEntry> mine = List.of(RecordEntry.of(1, "203.0.113.7:4000".getBytes(UTF_8)));
             SyncResult written = session.synchronize(aliceSide, mine, SyncListener.NONE)
@@ -51,7 +51,7 @@ public final class AliceAndBob {
         }
 
         // Bob (another machine): leave Alice a message and point the record at it.
-        try (DhtSession session = DhtSession.start(config)) {
+        try (DhtClient session = DhtClient.start(config)) {
             session.bootstrapped().get(30, TimeUnit.SECONDS);
             ListHead outbox = new ListHead();                      // persist outbox.head() between runs
             ListToken token = outbox.pushFront(MessageSeal.seal(bobSide, "see you at 8".getBytes(UTF_8)));
@@ -70,7 +70,7 @@ public final class AliceAndBob {
 
         // Alice, later: synchronize, find Bob's list head, read new messages newest first.
         MessageId lastReadFromBob = MessageId.END;                 // persist it between runs
-        try (DhtSession session = DhtSession.start(config)) {
+        try (DhtClient session = DhtClient.start(config)) {
             session.bootstrapped().get(30, TimeUnit.SECONDS);
             SyncResult synced = session.synchronize(aliceSide, aliceEntries, SyncListener.NONE)
                     .get(60, TimeUnit.SECONDS);

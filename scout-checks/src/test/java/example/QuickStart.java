@@ -3,7 +3,7 @@ package example;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
-import dev.scout.core.DhtSession;
+import dev.scout.core.DhtClient;
 import dev.scout.core.RecordEntry;
 import dev.scout.core.SyncListener;
 import dev.scout.core.SyncResult;
@@ -27,10 +27,10 @@ public class QuickStart {
         PairKeys aliceSide = PairKeys.derive(alice, bobsKey);      // X25519 + HKDF: same keys on both sides
         PairKeys bobSide = PairKeys.derive(bob, alice.publicKey());
 
-        // A 20-node DHT on 127.0.0.1. On the real Mainline DHT: DhtSession.start(DhtConfig.builder().build())
+        // A 20-node DHT on 127.0.0.1. On the real Mainline DHT: DhtClient.start(DhtConfig.builder().build())
         try (LoopbackTestnet testnet = LoopbackTestnet.start(20);
-             DhtSession bobs = DhtSession.start(testnet.nodeConfig().build());
-             DhtSession alices = DhtSession.start(testnet.nodeConfig().build())) {
+             DhtClient bobs = DhtClient.start(testnet.nodeConfig().build());
+             DhtClient alices = DhtClient.start(testnet.nodeConfig().build())) {
             bobs.bootstrapped().get(30, SECONDS);
             alices.bootstrapped().get(30, SECONDS);
 

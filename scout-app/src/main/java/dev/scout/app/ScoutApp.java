@@ -28,9 +28,11 @@ import java.util.function.Supplier;
 /**
  * The {@code scout} application's logic on one device: keeping its entries in each contact record,
  * sending sealed messages down its outgoing lists, reading the contact devices' lists, and re-storing
- * what must outlive the DHT's two-hour expiry. The CLI commands, the daemon and the demo all go through
- * here; the record and message formats are in docs/app-format.md. Methods block the calling thread
- * (never a DHT thread) and report failures as {@link ScoutException}s or {@link DhtException}s with a
+ * what must outlive the DHT's two-hour expiry. {@code ScoutNode} (scout-node) and the {@code scout}
+ * commands go through here; the record and message formats are in docs/app-format.md. Methods block
+ * the calling thread (never a DHT thread): each is several DHT round trips in sequence whose results
+ * are written to the store in between, so a blocking call is the honest shape; {@code ScoutNode}
+ * offers the same verbs as {@code CompletableFuture}s. Failures are reported as {@link ScoutException}s or {@link DhtException}s with a
  * one-line message. State changes are written to the {@link AppStore} before they are reported.
  *
  * <p>Thread-safe: operations on one contact (synchronize, send, inbox) run one at a time, so a daemon's

@@ -97,6 +97,20 @@ class DocumentationExamplesTest {
     }
 
     @Test
+    void theScoutNodeExampleRuns() throws Exception {
+        String printed = capture(() -> example.TwoNodes.main(new String[0]));
+        assertThat(printed).contains("Bob's device: [").contains("alice wrote: Hi Bob!")
+                .contains("Bob received 1048576 bytes");
+    }
+
+    @Test
+    void theRealDhtExampleIsInTheReadme() throws IOException {
+        // Compiled with the other examples; not run (it needs the public DHT and a second machine).
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains("public class RealDht")
+                .contains("ScoutNode.builder().identity(me).start()");
+    }
+
+    @Test
     void theAliceAndBobExampleRuns() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         example.AliceAndBob.aliceAndBob(testnet.nodeConfig().build(), new PrintStream(out, true, StandardCharsets.UTF_8));

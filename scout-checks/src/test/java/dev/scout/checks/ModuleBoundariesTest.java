@@ -41,7 +41,7 @@ class ModuleBoundariesTest {
             }
         }
         assertThat(declared).contains("dev.scout.dht", "dev.scout.core", "dev.scout.app", "dev.scout.session",
-                "dev.scout.cli");
+                "dev.scout.node", "dev.scout.sqlite", "dev.scout.cli");
         assertThat(MODULES.stream().map(ShippedModule::name).collect(Collectors.toSet()))
                 .as("shipped modules on scout-checks' class path").containsAll(declared);
     }
@@ -78,6 +78,8 @@ class ModuleBoundariesTest {
                 "dev.scout.core", "dev.scout.core.crypto", "dev.scout.core.message");
         assertThat(exports("dev.scout.app")).containsExactlyInAnyOrder("dev.scout.app");
         assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session", "dev.scout.session.relay");
+        assertThat(exports("dev.scout.node")).containsExactlyInAnyOrder("dev.scout.node");
+        assertThat(exports("dev.scout.sqlite")).containsExactlyInAnyOrder("dev.scout.sqlite");
         assertThat(exports("dev.scout.cli")).isEmpty();
     }
 

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.Version;
+
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,7 +11,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code scout completion}: prints a bash completion script ({@code source <(scout completion)}). */
-@Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = ScoutCommand.Version.class,
+@Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Print a bash completion script.", "Use: source <(scout completion)"})
 public final class CompletionCommand implements Callable<Integer> {
     @Spec

@@ -1,5 +1,24 @@
 package dev.scout.cli;
 
+import dev.scout.cli.app.ContactsCommand;
+import dev.scout.cli.app.IdCommand;
+import dev.scout.cli.app.InboxCommand;
+import dev.scout.cli.app.InitCommand;
+import dev.scout.cli.app.PipeCommand;
+import dev.scout.cli.app.SendCommand;
+import dev.scout.cli.app.SyncCommand;
+import dev.scout.cli.common.Args;
+import dev.scout.cli.common.ErrorHandler;
+import dev.scout.cli.common.Globals;
+import dev.scout.cli.common.PortOption;
+import dev.scout.cli.common.Version;
+import dev.scout.cli.daemon.DaemonCommand;
+import dev.scout.cli.daemon.StatusCommand;
+import dev.scout.cli.daemon.StopCommand;
+import dev.scout.cli.demo.DemoCommand;
+import dev.scout.cli.demo.TestnetCommand;
+import dev.scout.cli.dht.DhtCommand;
+
 import dev.scout.dht.DhtConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,12 +48,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "scout",
         mixinStandardHelpOptions = true,
-        versionProvider = ScoutCommand.Version.class,
+        versionProvider = Version.class,
         description = "Reach people by public key over the BitTorrent Mainline DHT.",
         subcommands = {InitCommand.class, IdCommand.class, ContactsCommand.class, SyncCommand.class, SendCommand.class,
                 InboxCommand.class, DaemonCommand.class, PipeCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
                 TestnetCommand.class, CompletionCommand.class})
-public final class ScoutCommand implements Callable<Integer> {
+public final class ScoutCommand implements Callable<Integer>, Globals {
     @Spec
     CommandSpec spec;
 
@@ -95,23 +114,20 @@ public final class ScoutCommand implements Callable<Integer> {
         return cl;
     }
 
-    /** The root command object of any command in the tree. */
-    static ScoutCommand of(CommandSpec spec) {
-        return (ScoutCommand) spec.root().userObject();
-    }
-
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
     /** {@code SCOUT_DEBUG=1}: print stack traces and DHT logs. */
-    boolean debug() {
+    @Override
+    public boolean debug() {
         String v = env.get("SCOUT_DEBUG");
         return v != null && !v.isEmpty() && !v.equals("0");
     }
 
-    boolean json() {
+    @Override
+    public boolean json() {
         return json;
     }
 
@@ -123,7 +139,8 @@ public final class ScoutCommand implements Callable<Integer> {
         }
     }
 
-    int port() {
+    @Override
+    public int port() {
         int p = port == null ? 0 : port;
         if (p < 0 || p > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + p);
@@ -132,11 +149,18 @@ public final class ScoutCommand implements Callable<Integer> {
     }
 
     /** Whether --port was given (before or after the subcommand). */
-    boolean portGiven() {
+    @Override
+    public void portAfterCommand(Integer port) {
+        this.port = port;
+    }
+
+    @Override
+    public boolean portGiven() {
         return port != null;
     }
 
-    Path stateDir() {
+    @Override
+    public Path stateDir() {
         if (stateDir != null) {
             return stateDir;
         }
@@ -148,7 +172,8 @@ public final class ScoutCommand implements Callable<Integer> {
     }
 
     /** The bootstrap list: {@code --bootstrap} split on commas, or the public routers. */
-    List<String> bootstrap() {
+    @Override
+    public List<String> bootstrap() {
         if (bootstrap == null) {
             return DhtConfig.DEFAULT_BOOTSTRAP;
         }
@@ -159,7 +184,8 @@ public final class ScoutCommand implements Callable<Integer> {
         return list;
     }
 
-    boolean defaultBootstrap() {
+    @Override
+    public boolean defaultBootstrap() {
         return bootstrap == null;
     }
 
@@ -176,28 +202,6 @@ public final class ScoutCommand implements Callable<Integer> {
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
-        }
-    }
-
-    /** {@code --version}: the POM's version, written into {@code version.properties} at build time. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"scout " + version()};
-        }
-    }
-
-    /** This build's version (the project version from the POM), or "unknown" when run from unfiltered sources. */
-    public static String version() {
-        try (java.io.InputStream in = ScoutCommand.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            java.util.Properties p = new java.util.Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (java.io.IOException e) {
-            return "unknown";
         }
     }
 }

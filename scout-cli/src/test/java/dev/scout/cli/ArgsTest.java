@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.Args;
+import dev.scout.cli.common.CommandNode;
+import dev.scout.cli.dht.DhtGetCommand;
+
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;

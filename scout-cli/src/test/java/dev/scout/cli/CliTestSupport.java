@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.api.Jackson;
+
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonFile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 import org.junit.jupiter.api.BeforeAll;

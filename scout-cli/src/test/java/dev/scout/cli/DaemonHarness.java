@@ -1,5 +1,9 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonClient;
+import dev.scout.cli.common.DaemonFile;
+import dev.scout.cli.common.Version;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 import picocli.CommandLine;

@@ -1,8 +1,11 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonFile;
+import dev.scout.cli.demo.Testnet;
+
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.app.OutgoingMessage;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.core.message.MessageId;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.udp.DhtNode;

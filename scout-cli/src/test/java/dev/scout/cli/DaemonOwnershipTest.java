@@ -1,5 +1,8 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonFile;
+import dev.scout.cli.demo.Testnet;
+
 import dev.scout.dht.Addresses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,8 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.CommandNode;
+import dev.scout.cli.demo.Testnet;
+
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.udp.DhtNode;

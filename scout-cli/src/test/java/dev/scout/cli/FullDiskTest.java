@@ -1,5 +1,6 @@
 package dev.scout.cli;
 
+import dev.scout.cli.demo.Testnet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.dht.Addresses;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.CommandNode;
+
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.udp.DhtNode;

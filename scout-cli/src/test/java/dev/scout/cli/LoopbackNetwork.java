@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.demo.Testnet;
+
 import dev.scout.cli.CliTestSupport.Run;
 import dev.scout.dht.Addresses;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -1,5 +1,7 @@
 package dev.scout.cli;
 
+import dev.scout.cli.common.DaemonFile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -2,6 +2,8 @@ package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
+import dev.scout.cli.app.SyncCommand;
+import dev.scout.cli.daemon.StatusCommand;
 import dev.scout.cli.quick.JsonReader;
 import dev.scout.cli.quick.JsonValues;
 import dev.scout.cli.quick.QuickMain;

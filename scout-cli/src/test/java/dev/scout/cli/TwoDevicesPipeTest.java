@@ -1,5 +1,6 @@
 package dev.scout.cli;
 
+import dev.scout.cli.demo.Testnet;
 import dev.scout.dht.Addresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

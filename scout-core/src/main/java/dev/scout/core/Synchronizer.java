@@ -111,7 +111,10 @@ public final class Synchronizer {
     }
 
     /**
-     * Merges {@code localEntries} with the record in the DHT and writes the union back.
+     * Merges {@code localEntries} with the record in the DHT and writes the union back. Carry
+     * {@link SyncResult#entries()} forward and {@link RecordEntry#assign} new content; a local entry
+     * with the stored entry's seq but other content (an update made with {@code RecordEntry.of} again)
+     * is written as the next version, never dropped by the tie-break.
      *
      * <p>The returned future completes with what was written, or fails with
      * <ul>
@@ -177,6 +180,33 @@ public final class Synchronizer {
         return out;
     }
 
+    /**
+     * A local entry with the same seq as the stored one but other content is an update made without
+     * carrying the stored version forward (e.g. {@code RecordEntry.of(1, newAddress)} twice) or a
+     * concurrent writer's: it becomes the next version (seq + 1), so the caller's update is written
+     * rather than left to the tie-break, which would drop it silently half of the time (the last writer
+     * wins). A local entry with a lower seq is an older copy and loses as usual.
+     */
+    static List<RecordEntry> keepCallerUpdates(List<RecordEntry> local, List<RecordEntry> remote) {
+        java.util.Map<Long, RecordEntry> remoteById = new java.util.HashMap<>();
+        for (RecordEntry r : remote) {
+            remoteById.merge(r.id(), r, EntryMerge::winner);
+        }
+        List<RecordEntry> out = new ArrayList<>(local.size());
+        for (RecordEntry l : local) {
+            RecordEntry r = remoteById.get(l.id());
+            if (r != null && r.seq() == l.seq() && !r.equals(l)) {
+                if (r.seq() == Long.MAX_VALUE) {
+                    throw new LimitExceededException("entry " + l.id() + " seq cannot grow past " + Long.MAX_VALUE);
+                }
+                out.add(new RecordEntry(l.id(), r.seq() + 1, l.flags(), l.content()));
+            } else {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     /** One synchronize: its rounds share this state; they run one after another, never concurrently. */
     private final class Run {
         final PairKeys keys;
@@ -225,6 +255,7 @@ public final class Synchronizer {
             for (MutableItem other : versions.subList(Math.min(1, versions.size()), versions.size())) {
                 remoteEntries = EntryMerge.merge(remoteEntries, RecordItem.open(keys, other).entries()).merged();
             }
+            local = keepCallerUpdates(local, remoteEntries);
             EntryMerge.Result merge = EntryMerge.merge(local, remoteEntries);
             for (RecordEntry e : merge.changed()) {
                 updated.add(e);

@@ -4,7 +4,7 @@
  * {@link dev.scout.core.RecordEntry entries}) and can leave each other <em>offline messages</em>.
  *
  * <ul>
- *   <li>{@link dev.scout.core.DhtSession} — the entry point: a DHT node plus synchronize,
+ *   <li>{@link dev.scout.core.DhtClient} — the entry point: a DHT node plus synchronize,
  *       messages and keep-alive;</li>
  *   <li>{@link dev.scout.core.Synchronizer} — get, decrypt, merge, finalize and put the record
  *       (compare-and-swap, bounded retries with jitter);</li>
@@ -40,7 +40,7 @@
  *
  * // Alice: join the DHT, publish her address in the record she shares with Bob.
  * List<RecordEntry> aliceEntries;                            // persist them between runs
- * try (DhtSession session = DhtSession.start(config)) {
+ * try (DhtClient session = DhtClient.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
  *     List<RecordEntry> mine = List.of(RecordEntry.of(1, "203.0.113.7:4000".getBytes(UTF_8)));
  *     SyncResult written = session.synchronize(aliceSide, mine, SyncListener.NONE)
@@ -49,7 +49,7 @@
  * }
  *
  * // Bob (another machine): leave Alice a message and point the record at it.
- * try (DhtSession session = DhtSession.start(config)) {
+ * try (DhtClient session = DhtClient.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
  *     ListHead outbox = new ListHead();                      // persist outbox.head() between runs
  *     ListToken token = outbox.pushFront(MessageSeal.seal(bobSide, "see you at 8".getBytes(UTF_8)));
@@ -68,7 +68,7 @@
  *
  * // Alice, later: synchronize, find Bob's list head, read new messages newest first.
  * MessageId lastReadFromBob = MessageId.END;                 // persist it between runs
- * try (DhtSession session = DhtSession.start(config)) {
+ * try (DhtClient session = DhtClient.start(config)) {
  *     session.bootstrapped().get(30, TimeUnit.SECONDS);
  *     SyncResult synced = session.synchronize(aliceSide, aliceEntries, SyncListener.NONE)
  *             .get(60, TimeUnit.SECONDS);

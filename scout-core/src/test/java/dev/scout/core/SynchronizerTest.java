@@ -135,6 +135,22 @@ class SynchronizerTest {
     }
 
     @Test
+    void anUpdateNotCarriedForwardIsWrittenNotLost() {
+        Synchronizer device = device();
+        await(device.synchronize(aliceSide, List.of(entry(1, "10.0.0.1:6881")), SyncListener.NONE));
+        // The same call again with a new address, not assign()ed from the stored version: both seq 1.
+        SyncResult second = await(device.synchronize(aliceSide, List.of(entry(1, "10.0.0.2:6881")), SyncListener.NONE));
+        assertThat(second.entries()).extracting(e -> new String(e.content(), StandardCharsets.UTF_8))
+                .containsExactly("10.0.0.2:6881");
+        assertThat(second.entries().get(0).seq()).isEqualTo(2);
+        RecordItem read = await(device().read(bobSide, new byte[0])).orElseThrow();
+        assertThat(read.entries()).containsExactlyElementsOf(second.entries());
+        // An older copy (lower seq) still loses: carrying forward a stale entry changes nothing.
+        SyncResult stale = await(device.synchronize(aliceSide, List.of(entry(1, "10.0.0.1:6881")), SyncListener.NONE));
+        assertThat(stale.entries()).containsExactlyElementsOf(second.entries());
+    }
+
+    @Test
     void higherEntrySeqWinsAndEqualSeqIsResolvedTheSameEverywhere() {
         RecordEntry base = entry(5, "v1");
         await(device().synchronize(aliceSide, List.of(base), SyncListener.NONE));
@@ -143,11 +159,13 @@ class SynchronizerTest {
         RecordEntry fromBob = base.assign("bob".getBytes(StandardCharsets.UTF_8));
         SyncResult a = await(device().synchronize(aliceSide, List.of(fromAlice), SyncListener.NONE));
         SyncResult b = await(device().synchronize(bobSide, List.of(fromBob), SyncListener.NONE));
-        RecordEntry winner = EntryMerge.winner(fromAlice, fromBob);
         assertThat(a.entries()).containsExactly(fromAlice);
+        // Bob's version has the seq of the stored one but other content: an update, written as the next
+        // version rather than left to the tie-break (which would drop one of them silently).
+        RecordEntry winner = new RecordEntry(5, fromBob.seq() + 1, 0, "bob".getBytes(StandardCharsets.UTF_8));
         assertThat(b.entries()).containsExactly(winner);
         SyncResult again = await(device().synchronize(aliceSide, List.of(fromAlice), SyncListener.NONE));
-        assertThat(again.entries()).containsExactly(winner);
+        assertThat(again.entries()).as("an older copy loses").containsExactly(winner);
 
         RecordEntry newer = winner.delete();
         await(device().synchronize(bobSide, List.of(newer), SyncListener.NONE));

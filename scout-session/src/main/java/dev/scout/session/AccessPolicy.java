@@ -3,8 +3,8 @@ package dev.scout.session;
 import dev.scout.dht.Ed25519PublicKey;
 
 /**
- * Who may open a session with us. The daemon answers from its contact list, so a key removed
- * from the contacts (a contact's old key) is refused at the handshake, before any session exists.
+ * Who may open a session with us. Answered from the contact list (a ScoutNode does so), a key
+ * removed from the contacts (a contact's old key) is refused at the handshake, before any session exists.
  */
 @FunctionalInterface
 public interface AccessPolicy {

@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * The connect-intent entry of a contact record (kind 4 in docs/app-format.md): "I want a direct
- * session; here are my addresses; start sending at this moment". The contact's daemon, seeing a
- * fresh intent it has not answered, connects towards the addresses at {@code startAtMillis} while
- * the writer does the same, so both NATs open within one network latency of each other.
+ * session; here are my addresses; start sending at this moment". A reader that sees a fresh intent
+ * it has not answered connects towards the addresses at {@code startAtMillis} while the writer does
+ * the same, so both NATs open within one network latency of each other (docs/sessions.md).
  *
  * <pre>
  * version u8 (=1) | reserved u8 (=0) | nonce (16) | start at u64 (Unix ms) | expires u64 (Unix s)

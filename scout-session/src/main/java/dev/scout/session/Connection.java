@@ -1,5 +1,7 @@
 package dev.scout.session;
 
+import dev.scout.dht.LimitExceededException;
+
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.internal.Frame;
 import dev.scout.session.internal.FrameCodec;
@@ -22,6 +24,11 @@ import java.util.function.Consumer;
  */
 final class Connection implements Session, Recovery.FrameSink {
     private enum State { OPEN, CLOSING, CLOSED }
+
+    /** The error that ended the session while written bytes were unacknowledged, or null. */
+    private volatile SessionException unacknowledgedAtEnd;
+    /** The peer refused or aborted the session (a CLOSE with a non-zero code), or null. */
+    private volatile SessionException endedByPeer;
 
     final long localId;
     final long remoteId;
@@ -104,7 +111,7 @@ final class Connection implements Session, Recovery.FrameSink {
     @Override
     public void sendMessage(byte[] message) throws SessionException {
         if (message.length > MAX_MESSAGE) {
-            throw new SessionException("message of " + message.length + " bytes exceeds the limit of " + MAX_MESSAGE);
+            throw new LimitExceededException("message of " + message.length + " bytes exceeds the limit of " + MAX_MESSAGE);
         }
         requireOpen();
         byte[] copy = message.clone();
@@ -127,6 +134,7 @@ final class Connection implements Session, Recovery.FrameSink {
     @Override
     public void close() {
         if (closed.isDone()) {
+            throwIfUnacknowledged();
             return;
         }
         CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -134,10 +142,11 @@ final class Connection implements Session, Recovery.FrameSink {
             drainWaiter = drained;
             checkDrained();
         });
+        boolean acknowledged = true;
         try {
             CompletableFuture.anyOf(drained, closed).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            // not everything was acknowledged in time: close anyway
+            acknowledged = false; // not everything was acknowledged in time: close anyway, and say so
         }
         endpoint.runOnLoop(() -> {
             if (state == State.OPEN) {
@@ -152,6 +161,21 @@ final class Connection implements Session, Recovery.FrameSink {
             closed.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             endpoint.runOnLoop(() -> terminate(null));
+        }
+        throwIfUnacknowledged();
+        if (!acknowledged) {
+            throw new SessionException("closed before " + peer + " acknowledged every byte written (10 s)");
+        }
+    }
+
+    /** The peer ended the session abnormally, or written bytes were never acknowledged: not delivered. */
+    private void throwIfUnacknowledged() {
+        if (endedByPeer != null) {
+            throw new SessionException(endedByPeer.getMessage(), endedByPeer);
+        }
+        SessionException e = unacknowledgedAtEnd;
+        if (e != null) {
+            throw new SessionException("not every byte written reached " + peer + ": " + e.getMessage(), e);
         }
     }
 
@@ -281,10 +305,18 @@ final class Connection implements Session, Recovery.FrameSink {
             if (!messages.receive(m, arrivals::message)) {
                 return false; // the application is behind: not acknowledged, sent again later
             }
-        } else if (f instanceof Frame.Close) {
+        } else if (f instanceof Frame.Close c) {
             acks.urgent(now);
             flush(); // acknowledge the close before forgetting the session
-            terminate(null);
+            // Code 1: the peer ended it at once, e.g. it takes no incoming sessions (no listener).
+            if (c.code() != 0) {
+                SessionException e = new SessionException("the peer ended the session abnormally (code " + c.code()
+                        + ": it refused it, e.g. it takes no incoming sessions, or its endpoint closed)");
+                endedByPeer = e;
+                terminate(e);
+            } else {
+                terminate(null);
+            }
         }
         return true;
     }
@@ -384,6 +416,9 @@ final class Connection implements Session, Recovery.FrameSink {
             return;
         }
         state = State.CLOSED;
+        if (error != null && !streams.allAcked()) {
+            unacknowledgedAtEnd = error;
+        }
         SessionException streamError = error != null ? error : new SessionException("session with " + peer + " closed");
         streams.failAll(streamError);
         arrivals.close(streamError);

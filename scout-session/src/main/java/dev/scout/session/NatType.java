@@ -17,6 +17,21 @@ public enum NatType {
         this.label = label;
     }
 
+    /**
+     * The type a NAT verdict names, as {@code scout status} prints it.
+     *
+     * @param verdict {@code none}, {@code cone} or {@code symmetric}; anything else is unknown
+     * @return the type
+     */
+    public static NatType ofVerdict(String verdict) {
+        return switch (verdict) {
+            case "none" -> NONE;
+            case "cone" -> CONE;
+            case "symmetric" -> SYMMETRIC;
+            default -> UNKNOWN;
+        };
+    }
+
     /** {@return a short human name ("symmetric NAT")} */
     public String label() {
         return label;

@@ -48,6 +48,8 @@ public interface Session extends AutoCloseable {
      *
      * @param message the bytes; at most {@link #MAX_MESSAGE}
      * @throws SessionException if the session has ended
+     * @throws dev.scout.dht.LimitExceededException if the message is longer than {@link #MAX_MESSAGE}
+     *     bytes (nothing is sent)
      */
     void sendMessage(byte[] message) throws SessionException;
 
@@ -67,6 +69,9 @@ public interface Session extends AutoCloseable {
     /**
      * Closes cleanly: waits (at most 10 s) until the peer acknowledged all bytes written to the
      * streams, then tells the peer and releases the session.
+     *
+     * @throws SessionException if bytes written were not all acknowledged: the session ended first (the
+     *     peer refused it, e.g. it has no listener for incoming sessions, or it failed) or the 10 s passed
      */
     @Override
     void close();

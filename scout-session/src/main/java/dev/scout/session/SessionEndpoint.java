@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * answers; incoming sessions from accepted contacts arrive at {@link #onSession}.
  *
  * <pre>{@code
- * SessionEndpoint alice = SessionEndpoint.open(aliceId, DatagramLink.of(node), contacts::contains,
+ * SessionEndpoint alice = SessionEndpoint.start(aliceId, DatagramLink.of(node), contacts::contains,
  *         SessionConfig.defaults());
  * Session s = alice.connect(bobKey, List.of(bobExternal, bobLan)).get();
  * }</pre>
@@ -82,7 +82,7 @@ public final class SessionEndpoint implements AutoCloseable {
      * @param config timings
      * @return the running endpoint
      */
-    public static SessionEndpoint open(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
+    public static SessionEndpoint start(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
         SessionEndpoint e = new SessionEndpoint(identity, link, policy, config);
         link.setReceiver(e::claim);
         return e;

@@ -37,7 +37,7 @@ public final class UdpLink implements DatagramLink, AutoCloseable {
      * @return the link; {@link #close()} releases the socket and the thread
      * @throws IOException if the socket cannot be bound
      */
-    public static UdpLink open(InetSocketAddress bind) throws IOException {
+    public static UdpLink start(InetSocketAddress bind) throws IOException {
         boolean v6 = bind.getAddress() instanceof java.net.Inet6Address;
         DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {

@@ -36,7 +36,7 @@ class HandshakeHardeningTest {
     }
 
     private UdpLink socket(String ip, LinkedBlockingQueue<byte[]> answers) throws IOException {
-        UdpLink l = UdpLink.open(new InetSocketAddress(ip, 0));
+        UdpLink l = UdpLink.start(new InetSocketAddress(ip, 0));
         all.add(l);
         if (answers != null) {
             l.setReceiver((buf, len, from) -> answers.add(Arrays.copyOf(buf, len)));
@@ -130,7 +130,7 @@ class HandshakeHardeningTest {
         // Bob's daemon restarts (same identity, same contacts, state in memory gone).
         bob.endpoint.close();
         UdpLink bobAgainLink = socket("127.0.0.1", null);
-        SessionEndpoint bobAgain = SessionEndpoint.open(bob.identity, bobAgainLink, bob.contacts::contains, Peers.fast());
+        SessionEndpoint bobAgain = SessionEndpoint.start(bob.identity, bobAgainLink, bob.contacts::contains, Peers.fast());
         all.add(bobAgain);
         AtomicInteger incoming = new AtomicInteger();
         bobAgain.onSession(x -> incoming.incrementAndGet());

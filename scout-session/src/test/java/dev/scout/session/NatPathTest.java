@@ -212,7 +212,7 @@ class NatPathTest {
     void aConnectWithItsOwnTimeoutGivesUpAndStopsSendingSoALaterConnectStartsAfresh() throws Exception {
         Peers[] p = pair(quick());
         InetSocketAddress dead;
-        try (UdpLink hole = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
+        try (UdpLink hole = UdpLink.start(new InetSocketAddress("127.0.0.1", 0))) {
             dead = hole.localAddress();
         }
         long t0 = System.nanoTime();

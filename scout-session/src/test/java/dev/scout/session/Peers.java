@@ -35,9 +35,9 @@ final class Peers implements AutoCloseable {
     /** A device of {@code identity} (several may share one identity, as one person's devices do). */
     Peers(SessionConfig config, Ed25519KeyPair identity) throws IOException {
         this.identity = identity;
-        udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+        udp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
         tap = new TapLink(udp);
-        endpoint = SessionEndpoint.open(identity, tap, k -> policy.accepts(k), config);
+        endpoint = SessionEndpoint.start(identity, tap, k -> policy.accepts(k), config);
         endpoint.onSession(incoming::add);
     }
 

@@ -46,9 +46,9 @@ class RelayLinkTest {
         final LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
 
         Node(boolean endpoint) throws IOException {
-            udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+            udp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
             link = RelayLink.over(udp);
-            this.endpoint = endpoint ? SessionEndpoint.open(identity, link, contacts::contains, Peers.fast()) : null;
+            this.endpoint = endpoint ? SessionEndpoint.start(identity, link, contacts::contains, Peers.fast()) : null;
             if (endpoint) {
                 this.endpoint.onSession(incoming::add);
             }

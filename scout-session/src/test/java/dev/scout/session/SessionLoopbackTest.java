@@ -43,7 +43,36 @@ class SessionLoopbackTest extends LoopbackPeers {
         b.onMessage(m -> messages.add(new String(m, StandardCharsets.UTF_8)));
         a.sendMessage("short one".getBytes(StandardCharsets.UTF_8));
         assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("short one");
-        assertThatThrownBy(() -> a.sendMessage(new byte[Session.MAX_MESSAGE + 1])).isInstanceOf(SessionException.class).isInstanceOf(dev.scout.dht.ScoutException.class);
+        assertThatThrownBy(() -> a.sendMessage(new byte[Session.MAX_MESSAGE + 1]))
+                .isInstanceOf(dev.scout.dht.LimitExceededException.class).hasMessageContaining("1024");
+    }
+
+    @Test
+    void aPeerWithoutASessionListenerRefusesTheSessionAndCloseSaysSo() throws Exception {
+        Peers[] p = pair(Peers.fast());
+        p[1].endpoint.onSession(null); // Bob takes no incoming sessions
+        Session a = p[0].endpoint.connect(p[1].key(), List.of(p[1].address())).get(5, TimeUnit.SECONDS);
+        Throwable ended = a.closed().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(ended).as("the refused session ends with an error").isNotNull().hasMessageContaining("abnormally");
+        assertThatThrownBy(a::openStream).isInstanceOf(SessionException.class);
+        assertThatThrownBy(a::close).isInstanceOf(SessionException.class).hasMessageContaining("abnormally");
+    }
+
+    @Test
+    void closeFailsWhenThePeerGoesAwayBeforeWrittenBytesAreAcknowledged() throws Exception {
+        Peers[] p = pair(Peers.fast());
+        Session a = p[0].endpoint.connect(p[1].key(), List.of(p[1].address())).get(5, TimeUnit.SECONDS);
+        assertThat(p[1].incoming.poll(5, TimeUnit.SECONDS)).isNotNull(); // Bob took it but never reads
+        SessionStream out = a.openStream();
+        out.output().write(new byte[200_000]);
+        p[1].endpoint.close(); // Bob's endpoint goes away with our bytes unread
+        try {
+            out.output().write(new byte[100_000]);
+            out.output().close();
+        } catch (java.io.IOException e) {
+            // ended already: also not delivered
+        }
+        assertThatThrownBy(a::close).isInstanceOf(SessionException.class);
     }
 
     @Test
@@ -191,7 +220,7 @@ class SessionLoopbackTest extends LoopbackPeers {
         assertThat(p[1].incoming.poll(5, TimeUnit.SECONDS)).isNotNull();
         a.close();
         // An eavesdropper replays the initiation from another socket after the session ended.
-        try (UdpLink eve = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
+        try (UdpLink eve = UdpLink.start(new InetSocketAddress("127.0.0.1", 0))) {
             LinkedBlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
             eve.setReceiver((buf, len, from) -> answers.add(java.util.Arrays.copyOf(buf, len)));
             eve.send(init.get(), p[1].address());

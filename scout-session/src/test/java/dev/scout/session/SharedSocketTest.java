@@ -118,7 +118,7 @@ class SharedSocketTest {
 
     private static synchronized SessionEndpoint endpoint() {
         if (cached == null) {
-            cached = SessionEndpoint.open(Ed25519KeyPair.generate(), new DatagramLink() {
+            cached = SessionEndpoint.start(Ed25519KeyPair.generate(), new DatagramLink() {
                 @Override
                 public void send(byte[] datagram, InetSocketAddress to) {
                 }
@@ -142,8 +142,8 @@ class SharedSocketTest {
             Ed25519KeyPair alice = Ed25519KeyPair.generate();
             Ed25519KeyPair bob = Ed25519KeyPair.generate();
             return new Endpoints(
-                    SessionEndpoint.open(alice, aliceLink, k -> k.equals(bob.publicKey()), SessionConfig.defaults()),
-                    SessionEndpoint.open(bob, bobLink, k -> k.equals(alice.publicKey()), SessionConfig.defaults()), bob);
+                    SessionEndpoint.start(alice, aliceLink, k -> k.equals(bob.publicKey()), SessionConfig.defaults()),
+                    SessionEndpoint.start(bob, bobLink, k -> k.equals(alice.publicKey()), SessionConfig.defaults()), bob);
         }
     }
 

@@ -100,16 +100,16 @@ public final class RelayFloodBench {
         RelayLimits limits = new RelayLimits(64, 8, 16, 1_024, 1L << 30, 1L << 30, Duration.ofSeconds(30), Duration.ofSeconds(60));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Fragment f = new Fragment();
-        try (UdpLink relayUdp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
-                UdpLink aliceUdp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
-                UdpLink bobUdp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
+        try (UdpLink relayUdp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
+                UdpLink aliceUdp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
+                UdpLink bobUdp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0))) {
             TimedLink timed = new TimedLink(relayUdp);
             RelayLink relay = RelayLink.over(timed);
             relay.serve(limits);
             RelayLink aliceLink = RelayLink.over(aliceUdp);
             RelayLink bobLink = RelayLink.over(bobUdp);
-            SessionEndpoint a = SessionEndpoint.open(alice, aliceLink, k -> k.equals(bob.publicKey()), SessionConfig.defaults());
-            SessionEndpoint b = SessionEndpoint.open(bob, bobLink, k -> k.equals(alice.publicKey()), SessionConfig.defaults());
+            SessionEndpoint a = SessionEndpoint.start(alice, aliceLink, k -> k.equals(bob.publicKey()), SessionConfig.defaults());
+            SessionEndpoint b = SessionEndpoint.start(bob, bobLink, k -> k.equals(alice.publicKey()), SessionConfig.defaults());
             LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
             b.onSession(incoming::add);
             RelayRegistration reg = bobLink.registerAt(relay.localAddress(), bob);

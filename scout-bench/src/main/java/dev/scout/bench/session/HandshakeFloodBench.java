@@ -64,14 +64,14 @@ public final class HandshakeFloodBench {
         Ed25519KeyPair carol = Ed25519KeyPair.generate();
         Fragment f = new Fragment().put("handshake_flood_rate_per_s", rate).put("handshake_flood_sources", SOURCES);
         SessionConfig config = SessionConfig.defaults();
-        try (UdpLink la = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
-                UdpLink lb = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
-                UdpLink lc = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
-            SessionEndpoint b = SessionEndpoint.open(bob, lb,
+        try (UdpLink la = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
+                UdpLink lb = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
+                UdpLink lc = UdpLink.start(new InetSocketAddress("127.0.0.1", 0))) {
+            SessionEndpoint b = SessionEndpoint.start(bob, lb,
                     k -> k.equals(alice.publicKey()) || k.equals(carol.publicKey()), config);
             Thread bobLoop = newestThread("session-loop-");
-            SessionEndpoint a = SessionEndpoint.open(alice, la, k -> k.equals(bob.publicKey()), config);
-            SessionEndpoint c = SessionEndpoint.open(carol, lc, k -> k.equals(bob.publicKey()), config);
+            SessionEndpoint a = SessionEndpoint.start(alice, la, k -> k.equals(bob.publicKey()), config);
+            SessionEndpoint c = SessionEndpoint.start(carol, lc, k -> k.equals(bob.publicKey()), config);
             LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
             b.onSession(incoming::add);
             List<byte[]> initiations = strangersInitiations(bob, lb.localAddress(), config);
@@ -179,7 +179,7 @@ public final class HandshakeFloodBench {
                     return new InetSocketAddress("127.0.0.1", 9);
                 }
             };
-            try (SessionEndpoint stranger = SessionEndpoint.open(Ed25519KeyPair.generate(), capture, k -> false, config)) {
+            try (SessionEndpoint stranger = SessionEndpoint.start(Ed25519KeyPair.generate(), capture, k -> false, config)) {
                 stranger.connect(bob.publicKey(), List.of(bobAddress), dev.scout.session.NatType.UNKNOWN,
                         Duration.ofMillis(100));
                 out.add(first.get(5, TimeUnit.SECONDS));

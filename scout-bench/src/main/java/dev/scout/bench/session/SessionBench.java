@@ -52,10 +52,10 @@ public final class SessionBench {
         Ed25519KeyPair alice = Ed25519KeyPair.generate();
         Ed25519KeyPair bob = Ed25519KeyPair.generate();
         Fragment f = new Fragment();
-        try (UdpLink la = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
-                UdpLink lb = UdpLink.open(new InetSocketAddress("127.0.0.1", 0))) {
-            SessionEndpoint a = SessionEndpoint.open(alice, la, k -> k.equals(bob.publicKey()), SessionConfig.defaults());
-            SessionEndpoint b = SessionEndpoint.open(bob, lb, k -> k.equals(alice.publicKey()), SessionConfig.defaults());
+        try (UdpLink la = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
+                UdpLink lb = UdpLink.start(new InetSocketAddress("127.0.0.1", 0))) {
+            SessionEndpoint a = SessionEndpoint.start(alice, la, k -> k.equals(bob.publicKey()), SessionConfig.defaults());
+            SessionEndpoint b = SessionEndpoint.start(bob, lb, k -> k.equals(alice.publicKey()), SessionConfig.defaults());
             LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
             b.onSession(incoming::add);
             // warm-up: class loading and JIT of the handshake path

@@ -1,29 +1,26 @@
 package dev.scout.cli.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.Contact;
-import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
-import dev.scout.cli.state.StateStore;
+import dev.scout.node.ScoutNode;
+import dev.scout.sqlite.StateStore;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The daemon's app operations with their events: whoever asks (the poll loop or an API caller), a
- * new message is announced once as a {@code message} event and a change in a contact's devices as a
- * {@code contact} event.
+ * The daemon's app operations for the API: the {@link ScoutNode}'s verbs, waited for, failing with the
+ * exception that caused them (so {@link ApiServer#status} maps it), and the {@link StateStore} for
+ * what the node does not wrap (received messages, read marks, settings).
  */
 public final class AppService {
     private final StateStore store;
-    private final ScoutApp app;
+    private final ScoutNode node;
     private final EventBus events;
-    private final Map<String, List<ScoutApp.ContactDevice>> knownDevices = new ConcurrentHashMap<>();
 
-    public AppService(StateStore store, ScoutApp app, EventBus events) {
+    public AppService(StateStore store, ScoutNode node, EventBus events) {
         this.store = store;
-        this.app = app;
+        this.node = node;
         this.events = events;
     }
 
@@ -31,8 +28,12 @@ public final class AppService {
         return store;
     }
 
+    public ScoutNode node() {
+        return node;
+    }
+
     public ScoutApp app() {
-        return app;
+        return node.app();
     }
 
     public EventBus events() {
@@ -40,47 +41,26 @@ public final class AppService {
     }
 
     public ScoutApp.SyncReport sync(Contact contact) {
-        ScoutApp.SyncReport r = app.sync(contact);
-        devicesSeen(contact, r.devices());
-        return r;
+        return await(node.sync(contact));
     }
 
     public ScoutApp.SendReport send(Contact contact, String text) {
-        return app.send(contact, text);
+        return await(node.send(contact, text));
     }
 
     public ScoutApp.InboxReport inbox(Contact contact) {
-        ScoutApp.InboxReport r = app.inbox(contact);
-        for (ReceivedMessage m : r.received()) {
-            events.publish("message", Views.message(m));
-        }
-        devicesSeen(contact, app.storedDevices(contact));
-        return r;
+        return await(node.inbox(contact));
     }
 
-    public int republish() {
-        return app.republish();
-    }
-
-    private void devicesSeen(Contact contact, List<ScoutApp.ContactDevice> devices) {
-        List<ScoutApp.ContactDevice> before = knownDevices.put(contact.publicKey().toHex(), devices);
-        if (before != null && !sameAddresses(before, devices) || before == null && !devices.isEmpty()) {
-            ObjectNode data = Jackson.object().put("contact", contact.name());
-            data.set("devices", Views.devices(devices));
-            events.publish("contact", data);
-        }
-    }
-
-    private static boolean sameAddresses(List<ScoutApp.ContactDevice> a, List<ScoutApp.ContactDevice> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).tag() != b.get(i).tag() || !a.get(i).addresses().equals(b.get(i).addresses())
-                    || !a.get(i).name().equals(b.get(i).name())) {
-                return false;
+    /** The future's result; its failure rethrown as the exception that caused it. */
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
+            throw e;
         }
-        return true;
     }
 }

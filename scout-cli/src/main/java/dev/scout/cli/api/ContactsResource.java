@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Ed25519PublicKey;
@@ -38,7 +38,7 @@ public final class ContactsResource implements Resource {
                 Route.get("/v1/contacts/{name}", r -> ApiResponse.ok(details(service.store(), service.app(), r.path("name")))),
                 Route.delete("/v1/contacts/{name}", r -> {
                     Contact c = service.store().contact(r.path("name"));
-                    service.store().removeContact(c.name());
+                    service.node().contacts().remove(c.name()); // also ends its sessions, forgets its paths
                     return ApiResponse.ok(Views.contact(c).put("removed", true));
                 }),
                 Route.get("/v1/contacts/{name}/read-marks", r -> {

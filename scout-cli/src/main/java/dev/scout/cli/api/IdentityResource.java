@@ -1,6 +1,6 @@
 package dev.scout.cli.api;
 
-import dev.scout.cli.state.StateStore;
+import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Ed25519KeyPair;
 
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.scout.cli.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.dht.Addresses;
+import dev.scout.node.ContactSession;
 import dev.scout.session.Session;
 import dev.scout.session.SessionException;
 import dev.scout.session.SessionStream;
@@ -10,56 +11,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One direct session the daemon holds for its API: the session, whom it is with, and the two byte
- * streams the API exposes — ours (opened on the first {@code POST …/stream}) and the peer's (the first
- * stream the peer opens, read by {@code GET …/stream}).
+ * One direct session the daemon's node holds, as the API shows it: the {@link ContactSession} and the
+ * two byte streams the API exposes — ours (opened on the first {@code POST …/stream}) and the peer's
+ * (the first stream the peer opens, read by {@code GET …/stream}).
  */
 final class LiveSession {
     final String id;
-    final String contact;
     final Session session;
-    final boolean incoming;
-    final long connectMillis;
-    /** How it was made: path, direct, intent (ours or the contact's, answered) or incoming. */
-    final String via;
-    private final AtomicBoolean claimed;
+    private final ContactSession held;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean reading = new AtomicBoolean();
-    private volatile String ended;
     private volatile String readError;
 
-    /** The relay the session runs through, or null. */
-    final java.net.InetSocketAddress relay;
-    /** When it was registered: the newest of a contact's devices is chosen ({@link DeviceChoice}). */
-    final long createdNanos = System.nanoTime();
-
-    LiveSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via,
-                java.net.InetSocketAddress relay) {
-        this.relay = relay;
-        this.id = id;
-        this.contact = contact;
-        this.session = session;
-        this.incoming = incoming;
-        this.connectMillis = connectMillis;
-        this.via = via;
-        this.claimed = new AtomicBoolean(!incoming);
-    }
-
-    /** Takes an incoming session for an API caller; false if someone already did. */
-    boolean claim() {
-        return claimed.compareAndSet(false, true);
-    }
-
-    boolean claimed() {
-        return claimed.get();
-    }
-
-    boolean ended() {
-        return ended != null;
-    }
-
-    void ended(String reason) {
-        ended = reason;
+    LiveSession(ContactSession held) {
+        this.held = held;
+        this.id = held.id();
+        this.session = held.session();
     }
 
     void readFailed(String reason) {
@@ -83,13 +50,11 @@ final class LiveSession {
     }
 
     ObjectNode json() {
-        ObjectNode o = Jackson.object().put("id", id).put("contact", contact).put("peer", session.peer().toZBase32())
-                .put("remote", Addresses.format(session.remoteAddress())).put("incoming", incoming)
-                .put("claimed", claimed.get()).put("connect_ms", connectMillis).put("via", via);
-        if (relay != null) {
-            o.put("relay", Addresses.format(relay));
-        }
-        String e = ended;
+        ObjectNode o = Jackson.object().put("id", id).put("contact", held.contact()).put("peer", session.peer().toZBase32())
+                .put("remote", Addresses.format(session.remoteAddress())).put("incoming", held.incoming())
+                .put("claimed", held.claimed()).put("connect_ms", held.connectMillis()).put("via", held.via());
+        held.relay().ifPresent(r -> o.put("relay", Addresses.format(r)));
+        String e = held.endReason().orElse(null);
         o.put("state", e == null ? "open" : "ended");
         if (e != null) {
             o.put("reason", e);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
-import dev.scout.cli.state.ReceivedQuery;
+import dev.scout.sqlite.ReceivedQuery;
 import dev.scout.dht.LimitExceededException;
 
 import java.nio.charset.StandardCharsets;

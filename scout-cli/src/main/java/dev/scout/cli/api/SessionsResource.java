@@ -20,9 +20,9 @@ import java.util.concurrent.ExecutionException;
  */
 public final class SessionsResource implements Resource {
     private static final int CHUNK = 64 * 1024;
-    private final SessionService sessions;
+    private final DaemonSessions sessions;
 
-    public SessionsResource(SessionService sessions) {
+    public SessionsResource(DaemonSessions sessions) {
         this.sessions = sessions;
     }
 
@@ -31,12 +31,7 @@ public final class SessionsResource implements Resource {
         return List.of(
                 Route.post("/v1/sessions", r -> {
                     String contact = ApiRequest.text(r.json(), "contact");
-                    try {
-                        return ApiResponse.created(sessions.open(contact).json());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ApiException(503, "the daemon is stopping");
-                    }
+                    return ApiResponse.created(sessions.open(contact).json());
                 }),
                 Route.get("/v1/sessions", r -> {
                     ArrayNode list = Jackson.array();

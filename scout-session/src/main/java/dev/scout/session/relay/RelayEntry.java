@@ -15,9 +15,8 @@ import java.util.Optional;
 
 /**
  * The relay entry of a contact record (kind 5 in docs/app-format.md): "I am reachable through relay R
- * under tag T; my NAT is N". Written by a daemon registered at a relay ({@code scout daemon
- * --relay-via}) into each pair's record, which is encrypted for the contact, so only contacts learn
- * the tag.
+ * under tag T; my NAT is N". Written by a device registered at a relay into each pair's record,
+ * which is encrypted for the contact, so only contacts learn the tag.
  *
  * <pre>
  * version u8 (=1) | nat u8 (0 unknown, 1 none, 2 cone, 3 symmetric) | expires u64 (Unix s)

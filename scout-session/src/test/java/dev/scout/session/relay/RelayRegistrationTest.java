@@ -38,7 +38,7 @@ class RelayRegistrationTest {
         final RelayLink link;
 
         Relay(RelayLimits limits) throws IOException {
-            udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+            udp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
             link = RelayLink.over(udp);
             link.serve(limits);
         }
@@ -194,7 +194,7 @@ class RelayRegistrationTest {
 
     @Test
     void tagsRotateAndTheOneBeforeLastStopsWorking() throws Exception {
-        try (Relay relay = new Relay(RelayLimits.defaults()); UdpLink udp = UdpLink.open(new InetSocketAddress("127.0.0.1", 0));
+        try (Relay relay = new Relay(RelayLimits.defaults()); UdpLink udp = UdpLink.start(new InetSocketAddress("127.0.0.1", 0));
              RelayLink bob = RelayLink.over(udp); RawClient contact = new RawClient("127.0.0.1", 41)) {
             RelayRegistration reg = bob.registerAt(relay.address(), Ed25519KeyPair.generate(), Duration.ofMillis(400));
             await(reg::registered, "bob registered");

@@ -1,0 +1,93 @@
+package dev.scout.cli.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scout.dht.Addresses;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.node.ContactSession;
+import dev.scout.node.NodeStatus;
+import dev.scout.node.ScoutNode;
+import dev.scout.session.NoDirectPathException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's sessions as the API hands them out by id (docs/api.md): opening one answers 504 naming
+ * the reason when no path was found and 503 when too many are open; an unknown id is 404.
+ */
+public final class DaemonSessions {
+    private final ScoutNode node;
+    /** The API's view of each session (its stream claims), made on first use. */
+    private final Map<String, LiveSession> views = new ConcurrentHashMap<>();
+
+    public DaemonSessions(ScoutNode node) {
+        this.node = node;
+    }
+
+    /** A session with the contact called {@code name} (an unclaimed incoming one first); blocks ≤ ~15 s. */
+    LiveSession open(String name) {
+        try {
+            return view(node.open(node.contacts().get(name)).join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof NoDirectPathException n) {
+                throw new ApiException(504, n.getMessage());
+            }
+            if (e.getCause() instanceof LimitExceededException l) {
+                throw new ApiException(503, l.getMessage());
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** The session with this id; 404 if there is none. */
+    LiveSession get(String id) {
+        return node.session(id).map(this::view).orElseThrow(() -> new ApiException(404, "no session " + id));
+    }
+
+    List<LiveSession> list() {
+        return node.sessions().stream().map(this::view).toList();
+    }
+
+    /** Closes cleanly (waits until the peer has our bytes, ≤ 10 s) and forgets it; 404 if there is none. */
+    void close(String id) {
+        if (!node.closeSession(id)) {
+            throw new ApiException(404, "no session " + id);
+        }
+        views.remove(id);
+    }
+
+    /** The JSON of a session (as the events show it). */
+    public ObjectNode json(ContactSession s) {
+        return view(s).json();
+    }
+
+    /** Forgets the API's view of an ended session nobody claimed. */
+    public void ended(ContactSession s) {
+        if (!s.claimed()) {
+            views.remove(s.id());
+        }
+    }
+
+    private LiveSession view(ContactSession s) {
+        return views.computeIfAbsent(s.id(), id -> new LiveSession(s));
+    }
+
+    /** The {@code relay} object of {@code GET /v1/status} (docs/api.md). */
+    public static ObjectNode relayJson(NodeStatus.Relay relay) {
+        var o = Jackson.object().put("serving", relay.serving());
+        relay.stats().ifPresent(st -> o.put("clients", st.clients()).put("conversations", st.conversations())
+                .put("forwarded_bytes", st.forwardedBytes()).put("dropped", st.dropped()));
+        if (relay.via().isPresent()) {
+            o.put("via", Addresses.format(relay.via().get())).put("registered", relay.registered())
+                    .put("published_to", relay.publishedTo());
+        } else {
+            o.putNull("via").put("registered", false);
+        }
+        return o;
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * The {@code scout} command's durable state: {@link dev.scout.cli.state.StateStore} over the state
- * directory ({@code identity.key} and the SQLite database {@code scout.db}).
- */
-package dev.scout.cli.state;

@@ -1,0 +1,133 @@
+package dev.scout.node;
+
+import dev.scout.app.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.node.nat.NatAwareness;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A node's own work over time, on one thread: it re-stores the contact records and the messages not yet
+ * read about every {@code republishMillis} (±10% jitter; DHT data expires after two hours), and every
+ * {@code pollMillis} checks each contact for new messages and looks at its reachability and NAT.
+ */
+final class AppLoops implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AppLoops.class);
+
+    private final NodeStore store;
+    private final ScoutApp app;
+    private final NodeEvents events;
+    private final NatAwareness nat;
+    private final long pollMillis;
+    private final long republishMillis;
+    private final Random random = new SecureRandom();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Thread thread;
+
+    AppLoops(NodeStore store, ScoutApp app, NodeEvents events, NatAwareness nat, long pollMillis, long republishMillis) {
+        this.store = store;
+        this.app = app;
+        this.events = events;
+        this.nat = nat;
+        this.pollMillis = pollMillis;
+        this.republishMillis = republishMillis;
+        this.thread = new Thread(this::run, "scout-node-loops");
+        thread.setDaemon(true);
+    }
+
+    /** Starts the loops once {@code joined} completes (at once if the node never joins). */
+    void start(java.util.concurrent.CompletableFuture<Void> joined) {
+        joined.whenComplete((v, e) -> thread.start());
+    }
+
+    private void run() {
+        long nextPoll = 0;
+        long nextRepublish = 0; // at once: a restarted node refreshes what may be close to expiring
+        try {
+            while (stop.getCount() > 0) {
+                long now = System.currentTimeMillis();
+                if (now >= nextRepublish) {
+                    republish();
+                    nextRepublish = System.currentTimeMillis() + jittered(republishMillis);
+                }
+                if (now >= nextPoll && stop.getCount() > 0) {
+                    poll();
+                    nextPoll = System.currentTimeMillis() + pollMillis;
+                }
+                long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
+                if (wait > 0) {
+                    stop.await(wait, TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void republish() {
+        if (stop.getCount() == 0) {
+            return;
+        }
+        try {
+            events.publish(new NodeEvent.Republished(app.republish()));
+        } catch (RuntimeException e) {
+            LOG.warn("republishing failed: {}", e.getMessage());
+        }
+    }
+
+    /** Checks every contact, announces new messages, then looks at reachability. */
+    private void poll() {
+        List<Contact> contacts = store.contacts();
+        List<String> problems = new ArrayList<>();
+        int reachable = 0;
+        for (Contact c : contacts) {
+            if (stop.getCount() == 0) {
+                return;
+            }
+            try {
+                ScoutApp.InboxReport r = events.inbox(app, c);
+                if (!app.storedDevices(c).isEmpty()) {
+                    reachable++;
+                }
+                problems.addAll(r.problems());
+            } catch (RuntimeException e) {
+                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                problems.add("could not check " + c.name() + ": " + m.lines().findFirst().orElse(m));
+            }
+        }
+        if (stop.getCount() == 0) {
+            return;
+        }
+        String verdicts = nat.check();
+        if (verdicts != null) {
+            events.publish(new NodeEvent.ReachabilityChanged(verdicts));
+        }
+        events.publish(new NodeEvent.Polled(reachable, contacts.size(), problems));
+    }
+
+    private long jittered(long millis) {
+        return (long) (millis * (0.9 + 0.2 * random.nextDouble()));
+    }
+
+    /** Stops the loops; once this returns they announce nothing more (waits ≤ 5 s for a step under way). */
+    @Override
+    public void close() {
+        stop.countDown();
+        thread.interrupt();
+        if (thread.isAlive() && thread != Thread.currentThread()) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

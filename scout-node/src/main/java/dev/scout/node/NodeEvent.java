@@ -1,0 +1,92 @@
+package dev.scout.node;
+
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+
+import java.util.List;
+
+/**
+ * Something a {@link ScoutNode} noticed, delivered to its {@link ScoutNode#onEvent event listeners} on
+ * the node's listener executor, in the order it happened.
+ */
+public sealed interface NodeEvent {
+    /**
+     * A new message from a contact (announced once, whoever fetched it).
+     *
+     * @param message the message
+     */
+    record MessageReceived(ReceivedMessage message) implements NodeEvent {
+    }
+
+    /**
+     * A contact's devices, as the shared record lists them, changed (or were seen for the first time).
+     *
+     * @param contact the contact
+     * @param devices its devices now
+     */
+    record DevicesChanged(Contact contact, List<ScoutApp.ContactDevice> devices) implements NodeEvent {
+        /**
+         * Copies the list.
+         *
+         * @param contact the contact
+         * @param devices its devices now
+         */
+        public DevicesChanged {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    /**
+     * A contact opened a session; it waits unclaimed unless an {@link ScoutNode#onSession} listener took it.
+     *
+     * @param session the session
+     */
+    record SessionIncoming(ContactSession session) implements NodeEvent {
+    }
+
+    /**
+     * A session ended.
+     *
+     * @param session the session
+     * @param reason  {@code closed}, or the failure's first line
+     */
+    record SessionClosed(ContactSession session, String reason) implements NodeEvent {
+    }
+
+    /**
+     * The node re-stored its records and unread messages.
+     *
+     * @param items how many items it stored
+     */
+    record Republished(int items) implements NodeEvent {
+    }
+
+    /**
+     * The node checked every contact for new messages.
+     *
+     * @param reachable contacts whose record lists at least one device
+     * @param contacts  contacts checked
+     * @param problems  one line per contact that could not be checked, or per message that was dropped
+     */
+    record Polled(int reachable, int contacts, List<String> problems) implements NodeEvent {
+        /**
+         * Copies the list.
+         *
+         * @param reachable contacts whose record lists at least one device
+         * @param contacts  contacts checked
+         * @param problems  one line per problem
+         */
+        public Polled {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * The node's verdict on its reachability or NAT changed.
+     *
+     * @param description one line naming each family's reachability and NAT
+     */
+    record ReachabilityChanged(String description) implements NodeEvent {
+    }
+}

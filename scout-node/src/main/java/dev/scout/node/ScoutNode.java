@@ -1,0 +1,343 @@
+package dev.scout.node;
+
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
+import dev.scout.app.ScoutApp;
+import dev.scout.core.crypto.PairKeys;
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.dht.ScoutException;
+import dev.scout.dht.udp.DualStackNode;
+import dev.scout.node.nat.NatAwareness;
+import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.session.NatType;
+import dev.scout.session.Session;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One identity on the Mainline DHT, doing the whole job: it owns the dual-stack DHT node and its UDP
+ * socket, the contacts and messages ({@link ScoutApp} over a {@link NodeStore}), NAT awareness,
+ * rendezvous, relays and direct sessions, and re-stores its records and polls its contacts on its own.
+ * Start one with {@link #builder()}; close it when done.
+ *
+ * <pre>{@code
+ * try (ScoutNode alice = ScoutNode.builder().start()) {
+ *     Contact bob = alice.contacts().add("bob", Ed25519PublicKey.parse(bobsKey));
+ *     alice.send(bob, "hello").join();
+ *     Session s = alice.connect(bob).join();
+ * }
+ * }</pre>
+ *
+ * <p>Operations that go to the network return {@link CompletableFuture}s, which fail with a
+ * {@link ScoutException} as their cause; they start once the node has joined the DHT. Listeners
+ * ({@link #onMessage}, {@link #onSession}, {@link #onEvent}) run on the executor given to
+ * {@link ScoutNodeBuilder#listenerExecutor}, one at a time and in order by default.
+ */
+public final class ScoutNode implements AutoCloseable {
+    private final NodeStore store;
+    private final DualStackNode dht;
+    private final ScoutApp app;
+    private final NatAwareness nat;
+    private final NodeEvents events;
+    private final SessionService sessions;
+    private final AppLoops loops;
+    private final CompletableFuture<Void> joined;
+    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "scout-node");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Contacts contacts = new NodeContacts();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
+        this.store = store;
+        this.dht = dht;
+        this.events = new NodeEvents(b.listenerExecutor());
+        boolean ipv4ReadOnly = dht.ipv4().map(n -> readOnly(n)).orElse(false);
+        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly);
+        DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
+        this.app = new ScoutApp(store, dht,
+                () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
+        Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
+        this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
+                b.sessionPollMillis(), b.relay(), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
+        this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
+        this.joined = dht.bootstrapped();
+        loops.start(joined);
+    }
+
+    /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
+    private static java.util.List<String> bootstrapOf(DualStackNode dht) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        dht.ipv4().ifPresent(n -> out.addAll(n.config().bootstrap()));
+        dht.ipv6().ifPresent(n -> out.addAll(n.config().bootstrap()));
+        return out;
+    }
+
+    private static boolean readOnly(dev.scout.dht.udp.DhtNode n) {
+        try {
+            return n.reachability().get(5, TimeUnit.SECONDS).readOnly();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** {@return a builder: the public DHT, a new identity and an {@link InMemoryStore} unless told otherwise} */
+    public static ScoutNodeBuilder builder() {
+        return new ScoutNodeBuilder();
+    }
+
+    /** {@return this identity's public key: what contacts add} */
+    public Ed25519PublicKey publicKey() {
+        return store.requireIdentity().publicKey();
+    }
+
+    /** {@return a future completed once the DHT node has joined the network} */
+    public CompletableFuture<Void> joined() {
+        return joined.copy();
+    }
+
+    /** {@return the contacts: the people this node finds, reaches and accepts sessions from} */
+    public Contacts contacts() {
+        return contacts;
+    }
+
+    /**
+     * Synchronizes the record shared with {@code contact}: publishes this device's entries and reads
+     * theirs (their devices and addresses).
+     *
+     * @param contact the contact
+     * @return the report: their devices, the record's seq, how many DHT nodes stored it
+     */
+    public CompletableFuture<ScoutApp.SyncReport> sync(Contact contact) {
+        return call(() -> events.sync(app, contact));
+    }
+
+    /**
+     * Sends a text message: stores it in the DHT, where the contact's devices find it.
+     *
+     * @param contact the contact
+     * @param text    the text; its sealed form must fit a DHT item ({@link dev.scout.dht.LimitExceededException} otherwise)
+     * @return the report: the message's id and how many nodes stored it
+     */
+    public CompletableFuture<ScoutApp.SendReport> send(Contact contact, String text) {
+        return call(() -> app.send(contact, text));
+    }
+
+    /**
+     * Fetches new messages from {@code contact}; each new one also goes to the {@link #onMessage} listeners.
+     *
+     * @param contact the contact
+     * @return the report: the new messages and the problems met (e.g. a message that could not be opened)
+     */
+    public CompletableFuture<ScoutApp.InboxReport> inbox(Contact contact) {
+        return call(() -> events.inbox(app, contact));
+    }
+
+    /**
+     * Fetches new messages from every contact (the node also does so on its own every poll interval).
+     *
+     * @return the new messages, each contact's oldest first
+     */
+    public CompletableFuture<List<ReceivedMessage>> inbox() {
+        return call(() -> {
+            List<ReceivedMessage> out = new ArrayList<>();
+            for (Contact c : store.contacts()) {
+                out.addAll(events.inbox(app, c).received());
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Opens a direct session with {@code contact}: over a kept-open path, their published addresses, a
+     * synchronized hole punch or their relay, whichever works first (at most ~13 s). An incoming session
+     * from the contact that nobody has taken yet is taken instead.
+     *
+     * @param contact the contact
+     * @return the session; fails with a {@link dev.scout.session.NoDirectPathException} naming the reason
+     */
+    public CompletableFuture<Session> connect(Contact contact) {
+        return open(contact).thenApply(ContactSession::session);
+    }
+
+    /**
+     * As {@link #connect}, with how the session was made.
+     *
+     * @param contact the contact
+     * @return the session and its details
+     */
+    public CompletableFuture<ContactSession> open(Contact contact) {
+        return call(() -> {
+            try {
+                return sessions.open(contact);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScoutException("interrupted while connecting to " + contact.name());
+            }
+        });
+    }
+
+    /** {@return the sessions this node holds, ended ones included until they are dropped} */
+    public List<ContactSession> sessions() {
+        return sessions.list();
+    }
+
+    /**
+     * Looks a session up by id.
+     *
+     * @param id the session's id
+     * @return the session, if the node holds it
+     */
+    public Optional<ContactSession> session(String id) {
+        return sessions.find(id);
+    }
+
+    /**
+     * Closes a session cleanly (waiting, at most 10 s, until the peer has our bytes) and forgets it.
+     *
+     * @param id the session's id
+     * @return false if the node holds no session with that id
+     */
+    public boolean closeSession(String id) {
+        return sessions.close(id);
+    }
+
+    /**
+     * Takes every incoming session from now on. Without such a listener an incoming session waits
+     * unclaimed until {@link #connect} is called for that contact.
+     *
+     * @param listener called with each incoming session
+     */
+    public void onSession(Consumer<ContactSession> listener) {
+        sessions.onSession(s -> events.run(() -> listener.accept(s)));
+    }
+
+    /**
+     * Hears of every new message, whoever fetched it (the node's own poll or {@link #inbox}).
+     *
+     * @param listener called with each new message
+     */
+    public void onMessage(Consumer<ReceivedMessage> listener) {
+        events.add(e -> {
+            if (e instanceof NodeEvent.MessageReceived m) {
+                listener.accept(m.message());
+            }
+        });
+    }
+
+    /**
+     * Hears of everything the node notices.
+     *
+     * @param listener called with each event
+     */
+    public void onEvent(Consumer<NodeEvent> listener) {
+        events.add(listener);
+    }
+
+    /** {@return what the node knows about itself now (asks the DHT node, at most a few seconds)} */
+    public NodeStatus status() {
+        int table = 0;
+        List<InetSocketAddress> externals = List.of();
+        try {
+            table = dht.stats().get(5, TimeUnit.SECONDS).routingTableSize();
+            externals = dht.externalAddresses().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the node is busy or closing: report what is known
+        }
+        NatAwareness.Verdict first = nat.first();
+        Optional<NatAwareness.Verdict> v6 = nat.secondIpv6();
+        int open = (int) sessions.list().stream().filter(s -> !s.ended()).count();
+        return new NodeStatus(publicKey(), dht.localAddresses(), table, externals, first.reachability(), first.nat(),
+                v6.map(NatAwareness.Verdict::reachability), v6.map(NatAwareness.Verdict::nat), sessions.relayStatus(),
+                store.contacts().size(), open);
+    }
+
+    /** The kept-open path to {@code peer}, if one is live (tests). */
+    Optional<InetSocketAddress> livePath(Ed25519PublicKey peer) {
+        return sessions.endpoint().livePath(peer);
+    }
+
+    /** {@return the DHT node, for DHT operations beyond contacts and sessions} */
+    public DualStackNode dht() {
+        return dht;
+    }
+
+    /** {@return the app layer over the store and the DHT node} */
+    public ScoutApp app() {
+        return app;
+    }
+
+    /** {@return the store} */
+    public NodeStore store() {
+        return store;
+    }
+
+    /** Stops the loops, closes the sessions and the DHT node (saving its routing table). */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        loops.close();
+        work.shutdownNow();
+        try {
+            sessions.close();
+        } finally {
+            dht.close();
+        }
+    }
+
+    private <T> CompletableFuture<T> call(Supplier<T> task) {
+        return joined.thenApplyAsync(v -> task.get(), work);
+    }
+
+    private final class NodeContacts implements Contacts {
+        @Override
+        public Contact add(String name, Ed25519PublicKey publicKey) {
+            if (publicKey.equals(publicKey())) {
+                throw new ScoutException("that is this node's own public key");
+            }
+            PairKeys.derive(store.requireIdentity(), publicKey); // fails early on a key no exchange can be made with
+            return store.addContact(name, publicKey);
+        }
+
+        @Override
+        public void remove(String name) {
+            Contact c = store.contact(name);
+            store.removeContact(c.name());
+            sessions.forget(c);
+            events.forget(c);
+        }
+
+        @Override
+        public List<Contact> list() {
+            return store.contacts();
+        }
+
+        @Override
+        public Contact get(String name) {
+            return store.contact(name);
+        }
+
+        @Override
+        public Optional<Contact> find(Ed25519PublicKey publicKey) {
+            return store.findContact(publicKey);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScoutNode[" + publicKey().toZBase32() + " on " + dht.localAddresses() + "]";
+    }
+}

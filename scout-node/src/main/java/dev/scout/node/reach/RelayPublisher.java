@@ -1,0 +1,98 @@
+package dev.scout.node.reach;
+
+import dev.scout.app.AppEntries;
+import dev.scout.app.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.session.NatType;
+import dev.scout.session.relay.RelayEntry;
+import dev.scout.session.relay.RelayRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Tells contacts that this daemon is reachable through its relay: once the relay confirmed the
+ * registration, a kind-5 entry ({@link RelayEntry}: relay, tag, our NAT type, 10 minutes' expiry) goes
+ * into every contact's record, which is encrypted for that contact, so only contacts learn the tag. It
+ * is written again when the NAT verdict changes, when a contact is new, and every 5 minutes.
+ */
+public final class RelayPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayPublisher.class);
+    static final long TTL_SECONDS = 600;
+    static final long REWRITE_MILLIS = 300_000;
+    private static final long CHECK_MILLIS = 1_000;
+
+    private final ScoutApp app;
+    private final Supplier<List<Contact>> contacts;
+    private final RelayRegistration registration;
+    private final Supplier<NatType> nat;
+    /** Per contact key: what was written (tag, NAT) and when. */
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "scout-relay-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private record Written(String what, long at) {
+    }
+
+    public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, RelayRegistration registration, Supplier<NatType> nat) {
+        this.app = app;
+        this.contacts = contacts;
+        this.registration = registration;
+        this.nat = nat;
+        timer.scheduleWithFixedDelay(this::round, 0, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private String current(NatType n) {
+        return HexFormat.of().formatHex(registration.tag()) + "/" + n;
+    }
+
+    private void round() {
+        if (!registration.registered()) {
+            return;
+        }
+        NatType n = nat.get();
+        String what = current(n);
+        long now = System.currentTimeMillis();
+        for (Contact c : contacts.get()) {
+            Written w = written.get(c.publicKey().toHex());
+            if (w != null && w.what().equals(what) && now - w.at() < REWRITE_MILLIS) {
+                continue;
+            }
+            try {
+                RelayEntry e = new RelayEntry(registration.relay(), registration.tag(), n, now / 1000 + TTL_SECONDS);
+                app.publishEntry(c, AppEntries.KIND_RELAY, e.encode());
+                written.put(c.publicKey().toHex(), new Written(what, now));
+                LOG.info("told {} we are reachable through the relay at {} (NAT: {})", c.name(), registration.relay(), n.label());
+            } catch (RuntimeException ex) {
+                LOG.info("relay entry for {} not published yet: {}", c.name(), ex.getMessage());
+            }
+        }
+    }
+
+    /** {@return how many contacts' records carry our current relay entry (this tag and NAT type)} */
+    public int published() {
+        String what = current(nat.get());
+        return (int) written.values().stream().filter(w -> w.what().equals(what)).count();
+    }
+
+    /** Forgets what was written for a removed contact. */
+    public void forget(Contact c) {
+        written.remove(c.publicKey().toHex());
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,380 @@
+package dev.scout.node.reach;
+
+import dev.scout.app.AppEntries;
+import dev.scout.app.Contact;
+import dev.scout.app.ScoutApp;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.FormatException;
+import dev.scout.session.ConnectIntent;
+import dev.scout.session.NatType;
+import dev.scout.session.NoDirectPathException;
+import dev.scout.session.Session;
+import dev.scout.session.SessionEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Opening a session with a contact without any server (docs/sessions.md, "Rendezvous"): first the
+ * kept-open path to the contact if one is live ({@link SessionEndpoint#livePath}: a session between the
+ * two was made lately and both keep its NAT mappings open; one round trip, behind NATs too), then the
+ * contact's published device addresses directly (works when the contact is reachable — public, same
+ * LAN, loopback), and if that does not answer within {@value #DIRECT_GRACE_MILLIS} ms a kind-4 connect
+ * intent in the pair's record, after which both sides send towards each other at the intent's start
+ * time. The contact's daemon learns of intents by reading each contact's record every
+ * {@code pollMillis} ({@link #watch}); every attempt ends within {@value #DEADLINE_MILLIS} ms.
+ */
+public final class Rendezvous implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
+    static final long DIRECT_GRACE_MILLIS = 1_000;
+    /** How long a live path gets before the rendezvous starts; it then stops sending (see {@link #connect}). */
+    static final long PATH_GRACE_MILLIS = 1_000;
+    /** How a session was made, as {@code via} in the API: a kept-open path, direct sends, a connect intent, or the contact's doing. */
+    public static final String VIA_PATH = "path";
+    public static final String VIA_DIRECT = "direct";
+    public static final String VIA_INTENT = "intent";
+    public static final String VIA_INCOMING = "incoming";
+    /** Through the contact's relay (docs/sessions.md, "Relaying"), or a session that arrived through ours. */
+    public static final String VIA_RELAY = "relay";
+    /** Kept for the relay at the end of an attempt that did not go there at once (a relayed handshake: ~2 RTT). */
+    static final long RELAY_BUDGET_MILLIS = 3_000;
+    /**
+     * The whole attempt, success or the one-line failure. docs/spec.md §7 gives `scout pipe` 15 s in all:
+     * this leaves 2.5 s for the command's JVM start and API call (the NAT lab measured the command
+     * ending at 14.2 s on a loaded machine with the former 14.5 s deadline).
+     */
+    static final long DEADLINE_MILLIS = 12_500;
+    static final long INTENT_TTL_SECONDS = 60;
+    /** An intent whose start passed longer ago than this is history, not a request. */
+    static final long STALE_MILLIS = 3_000;
+    private static final int MAX_ANSWERED = 1_024;
+
+    private final ScoutApp app;
+    private final Supplier<List<Contact>> contacts;
+    private final SessionEndpoint endpoint;
+    private final Supplier<NatType> nat;
+    private final Supplier<List<InetSocketAddress>> ourAddresses;
+    private final int deviceTag;
+    private final long pollMillis;
+    private final ContactRelays relays;
+    /**
+     * Sessions the daemon already has with a contact: {@link #connect} takes an unclaimed one at the start
+     * time instead of opening a second, and an intent is not answered while one is live, so both people's
+     * `scout pipe` end up on the same session whoever opened it (SessionService).
+     */
+    private volatile ExistingSessions existing = ExistingSessions.NONE;
+    /** The NAT type each contact's latest intent named (by key, hex): named in our failures and handshakes. */
+    private final Map<String, NatType> seenNat = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> { // the watch loop holds at most one thread: timed connects never wait behind a slow read
+        Thread t = new Thread(r, "scout-rendezvous");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Nonces (hex) of intents answered; bounded, oldest forgotten first. */
+    private final Map<String, Boolean> answered = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_ANSWERED;
+        }
+    };
+
+    public Rendezvous(ScoutApp app, Supplier<List<Contact>> contacts, SessionEndpoint endpoint, Supplier<NatType> nat,
+               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, long pollMillis, ContactRelays relays) {
+        this.app = app;
+        this.contacts = contacts;
+        this.endpoint = endpoint;
+        this.nat = nat;
+        this.ourAddresses = ourAddresses;
+        this.deviceTag = deviceTag;
+        this.pollMillis = pollMillis;
+        this.relays = relays;
+    }
+
+    /** What the daemon already has with a contact (see {@link #existing}). */
+    public interface ExistingSessions {
+        ExistingSessions NONE = new ExistingSessions() {
+            @Override
+            public Optional<Session> takeUnclaimed(Contact c) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean anyLive(Contact c) {
+                return false;
+            }
+        };
+
+        /** A live session with {@code c} nobody claimed yet, claimed now. */
+        Optional<Session> takeUnclaimed(Contact c);
+
+        /** Whether any session with {@code c} is live. */
+        boolean anyLive(Contact c);
+    }
+
+    public void existingSessions(ExistingSessions sessions) {
+        this.existing = sessions;
+    }
+
+    /** Contacts' daemons read our record this often unless configured otherwise. */
+    static final long DEFAULT_POLL_MILLIS = 2_000;
+
+    /**
+     * The start delay an intent gets: the contact needs up to one of its polls (ours or the default,
+     * whichever is longer: theirs is not known) plus one record read to see it.
+     */
+    long startDelayMillis() {
+        return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
+    }
+
+    /** A session and how it was made ({@link #VIA_PATH}, {@link #VIA_DIRECT} or {@link #VIA_INTENT}). */
+    public record Connected(Session session, String via) {
+    }
+
+    /** Connects to {@code contact} (blocking); a {@link NoDirectPathException} names the reason and NAT types. */
+    public Connected connect(Contact contact) throws NoDirectPathException, InterruptedException {
+        long t0 = System.currentTimeMillis();
+        NatType ours = nat.get();
+        endpoint.setLocalNatType(ours);
+        // A live path means both NATs hold mappings for exactly this pair of addresses, refreshed by both
+        // sides within the last half minute: our packets pass even behind a NAT. The short try ends its
+        // sends after the grace, so a stale path's packets cannot take the contact's NAT tuple during the
+        // rendezvous below.
+        Optional<InetSocketAddress> path = endpoint.livePath(contact.publicKey());
+        if (path.isPresent()) {
+            CompletableFuture<Session> viaPath = endpoint.connect(contact.publicKey(), List.of(path.get()),
+                    NatType.UNKNOWN, Duration.ofMillis(PATH_GRACE_MILLIS));
+            Session s = await(viaPath, PATH_GRACE_MILLIS + 1_000, contact, ours, false);
+            if (s != null) {
+                return new Connected(s, VIA_PATH);
+            }
+            LOG.info("the kept-open path to {} at {} did not answer within {} ms; trying the rendezvous", contact.name(),
+                    path.get(), PATH_GRACE_MILLIS);
+        }
+        // Both behind NATs and one of them symmetric: no direct way can work, the contact's relay can.
+        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
+        if (relay.isPresent() && ContactRelays.relayFirst(ours, relay.get().nat())) {
+            return viaRelay(contact, relay.get(), ours, t0);
+        }
+        List<InetSocketAddress> theirs = addresses(app.storedDevices(contact));
+        if (theirs.isEmpty()) {
+            theirs = addresses(app.sync(contact).devices());
+        }
+        if (theirs.isEmpty()) {
+            throw new NoDirectPathException("no address known for " + contact.name()
+                    + ": the shared record has no device of theirs yet (has their daemon run?)");
+        }
+        // Behind a NAT our packets reaching their NAT before they sent to us would take the tuple their
+        // NAT needs (docs/sessions.md): then only the synchronized start through the record works.
+        boolean direct = ours != NatType.CONE && ours != NatType.SYMMETRIC;
+        CompletableFuture<Session> attempt = null;
+        if (direct) {
+            attempt = endpoint.connect(contact.publicKey(), theirs, NatType.UNKNOWN);
+            Session s = await(attempt, DIRECT_GRACE_MILLIS, contact, ours, true);
+            if (s != null) {
+                return new Connected(s, VIA_DIRECT);
+            }
+        }
+        List<InetSocketAddress> mine = ourAddresses.get();
+        if (mine.isEmpty()) {
+            throw new NoDirectPathException("no direct path to " + contact.name() + ": this device knows no address of its own");
+        }
+        mine = mine.subList(0, Math.min(mine.size(), ConnectIntent.MAX_ADDRESSES));
+        ConnectIntent intent = ConnectIntent.create(mine, ours, 0, System.currentTimeMillis(), startDelayMillis(),
+                INTENT_TTL_SECONDS);
+        try {
+            app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
+        } catch (RuntimeException e) {
+            if (attempt == null) {
+                throw new NoDirectPathException("no direct path to " + contact.name() + ": could not publish the connect intent: "
+                        + e.getMessage());
+            }
+            LOG.warn("connect intent for {} not published: {}", contact.name(), e.getMessage());
+        }
+        long untilStart = intent.startAtMillis() - System.currentTimeMillis();
+        if (untilStart > 0 && attempt != null) {
+            Session s = await(attempt, untilStart, contact, ours, false);
+            if (s != null) {
+                return new Connected(s, VIA_INTENT);
+            }
+        } else if (untilStart > 0) {
+            Thread.sleep(untilStart); // the agreed start: both NATs must see our packets at about the same moment
+        }
+        // The contact may have reached us meanwhile (e.g. a public contact's direct connect): use that one.
+        Optional<Session> arrived = existing.takeUnclaimed(contact);
+        if (arrived.isPresent()) {
+            return new Connected(arrived.get(), VIA_INCOMING);
+        }
+        // Joins the direct attempt if it still runs (same peer), else starts sending now.
+        NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
+        CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, theirNat);
+        Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
+        if (fallback.isPresent()) {
+            // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
+            Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - RELAY_BUDGET_MILLIS - System.currentTimeMillis()),
+                    contact, ours, false);
+            if (s != null) {
+                return new Connected(s, VIA_INTENT);
+            }
+            LOG.info("no direct answer from {}; trying its relay at {}", contact.name(), fallback.get().relay());
+            atStart = endpoint.connect(contact.publicKey(), List.of(relays.route(fallback.get())), theirNat);
+        }
+        Session s = await(atStart, Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis()), contact, ours, true);
+        if (s != null && dev.scout.session.relay.RelayLink.isVirtual(s.remoteAddress())) {
+            return new Connected(s, VIA_RELAY);
+        }
+        if (s == null) {
+            throw new NoDirectPathException("no direct path to " + contact.name() + " within "
+                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer from " + theirs + " (NAT: ours "
+                    + ours.label() + ", theirs " + (theirNat == NatType.UNKNOWN ? "unknown" : theirNat.label()) + ")");
+        }
+        return new Connected(s, VIA_INTENT);
+    }
+
+    /** Through the contact's relay only, within what is left of the attempt. */
+    private Connected viaRelay(Contact contact, dev.scout.session.relay.RelayEntry relay, NatType ours, long t0)
+            throws NoDirectPathException, InterruptedException {
+        long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
+        LOG.info("{} is behind a {} and we are behind a {}: connecting through its relay at {}", contact.name(),
+                relay.nat().label(), ours.label(), relay.relay());
+        CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), List.of(relays.route(relay)), relay.nat(),
+                Duration.ofMillis(left));
+        Session s = await(f, left + 500, contact, ours, false);
+        if (s == null) {
+            throw new NoDirectPathException("no path to " + contact.name() + " within "
+                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer through its relay at "
+                    + relay.relay().getAddress().getHostAddress() + ":" + relay.relay().getPort() + " (NAT: ours "
+                    + ours.label() + ", theirs " + relay.nat().label() + "; the relay or the contact is offline)");
+        }
+        return new Connected(s, VIA_RELAY);
+    }
+
+    /** The session if {@code f} completes in time; null on timeout; failures rethrown when {@code last}. */
+    private static Session await(CompletableFuture<Session> f, long millis, Contact c, NatType ours, boolean last)
+            throws NoDirectPathException, InterruptedException {
+        try {
+            return f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            if (!last) {
+                return null;
+            }
+            if (e.getCause() instanceof NoDirectPathException n) {
+                throw n;
+            }
+            throw new NoDirectPathException("no direct path to " + c.name() + ": " + e.getCause().getMessage()
+                    + " (NAT: ours " + ours.label() + ")");
+        }
+    }
+
+    private static List<InetSocketAddress> addresses(List<ScoutApp.ContactDevice> devices) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ScoutApp.ContactDevice d : devices) {
+            for (InetSocketAddress a : d.addresses()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts reading every contact's record each {@code pollMillis} for fresh connect intents addressed
+     * to this device (or any), answering each nonce once by connecting towards the writer's addresses at
+     * its start time; {@code answered} receives the resulting sessions.
+     */
+    public void watch(BiConsumer<Contact, Session> onSession) {
+        timer.scheduleWithFixedDelay(() -> {
+            for (Contact c : contacts.get()) {
+                try {
+                    look(c, onSession);
+                } catch (RuntimeException e) {
+                    LOG.debug("reading {}'s record for intents: {}", c.name(), e.getMessage());
+                }
+            }
+        }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void look(Contact c, BiConsumer<Contact, Session> onSession) {
+        long now = System.currentTimeMillis();
+        List<RecordEntry> entries = app.peekEntries(c);
+        relays.fromEntries(c, entries);
+        for (RecordEntry e : entries) {
+            if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {
+                continue;
+            }
+            ConnectIntent intent;
+            try {
+                intent = ConnectIntent.decode(e.content(), relays.addressPolicy(), now);
+            } catch (FormatException ex) {
+                LOG.warn("malformed connect intent from {} ignored: {}", c.name(), ex.getMessage());
+                continue;
+            }
+            String nonce = HexFormat.of().formatHex(intent.nonce());
+            if (intent.isLive(now)) {
+                seenNat.put(c.publicKey().toHex(), intent.nat());
+            }
+            if (!intent.isLive(now) || intent.startAtMillis() < now - STALE_MILLIS
+                    || (intent.targetDevice() != 0 && intent.targetDevice() != deviceTag)) {
+                continue;
+            }
+            synchronized (answered) {
+                if (answered.put(nonce, Boolean.TRUE) != null) {
+                    continue;
+                }
+            }
+            if (existing.anyLive(c)) {
+                LOG.info("connect intent from {}: a session is already open; they will take it", c.name());
+                continue;
+            }
+            long delay = Math.max(0, intent.startAtMillis() - System.currentTimeMillis());
+            LOG.info("connect intent from {}: sending to {} in {} ms", c.name(), intent.addresses(), delay);
+            timer.schedule(() -> {
+                // Checked again at the start: both people's intents are answered, and the first start's
+                // session is usually live by the second's. A second session now would arrive unclaimed on
+                // the contact's side just as its rendezvous takes an unclaimed one, and it could take this
+                // one instead, leaving each pipe on its own session (seen once in the NAT lab's cone pipe).
+                if (existing.anyLive(c)) {
+                    LOG.info("connect intent from {}: a session is open by now; they will take it", c.name());
+                    return;
+                }
+                endpoint.setLocalNatType(nat.get());
+                endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
+                    if (s != null) {
+                        onSession.accept(c, s);
+                    } else {
+                        LOG.info("answering {}'s connect intent failed: {}", c.name(), error.getMessage());
+                    }
+                });
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Forgets what was learnt about a removed contact (its NAT type and relay). */
+    public void forget(Contact c) {
+        seenNat.remove(c.publicKey().toHex());
+        relays.forget(c);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

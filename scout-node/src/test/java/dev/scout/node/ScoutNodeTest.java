@@ -1,0 +1,136 @@
+package dev.scout.node;
+
+import dev.scout.app.Contact;
+import dev.scout.app.ReceivedMessage;
+import dev.scout.dht.ScoutException;
+import dev.scout.dht.udp.LoopbackTestnet;
+import dev.scout.session.Session;
+import dev.scout.session.SessionStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Two ScoutNodes on a loopback testnet: contacts, messages, events and sessions through the node's verbs. */
+@Timeout(180)
+class ScoutNodeTest {
+    static LoopbackTestnet testnet;
+
+    @BeforeAll
+    static void start() {
+        testnet = LoopbackTestnet.start(16);
+    }
+
+    @AfterAll
+    static void stop() {
+        testnet.close();
+    }
+
+    private static ScoutNode node() {
+        return ScoutNode.builder().testnet(testnet).pollInterval(Duration.ofSeconds(1)).start();
+    }
+
+    @Test
+    void aMessageReachesTheContactsListenersThroughItsOwnPoll() throws Exception {
+        try (ScoutNode alice = node(); ScoutNode bob = node()) {
+            Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
+            bob.contacts().add("alice", alice.publicKey());
+            LinkedBlockingQueue<ReceivedMessage> heard = new LinkedBlockingQueue<>();
+            List<NodeEvent> events = new CopyOnWriteArrayList<>();
+            bob.onMessage(heard::add);
+            bob.onEvent(events::add);
+            alice.send(bobForAlice, "hello").get(60, TimeUnit.SECONDS);
+            ReceivedMessage m = heard.poll(60, TimeUnit.SECONDS); // no inbox() call: bob's poll loop finds it
+            assertThat(m).isNotNull();
+            assertThat(m.contact()).isEqualTo("alice");
+            assertThat(m.text()).isEqualTo("hello");
+            assertThat(events).anyMatch(e -> e instanceof NodeEvent.Republished);
+            assertThat(events).anyMatch(e -> e instanceof NodeEvent.Polled p && p.contacts() == 1);
+            assertThat(bob.status().contacts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void contactsRefuseOwnKeyAndDuplicates() {
+        try (ScoutNode alice = node(); ScoutNode bob = node()) {
+            assertThatThrownBy(() -> alice.contacts().add("me", alice.publicKey())).isInstanceOf(ScoutException.class)
+                    .hasMessageContaining("own");
+            alice.contacts().add("bob", bob.publicKey());
+            assertThatThrownBy(() -> alice.contacts().add("BOB", bob.publicKey())).isInstanceOf(ScoutException.class);
+            assertThatThrownBy(() -> alice.contacts().add("bad name!", bob.publicKey())).isInstanceOf(ScoutException.class);
+            assertThat(alice.contacts().find(bob.publicKey())).map(Contact::name).contains("bob");
+            alice.contacts().remove("bob");
+            assertThat(alice.contacts().list()).isEmpty();
+            assertThatThrownBy(() -> alice.contacts().remove("bob")).isInstanceOf(ScoutException.class);
+        }
+    }
+
+    @Test
+    void removingAContactEndsItsSessionsAndForgetsItsPath() throws Exception {
+        try (ScoutNode alice = node(); ScoutNode bob = node()) {
+            Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
+            Contact aliceForBob = bob.contacts().add("alice", alice.publicKey());
+            CompletableFuture<ContactSession> incoming = new CompletableFuture<>();
+            bob.onSession(incoming::complete);
+            bob.sync(aliceForBob).get(60, TimeUnit.SECONDS);
+            alice.sync(bobForAlice).get(60, TimeUnit.SECONDS);
+            ContactSession ours = alice.open(bobForAlice).get(60, TimeUnit.SECONDS);
+            ContactSession theirs = incoming.get(30, TimeUnit.SECONDS);
+            assertThat(theirs.contact()).isEqualTo("alice");
+            assertThat(alice.sessions()).extracting(ContactSession::id).contains(ours.id());
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (alice.livePath(bob.publicKey()).isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(alice.livePath(bob.publicKey())).as("kept-open path before the removal").isPresent();
+
+            alice.contacts().remove("bob");
+
+            assertThat(alice.sessions()).as("alice's sessions with bob").isEmpty();
+            assertThat(alice.livePath(bob.publicKey())).as("kept-open path after the removal").isEmpty();
+            ours.session().closed().handle((v, e) -> null).get(20, TimeUnit.SECONDS);
+            theirs.session().closed().handle((v, e) -> null).get(20, TimeUnit.SECONDS);
+            // Bob's next attempt is refused: alice no longer accepts his key.
+            assertThatThrownBy(() -> bob.connect(aliceForBob).join()).isInstanceOf(CompletionException.class);
+        }
+    }
+
+    @Test
+    void aSessionCarriesAStreamToTheContactsListener() throws Exception {
+        try (ScoutNode alice = node(); ScoutNode bob = node()) {
+            Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
+            Contact aliceForBob = bob.contacts().add("alice", alice.publicKey());
+            CompletableFuture<byte[]> read = new CompletableFuture<>();
+            bob.onSession(s -> s.session().acceptStream().thenAcceptAsync(st -> {
+                try {
+                    read.complete(st.input().readAllBytes());
+                } catch (java.io.IOException e) {
+                    read.completeExceptionally(e);
+                }
+            }));
+            bob.sync(aliceForBob).get(60, TimeUnit.SECONDS);
+            assertThat(alice.sync(bobForAlice).get(60, TimeUnit.SECONDS).devices()).hasSize(1);
+            Session s = alice.connect(bobForAlice).get(60, TimeUnit.SECONDS);
+            byte[] data = new byte[300_000];
+            new java.util.Random(7).nextBytes(data);
+            SessionStream stream = s.openStream();
+            try (OutputStream out = stream.output()) {
+                out.write(data);
+            }
+            assertThat(read.get(60, TimeUnit.SECONDS)).isEqualTo(data);
+            s.close();
+        }
+    }
+}
