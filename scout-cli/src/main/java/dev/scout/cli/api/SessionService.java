@@ -201,7 +201,7 @@ public final class SessionService implements AutoCloseable {
     LiveSession get(String id) {
         LiveSession s = sessions.get(id);
         if (s == null) {
-            throw new ApiException(404, "no session " + id);
+            throw new ApiException(404, "unknown_session", "no session " + id);
         }
         return s;
     }

@@ -60,7 +60,7 @@ public final class SessionsResource implements Resource {
             s = sessions.get(r.path("id"));
             theirs = s.acceptTheirs().get();
         } catch (ApiException e) {
-            ApiServer.send(ex, e.status(), ApiServer.error(e.getMessage()));
+            ApiServer.send(ex, e.status(), ApiServer.error(e));
             return;
         } catch (ExecutionException e) {
             ApiServer.send(ex, 410, ApiServer.error("the session ended before the peer opened a stream: "
@@ -100,7 +100,7 @@ public final class SessionsResource implements Resource {
             ours = s.openOurs();
         } catch (ApiException e) {
             ex.getRequestBody().close();
-            ApiServer.send(ex, e.status(), ApiServer.error(e.getMessage()));
+            ApiServer.send(ex, e.status(), ApiServer.error(e));
             return;
         } catch (SessionException e) {
             ApiServer.send(ex, 410, ApiServer.error(e.getMessage()));

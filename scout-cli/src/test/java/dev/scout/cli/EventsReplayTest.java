@@ -1,0 +1,142 @@
+package dev.scout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scout.cli.api.Jackson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.scout.cli.CliTestSupport.on;
+import static dev.scout.cli.CliTestSupport.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /v1/events} over real HTTP: ids and {@code retry:}, replay after {@code Last-Event-ID} of
+ * the events published while the client was away, a reset when the journal cannot replay, and event
+ * streams in their own slots that free as soon as a client goes away.
+ */
+@Timeout(300)
+class EventsReplayTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * A daemon of its own ({@code name}) with Bob as contact, and in Bob's contacts under {@code name}, so
+     * the events it publishes are this test's alone.
+     */
+    private DaemonHarness own(LiveDaemons live, String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        String key = succeeded(CliTestSupport.run(on(dir, live.entry, "init"))).out().strip();
+        succeeded(CliTestSupport.run(on(dir, live.entry, "contacts", "add", "bob", live.bobKey)));
+        live.bob.expect(201, "POST", "/v1/contacts", "{\"name\": \"" + name + "\", \"public_key\": \"" + key + "\"}");
+        return DaemonHarness.start(dir, live.entry);
+    }
+
+    @Test
+    void aClientThatReconnectsWithLastEventIdGetsTheFiveEventsItMissedInOrder() throws Exception {
+        LiveDaemons live = LiveDaemons.get();
+        try (DaemonHarness carla = own(live, "replayer")) {
+            String lastSeen;
+            try (EventStream events = EventStream.open(carla)) {
+                live.bob.expect(201, "POST", "/v1/messages", "{\"contact\": \"replayer\", \"text\": \"before\"}");
+                EventStream.Event e = events.await(ev -> ev.type().equals("message")
+                        && ev.data().get("text").asText().equals("before"));
+                lastSeen = e.id();
+                assertThat(Long.parseLong(lastSeen)).isPositive();
+            }
+            for (int i = 1; i <= 5; i++) {
+                live.bob.expect(201, "POST", "/v1/messages", "{\"contact\": \"replayer\", \"text\": \"missed " + i + "\"}");
+            }
+            awaitStored(carla, 6);
+            try (EventStream events = EventStream.open(carla, lastSeen)) {
+                List<String> texts = new ArrayList<>();
+                long previous = Long.parseLong(lastSeen);
+                while (texts.size() < 5) {
+                    EventStream.Event e = events.await(ev -> ev.type().equals("message"));
+                    assertThat(Long.parseLong(e.id())).isGreaterThan(previous);
+                    previous = Long.parseLong(e.id());
+                    texts.add(e.data().get("text").asText());
+                }
+                assertThat(texts).containsExactly("missed 1", "missed 2", "missed 3", "missed 4", "missed 5");
+            }
+            // An id older than the journal (or from another daemon run) gets one reset event, with the latest id.
+            try (EventStream events = EventStream.open(carla, "1")) {
+                EventStream.Event reset = events.next();
+                assertThat(reset.type()).isEqualTo("reset");
+                assertThat(Long.parseLong(reset.id())).isGreaterThan(Long.parseLong(lastSeen));
+            }
+            HttpResponse<String> bad = get(carla, "/v1/events", "Last-Event-ID", "yesterday");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(Jackson.parse(bad.body()).get("code").asText()).isEqualTo("bad_event_id");
+        }
+    }
+
+    @Test
+    void sixteenEventStreamsLeaveSessionStreamsFreeAndAClosedStreamFreesItsSlot() throws Exception {
+        LiveDaemons live = LiveDaemons.get();
+        try (DaemonHarness carla = own(live, "streamer")) {
+            List<EventStream> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    open.add(EventStream.open(carla));
+                }
+                HttpResponse<String> seventeenth = get(carla, "/v1/events", "Accept", "text/event-stream");
+                assertThat(seventeenth.statusCode()).isEqualTo(503);
+                assertThat(Jackson.parse(seventeenth.body()).get("code").asText()).isEqualTo("too_many_streams");
+                // A session stream still gets a worker and a slot: it answers for itself (no such session), not 503.
+                HttpResponse<String> session = carla.call("GET", "/v1/sessions/nosuchsession/stream", null);
+                assertThat(session.statusCode()).as(session.body()).isEqualTo(404);
+                assertThat(Jackson.parse(session.body()).get("code").asText()).isEqualTo("unknown_session");
+                // One client goes away: its slot frees within a few heartbeats.
+                open.remove(0).close();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (true) {
+                    HttpResponse<InputStream> r = DaemonHarness.HTTP.send(request(carla, "/v1/events", "Accept", "text/event-stream"),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    if (r.statusCode() == 200) {
+                        r.body().close();
+                        break;
+                    }
+                    r.body().close();
+                    assertThat(System.nanoTime()).as("the closed stream's slot was not freed within 10 s").isLessThan(deadline);
+                    Thread.sleep(100); // poll interval of the bounded wait above
+                }
+            } finally {
+                for (EventStream s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static void awaitStored(DaemonHarness daemon, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode list = daemon.expect(200, "GET", "/v1/messages?contact=bob", null).get("messages");
+            if (list.size() >= count) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("carla's daemon did not fetch " + count + " messages within 60 s").isLessThan(deadline);
+            Thread.sleep(200); // poll interval of the bounded wait above
+        }
+    }
+
+    private static HttpRequest request(DaemonHarness d, String path, String header, String value) {
+        return HttpRequest.newBuilder(URI.create(d.file.url() + path)).header("Authorization", "Bearer " + d.file.token())
+                .header(header, value).timeout(Duration.ofSeconds(30)).GET().build();
+    }
+
+    private static HttpResponse<String> get(DaemonHarness d, String path, String header, String value) throws Exception {
+        return DaemonHarness.HTTP.send(request(d, path, header, value), HttpResponse.BodyHandlers.ofString());
+    }
+}
