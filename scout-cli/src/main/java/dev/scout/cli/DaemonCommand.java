@@ -10,6 +10,8 @@ import dev.scout.cli.api.ContactsResource;
 import dev.scout.cli.api.DaemonResource;
 import dev.scout.cli.api.DhtResource;
 import dev.scout.cli.api.EventBus;
+import dev.scout.cli.api.RuntimeSettings;
+import dev.scout.cli.api.SettingsResource;
 import dev.scout.cli.api.EventsResource;
 import dev.scout.cli.api.HealthResource;
 import dev.scout.cli.api.IdentityResource;
@@ -170,6 +172,7 @@ public final class DaemonCommand extends BaseCommand {
         PrintWriter out = out();
         EventBus events = new EventBus();
         AppService service = new AppService(ctx.store(), ctx.app(), events);
+        RuntimeSettings settings = new RuntimeSettings(pollSeconds, republishSeconds);
         DaemonStatusView status = new DaemonStatusView(ctx, probeWindowSeconds * 1000, reprobeSeconds * 1000, startReadOnly);
         String token = HexFormat.of().formatHex(randomBytes(32));
         SessionService sessions = new SessionService(service, ctx.node(), () -> SessionService.natType(assumeNat != null ? assumeNat : status.nat()),
@@ -181,9 +184,10 @@ public final class DaemonCommand extends BaseCommand {
                     new StatusResource(() -> {
                         var o = status.json();
                         o.set("relay", sessions.relayJson());
+                        o.set("settings", settings.json());
                         return o;
                     }), new DhtResource(ctx.node()), new EventsResource(events),
-                    new DaemonResource(stop::countDown), new SessionsResource(sessions)));
+                    new DaemonResource(stop::countDown), new SessionsResource(sessions), new SettingsResource(settings)));
         } catch (IOException e) {
             sessions.close();
             throw new CliException("cannot start the local API: " + ErrorHandler.message(e), e);
@@ -210,7 +214,7 @@ public final class DaemonCommand extends BaseCommand {
                     stop.countDown();
                 }
             });
-            loop(service, status, out);
+            loop(service, status, settings, out);
             Optional<dev.scout.dht.DhtException> died = ctx.node().failure();
             log(out, died.map(e -> "stopping: " + e.getMessage()).orElse("stopping"));
             if (died.isPresent()) {
@@ -230,22 +234,26 @@ public final class DaemonCommand extends BaseCommand {
         }
     }
 
-    private void loop(AppService service, DaemonStatusView status, PrintWriter out) throws InterruptedException {
-        long nextPoll = 0;
-        long nextRepublish = 0; // at once: a restarted daemon refreshes what may be close to expiring
+    private void loop(AppService service, DaemonStatusView status, RuntimeSettings settings, PrintWriter out)
+            throws InterruptedException {
+        long lastPoll = Long.MIN_VALUE / 2;
+        long lastRepublish = Long.MIN_VALUE / 2; // at once: a restarted daemon refreshes what may be close to expiring
+        double republishJitter = 1;
         while (stop.getCount() > 0) {
             long now = System.currentTimeMillis();
-            if (now >= nextRepublish) {
+            if (now >= lastRepublish + (long) (settings.republishMillis() * republishJitter)) {
                 int n = service.republish();
                 service.store().recordRepublish(Instant.now());
                 log(out, "republished " + n + (n == 1 ? " item" : " items"));
-                nextRepublish = System.currentTimeMillis() + jittered(republishSeconds * 1000);
+                lastRepublish = System.currentTimeMillis();
+                republishJitter = jittered(1_000_000) / 1_000_000.0;
             }
-            if (now >= nextPoll && stop.getCount() > 0) {
+            if (now >= lastPoll + settings.pollMillis() && stop.getCount() > 0) {
                 poll(service, status, out);
-                nextPoll = System.currentTimeMillis() + pollSeconds * 1000;
+                lastPoll = System.currentTimeMillis();
             }
-            long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
+            long next = Math.min(lastPoll + settings.pollMillis(), lastRepublish + (long) (settings.republishMillis() * republishJitter));
+            long wait = Math.min(next - System.currentTimeMillis(), 1_000); // settings changed by the API apply within 1 s
             if (wait > 0) {
                 stop.await(wait, TimeUnit.MILLISECONDS);
             }
@@ -266,7 +274,7 @@ public final class DaemonCommand extends BaseCommand {
                     reachable++;
                 }
                 for (ReceivedMessage m : r.received()) {
-                    log(out, "message from " + m.contact() + ": " + m.text());
+                    log(out, "message from " + m.contact() + ": " + LogText.escape(m.text()));
                 }
                 for (String p : r.problems()) {
                     log(out, "warning: " + p);

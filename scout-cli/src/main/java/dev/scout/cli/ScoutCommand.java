@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         versionProvider = ScoutCommand.Version.class,
         description = "Reach people by public key over the BitTorrent Mainline DHT.",
         subcommands = {InitCommand.class, IdCommand.class, ContactsCommand.class, SyncCommand.class, SendCommand.class,
-                InboxCommand.class, DaemonCommand.class, PipeCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
+                InboxCommand.class, MessagesCommand.class, DaemonCommand.class, PipeCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
                 TestnetCommand.class, CompletionCommand.class})
 public final class ScoutCommand implements Callable<Integer> {
     @Spec

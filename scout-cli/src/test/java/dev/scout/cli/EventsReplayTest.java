@@ -1,6 +1,5 @@
 package dev.scout.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.scout.cli.CliTestSupport.on;
-import static dev.scout.cli.CliTestSupport.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,22 +27,10 @@ class EventsReplayTest {
     @TempDir
     Path tmp;
 
-    /**
-     * A daemon of its own ({@code name}) with Bob as contact, and in Bob's contacts under {@code name}, so
-     * the events it publishes are this test's alone.
-     */
-    private DaemonHarness own(LiveDaemons live, String name) throws Exception {
-        Path dir = tmp.resolve(name);
-        String key = succeeded(CliTestSupport.run(on(dir, live.entry, "init"))).out().strip();
-        succeeded(CliTestSupport.run(on(dir, live.entry, "contacts", "add", "bob", live.bobKey)));
-        live.bob.expect(201, "POST", "/v1/contacts", "{\"name\": \"" + name + "\", \"public_key\": \"" + key + "\"}");
-        return DaemonHarness.start(dir, live.entry);
-    }
-
     @Test
     void aClientThatReconnectsWithLastEventIdGetsTheFiveEventsItMissedInOrder() throws Exception {
         LiveDaemons live = LiveDaemons.get();
-        try (DaemonHarness carla = own(live, "replayer")) {
+        try (DaemonHarness carla = live.own(tmp, "replayer")) {
             String lastSeen;
             try (EventStream events = EventStream.open(carla)) {
                 live.bob.expect(201, "POST", "/v1/messages", "{\"contact\": \"replayer\", \"text\": \"before\"}");
@@ -57,7 +42,7 @@ class EventsReplayTest {
             for (int i = 1; i <= 5; i++) {
                 live.bob.expect(201, "POST", "/v1/messages", "{\"contact\": \"replayer\", \"text\": \"missed " + i + "\"}");
             }
-            awaitStored(carla, 6);
+            carla.await("/v1/messages?contact=bob", r -> r.get("messages").size() >= 6, "the daemon fetched 6 messages");
             try (EventStream events = EventStream.open(carla, lastSeen)) {
                 List<String> texts = new ArrayList<>();
                 long previous = Long.parseLong(lastSeen);
@@ -84,7 +69,7 @@ class EventsReplayTest {
     @Test
     void sixteenEventStreamsLeaveSessionStreamsFreeAndAClosedStreamFreesItsSlot() throws Exception {
         LiveDaemons live = LiveDaemons.get();
-        try (DaemonHarness carla = own(live, "streamer")) {
+        try (DaemonHarness carla = live.own(tmp, "streamer")) {
             List<EventStream> open = new ArrayList<>();
             try {
                 for (int i = 0; i < 16; i++) {
@@ -116,18 +101,6 @@ class EventsReplayTest {
                     s.close();
                 }
             }
-        }
-    }
-
-    private static void awaitStored(DaemonHarness daemon, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            JsonNode list = daemon.expect(200, "GET", "/v1/messages?contact=bob", null).get("messages");
-            if (list.size() >= count) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("carla's daemon did not fetch " + count + " messages within 60 s").isLessThan(deadline);
-            Thread.sleep(200); // poll interval of the bounded wait above
         }
     }
 

@@ -8,6 +8,7 @@ import dev.scout.cli.state.ContactConflictException;
 import dev.scout.cli.state.InvalidContactNameException;
 import dev.scout.cli.state.NoIdentityException;
 import dev.scout.cli.state.UnknownContactException;
+import dev.scout.cli.state.UnknownMessageException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.dht.LowOrderKeyException;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -105,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
             }
             List<String> path = segments(ex.getRequestURI().getRawPath());
             if (path == null) {
-                send(ex, 400, error("malformed path"));
+                send(ex, 400, error("bad_uri", "malformed path: bad %-escape or not UTF-8"));
                 return;
             }
             String method = ex.getRequestMethod();
@@ -125,7 +125,13 @@ public final class ApiServer implements AutoCloseable {
                     send(ex, 413, error("the request body is larger than " + MAX_BODY_BYTES + " bytes"));
                     return;
                 }
-                ApiRequest request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
+                ApiRequest request;
+                try {
+                    request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
+                } catch (ApiException e) {
+                    send(ex, e.status(), error(e)); // a malformed query string
+                    return;
+                }
                 if (route.streamHandler() != null) {
                     stream(route, request, ex);
                 } else {
@@ -180,7 +186,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The HTTP status for an exception a route let through. */
     static int status(RuntimeException e) {
-        if (e instanceof UnknownContactException) {
+        if (e instanceof UnknownContactException || e instanceof UnknownMessageException) {
             return 404;
         }
         if (e instanceof ContactConflictException) {
@@ -245,7 +251,7 @@ public final class ApiServer implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String s : rawPath.substring(1).split("/", -1)) {
             try {
-                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+                out.add(PercentDecoding.decode(s, false));
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -4,6 +4,7 @@ import dev.scout.cli.state.ContactConflictException;
 import dev.scout.cli.state.InvalidContactNameException;
 import dev.scout.cli.state.NoIdentityException;
 import dev.scout.cli.state.UnknownContactException;
+import dev.scout.cli.state.UnknownMessageException;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
@@ -29,6 +30,7 @@ final class ErrorCodes {
             case 413 -> "body_too_large";
             case 502 -> "dht_failed";
             case 503 -> "unavailable";
+            case 504 -> "gateway_timeout";
             default -> status >= 500 ? "internal" : "bad_request";
         };
     }
@@ -37,6 +39,9 @@ final class ErrorCodes {
     static String forException(RuntimeException e, int status) {
         if (e instanceof UnknownContactException) {
             return "unknown_contact";
+        }
+        if (e instanceof UnknownMessageException) {
+            return "unknown_message";
         }
         if (e instanceof ContactConflictException) {
             return "contact_conflict";

@@ -23,6 +23,8 @@ final class LiveSession {
     /** How it was made: path, direct, intent (ours or the contact's, answered) or incoming. */
     final String via;
     private final AtomicBoolean claimed;
+    /** Whether {@code POST /v1/sessions} gave it to a caller already (each session goes to one caller). */
+    private final AtomicBoolean handedOut = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile String ended;
@@ -46,6 +48,11 @@ final class LiveSession {
     /** Takes an incoming session for an API caller; false if someone already did. */
     boolean claim() {
         return claimed.compareAndSet(false, true);
+    }
+
+    /** Gives it to a caller of {@code POST /v1/sessions}; false if one already has it. */
+    boolean handOut() {
+        return handedOut.compareAndSet(false, true);
     }
 
     boolean claimed() {
@@ -81,7 +88,8 @@ final class LiveSession {
     }
 
     ObjectNode json() {
-        ObjectNode o = Jackson.object().put("id", id).put("contact", contact).put("peer", session.peer().toZBase32())
+        ObjectNode o = Jackson.object().put("id", id).put("contact", contact)
+                .put("public_key", session.peer().toZBase32()).put("peer", session.peer().toZBase32()) // peer: the old name
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", incoming)
                 .put("claimed", claimed.get()).put("connect_ms", connectMillis).put("via", via);
         if (relay != null) {

@@ -61,6 +61,10 @@ public final class Route {
         return new Route("POST", pattern, h, null);
     }
 
+    public static Route patch(String pattern, Handler h) {
+        return new Route("PATCH", pattern, h, null);
+    }
+
     public static Route delete(String pattern, Handler h) {
         return new Route("DELETE", pattern, h, null);
     }

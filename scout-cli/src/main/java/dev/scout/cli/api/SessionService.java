@@ -137,7 +137,7 @@ public final class SessionService implements AutoCloseable {
     LiveSession open(String contactName) throws InterruptedException {
         Contact contact = service.store().contact(contactName);
         Optional<LiveSession> waiting = claimUnclaimed(contact);
-        if (waiting.isPresent()) {
+        if (waiting.isPresent() && waiting.get().handOut()) {
             return waiting.get();
         }
         long t0 = System.nanoTime();
@@ -149,6 +149,21 @@ public final class SessionService implements AutoCloseable {
         }
         LiveSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
         live.claim(); // the same session may have arrived as the answer to the peer's intent
+        if (!live.handOut()) {
+            // The connect met a session a caller already has: never give one session to two callers.
+            throw new ApiException(409, "session_taken", "the live session with " + contact.name() + " is "
+                    + live.id + ", already taken by an earlier POST /v1/sessions; use it or close it first");
+        }
+        return live;
+    }
+
+    /** The incoming session {@code id}, claimed now for the caller: 404 if unknown, 409 if not claimable. */
+    LiveSession claim(String id) {
+        LiveSession live = get(id);
+        if (!live.incoming || live.ended() || !live.claim() || !live.handOut()) {
+            throw new ApiException(409, "session_taken", "session " + id + " is not an unclaimed incoming session"
+                    + (live.ended() ? " (it ended)" : ""));
+        }
         return live;
     }
 

@@ -1,5 +1,6 @@
 package dev.scout.cli.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.scout.session.SessionException;
@@ -30,7 +31,17 @@ public final class SessionsResource implements Resource {
     public List<Route> routes() {
         return List.of(
                 Route.post("/v1/sessions", r -> {
-                    String contact = ApiRequest.text(r.json(), "contact");
+                    JsonNode body = r.json();
+                    String id = ApiRequest.optionalText(body, "id");
+                    if (id != null) {
+                        String contact = ApiRequest.optionalText(body, "contact");
+                        String with = sessions.get(id).contact;
+                        if (contact != null && !contact.equalsIgnoreCase(with)) {
+                            throw ApiException.badRequest("session " + id + " is with " + with + ", not " + contact);
+                        }
+                        return ApiResponse.created(sessions.claim(id).json());
+                    }
+                    String contact = ApiRequest.text(body, "contact");
                     try {
                         return ApiResponse.created(sessions.open(contact).json());
                     } catch (InterruptedException e) {
