@@ -68,7 +68,7 @@ class OpenApiConformanceTest {
                     checked.add(method.toUpperCase() + " " + path.getKey());
                 }
             }
-            assertThat(checked).hasSizeGreaterThanOrEqualTo(30);
+            assertThat(checked).hasSizeGreaterThanOrEqualTo(29);
             for (String undocumented : List.of("/v1", "/v1/", "/v2/health", "/v1/healthz", "/v1/contacts/bob/extra",
                     "/v1/dht", "/v1/dht/unknown", "/favicon.ico", "/v1/sessions/x/y/z")) {
                 HttpResponse<String> r = daemon.call("GET", undocumented, null);
@@ -94,6 +94,9 @@ class OpenApiConformanceTest {
         pathItem.path("parameters").forEach(params::add);
         op.path("parameters").forEach(params::add);
         for (JsonNode p : params) {
+            if (p.get("in").asText().equals("header")) {
+                continue; // optional headers (Last-Event-ID): EventsReplayTest sends them
+            }
             String value = URLEncoder.encode(p.get("example").asText(), StandardCharsets.UTF_8);
             if (p.get("in").asText().equals("path")) {
                 path = path.replace("{" + p.get("name").asText() + "}", value);

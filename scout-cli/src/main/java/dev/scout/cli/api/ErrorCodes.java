@@ -10,6 +10,9 @@ import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.dht.LowOrderKeyException;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The stable {@code code} of every error answer (docs/api.md, "Errors"): a specific one where the API
  * knows the cause, else one per HTTP status. Clients branch on the code, never on the message.
@@ -35,34 +38,24 @@ final class ErrorCodes {
         };
     }
 
+    /** The specific codes, by exception class (the first that matches wins). */
+    private static final List<Map.Entry<Class<? extends RuntimeException>, String>> BY_EXCEPTION = List.of(
+            Map.entry(UnknownContactException.class, "unknown_contact"),
+            Map.entry(UnknownMessageException.class, "unknown_message"),
+            Map.entry(ContactConflictException.class, "contact_conflict"),
+            Map.entry(NoIdentityException.class, "no_identity"),
+            Map.entry(InvalidContactNameException.class, "invalid_name"),
+            Map.entry(KeyFormatException.class, "invalid_key"),
+            Map.entry(LowOrderKeyException.class, "low_order_key"),
+            Map.entry(LimitExceededException.class, "too_large"),
+            Map.entry(DhtException.class, "dht_failed"));
+
     /** The code for an exception a route let through. */
     static String forException(RuntimeException e, int status) {
-        if (e instanceof UnknownContactException) {
-            return "unknown_contact";
-        }
-        if (e instanceof UnknownMessageException) {
-            return "unknown_message";
-        }
-        if (e instanceof ContactConflictException) {
-            return "contact_conflict";
-        }
-        if (e instanceof NoIdentityException) {
-            return "no_identity";
-        }
-        if (e instanceof InvalidContactNameException) {
-            return "invalid_name";
-        }
-        if (e instanceof KeyFormatException) {
-            return "invalid_key";
-        }
-        if (e instanceof LowOrderKeyException) {
-            return "low_order_key";
-        }
-        if (e instanceof LimitExceededException) {
-            return "too_large";
-        }
-        if (e instanceof DhtException) {
-            return "dht_failed";
+        for (Map.Entry<Class<? extends RuntimeException>, String> c : BY_EXCEPTION) {
+            if (c.getKey().isInstance(e)) {
+                return c.getValue();
+            }
         }
         return forStatus(status);
     }
