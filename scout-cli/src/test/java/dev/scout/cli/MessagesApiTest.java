@@ -54,6 +54,10 @@ class MessagesApiTest {
             // Bob's daemon sees the published read mark at its next poll.
             live.bob.await("/v1/messages/" + id, r -> r.get("receipt").asText().equals("read_by_contact"),
                     "Bob's receipt read_by_contact");
+            // scout messages: the conversation with its states, on both sides (through each daemon).
+            assertThat(CliTestSupport.succeeded(CliTestSupport.run("--state-dir", reader.dir.toString(), "messages", "bob"))
+                    .out()).contains("← bob: hello reader  (read)");
+            assertThat(live.bobCli("messages", "reader").out()).contains("→ reader: hello reader  (read_by_contact)");
         }
     }
 
