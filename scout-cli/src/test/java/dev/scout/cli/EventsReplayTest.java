@@ -78,10 +78,16 @@ class EventsReplayTest {
                 HttpResponse<String> seventeenth = get(carla, "/v1/events", "Accept", "text/event-stream");
                 assertThat(seventeenth.statusCode()).isEqualTo(503);
                 assertThat(Jackson.parse(seventeenth.body()).get("code").asText()).isEqualTo("too_many_streams");
-                // A session stream still gets a worker and a slot: it answers for itself (no such session), not 503.
-                HttpResponse<String> session = carla.call("GET", "/v1/sessions/nosuchsession/stream", null);
-                assertThat(session.statusCode()).as(session.body()).isEqualTo(404);
-                assertThat(Jackson.parse(session.body()).get("code").asText()).isEqualTo("unknown_session");
+                // A session stream still gets a worker and a slot: a real session with Bob carries bytes.
+                live.bob.expect(200, "POST", "/v1/sync", "{\"contacts\": [\"streamer\"]}");
+                carla.expect(200, "POST", "/v1/sync", "{\"contacts\": [\"bob\"]}");
+                String id = carla.expect(201, "POST", "/v1/sessions", "{\"contact\": \"bob\"}").get("id").asText();
+                HttpResponse<String> sent = carla.call("POST", "/v1/sessions/" + id + "/stream", "while 16 event streams are open\n");
+                assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+                assertThat(Jackson.parse(sent.body()).get("bytes").asLong()).isEqualTo(32);
+                carla.expect(200, "DELETE", "/v1/sessions/" + id, null);
+                HttpResponse<String> unknown = carla.call("GET", "/v1/sessions/nosuchsession/stream", null);
+                assertThat(Jackson.parse(unknown.body()).get("code").asText()).isEqualTo("unknown_session");
                 // One client goes away: its slot frees within a few heartbeats.
                 open.remove(0).close();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
