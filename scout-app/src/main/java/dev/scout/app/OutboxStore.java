@@ -23,6 +23,14 @@ public interface OutboxStore {
      */
     OutgoingMessage pushOutgoing(String contact, byte[] sealed);
 
+    /**
+     * Records that at least one DHT node stored the message (a receipt the user can see).
+     *
+     * @param contact the contact's name
+     * @param id the message
+     */
+    void markStored(String contact, MessageId id);
+
     /** {@return the messages to every contact that the contact has not read yet, oldest first} */
     List<OutgoingMessage> undelivered();
 

@@ -28,6 +28,7 @@ final class Republisher {
         for (OutgoingMessage m : store.undelivered()) {
             try {
                 if (DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(m.value())), "re-storing a message").stored() > 0) {
+                    store.markStored(m.contact(), m.id());
                     count++;
                 }
             } catch (RuntimeException e) {

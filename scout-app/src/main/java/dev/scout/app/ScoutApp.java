@@ -280,13 +280,15 @@ public final class ScoutApp {
             throw new DhtException("the message was saved but no DHT node stored it; `scout daemon` will store it "
                     + "again (it re-stores every message not yet read)");
         }
+        store.markStored(contact.name(), sent.id());
         SyncReport report = sync(contact);
         return new SendReport(contact, sent.id(), put.stored(), report.seq());
     }
 
     /**
      * Synchronizes with {@code contact}, reads every contact device's list down to what this device had
-     * read, opens and records the new messages (oldest first) and publishes the new read marks.
+     * fetched, opens and records the new messages (oldest first), unread. Nothing is marked read: that is
+     * the user's doing ({@link #markRead}).
      *
      * @param contact the contact to read from
      * @return the new messages and any problems met
@@ -298,16 +300,16 @@ public final class ScoutApp {
     private InboxReport inboxLocked(Contact contact) {
         SyncReport report = sync(contact);
         PairKeys keys = keys(contact);
-        Map<Integer, MessageId> read = new HashMap<>();
-        for (ReadMark m : store.readMarks(contact.name())) {
-            read.put(m.deviceTag(), m.messageId());
+        Map<Integer, MessageId> fetched = new HashMap<>();
+        for (ReadMark m : store.fetchMarks(contact.name())) {
+            fetched.put(m.deviceTag(), m.messageId());
         }
         List<IncomingMessage> incoming = new ArrayList<>();
         List<ReadMark> newMarks = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (ContactDevice device : report.devices()) {
             MessageId head = device.outboxHead();
-            MessageId stopAt = read.getOrDefault(device.tag(), MessageId.END);
+            MessageId stopAt = fetched.getOrDefault(device.tag(), MessageId.END);
             if (head.isEnd() || head.equals(stopAt)) {
                 continue;
             }
@@ -315,14 +317,28 @@ public final class ScoutApp {
             newMarks.add(new ReadMark(device.tag(), head));
         }
         List<ReceivedMessage> added = store.addReceived(contact.name(), incoming, newMarks);
-        if (!newMarks.isEmpty()) {
-            try {
-                sync(contact); // tell the sender what was read, so it can stop re-storing
-            } catch (RuntimeException e) {
-                problems.add("read marks will be published later: " + e.getMessage());
-            }
-        }
         return new InboxReport(contact, added, problems);
+    }
+
+    /**
+     * Records that the user has read the contact's messages up to {@code marks} and publishes the marks
+     * in the shared record, so the contact sees them read and stops re-storing them. The marks are
+     * recorded first; if publishing fails, the next synchronization publishes them.
+     *
+     * @param contact the contact whose messages were read
+     * @param marks the new read marks, one per contact device at most
+     * @return problems met publishing (empty when the marks are in the record)
+     */
+    public List<String> markRead(Contact contact, List<ReadMark> marks) {
+        return locks.locked(contact, () -> {
+            store.markRead(contact.name(), marks);
+            try {
+                sync(contact);
+                return List.of();
+            } catch (RuntimeException e) {
+                return List.of("read marks will be published later: " + e.getMessage());
+            }
+        });
     }
 
     /**

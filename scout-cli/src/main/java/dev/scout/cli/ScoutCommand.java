@@ -3,6 +3,7 @@ package dev.scout.cli;
 import dev.scout.cli.app.ContactsCommand;
 import dev.scout.cli.app.IdCommand;
 import dev.scout.cli.app.InboxCommand;
+import dev.scout.cli.app.MessagesCommand;
 import dev.scout.cli.app.InitCommand;
 import dev.scout.cli.app.PipeCommand;
 import dev.scout.cli.app.SendCommand;
@@ -51,7 +52,7 @@ import java.util.concurrent.Callable;
         versionProvider = Version.class,
         description = "Reach people by public key over the BitTorrent Mainline DHT.",
         subcommands = {InitCommand.class, IdCommand.class, ContactsCommand.class, SyncCommand.class, SendCommand.class,
-                InboxCommand.class, DaemonCommand.class, PipeCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
+                InboxCommand.class, MessagesCommand.class, DaemonCommand.class, PipeCommand.class, StatusCommand.class, StopCommand.class, DemoCommand.class, DhtCommand.class,
                 TestnetCommand.class, CompletionCommand.class})
 public final class ScoutCommand implements Callable<Integer>, Globals {
     @Spec

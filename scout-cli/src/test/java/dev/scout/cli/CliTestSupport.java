@@ -86,6 +86,22 @@ final class CliTestSupport {
         return r.out().lines().filter(l -> !l.isBlank()).map(CliTestSupport::object).toList();
     }
 
+    /**
+     * The path of {@code name} in /usr/bin, /usr/local/bin or PATH; fails (never skips) naming what needs
+     * it when it is not installed.
+     */
+    static String executable(String name, String neededBy) {
+        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/usr/local/bin"));
+        dirs.addAll(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)));
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        throw new AssertionError(name + " is required by " + neededBy + " (install it); not found in /usr/bin, "
+                + "/usr/local/bin or PATH");
+    }
+
     /** {@code --state-dir dir --bootstrap entry} followed by {@code args}. */
     /** Alice and Bob on {@code bootstrap}, each with an identity and the other as contact. Returns {alice key, bob key}. */
     static String[] pair(String bootstrap, Path alice, Path bob) {

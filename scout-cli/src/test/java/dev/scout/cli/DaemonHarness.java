@@ -123,6 +123,22 @@ final class DaemonHarness implements AutoCloseable {
         return Jackson.parse(r.body());
     }
 
+    /**
+     * The JSON answer to {@code GET path} once {@code wanted} holds for it, polling every 200 ms for at
+     * most 60 s (fails naming {@code what} otherwise).
+     */
+    JsonNode await(String path, java.util.function.Predicate<JsonNode> wanted, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode r = expect(200, "GET", path, null);
+            if (wanted.test(r)) {
+                return r;
+            }
+            assertThat(System.nanoTime()).as(what + " within 60 s; last answer " + r).isLessThan(deadline);
+            Thread.sleep(200); // the poll interval of this bounded wait
+        }
+    }
+
     /** Stops it with {@code scout stop} and waits for the command to return. */
     void stop() throws Exception {
         if (exit.isDone()) {

@@ -212,7 +212,8 @@ class DaemonKillTest {
             throw new AssertionError(e.getMessage() + "\nBob's send: " + sent + "\n" + recordDiagnostics(alice, bob), e);
         }
         assertThat(logged).endsWith("message from bob: " + text);
-        // It was recorded before it was logged: Alice's inbox has nothing new.
+        // The daemon fetched it, Alice has not read it yet: her inbox shows it once, then marks it read.
+        assertThat(ok(alice, "inbox").out().strip()).endsWith("] bob: " + text);
         assertThat(ok(alice, "inbox").out().strip()).isEqualTo("no new messages");
 
         // The poll that found Bob's message recorded itself: status shows it, and a populated routing table.

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A daemon's {@code GET /v1/events}, read event by event; opened once its {@code ready} event arrived. */
 final class EventStream implements AutoCloseable {
     /** One event. */
-    record Event(String type, JsonNode data) {
+    record Event(String type, JsonNode data, String id) {
     }
 
     private final BufferedReader in;
@@ -29,8 +29,17 @@ final class EventStream implements AutoCloseable {
     }
 
     static EventStream open(DaemonHarness daemon) throws Exception {
-        HttpRequest events = HttpRequest.newBuilder(URI.create(daemon.file.url() + "/v1/events"))
-                .header("Authorization", "Bearer " + daemon.file.token()).timeout(Duration.ofSeconds(120)).GET().build();
+        return open(daemon, null);
+    }
+
+    /** Opens it with {@code Last-Event-ID: lastEventId} (none when null). */
+    static EventStream open(DaemonHarness daemon, String lastEventId) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(daemon.file.url() + "/v1/events"))
+                .header("Authorization", "Bearer " + daemon.file.token()).timeout(Duration.ofSeconds(120)).GET();
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest events = b.build();
         HttpResponse<InputStream> r = DaemonHarness.HTTP.send(events, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -46,10 +55,11 @@ final class EventStream implements AutoCloseable {
 
     /**
      * The next event, failing once {@code deadline} (System.nanoTime) has passed: checked at every line,
-     * and the daemon sends a keepalive line at least every 15 s, so the wait overshoots by 15 s at most.
+     * and the daemon sends a heartbeat line every second while idle, so the wait overshoots by a second at most.
      */
     private Event next(long deadline) throws Exception {
         String type = null;
+        String id = null;
         StringBuilder data = new StringBuilder();
         String line;
         while ((line = in.readLine()) != null) {
@@ -58,10 +68,12 @@ final class EventStream implements AutoCloseable {
             }
             if (line.isEmpty()) {
                 if (type != null) {
-                    return new Event(type, Jackson.parse(data.length() == 0 ? "{}" : data.toString()));
+                    return new Event(type, Jackson.parse(data.length() == 0 ? "{}" : data.toString()), id);
                 }
             } else if (line.startsWith("event: ")) {
                 type = line.substring(7);
+            } else if (line.startsWith("id: ")) {
+                id = line.substring(4);
             } else if (line.startsWith("data: ")) {
                 data.append(line.substring(6));
             }

@@ -57,6 +57,18 @@ final class LiveDaemons {
         return instance;
     }
 
+    /**
+     * A daemon of its own in {@code root}/{@code name}, with Bob as contact and in Bob's contacts under
+     * {@code name}, so its events and messages are one test's alone.
+     */
+    DaemonHarness own(Path root, String name) throws Exception {
+        Path dir = root.resolve(name);
+        String key = succeeded(CliTestSupport.run(on(dir, entry, "init"))).out().strip();
+        succeeded(CliTestSupport.run(on(dir, entry, "contacts", "add", "bob", bobKey)));
+        bob.expect(201, "POST", "/v1/contacts", "{\"name\": \"" + name + "\", \"public_key\": \"" + key + "\"}");
+        return DaemonHarness.start(dir, entry);
+    }
+
     /** {@code scout} for Alice's state directory through a bootstrap address nobody answers at: only a
      *  command that goes through the daemon can succeed. */
     CliTestSupport.Run aliceCli(String... args) {

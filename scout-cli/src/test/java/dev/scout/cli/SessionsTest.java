@@ -108,15 +108,20 @@ class SessionsTest {
             JsonNode opened = d.alice.expect(201, "POST", "/v1/sessions", "{\"contact\": \"bob\"}");
             String aliceId = opened.get("id").asText();
             assertThat(opened.get("contact").asText()).isEqualTo("bob");
+            assertThat(opened.get("public_key").asText()).isEqualTo(d.bobKey);
             assertThat(opened.get("peer").asText()).isEqualTo(d.bobKey);
             JsonNode incoming = bobEvents.await(e -> e.type().equals("session_incoming")
                     && e.data().get("contact").asText().equals("alice")).data();
             String bobId = incoming.get("id").asText();
             JsonNode listed = d.bob.expect(200, "GET", "/v1/sessions", null);
             assertThat(listed.get("sessions").findValuesAsText("id")).contains(bobId);
-            // Bob takes the incoming session by opening one with Alice.
-            assertThat(d.bob.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}").get("id").asText())
+            // Bob claims that incoming session by its id; nobody can claim it twice.
+            assertThat(d.bob.expect(201, "POST", "/v1/sessions", "{\"id\": \"" + bobId + "\"}").get("id").asText())
                     .isEqualTo(bobId);
+            JsonNode twice = d.bob.expect(409, "POST", "/v1/sessions", "{\"id\": \"" + bobId + "\"}");
+            assertThat(twice.get("code").asText()).isEqualTo("session_taken");
+            assertThat(d.bob.expect(404, "POST", "/v1/sessions", "{\"id\": \"0000\"}").get("code").asText())
+                    .isEqualTo("unknown_session");
 
             HttpResponse<String> sent = d.alice.call("POST", "/v1/sessions/" + aliceId + "/stream", "hello bob\n");
             assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);

@@ -26,8 +26,8 @@ final class AppLoops implements AutoCloseable {
     private final ScoutApp app;
     private final NodeEvents events;
     private final NatAwareness nat;
-    private final long pollMillis;
-    private final long republishMillis;
+    private volatile long pollMillis;
+    private volatile long republishMillis;
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
@@ -48,21 +48,30 @@ final class AppLoops implements AutoCloseable {
         joined.whenComplete((v, e) -> thread.start());
     }
 
+    /** Changes the intervals while the loops run; they apply within a second. */
+    void intervals(long pollMillis, long republishMillis) {
+        this.pollMillis = pollMillis;
+        this.republishMillis = republishMillis;
+    }
+
     private void run() {
-        long nextPoll = 0;
-        long nextRepublish = 0; // at once: a restarted node refreshes what may be close to expiring
+        long lastPoll = Long.MIN_VALUE / 2;
+        long lastRepublish = Long.MIN_VALUE / 2; // at once: a restarted node refreshes what may be close to expiring
+        double republishJitter = 1;
         try {
             while (stop.getCount() > 0) {
                 long now = System.currentTimeMillis();
-                if (now >= nextRepublish) {
+                if (now >= lastRepublish + (long) (republishMillis * republishJitter)) {
                     republish();
-                    nextRepublish = System.currentTimeMillis() + jittered(republishMillis);
+                    lastRepublish = System.currentTimeMillis();
+                    republishJitter = 0.9 + 0.2 * random.nextDouble();
                 }
-                if (now >= nextPoll && stop.getCount() > 0) {
+                if (now >= lastPoll + pollMillis && stop.getCount() > 0) {
                     poll();
-                    nextPoll = System.currentTimeMillis() + pollMillis;
+                    lastPoll = System.currentTimeMillis();
                 }
-                long wait = Math.min(nextPoll, nextRepublish) - System.currentTimeMillis();
+                long next = Math.min(lastPoll + pollMillis, lastRepublish + (long) (republishMillis * republishJitter));
+                long wait = Math.min(next - System.currentTimeMillis(), 1_000); // changed intervals apply within 1 s
                 if (wait > 0) {
                     stop.await(wait, TimeUnit.MILLISECONDS);
                 }
@@ -113,9 +122,6 @@ final class AppLoops implements AutoCloseable {
         events.publish(new NodeEvent.Polled(reachable, contacts.size(), problems));
     }
 
-    private long jittered(long millis) {
-        return (long) (millis * (0.9 + 0.2 * random.nextDouble()));
-    }
 
     /** Stops the loops; once this returns they announce nothing more (waits ≤ 5 s for a step under way). */
     @Override

@@ -48,6 +48,9 @@ public final class InMemoryStore implements NodeStore {
         final List<OutgoingMessage> outgoing = new ArrayList<>();
         final List<ReceivedMessage> received = new ArrayList<>();
         final Map<Integer, ReadMark> marks = new TreeMap<>();
+        /** How far each device's list was fetched (where an inbox walk stops); marks are what the user read. */
+        final Map<Integer, ReadMark> fetched = new TreeMap<>();
+        final java.util.Set<MessageId> stored = new java.util.HashSet<>();
 
         ContactState(Contact contact) {
             this.contact = contact;
@@ -211,9 +214,27 @@ public final class InMemoryStore implements NodeStore {
             }
         }
         for (ReadMark mark : marks) {
-            applyMark(s, mark);
+            s.fetched.put(mark.deviceTag(), mark); // fetched, not read: the user reads with markRead
         }
         return s.received.stream().filter(r -> added.contains(r.seq())).toList();
+    }
+
+    @Override
+    public synchronized List<ReadMark> fetchMarks(String contact) {
+        return List.copyOf(state(contact).fetched.values());
+    }
+
+    @Override
+    public synchronized void markRead(String contact, List<ReadMark> marks) {
+        ContactState s = state(contact);
+        for (ReadMark mark : marks) {
+            applyMark(s, mark);
+        }
+    }
+
+    @Override
+    public synchronized void markStored(String contact, MessageId id) {
+        state(contact).stored.add(id);
     }
 
     /** The device's messages up to the marked one become read; a mark never moves back. */

@@ -204,6 +204,31 @@ public final class ScoutNode implements AutoCloseable {
     }
 
     /**
+     * Changes how often the node polls its contacts and re-stores its records and messages, while it
+     * runs; the change applies within a second.
+     *
+     * @param poll      between two polls of every contact (at least 1 s)
+     * @param republish between two republish rounds (at least 10 s)
+     */
+    public void intervals(java.time.Duration poll, java.time.Duration republish) {
+        if (poll.toMillis() < 1_000 || republish.toMillis() < 10_000) {
+            throw new IllegalArgumentException("the poll interval must be at least 1 s and the republish interval at least 10 s");
+        }
+        loops.intervals(poll.toMillis(), republish.toMillis());
+    }
+
+    /**
+     * Claims one particular incoming session (one nobody claimed yet), as {@link #open} claims the newest:
+     * the contact's other devices' unclaimed sessions are then closed.
+     *
+     * @param id the session's id
+     * @return the session, or empty if there is no such unclaimed, live, incoming session
+     */
+    public Optional<ContactSession> claimSession(String id) {
+        return sessions.claim(id);
+    }
+
+    /**
      * Closes a session cleanly (waiting, at most 10 s, until the peer has our bytes) and forgets it.
      *
      * @param id the session's id

@@ -224,6 +224,18 @@ final class SessionService implements AutoCloseable {
     }
 
     /** The session with this id, if the node holds it. */
+    /** Claims the incoming session {@code id} if nobody did yet. */
+    Optional<ContactSession> claim(String id) {
+        synchronized (sessions) {
+            ContactSession s = sessions.get(id);
+            if (s == null || !s.incoming() || s.ended() || s.claimed()) {
+                return Optional.empty();
+            }
+            chose(s);
+            return Optional.of(s);
+        }
+    }
+
     Optional<ContactSession> find(String id) {
         return Optional.ofNullable(sessions.get(id));
     }

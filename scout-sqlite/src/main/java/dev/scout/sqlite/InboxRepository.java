@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Received messages and read marks. */
+/**
+ * Received messages, fetch marks (how far each contact device's list was fetched: where an inbox walk
+ * stops) and read marks (how far the user has read it: what is published, and what {@code is_read} says).
+ */
 public final class InboxRepository {
     private final Database db;
 
@@ -23,8 +26,8 @@ public final class InboxRepository {
     }
 
     /**
-     * Records received messages that are not recorded yet (idempotent: known ids are skipped) and then
-     * applies {@code marks}, all in one transaction. Give each device's messages oldest first: the
+     * Records received messages that are not recorded yet (idempotent: known ids are skipped), unread,
+     * and then moves the fetch marks to {@code marks}, all in one transaction. Give each device's messages oldest first: the
      * recording order is what "older than the read mark" means.
      *
      * @return the messages that were new, in the order given
@@ -54,17 +57,8 @@ public final class InboxRepository {
                     }
                 }
             }
-            applyReadMarks(c, ref.id(), newMarks);
-            if (newMarks.isEmpty()) {
-                return added;
-            }
-            // Report the read state as it is after the marks.
-            List<ReceivedMessage> result = new ArrayList<>(added.size());
-            for (ReceivedMessage m : added) {
-                result.add(new ReceivedMessage(m.seq(), m.contact(), m.deviceTag(), m.id(), m.text(), m.sentAt(),
-                        m.receivedAt(), isRead(c, m.seq())));
-            }
-            return result;
+            applyMarks(c, ref.id(), newMarks, "fetch_marks");
+            return added;
         });
     }
 
@@ -76,18 +70,65 @@ public final class InboxRepository {
     public synchronized void markRead(String contact, List<ReadMark> marks) {
         List<ReadMark> newMarks = List.copyOf(marks);
         db.write("update read marks", c -> {
-            applyReadMarks(c, ContactRepository.contactId(c, contact), newMarks);
+            applyMarks(c, ContactRepository.contactId(c, contact), newMarks, "read_marks");
             return null;
         });
     }
 
     /** The contact's read marks, by device tag. */
     public synchronized List<ReadMark> readMarks(String contact) {
-        return db.read("read read marks", c -> {
+        return marks(contact, "read_marks");
+    }
+
+    /** The contact's fetch marks, by device tag. */
+    public synchronized List<ReadMark> fetchMarks(String contact) {
+        return marks(contact, "fetch_marks");
+    }
+
+    /**
+     * The read marks that make every message of the contact up to {@code upTo} (recording order) read:
+     * for each device, its last message recorded at or before it.
+     *
+     * @throws UnknownMessageException if no message {@code upTo} was received from the contact
+     */
+    public synchronized List<ReadMark> marksUpTo(String contact, MessageId upTo) {
+        return db.read("find read marks", c -> {
+            long id = ContactRepository.contactId(c, contact);
+            long limit = Long.MAX_VALUE;
+            if (upTo != null) {
+                try (PreparedStatement p = c.prepareStatement("SELECT seq FROM received WHERE contact_id = ? AND message_id = ?")) {
+                    p.setLong(1, id);
+                    p.setBytes(2, upTo.bytes());
+                    try (ResultSet rs = p.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new UnknownMessageException("no message " + upTo.toHex() + " from " + contact);
+                        }
+                        limit = rs.getLong(1);
+                    }
+                }
+            }
+            List<ReadMark> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT device_tag, message_id FROM received r WHERE "
+                    + "contact_id = ? AND seq = (SELECT max(seq) FROM received WHERE contact_id = r.contact_id "
+                    + "AND device_tag = r.device_tag AND seq <= ?) ORDER BY device_tag")) {
+                p.setLong(1, id);
+                p.setLong(2, limit);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ReadMark(rs.getInt(1), MessageId.of(rs.getBytes(2))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private List<ReadMark> marks(String contact, String table) {
+        return db.read("read " + table, c -> {
             long id = ContactRepository.contactId(c, contact);
             List<ReadMark> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT device_tag, message_id FROM read_marks WHERE contact_id = ? ORDER BY device_tag")) {
+                    "SELECT device_tag, message_id FROM " + table + " WHERE contact_id = ? ORDER BY device_tag")) {
                 p.setLong(1, id);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
@@ -133,7 +174,19 @@ public final class InboxRepository {
                 sql.append(" AND r.received_at >= ?");
                 args.add(query.since().toEpochMilli());
             }
+            if (query.messageId() != null) {
+                sql.append(" AND r.message_id = ?");
+                args.add(query.messageId().bytes());
+            }
+            if (query.afterSeq() > 0) {
+                sql.append(" AND r.seq > ?");
+                args.add(query.afterSeq());
+            }
             sql.append(" ORDER BY r.seq");
+            if (query.limit() > 0) {
+                sql.append(" LIMIT ?");
+                args.add(query.limit());
+            }
             List<ReceivedMessage> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < args.size(); i++) {
@@ -151,12 +204,16 @@ public final class InboxRepository {
         });
     }
 
-    private void applyReadMarks(Connection c, long contactId, List<ReadMark> marks) throws SQLException {
+    /**
+     * Moves the marks in {@code table} ({@code read_marks} or {@code fetch_marks}), never back; read marks
+     * also mark the messages up to them read.
+     */
+    private void applyMarks(Connection c, long contactId, List<ReadMark> marks, String table) throws SQLException {
         for (ReadMark mark : marks) {
             Long newSeq = receivedSeq(c, contactId, mark.deviceTag(), mark.messageId());
             MessageId current = null;
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT message_id FROM read_marks WHERE contact_id = ? AND device_tag = ?")) {
+                    "SELECT message_id FROM " + table + " WHERE contact_id = ? AND device_tag = ?")) {
                 p.setLong(1, contactId);
                 p.setInt(2, mark.deviceTag());
                 try (ResultSet rs = p.executeQuery()) {
@@ -171,7 +228,7 @@ public final class InboxRepository {
                     continue; // never move a mark back
                 }
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO read_marks (contact_id, device_tag, message_id, "
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO " + table + " (contact_id, device_tag, message_id, "
                     + "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, device_tag) DO UPDATE SET "
                     + "message_id = excluded.message_id, updated_at = excluded.updated_at")) {
                 p.setLong(1, contactId);
@@ -180,7 +237,7 @@ public final class InboxRepository {
                 p.setLong(4, db.now().toEpochMilli());
                 p.executeUpdate();
             }
-            if (newSeq != null) {
+            if (newSeq != null && table.equals("read_marks")) {
                 try (PreparedStatement p = c.prepareStatement("UPDATE received SET is_read = 1 WHERE contact_id = ? "
                         + "AND device_tag = ? AND seq <= ? AND is_read = 0")) {
                     p.setLong(1, contactId);
@@ -200,15 +257,6 @@ public final class InboxRepository {
             p.setBytes(3, id.bytes());
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
-    private static boolean isRead(Connection c, long seq) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT is_read FROM received WHERE seq = ?")) {
-            p.setLong(1, seq);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() && rs.getInt(1) != 0;
             }
         }
     }

@@ -26,6 +26,10 @@ final class Names {
             throw new InvalidContactNameException("invalid contact name " + display(name)
                     + ": use 1-" + MAX_NAME_CHARS + " ASCII letters, digits, '-', '_' or '.'");
         }
+        if (name.equals(".") || name.equals("..")) {
+            // They would read as path steps in /v1/contacts/{name} and in file names.
+            throw new InvalidContactNameException("invalid contact name " + name + ": '.' and '..' are not names");
+        }
         return name;
     }
 

@@ -48,7 +48,16 @@ final class Schema {
                     "CREATE TABLE routing_table (slot INTEGER PRIMARY KEY CHECK (slot = 1), state BLOB NOT NULL, "
                             + "saved_at INTEGER NOT NULL)",
                     "CREATE TABLE daemon_status (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, "
-                            + "updated_at INTEGER NOT NULL)"));
+                            + "updated_at INTEGER NOT NULL)"),
+            // 1 -> 2: fetching and reading part ways. Fetch marks start where the read marks were (those
+            // were set by fetching until now); outgoing messages remember whether a DHT node stored them.
+            List.of(
+                    "CREATE TABLE fetch_marks (contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE, "
+                            + "device_tag INTEGER NOT NULL, message_id BLOB NOT NULL CHECK (length(message_id) = 20), "
+                            + "updated_at INTEGER NOT NULL, PRIMARY KEY (contact_id, device_tag)) WITHOUT ROWID",
+                    "INSERT INTO fetch_marks SELECT contact_id, device_tag, message_id, updated_at FROM read_marks",
+                    "ALTER TABLE outgoing ADD COLUMN stored INTEGER NOT NULL DEFAULT 0",
+                    "UPDATE outgoing SET stored = 1"));
 
     /** The version this code writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

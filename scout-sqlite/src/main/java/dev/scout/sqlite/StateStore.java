@@ -92,6 +92,7 @@ public final class StateStore implements NodeStore, AutoCloseable {
     private final EntryRepository entryRepository;
     private final OutboxRepository outbox;
     private final InboxRepository inbox;
+    private final SentRepository sent;
     private final RoutingTableRepository routing;
     private final DaemonStatusRepository status;
     private final Database db;
@@ -104,6 +105,7 @@ public final class StateStore implements NodeStore, AutoCloseable {
         this.entryRepository = new EntryRepository(db);
         this.outbox = new OutboxRepository(db);
         this.inbox = new InboxRepository(db);
+        this.sent = new SentRepository(db);
         this.routing = new RoutingTableRepository(db);
         this.status = new DaemonStatusRepository(db);
     }
@@ -310,8 +312,31 @@ public final class StateStore implements NodeStore, AutoCloseable {
     }
 
     /** See {@link InboxRepository#markRead}. */
+    @Override
     public void markRead(String contact, List<ReadMark> marks) {
         inbox.markRead(contact, marks);
+    }
+
+    /** Sent messages with their delivery state. */
+    public SentRepository sent() {
+        return sent;
+    }
+
+    /** See {@link SentRepository#markStored}. */
+    @Override
+    public void markStored(String contact, MessageId id) {
+        sent.markStored(contact, id);
+    }
+
+    /** See {@link InboxRepository#fetchMarks}. */
+    @Override
+    public List<ReadMark> fetchMarks(String contact) {
+        return inbox.fetchMarks(contact);
+    }
+
+    /** See {@link InboxRepository#marksUpTo}. */
+    public List<ReadMark> marksUpTo(String contact, MessageId upTo) {
+        return inbox.marksUpTo(contact, upTo);
     }
 
     /** See {@link InboxRepository#readMarks}. */

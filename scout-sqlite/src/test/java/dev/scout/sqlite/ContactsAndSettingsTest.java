@@ -154,13 +154,14 @@ class ContactsAndSettingsTest {
             assertThat(store.outboxHead("bob").isEnd()).isTrue();
             assertThat(store.received(ReceivedQuery.all().contact("bob"))).isEmpty();
             assertThat(store.readMarks("bob")).isEmpty();
+            assertThat(store.fetchMarks("bob")).isEmpty();
             assertThat(store.entries("carol")).hasSize(1);
             assertThat(store.outgoing("carol")).hasSize(1);
             assertThat(store.received(ReceivedQuery.all())).extracting(ReceivedMessage::contact).containsExactly("carol");
         }
         try (var c = Keys.raw(tmp.resolve("state")); var s = c.createStatement();
              var rs = s.executeQuery("SELECT (SELECT count(*) FROM outgoing) + (SELECT count(*) FROM received) "
-                     + "+ (SELECT count(*) FROM entries) + (SELECT count(*) FROM read_marks)")) {
+                     + "+ (SELECT count(*) FROM entries) + (SELECT count(*) FROM read_marks) + (SELECT count(*) FROM fetch_marks)")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(4); // carol's rows only: nothing orphaned
         }

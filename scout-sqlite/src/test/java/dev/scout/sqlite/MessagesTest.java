@@ -208,17 +208,39 @@ class MessagesTest {
     }
 
     @Test
-    void messagesAndTheirReadMarksAreRecordedTogether() {
+    void fetchedMessagesStayUnreadUntilMarkedRead() {
         try (StateStore store = open()) {
             List<ReceivedMessage> added = store.addReceived("bob", List.of(in(5, 1, "a"), in(5, 2, "b"), in(7, 3, "c")),
                     List.of(new ReadMark(5, Keys.messageId(2))));
-            assertThat(added).extracting(ReceivedMessage::read).containsExactly(true, true, false);
-            assertThat(store.readMarks("bob")).containsExactly(new ReadMark(5, Keys.messageId(2)));
+            // Fetching moved the fetch mark, not the read mark: everything is unread.
+            assertThat(added).extracting(ReceivedMessage::read).containsExactly(false, false, false);
+            assertThat(store.fetchMarks("bob")).containsExactly(new ReadMark(5, Keys.messageId(2)));
+            assertThat(store.readMarks("bob")).isEmpty();
+            assertThat(store.received(ReceivedQuery.all().unreadOnly())).hasSize(3);
+            // Reading up to "b" (recording order) marks each device up to its last message at or before it.
+            assertThat(store.marksUpTo("bob", Keys.messageId(2))).containsExactly(new ReadMark(5, Keys.messageId(2)));
+            store.markRead("bob", store.marksUpTo("bob", Keys.messageId(2)));
             assertThat(store.received(ReceivedQuery.all().unreadOnly())).extracting(ReceivedMessage::text)
                     .containsExactly("c");
+            assertThat(store.marksUpTo("bob", null)).containsExactly(new ReadMark(5, Keys.messageId(2)),
+                    new ReadMark(7, Keys.messageId(3)));
+            assertThatThrownBy(() -> store.marksUpTo("bob", Keys.messageId(9))).isInstanceOf(UnknownMessageException.class);
             // A mark for a message never recorded (e.g. read before this database existed) is kept as is.
             store.markRead("bob", List.of(new ReadMark(9, Keys.messageId(9))));
             assertThat(store.readMarks("bob")).contains(new ReadMark(9, Keys.messageId(9)));
+        }
+    }
+
+    @Test
+    void receivedMessagesComeInPagesAndById() {
+        try (StateStore store = open()) {
+            store.addReceived("bob", List.of(in(5, 1, "a"), in(5, 2, "b"), in(5, 3, "c")), List.of());
+            List<ReceivedMessage> first = store.received(ReceivedQuery.all().page(0, 2));
+            assertThat(first).extracting(ReceivedMessage::text).containsExactly("a", "b");
+            assertThat(store.received(ReceivedQuery.all().page(first.get(1).seq(), 2))).extracting(ReceivedMessage::text)
+                    .containsExactly("c");
+            assertThat(store.received(ReceivedQuery.all().id(Keys.messageId(2)))).extracting(ReceivedMessage::text)
+                    .containsExactly("b");
         }
     }
 }

@@ -3,10 +3,13 @@ package dev.scout.cli.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One API request as a route sees it: method, path parameters ({@code {name}} in the route's pattern),
@@ -39,19 +42,32 @@ public final class ApiRequest {
         return query.get(name);
     }
 
-    /** The body as a JSON object; 400 if it is missing, not JSON or not an object. */
+    /** The names of the query parameters given. */
+    public Set<String> queryNames() {
+        return query.keySet();
+    }
+
+    /** The body as a JSON object; 400 if it is missing, not UTF-8, not JSON or not an object. */
     public JsonNode json() {
         if (body.length == 0) {
-            throw ApiException.badRequest("the request needs a JSON object body");
+            throw ApiException.badRequest("missing_body", "the request needs a JSON object body");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("invalid_utf8", "the body is not valid UTF-8");
         }
         JsonNode node;
         try {
-            node = Jackson.parse(new String(body, StandardCharsets.UTF_8));
+            node = Jackson.parse(text);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw ApiException.badRequest("invalid_json", "malformed JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
         if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object");
+            throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
         }
         return node;
     }
@@ -65,7 +81,7 @@ public final class ApiRequest {
     public static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || !v.isTextual()) {
-            throw ApiException.badRequest("\"" + field + "\" must be a string");
+            throw ApiException.badRequest("invalid_field", "\"" + field + "\" must be a string");
         }
         return v.asText();
     }
@@ -77,7 +93,7 @@ public final class ApiRequest {
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiException.badRequest("\"" + field + "\" must be a string");
+            throw ApiException.badRequest("invalid_field", "\"" + field + "\" must be a string");
         }
         return v.asText();
     }
@@ -90,11 +106,11 @@ public final class ApiRequest {
         for (String pair : raw.split("&", 32)) {
             int eq = pair.indexOf('=');
             try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String k = PercentDecoding.decode(eq < 0 ? pair : pair.substring(0, eq), true);
+                String v = eq < 0 ? "" : PercentDecoding.decode(pair.substring(eq + 1), true);
                 out.putIfAbsent(k, v);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("malformed query string");
+                throw ApiException.badRequest("bad_query", "malformed query string (" + e.getMessage() + ")");
             }
         }
         return out;

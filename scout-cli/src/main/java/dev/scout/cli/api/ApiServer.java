@@ -10,6 +10,7 @@ import dev.scout.sqlite.InvalidContactNameException;
 import dev.scout.sqlite.NoIdentityException;
 import dev.scout.sqlite.StateException;
 import dev.scout.sqlite.UnknownContactException;
+import dev.scout.sqlite.UnknownMessageException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.dht.LowOrderKeyException;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The daemon's local HTTP API (docs/spec.md §6, docs/api.md): a {@link LoopbackHttpServer} on
  * 127.0.0.1 (request heads read without tying up a worker, under timeouts; a {@code Host} or
  * {@code Origin} other than this machine's loopback refused with 403), one bearer token compared in constant time, JSON in and out. Every failure is a 4xx/5xx
- * with {@code {"error": "one line"}}: a missing or wrong token 401 (checked before anything else, so
+ * with {@code {"error": "one line", "code": "stable_code"}} ({@link ErrorCodes}): a missing or wrong token 401 (checked before anything else, so
  * a stranger learns nothing about the paths), an unknown path 404, a known path with another method
  * 405, a body over {@value #MAX_BODY_BYTES} bytes 413.
  *
@@ -46,15 +47,16 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** Largest request body accepted. A message is at most ~1 KB; contacts and sync requests are smaller. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    /** Worker threads: event streams hold one each while open, so this bounds them too. */
-    static final int THREADS = 32;
-    /** Event streams open at once, at most (the rest of the workers stay free for requests). */
+    /** Worker threads: streams hold one each while open, so this bounds them too. */
+    static final int THREADS = 48;
+    /** Streams of each kind ({@link Route.Slots}) open at once, at most (the rest of the workers stay free for requests). */
     static final int MAX_STREAMS = 16;
 
     private LoopbackHttpServer server;
     private final byte[] expectedAuthorization;
     private final List<Route> routes;
-    private final AtomicInteger streams = new AtomicInteger();
+    private final Map<Route.Slots, AtomicInteger> streams = Map.of(
+            Route.Slots.EVENTS, new AtomicInteger(), Route.Slots.SESSIONS, new AtomicInteger());
 
     private ApiServer(String token, List<Route> routes) {
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
@@ -88,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
             }
             List<String> path = segments(ex.getRequestURI().getRawPath());
             if (path == null) {
-                send(ex, 400, error("malformed path"));
+                send(ex, 400, error("bad_uri", "malformed path: bad %-escape or not UTF-8"));
                 return;
             }
             String method = ex.getRequestMethod();
@@ -108,7 +110,13 @@ public final class ApiServer implements AutoCloseable {
                     send(ex, 413, error("the request body is larger than " + MAX_BODY_BYTES + " bytes"));
                     return;
                 }
-                ApiRequest request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
+                ApiRequest request;
+                try {
+                    request = new ApiRequest(method, params, ex.getRequestURI().getRawQuery(), body);
+                } catch (ApiException e) {
+                    send(ex, e.status(), error(e)); // a malformed query string
+                    return;
+                }
                 if (route.streamHandler() != null) {
                     stream(route, request, ex);
                 } else {
@@ -137,16 +145,19 @@ public final class ApiServer implements AutoCloseable {
         try {
             return route.handler().handle(request);
         } catch (ApiException e) {
-            return new ApiResponse(e.status(), error(e.getMessage()));
+            return new ApiResponse(e.status(), error(e));
         } catch (RuntimeException e) {
-            return new ApiResponse(status(e), error(oneLine(e)));
+            int status = status(e);
+            return new ApiResponse(status, error(ErrorCodes.forException(e, status), oneLine(e)));
         }
     }
 
     private void stream(Route route, ApiRequest request, HttpExchange ex) throws IOException {
-        if (streams.incrementAndGet() > MAX_STREAMS) {
-            streams.decrementAndGet();
-            send(ex, 503, error("too many event streams open (at most " + MAX_STREAMS + ")"));
+        AtomicInteger open = streams.get(route.slots());
+        if (open.incrementAndGet() > MAX_STREAMS) {
+            open.decrementAndGet();
+            send(ex, 503, error("too_many_streams", "too many " + route.slots().description + " open (at most "
+                    + MAX_STREAMS + ")"));
             return;
         }
         try {
@@ -154,14 +165,16 @@ public final class ApiServer implements AutoCloseable {
                 s.liftBodyTimeout(); // an upload streams for as long as its session lives
             }
             route.streamHandler().stream(request, ex);
+        } catch (ApiException e) {
+            send(ex, e.status(), error(e)); // refused before the handler sent its headers
         } finally {
-            streams.decrementAndGet();
+            open.decrementAndGet();
         }
     }
 
     /** The HTTP status for an exception a route let through. */
     static int status(RuntimeException e) {
-        if (e instanceof UnknownContactException) {
+        if (e instanceof UnknownContactException || e instanceof UnknownMessageException) {
             return 404;
         }
         if (e instanceof ContactConflictException) {
@@ -229,7 +242,7 @@ public final class ApiServer implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String s : rawPath.substring(1).split("/", -1)) {
             try {
-                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+                out.add(PercentDecoding.decode(s, false));
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -241,12 +254,25 @@ public final class ApiServer implements AutoCloseable {
         return Jackson.object().put("error", message);
     }
 
+    static JsonNode error(String code, String message) {
+        return Jackson.object().put("error", message).put("code", code);
+    }
+
+    static JsonNode error(ApiException e) {
+        return error(e.code(), e.getMessage());
+    }
+
     static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
         byte[] bytes;
         try {
             bytes = Jackson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IOException(e);
+        }
+        if (status >= 300 && body.has("error") && !body.has("code")) {
+            // Every error carries a code: the status's when the caller gave none.
+            bytes = Jackson.MAPPER.writeValueAsBytes(Jackson.object().put("error", body.get("error").asText())
+                    .put("code", ErrorCodes.forStatus(status)));
         }
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.sendResponseHeaders(status, bytes.length);

@@ -1,10 +1,15 @@
 package dev.scout.cli.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.Contact;
+import dev.scout.app.ReadMark;
+import dev.scout.core.message.MessageId;
 import dev.scout.app.ScoutApp;
 import dev.scout.node.ScoutNode;
 import dev.scout.sqlite.StateStore;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -50,6 +55,24 @@ public final class AppService {
 
     public ScoutApp.InboxReport inbox(Contact contact) {
         return await(node.inbox(contact));
+    }
+
+    /**
+     * Marks the contact's messages read up to {@code upTo} (every received one when null), publishes the
+     * read marks and announces them as a {@code read} event.
+     *
+     * @return {"contact", "up_to", "read_marks", "problems"}
+     */
+    public ObjectNode markRead(Contact contact, MessageId upTo) {
+        List<ReadMark> marks = store.marksUpTo(contact.name(), upTo);
+        List<String> problems = marks.isEmpty() ? List.of() : app().markRead(contact, marks);
+        ObjectNode data = Jackson.object().put("contact", contact.name()).put("up_to", upTo == null ? null : upTo.toHex());
+        ArrayNode list = data.putArray("read_marks");
+        store.readMarks(contact.name()).forEach(m -> list.add(Views.readMark(m)));
+        events.publish("read", data.deepCopy());
+        ArrayNode p = data.putArray("problems");
+        problems.forEach(p::add);
+        return data;
     }
 
     /** The future's result; its failure rethrown as the exception that caused it. */

@@ -29,7 +29,13 @@ public final class DaemonSessions {
     /** A session with the contact called {@code name} (an unclaimed incoming one first); blocks ≤ ~15 s. */
     LiveSession open(String name) {
         try {
-            return view(node.open(node.contacts().get(name)).join());
+            LiveSession live = view(node.open(node.contacts().get(name)).join());
+            if (!live.handOut()) {
+                // The connect met a session a caller already has: never give one session to two callers.
+                throw new ApiException(409, "session_taken", "the live session with " + live.contact() + " is "
+                        + live.id + ", already taken by an earlier POST /v1/sessions; use it or close it first");
+            }
+            return live;
         } catch (CompletionException e) {
             if (e.getCause() instanceof NoDirectPathException n) {
                 throw new ApiException(504, n.getMessage());
@@ -44,9 +50,18 @@ public final class DaemonSessions {
         }
     }
 
+    /** The incoming session {@code id}, claimed now for the caller: 404 if unknown, 409 if not claimable. */
+    LiveSession claim(String id) {
+        LiveSession live = get(id);
+        if (node.claimSession(id).isEmpty() || !live.handOut()) {
+            throw new ApiException(409, "session_taken", "session " + id + " is not an unclaimed incoming session");
+        }
+        return live;
+    }
+
     /** The session with this id; 404 if there is none. */
     LiveSession get(String id) {
-        return node.session(id).map(this::view).orElseThrow(() -> new ApiException(404, "no session " + id));
+        return node.session(id).map(this::view).orElseThrow(() -> new ApiException(404, "unknown_session", "no session " + id));
     }
 
     List<LiveSession> list() {
@@ -56,7 +71,7 @@ public final class DaemonSessions {
     /** Closes cleanly (waits until the peer has our bytes, ≤ 10 s) and forgets it; 404 if there is none. */
     void close(String id) {
         if (!node.closeSession(id)) {
-            throw new ApiException(404, "no session " + id);
+            throw new ApiException(404, "unknown_session", "no session " + id);
         }
         views.remove(id);
     }

@@ -118,14 +118,14 @@ public final class DhtResource implements Resource {
         if (key == null) {
             NodeId t = id(body, "target");
             ImmutableItem v = await(node.getImmutable(t), "item lookup")
-                    .orElseThrow(() -> new ApiException(404, "no item found for " + t.toHex()));
+                    .orElseThrow(() -> new ApiException(404, "no_item", "no item found for " + t.toHex()));
             return ApiResponse.ok(Jackson.object().put("target", t.toHex()).put("value", render(v.value())));
         }
         Ed25519PublicKey publicKey = Ed25519PublicKey.of(hex(key, "key", 32));
         byte[] salt = salt(body);
         NodeId t = MutableItem.target(publicKey, salt);
         Optional<MutableItem> found = await(node.getMutable(publicKey, salt), "item lookup");
-        MutableItem item = found.orElseThrow(() -> new ApiException(404, "no item found for " + t.toHex()));
+        MutableItem item = found.orElseThrow(() -> new ApiException(404, "no_item", "no item found for " + t.toHex()));
         ObjectNode out = Jackson.object().put("target", t.toHex()).put("value", render(item.value())).put("seq", item.seq());
         return ApiResponse.ok(out);
     }

@@ -17,7 +17,8 @@ public final class IdentityResource implements Resource {
     public List<Route> routes() {
         return List.of(Route.get("/v1/identity", r -> {
             Ed25519KeyPair id = store.requireIdentity();
-            return ApiResponse.ok(Views.identity(id).put("device_tag", store.deviceTag()).put("device_name", store.deviceName()));
+            return ApiResponse.ok(Views.identity(id).put("device", store.deviceTag()).put("device_tag", store.deviceTag()) // device_tag: the old name
+                    .put("device_name", store.deviceName()));
         }));
     }
 }

@@ -19,6 +19,8 @@ final class LiveSession {
     final String id;
     final Session session;
     private final ContactSession held;
+    /** Whether {@code POST /v1/sessions} gave it to a caller already (each session goes to one caller). */
+    private final AtomicBoolean handedOut = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile String readError;
@@ -27,6 +29,16 @@ final class LiveSession {
         this.held = held;
         this.id = held.id();
         this.session = held.session();
+    }
+
+    /** The contact's name. */
+    String contact() {
+        return held.contact();
+    }
+
+    /** Gives it to a caller of {@code POST /v1/sessions}; false if one already has it. */
+    boolean handOut() {
+        return handedOut.compareAndSet(false, true);
     }
 
     void readFailed(String reason) {
@@ -50,7 +62,9 @@ final class LiveSession {
     }
 
     ObjectNode json() {
-        ObjectNode o = Jackson.object().put("id", id).put("contact", held.contact()).put("peer", session.peer().toZBase32())
+        ObjectNode o = Jackson.object().put("id", id).put("contact", held.contact())
+                .put("public_key", session.peer().toZBase32()).put("peer", session.peer().toZBase32()) // peer: the old name
+               
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", held.incoming())
                 .put("claimed", held.claimed()).put("connect_ms", held.connectMillis()).put("via", held.via());
         held.relay().ifPresent(r -> o.put("relay", Addresses.format(r)));

@@ -24,13 +24,30 @@ public final class Route {
         void stream(ApiRequest request, HttpExchange exchange) throws IOException;
     }
 
+    /** Which pool of stream slots a streaming route takes one from while it runs. */
+    enum Slots {
+        NONE("streams"), EVENTS("event streams"), SESSIONS("session streams");
+
+        final String description;
+
+        Slots(String description) {
+            this.description = description;
+        }
+    }
+
     private final String method;
+    private final Slots slots;
     private final List<String> segments;
     private final Handler handler;
     private final StreamHandler stream;
 
     private Route(String method, String pattern, Handler handler, StreamHandler stream) {
+        this(method, pattern, handler, stream, stream == null ? Slots.NONE : Slots.SESSIONS);
+    }
+
+    private Route(String method, String pattern, Handler handler, StreamHandler stream, Slots slots) {
         this.method = method;
+        this.slots = slots;
         this.segments = List.of(pattern.substring(1).split("/"));
         this.handler = handler;
         this.stream = stream;
@@ -44,12 +61,21 @@ public final class Route {
         return new Route("POST", pattern, h, null);
     }
 
+    public static Route patch(String pattern, Handler h) {
+        return new Route("PATCH", pattern, h, null);
+    }
+
     public static Route delete(String pattern, Handler h) {
         return new Route("DELETE", pattern, h, null);
     }
 
     public static Route stream(String pattern, StreamHandler h) {
         return new Route("GET", pattern, null, h);
+    }
+
+    /** A Server-Sent Events stream: its slots are its own, so open event streams never block session streams. */
+    public static Route events(String pattern, StreamHandler h) {
+        return new Route("GET", pattern, null, h, Slots.EVENTS);
     }
 
     /** A POST whose request body the handler reads itself, unbounded (a byte stream), and answers itself. */
@@ -59,6 +85,10 @@ public final class Route {
 
     String method() {
         return method;
+    }
+
+    Slots slots() {
+        return slots;
     }
 
     Handler handler() {

@@ -1,5 +1,6 @@
 package dev.scout.cli.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.scout.session.SessionException;
@@ -30,7 +31,17 @@ public final class SessionsResource implements Resource {
     public List<Route> routes() {
         return List.of(
                 Route.post("/v1/sessions", r -> {
-                    String contact = ApiRequest.text(r.json(), "contact");
+                    JsonNode body = r.json();
+                    String id = ApiRequest.optionalText(body, "id");
+                    if (id != null) {
+                        String contact = ApiRequest.optionalText(body, "contact");
+                        String with = sessions.get(id).contact();
+                        if (contact != null && !contact.equalsIgnoreCase(with)) {
+                            throw ApiException.badRequest("session " + id + " is with " + with + ", not " + contact);
+                        }
+                        return ApiResponse.created(sessions.claim(id).json());
+                    }
+                    String contact = ApiRequest.text(body, "contact");
                     return ApiResponse.created(sessions.open(contact).json());
                 }),
                 Route.get("/v1/sessions", r -> {
@@ -55,7 +66,7 @@ public final class SessionsResource implements Resource {
             s = sessions.get(r.path("id"));
             theirs = s.acceptTheirs().get();
         } catch (ApiException e) {
-            ApiServer.send(ex, e.status(), ApiServer.error(e.getMessage()));
+            ApiServer.send(ex, e.status(), ApiServer.error(e));
             return;
         } catch (ExecutionException e) {
             ApiServer.send(ex, 410, ApiServer.error("the session ended before the peer opened a stream: "
@@ -95,7 +106,7 @@ public final class SessionsResource implements Resource {
             ours = s.openOurs();
         } catch (ApiException e) {
             ex.getRequestBody().close();
-            ApiServer.send(ex, e.status(), ApiServer.error(e.getMessage()));
+            ApiServer.send(ex, e.status(), ApiServer.error(e));
             return;
         } catch (SessionException e) {
             ApiServer.send(ex, 410, ApiServer.error(e.getMessage()));

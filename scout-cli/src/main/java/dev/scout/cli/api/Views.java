@@ -1,5 +1,8 @@
 package dev.scout.cli.api;
 
+import dev.scout.app.AppEntries;
+import dev.scout.app.OutgoingMessage;
+import dev.scout.sqlite.SentRepository;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.Contact;
@@ -12,6 +15,8 @@ import dev.scout.dht.Addresses;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -22,6 +27,15 @@ import java.util.List;
 public final class Views {
     private Views() {}
 
+    /** Every timestamp in the API: UTC, always with milliseconds ({@code 2026-01-02T03:04:05.000Z}). */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** {@code instant} as every API timestamp is written. */
+    public static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
     /** {"public_key", "public_key_hex"}. */
     public static ObjectNode identity(Ed25519KeyPair id) {
         return Jackson.object().put("public_key", id.publicKey().toZBase32()).put("public_key_hex", id.publicKey().toHex());
@@ -30,7 +44,7 @@ public final class Views {
     /** {"name", "public_key", "public_key_hex", "added_at"}. */
     public static ObjectNode contact(Contact c) {
         return Jackson.object().put("name", c.name()).put("public_key", c.publicKey().toZBase32())
-                .put("public_key_hex", c.publicKey().toHex()).put("added_at", c.addedAt().toString());
+                .put("public_key_hex", c.publicKey().toHex()).put("added_at", time(c.addedAt()));
     }
 
     /** {@link #contact} plus the shared record's key and target and the contact's devices as last synced. */
@@ -47,7 +61,7 @@ public final class Views {
         ObjectNode o = Jackson.object().put("tag", d.tag()).put("name", d.name());
         o.set("addresses", addresses(d.addresses()));
         o.put("outbox_head", d.outboxHead().isEnd() ? null : d.outboxHead().toHex());
-        o.put("updated_at", d.updatedAt() == 0 ? null : Instant.ofEpochSecond(d.updatedAt()).toString());
+        o.put("updated_at", d.updatedAt() == 0 ? null : time(Instant.ofEpochSecond(d.updatedAt())));
         return o;
     }
 
@@ -79,12 +93,26 @@ public final class Views {
     /** {"contact", "device", "message_id", "text", "sent_at"} (and "received_at", "read" where known). */
     public static ObjectNode message(ReceivedMessage m) {
         return Jackson.object().put("contact", m.contact()).put("device", m.deviceTag()).put("message_id", m.id().toHex())
-                .put("text", m.text()).put("sent_at", m.sentAt().toString());
+                .put("text", m.text()).put("sent_at", time(m.sentAt()));
     }
 
     /** A recorded message with its local state. */
     public static ObjectNode storedMessage(ReceivedMessage m) {
-        return message(m).put("received_at", m.receivedAt().toString()).put("read", m.read());
+        return message(m).put("direction", "received").put("received_at", time(m.receivedAt())).put("read", m.read());
+    }
+
+    /**
+     * A sent message: {"contact", "message_id", "text", "sent_at", "direction": "sent", "receipt"}, the
+     * receipt being {@code sent} (recorded here), {@code stored} (a DHT node holds it) or {@code
+     * read_by_contact} (the contact's read mark reached it). {@code text} is null if it cannot be opened.
+     */
+    public static ObjectNode sentMessage(SentRepository.SentMessage s, AppEntries.MessageBody body) {
+        OutgoingMessage m = s.message();
+        String receipt = m.delivered() ? "read_by_contact" : s.stored() ? "stored" : "sent";
+        return Jackson.object().put("contact", m.contact()).put("message_id", m.id().toHex())
+                .put("text", body == null ? null : body.text())
+                .put("sent_at", time(body == null ? m.createdAt() : Instant.ofEpochMilli(body.sentAtMillis())))
+                .put("direction", "sent").put("receipt", receipt);
     }
 
     /** {"device", "message_id"}. */

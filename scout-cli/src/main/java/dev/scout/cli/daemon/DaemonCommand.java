@@ -16,6 +16,8 @@ import dev.scout.cli.api.ContactsResource;
 import dev.scout.cli.api.DaemonResource;
 import dev.scout.cli.api.DhtResource;
 import dev.scout.cli.api.EventBus;
+import dev.scout.cli.api.RuntimeSettings;
+import dev.scout.cli.api.SettingsResource;
 import dev.scout.cli.api.EventsResource;
 import dev.scout.cli.api.HealthResource;
 import dev.scout.cli.api.IdentityResource;
@@ -197,6 +199,8 @@ public final class DaemonCommand extends BaseCommand {
         DaemonStatusView status = new DaemonStatusView(node, ctx.store());
         DaemonSessions sessions = new DaemonSessions(node);
         StorageHealth storage = new StorageHealth(events);
+        RuntimeSettings settings = new RuntimeSettings(pollSeconds, republishSeconds,
+                (poll, republish) -> node.intervals(Duration.ofSeconds(poll), Duration.ofSeconds(republish)));
         node.onEvent(new DaemonEvents(service, sessions, status::record, out, storage));
         ApiServer api;
         try {
@@ -205,9 +209,10 @@ public final class DaemonCommand extends BaseCommand {
                     new StatusResource(() -> {
                         var o = status.json();
                         o.set("storage", storage.json());
+                        o.set("settings", settings.json());
                         return o;
                     }), new DhtResource(ctx.node()), new EventsResource(events),
-                    new DaemonResource(stop::countDown), new SessionsResource(sessions)));
+                    new DaemonResource(stop::countDown), new SessionsResource(sessions), new SettingsResource(settings)));
         } catch (IOException e) {
             node.close();
             throw new CliException("cannot start the local API: " + ErrorHandler.message(e), e);

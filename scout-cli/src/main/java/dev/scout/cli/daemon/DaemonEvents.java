@@ -8,6 +8,7 @@ import dev.scout.cli.api.Views;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.ReceivedMessage;
+import dev.scout.cli.common.LogText;
 import dev.scout.node.NodeEvent;
 
 import java.io.PrintWriter;
@@ -52,7 +53,7 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
         if (event instanceof NodeEvent.MessageReceived m) {
             ReceivedMessage msg = m.message();
             events.publish("message", Views.message(msg));
-            log(out, "message from " + msg.contact() + ": " + msg.text());
+            log(out, "message from " + msg.contact() + ": " + LogText.escape(msg.text()));
         } else if (event instanceof NodeEvent.DevicesChanged d) {
             ObjectNode data = Jackson.object().put("contact", d.contact().name());
             data.set("devices", Views.devices(d.devices()));

@@ -101,6 +101,6 @@ public final class StatusCommand extends BaseCommand {
     }
 
     private static String str(Optional<Instant> t) {
-        return t.map(Instant::toString).orElse(null);
+        return t.map(dev.scout.cli.api.Views::time).orElse(null);
     }
 }

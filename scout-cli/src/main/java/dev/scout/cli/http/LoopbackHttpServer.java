@@ -214,7 +214,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
             }
             it.remove();
             // Best effort: the caller may be reading; a stalled one just sees the connection close.
-            writeQuietly(p.channel, 408, "the request head took longer than " + HEAD_TIMEOUT_MILLIS + " ms");
+            writeQuietly(p.channel, 408, "request_timeout", "the request head took longer than " + HEAD_TIMEOUT_MILLIS + " ms");
             closeQuietly(p.channel);
         }
     }
@@ -237,7 +237,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
         int end = RequestHead.end(p.buf, 0, p.length);
         Socket socket = p.channel.socket();
         if (end < 0) {
-            writeQuietly(p.channel, 431, "the request head is longer than " + RequestHead.MAX_BYTES + " bytes");
+            writeQuietly(p.channel, 431, "head_too_large", "the request head is longer than " + RequestHead.MAX_BYTES + " bytes");
             closeQuietly(p.channel);
             return;
         }
@@ -248,7 +248,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
                 refused = LoopbackOrigin.refuseOrigin(head.headers().getFirst("Origin"), port);
             }
             if (refused != null) {
-                writeQuietly(p.channel, 403, refused);
+                writeQuietly(p.channel, 403, "forbidden", refused);
                 return;
             }
             socket.setSoTimeout(BODY_READ_TIMEOUT_MILLIS);
@@ -261,7 +261,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
                 handler.handle(ex);
             }
         } catch (IllegalArgumentException e) {
-            writeQuietly(p.channel, 400, e.getMessage());
+            writeQuietly(p.channel, 400, "bad_request", e.getMessage());
         } catch (IOException e) {
             LOG.debug("API connection ended early: {}", e.toString());
         } catch (RuntimeException e) {
@@ -296,8 +296,9 @@ public final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** A whole small JSON error response, written without waiting long for a caller that does not read. */
-    private static void writeQuietly(SocketChannel c, int status, String message) {
-        String json = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    /** An error answered before any handler ran: {@code {"error", "code"}} like every other (docs/api.md). */
+    private static void writeQuietly(SocketChannel c, int status, String code, String message) {
+        String json = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"code\":\"" + code + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + Reasons.of(status) + "\r\nContent-Type: application/json; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
