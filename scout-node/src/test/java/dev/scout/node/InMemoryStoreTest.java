@@ -38,7 +38,7 @@ class InMemoryStoreTest {
     }
 
     @Test
-    void receivedMessagesAreRecordedOnceAndReadMarksNeverMoveBack() {
+    void receivedMessagesAreRecordedOnceFetchingIsNotReadingAndReadMarksNeverMoveBack() {
         store.addContact("bob", Ed25519KeyPair.generate().publicKey());
         MessageId a = MessageId.ofValue("a".getBytes(StandardCharsets.UTF_8));
         MessageId b = MessageId.ofValue("b".getBytes(StandardCharsets.UTF_8));
@@ -48,7 +48,10 @@ class InMemoryStoreTest {
         assertThat(added).extracting(ReceivedMessage::text).containsExactly("a", "b");
         assertThat(store.addReceived("bob", List.of(new IncomingMessage(5, a, "a", t)), List.of())).isEmpty();
         store.addReceived("bob", List.of(), List.of(new ReadMark(5, b)));
-        store.addReceived("bob", List.of(), List.of(new ReadMark(5, a))); // older: ignored
+        assertThat(store.fetchMarks("bob")).containsExactly(new ReadMark(5, b));
+        assertThat(store.readMarks("bob")).as("fetched is not read").isEmpty();
+        store.markRead("bob", List.of(new ReadMark(5, b)));
+        store.markRead("bob", List.of(new ReadMark(5, a))); // older: ignored
         assertThat(store.readMarks("bob")).containsExactly(new ReadMark(5, b));
     }
 
