@@ -39,8 +39,6 @@ public final class CdsTraining {
             "/v1/contacts", "{\"contacts\":[" + CONTACT + "]}",
             "/v1/contacts/bob", CONTACT.replace("}", ",\"record_public_key\":\"00\",\"record_target\":\"00\"," + DEVICES + "}"),
             "/v1/messages", "{\"contact\":\"bob\",\"message_id\":\"00112233445566778899\",\"stored\":8,\"record_seq\":2}",
-            "/v1/inbox", "{\"messages\":[{\"contact\":\"bob\",\"device\":1,\"message_id\":\"00\",\"text\":\"hi \\u00e9\","
-                    + "\"sent_at\":\"2026-01-01T00:00:00Z\"}],\"problems\":[\"a warning\"]}",
             "/v1/sync", "{\"results\":[{\"contact\":\"bob\",\"seq\":3,\"stored\":8," + DEVICES + "}]}");
 
     private CdsTraining() {}
@@ -68,7 +66,6 @@ public final class CdsTraining {
                 quick(dir, json, "contacts", "list");
                 quick(dir, json, "contacts", "show", "bob");
                 quick(dir, json, "send", "bob", "hi");
-                quick(dir, json, "inbox");
                 quick(dir, json, "sync");
             }
             full("--state-dir", dir, "contacts", "list");

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +65,6 @@ final class QuickCommands {
                 case "contacts list" -> contactsList();
                 case "contacts show" -> contactsShow(args.positional().get(0));
                 case "send" -> send(args.positional().get(0), args.positional().get(1));
-                case "inbox" -> inbox(args.positional().isEmpty() ? null : args.positional().get(0));
                 default -> sync(args.positional());
             }
             return 0;
@@ -129,24 +125,6 @@ final class QuickCommands {
                 + ", stored on " + asInt(path(r, "stored")) + " nodes)");
     }
 
-    private void inbox(String name) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        if (name != null) {
-            request.put("contact", name);
-        }
-        Object result = call("POST", "/v1/inbox", request);
-        for (Object problem : elements(path(result, "problems"))) {
-            err.println("scout: warning: " + asText(problem));
-        }
-        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
-        for (Object m : elements(path(result, "messages"))) {
-            emit(m, "[" + time.format(Instant.parse(asText(path(m, "sent_at")))) + "] " + asText(path(m, "contact"))
-                    + ": " + asText(path(m, "text")));
-        }
-        if (isEmpty(path(result, "messages")) && !args.json()) {
-            println("no new messages");
-        }
-    }
 
     private void sync(List<String> names) {
         Map<String, Object> request = new LinkedHashMap<>();

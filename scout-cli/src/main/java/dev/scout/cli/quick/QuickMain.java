@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 
 /**
  * The {@code scout} entry point. The common commands that a running daemon answers (status, id,
- * contacts list/show, send, inbox, sync) take a quick path: no picocli model, no Jackson, which are
+ * contacts list/show, send, sync) take a quick path: no picocli model, no Jackson, which are
  * most of a short command's time. Everything else, and these commands without a daemon, run the full
  * command line ({@link ScoutCommand#main}) exactly as before.
  */
