@@ -1,5 +1,7 @@
 package dev.scout.node;
 
+import dev.scout.testkit.Await;
+
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.dht.ScoutException;
@@ -56,8 +58,10 @@ class ScoutNodeTest {
             assertThat(m).isNotNull();
             assertThat(m.contact()).isEqualTo("alice");
             assertThat(m.text()).isEqualTo("hello");
+            // The poll announces the message first and its summary after: wait for the summary.
+            Await.await(() -> events.stream().anyMatch(e -> e instanceof NodeEvent.Polled p && p.contacts() == 1),
+                    "a poll summary counting one contact");
             assertThat(events).anyMatch(e -> e instanceof NodeEvent.Republished);
-            assertThat(events).anyMatch(e -> e instanceof NodeEvent.Polled p && p.contacts() == 1);
             assertThat(bob.status().contacts()).isEqualTo(1);
         }
     }
