@@ -61,7 +61,7 @@ class ScoutNodeTest {
             // The poll announces the message first and its summary after: wait for the summary.
             Await.await(() -> events.stream().anyMatch(e -> e instanceof NodeEvent.Polled p && p.contacts() == 1),
                     "a poll summary counting one contact");
-            assertThat(events).anyMatch(e -> e instanceof NodeEvent.Republished);
+            // (No check of the start-up Republished event: it may come before this listener was added.)
             assertThat(bob.status().contacts()).isEqualTo(1);
         }
     }
