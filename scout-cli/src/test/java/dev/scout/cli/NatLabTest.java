@@ -144,12 +144,25 @@ class NatLabTest {
         Path copy = work.resolve(run + "-copy");
         Proc send = from.pipe(to.name(), file, work.resolve(run + "-back"));
         Proc receive = to.pipe(from.name(), Path.of("/dev/null"), copy);
-        assertThat(send.awaitExit(90)).as("%s's pipe: %s", from.name(), send.transcript()).isZero();
-        assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
+        try {
+            assertThat(send.awaitExit(90)).as("%s's pipe: %s", from.name(), send.transcript()).isZero();
+            assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
+        } catch (AssertionError e) {
+            // A pipe that never ends is a rendezvous race: keep what both daemons logged about it.
+            throw new AssertionError(e.getMessage() + "\nother pipe: " + receive.transcript()
+                    + daemonLog(from) + daemonLog(to), e);
+        }
         assertThat(sha256(copy)).isEqualTo(sha256(file));
         List<String> lines = new ArrayList<>(send.transcript());
         lines.addAll(receive.transcript());
         return lines;
+    }
+
+    /** The last lines of {@code d}'s daemon log, for a failure message. */
+    private static String daemonLog(Device d) {
+        List<String> lines = d.daemon().transcript();
+        return "\n--- " + d.name() + "'s daemon (last 80 lines) ---\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
     }
 
     @Test
