@@ -3,8 +3,8 @@ package dev.scout.session.relay;
 import dev.scout.session.internal.Wire;
 import dev.scout.session.relay.internal.RelayCookies;
 import dev.scout.session.relay.internal.RelayWire;
-import dev.scout.session.relay.internal.SourceBuckets;
-import dev.scout.session.relay.internal.TokenBucket;
+import dev.scout.session.internal.SourceBuckets;
+import dev.scout.session.internal.TokenBucket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,7 +56,7 @@ final class RelayServer {
     /** CHALLENGE and REFUSED replies: the total budget / 64. */
     private final TokenBucket control;
     private final TokenBucket verifications;
-    private final SourceBuckets verificationsBySource = new SourceBuckets(VERIFICATIONS_PER_SOURCE, 4_096);
+    private final SourceBuckets<java.net.InetAddress> verificationsBySource = new SourceBuckets<>(VERIFICATIONS_PER_SOURCE, 4_096);
     private long forwardedBytes;
     private long controlBytes;
     private long lastSweep;

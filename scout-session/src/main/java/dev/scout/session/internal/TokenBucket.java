@@ -1,8 +1,8 @@
-package dev.scout.session.relay.internal;
+package dev.scout.session.internal;
 
 /**
  * A token bucket: refills at {@code rate} per second, holds at most one second's worth. Not
- * thread-safe (the relay uses it under its lock).
+ * thread-safe (the relay uses it under its lock, the handshake gate on the loop thread).
  */
 public final class TokenBucket {
     private final long rate;
