@@ -66,7 +66,10 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
                     .put("contact", s.session().contact()).put("reason", s.reason()));
         } else if (event instanceof NodeEvent.Republished r) {
             log(out, "republished " + r.items() + (r.items() == 1 ? " item" : " items"));
-            stored(() -> service.store().recordRepublish(Instant.now()));
+            stored(() -> {
+                service.store().recordRepublish(Instant.now());
+                return Boolean.TRUE;
+            });
         } else if (event instanceof NodeEvent.ReachabilityChanged r) {
             log(out, r.description());
         } else if (event instanceof NodeEvent.Polled p) {
@@ -78,15 +81,14 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
         for (String problem : p.problems()) {
             log(out, problem.startsWith("could not check ") ? problem : "warning: " + problem);
         }
-        ObjectNode[] recorded = new ObjectNode[1];
-        if (!stored(() -> {
+        ObjectNode s = stored(() -> {
             service.store().recordPoll(Instant.now());
             service.store().putStatus(STATUS_REACHABLE, p.reachable() + "/" + p.contacts());
-            recorded[0] = record.get();
-        })) {
+            return record.get();
+        });
+        if (s == null) {
             return;
         }
-        ObjectNode s = recorded[0];
         List<String> externals = new ArrayList<>();
         for (String field : new String[] {"external_address", "external_address_v6"}) {
             if (s.hasNonNull(field)) {
@@ -102,16 +104,16 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
      * Runs a state write; a failure (a full disk) is reported and logged once instead of thrown, and the
      * first write that succeeds again clears it. The node's next poll is the retry.
      *
-     * @return whether the write succeeded
+     * @return what the write returned, or null if it failed
      */
-    private boolean stored(Runnable write) {
+    private <T> T stored(Supplier<T> write) {
         try {
-            write.run();
+            T result = write.get();
             logIfAny(storage.succeeded());
-            return true;
+            return result;
         } catch (StateException e) {
             logIfAny(storage.failed(e));
-            return false;
+            return null;
         }
     }
 
