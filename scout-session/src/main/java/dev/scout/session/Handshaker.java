@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_UNCONFIRMED} half-open sessions in all, {@value #MAX_UNCONFIRMED_PER_PEER} per peer, and
  * {@value #MAX_SESSIONS_PER_PEER} sessions per peer. A repeated initiation (same sender id and ephemeral) gets the same response.
  * When both sides initiate at once, the side with the smaller identity key keeps its initiation
- * and the other answers it, so exactly one session results. A connect made within 2 s after the
- * peer's own session to us was confirmed returns that session: the two connects crossed.
+ * and the other answers it, so exactly one session results. Every connect made while the answered
+ * session awaits its confirmation, or within 2 s after it was confirmed, returns that session: the
+ * connects crossed.
  */
 final class Handshaker {
     private static final Logger LOG = LoggerFactory.getLogger(Handshaker.class);
@@ -87,25 +88,25 @@ final class Handshaker {
         Pending existing = pendingByPeer.get(peer);
         if (existing != null) {
             joinRelayed(existing, addresses);
-            existing.future.whenComplete((s, e) -> {
-                if (e != null) {
-                    future.completeExceptionally(e);
-                } else {
-                    future.complete(s);
-                }
-            });
+            follow(existing.future, future);
             return;
         }
         // The peer's initiation was answered and awaits its confirmation: that session is the one we
-        // want; a new initiation now would make the peer (no longer initiating) answer a second one.
+        // want, for every connect made meanwhile (a daemon may connect twice: its own rendezvous and
+        // its answer to the peer's intent); a new initiation now would make the peer (no longer
+        // initiating) answer a second one, and each side could hand a different session to its caller.
         // If it was confirmed a moment ago, our connect crossed it (both people started at once, the
         // peer's initiation arrived before ours left): it is the session, already reported as incoming.
         for (Connection c : answered.values()) {
             if (!c.peer().equals(peer) || c.closed().isDone()) {
                 continue;
             }
-            if (!c.confirmed() && c.mergedConnect == null) {
-                c.mergedConnect = future;
+            if (!c.confirmed()) {
+                if (c.mergedConnect == null) {
+                    c.mergedConnect = future;
+                } else {
+                    follow(c.mergedConnect, future);
+                }
                 return;
             }
             if (c.confirmed() && endpoint.now() - c.confirmedAt() < CROSSING) {
@@ -125,6 +126,17 @@ final class Handshaker {
         pendingById.put(p.localId, p);
         pendingByPeer.put(peer, p);
         send(p);
+    }
+
+    /** {@code follower} completes as {@code leader} does: a connect joining one already under way. */
+    private static void follow(CompletableFuture<Session> leader, CompletableFuture<Session> follower) {
+        leader.whenComplete((s, e) -> {
+            if (e != null) {
+                follower.completeExceptionally(e);
+            } else {
+                follower.complete(s);
+            }
+        });
     }
 
     /**
