@@ -183,16 +183,21 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
      * Parses a contact's entry and checks what the contact may ask of us: its addresses by {@code
      * policy} (refused ones are left out; at least one must remain) and its times within bounds: the
      * start within {@value #MAX_START_AHEAD_MILLIS} ms ahead of and {@value #MAX_START_BEHIND_MILLIS}
-     * ms behind {@code nowMillis}, the expiry within {@value #MAX_TTL_SECONDS} s.
+     * ms behind {@code nowMillis}, the expiry within {@value #MAX_TTL_SECONDS} s. An expired intent is
+     * history, not a request and not an error: the entry stays in the pair's record until the contact
+     * writes its next one, and every read of the record sees it again.
      *
      * @param content   a kind-4 entry's content
      * @param policy    which addresses this node may be made to send to
      * @param nowMillis the current time, Unix milliseconds
-     * @return the intent, with the allowed addresses only
-     * @throws FormatException naming the problem
+     * @return the live intent, with the allowed addresses only; empty if it has expired
+     * @throws FormatException naming the problem, if it is malformed (layout or bounds) though not expired
      */
-    public static ConnectIntent decode(byte[] content, ContactAddressPolicy policy, long nowMillis) {
+    public static Optional<ConnectIntent> decode(byte[] content, ContactAddressPolicy policy, long nowMillis) {
         ConnectIntent c = decode(content);
+        if (!c.isLive(nowMillis)) {
+            return Optional.empty();
+        }
         if (c.startAtMillis > nowMillis + MAX_START_AHEAD_MILLIS || c.startAtMillis < nowMillis - MAX_START_BEHIND_MILLIS) {
             throw new FormatException("connect intent starting " + (c.startAtMillis - nowMillis) + " ms from now (allowed: -"
                     + MAX_START_BEHIND_MILLIS + " to +" + MAX_START_AHEAD_MILLIS + ")");
@@ -214,8 +219,8 @@ public record ConnectIntent(byte[] nonce, long startAtMillis, long expiresAt, Na
         if (allowed.isEmpty()) {
             throw new FormatException("connect intent with no address we may send to: " + refused);
         }
-        return allowed.size() == c.addresses.size() ? c
-                : new ConnectIntent(c.nonce, c.startAtMillis, c.expiresAt, c.nat, c.targetDevice, allowed);
+        return Optional.of(allowed.size() == c.addresses.size() ? c
+                : new ConnectIntent(c.nonce, c.startAtMillis, c.expiresAt, c.nat, c.targetDevice, allowed));
     }
 
     @Override

@@ -93,10 +93,10 @@ class ContactAddressPolicyTest {
     void anIntentLosesItsRefusedAddressesAndFailsWithNoneLeft() {
         byte[] mixed = intent(NOW + 3_000, NOW / 1000 + 60, List.of(at("203.0.113.5", 6881), at("127.0.0.1", 6881),
                 at("10.0.0.2", 6881), at("224.0.0.1", 6881)));
-        assertThat(ConnectIntent.decode(mixed, PUBLIC_ONLY, NOW).addresses()).containsExactly(at("203.0.113.5", 6881));
-        assertThat(ConnectIntent.decode(mixed, ALLOW_PRIVATE, NOW).addresses()).containsExactly(at("203.0.113.5", 6881),
+        assertThat(ConnectIntent.decode(mixed, PUBLIC_ONLY, NOW).orElseThrow().addresses()).containsExactly(at("203.0.113.5", 6881));
+        assertThat(ConnectIntent.decode(mixed, ALLOW_PRIVATE, NOW).orElseThrow().addresses()).containsExactly(at("203.0.113.5", 6881),
                 at("10.0.0.2", 6881));
-        assertThat(ConnectIntent.decode(mixed, ALLOW_LOOPBACK, NOW).addresses()).hasSize(3);
+        assertThat(ConnectIntent.decode(mixed, ALLOW_LOOPBACK, NOW).orElseThrow().addresses()).hasSize(3);
         byte[] onlyBad = intent(NOW + 3_000, NOW / 1000 + 60, List.of(at("127.0.0.1", 6881), at("255.255.255.255", 6881)));
         assertThatThrownBy(() -> ConnectIntent.decode(onlyBad, PUBLIC_ONLY, NOW)).isInstanceOf(FormatException.class)
                 .hasMessageContaining("no address we may send to").hasMessageContaining("loopback");
@@ -106,7 +106,7 @@ class ContactAddressPolicyTest {
     void anIntentStartsNearNowAndExpiresWithinAnHour() {
         List<InetSocketAddress> ok = List.of(at("203.0.113.5", 6881));
         assertThat(ConnectIntent.decode(intent(NOW + ConnectIntent.MAX_START_AHEAD_MILLIS, NOW / 1000 + 60, ok), PUBLIC_ONLY, NOW))
-                .isNotNull();
+                .isPresent();
         assertThatThrownBy(() -> ConnectIntent.decode(intent(NOW + ConnectIntent.MAX_START_AHEAD_MILLIS + 1, NOW / 1000 + 60, ok),
                 PUBLIC_ONLY, NOW)).isInstanceOf(FormatException.class).hasMessageContaining("starting");
         assertThatThrownBy(() -> ConnectIntent.decode(intent(Long.MAX_VALUE, NOW / 1000 + 60, ok), PUBLIC_ONLY, NOW))
@@ -115,6 +115,24 @@ class ContactAddressPolicyTest {
                 PUBLIC_ONLY, NOW)).isInstanceOf(FormatException.class).hasMessageContaining("starting");
         assertThatThrownBy(() -> ConnectIntent.decode(intent(NOW, NOW / 1000 + ConnectIntent.MAX_TTL_SECONDS + 1, ok),
                 PUBLIC_ONLY, NOW)).isInstanceOf(FormatException.class).hasMessageContaining("expiring");
+    }
+
+    @Test
+    void anExpiredIntentIsHistoryNotAnErrorWhateverItsStart() {
+        List<InetSocketAddress> ok = List.of(at("203.0.113.5", 6881));
+        // An intent written ten minutes ago, read again at every poll: expired, so skipped quietly.
+        assertThat(ConnectIntent.decode(intent(NOW - 600_000, NOW / 1000 - 540, ok), PUBLIC_ONLY, NOW)).isEmpty();
+        // Expiring this very second counts as expired, as isLive says.
+        assertThat(ConnectIntent.decode(intent(NOW - 56_500, NOW / 1000, ok), PUBLIC_ONLY, NOW)).isEmpty();
+        // An expired intent with addresses we may not send to is still only history: nothing is sent anyway.
+        assertThat(ConnectIntent.decode(intent(NOW - 600_000, NOW / 1000 - 540, List.of(at("127.0.0.1", 6881))),
+                PUBLIC_ONLY, NOW)).isEmpty();
+        // A live intent whose start passed more than a minute ago no writer of ours makes: malformed.
+        assertThatThrownBy(() -> ConnectIntent.decode(intent(NOW - 600_000, NOW / 1000 + 60, ok), PUBLIC_ONLY, NOW))
+                .isInstanceOf(FormatException.class).hasMessageContaining("starting");
+        // A broken layout is malformed whether or not it would have expired.
+        byte[] truncated = java.util.Arrays.copyOf(intent(NOW - 600_000, NOW / 1000 - 540, ok), 20);
+        assertThatThrownBy(() -> ConnectIntent.decode(truncated, PUBLIC_ONLY, NOW)).isInstanceOf(FormatException.class);
     }
 
     @Test

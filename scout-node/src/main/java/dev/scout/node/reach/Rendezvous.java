@@ -322,7 +322,11 @@ public final class Rendezvous implements AutoCloseable {
             }
             ConnectIntent intent;
             try {
-                intent = ConnectIntent.decode(e.content(), relays.addressPolicy(), now);
+                Optional<ConnectIntent> live = ConnectIntent.decode(e.content(), relays.addressPolicy(), now);
+                if (live.isEmpty()) {
+                    continue; // expired: history, read again at every poll until the contact writes a new one
+                }
+                intent = live.get();
             } catch (FormatException ex) {
                 LOG.warn("malformed connect intent from {} ignored: {}", c.name(), ex.getMessage());
                 continue;
