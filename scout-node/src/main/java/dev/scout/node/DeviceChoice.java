@@ -1,5 +1,7 @@
 package dev.scout.node;
 
+import dev.scout.app.ScoutApp;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * claimed — and every other device's session with that contact is closed, so its pipe ends with
  * one line and a non-zero exit instead of waiting for bytes that never come. A device that comes
  * late — its session arrives just after the chosen one ended (a short pipe is over in a second) —
- * is closed too, for {@value #LATE_SECONDS} s after that end.
+ * is closed too, for {@value #LATE_SECONDS} s after that end. A caller may also name the device
+ * ({@code scout pipe NAME --device DEVICE}): then only that device's sessions are taken or made.
  */
 final class DeviceChoice {
     /** How long after a chosen session ended another device's new session still counts as late. */
@@ -44,8 +47,38 @@ final class DeviceChoice {
 
     /** The newest live, unclaimed incoming session with {@code contact}. */
     static Optional<ContactSession> newestUnclaimed(Collection<ContactSession> sessions, String contact) {
-        return sessions.stream().filter(s -> s.contact().equals(contact) && s.incoming() && !s.ended() && !s.claimed())
+        return newestUnclaimed(sessions, contact, null);
+    }
+
+    /** As above, only from {@code device} (null: any device of the contact). */
+    static Optional<ContactSession> newestUnclaimed(Collection<ContactSession> sessions, String contact,
+                                                    ScoutApp.ContactDevice device) {
+        return sessions.stream().filter(s -> s.contact().equals(contact) && s.incoming() && !s.ended() && !s.claimed()
+                        && (device == null || from(s, device)))
                 .max(Comparator.comparingLong(s -> s.createdNanos));
+    }
+
+    /**
+     * Whether {@code s} comes from {@code device}: its remote address is one the device publishes (its
+     * socket's external address behind a cone NAT, a LAN or loopback address). A relayed session's
+     * address is virtual, so never matches.
+     */
+    static boolean from(ContactSession s, ScoutApp.ContactDevice device) {
+        return s.relay().isEmpty() && device.addresses().contains(s.session().remoteAddress());
+    }
+
+    /**
+     * The contact's device called {@code name} (case-insensitively; of several so named, the one that
+     * updated its entry last).
+     *
+     * @throws UnknownDeviceException naming the device names the contact has
+     */
+    static ScoutApp.ContactDevice named(List<ScoutApp.ContactDevice> devices, String contact, String name) {
+        return devices.stream().filter(d -> d.name() != null && d.name().equalsIgnoreCase(name))
+                .max(Comparator.comparingLong(ScoutApp.ContactDevice::updatedAt))
+                .orElseThrow(() -> new UnknownDeviceException(contact + " has no device named " + name + " (its devices: "
+                        + (devices.isEmpty() ? "none known yet" : String.join(", ", devices.stream()
+                        .map(d -> d.name() == null || d.name().isEmpty() ? "#" + d.tag() : d.name()).toList())) + ")"));
     }
 
     /** The unclaimed sessions with {@code chosen}'s contact from its other devices: to close now. */

@@ -172,15 +172,41 @@ public final class ScoutNode implements AutoCloseable {
     }
 
     /**
+     * As {@link #connect(Contact)}, with one of the contact's devices (several daemons may share the
+     * contact's identity): its unclaimed incoming session, else one made to its addresses only.
+     *
+     * @param contact the contact
+     * @param device  the device's name, as its device entry gives it (case-insensitively); null for any
+     * @return the session; fails with an {@link UnknownDeviceException} if the contact has no device of
+     *     that name, or a {@link dev.scout.session.NoDirectPathException} naming the reason
+     */
+    public CompletableFuture<Session> connect(Contact contact, String device) {
+        return open(contact, device).thenApply(ContactSession::session);
+    }
+
+    /**
      * As {@link #connect}, with how the session was made.
      *
      * @param contact the contact
      * @return the session and its details
      */
     public CompletableFuture<ContactSession> open(Contact contact) {
+        return open(contact, null);
+    }
+
+    /**
+     * As {@link #connect(Contact, String)}, with how the session was made.
+     *
+     * @param contact the contact
+     * @param device  the name of the contact's device to talk to (as its device entry gives it,
+     *                case-insensitively), or null for any (the most recently active)
+     * @return the session and its details; fails with an {@link UnknownDeviceException} if the contact has
+     *     no device of that name
+     */
+    public CompletableFuture<ContactSession> open(Contact contact, String device) {
         return call(() -> {
             try {
-                return sessions.open(contact);
+                return sessions.open(contact, device);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ScoutException("interrupted while connecting to " + contact.name());

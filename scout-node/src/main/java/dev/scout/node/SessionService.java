@@ -52,6 +52,7 @@ final class SessionService implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(8);
 
     private final NodeStore store;
+    private final ScoutApp app;
     private final Consumer<NodeEvent> events;
     private final SessionEndpoint endpoint;
     private final Rendezvous rendezvous;
@@ -75,6 +76,7 @@ final class SessionService implements AutoCloseable {
                    Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay,
                    ContactAddressPolicy addresses) {
         this.store = store;
+        this.app = app;
         this.events = events;
         AccessPolicy policy = this::isContact;
         this.link = RelayLink.over(DatagramLink.of(node));
@@ -91,8 +93,8 @@ final class SessionService implements AutoCloseable {
                 store.deviceTag(), pollMillis, new ContactRelays(link, app, addresses));
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
-            public Optional<Session> takeUnclaimed(Contact c) {
-                return claimUnclaimed(c).map(ContactSession::session);
+            public Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device) {
+                return claimUnclaimed(c, device).map(ContactSession::session);
             }
 
             @Override
@@ -103,10 +105,13 @@ final class SessionService implements AutoCloseable {
         rendezvous.watch((c, s) -> register(c.name(), s, true, 0, Rendezvous.VIA_INTENT));
     }
 
-    /** An unclaimed live session with {@code c} (incoming, or an answer to their intent), claimed now. */
-    private Optional<ContactSession> claimUnclaimed(Contact c) {
+    /**
+     * An unclaimed live session with {@code c} (incoming, or an answer to their intent) from {@code device}
+     * (null: any of theirs), claimed now.
+     */
+    private Optional<ContactSession> claimUnclaimed(Contact c, ScoutApp.ContactDevice device) {
         synchronized (sessions) {
-            Optional<ContactSession> s = DeviceChoice.newestUnclaimed(sessions.values(), c.name());
+            Optional<ContactSession> s = DeviceChoice.newestUnclaimed(sessions.values(), c.name(), device);
             s.ifPresent(this::chose);
             return s;
         }
@@ -159,15 +164,35 @@ final class SessionService implements AutoCloseable {
      * @throws LimitExceededException when {@value #MAX_SESSIONS} sessions are open
      */
     ContactSession open(Contact contact) throws InterruptedException, NoDirectPathException {
-        Optional<ContactSession> waiting = claimUnclaimed(contact);
+        return open(contact, null);
+    }
+
+    /**
+     * As {@link #open(Contact)}, with the contact's device called {@code deviceName} only (null: any):
+     * its unclaimed session, else one made to its addresses.
+     *
+     * @throws UnknownDeviceException if the contact has no device of that name, even after a synchronize
+     */
+    ContactSession open(Contact contact, String deviceName) throws InterruptedException, NoDirectPathException {
+        ScoutApp.ContactDevice device = deviceName == null ? null : device(contact, deviceName);
+        Optional<ContactSession> waiting = claimUnclaimed(contact, device);
         if (waiting.isPresent()) {
             return waiting.get();
         }
         long t0 = System.nanoTime();
-        Rendezvous.Connected made = rendezvous.connect(contact);
+        Rendezvous.Connected made = rendezvous.connect(contact, device);
         ContactSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
         chose(live); // the same session may have arrived as the answer to the peer's intent
         return live;
+    }
+
+    /** The contact's device called {@code name}, from the stored record, else after one synchronize. */
+    private ScoutApp.ContactDevice device(Contact contact, String name) {
+        try {
+            return DeviceChoice.named(app.storedDevices(contact), contact.name(), name);
+        } catch (UnknownDeviceException e) {
+            return DeviceChoice.named(app.sync(contact).devices(), contact.name(), name); // a device added lately
+        }
     }
 
     /** Records a session once (the same one may come from a connect and from an intent's answer). */

@@ -6,6 +6,7 @@ import dev.scout.dht.LimitExceededException;
 import dev.scout.node.ContactSession;
 import dev.scout.node.NodeStatus;
 import dev.scout.node.ScoutNode;
+import dev.scout.node.UnknownDeviceException;
 import dev.scout.session.NoDirectPathException;
 
 import java.util.List;
@@ -26,10 +27,13 @@ public final class DaemonSessions {
         this.node = node;
     }
 
-    /** A session with the contact called {@code name} (an unclaimed incoming one first); blocks ≤ ~15 s. */
-    LiveSession open(String name) {
+    /**
+     * A session with the contact called {@code name} (an unclaimed incoming one first), with its device
+     * called {@code device} only (null: any); blocks ≤ ~15 s. 404 {@code unknown_device} if it has none so named.
+     */
+    LiveSession open(String name, String device) {
         try {
-            LiveSession live = view(node.open(node.contacts().get(name)).join());
+            LiveSession live = view(node.open(node.contacts().get(name), device).join());
             if (!live.handOut()) {
                 // The connect met a session a caller already has: never give one session to two callers.
                 throw new ApiException(409, "session_taken", "the live session with " + live.contact() + " is "
@@ -39,6 +43,9 @@ public final class DaemonSessions {
         } catch (CompletionException e) {
             if (e.getCause() instanceof NoDirectPathException n) {
                 throw new ApiException(504, n.getMessage());
+            }
+            if (e.getCause() instanceof UnknownDeviceException u) {
+                throw new ApiException(404, "unknown_device", u.getMessage());
             }
             if (e.getCause() instanceof LimitExceededException l) {
                 throw new ApiException(503, l.getMessage());

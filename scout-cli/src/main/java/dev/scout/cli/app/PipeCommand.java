@@ -9,6 +9,7 @@ import dev.scout.cli.common.Version;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.FileDescriptor;
@@ -33,12 +34,20 @@ public final class PipeCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The contact.")
     public String name;
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "Only this device of the contact (its device name, "
+            + "as `scout sync NAME` lists it), when several daemons share the contact's identity. Default: the one "
+            + "that reached us last.")
+    public String device;
+
     @Override
     public Integer call() throws InterruptedException {
         DaemonClient daemon = daemon().orElseThrow(() -> new CliException("scout pipe goes through the daemon, and none "
                 + "is running for " + Globals.of(spec).stateDir() + ": start it with `scout daemon`"));
-        JsonNode session = daemon.post("/v1/sessions", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                .objectNode().put("contact", name));
+        var request = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("contact", name);
+        if (device != null) {
+            request.put("device", device);
+        }
+        JsonNode session = daemon.post("/v1/sessions", request);
         String id = session.path("id").asText();
         spec.commandLine().getErr().println("scout pipe: session with " + session.path("contact").asText() + " at "
                 + (session.has("relay") ? "relay " + session.path("relay").asText() : session.path("remote").asText())

@@ -110,7 +110,7 @@ public final class Rendezvous implements AutoCloseable {
     public interface ExistingSessions {
         ExistingSessions NONE = new ExistingSessions() {
             @Override
-            public Optional<Session> takeUnclaimed(Contact c) {
+            public Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device) {
                 return java.util.Optional.empty();
             }
 
@@ -120,8 +120,8 @@ public final class Rendezvous implements AutoCloseable {
             }
         };
 
-        /** A live session with {@code c} nobody claimed yet, claimed now. */
-        Optional<Session> takeUnclaimed(Contact c);
+        /** A live session with {@code c} (from {@code device}; null: any) nobody claimed yet, claimed now. */
+        Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device);
 
         /** Whether any session with {@code c} is live. */
         boolean anyLive(Contact c);
@@ -148,6 +148,15 @@ public final class Rendezvous implements AutoCloseable {
 
     /** Connects to {@code contact} (blocking); a {@link NoDirectPathException} names the reason and NAT types. */
     public Connected connect(Contact contact) throws NoDirectPathException, InterruptedException {
+        return connect(contact, null);
+    }
+
+    /**
+     * As {@link #connect(Contact)}, to one of the contact's devices ({@code scout pipe NAME --device};
+     * null: any): a kept-open path only if it leads to one of the device's addresses, only its addresses
+     * tried, and its tag in the connect intent, so only that device answers.
+     */
+    public Connected connect(Contact contact, ScoutApp.ContactDevice device) throws NoDirectPathException, InterruptedException {
         long t0 = System.currentTimeMillis();
         NatType ours = nat.get();
         endpoint.setLocalNatType(ours);
@@ -155,7 +164,8 @@ public final class Rendezvous implements AutoCloseable {
         // sides within the last half minute: our packets pass even behind a NAT. The short try ends its
         // sends after the grace, so a stale path's packets cannot take the contact's NAT tuple during the
         // rendezvous below.
-        Optional<InetSocketAddress> path = endpoint.livePath(contact.publicKey());
+        Optional<InetSocketAddress> path = endpoint.livePath(contact.publicKey())
+                .filter(p -> device == null || device.addresses().contains(p));
         if (path.isPresent()) {
             CompletableFuture<Session> viaPath = endpoint.connect(contact.publicKey(), List.of(path.get()),
                     NatType.UNKNOWN, Duration.ofMillis(PATH_GRACE_MILLIS));
@@ -171,13 +181,14 @@ public final class Rendezvous implements AutoCloseable {
         if (relay.isPresent() && ContactRelays.relayFirst(ours, relay.get().nat())) {
             return viaRelay(contact, relay.get(), ours, t0);
         }
-        List<InetSocketAddress> theirs = addresses(app.storedDevices(contact));
-        if (theirs.isEmpty()) {
+        List<InetSocketAddress> theirs = device != null ? device.addresses() : addresses(app.storedDevices(contact));
+        if (theirs.isEmpty() && device == null) {
             theirs = addresses(app.sync(contact).devices());
         }
         if (theirs.isEmpty()) {
             throw new NoDirectPathException("no address known for " + contact.name()
-                    + ": the shared record has no device of theirs yet (has their daemon run?)");
+                    + (device != null ? "'s device " + device.name() + ": it has published none (is its daemon running?)"
+                    : ": the shared record has no device of theirs yet (has their daemon run?)"));
         }
         // Behind a NAT our packets reaching their NAT before they sent to us would take the tuple their
         // NAT needs (docs/sessions.md): then only the synchronized start through the record works.
@@ -195,7 +206,7 @@ public final class Rendezvous implements AutoCloseable {
             throw new NoDirectPathException("no direct path to " + contact.name() + ": this device knows no address of its own");
         }
         mine = mine.subList(0, Math.min(mine.size(), ConnectIntent.MAX_ADDRESSES));
-        ConnectIntent intent = ConnectIntent.create(mine, ours, 0, System.currentTimeMillis(), startDelayMillis(),
+        ConnectIntent intent = ConnectIntent.create(mine, ours, device == null ? 0 : device.tag(), System.currentTimeMillis(), startDelayMillis(),
                 INTENT_TTL_SECONDS);
         try {
             app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
@@ -216,7 +227,7 @@ public final class Rendezvous implements AutoCloseable {
             Thread.sleep(untilStart); // the agreed start: both NATs must see our packets at about the same moment
         }
         // The contact may have reached us meanwhile (e.g. a public contact's direct connect): use that one.
-        Optional<Session> arrived = existing.takeUnclaimed(contact);
+        Optional<Session> arrived = existing.takeUnclaimed(contact, device);
         if (arrived.isPresent()) {
             return new Connected(arrived.get(), VIA_INCOMING);
         }
