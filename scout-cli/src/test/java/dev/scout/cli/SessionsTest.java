@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -44,11 +45,12 @@ class SessionsTest {
     }
 
     /** {@code scout pipe CONTACT} as a real process with stdin, stdout and stderr on files. */
-    static Process pipe(Path stateDir, String contact, Path in, Path out, Path err) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    static Process pipe(Path stateDir, String contact, Path in, Path out, Path err, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ScoutCommand.class.getName(), "--state-dir", stateDir.toString(), "pipe", contact)
-                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ScoutCommand.class.getName(), "--state-dir", stateDir.toString(), "pipe", contact));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
     private static String sha256(Path p) throws Exception {

@@ -2,10 +2,12 @@ package dev.scout.cli;
 
 import dev.scout.cli.demo.Testnet;
 import dev.scout.dht.Addresses;
+import dev.scout.sqlite.StateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,13 +35,7 @@ class TwoDevicesPipeTest {
             String entry = Addresses.format(net.entry());
             Path[] alice = {tmp.resolve("alice1"), tmp.resolve("alice2")};
             Path bob = tmp.resolve("bob");
-            String bobKey = succeeded(CliTestSupport.run(on(bob, entry, "init", "--seed", AppCommandsTest.BOB_SEED))).out().strip();
-            String aliceKey = null;
-            for (Path a : alice) {
-                aliceKey = succeeded(CliTestSupport.run(on(a, entry, "init", "--seed", AppCommandsTest.ALICE_SEED))).out().strip();
-                succeeded(CliTestSupport.run(on(a, entry, "contacts", "add", "bob", bobKey)));
-            }
-            succeeded(CliTestSupport.run(on(bob, entry, "contacts", "add", "alice", aliceKey)));
+            initPeople(entry, alice, bob);
             DaemonHarness bobd = DaemonHarness.start(bob, entry);
             DaemonHarness a1 = DaemonHarness.start(alice[0], entry);
             DaemonHarness a2 = DaemonHarness.start(alice[1], entry);
@@ -58,19 +54,7 @@ class TwoDevicesPipeTest {
                     p[i] = SessionsTest.pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
                             tmp.resolve(who[i] + ".err"));
                 }
-                StringBuilder all = new StringBuilder();
-                boolean[] done = new boolean[3];
-                for (int i = 0; i < 3; i++) {
-                    done[i] = p[i].waitFor(90, TimeUnit.SECONDS);
-                }
-                for (int i = 0; i < 3; i++) {
-                    p[i].destroyForcibly();
-                    all.append("--- ").append(who[i]).append(done[i] ? " exit " + p[i].exitValue() : " hung").append('\n')
-                            .append(Files.readString(tmp.resolve(who[i] + ".err")))
-                            .append(Files.readString(tmp.resolve(who[i] + ".out")));
-                }
-                String log = all + "\n" + bobd.log();
-                assertThat(done).as(log).containsOnly(true);
+                String log = awaitAll(p, who) + "\n" + bobd.log();
                 assertThat(p[2].exitValue()).as(log).isZero();
                 String bobGot = Files.readString(tmp.resolve("bob.out"));
                 assertThat(bobGot).as(log).isIn("from alice1\n", "from alice2\n");
@@ -88,6 +72,114 @@ class TwoDevicesPipeTest {
                 a1.stop();
                 bobd.stop();
             }
+        }
+    }
+
+    /**
+     * {@code scout pipe alice --device alice-phone}: Bob names Alice's device. Both of Alice's devices pipe
+     * to Bob, the laptop last (so by the default rule, the most recently active device, it would win);
+     * Bob's pipe takes the phone's session and the laptop's pipe ends with one line. A device name the
+     * contact does not have is a 404 {@code unknown_device} over HTTP and one line from the CLI.
+     */
+    @Test
+    void bobChoosesAlicesDeviceByName() throws Exception {
+        try (Testnet net = Testnet.start(16, 0, 60_000)) {
+            String entry = Addresses.format(net.entry());
+            Path[] alice = {tmp.resolve("alice-laptop"), tmp.resolve("alice-phone")};
+            Path bob = tmp.resolve("bob");
+            initPeople(entry, alice, bob);
+            for (Path a : alice) {
+                try (StateStore store = StateStore.open(a)) {
+                    store.setDeviceName(a.getFileName().toString());
+                }
+            }
+            DaemonHarness bobd = DaemonHarness.start(bob, entry);
+            DaemonHarness laptop = DaemonHarness.start(alice[0], entry);
+            DaemonHarness phone = DaemonHarness.start(alice[1], entry);
+            try {
+                awaitDevicesWithAddresses(bob, entry, "alice", 2);
+                for (Path a : alice) {
+                    awaitDevicesWithAddresses(a, entry, "bob", 1);
+                }
+                HttpResponse<String> unknown = bobd.call("POST", "/v1/sessions", "{\"contact\": \"alice\", \"device\": \"alice-tablet\"}");
+                assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+                Map<String, Object> error = CliTestSupport.object(unknown.body());
+                assertThat(error.get("code")).isEqualTo("unknown_device");
+                assertThat((String) error.get("error")).contains("alice has no device named alice-tablet")
+                        .contains("alice-laptop").contains("alice-phone");
+                CliTestSupport.Run cli = CliTestSupport.run(on(bob, entry, "pipe", "alice", "--device", "alice-tablet"));
+                assertThat(cli.exit()).as(cli.toString()).isNotZero();
+                assertThat(cli.errLines()).as(cli.toString()).singleElement()
+                        .satisfies(l -> assertThat(l).startsWith("scout: ").contains("no device named alice-tablet"));
+
+                String[] who = {"alice-laptop", "alice-phone", "bob"};
+                Path[] in = new Path[3];
+                for (int i = 0; i < 3; i++) {
+                    in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
+                }
+                Process[] p = new Process[3];
+                p[1] = SessionsTest.pipe(alice[1], "bob", in[1], tmp.resolve("alice-phone.out"), tmp.resolve("alice-phone.err"));
+                awaitIncoming(bobd, 1);
+                p[0] = SessionsTest.pipe(alice[0], "bob", in[0], tmp.resolve("alice-laptop.out"), tmp.resolve("alice-laptop.err"));
+                awaitIncoming(bobd, 2);
+                p[2] = SessionsTest.pipe(bob, "alice", in[2], tmp.resolve("bob.out"), tmp.resolve("bob.err"), "--device", "ALICE-PHONE");
+                String log = awaitAll(p, who) + "\n" + bobd.log();
+                assertThat(p[2].exitValue()).as(log).isZero();
+                assertThat(Files.readString(tmp.resolve("bob.out"))).as(log).isEqualTo("from alice-phone\n");
+                assertThat(p[1].exitValue()).as(log).isZero();
+                assertThat(Files.readString(tmp.resolve("alice-phone.out"))).as(log).isEqualTo("from bob\n");
+                assertThat(p[0].exitValue()).as(log).isNotZero();
+                assertThat(Files.readAllLines(tmp.resolve("alice-laptop.err")).stream()
+                        .filter(l -> !l.startsWith("scout pipe: session with")).toList()).as(log).singleElement()
+                        .satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
+            } finally {
+                phone.stop();
+                laptop.stop();
+                bobd.stop();
+            }
+        }
+    }
+
+    /** Bob and Alice's devices (one seed) initialized, each the other's contact. */
+    private static void initPeople(String entry, Path[] alice, Path bob) {
+        String bobKey = succeeded(CliTestSupport.run(on(bob, entry, "init", "--seed", AppCommandsTest.BOB_SEED))).out().strip();
+        String aliceKey = null;
+        for (Path a : alice) {
+            aliceKey = succeeded(CliTestSupport.run(on(a, entry, "init", "--seed", AppCommandsTest.ALICE_SEED))).out().strip();
+            succeeded(CliTestSupport.run(on(a, entry, "contacts", "add", "bob", bobKey)));
+        }
+        succeeded(CliTestSupport.run(on(bob, entry, "contacts", "add", "alice", aliceKey)));
+    }
+
+    /** Waits (≤ 90 s each) for the pipes to end; their transcripts, one block per pipe; fails if one hangs. */
+    private String awaitAll(Process[] p, String[] who) throws Exception {
+        StringBuilder all = new StringBuilder();
+        boolean[] done = new boolean[p.length];
+        for (int i = 0; i < p.length; i++) {
+            done[i] = p[i].waitFor(90, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i].destroyForcibly();
+            all.append("--- ").append(who[i]).append(done[i] ? " exit " + p[i].exitValue() : " hung").append('\n')
+                    .append(Files.readString(tmp.resolve(who[i] + ".err")))
+                    .append(Files.readString(tmp.resolve(who[i] + ".out")));
+        }
+        assertThat(done).as(all.toString()).containsOnly(true);
+        return all.toString();
+    }
+
+    /** Waits (≤ 60 s) until {@code daemon} holds {@code n} live incoming sessions. */
+    private static void awaitIncoming(DaemonHarness daemon, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String body = daemon.call("GET", "/v1/sessions", null).body();
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> sessions = (List<Map<String, Object>>) CliTestSupport.object(body).get("sessions");
+            if (sessions.stream().filter(s -> Boolean.TRUE.equals(s.get("incoming")) && "open".equals(s.get("state"))).count() >= n) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("never %d incoming sessions: %s\n%s", n, body, daemon.log()).isLessThan(deadline);
+            Thread.sleep(100); // between polls of a condition under a deadline
         }
     }
 
