@@ -31,47 +31,33 @@ class TwoDevicesPipeTest {
 
     @Test
     void theDeviceNotChosenEndsWithOneLineAndANonZeroExit() throws Exception {
-        try (Testnet net = Testnet.start(16, 0, 60_000)) {
-            String entry = Addresses.format(net.entry());
-            Path[] alice = {tmp.resolve("alice1"), tmp.resolve("alice2")};
-            Path bob = tmp.resolve("bob");
-            initPeople(entry, alice, bob);
-            DaemonHarness bobd = DaemonHarness.start(bob, entry);
-            DaemonHarness a1 = DaemonHarness.start(alice[0], entry);
-            DaemonHarness a2 = DaemonHarness.start(alice[1], entry);
-            try {
-                awaitDevicesWithAddresses(bob, entry, "alice", 2);
-                for (Path a : alice) {
-                    awaitDevicesWithAddresses(a, entry, "bob", 1);
-                }
-                Path[] in = new Path[3];
-                Process[] p = new Process[3];
-                String[] who = {"alice1", "alice2", "bob"};
-                for (int i = 0; i < 3; i++) {
-                    in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
-                }
-                for (int i = 0; i < 3; i++) {
-                    p[i] = SessionsTest.pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
-                            tmp.resolve(who[i] + ".err"));
-                }
-                String log = awaitAll(p, who) + "\n" + bobd.log();
-                assertThat(p[2].exitValue()).as(log).isZero();
-                String bobGot = Files.readString(tmp.resolve("bob.out"));
-                assertThat(bobGot).as(log).isIn("from alice1\n", "from alice2\n");
-                int chosen = bobGot.equals("from alice1\n") ? 0 : 1;
-                int other = 1 - chosen;
-                assertThat(p[chosen].exitValue()).as(log).isZero();
-                assertThat(Files.readString(tmp.resolve(who[chosen] + ".out"))).as(log).isEqualTo("from bob\n");
-                assertThat(p[other].exitValue()).as(log).isNotZero();
-                List<String> errLines = Files.readAllLines(tmp.resolve(who[other] + ".err")).stream()
-                        .filter(l -> !l.startsWith("scout pipe: session with")).toList();
-                assertThat(errLines).as(log).singleElement().satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
-                System.out.println("the device not chosen (" + who[other] + "): " + errLines.get(0));
-            } finally {
-                a2.stop();
-                a1.stop();
-                bobd.stop();
+        try (Testnet net = Testnet.start(16, 0, 60_000); People people = People.start(net, tmp, "alice1", "alice2", false)) {
+            Path[] alice = people.alice();
+            Path bob = people.bob();
+            DaemonHarness bobd = people.bobd();
+            Path[] in = new Path[3];
+            Process[] p = new Process[3];
+            String[] who = {"alice1", "alice2", "bob"};
+            for (int i = 0; i < 3; i++) {
+                in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
             }
+            for (int i = 0; i < 3; i++) {
+                p[i] = SessionsTest.pipe(i < 2 ? alice[i] : bob, i < 2 ? "bob" : "alice", in[i], tmp.resolve(who[i] + ".out"),
+                        tmp.resolve(who[i] + ".err"));
+            }
+            String log = awaitAll(p, who) + "\n" + bobd.log();
+            assertThat(p[2].exitValue()).as(log).isZero();
+            String bobGot = Files.readString(tmp.resolve("bob.out"));
+            assertThat(bobGot).as(log).isIn("from alice1\n", "from alice2\n");
+            int chosen = bobGot.equals("from alice1\n") ? 0 : 1;
+            int other = 1 - chosen;
+            assertThat(p[chosen].exitValue()).as(log).isZero();
+            assertThat(Files.readString(tmp.resolve(who[chosen] + ".out"))).as(log).isEqualTo("from bob\n");
+            assertThat(p[other].exitValue()).as(log).isNotZero();
+            List<String> errLines = Files.readAllLines(tmp.resolve(who[other] + ".err")).stream()
+                    .filter(l -> !l.startsWith("scout pipe: session with")).toList();
+            assertThat(errLines).as(log).singleElement().satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
+            System.out.println("the device not chosen (" + who[other] + "): " + errLines.get(0));
         }
     }
 
@@ -83,72 +69,89 @@ class TwoDevicesPipeTest {
      */
     @Test
     void bobChoosesAlicesDeviceByName() throws Exception {
-        try (Testnet net = Testnet.start(16, 0, 60_000)) {
+        try (Testnet net = Testnet.start(16, 0, 60_000);
+             People people = People.start(net, tmp, "alice-laptop", "alice-phone", true)) {
+            Path[] alice = people.alice();
+            Path bob = people.bob();
             String entry = Addresses.format(net.entry());
-            Path[] alice = {tmp.resolve("alice-laptop"), tmp.resolve("alice-phone")};
+            DaemonHarness bobd = people.bobd();
+            HttpResponse<String> unknown = bobd.call("POST", "/v1/sessions", "{\"contact\": \"alice\", \"device\": \"alice-tablet\"}");
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+            Map<String, Object> error = CliTestSupport.object(unknown.body());
+            assertThat(error.get("code")).isEqualTo("unknown_device");
+            assertThat((String) error.get("error")).contains("alice has no device named alice-tablet")
+                    .contains("alice-laptop").contains("alice-phone");
+            CliTestSupport.Run cli = CliTestSupport.run(on(bob, entry, "pipe", "alice", "--device", "alice-tablet"));
+            assertThat(cli.exit()).as(cli.toString()).isNotZero();
+            assertThat(cli.errLines()).as(cli.toString()).singleElement()
+                    .satisfies(l -> assertThat(l).startsWith("scout: ").contains("no device named alice-tablet"));
+
+            String[] who = {"alice-laptop", "alice-phone", "bob"};
+            Path[] in = new Path[3];
+            for (int i = 0; i < 3; i++) {
+                in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
+            }
+            Process[] p = new Process[3];
+            p[1] = SessionsTest.pipe(alice[1], "bob", in[1], tmp.resolve("alice-phone.out"), tmp.resolve("alice-phone.err"));
+            awaitIncoming(bobd, 1);
+            p[0] = SessionsTest.pipe(alice[0], "bob", in[0], tmp.resolve("alice-laptop.out"), tmp.resolve("alice-laptop.err"));
+            awaitIncoming(bobd, 2);
+            p[2] = SessionsTest.pipe(bob, "alice", in[2], tmp.resolve("bob.out"), tmp.resolve("bob.err"), "--device", "ALICE-PHONE");
+            String log = awaitAll(p, who) + "\n" + bobd.log();
+            assertThat(p[2].exitValue()).as(log).isZero();
+            assertThat(Files.readString(tmp.resolve("bob.out"))).as(log).isEqualTo("from alice-phone\n");
+            assertThat(p[1].exitValue()).as(log).isZero();
+            assertThat(Files.readString(tmp.resolve("alice-phone.out"))).as(log).isEqualTo("from bob\n");
+            assertThat(p[0].exitValue()).as(log).isNotZero();
+            assertThat(Files.readAllLines(tmp.resolve("alice-laptop.err")).stream()
+                    .filter(l -> !l.startsWith("scout pipe: session with")).toList()).as(log).singleElement()
+                    .satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
+        }
+    }
+
+    /** Bob and Alice's two devices (one seed), each the other's contact, their daemons running. */
+    private record People(Path[] alice, Path bob, DaemonHarness bobd, DaemonHarness[] alices) implements AutoCloseable {
+        /**
+         * Initializes them in {@code tmp} (Alice's devices' state directories named {@code a1}, {@code a2},
+         * and so are the devices if {@code named}) and returns once each daemon knows the others' devices
+         * with addresses.
+         */
+        static People start(Testnet net, Path tmp, String a1, String a2, boolean named) throws Exception {
+            String entry = Addresses.format(net.entry());
+            Path[] alice = {tmp.resolve(a1), tmp.resolve(a2)};
             Path bob = tmp.resolve("bob");
-            initPeople(entry, alice, bob);
+            String bobKey = succeeded(CliTestSupport.run(on(bob, entry, "init", "--seed", AppCommandsTest.BOB_SEED))).out().strip();
+            String aliceKey = null;
             for (Path a : alice) {
-                try (StateStore store = StateStore.open(a)) {
-                    store.setDeviceName(a.getFileName().toString());
+                aliceKey = succeeded(CliTestSupport.run(on(a, entry, "init", "--seed", AppCommandsTest.ALICE_SEED))).out().strip();
+                succeeded(CliTestSupport.run(on(a, entry, "contacts", "add", "bob", bobKey)));
+                if (named) {
+                    try (StateStore store = StateStore.open(a)) {
+                        store.setDeviceName(a.getFileName().toString());
+                    }
                 }
             }
-            DaemonHarness bobd = DaemonHarness.start(bob, entry);
-            DaemonHarness laptop = DaemonHarness.start(alice[0], entry);
-            DaemonHarness phone = DaemonHarness.start(alice[1], entry);
+            succeeded(CliTestSupport.run(on(bob, entry, "contacts", "add", "alice", aliceKey)));
+            People p = new People(alice, bob, DaemonHarness.start(bob, entry),
+                    new DaemonHarness[] {DaemonHarness.start(alice[0], entry), DaemonHarness.start(alice[1], entry)});
             try {
                 awaitDevicesWithAddresses(bob, entry, "alice", 2);
                 for (Path a : alice) {
                     awaitDevicesWithAddresses(a, entry, "bob", 1);
                 }
-                HttpResponse<String> unknown = bobd.call("POST", "/v1/sessions", "{\"contact\": \"alice\", \"device\": \"alice-tablet\"}");
-                assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
-                Map<String, Object> error = CliTestSupport.object(unknown.body());
-                assertThat(error.get("code")).isEqualTo("unknown_device");
-                assertThat((String) error.get("error")).contains("alice has no device named alice-tablet")
-                        .contains("alice-laptop").contains("alice-phone");
-                CliTestSupport.Run cli = CliTestSupport.run(on(bob, entry, "pipe", "alice", "--device", "alice-tablet"));
-                assertThat(cli.exit()).as(cli.toString()).isNotZero();
-                assertThat(cli.errLines()).as(cli.toString()).singleElement()
-                        .satisfies(l -> assertThat(l).startsWith("scout: ").contains("no device named alice-tablet"));
-
-                String[] who = {"alice-laptop", "alice-phone", "bob"};
-                Path[] in = new Path[3];
-                for (int i = 0; i < 3; i++) {
-                    in[i] = Files.writeString(tmp.resolve(who[i] + ".in"), "from " + who[i] + "\n");
-                }
-                Process[] p = new Process[3];
-                p[1] = SessionsTest.pipe(alice[1], "bob", in[1], tmp.resolve("alice-phone.out"), tmp.resolve("alice-phone.err"));
-                awaitIncoming(bobd, 1);
-                p[0] = SessionsTest.pipe(alice[0], "bob", in[0], tmp.resolve("alice-laptop.out"), tmp.resolve("alice-laptop.err"));
-                awaitIncoming(bobd, 2);
-                p[2] = SessionsTest.pipe(bob, "alice", in[2], tmp.resolve("bob.out"), tmp.resolve("bob.err"), "--device", "ALICE-PHONE");
-                String log = awaitAll(p, who) + "\n" + bobd.log();
-                assertThat(p[2].exitValue()).as(log).isZero();
-                assertThat(Files.readString(tmp.resolve("bob.out"))).as(log).isEqualTo("from alice-phone\n");
-                assertThat(p[1].exitValue()).as(log).isZero();
-                assertThat(Files.readString(tmp.resolve("alice-phone.out"))).as(log).isEqualTo("from bob\n");
-                assertThat(p[0].exitValue()).as(log).isNotZero();
-                assertThat(Files.readAllLines(tmp.resolve("alice-laptop.err")).stream()
-                        .filter(l -> !l.startsWith("scout pipe: session with")).toList()).as(log).singleElement()
-                        .satisfies(l -> assertThat(l).startsWith("scout: ").doesNotContain("Exception"));
-            } finally {
-                phone.stop();
-                laptop.stop();
-                bobd.stop();
+            } catch (Throwable e) {
+                p.close();
+                throw e;
             }
+            return p;
         }
-    }
 
-    /** Bob and Alice's devices (one seed) initialized, each the other's contact. */
-    private static void initPeople(String entry, Path[] alice, Path bob) {
-        String bobKey = succeeded(CliTestSupport.run(on(bob, entry, "init", "--seed", AppCommandsTest.BOB_SEED))).out().strip();
-        String aliceKey = null;
-        for (Path a : alice) {
-            aliceKey = succeeded(CliTestSupport.run(on(a, entry, "init", "--seed", AppCommandsTest.ALICE_SEED))).out().strip();
-            succeeded(CliTestSupport.run(on(a, entry, "contacts", "add", "bob", bobKey)));
+        @Override
+        public void close() throws Exception {
+            alices[1].stop();
+            alices[0].stop();
+            bobd.stop();
         }
-        succeeded(CliTestSupport.run(on(bob, entry, "contacts", "add", "alice", aliceKey)));
     }
 
     /** Waits (≤ 90 s each) for the pipes to end; their transcripts, one block per pipe; fails if one hangs. */
