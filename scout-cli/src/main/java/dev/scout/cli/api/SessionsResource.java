@@ -14,9 +14,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Direct sessions (docs/api.md): {@code POST /v1/sessions} {"contact"} opens one (or takes the contact's
- * unclaimed incoming one; {"device"} limits it to the contact's device of that name); {@code GET /v1/sessions} lists them; {@code GET /v1/sessions/{id}} describes
- * one; {@code GET /v1/sessions/{id}/stream} is the peer's bytes as a chunked response, ending when the
- * peer ends its stream; {@code POST /v1/sessions/{id}/stream} sends the (chunked) request body as our
+ * unclaimed incoming one; {"device"} limits it to the contact's device of that name); {@code GET
+ * /v1/sessions} lists them; {@code GET /v1/sessions/{id}} describes one; {@code GET
+ * /v1/sessions/{id}/stream} is the peer's bytes as a chunked response, ending when the peer ends its stream; {@code POST /v1/sessions/{id}/stream} sends the (chunked) request body as our
  * stream, whose end is the body's end; {@code DELETE /v1/sessions/{id}} closes it cleanly.
  */
 public final class SessionsResource implements Resource {
