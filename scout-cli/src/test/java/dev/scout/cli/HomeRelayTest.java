@@ -84,7 +84,7 @@ class HomeRelayTest {
 
                 // Only fakes announced: each daemon probes each at most once, and says it found none.
                 for (DaemonHarness d : List.of(grace, heidi)) {
-                    await(d, r -> r.path("error").asText("").contains("none of the"), 40);
+                    await(d, r -> r.path("error").asText("").contains("none answered a probe"), 40);
                 }
                 Thread.sleep(2 * 10_000 + 2_000); // two more looks at the DHT (every 10 s while none is found)
                 long[] probes = drainProbes(fakes);
@@ -113,7 +113,7 @@ class HomeRelayTest {
                         + " ms after the relay's daemon was up: " + relay(grace));
                 assertThat(relay(grace).path("rtt_ms").asLong()).isBetween(0L, 1_500L);
                 assertThat(relay(grace).path("error").isNull()).as(relay(grace).toString()).isTrue();
-                connectThrough(grace, "bob", relay1At);
+                connectThrough(grace, "bob", relay1At, 1_500);
 
                 // A second public daemon; the first one dies: both move to the second within 60 s.
                 relay2 = startPublic("relay2", entry);
@@ -128,7 +128,7 @@ class HomeRelayTest {
                 }
                 System.out.println("home relay died: both daemons registered with the other relay "
                         + (System.nanoTime() - k0) / 1_000_000 + " ms later");
-                connectThrough(heidi, "alice", relay2At);
+                connectThrough(heidi, "alice", relay2At, 15_000); // Grace's new entry may not be read yet: a slower connect
                 assertThat(drainProbes(fakes)).as("no fake probed again within 10 min").containsOnly(0L);
             } finally {
                 for (DaemonHarness d : new DaemonHarness[] {grace, heidi, relay1, relay2}) {
@@ -154,14 +154,14 @@ class HomeRelayTest {
         return d;
     }
 
-    /** A session from {@code from} to {@code contact} connects via the relay at {@code relayAt} within 1.5 s. */
-    private static void connectThrough(DaemonHarness from, String contact, String relayAt) throws Exception {
+    /** A session from {@code from} to {@code contact} connects via the relay at {@code relayAt} within {@code millis}. */
+    private static void connectThrough(DaemonHarness from, String contact, String relayAt, long millis) throws Exception {
         JsonNode s = from.expect(201, "POST", "/v1/sessions", "{\"contact\": \"" + contact + "\"}");
         System.out.println("session via " + s.path("via").asText() + " at " + s.path("relay").asText() + " in "
                 + s.path("connect_ms").asLong() + " ms");
         assertThat(s.path("via").asText()).as(s.toString()).isEqualTo("relay");
         assertThat(s.path("relay").asText()).isEqualTo(relayAt);
-        assertThat(s.path("connect_ms").asLong()).as(s.toString()).isLessThanOrEqualTo(1_500);
+        assertThat(s.path("connect_ms").asLong()).as(s.toString()).isLessThanOrEqualTo(millis);
         from.expect(200, "DELETE", "/v1/sessions/" + s.path("id").asText(), null);
     }
 

@@ -168,7 +168,7 @@ public final class HomeRelay {
                     return null;
                 }));
             }
-            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> new int[] {announced.size(), probe.size()});
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> new int[] {announced.size()});
         }).whenComplete((counts, e) -> {
             looking = false;
             if (candidates.best().isPresent()) {
@@ -176,7 +176,7 @@ public final class HomeRelay {
             }
             String why = e != null ? "no relay found (the DHT lookup failed: " + e.getMessage() + ")"
                     : counts[0] == 0 ? "no relay found (none announced on the DHT)"
-                    : "no relay found (" + counts[0] + " announced, none of the " + counts[1] + " probed answered)";
+                    : "no relay found (" + counts[0] + " announced, none answered a probe)";
             if (!why.equals(problem)) {
                 LOG.warn("home relay: {}; looking again in {} s", why, LOOK_MILLIS / 1000);
             }
