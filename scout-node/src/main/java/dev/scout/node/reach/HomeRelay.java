@@ -24,13 +24,16 @@ import java.util.function.Predicate;
  * {@link RelayAnnouncer#INFO_HASH}, a few announced addresses probed ({@link RelayCandidates} bounds
  * how many and how often), the fastest registered at. A relay that refuses (full), never confirms
  * within {@value #CONFIRM_MILLIS} ms or stops confirming (no confirmation for 25 s; refreshes go every
- * 10 s) is left for the next fastest, or for a new look, at most every {@value #LOOK_MILLIS} ms: a
+ * 10 s) is left for the next fastest, or for a new look (every {@value #LOOK_MILLIS} ms while none is
+ * found, doubling up to {@value #MAX_LOOK_MILLIS} ms): a
  * dead home relay is replaced within about 35 s (25 s to notice, a few to register elsewhere). Driven by {@link #tick} from one timer thread.
  */
 public final class HomeRelay {
     private static final Logger LOG = LoggerFactory.getLogger(HomeRelay.class);
     static final long CONFIRM_MILLIS = 6_000;
     static final long LOOK_MILLIS = 10_000;
+    /** Looks that find nothing back off (doubling) up to this: an idle daemon with no relay around stays cheap. */
+    static final long MAX_LOOK_MILLIS = 60_000;
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(1_500);
 
     private final RelayLink link;
@@ -47,6 +50,7 @@ public final class HomeRelay {
     private volatile String problem;
     private long lastLook = Long.MIN_VALUE / 2;
     private volatile boolean looking;
+    private volatile long lookEvery = LOOK_MILLIS;
 
     /**
      * What {@code scout status} shows about the home relay.
@@ -91,7 +95,7 @@ public final class HomeRelay {
             Optional<RelayCandidates.Verified> next = candidates.best();
             if (next.isPresent()) {
                 use(next.get(), now);
-            } else if (!looking && now - lastLook >= LOOK_MILLIS) {
+            } else if (!looking && now - lastLook >= lookEvery) {
                 look(now);
             }
         }
@@ -172,13 +176,15 @@ public final class HomeRelay {
         }).whenComplete((counts, e) -> {
             looking = false;
             if (candidates.best().isPresent()) {
+                lookEvery = LOOK_MILLIS;
                 return;
             }
+            lookEvery = Math.min(2 * lookEvery, MAX_LOOK_MILLIS);
             String why = e != null ? "no relay found (the DHT lookup failed: " + e.getMessage() + ")"
                     : counts[0] == 0 ? "no relay found (none announced on the DHT)"
                     : "no relay found (" + counts[0] + " announced, none answered a probe)";
             if (!why.equals(problem)) {
-                LOG.warn("home relay: {}; looking again in {} s", why, LOOK_MILLIS / 1000);
+                LOG.warn("home relay: {}; looking again in {} s", why, lookEvery / 1000);
             }
             problem = why;
         });
