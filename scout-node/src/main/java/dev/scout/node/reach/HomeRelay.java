@@ -206,6 +206,7 @@ public final class HomeRelay {
         long rtt = rttMillis;
         return new Status(r == null ? Optional.empty() : Optional.of(r.relay()),
                 r == null ? Optional.empty() : Optional.of(pinned.isPresent() ? "pinned" : "dht"),
-                r == null || rtt < 0 ? OptionalLong.empty() : OptionalLong.of(rtt), Optional.ofNullable(problem));
+                r == null || rtt < 0 ? OptionalLong.empty() : OptionalLong.of(rtt),
+                r != null && r.registered() ? Optional.empty() : Optional.ofNullable(problem)); // registered: no problem stands
     }
 }
