@@ -102,6 +102,8 @@ class SessionsTest {
             String line = failedWith(2, CliTestSupport.run("--state-dir", dir.toString(), "daemon", "--relay-via", bad));
             assertThat(line).as(bad).startsWith("scout: --relay-via").doesNotContain("Exception");
         }
+        String both = failedWith(2, CliTestSupport.run("--state-dir", dir.toString(), "daemon", "--relay", "--no-relay"));
+        assertThat(both).startsWith("scout: --relay and --no-relay contradict each other");
     }
 
     @Test

@@ -54,8 +54,21 @@ public record NodeStatus(Ed25519PublicKey publicKey, List<InetSocketAddress> loc
      * @param via         the relay it is reachable through, if any
      * @param registered  whether that relay confirmed the registration
      * @param publishedTo how many contacts' records carry its current relay entry
+     * @param home        more about the home relay ({@code via}): how it was found, its round trip, the last problem
+     * @param limits      when serving: {@code modest} (relaying by default) or {@code generous} ({@code --relay})
+     * @param announced   whether it is announced as a relay on the DHT
      */
     public record Relay(boolean serving, Optional<RelayLink.RelayStats> stats, Optional<InetSocketAddress> via,
-                        boolean registered, int publishedTo) {
+                        boolean registered, int publishedTo, Home home, Optional<String> limits, boolean announced) {
+    }
+
+    /**
+     * The home relay (docs/sessions.md, "Finding a home relay").
+     *
+     * @param found     {@code dht} (found on the DHT) or {@code pinned} ({@code --relay-via}); empty without one
+     * @param rttMillis the round trip to it, as its probe measured
+     * @param problem   the last problem, one line ("no relay found (…)", "relay H:P refused (full)"), if one stands
+     */
+    public record Home(Optional<String> found, java.util.OptionalLong rttMillis, Optional<String> problem) {
     }
 }

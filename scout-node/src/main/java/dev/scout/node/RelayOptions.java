@@ -1,17 +1,39 @@
 package dev.scout.node;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A node's relay settings (docs/sessions.md, "Relaying"; docs/operations.md): {@code serve} = forward
- * encrypted session datagrams for others, within {@link dev.scout.session.relay.RelayLimits#defaults()};
- * {@code via} = be reachable through that relay.
+ * A node's relay settings (docs/sessions.md, "Relaying" and "Finding a home relay"; docs/operations.md).
  *
- * @param serve whether this node relays for others
- * @param via   the relay this node registers at, if any
+ * @param serve    when to forward encrypted session datagrams for others
+ * @param via      the relay this node registers at, pinned ({@code --relay-via}); empty: none pinned
+ * @param findHome whether a node behind a NAT finds a home relay on the DHT by itself (unless one is pinned)
  */
-public record RelayOptions(boolean serve, Optional<InetSocketAddress> via) {
-    /** Neither relaying nor using a relay. */
-    public static final RelayOptions NONE = new RelayOptions(false, Optional.empty());
+public record RelayOptions(Serve serve, Optional<InetSocketAddress> via, boolean findHome) {
+    /** Neither relaying nor using a relay (the library's default). */
+    public static final RelayOptions NONE = new RelayOptions(Serve.NEVER, Optional.empty(), false);
+    /** The daemon's default: relay within modest limits when publicly reachable; behind a NAT, find a home relay. */
+    public static final RelayOptions DEFAULT = new RelayOptions(Serve.WHEN_PUBLIC, Optional.empty(), true);
+
+    /** When a node relays for others. */
+    public enum Serve {
+        /** Never ({@code --no-relay}, or the library's default). */
+        NEVER,
+        /** While it finds itself publicly reachable (NAT none), within {@link dev.scout.session.relay.RelayLimits#modest()}. */
+        WHEN_PUBLIC,
+        /** Always ({@code --relay}), within {@link dev.scout.session.relay.RelayLimits#defaults()}. */
+        ALWAYS
+    }
+
+    /**
+     * @param serve    when to relay for others
+     * @param via      the pinned relay, if any
+     * @param findHome whether to find a home relay on the DHT behind a NAT
+     */
+    public RelayOptions {
+        Objects.requireNonNull(serve, "serve");
+        Objects.requireNonNull(via, "via");
+    }
 }

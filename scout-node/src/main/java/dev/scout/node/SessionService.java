@@ -4,7 +4,7 @@ import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.LimitExceededException;
 import dev.scout.node.reach.ContactRelays;
-import dev.scout.node.reach.RelayPublisher;
+import dev.scout.node.reach.Relays;
 import dev.scout.node.reach.Rendezvous;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.Ed25519PublicKey;
@@ -17,7 +17,6 @@ import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
-import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,7 @@ final class SessionService implements AutoCloseable {
     private final DeviceChoice choices = new DeviceChoice();
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
-    private final RelayPublisher relayPublisher;
+    private final Relays relays;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
     private volatile Consumer<ContactSession> taker;
@@ -69,22 +68,21 @@ final class SessionService implements AutoCloseable {
      * @param nat          our NAT type as the daemon's NAT awareness sees it
      * @param ourAddresses this device's addresses for contacts (external first)
      * @param pollMillis   how often contacts' records are read for connect intents
-     * @param relay        whether to relay for others, and the relay to be reachable through
+     * @param relay        when to relay for others, the pinned relay, whether to find a home relay
+     * @param network      whether the node is publicly reachable or behind a NAT (relaying, home relay)
      * @param addresses    which addresses from contacts (intents, relay entries) we may send to
      */
     SessionService(NodeStore store, ScoutApp app, Consumer<NodeEvent> events, DualStackNode node, Supplier<NatType> nat,
                    Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay,
-                   ContactAddressPolicy addresses) {
+                   Relays.Network network, ContactAddressPolicy addresses) {
         this.store = store;
         this.app = app;
         this.events = events;
         AccessPolicy policy = this::isContact;
         this.link = RelayLink.over(DatagramLink.of(node));
-        if (relay.serve()) {
-            link.serve(RelayLimits.defaults());
-        }
-        this.relayPublisher = relay.via().map(r -> new RelayPublisher(app, store::contacts,
-                link.registerAt(r, store.requireIdentity()), nat)).orElse(null);
+        this.relays = new Relays(link, app, store::contacts, store.requireIdentity(), node, nat, network,
+                Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
+                a -> addresses.allows(a) && !dev.scout.node.reach.OwnAddresses.isOurs(a, node, ourAddresses.get()));
         this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
@@ -287,9 +285,7 @@ final class SessionService implements AutoCloseable {
     void forget(Contact c) {
         endpoint.forgetPath(c.publicKey());
         rendezvous.forget(c);
-        if (relayPublisher != null) {
-            relayPublisher.forget(c);
-        }
+        relays.forget(c);
         for (ContactSession s : list()) {
             if (s.session().peer().equals(c.publicKey())) {
                 sessions.remove(s.id());
@@ -316,15 +312,15 @@ final class SessionService implements AutoCloseable {
     /** What this node does as a relay and as a relay's client. */
     NodeStatus.Relay relayStatus() {
         var reg = link.registration();
-        return new NodeStatus.Relay(link.serving(), link.relayStats(), reg.map(r -> r.relay()),
-                reg.map(r -> r.registered()).orElse(false), relayPublisher == null ? 0 : relayPublisher.published());
+        Relays.Status st = relays.status();
+        return new NodeStatus.Relay(st.serving(), link.relayStats(), st.via(), reg.map(r -> r.registered()).orElse(false),
+                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem()),
+                st.serving() ? Optional.of(st.modest() ? "modest" : "generous") : Optional.empty(), st.announced());
     }
 
     @Override
     public void close() {
-        if (relayPublisher != null) {
-            relayPublisher.close();
-        }
+        relays.close();
         rendezvous.close();
         endpoint.close();
         link.close();

@@ -104,12 +104,22 @@ public final class DaemonSessions {
         var o = Jackson.object().put("serving", relay.serving());
         relay.stats().ifPresent(st -> o.put("clients", st.clients()).put("conversations", st.conversations())
                 .put("forwarded_bytes", st.forwardedBytes()).put("dropped", st.dropped()));
+        relay.limits().ifPresent(l -> o.put("limits", l));
+        o.put("announced", relay.announced());
         if (relay.via().isPresent()) {
             o.put("via", Addresses.format(relay.via().get())).put("registered", relay.registered())
                     .put("published_to", relay.publishedTo());
         } else {
             o.putNull("via").put("registered", false);
         }
+        NodeStatus.Home home = relay.home();
+        o.put("found", home.found().orElse(null));
+        if (home.rttMillis().isPresent()) {
+            o.put("rtt_ms", home.rttMillis().getAsLong());
+        } else {
+            o.putNull("rtt_ms");
+        }
+        o.put("error", home.problem().orElse(null));
         return o;
     }
 }

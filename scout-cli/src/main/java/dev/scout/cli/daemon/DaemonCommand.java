@@ -92,12 +92,17 @@ public final class DaemonCommand extends BaseCommand {
             description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
     public long sessionPollMillis;
 
-    @Option(names = "--relay", description = "Relay encrypted session datagrams for other daemons (for a publicly "
-            + "reachable daemon; bounded, never decrypts; off by default).")
+    @Option(names = "--relay", description = "Relay for other daemons within the generous limits (4 MiB/s per client, "
+            + "16 MiB/s in all) whatever this daemon's NAT. By default a publicly reachable daemon relays within modest "
+            + "limits (512 KiB/s per client, 1 MiB/s in all); relays never decrypt.")
     public boolean relay;
 
-    @Option(names = "--relay-via", paramLabel = "HOST:PORT", description = "Be reachable through the relay at "
-            + "HOST:PORT (a daemon run with --relay): contacts behind NATs that cannot be punched connect through it.")
+    @Option(names = "--no-relay", description = "Neither relay for others nor look for a home relay on the DHT "
+            + "(a relay learns who talks to whom and when, never what).")
+    public boolean noRelay;
+
+    @Option(names = "--relay-via", paramLabel = "HOST:PORT", description = "Pin the home relay: be reachable through "
+            + "the relay at HOST:PORT instead of one found on the DHT.")
     public String relayVia;
 
     @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
@@ -127,7 +132,11 @@ public final class DaemonCommand extends BaseCommand {
         if (via.isPresent() && (via.get().getAddress().isAnyLocalAddress() || via.get().getAddress().isMulticastAddress())) {
             throw new ParameterException(cl(), "--relay-via: " + relayVia + " cannot be a relay's address");
         }
-        relayOptions = new RelayOptions(relay, via);
+        if (relay && noRelay) {
+            throw new ParameterException(cl(), "--relay and --no-relay contradict each other: choose one");
+        }
+        relayOptions = new RelayOptions(relay ? RelayOptions.Serve.ALWAYS : noRelay ? RelayOptions.Serve.NEVER
+                : RelayOptions.Serve.WHEN_PUBLIC, via, !noRelay);
         handle("TERM", stop);
         handle("INT", stop);
         startReadOnly = ScoutNodeBuilder.startsReadOnly(root.bootstrap());

@@ -13,6 +13,8 @@ import dev.scout.sqlite.StateStore;
 import picocli.CommandLine.Command;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code scout status}: the running daemon's live status, or what the daemon last recorded. */
@@ -76,6 +78,9 @@ public final class StatusCommand extends BaseCommand {
         if (s.has("nat")) {
             b.append("  NAT             ").append(text(s, "nat", "unknown")).append(v6(s, "nat_v6")).append('\n');
         }
+        if (s.has("relay")) {
+            b.append("  relay           ").append(relayLine(s.get("relay"))).append('\n');
+        }
         b.append("  last republish  ").append(text(s, "last_republish", "never")).append('\n')
                 .append("  last poll       ").append(text(s, "last_poll", "never")).append('\n')
                 .append("  contacts        ").append(text(s, "contacts_reachable", "?")).append(" reachable");
@@ -84,6 +89,24 @@ public final class StatusCommand extends BaseCommand {
                     .append(": ").append(s.path("storage").path("error").asText());
         }
         return b.toString();
+    }
+
+    /** The daemon as a relay and as a relay's client, one line: "home 203.0.113.7:6881 (found on the DHT, 42 ms)". */
+    static String relayLine(JsonNode r) {
+        List<String> parts = new ArrayList<>();
+        if (r.path("serving").asBoolean()) {
+            parts.add("relaying for others (" + r.path("limits").asText("?") + " limits, " + r.path("clients").asLong()
+                    + " clients" + (r.path("announced").asBoolean() ? ", announced on the DHT)" : ")"));
+        }
+        if (r.hasNonNull("via")) {
+            parts.add("home " + r.get("via").asText() + " (" + ("pinned".equals(r.path("found").asText()) ? "pinned" : "found on the DHT")
+                    + (r.hasNonNull("rtt_ms") ? ", " + r.get("rtt_ms").asLong() + " ms" : "")
+                    + (r.path("registered").asBoolean() ? ", registered" : ", not registered yet") + ")");
+        }
+        if (r.hasNonNull("error")) {
+            parts.add(r.get("error").asText());
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
     }
 
     /** The IPv6 family's own verdict, when the daemon runs both families (" (IPv6: …)"). */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * Tells contacts that this daemon is reachable through its relay: once the relay confirmed the
  * registration, a kind-5 entry ({@link RelayEntry}: relay, tag, our NAT type, 10 minutes' expiry) goes
  * into every contact's record, which is encrypted for that contact, so only contacts learn the tag. It
- * is written again when the NAT verdict changes, when a contact is new, and every 5 minutes.
+ * is written again when the NAT verdict changes, when the home relay or the tag changes, when a contact is
+ * new, and every 5 minutes.
  */
 public final class RelayPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPublisher.class);
@@ -32,7 +34,8 @@ public final class RelayPublisher implements AutoCloseable {
 
     private final ScoutApp app;
     private final Supplier<List<Contact>> contacts;
-    private final RelayRegistration registration;
+    /** The current registration (the home relay may change). */
+    private final Supplier<Optional<RelayRegistration>> registration;
     private final Supplier<NatType> nat;
     /** Per contact key: what was written (tag, NAT) and when. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
@@ -45,7 +48,8 @@ public final class RelayPublisher implements AutoCloseable {
     private record Written(String what, long at) {
     }
 
-    public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, RelayRegistration registration, Supplier<NatType> nat) {
+    public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, Supplier<Optional<RelayRegistration>> registration,
+                          Supplier<NatType> nat) {
         this.app = app;
         this.contacts = contacts;
         this.registration = registration;
@@ -53,16 +57,17 @@ public final class RelayPublisher implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::round, 0, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private String current(NatType n) {
-        return HexFormat.of().formatHex(registration.tag()) + "/" + n;
+    private static String current(RelayRegistration r, NatType n) {
+        return r.relay() + "/" + HexFormat.of().formatHex(r.tag()) + "/" + n;
     }
 
     private void round() {
-        if (!registration.registered()) {
+        RelayRegistration registration = this.registration.get().orElse(null);
+        if (registration == null || !registration.registered()) {
             return;
         }
         NatType n = nat.get();
-        String what = current(n);
+        String what = current(registration, n);
         long now = System.currentTimeMillis();
         for (Contact c : contacts.get()) {
             Written w = written.get(c.publicKey().toHex());
@@ -82,7 +87,11 @@ public final class RelayPublisher implements AutoCloseable {
 
     /** {@return how many contacts' records carry our current relay entry (this tag and NAT type)} */
     public int published() {
-        String what = current(nat.get());
+        RelayRegistration r = registration.get().orElse(null);
+        if (r == null) {
+            return 0;
+        }
+        String what = current(r, nat.get());
         return (int) written.values().stream().filter(w -> w.what().equals(what)).count();
     }
 

@@ -50,4 +50,13 @@ public record RelayLimits(int maxClients, int maxClientsPerIp, int maxChannelsPe
     public static RelayLimits defaults() {
         return new RelayLimits(64, 8, 16, 1_024, 4L << 20, 16L << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
+
+    /**
+     * {@return what a daemon donates when it relays by default (publicly reachable, no {@code --relay}): 32
+     * clients (4 from one IP address), 8 conversations each and 256 in all, 512 KiB/s per client and
+     * 1 MiB/s in total, registrations living 30 s, conversations forgotten after 60 s of silence}
+     */
+    public static RelayLimits modest() {
+        return new RelayLimits(32, 4, 8, 256, 512L << 10, 1L << 20, Duration.ofSeconds(30), Duration.ofSeconds(60));
+    }
 }

@@ -43,6 +43,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
     private volatile DatagramFilter receiver;
     private volatile RelayServer server;
     private volatile RelayRegistration registration;
+    private final RelayProbes probes;
     // connecting side: routes to contacts' tags; owner side: conversations the relay opened to us
     private final Map<RouteKey, Route> routes = lru();
     private final Map<InetSocketAddress, Route> routesByVirtual = new HashMap<>();
@@ -60,6 +61,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
 
     private RelayLink(DatagramLink inner) {
         this.inner = inner;
+        this.probes = new RelayProbes(inner::send);
         inner.setReceiver(this::claim);
     }
 
@@ -141,6 +143,28 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         RelayRegistration r = new RelayRegistration(relay, identity, tagPeriod, inner::send);
         registration = r;
         return r;
+    }
+
+    /**
+     * Checks that {@code relay} answers like a relay, and how fast: a registration attempt with nothing
+     * to check (no cookie, key or signature), which a relay answers with a 30-byte challenge and no state
+     * (docs/sessions.md, "Finding a home relay"). At most 16 probes are out at once; more fail at once.
+     *
+     * @param relay   the address to probe
+     * @param timeout how long to wait for the answer
+     * @return the round-trip time; fails with a {@link java.util.concurrent.TimeoutException} if nothing answered
+     */
+    public java.util.concurrent.CompletableFuture<Duration> probe(InetSocketAddress relay, Duration timeout) {
+        return probes.probe(relay, timeout);
+    }
+
+    /** Stops the current registration, if any (the relay forgets it after its lifetime). */
+    public void unregister() {
+        RelayRegistration old = registration;
+        registration = null;
+        if (old != null) {
+            old.close();
+        }
     }
 
     /** {@return the current registration, if any} */
@@ -258,6 +282,9 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         byte op = b[1];
         RelayRegistration reg = registration;
         if (op == RelayWire.REGISTERED || op == RelayWire.CHALLENGE || op == RelayWire.REFUSED) {
+            if (op == RelayWire.CHALLENGE && probes.onChallenge(b, len, from, now)) {
+                return true;
+            }
             if (reg != null) {
                 reg.onReply(b, len, from, now);
             }

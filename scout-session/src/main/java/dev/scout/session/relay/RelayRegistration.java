@@ -160,6 +160,11 @@ public final class RelayRegistration implements AutoCloseable {
         return everConfirmed && System.nanoTime() - confirmedAt < FRESH_NANOS;
     }
 
+    /** {@return whether the relay ever confirmed this registration} */
+    public boolean confirmedOnce() {
+        return everConfirmed;
+    }
+
     /** {@return whether the relay's latest answer was a refusal (it has no slot for us)} */
     public boolean refused() {
         return refused;
