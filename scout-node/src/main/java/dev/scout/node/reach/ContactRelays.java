@@ -66,10 +66,15 @@ public final class ContactRelays {
     }
 
     /**
-     * The contact's live relay entry; if none is known and {@code readIfUnknown}, one record read first.
+     * The contact's live relay entry, from the stored record if none is known yet; if there is none
+     * there either and {@code readIfUnknown}, one record read first.
      */
     Optional<RelayEntry> live(Contact c, boolean readIfUnknown) {
         RelayEntry e = byKey.get(c.publicKey().toHex());
+        if (e == null) {
+            fromEntries(c, app.storedEntries(c)); // as the message poll stored them: no network
+            e = byKey.get(c.publicKey().toHex());
+        }
         if ((e == null || e.nat() == NatType.UNKNOWN) && readIfUnknown) {
             try {
                 fromEntries(c, app.peekEntries(c));
