@@ -270,7 +270,7 @@ class NatLabTest {
     }
 
     /** One step on every device at once (each in its own thread); the first failure is rethrown. */
-    private static void parallel(List<Device> devices, Step step) throws Exception {
+    static void parallel(List<Device> devices, Step step) throws Exception {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Device d : devices) {
             all.add(CompletableFuture.runAsync(() -> {

@@ -166,7 +166,8 @@ public final class Rendezvous implements AutoCloseable {
             LOG.info("the kept-open path to {} at {} did not answer within {} ms; trying the rendezvous", contact.name(),
                     path.get(), PATH_GRACE_MILLIS);
         }
-        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
+        // Behind a NAT one record read beats the intent fallback when the stored record has no live relay entry.
+        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.CONE || ours == NatType.SYMMETRIC);
         if (relay.isPresent()) {
             // Both behind NATs and one of them symmetric: no punching can work, the relay alone.
             return ContactRelays.relayFirst(ours, relay.get().nat()) ? viaRelay(contact, relay.get(), ours, t0)
