@@ -11,12 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -85,15 +82,7 @@ class NatLabRelayFirstTest {
 
     @AfterAll
     static void removeLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (work != null) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        NatLabTest.removeLab(lab, work);
     }
 
     /**
@@ -138,7 +127,7 @@ class NatLabRelayFirstTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nother pipe: " + receive.transcript() + log(alice) + log(bob), e);
         }
-        assertThat(sha256(copy)).as("every byte, intact").isEqualTo(sha256(file));
+        assertThat(NatLabTest.sha256(copy)).as("every byte, intact").isEqualTo(NatLabTest.sha256(file));
         List<String> lines = new ArrayList<>(send.transcript());
         lines.addAll(receive.transcript());
         System.out.println("relay first: " + lines + log(alice) + log(bob));
@@ -180,22 +169,6 @@ class NatLabRelayFirstTest {
     }
 
     private static JsonNode json(ScoutLab.Http h) {
-        try {
-            return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
-        } catch (Exception e) {
-            return Jackson.object();
-        }
-    }
-
-    private static String sha256(Path p) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return NatLabTest.json(h);
     }
 }
