@@ -384,6 +384,19 @@ public final class ScoutApp {
     }
 
     /**
+     * The contact's side's live entries as the last synchronize stored them (every poll refreshes
+     * them); no network. What {@link #peekEntries} reads from the DHT, without the lookup.
+     *
+     * @param contact the contact
+     * @return its side's live entries; empty if the record was never read
+     */
+    public List<RecordEntry> storedEntries(Contact contact) {
+        int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+        return store.entries(contact.name()).stream().filter(e -> !e.isDeleted() && AppEntries.sideOf(e.id()) == 1 - side)
+                .toList();
+    }
+
+    /**
      * A contact's devices as the stored entries (the last synchronize) describe them; no network.
      *
      * @param contact the contact

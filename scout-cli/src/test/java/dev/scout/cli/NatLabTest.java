@@ -104,6 +104,11 @@ class NatLabTest {
 
     @AfterAll
     static void removeLab() throws Exception {
+        removeLab(lab, work);
+    }
+
+    /** Closes {@code lab} (if built), checks no namespace is left, deletes {@code work} (if made). */
+    static void removeLab(NatLab lab, Path work) throws Exception {
         if (lab != null) {
             lab.close();
             assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
@@ -305,7 +310,7 @@ class NatLabTest {
         d.awaitApi(h -> h.status() == 200 && h.body().contains(address), "/v1/contacts/" + contact, 60);
     }
 
-    private static JsonNode json(ScoutLab.Http h) {
+    static JsonNode json(ScoutLab.Http h) {
         try {
             return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
         } catch (Exception e) {
@@ -318,7 +323,7 @@ class NatLabTest {
     }
 
     /** One step on every device at once (each in its own thread); the first failure is rethrown. */
-    private static void parallel(List<Device> devices, Step step) throws Exception {
+    static void parallel(List<Device> devices, Step step) throws Exception {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Device d : devices) {
             all.add(CompletableFuture.runAsync(() -> {
@@ -348,7 +353,7 @@ class NatLabTest {
         return p;
     }
 
-    private static String sha256(Path p) throws Exception {
+    static String sha256(Path p) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(p)) {
             byte[] buf = new byte[1 << 16];

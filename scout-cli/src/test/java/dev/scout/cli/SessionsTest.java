@@ -166,7 +166,8 @@ class SessionsTest {
             JsonNode s = dave.expect(201, "POST", "/v1/sessions", "{\"contact\": \"alice\"}");
             assertThat(s.get("connect_ms").asLong()).isGreaterThan(START_FLOOR_MILLIS);
             assertThat(s.get("via").asText()).isEqualTo("intent");
-            assertThat(dave.log()).doesNotContain("ERROR");
+            assertThat(dave.log()).doesNotContain("ERROR")
+                    .contains("scout: warning: --session-poll is no longer used and is ignored");
             JsonNode incoming = aliceEvents.await(e -> e.type().equals("session_incoming")
                     && e.data().get("contact").asText().equals("dave")).data();
             assertThat(incoming.get("peer").asText()).isEqualTo(daveKey);

@@ -29,8 +29,8 @@ public final class ContactSession {
     private final Session session;
     private final boolean incoming;
     private final long connectMillis;
-    private final String via;
-    private final InetSocketAddress relay;
+    private volatile String via;
+    private volatile InetSocketAddress relay;
     private final AtomicBoolean claimed;
     private volatile String endReason;
     /** When it was registered: the newest of a contact's devices is chosen ({@link DeviceChoice}). */
@@ -73,7 +73,10 @@ public final class ContactSession {
         return connectMillis;
     }
 
-    /** {@return how it was made: one of the {@code VIA_} constants} */
+    /**
+     * {@return how it was made, one of the {@code VIA_} constants; a session that moved from a relay to
+     * the direct path says {@link #VIA_DIRECT} from then on, one that moved to a relay {@link #VIA_RELAY}}
+     */
     public String via() {
         return via;
     }
@@ -96,6 +99,26 @@ public final class ContactSession {
     /** {@return why it ended ({@code closed} or the failure's first line), if it has} */
     public Optional<String> endReason() {
         return Optional.ofNullable(endReason);
+    }
+
+    /** The session now runs through {@code r}; false if it already did. */
+    synchronized boolean movedToRelay(InetSocketAddress r) {
+        if (VIA_RELAY.equals(via) && r.equals(relay)) {
+            return false;
+        }
+        relay = r;
+        via = VIA_RELAY;
+        return true;
+    }
+
+    /** The session left its relay for the direct path; false if it was not relayed. */
+    synchronized boolean movedDirect() {
+        if (!VIA_RELAY.equals(via)) {
+            return false;
+        }
+        relay = null;
+        via = VIA_DIRECT;
+        return true;
     }
 
     /** Takes an incoming session for a caller; false if someone already did. */

@@ -55,6 +55,16 @@ public sealed interface NodeEvent {
     }
 
     /**
+     * A session moved to another path: from its relay to the direct path once hole punching worked
+     * ({@link ContactSession#via()} is then {@code direct}), or to a relay when the direct path failed.
+     *
+     * @param session the session (its {@code via} and {@code relay} as they are now)
+     * @param remote  where the peer's packets come from now (a relay's virtual address while relayed)
+     */
+    record SessionPathChanged(ContactSession session, java.net.InetSocketAddress remote) implements NodeEvent {
+    }
+
+    /**
      * The node re-stored its records and unread messages.
      *
      * @param items how many items it stored

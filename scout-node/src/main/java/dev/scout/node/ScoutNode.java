@@ -71,7 +71,7 @@ public final class ScoutNode implements AutoCloseable {
                 () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
         this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
-                b.sessionPollMillis(), b.relay(), network(natType), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
+                b.relay(), network(natType), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         loops.start(joined);

@@ -38,7 +38,6 @@ public final class ScoutNodeBuilder {
     private Executor listenerExecutor;
     private long pollMillis = 60_000;
     private long republishMillis = 3_600_000;
-    private long sessionPollMillis = 2_000;
     private long probeWindowMillis = 600_000;
     private long reprobeMillis = 3_600_000;
     private RelayOptions relay = RelayOptions.NONE;
@@ -139,13 +138,15 @@ public final class ScoutNodeBuilder {
     }
 
     /**
-     * How often contacts' records are read for connect intents (default 2 s, at least 100 ms).
+     * No longer used: contacts' records are not read for connect intents any more (a contact's relay
+     * carries the initiation; intents, the fallback, are seen in the records the message poll reads).
+     * Kept so that existing callers compile; the interval is checked and ignored.
      *
-     * @param interval the interval
+     * @param interval ignored (at least 100 ms)
      * @return this builder
      */
     public ScoutNodeBuilder sessionPollInterval(Duration interval) {
-        this.sessionPollMillis = atLeast(interval, 100, "session poll interval");
+        atLeast(interval, 100, "session poll interval");
         return this;
     }
 
@@ -269,9 +270,6 @@ public final class ScoutNodeBuilder {
         return republishMillis;
     }
 
-    long sessionPollMillis() {
-        return sessionPollMillis;
-    }
 
     long probeWindowMillis() {
         return probeWindowMillis;

@@ -67,13 +67,12 @@ final class SessionService implements AutoCloseable {
     /**
      * @param nat          our NAT type as the daemon's NAT awareness sees it
      * @param ourAddresses this device's addresses for contacts (external first)
-     * @param pollMillis   how often contacts' records are read for connect intents
      * @param relay        when to relay for others, the pinned relay, whether to find a home relay
      * @param network      whether the node is publicly reachable or behind a NAT (relaying, home relay)
      * @param addresses    which addresses from contacts (intents, relay entries) we may send to
      */
     SessionService(NodeStore store, ScoutApp app, Consumer<NodeEvent> events, DualStackNode node, Supplier<NatType> nat,
-                   Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay,
+                   Supplier<List<InetSocketAddress>> ourAddresses, RelayOptions relay,
                    Relays.Network network, ContactAddressPolicy addresses) {
         this.store = store;
         this.app = app;
@@ -86,9 +85,10 @@ final class SessionService implements AutoCloseable {
         this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
+        endpoint.setHolePunching(ourAddresses, addresses::allows); // relayed sessions move to the direct path
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses,
-                store.deviceTag(), pollMillis, new ContactRelays(link, app, addresses));
+                store.deviceTag(), new ContactRelays(link, app, addresses));
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device) {
@@ -236,7 +236,24 @@ final class SessionService implements AutoCloseable {
             });
             LOG.info("session {} with {} ({}, via {}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
                     s.remoteAddress());
+            s.onPathChange(to -> moved(live, to));
+            moved(live, s.remoteAddress()); // it may have moved before the listener was set
             return live;
+        }
+    }
+
+    /**
+     * The session moved (docs/sessions.md, "Relay first, then direct"): from a relay to the direct path
+     * ({@code via} relay → direct) or back to a relay when the direct path failed; announced as
+     * {@link NodeEvent.SessionPathChanged}. Moves between two direct addresses (NAT rebinding) change nothing here.
+     */
+    private void moved(ContactSession live, InetSocketAddress to) {
+        Optional<InetSocketAddress> relayed = link.relayOf(to);
+        boolean changed = relayed.isPresent() ? live.movedToRelay(relayed.get())
+                : RelayLink.isVirtual(to) ? false : live.movedDirect();
+        if (changed && !live.ended()) {
+            LOG.info("session {} with {} now via {} ({})", live.id(), live.contact(), live.via(), to);
+            events.accept(new NodeEvent.SessionPathChanged(live, to));
         }
     }
 

@@ -37,12 +37,14 @@ final class Connection implements Session, Recovery.FrameSink {
     private final boolean initiator;
     private final PacketProtection protection;
     private volatile InetSocketAddress remote;
+    private volatile Consumer<InetSocketAddress> pathListener;
 
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
     private final Recovery recovery = new Recovery();
     private final PacketSender sender;
     private final Messages messages = new Messages();
+    private final PathChoice paths;
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
     private boolean confirmed;
@@ -76,6 +78,7 @@ final class Connection implements Session, Recovery.FrameSink {
         this.sender = new PacketSender(acks, recovery, streams, protection, remoteId);
         this.arrivals = new Arrivals(endpoint::callback);
         this.lastReceive = now;
+        this.paths = new PathChoice(remote, now);
         // The initiator has key confirmation from message 2; the responder waits for the first DATA.
         this.confirmed = initiator;
     }
@@ -90,6 +93,11 @@ final class Connection implements Session, Recovery.FrameSink {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public void onPathChange(Consumer<InetSocketAddress> listener) {
+        this.pathListener = listener;
     }
 
     @Override
@@ -222,6 +230,50 @@ final class Connection implements Session, Recovery.FrameSink {
         return confirmedAt;
     }
 
+    // ---- paths (docs/sessions.md, "Relay first, then direct")
+
+    /**
+     * Initiator of a session that runs through a relay: our addresses go to the peer with the
+     * confirmation, and our probes towards {@code punch} start at {@code at} — half a relayed round trip
+     * from now, when the peer, starting on our confirmation, sends its own (the NAT lab's conntrack rule:
+     * both sides' first packets must cross within one network latency).
+     */
+    void startPunching(List<InetSocketAddress> punch, List<InetSocketAddress> ours, long at) {
+        paths.punch(punch, at);
+        if (paths.takeCandidatesTurn()) {
+            sender.queue(new Frame.Candidates(ours));
+        }
+    }
+
+    /** The peer's addresses, authenticated: probe them now, and tell ours once (while relayed). */
+    private void onCandidates(List<InetSocketAddress> theirs, long now) {
+        if (!paths.relayed()) {
+            return;
+        }
+        paths.punch(theirs.stream().filter(endpoint::allowsCandidate).toList(), now);
+        if (paths.takeCandidatesTurn()) {
+            sender.queue(new Frame.Candidates(endpoint.localCandidates()));
+        }
+    }
+
+    private long failingAfter() {
+        return Math.max(PathChoice.FAILING, 3 * recovery.smoothedRtt());
+    }
+
+    /** The session moved to {@code paths.current()}; after a failed path, what was in flight goes again. */
+    private void moved(boolean failed) {
+        remote = paths.current();
+        if (failed) {
+            recovery.pathFailed(this);
+        }
+        sender.probe();
+        Consumer<InetSocketAddress> l = pathListener;
+        InetSocketAddress now = remote;
+        if (l != null) {
+            endpoint.callback(() -> l.accept(now));
+        }
+    }
+
     /** Initiator: the first DATA packet, which confirms the keys to the responder. */
     void sendConfirmation() {
         sender.queue(new Frame.Ping());
@@ -257,8 +309,8 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         long pn = PacketProtection.number(b);
         lastReceive = now;
-        if (protection.accept(pn)) {
-            remote = from; // follow the peer across NAT rebinding
+        if (paths.onPacket(from, protection.accept(pn), now, failingAfter())) {
+            moved(false); // relay to direct, NAT rebinding, another relay
         }
         if (!confirmed) {
             confirmed = true;
@@ -295,6 +347,8 @@ final class Connection implements Session, Recovery.FrameSink {
             }
         } else if (f instanceof Frame.MaxStreams m) {
             streams.onMaxStreams(m.count());
+        } else if (f instanceof Frame.Candidates c) {
+            onCandidates(c.addresses(), now);
         } else if (f instanceof Frame.MaxStreamData m) {
             StreamImpl stream = streams.get(m.streamId());
             if (stream != null) {
@@ -340,7 +394,7 @@ final class Connection implements Session, Recovery.FrameSink {
             streams.windowUpdate(m.streamId());
         } else if (f instanceof Frame.MaxStreams) {
             streams.grantLost();
-        } else if (f instanceof Frame.Message || f instanceof Frame.Close) {
+        } else if (f instanceof Frame.Message || f instanceof Frame.Close || f instanceof Frame.Candidates) {
             sender.queue(f);
         }
     }
@@ -359,6 +413,12 @@ final class Connection implements Session, Recovery.FrameSink {
         if (now >= closingDeadline) {
             terminate(null);
             return;
+        }
+        if (paths.failing(now, recovery.inFlight(), failingAfter()) && paths.onFailing(now)) {
+            moved(true);
+        }
+        for (InetSocketAddress a : paths.probesDue(now)) {
+            endpoint.transmit(sender.sealProbe(), a);
         }
         if (recovery.deadline() <= now && recovery.onTimeout(now, this)) {
             sender.probe();
@@ -394,6 +454,7 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         long next = Math.min(Math.min(acks.deadline(), recovery.deadline()), closingDeadline);
         next = Math.min(next, lastReceive + endpoint.config().idleTimeout().toNanos());
+        next = Math.min(next, paths.deadline(recovery.inFlight(), failingAfter()));
         if (confirmed && state == State.OPEN && !recovery.inFlight()) {
             next = Math.min(next, Math.max(recovery.lastElicitingSent(), lastReceive) + endpoint.config().keepAlive().toNanos());
         }

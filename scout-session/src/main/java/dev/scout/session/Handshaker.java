@@ -83,11 +83,12 @@ final class Handshaker {
         return pendingById.containsKey(id);
     }
 
-    void connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, long timeoutNanos,
-                 CompletableFuture<Session> future) {
+    void connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, List<InetSocketAddress> punch, NatType peerNat,
+                 long timeoutNanos, CompletableFuture<Session> future) {
         Pending existing = pendingByPeer.get(peer);
         if (existing != null) {
             joinRelayed(existing, addresses);
+            existing.addPunch(punch);
             follow(existing.future, future);
             return;
         }
@@ -117,6 +118,7 @@ final class Handshaker {
         lastSentTimestamp = Math.max(System.currentTimeMillis(), lastSentTimestamp + 1);
         Pending p = new Pending(peer, addresses, peerNat, random.nextLong(), NoiseIK.newPrivateKey(random),
                 lastSentTimestamp, future, endpoint.now(), timeoutNanos);
+        p.addPunch(punch);
         try {
             startNoise(p);
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -150,6 +152,7 @@ final class Handshaker {
                 more.add(a);
                 p.addresses = List.copyOf(more);
                 endpoint.transmit(p.datagram, a);
+                p.relaySent(endpoint.now());
             }
         }
     }
@@ -188,6 +191,9 @@ final class Handshaker {
         long now = endpoint.now();
         for (InetSocketAddress a : p.addresses) {
             endpoint.transmit(p.datagram, a);
+            if (VirtualAddresses.isVirtual(a)) {
+                p.relaySent(now);
+            }
         }
         p.nextSend = now + (now - p.started < FAST_PHASE ? FAST_RESEND : SLOW_RESEND);
         endpoint.scheduleHandshakeTimer(Math.min(p.nextSend, deadline(p)));
@@ -240,6 +246,12 @@ final class Handshaker {
         sessions.added(c);
         endpoint.register(c);
         endpoint.paths.established(p.peer, from, PathTokens.of(noise, true), endpoint.now());
+        if (VirtualAddresses.isVirtual(from) && !p.punch.isEmpty()) {
+            // Relay first, then direct: the peer starts probing when our confirmation reaches it, half a
+            // relayed round trip from now; ours start then too.
+            long now = endpoint.now();
+            c.startPunching(p.punch, endpoint.localCandidates(), now + (now - p.relaySentAt) / 2);
+        }
         c.sendConfirmation();
         endpoint.callback(() -> p.future.complete(c));
     }

@@ -84,6 +84,16 @@ final class PacketSender {
         }
     }
 
+    /**
+     * A PING packet for a path probe (hole punching). Not counted in flight: probes towards a NAT that
+     * has not opened yet are expected to be lost, and must not cut the window of the path in use.
+     */
+    byte[] sealProbe() {
+        ByteBuffer buf = ByteBuffer.wrap(plain);
+        FrameCodec.encode(new Frame.Ping(), buf);
+        return protection.seal(remoteId, plain, buf.position());
+    }
+
     private int fillEliciting(List<Frame> frames, int room, boolean open) {
         while (!control.isEmpty() && FrameCodec.size(control.peek()) <= room) {
             Frame f = control.poll();

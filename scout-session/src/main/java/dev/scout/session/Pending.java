@@ -27,6 +27,10 @@ final class Pending {
     final long started;
     final long timeout;
     long nextSend;
+    /** The peer's direct addresses to punch towards once a relayed handshake completes. */
+    List<InetSocketAddress> punch = List.of();
+    /** When the initiation first went to a relay route (the relayed round trip is measured from it). */
+    long relaySentAt = Long.MIN_VALUE;
 
     Pending(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat, long localId, byte[] ephemeral,
             long timestamp, CompletableFuture<Session> future, long started, long timeout) {
@@ -40,6 +44,20 @@ final class Pending {
         this.future = future;
         this.started = started;
         this.timeout = timeout;
+    }
+
+    void addPunch(List<InetSocketAddress> more) {
+        if (!more.isEmpty()) {
+            List<InetSocketAddress> all = new java.util.ArrayList<>(punch);
+            more.stream().filter(a -> !all.contains(a)).forEach(all::add);
+            punch = List.copyOf(all);
+        }
+    }
+
+    void relaySent(long now) {
+        if (relaySentAt == Long.MIN_VALUE) {
+            relaySentAt = now;
+        }
     }
 
     /** (Re)makes the datagram and the Noise states after message 1 (with and, once a cookie came, without it). */

@@ -153,6 +153,23 @@ final class Recovery {
         return true;
     }
 
+    /**
+     * The path these packets went on failed and the session moved to another: everything in flight
+     * counts as lost (its frames go again on the new path at once) and the probe backoff starts over.
+     */
+    void pathFailed(FrameSink sink) {
+        java.util.List<SentPacket> gone = new java.util.ArrayList<>(sent.values());
+        sent.clear();
+        bytesInFlight = 0;
+        lossTime = NEVER;
+        ptoCount = 0;
+        for (SentPacket p : gone) {
+            for (Frame f : p.frames()) {
+                sink.lost(f);
+            }
+        }
+    }
+
     int probeTimeouts() {
         return ptoCount;
     }

@@ -28,6 +28,15 @@ public interface Session extends AutoCloseable {
     /** {@return where the peer's packets come from now (the path that worked; follows NAT rebinding)} */
     InetSocketAddress remoteAddress();
 
+    /**
+     * Tells {@code listener} each time the session moves to another path: from a relay to the direct
+     * path once hole punching worked, back to a relay (or to another one) when the path in use fails,
+     * to a new address after NAT rebinding. Only authenticated packets move a session.
+     *
+     * @param listener called on a callback thread with the new {@link #remoteAddress()} (replaces an earlier one)
+     */
+    void onPathChange(Consumer<InetSocketAddress> listener);
+
     /** {@return whether this side started the session} */
     boolean initiator();
 

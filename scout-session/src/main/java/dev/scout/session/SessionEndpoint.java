@@ -54,6 +54,8 @@ public final class SessionEndpoint implements AutoCloseable {
     private final HandshakeInbox handshakes;
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
+    private volatile java.util.function.Supplier<List<InetSocketAddress>> ownCandidates = List::of;
+    private volatile java.util.function.Predicate<InetSocketAddress> candidatePolicy = a -> false;
     private volatile boolean closed;
 
     private SessionEndpoint(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
@@ -128,6 +130,26 @@ public final class SessionEndpoint implements AutoCloseable {
      */
     public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses, NatType peerNat,
                                               java.time.Duration timeout) {
+        return connect(peer, addresses, List.of(), peerNat, timeout);
+    }
+
+    /**
+     * Connects to {@code peer} through {@code addresses} at once (typically the route through the
+     * contact's relay, docs/sessions.md "Relay first, then direct") and, once a session stands on a
+     * relay, punches towards {@code punch} — the contact's direct addresses, not sent to before then:
+     * our addresses go to the contact inside the session, and both sides' probes are timed by the relayed
+     * round trip so that they cross. The session moves to the direct path when a probe is answered
+     * ({@link Session#onPathChange}).
+     *
+     * @param peer the contact's identity key
+     * @param addresses where to send the handshake, all at once (copied)
+     * @param punch the contact's direct addresses, for hole punching after a relayed handshake (copied)
+     * @param peerNat the contact's NAT type as we know it (only named in the failure message)
+     * @param timeout positive
+     * @return the session, completed on a callback thread
+     */
+    public CompletableFuture<Session> connect(Ed25519PublicKey peer, List<InetSocketAddress> addresses,
+                                              List<InetSocketAddress> punch, NatType peerNat, java.time.Duration timeout) {
         CompletableFuture<Session> f = new CompletableFuture<>();
         if (addresses.isEmpty()) {
             f.completeExceptionally(new NoDirectPathException("no address known for " + peer));
@@ -138,9 +160,41 @@ public final class SessionEndpoint implements AutoCloseable {
             return f;
         }
         List<InetSocketAddress> copy = List.copyOf(addresses);
+        List<InetSocketAddress> punchCopy = List.copyOf(punch);
         long timeoutNanos = Math.max(1, timeout.toNanos());
-        runOnLoop(() -> handshaker.connect(peer, copy, peerNat, timeoutNanos, f));
+        runOnLoop(() -> handshaker.connect(peer, copy, punchCopy, peerNat, timeoutNanos, f));
         return f;
+    }
+
+    /**
+     * Enables hole punching from relayed sessions (off until called): {@code ours} gives this device's
+     * addresses for contacts (sent to the peer, authenticated, inside a relayed session), {@code allowed}
+     * decides which of a peer's addresses we probe (e.g. {@link ContactAddressPolicy#allows}).
+     *
+     * @param ours called on the loop thread; at most {@value dev.scout.session.internal.FrameCodec#MAX_CANDIDATES} are sent
+     * @param allowed called on the loop thread
+     */
+    public void setHolePunching(java.util.function.Supplier<List<InetSocketAddress>> ours,
+                                java.util.function.Predicate<InetSocketAddress> allowed) {
+        this.ownCandidates = ours;
+        this.candidatePolicy = allowed;
+    }
+
+    /** Our addresses for a peer's probes: real ones only, at most the frame's limit. */
+    List<InetSocketAddress> localCandidates() {
+        List<InetSocketAddress> out = new java.util.ArrayList<>();
+        for (InetSocketAddress a : ownCandidates.get()) {
+            if (!dev.scout.session.internal.VirtualAddresses.isVirtual(a) && !a.isUnresolved() && !out.contains(a)
+                    && out.size() < dev.scout.session.internal.FrameCodec.MAX_CANDIDATES) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Whether we may probe a peer's address (its CANDIDATES frame; virtual addresses never). */
+    boolean allowsCandidate(InetSocketAddress a) {
+        return !dev.scout.session.internal.VirtualAddresses.isVirtual(a) && candidatePolicy.test(a);
     }
 
     /**

@@ -88,9 +88,10 @@ public final class DaemonCommand extends BaseCommand {
             description = "Reachability: how often an unreachable daemon runs regular again to look.")
     public long reprobeSeconds;
 
-    @Option(names = "--session-poll", paramLabel = "MILLIS", defaultValue = "2000",
-            description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
-    public long sessionPollMillis;
+    /** No longer used (contacts signal through relays; see docs/operations.md): accepted, warned about, ignored. */
+    @Option(names = "--session-poll", paramLabel = "MILLIS", hidden = true,
+            description = "No longer used: records are not read for connect intents any more (ignored).")
+    public Long sessionPollMillis;
 
     @Option(names = "--relay", description = "Relay for other daemons within the generous limits (4 MiB/s per client, "
             + "16 MiB/s in all) whatever this daemon's NAT. By default a publicly reachable daemon relays within modest "
@@ -120,8 +121,9 @@ public final class DaemonCommand extends BaseCommand {
         if (pollSeconds < 1 || republishSeconds < 10) {
             throw new ParameterException(cl(), "--poll-interval must be ≥ 1 s and --republish-interval ≥ 10 s");
         }
-        if (sessionPollMillis < 100) {
-            throw new ParameterException(cl(), "--session-poll must be ≥ 100 ms");
+        if (sessionPollMillis != null) {
+            spec.commandLine().getErr().println("scout: warning: --session-poll is no longer used and is ignored "
+                    + "(contacts reach this daemon through its relay; records are not read for connect intents)");
         }
         if (probeWindowSeconds < 1 || reprobeSeconds < 1) {
             throw new ParameterException(cl(), "--probe-window and --reprobe-interval must be ≥ 1 s");
@@ -190,7 +192,6 @@ public final class DaemonCommand extends BaseCommand {
         var b = ScoutNode.builder().store(ctx.store()).node(ctx.node())
                 .listenerExecutor(Runnable::run) // the daemon logs and records in order, on the thread that noticed
                 .pollInterval(Duration.ofSeconds(pollSeconds)).republishInterval(Duration.ofSeconds(republishSeconds))
-                .sessionPollInterval(Duration.ofMillis(sessionPollMillis))
                 .probing(Duration.ofSeconds(probeWindowSeconds), Duration.ofSeconds(reprobeSeconds))
                 .relay(relayOptions);
         if (assumeNat != null) {

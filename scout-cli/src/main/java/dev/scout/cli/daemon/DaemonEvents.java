@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * What the daemon does with its node's events: announces them on the event stream ({@code message},
- * {@code contact}, {@code session_incoming}, {@code session_closed}), logs them, and records the
+ * {@code contact}, {@code session_incoming}, {@code session_path}, {@code session_closed}), logs them, and records the
  * status {@code scout status} prints when no daemon runs.
  */
 public final class DaemonEvents implements Consumer<NodeEvent> {
@@ -64,6 +64,9 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
             sessions.ended(s.session());
             events.publish("session_closed", Jackson.object().put("id", s.session().id())
                     .put("contact", s.session().contact()).put("reason", s.reason()));
+        } else if (event instanceof NodeEvent.SessionPathChanged p) {
+            events.publish("session_path", sessions.json(p.session()));
+            log(out, "session " + p.session().id() + " with " + p.session().contact() + " now via " + p.session().via());
         } else if (event instanceof NodeEvent.Republished r) {
             log(out, "republished " + r.items() + (r.items() == 1 ? " item" : " items"));
             stored(() -> {

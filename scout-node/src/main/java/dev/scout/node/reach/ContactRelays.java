@@ -42,7 +42,10 @@ public final class ContactRelays {
         return addresses;
     }
 
-    /** Takes the contact's side's entries of one record read (the intent watch reads them anyway). */
+    /**
+     * Takes the contact's side's entries of one record read (stored or fresh): the entry expiring last
+     * wins; an entry we hold is dropped only once it expired and the record has none.
+     */
     void fromEntries(Contact c, List<RecordEntry> entries) {
         RelayEntry best = null;
         for (RecordEntry e : entries) {
@@ -58,27 +61,37 @@ public final class ContactRelays {
                 LOG.warn("malformed relay entry from {} ignored: {}", c.name(), ex.getMessage());
             }
         }
-        if (best == null) {
-            byKey.remove(c.publicKey().toHex());
-        } else {
-            byKey.put(c.publicKey().toHex(), best);
+        String key = c.publicKey().toHex();
+        RelayEntry held = byKey.get(key);
+        if (best != null && (held == null || best.expiresAt() >= held.expiresAt())) {
+            byKey.put(key, best);
+        } else if (best == null && held != null && !held.isLive(System.currentTimeMillis())) {
+            byKey.remove(key);
         }
     }
 
     /**
-     * The contact's live relay entry; if none is known and {@code readIfUnknown}, one record read first.
+     * The contact's live relay entry: the one held, else from the stored record (the message poll's
+     * last read; no network), else — if {@code readIfUnknown} — from one record read.
      */
     Optional<RelayEntry> live(Contact c, boolean readIfUnknown) {
-        RelayEntry e = byKey.get(c.publicKey().toHex());
-        if ((e == null || e.nat() == NatType.UNKNOWN) && readIfUnknown) {
+        String key = c.publicKey().toHex();
+        if (!usable(byKey.get(key))) {
+            fromEntries(c, app.storedEntries(c));
+        }
+        if (!usable(byKey.get(key)) && readIfUnknown) {
             try {
                 fromEntries(c, app.peekEntries(c));
             } catch (RuntimeException ex) {
                 LOG.debug("reading {}'s record for a relay: {}", c.name(), ex.getMessage());
             }
-            e = byKey.get(c.publicKey().toHex());
         }
+        RelayEntry e = byKey.get(key);
         return e != null && e.isLive(System.currentTimeMillis()) ? Optional.of(e) : Optional.empty();
+    }
+
+    private static boolean usable(RelayEntry e) {
+        return e != null && e.isLive(System.currentTimeMillis()) && e.nat() != NatType.UNKNOWN;
     }
 
     /** Forgets a removed contact's relay entry. */

@@ -31,14 +31,18 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Opening a session with a contact without any server (docs/sessions.md, "Rendezvous"): first the
+ * Opening a session with a contact (docs/sessions.md, "Integration with the daemon"): first the
  * kept-open path to the contact if one is live ({@link SessionEndpoint#livePath}: a session between the
- * two was made lately and both keep its NAT mappings open; one round trip, behind NATs too), then the
- * contact's published device addresses directly (works when the contact is reachable — public, same
- * LAN, loopback), and if that does not answer within {@value #DIRECT_GRACE_MILLIS} ms a kind-4 connect
- * intent in the pair's record, after which both sides send towards each other at the intent's start
- * time. The contact's daemon learns of intents by reading each contact's record every
- * {@code pollMillis} ({@link #watch}); every attempt ends within {@value #DEADLINE_MILLIS} ms.
+ * two was made lately and both keep its NAT mappings open; one round trip, behind NATs too). Then, if
+ * the contact publishes a relay (kind 5), <em>relay first, then direct</em>: the initiation goes through
+ * the contact's relay at once (and to its published addresses too unless we are behind a NAT); the
+ * session carries data through the relay as soon as the handshake completes and moves to the direct
+ * path when the hole punching timed by that handshake works. Without a relay: the contact's published
+ * addresses directly (public, same LAN, loopback), and if that does not answer within
+ * {@value #DIRECT_GRACE_MILLIS} ms the fallback, a kind-4 connect intent in the pair's record, after
+ * which both sides send towards each other at the intent's start time. Nobody reads records for intents:
+ * {@link #watch} looks at the entries the message poll already stored. Every attempt ends within
+ * {@value #DEADLINE_MILLIS} ms.
  */
 public final class Rendezvous implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
@@ -61,6 +65,8 @@ public final class Rendezvous implements AutoCloseable {
      */
     static final long DEADLINE_MILLIS = 12_500;
     static final long INTENT_TTL_SECONDS = 60;
+    /** How often the stored records (refreshed by the message poll, no network here) are looked at for intents and relays. */
+    static final long WATCH_MILLIS = 500;
     /** An intent whose start passed longer ago than this is history, not a request. */
     static final long STALE_MILLIS = 3_000;
     private static final int MAX_ANSWERED = 1_024;
@@ -71,7 +77,6 @@ public final class Rendezvous implements AutoCloseable {
     private final Supplier<NatType> nat;
     private final Supplier<List<InetSocketAddress>> ourAddresses;
     private final int deviceTag;
-    private final long pollMillis;
     private final ContactRelays relays;
     /**
      * Sessions the daemon already has with a contact: {@link #connect} takes an unclaimed one at the start
@@ -95,14 +100,13 @@ public final class Rendezvous implements AutoCloseable {
     };
 
     public Rendezvous(ScoutApp app, Supplier<List<Contact>> contacts, SessionEndpoint endpoint, Supplier<NatType> nat,
-               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, long pollMillis, ContactRelays relays) {
+               Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, ContactRelays relays) {
         this.app = app;
         this.contacts = contacts;
         this.endpoint = endpoint;
         this.nat = nat;
         this.ourAddresses = ourAddresses;
         this.deviceTag = deviceTag;
-        this.pollMillis = pollMillis;
         this.relays = relays;
     }
 
@@ -131,16 +135,12 @@ public final class Rendezvous implements AutoCloseable {
         this.existing = sessions;
     }
 
-    /** Contacts' daemons read our record this often unless configured otherwise. */
-    static final long DEFAULT_POLL_MILLIS = 2_000;
-
     /**
-     * The start delay an intent gets: the contact needs up to one of its polls (ours or the default,
-     * whichever is longer: theirs is not known) plus one record read to see it.
+     * The start delay an intent gets (3.5 s): the contact must read our record within about 2 s to see it
+     * — a short message poll, or a poke telling it our record changed. Intents are the fallback for
+     * contacts that publish no relay; the deadline leaves no room for a longer delay.
      */
-    long startDelayMillis() {
-        return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
-    }
+    static final long START_DELAY_MILLIS = 3_500;
 
     /** A session and how it was made ({@link #VIA_PATH}, {@link #VIA_DIRECT} or {@link #VIA_INTENT}). */
     public record Connected(Session session, String via) {
@@ -176,10 +176,12 @@ public final class Rendezvous implements AutoCloseable {
             LOG.info("the kept-open path to {} at {} did not answer within {} ms; trying the rendezvous", contact.name(),
                     path.get(), PATH_GRACE_MILLIS);
         }
-        // Both behind NATs and one of them symmetric: no direct way can work, the contact's relay can.
-        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.SYMMETRIC);
-        if (relay.isPresent() && ContactRelays.relayFirst(ours, relay.get().nat())) {
-            return viaRelay(contact, relay.get(), ours, t0);
+        // Behind a NAT one record read beats the intent fallback when the stored record has no live relay entry.
+        Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.CONE || ours == NatType.SYMMETRIC);
+        if (relay.isPresent()) {
+            // Both behind NATs and one of them symmetric: no punching can work, the relay alone.
+            return ContactRelays.relayFirst(ours, relay.get().nat()) ? viaRelay(contact, relay.get(), ours, t0)
+                    : relayThenDirect(contact, relay.get(), addresses(app.storedDevices(contact)), ours, t0);
         }
         List<InetSocketAddress> theirs = device != null ? device.addresses() : addresses(app.storedDevices(contact));
         if (theirs.isEmpty() && device == null) {
@@ -206,7 +208,7 @@ public final class Rendezvous implements AutoCloseable {
             throw new NoDirectPathException("no direct path to " + contact.name() + ": this device knows no address of its own");
         }
         mine = mine.subList(0, Math.min(mine.size(), ConnectIntent.MAX_ADDRESSES));
-        ConnectIntent intent = ConnectIntent.create(mine, ours, device == null ? 0 : device.tag(), System.currentTimeMillis(), startDelayMillis(),
+        ConnectIntent intent = ConnectIntent.create(mine, ours, device == null ? 0 : device.tag(), System.currentTimeMillis(), START_DELAY_MILLIS,
                 INTENT_TTL_SECONDS);
         try {
             app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
@@ -255,6 +257,42 @@ public final class Rendezvous implements AutoCloseable {
                     + ours.label() + ", theirs " + (theirNat == NatType.UNKNOWN ? "unknown" : theirNat.label()) + ")");
         }
         return new Connected(s, VIA_INTENT);
+    }
+
+    /**
+     * Relay first, then direct (docs/sessions.md): the initiation through the contact's relay at once —
+     * the relay forwards it over the mapping the contact keeps open, so no record is read and nobody
+     * polls — and to its published addresses too unless we are behind a NAT (our packets reaching its NAT
+     * before its own left would take the conntrack tuple the punch needs). Once the handshake completes
+     * the session carries data through the relay; both sides then probe each other's direct addresses,
+     * timed by the relayed round trip, and the session moves to the direct path when a probe is answered.
+     */
+    private Connected relayThenDirect(Contact contact, dev.scout.session.relay.RelayEntry relay,
+                                      List<InetSocketAddress> theirs, NatType ours, long t0)
+            throws NoDirectPathException, InterruptedException {
+        long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
+        boolean behindNat = ours == NatType.CONE || ours == NatType.SYMMETRIC;
+        List<InetSocketAddress> first = new ArrayList<>();
+        first.add(relays.route(relay));
+        if (!behindNat) {
+            first.addAll(theirs);
+        }
+        LOG.info("connecting to {} through its relay at {}{}; then punching towards {}", contact.name(), relay.relay(),
+                behindNat ? "" : " and directly", theirs);
+        CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), first, theirs, relay.nat(), Duration.ofMillis(left));
+        Session s = await(f, left + 500, contact, ours, false);
+        if (s == null) {
+            Optional<Session> arrived = existing.takeUnclaimed(contact); // the contact's own connect won
+            if (arrived.isPresent()) {
+                return new Connected(arrived.get(), VIA_INCOMING);
+            }
+            throw new NoDirectPathException("no path to " + contact.name() + " within "
+                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer through its relay at "
+                    + relay.relay().getAddress().getHostAddress() + ":" + relay.relay().getPort()
+                    + (behindNat || theirs.isEmpty() ? "" : " or from " + theirs) + " (NAT: ours " + ours.label()
+                    + ", theirs " + relay.nat().label() + "; the relay or the contact is offline)");
+        }
+        return new Connected(s, dev.scout.session.relay.RelayLink.isVirtual(s.remoteAddress()) ? VIA_RELAY : VIA_DIRECT);
     }
 
     /** Through the contact's relay only, within what is left of the attempt. */
@@ -307,9 +345,10 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     /**
-     * Starts reading every contact's record each {@code pollMillis} for fresh connect intents addressed
-     * to this device (or any), answering each nonce once by connecting towards the writer's addresses at
-     * its start time; {@code answered} receives the resulting sessions.
+     * Starts looking at every contact's stored record entries (as the message poll last read them; no
+     * network) each {@value #WATCH_MILLIS} ms: relay entries are remembered, and fresh connect intents
+     * addressed to this device (or any) are answered, each nonce once, by connecting towards the writer's
+     * addresses at its start time; {@code onSession} receives the resulting sessions.
      */
     public void watch(BiConsumer<Contact, Session> onSession) {
         timer.scheduleWithFixedDelay(() -> {
@@ -320,12 +359,12 @@ public final class Rendezvous implements AutoCloseable {
                     LOG.debug("reading {}'s record for intents: {}", c.name(), e.getMessage());
                 }
             }
-        }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void look(Contact c, BiConsumer<Contact, Session> onSession) {
         long now = System.currentTimeMillis();
-        List<RecordEntry> entries = app.peekEntries(c);
+        List<RecordEntry> entries = app.storedEntries(c);
         relays.fromEntries(c, entries);
         for (RecordEntry e : entries) {
             if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {

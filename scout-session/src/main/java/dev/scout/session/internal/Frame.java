@@ -25,6 +25,17 @@ public sealed interface Frame {
     /** The sender closes the session ({@code code} 0 = normal). */
     record Close(int code) implements Frame { }
 
+    /**
+     * The sender's own addresses, for hole punching while the session runs through a relay (type 8,
+     * docs/sessions.md "Relay first, then direct"); authenticated like every frame. At most
+     * {@link FrameCodec#MAX_CANDIDATES}.
+     */
+    record Candidates(List<java.net.InetSocketAddress> addresses) implements Frame {
+        public Candidates {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
     default boolean ackEliciting() {
         return !(this instanceof Ack);
     }

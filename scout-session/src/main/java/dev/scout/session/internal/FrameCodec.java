@@ -15,6 +15,9 @@ public final class FrameCodec {
     static final byte MESSAGE = 5;
     static final byte CLOSE = 6;
     static final byte MAX_STREAMS = 7;
+    static final byte CANDIDATES = 8;
+    /** Addresses a CANDIDATES frame carries at most. */
+    public static final int MAX_CANDIDATES = 8;
     /** Bytes a STREAM frame needs besides its data. */
     public static final int STREAM_OVERHEAD = 1 + 4 + 8 + 1 + 2;
     public static final int MESSAGE_OVERHEAD = 1 + 8 + 2;
@@ -35,6 +38,12 @@ public final class FrameCodec {
             return MESSAGE_OVERHEAD + m.data().length;
         } else if (f instanceof Frame.Close) {
             return 2;
+        } else if (f instanceof Frame.Candidates c) {
+            int n = 2;
+            for (java.net.InetSocketAddress a : c.addresses()) {
+                n += 1 + a.getAddress().getAddress().length + 2;
+            }
+            return n;
         }
         return 1;
     }
@@ -58,6 +67,12 @@ public final class FrameCodec {
             out.put(MESSAGE).putLong(m.id()).putShort((short) m.data().length).put(m.data());
         } else if (f instanceof Frame.Close c) {
             out.put(CLOSE).put((byte) c.code());
+        } else if (f instanceof Frame.Candidates c) {
+            out.put(CANDIDATES).put((byte) c.addresses().size());
+            for (java.net.InetSocketAddress a : c.addresses()) {
+                byte[] ip = a.getAddress().getAddress();
+                out.put((byte) ip.length).put(ip).putShort((short) a.getPort());
+            }
         }
     }
 
@@ -68,6 +83,33 @@ public final class FrameCodec {
             throw new IllegalArgumentException("frame length " + n + " exceeds the packet");
         }
         return n;
+    }
+
+    /** A CANDIDATES frame's body: count u8 (≤ {@value #MAX_CANDIDATES}), then per address length u8 (4 or 16), address, port u16. */
+    private static Frame.Candidates candidates(ByteBuffer in) {
+        int n = in.get() & 0xFF;
+        if (n > MAX_CANDIDATES) {
+            throw new IllegalArgumentException(n + " candidate addresses (at most " + MAX_CANDIDATES + ")");
+        }
+        List<java.net.InetSocketAddress> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = in.get() & 0xFF;
+            if (len != 4 && len != 16) {
+                throw new IllegalArgumentException("candidate address of " + len + " bytes");
+            }
+            byte[] ip = new byte[len];
+            in.get(ip);
+            int port = in.getShort() & 0xFFFF;
+            if (port == 0) {
+                throw new IllegalArgumentException("candidate address with port 0");
+            }
+            try {
+                out.add(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(ip), port));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        return new Frame.Candidates(out);
     }
 
     /** Decodes every frame in {@code in}; throws {@link IllegalArgumentException} on malformed input. */
@@ -121,6 +163,7 @@ public final class FrameCodec {
                         }
                         frames.add(new Frame.MaxStreams(count));
                     }
+                    case CANDIDATES -> frames.add(candidates(in));
                     default -> throw new IllegalArgumentException("unknown frame type " + type);
                 }
             }

@@ -1,0 +1,159 @@
+package dev.scout.session;
+
+import dev.scout.session.internal.VirtualAddresses;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which path carries a session, and the hole punching that moves it from a relay to the direct path
+ * (docs/sessions.md, "Relay first, then direct"). Loop thread only; one per {@link Connection}.
+ *
+ * <ul>
+ * <li>An authenticated packet from a real address while the session runs through a relay (a virtual
+ *     address) moves it there at once: the punch worked.</li>
+ * <li>A packet through a relay while the session runs direct moves it back only if the direct path is
+ *     {@linkplain #failing failing}; otherwise the relay path is only remembered as the fallback.</li>
+ * <li>Between two real or two virtual addresses the newest authenticated packet decides, as before (NAT
+ *     rebinding; another relay).</li>
+ * <li>Probes: {@value #PROBES} PING packets, one every 100 ms, to the peer's direct addresses, starting
+ *     at a time the handshake chose ({@link #punch}); a new round whenever the current path fails.</li>
+ * </ul>
+ * Only authenticated packets move a session, so a forged source address moves nothing.
+ */
+final class PathChoice {
+    static final long NEVER = Long.MAX_VALUE;
+    /** Probes per punch round. */
+    static final int PROBES = 20;
+    static final long PROBE_EVERY = 100_000_000L;
+    /** A path that heard nothing for this long while our packets wait for acks is failing (at least; 3 RTT if longer). */
+    static final long FAILING = 1_500_000_000L;
+    /** Direct addresses and other relay routes kept as alternatives, at most. */
+    static final int MAX_ALTERNATIVES = 16;
+
+    private InetSocketAddress current;
+    private long heard;
+    /** The latest relay path that carried the session (a virtual address), or null. */
+    private InetSocketAddress relay;
+    private final List<InetSocketAddress> alternatives = new ArrayList<>();
+    private long probeAt = NEVER;
+    private int probesLeft;
+    private boolean candidatesSent;
+
+    PathChoice(InetSocketAddress remote, long now) {
+        this.current = remote;
+        this.heard = now;
+        this.relay = VirtualAddresses.isVirtual(remote) ? remote : null;
+    }
+
+    InetSocketAddress current() {
+        return current;
+    }
+
+    boolean relayed() {
+        return VirtualAddresses.isVirtual(current);
+    }
+
+    /**
+     * An authenticated packet arrived from {@code from}.
+     *
+     * @param newest whether its packet number is the highest seen
+     * @return whether the session moved to {@code from}
+     */
+    boolean onPacket(InetSocketAddress from, boolean newest, long now, long failingAfter) {
+        if (from.equals(current)) {
+            heard = now;
+            return false;
+        }
+        boolean fromRelay = VirtualAddresses.isVirtual(from);
+        boolean onRelay = relayed();
+        if (fromRelay) {
+            relay = from; // works: the fallback if the direct path fails
+        }
+        boolean move;
+        if (onRelay && !fromRelay) {
+            move = true; // the punch worked: direct wins
+        } else if (!onRelay && fromRelay) {
+            move = now - heard >= failingAfter;
+        } else {
+            move = newest;
+        }
+        if (!move) {
+            return false;
+        }
+        current = from;
+        heard = now;
+        if (!fromRelay) {
+            probesLeft = 0;
+            probeAt = NEVER;
+        }
+        return true;
+    }
+
+    /**
+     * Adds direct addresses (or other relay routes) of the peer and schedules a punch round at
+     * {@code at} unless one is already scheduled.
+     */
+    void punch(List<InetSocketAddress> addresses, long at) {
+        for (InetSocketAddress a : addresses) {
+            if (!a.equals(current) && !alternatives.contains(a) && alternatives.size() < MAX_ALTERNATIVES) {
+                alternatives.add(a);
+            }
+        }
+        if (relayed() && !alternatives.isEmpty() && probesLeft == 0) {
+            probesLeft = PROBES;
+            probeAt = at;
+        }
+    }
+
+    /** Whether our own addresses were sent to the peer already (then true from now on). */
+    boolean takeCandidatesTurn() {
+        boolean first = !candidatesSent;
+        candidatesSent = true;
+        return first;
+    }
+
+    /** Whether the current path heard nothing for {@code failingAfter} while our packets wait for acks. */
+    boolean failing(long now, boolean inFlight, long failingAfter) {
+        return inFlight && now - heard >= failingAfter;
+    }
+
+    /**
+     * The current path is failing: back to the relay if we are direct and know one (true: moved),
+     * else a new punch round towards the alternatives at once (false).
+     */
+    boolean onFailing(long now) {
+        if (!relayed() && relay != null) {
+            if (!alternatives.contains(current) && alternatives.size() < MAX_ALTERNATIVES) {
+                alternatives.add(current);
+            }
+            current = relay;
+            heard = now;
+            return true;
+        }
+        heard = now; // judged again one failing period from now, not on every timer
+        if (probesLeft == 0 && !alternatives.isEmpty()) {
+            probesLeft = PROBES;
+            probeAt = now;
+        }
+        return false;
+    }
+
+    /** Where probes go now (empty if none is due); moves the schedule on. */
+    List<InetSocketAddress> probesDue(long now) {
+        if (probesLeft == 0 || now < probeAt) {
+            return List.of();
+        }
+        probesLeft--;
+        probeAt = probesLeft == 0 ? NEVER : now + PROBE_EVERY;
+        List<InetSocketAddress> out = new ArrayList<>(alternatives);
+        out.remove(current);
+        return out;
+    }
+
+    /** When {@link #probesDue} has something next, or the failing check is due ({@link #NEVER}: nothing). */
+    long deadline(boolean inFlight, long failingAfter) {
+        long next = probesLeft > 0 ? probeAt : NEVER;
+        return inFlight ? Math.min(next, heard + failingAfter) : next;
+    }
+}
