@@ -150,8 +150,8 @@ class ScoutNodeTest {
      */
     @Test
     void aSessionStartsThroughTheContactsRelayMovesDirectAndOutlivesTheRelay() throws Exception {
-        ScoutNode carol = ScoutNode.builder().testnet(testnet).relay(new RelayOptions(true, Optional.empty())).start();
-        RelayOptions viaCarol = new RelayOptions(false, Optional.of(carol.dht().localAddress()));
+        ScoutNode carol = ScoutNode.builder().testnet(testnet).relay(new RelayOptions(RelayOptions.Serve.ALWAYS, Optional.empty(), false)).start();
+        RelayOptions viaCarol = new RelayOptions(RelayOptions.Serve.NEVER, Optional.of(carol.dht().localAddress()), false);
         try (ScoutNode alice = homeNode(viaCarol); ScoutNode bob = homeNode(viaCarol)) {
             Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
             Contact aliceForBob = bob.contacts().add("alice", alice.publicKey());

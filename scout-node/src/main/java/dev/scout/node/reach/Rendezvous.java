@@ -181,7 +181,8 @@ public final class Rendezvous implements AutoCloseable {
         if (relay.isPresent()) {
             // Both behind NATs and one of them symmetric: no punching can work, the relay alone.
             return ContactRelays.relayFirst(ours, relay.get().nat()) ? viaRelay(contact, relay.get(), ours, t0)
-                    : relayThenDirect(contact, relay.get(), addresses(app.storedDevices(contact)), ours, t0);
+                    : relayThenDirect(contact, device, relay.get(),
+                            device != null ? device.addresses() : addresses(app.storedDevices(contact)), ours, t0);
         }
         List<InetSocketAddress> theirs = device != null ? device.addresses() : addresses(app.storedDevices(contact));
         if (theirs.isEmpty() && device == null) {
@@ -267,7 +268,7 @@ public final class Rendezvous implements AutoCloseable {
      * the session carries data through the relay; both sides then probe each other's direct addresses,
      * timed by the relayed round trip, and the session moves to the direct path when a probe is answered.
      */
-    private Connected relayThenDirect(Contact contact, dev.scout.session.relay.RelayEntry relay,
+    private Connected relayThenDirect(Contact contact, ScoutApp.ContactDevice device, dev.scout.session.relay.RelayEntry relay,
                                       List<InetSocketAddress> theirs, NatType ours, long t0)
             throws NoDirectPathException, InterruptedException {
         long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
@@ -282,7 +283,7 @@ public final class Rendezvous implements AutoCloseable {
         CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), first, theirs, relay.nat(), Duration.ofMillis(left));
         Session s = await(f, left + 500, contact, ours, false);
         if (s == null) {
-            Optional<Session> arrived = existing.takeUnclaimed(contact); // the contact's own connect won
+            Optional<Session> arrived = existing.takeUnclaimed(contact, device); // the contact's own connect won
             if (arrived.isPresent()) {
                 return new Connected(arrived.get(), VIA_INCOMING);
             }
