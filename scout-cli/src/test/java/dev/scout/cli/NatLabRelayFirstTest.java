@@ -133,7 +133,8 @@ class NatLabRelayFirstTest {
         System.out.println("relay first: " + lines + log(alice) + log(bob));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("via relay").contains("at relay " + RELAY));
         assertThat(lines).noneMatch(l -> l.contains("via intent"));
-        // The move to the direct path is announced (the daemon logs its session_path event).
+        // The move to the direct path is announced: the daemon logs the session_path event it publishes, with
+        // the session's `via` as GET /v1/sessions shows it (the pipes delete their sessions when done).
         for (Device d : List.of(alice, bob)) {
             assertThat(d.daemon().transcript()).as(d.name() + "'s daemon" + log(d))
                     .anyMatch(l -> l.contains(" now via direct"));

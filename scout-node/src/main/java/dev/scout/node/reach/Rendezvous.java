@@ -78,6 +78,7 @@ public final class Rendezvous implements AutoCloseable {
     private final Supplier<List<InetSocketAddress>> ourAddresses;
     private final int deviceTag;
     private final ContactRelays relays;
+    private final RelayConnects viaRelays;
     /**
      * Sessions the daemon already has with a contact: {@link #connect} takes an unclaimed one at the start
      * time instead of opening a second, and an intent is not answered while one is live, so both people's
@@ -108,6 +109,7 @@ public final class Rendezvous implements AutoCloseable {
         this.ourAddresses = ourAddresses;
         this.deviceTag = deviceTag;
         this.relays = relays;
+        this.viaRelays = new RelayConnects(app, endpoint, relays, (c, d) -> existing.takeUnclaimed(c, d));
     }
 
     /** What the daemon already has with a contact (see {@link #existing}). */
@@ -168,7 +170,7 @@ public final class Rendezvous implements AutoCloseable {
                 .filter(p -> device == null || device.addresses().contains(p));
         if (path.isPresent()) {
             CompletableFuture<Session> viaPath = endpoint.connect(contact.publicKey(), List.of(path.get()),
-                    NatType.UNKNOWN, Duration.ofMillis(PATH_GRACE_MILLIS));
+                    viaRelays.punchAfterPath(contact, path.get(), ours), NatType.UNKNOWN, Duration.ofMillis(PATH_GRACE_MILLIS));
             Session s = await(viaPath, PATH_GRACE_MILLIS + 1_000, contact, ours, false);
             if (s != null) {
                 return new Connected(s, VIA_PATH);
@@ -180,8 +182,8 @@ public final class Rendezvous implements AutoCloseable {
         Optional<dev.scout.session.relay.RelayEntry> relay = relays.live(contact, ours == NatType.CONE || ours == NatType.SYMMETRIC);
         if (relay.isPresent()) {
             // Both behind NATs and one of them symmetric: no punching can work, the relay alone.
-            return ContactRelays.relayFirst(ours, relay.get().nat()) ? viaRelay(contact, relay.get(), ours, t0)
-                    : relayThenDirect(contact, device, relay.get(),
+            return ContactRelays.relayFirst(ours, relay.get().nat()) ? viaRelays.only(contact, relay.get(), ours, t0)
+                    : viaRelays.thenDirect(contact, device, relay.get(),
                             device != null ? device.addresses() : addresses(app.storedDevices(contact)), ours, t0);
         }
         List<InetSocketAddress> theirs = device != null ? device.addresses() : addresses(app.storedDevices(contact));
@@ -260,62 +262,8 @@ public final class Rendezvous implements AutoCloseable {
         return new Connected(s, VIA_INTENT);
     }
 
-    /**
-     * Relay first, then direct (docs/sessions.md): the initiation through the contact's relay at once —
-     * the relay forwards it over the mapping the contact keeps open, so no record is read and nobody
-     * polls — and to its published addresses too unless we are behind a NAT (our packets reaching its NAT
-     * before its own left would take the conntrack tuple the punch needs). Once the handshake completes
-     * the session carries data through the relay; both sides then probe each other's direct addresses,
-     * timed by the relayed round trip, and the session moves to the direct path when a probe is answered.
-     */
-    private Connected relayThenDirect(Contact contact, ScoutApp.ContactDevice device, dev.scout.session.relay.RelayEntry relay,
-                                      List<InetSocketAddress> theirs, NatType ours, long t0)
-            throws NoDirectPathException, InterruptedException {
-        long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
-        boolean behindNat = ours == NatType.CONE || ours == NatType.SYMMETRIC;
-        List<InetSocketAddress> first = new ArrayList<>();
-        first.add(relays.route(relay));
-        if (!behindNat) {
-            first.addAll(theirs);
-        }
-        LOG.info("connecting to {} through its relay at {}{}; then punching towards {}", contact.name(), relay.relay(),
-                behindNat ? "" : " and directly", theirs);
-        CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), first, theirs, relay.nat(), Duration.ofMillis(left));
-        Session s = await(f, left + 500, contact, ours, false);
-        if (s == null) {
-            Optional<Session> arrived = existing.takeUnclaimed(contact, device); // the contact's own connect won
-            if (arrived.isPresent()) {
-                return new Connected(arrived.get(), VIA_INCOMING);
-            }
-            throw new NoDirectPathException("no path to " + contact.name() + " within "
-                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer through its relay at "
-                    + relay.relay().getAddress().getHostAddress() + ":" + relay.relay().getPort()
-                    + (behindNat || theirs.isEmpty() ? "" : " or from " + theirs) + " (NAT: ours " + ours.label()
-                    + ", theirs " + relay.nat().label() + "; the relay or the contact is offline)");
-        }
-        return new Connected(s, dev.scout.session.relay.RelayLink.isVirtual(s.remoteAddress()) ? VIA_RELAY : VIA_DIRECT);
-    }
-
-    /** Through the contact's relay only, within what is left of the attempt. */
-    private Connected viaRelay(Contact contact, dev.scout.session.relay.RelayEntry relay, NatType ours, long t0)
-            throws NoDirectPathException, InterruptedException {
-        long left = Math.max(1, t0 + DEADLINE_MILLIS - System.currentTimeMillis());
-        LOG.info("{} is behind a {} and we are behind a {}: connecting through its relay at {}", contact.name(),
-                relay.nat().label(), ours.label(), relay.relay());
-        CompletableFuture<Session> f = endpoint.connect(contact.publicKey(), List.of(relays.route(relay)), relay.nat(),
-                Duration.ofMillis(left));
-        Session s = await(f, left + 500, contact, ours, false);
-        if (s == null) {
-            throw new NoDirectPathException("no path to " + contact.name() + " within "
-                    + (System.currentTimeMillis() - t0) / 1000 + " s: no answer through its relay at "
-                    + relay.relay().getAddress().getHostAddress() + ":" + relay.relay().getPort() + " (NAT: ours "
-                    + ours.label() + ", theirs " + relay.nat().label() + "; the relay or the contact is offline)");
-        }
-        return new Connected(s, VIA_RELAY);
-    }
-
     /** The session if {@code f} completes in time; null on timeout; failures rethrown when {@code last}. */
-    private static Session await(CompletableFuture<Session> f, long millis, Contact c, NatType ours, boolean last)
+    static Session await(CompletableFuture<Session> f, long millis, Contact c, NatType ours, boolean last)
             throws NoDirectPathException, InterruptedException {
         try {
             return f.get(millis, TimeUnit.MILLISECONDS);
@@ -333,7 +281,7 @@ public final class Rendezvous implements AutoCloseable {
         }
     }
 
-    private static List<InetSocketAddress> addresses(List<ScoutApp.ContactDevice> devices) {
+    static List<InetSocketAddress> addresses(List<ScoutApp.ContactDevice> devices) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (ScoutApp.ContactDevice d : devices) {
             for (InetSocketAddress a : d.addresses()) {
