@@ -212,6 +212,19 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
         }
     }
 
+    /**
+     * Closes a kept socket now (its session ended and its kept-open path was forgotten), instead of
+     * waiting for it to go idle. Nothing happens for an address that is not an open extra socket.
+     *
+     * @param virtual the session's remote address
+     */
+    public void release(InetSocketAddress virtual) {
+        Extra x = byVirtual.get(virtual);
+        if (x != null) {
+            closeOne(x);
+        }
+    }
+
     /** {@return the virtual addresses of the extra sockets open now} */
     public List<InetSocketAddress> openAddresses() {
         return List.copyOf(byVirtual.keySet());
