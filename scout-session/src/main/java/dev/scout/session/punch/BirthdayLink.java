@@ -43,6 +43,11 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
     public static final int MAX_SOCKETS = 256;
     /** A kept socket with nothing received for this long is closed (the kept-open path's silence limit). */
     public static final Duration KEPT_IDLE = Duration.ofSeconds(60);
+    /**
+     * Until its peer was heard, a socket sends at most once per this time (the NAT mapping's refresh:
+     * well inside Linux conntrack's 30 s), however often the session layer resends.
+     */
+    static final long UNHEARD_REFRESH_NANOS = 10_000_000_000L;
 
     private final DatagramLink inner;
     private final long keptIdleNanos;
@@ -59,6 +64,10 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
         final InetSocketAddress virtual;
         volatile boolean kept;
         volatile long lastHeard;
+        volatile boolean heard; // the peer's datagram arrived here: its NAT lets us through
+        volatile byte[] latest; // the newest datagram the session sent while unheard
+        volatile long lastSent;
+        volatile boolean sentOnce;
 
         Extra(DatagramChannel channel, InetSocketAddress peer, InetSocketAddress virtual, long now) {
             this.channel = channel;
@@ -244,12 +253,28 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
             inner.send(datagram, to);
             return;
         }
+        if (!x.heard) {
+            // Unheard, the peer's NAT drops what we send: one datagram opens (and later refreshes) our
+            // mapping; the newest goes out again the moment the peer's probe shows its NAT is open.
+            x.latest = datagram;
+            long now = System.nanoTime();
+            if (x.sentOnce && now - x.lastSent < UNHEARD_REFRESH_NANOS) {
+                return;
+            }
+            x.sentOnce = true;
+            x.lastSent = now;
+        }
+        transmit(x, datagram);
+    }
+
+    private static void transmit(Extra x, byte[] datagram) {
         try {
             x.channel.send(ByteBuffer.wrap(datagram), x.peer); // a full buffer drops it, like the network
         } catch (IOException | RuntimeException e) {
             LOG.debug("send from an extra socket failed: {}", e.toString());
         }
     }
+
 
     @Override
     public void setReceiver(DatagramFilter receiver) {
@@ -338,6 +363,14 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
                     continue; // only the peer may use this socket: a stranger's datagram is dropped unread
                 }
                 x.lastHeard = System.nanoTime();
+                if (!x.heard) {
+                    x.heard = true;
+                    byte[] pending = x.latest;
+                    x.latest = null;
+                    if (pending != null) {
+                        transmit(x, pending); // the probe opened the peer's NAT: the initiation now gets through
+                    }
+                }
                 DatagramFilter r = receiver;
                 if (r != null) {
                     r.claim(Arrays.copyOf(buf.array(), buf.position()), buf.position(), x.virtual);

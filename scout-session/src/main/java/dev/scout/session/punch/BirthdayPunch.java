@@ -4,6 +4,7 @@ import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.NatType;
+import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionEndpoint;
 import java.io.IOException;
@@ -84,13 +85,27 @@ public final class BirthdayPunch {
             set.close();
             throw e;
         }
-        return f.whenComplete((s, e) -> {
+        CompletableFuture<Session> out = new CompletableFuture<>();
+        f.whenComplete((s, e) -> {
             if (s != null && set.addresses().contains(s.remoteAddress())) {
                 set.keep(s.remoteAddress());
             } else {
                 set.close();
             }
+            if (s != null) {
+                out.complete(s);
+            } else {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                // one line, not the 256 virtual addresses the endpoint would name
+                out.completeExceptionally(cause instanceof NoDirectPathException
+                        ? new NoDirectPathException("no answer on any of " + sockets + " extra sockets towards "
+                                + coneAddress.getAddress().getHostAddress() + ":" + coneAddress.getPort() + " within "
+                                + timeout.toSeconds() + " s (birthday punching: the contact's probes met none of our "
+                                + "NAT's mappings)")
+                        : cause);
+            }
         });
+        return out;
     }
 
     /**
