@@ -3,6 +3,7 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.LimitExceededException;
+import dev.scout.node.reach.BirthdayRendezvous;
 import dev.scout.node.reach.ContactRelays;
 import dev.scout.node.reach.RelayPublisher;
 import dev.scout.node.reach.Rendezvous;
@@ -17,6 +18,7 @@ import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
+import dev.scout.session.punch.BirthdayLink;
 import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
 import org.slf4j.Logger;
@@ -59,6 +61,8 @@ final class SessionService implements AutoCloseable {
     private final DeviceChoice choices = new DeviceChoice();
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
+    private final BirthdayLink extraSockets;
+    private final BirthdayRendezvous birthday;
     private final RelayPublisher relayPublisher;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
@@ -83,12 +87,15 @@ final class SessionService implements AutoCloseable {
         }
         this.relayPublisher = relay.via().map(r -> new RelayPublisher(app, store::contacts,
                 link.registerAt(r, store.requireIdentity()), nat)).orElse(null);
-        this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
+        this.extraSockets = BirthdayLink.over(link); // birthday punching's extra sockets (docs/sessions.md)
+        this.endpoint = SessionEndpoint.start(store.requireIdentity(), extraSockets, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses,
                 store.deviceTag(), pollMillis, new ContactRelays(link, app, addresses));
+        this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
+        rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c) {
@@ -190,7 +197,12 @@ final class SessionService implements AutoCloseable {
             if (relayed.isPresent()) {
                 via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
             }
-            ContactSession live = new ContactSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null));
+            String punch = null;
+            if (birthday.arrived(s) || birthday.madeByBirthday(s)) {
+                via = Rendezvous.VIA_DIRECT; // a direct path, found by birthday punching
+                punch = BirthdayRendezvous.PUNCH_BIRTHDAY;
+            }
+            ContactSession live = new ContactSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null), punch);
             if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
                 LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
                         s.remoteAddress());
@@ -302,6 +314,7 @@ final class SessionService implements AutoCloseable {
         }
         rendezvous.close();
         endpoint.close();
+        extraSockets.close();
         link.close();
     }
 }

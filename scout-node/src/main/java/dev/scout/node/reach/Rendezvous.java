@@ -131,6 +131,40 @@ public final class Rendezvous implements AutoCloseable {
         this.existing = sessions;
     }
 
+    /** Birthday punching alongside the rendezvous when exactly one side is symmetric (null: never). */
+    private volatile BirthdayRendezvous birthday;
+
+    public void birthday(BirthdayRendezvous b) {
+        this.birthday = b;
+    }
+
+    /**
+     * The one hook of birthday punching (docs/sessions.md): at the rendezvous time, {@code attempt} and the
+     * birthday attempt run side by side and the first session wins; the other's session, if any, stays
+     * with the daemon (unclaimed). Without birthday punching, {@code attempt} itself.
+     */
+    private CompletableFuture<Session> withBirthday(CompletableFuture<Session> attempt, Contact c, NatType ours,
+                                                    NatType theirs, List<InetSocketAddress> addresses) {
+        BirthdayRendezvous b = birthday;
+        Optional<CompletableFuture<Session>> punch = b == null ? Optional.empty()
+                : b.alongside(c.publicKey(), ours, theirs, addresses, 0);
+        if (punch.isEmpty()) {
+            return attempt;
+        }
+        CompletableFuture<Session> first = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        for (CompletableFuture<Session> f : List.of(attempt, punch.get())) {
+            f.whenComplete((s, e) -> {
+                if (s != null) {
+                    first.complete(s);
+                } else if (failed.incrementAndGet() == 2) {
+                    first.completeExceptionally(e);
+                }
+            });
+        }
+        return first;
+    }
+
     /** Contacts' daemons read our record this often unless configured otherwise. */
     static final long DEFAULT_POLL_MILLIS = 2_000;
 
@@ -222,7 +256,8 @@ public final class Rendezvous implements AutoCloseable {
         }
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
         NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
-        CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, theirNat);
+        CompletableFuture<Session> atStart = withBirthday(endpoint.connect(contact.publicKey(), theirs, theirNat), contact,
+                ours, theirNat, theirs);
         Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
         if (fallback.isPresent()) {
             // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
@@ -356,7 +391,8 @@ public final class Rendezvous implements AutoCloseable {
                     return;
                 }
                 endpoint.setLocalNatType(nat.get());
-                endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
+                withBirthday(endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()), c, nat.get(), intent.nat(),
+                        intent.addresses()).whenComplete((s, error) -> {
                     if (s != null) {
                         onSession.accept(c, s);
                     } else {
@@ -376,5 +412,9 @@ public final class Rendezvous implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        BirthdayRendezvous b = birthday;
+        if (b != null) {
+            b.close();
+        }
     }
 }
