@@ -6,6 +6,8 @@ import dev.scout.natlab.Proc;
 import dev.scout.natlab.ScoutLab;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -124,6 +126,62 @@ class BirthdayPunchLabTest {
         assertThat(b).as("no direct path between two symmetric NATs").contains("failed");
         assertThat(clean).contains("sockets=0 probes=0");
         assertThat(packets).as("packets out of Bob's home for the whole attempt").isBetween(1L, 300L);
+    }
+
+    /**
+     * The daemon path: Carl (h1, cone) and Sam (h2, symmetric) run real {@code scout daemon}s that learn
+     * their NATs from the lab's public DHT, and both run {@code scout pipe}. Their connect intents tell
+     * each other's daemons the NAT types (and Sam's external IP); the rendezvous adds birthday punching
+     * and the pipe runs on a direct session labelled {@code punch: birthday}.
+     */
+    @Test
+    void daemonsBehindConeAndSymmetricNatsPipeDirectlyByBirthdayPunching() throws Exception {
+        Path work = Files.createTempDirectory("scout-birthday-");
+        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
+        scout.startPublicDht(8);
+        ScoutLab.Device carl = scout.device("carl", "h1", 6990);
+        ScoutLab.Device sam = scout.device("sam", "h2", 6990);
+        carl.init();
+        sam.init();
+        carl.addContact(sam);
+        sam.addContact(carl);
+        carl.startDaemon("--session-poll", "500");
+        sam.startDaemon("--session-poll", "500");
+        carl.awaitApi(h -> h.status() == 200 && h.body().contains("\"nat\":\"cone\""), "/v1/status", 90);
+        sam.awaitApi(h -> h.status() == 200 && h.body().contains("\"nat\":\"symmetric\""), "/v1/status", 90);
+        sam.awaitApi(h -> h.status() == 200 && h.body().contains(NatLab.INTERNET + ".11:6990"), "/v1/contacts/carl", 60);
+        carl.awaitApi(h -> h.status() == 200 && h.body().contains(":6990"), "/v1/contacts/sam", 60);
+
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(21).nextBytes(data);
+        Path file = work.resolve("birthday-in");
+        Files.write(file, data);
+        Path copy = work.resolve("birthday-copy");
+        long t0 = System.nanoTime();
+        Proc send = carl.pipe("sam", file, work.resolve("birthday-back"));
+        Proc receive = sam.pipe("carl", Path.of("/dev/null"), copy);
+        // while the 3 MB flow (≈ 1 MB/s through the lab's 80 ms hops), both daemons show the session
+        for (ScoutLab.Device d : List.of(carl, sam)) {
+            d.awaitApi(h -> h.status() == 200 && h.body().contains("\"punch\":\"birthday\"")
+                    && h.body().contains("\"via\":\"direct\""), "/v1/sessions", 60);
+        }
+        int sent = send.awaitExit(60);
+        int received = receive.awaitExit(60);
+        System.out.println("birthday daemons: pipes ended after " + (System.nanoTime() - t0) / 1_000_000 + " ms; carl "
+                + send.transcript() + "; sam " + receive.transcript());
+        String logs = sessionLines(carl) + "\n" + sessionLines(sam);
+        System.out.println(logs);
+        assertThat(sent).as("carl's pipe: %s\n%s", send.transcript(), logs).isZero();
+        assertThat(received).as("sam's pipe: %s\n%s", receive.transcript(), logs).isZero();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(data);
+        assertThat(sessionLines(sam)).as("Sam's session runs on an extra socket").contains("punch birthday, /[100:");
+        assertThat(sessionLines(carl)).as("Carl's session is with Sam's NAT mapping").contains("punch birthday, /" + NatLab.INTERNET + ".12:");
+        assertThat(sessionLines(sam)).as("no relay was involved").doesNotContain("via relay");
+    }
+
+    private static String sessionLines(ScoutLab.Device d) {
+        return String.join("\n", d.daemon().transcript().stream()
+                .filter(l -> l.contains("irthday") || l.contains("SessionService")).toList());
     }
 
     private static Proc peer(String name, String ns, String seed, String... contacts) {

@@ -223,8 +223,8 @@ final class SessionService implements AutoCloseable {
                 }
                 events.accept(new NodeEvent.SessionClosed(live, error == null ? "closed" : oneLine(error)));
             });
-            LOG.info("session {} with {} ({}, via {}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
-                    s.remoteAddress());
+            LOG.info("session {} with {} ({}, via {}{}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
+                    punch == null ? "" : ", punch " + punch, s.remoteAddress());
             return live;
         }
     }

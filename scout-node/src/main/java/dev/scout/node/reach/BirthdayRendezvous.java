@@ -126,6 +126,20 @@ public final class BirthdayRendezvous implements AutoCloseable {
     }
 
     /**
+     * A session with {@code peer} exists by another way: the probes towards it stop (the symmetric
+     * side's sockets close with the attempt they joined).
+     *
+     * @param peer the contact
+     */
+    public void stop(Ed25519PublicKey peer) {
+        ConeAttempt a = probing.remove(peer.toHex());
+        if (a != null) {
+            a.probes().stop();
+            a.result().completeExceptionally(new NoDirectPathException("birthday punching stopped: a session exists"));
+        }
+    }
+
+    /**
      * An incoming session arrived: if it comes from the contact we probe, from the probed IP, it is the
      * birthday attempt's, and the probes stop at once.
      *

@@ -81,6 +81,8 @@ public final class Rendezvous implements AutoCloseable {
     private volatile ExistingSessions existing = ExistingSessions.NONE;
     /** The NAT type each contact's latest intent named (by key, hex): named in our failures and handshakes. */
     private final Map<String, NatType> seenNat = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The addresses each contact's latest intent named (by key, hex). */
+    private final Map<String, List<InetSocketAddress>> seenAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> { // the watch loop holds at most one thread: timed connects never wait behind a slow read
         Thread t = new Thread(r, "scout-rendezvous");
         t.setDaemon(true);
@@ -157,6 +159,7 @@ public final class Rendezvous implements AutoCloseable {
             f.whenComplete((s, e) -> {
                 if (s != null) {
                     first.complete(s);
+                    b.stop(c.publicKey()); // no more probes once a session exists
                 } else if (failed.incrementAndGet() == 2) {
                     first.completeExceptionally(e);
                 }
@@ -257,7 +260,7 @@ public final class Rendezvous implements AutoCloseable {
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
         NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
         CompletableFuture<Session> atStart = withBirthday(endpoint.connect(contact.publicKey(), theirs, theirNat), contact,
-                ours, theirNat, theirs);
+                ours, theirNat, seenAddresses.getOrDefault(contact.publicKey().toHex(), theirs));
         Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
         if (fallback.isPresent()) {
             // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
@@ -365,6 +368,8 @@ public final class Rendezvous implements AutoCloseable {
             String nonce = HexFormat.of().formatHex(intent.nonce());
             if (intent.isLive(now)) {
                 seenNat.put(c.publicKey().toHex(), intent.nat());
+                // a symmetric contact's intent names its external IP, its device entry does not (birthday probes need it)
+                seenAddresses.put(c.publicKey().toHex(), intent.addresses());
             }
             if (!intent.isLive(now) || intent.startAtMillis() < now - STALE_MILLIS
                     || (intent.targetDevice() != 0 && intent.targetDevice() != deviceTag)) {
@@ -406,6 +411,7 @@ public final class Rendezvous implements AutoCloseable {
     /** Forgets what was learnt about a removed contact (its NAT type and relay). */
     public void forget(Contact c) {
         seenNat.remove(c.publicKey().toHex());
+        seenAddresses.remove(c.publicKey().toHex());
         relays.forget(c);
     }
 
