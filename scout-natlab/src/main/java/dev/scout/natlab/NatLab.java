@@ -116,23 +116,24 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
-     * Packets home {@code k}'s router forwarded from its LAN to the Internet so far (an iptables
-     * counter rule added on first use; 0 before it).
+     * Packets home {@code k}'s router forwarded from its LAN to the Internet address {@code to} so far
+     * (an iptables counter rule added on first use; 0 before it).
      */
-    public long forwardedOut(int k) {
+    public long forwardedOut(int k, String to) {
         String r = ns("r" + k);
+        String tag = "natlab-count-" + to;
         String rules = capture("ip", "netns", "exec", r, "iptables", "-L", "FORWARD", "-v", "-x", "-n");
-        if (!rules.contains("natlab-count")) {
-            run("ip", "netns", "exec", r, "iptables", "-A", "FORWARD", "-i", "lan", "-o", "wan", "-m", "comment",
-                    "--comment", "natlab-count");
+        if (!rules.contains(tag)) {
+            run("ip", "netns", "exec", r, "iptables", "-A", "FORWARD", "-i", "lan", "-o", "wan", "-d", to, "-m", "comment",
+                    "--comment", tag);
             return 0;
         }
         for (String line : rules.split("\n")) {
-            if (line.contains("natlab-count")) {
+            if (line.contains("/* " + tag + " */")) {
                 return Long.parseLong(line.trim().split("\\s+")[0]);
             }
         }
-        throw new AssertionError("no counter rule in " + rules);
+        throw new AssertionError("no counter rule " + tag + " in " + rules);
     }
 
     /**
