@@ -107,6 +107,12 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
         return new BirthdayLink(inner, keptIdle);
     }
 
+    /** {@return the wrapped link's address (the extra sockets have their own ports)} */
+    @Override
+    public InetSocketAddress localAddress() {
+        return inner.localAddress();
+    }
+
     /**
      * Opens {@code count} extra sockets (wildcard address, ports the system picks), each towards
      * {@code peer}.
@@ -279,11 +285,6 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
     @Override
     public void setReceiver(DatagramFilter receiver) {
         this.receiver = receiver;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return inner.localAddress();
     }
 
     /** Closes every extra socket and the receiving thread (the wrapped link stays open). */
