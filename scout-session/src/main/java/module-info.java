@@ -2,7 +2,9 @@
  * Direct sessions between two identities: a Noise IK handshake authenticated by their identity keys,
  * hole punching, and reliable, congestion-controlled streams, sharing the DHT node's UDP socket.
  * Relaying ({@code dev.scout.session.relay}) forwards sessions for peers no direct path reaches.
- * Only {@code dev.scout.session} and {@code dev.scout.session.relay} are API; the wire formats and
+ * Birthday punching ({@code dev.scout.session.punch}) gets a direct path when exactly one side is
+ * behind a symmetric NAT. Only {@code dev.scout.session}, {@code dev.scout.session.relay} and
+ * {@code dev.scout.session.punch} are API; the wire formats and
  * transport machinery are internal.
  */
 module dev.scout.session {
@@ -13,4 +15,5 @@ module dev.scout.session {
 
     exports dev.scout.session;
     exports dev.scout.session.relay;
+    exports dev.scout.session.punch;
 }

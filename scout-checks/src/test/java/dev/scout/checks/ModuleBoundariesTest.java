@@ -77,7 +77,8 @@ class ModuleBoundariesTest {
         assertThat(exports("dev.scout.core")).containsExactlyInAnyOrder(
                 "dev.scout.core", "dev.scout.core.crypto", "dev.scout.core.message");
         assertThat(exports("dev.scout.app")).containsExactlyInAnyOrder("dev.scout.app");
-        assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session", "dev.scout.session.relay");
+        assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session", "dev.scout.session.relay",
+                "dev.scout.session.punch");
         assertThat(exports("dev.scout.node")).containsExactlyInAnyOrder("dev.scout.node");
         assertThat(exports("dev.scout.sqlite")).containsExactlyInAnyOrder("dev.scout.sqlite");
         assertThat(exports("dev.scout.cli")).isEmpty();

@@ -102,6 +102,41 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
+     * Gives home {@code k}'s router a home router's firewall on its WAN side: packets to the router
+     * itself are accepted only as replies ({@code INPUT -i wan}: ESTABLISHED/RELATED, else DROP). A
+     * dropped packet leaves no conntrack entry, so an unsolicited packet no longer takes the tuple of
+     * the device's later mapping (docs/sessions.md, "Birthday punching"). Forwarding and NAT are
+     * unchanged.
+     */
+    public void firewall(int k) {
+        String r = ns("r" + k);
+        run("ip", "netns", "exec", r, "iptables", "-A", "INPUT", "-i", "wan", "-m", "conntrack", "--ctstate",
+                "ESTABLISHED,RELATED", "-j", "ACCEPT");
+        run("ip", "netns", "exec", r, "iptables", "-A", "INPUT", "-i", "wan", "-j", "DROP");
+    }
+
+    /**
+     * Packets home {@code k}'s router forwarded from its LAN to the Internet address {@code to} so far
+     * (an iptables counter rule added on first use; 0 before it).
+     */
+    public long forwardedOut(int k, String to) {
+        String r = ns("r" + k);
+        String tag = "natlab-count-" + to;
+        String rules = capture("ip", "netns", "exec", r, "iptables", "-L", "FORWARD", "-v", "-x", "-n");
+        if (!rules.contains(tag)) {
+            run("ip", "netns", "exec", r, "iptables", "-A", "FORWARD", "-i", "lan", "-o", "wan", "-d", to, "-m", "comment",
+                    "--comment", tag);
+            return 0;
+        }
+        for (String line : rules.split("\n")) {
+            if (line.contains("/* " + tag + " */")) {
+                return Long.parseLong(line.trim().split("\\s+")[0]);
+            }
+        }
+        throw new AssertionError("no counter rule " + tag + " in " + rules);
+    }
+
+    /**
      * Adds {@code n} more addresses to the public host, 100.64.0.100 and up (for {@link PublicDht}: one
      * DHT node per address), and returns them.
      */

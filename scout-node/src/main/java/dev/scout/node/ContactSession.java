@@ -31,6 +31,7 @@ public final class ContactSession {
     private final long connectMillis;
     private volatile String via;
     private volatile InetSocketAddress relay;
+    private final String punch;
     private final AtomicBoolean claimed;
     private volatile String endReason;
     /** When it was registered: the newest of a contact's devices is chosen ({@link DeviceChoice}). */
@@ -38,6 +39,12 @@ public final class ContactSession {
 
     ContactSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via,
                    InetSocketAddress relay) {
+        this(id, contact, session, incoming, connectMillis, via, relay, null);
+    }
+
+    ContactSession(String id, String contact, Session session, boolean incoming, long connectMillis, String via,
+                   InetSocketAddress relay, String punch) {
+        this.punch = punch;
         this.id = id;
         this.contact = contact;
         this.session = session;
@@ -79,6 +86,11 @@ public final class ContactSession {
      */
     public String via() {
         return via;
+    }
+
+    /** {@return how the direct path was punched when it needed more than simultaneous sends: {@code birthday}} */
+    public Optional<String> punch() {
+        return Optional.ofNullable(punch);
     }
 
     /** {@return the relay it runs through, if any} */

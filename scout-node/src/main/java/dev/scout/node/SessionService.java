@@ -3,6 +3,7 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.LimitExceededException;
+import dev.scout.node.reach.BirthdayRendezvous;
 import dev.scout.node.reach.ContactRelays;
 import dev.scout.node.reach.Relays;
 import dev.scout.node.reach.Rendezvous;
@@ -17,6 +18,7 @@ import dev.scout.session.NoDirectPathException;
 import dev.scout.session.Session;
 import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
+import dev.scout.session.punch.BirthdayLink;
 import dev.scout.session.relay.RelayLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,8 @@ final class SessionService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
     private final Relays relays;
+    private final BirthdayLink extraSockets;
+    private final BirthdayRendezvous birthday;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
     private volatile Consumer<ContactSession> taker;
@@ -82,13 +86,16 @@ final class SessionService implements AutoCloseable {
         this.relays = new Relays(link, app, store::contacts, store.requireIdentity(), node, nat, network,
                 Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
                 a -> addresses.allows(a) && !dev.scout.node.reach.OwnAddresses.isOurs(a, node, ourAddresses.get()));
-        this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
+        this.extraSockets = BirthdayLink.over(link); // birthday punching's extra sockets (docs/sessions.md)
+        this.endpoint = SessionEndpoint.start(store.requireIdentity(), extraSockets, policy,
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.setHolePunching(ourAddresses, addresses::allows); // relayed sessions move to the direct path
         endpoint.onSession(this::incoming);
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses,
                 store.deviceTag(), new ContactRelays(link, app, addresses));
+        this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
+        rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device) {
@@ -213,7 +220,12 @@ final class SessionService implements AutoCloseable {
             if (relayed.isPresent()) {
                 via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
             }
-            ContactSession live = new ContactSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null));
+            String punch = null;
+            if (birthday.arrived(s) || birthday.madeByBirthday(s)) {
+                via = Rendezvous.VIA_DIRECT; // a direct path, found by birthday punching
+                punch = BirthdayRendezvous.PUNCH_BIRTHDAY;
+            }
+            ContactSession live = new ContactSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null), punch);
             if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
                 LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
                         s.remoteAddress());
@@ -234,8 +246,8 @@ final class SessionService implements AutoCloseable {
                 }
                 events.accept(new NodeEvent.SessionClosed(live, error == null ? "closed" : oneLine(error)));
             });
-            LOG.info("session {} with {} ({}, via {}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
-                    s.remoteAddress());
+            LOG.info("session {} with {} ({}, via {}{}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
+                    punch == null ? "" : ", punch " + punch, s.remoteAddress());
             s.onPathChange(to -> moved(live, to));
             moved(live, s.remoteAddress()); // it may have moved before the listener was set
             return live;
@@ -340,6 +352,7 @@ final class SessionService implements AutoCloseable {
         relays.close();
         rendezvous.close();
         endpoint.close();
+        extraSockets.close();
         link.close();
     }
 }

@@ -68,6 +68,7 @@ final class LiveSession {
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", held.incoming())
                 .put("claimed", held.claimed()).put("connect_ms", held.connectMillis()).put("via", held.via());
         held.relay().ifPresent(r -> o.put("relay", Addresses.format(r)));
+        held.punch().ifPresent(p -> o.put("punch", p));
         String e = held.endReason().orElse(null);
         o.put("state", e == null ? "open" : "ended");
         if (e != null) {

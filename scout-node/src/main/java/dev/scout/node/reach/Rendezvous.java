@@ -87,6 +87,8 @@ public final class Rendezvous implements AutoCloseable {
     private volatile ExistingSessions existing = ExistingSessions.NONE;
     /** The NAT type each contact's latest intent named (by key, hex): named in our failures and handshakes. */
     private final Map<String, NatType> seenNat = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The addresses each contact's latest intent named (by key, hex). */
+    private final Map<String, List<InetSocketAddress>> seenAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> { // the watch loop holds at most one thread: timed connects never wait behind a slow read
         Thread t = new Thread(r, "scout-rendezvous");
         t.setDaemon(true);
@@ -135,6 +137,41 @@ public final class Rendezvous implements AutoCloseable {
 
     public void existingSessions(ExistingSessions sessions) {
         this.existing = sessions;
+    }
+
+    /** Birthday punching alongside the rendezvous when exactly one side is symmetric (null: never). */
+    private volatile BirthdayRendezvous birthday;
+
+    public void birthday(BirthdayRendezvous b) {
+        this.birthday = b;
+    }
+
+    /**
+     * The one hook of birthday punching (docs/sessions.md): at the rendezvous time, {@code attempt} and the
+     * birthday attempt run side by side and the first session wins; the other's session, if any, stays
+     * with the daemon (unclaimed). Without birthday punching, {@code attempt} itself.
+     */
+    private CompletableFuture<Session> withBirthday(CompletableFuture<Session> attempt, Contact c, NatType ours,
+                                                    NatType theirs, List<InetSocketAddress> addresses) {
+        BirthdayRendezvous b = birthday;
+        Optional<CompletableFuture<Session>> punch = b == null ? Optional.empty()
+                : b.alongside(c.publicKey(), ours, theirs, addresses, 0);
+        if (punch.isEmpty()) {
+            return attempt;
+        }
+        CompletableFuture<Session> first = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        for (CompletableFuture<Session> f : List.of(attempt, punch.get())) {
+            f.whenComplete((s, e) -> {
+                if (s != null) {
+                    first.complete(s);
+                    b.stop(c.publicKey()); // no more probes once a session exists
+                } else if (failed.incrementAndGet() == 2) {
+                    first.completeExceptionally(e);
+                }
+            });
+        }
+        return first;
     }
 
     /**
@@ -238,7 +275,8 @@ public final class Rendezvous implements AutoCloseable {
         }
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
         NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
-        CompletableFuture<Session> atStart = endpoint.connect(contact.publicKey(), theirs, theirNat);
+        CompletableFuture<Session> atStart = withBirthday(endpoint.connect(contact.publicKey(), theirs, theirNat), contact,
+                ours, theirNat, seenAddresses.getOrDefault(contact.publicKey().toHex(), theirs));
         Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
         if (fallback.isPresent()) {
             // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
@@ -333,6 +371,8 @@ public final class Rendezvous implements AutoCloseable {
             String nonce = HexFormat.of().formatHex(intent.nonce());
             if (intent.isLive(now)) {
                 seenNat.put(c.publicKey().toHex(), intent.nat());
+                // a symmetric contact's intent names its external IP, its device entry does not (birthday probes need it)
+                seenAddresses.put(c.publicKey().toHex(), intent.addresses());
             }
             if (!intent.isLive(now) || intent.startAtMillis() < now - STALE_MILLIS
                     || (intent.targetDevice() != 0 && intent.targetDevice() != deviceTag)) {
@@ -359,7 +399,8 @@ public final class Rendezvous implements AutoCloseable {
                     return;
                 }
                 endpoint.setLocalNatType(nat.get());
-                endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()).whenComplete((s, error) -> {
+                withBirthday(endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()), c, nat.get(), intent.nat(),
+                        intent.addresses()).whenComplete((s, error) -> {
                     if (s != null) {
                         onSession.accept(c, s);
                     } else {
@@ -373,11 +414,16 @@ public final class Rendezvous implements AutoCloseable {
     /** Forgets what was learnt about a removed contact (its NAT type and relay). */
     public void forget(Contact c) {
         seenNat.remove(c.publicKey().toHex());
+        seenAddresses.remove(c.publicKey().toHex());
         relays.forget(c);
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        BirthdayRendezvous b = birthday;
+        if (b != null) {
+            b.close();
+        }
     }
 }
