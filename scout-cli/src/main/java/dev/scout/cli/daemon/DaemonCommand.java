@@ -100,6 +100,11 @@ public final class DaemonCommand extends BaseCommand {
             + "HOST:PORT (a daemon run with --relay): contacts behind NATs that cannot be punched connect through it.")
     public String relayVia;
 
+    @Option(names = "--no-port-mapping", description = "Do not ask the home router (PCP, NAT-PMP or UPnP IGD) to map "
+            + "the DHT socket's UDP port; by default the daemon asks, publishes the mapped address first and deletes "
+            + "the mapping when it stops.")
+    public boolean noPortMapping;
+
     @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
             description = "Direct sessions: act as if behind this NAT (none, cone, symmetric) instead of the measured one (tests).")
     public String assumeNat;
@@ -183,7 +188,7 @@ public final class DaemonCommand extends BaseCommand {
                 .pollInterval(Duration.ofSeconds(pollSeconds)).republishInterval(Duration.ofSeconds(republishSeconds))
                 .sessionPollInterval(Duration.ofMillis(sessionPollMillis))
                 .probing(Duration.ofSeconds(probeWindowSeconds), Duration.ofSeconds(reprobeSeconds))
-                .relay(relayOptions);
+                .relay(relayOptions).portMapping(!noPortMapping);
         if (assumeNat != null) {
             b.assumeNat(NatType.ofVerdict(assumeNat));
         }

@@ -65,14 +65,12 @@ public final class PortMapper implements AutoCloseable {
 
     /**
      * Maps {@code internalPort} through the default gateway with PCP, NAT-PMP and UPnP IGD on their
-     * standard ports.
+     * standard ports, once {@link #start}ed.
      *
      * @param onChange called (on the mapper's thread) when the public address appears, changes or goes
      */
-    public static PortMapper start(int internalPort, Runnable onChange) {
-        PortMapper m = new PortMapper(internalPort, Gateways::find, PortMapper::standardProtocols, Options.DEFAULT, onChange);
-        m.start();
-        return m;
+    public static PortMapper forDefaultGateway(int internalPort, Runnable onChange) {
+        return new PortMapper(internalPort, Gateways::find, PortMapper::standardProtocols, Options.DEFAULT, onChange);
     }
 
     static List<MappingProtocol> standardProtocols(Gateways.Gateway g) {
@@ -94,7 +92,8 @@ public final class PortMapper implements AutoCloseable {
         this.retryMillis = options.retryMillis();
     }
 
-    void start() {
+    /** Makes the first attempt in the background (returns at once). */
+    public void start() {
         timer.execute(this::attempt);
     }
 
