@@ -60,7 +60,7 @@ public final class PortMapper implements AutoCloseable {
     private volatile Current current;
     private ScheduledFuture<?> next;
     private long retryMillis;
-    private String lastFailure = "";
+    private volatile String lastFailure = "";
     private volatile boolean closed;
 
     /**
@@ -100,6 +100,11 @@ public final class PortMapper implements AutoCloseable {
     /** {@return the mapping now, if the router granted one} */
     public Optional<Current> current() {
         return Optional.ofNullable(current);
+    }
+
+    /** Why the last attempt found no mapping ("" after a success). */
+    String lastFailure() {
+        return lastFailure;
     }
 
     /** Starts over at once (the network changed: another gateway, another address): never blocks. */
