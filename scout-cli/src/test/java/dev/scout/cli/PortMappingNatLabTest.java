@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ class PortMappingNatLabTest {
     private static final int FIVE_MB = 5 << 20;
     private static NatLab lab;
     private static PortMappingRouter router;
-    private static Path work;
+    @TempDir
+    static Path work;
     private static Device alice;
     private static Device bob;
 
@@ -47,7 +49,6 @@ class PortMappingNatLabTest {
         lab = new NatLab();
         lab.build(true, true);
         router = lab.portMapping(1);
-        work = Files.createTempDirectory("scout-portmap-lab-");
         ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
         scout.startPublicDht(8);
         alice = scout.device("alice", "h1", 6881);
@@ -61,15 +62,10 @@ class PortMappingNatLabTest {
     }
 
     @AfterAll
-    static void removeLab() throws Exception {
+    static void removeLab() {
         if (lab != null) {
             lab.close();
             assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (work != null) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -4,15 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** NAT-PMP (RFC 6886) for one UDP port: the gateway's public address, then the mapping. */
-final class NatPmpClient implements MappingProtocol {
-    private final InetAddress local;
-    private final InetSocketAddress server;
-
-    NatPmpClient(InetAddress local, InetSocketAddress server) {
-        this.local = local;
-        this.server = server;
-    }
-
+record NatPmpClient(InetAddress local, InetSocketAddress server) implements MappingProtocol {
     @Override
     public String name() {
         return "nat-pmp";
