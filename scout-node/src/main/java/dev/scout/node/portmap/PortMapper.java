@@ -61,6 +61,7 @@ public final class PortMapper implements AutoCloseable {
     private ScheduledFuture<?> next;
     private long retryMillis;
     private volatile String lastFailure = "";
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -105,6 +106,11 @@ public final class PortMapper implements AutoCloseable {
     /** Why the last attempt found no mapping ("" after a success). */
     String lastFailure() {
         return lastFailure;
+    }
+
+    /** How many gateway restarts the epochs showed. */
+    int restartsSeen() {
+        return restarts.get();
     }
 
     /** Starts over at once (the network changed: another gateway, another address): never blocks. */
@@ -157,6 +163,7 @@ public final class PortMapper implements AutoCloseable {
             Mapped m = h.protocol().map(internalPort, h.mapped().external().getPort(), options.lifetimeSeconds(), deadline);
             long at = System.nanoTime();
             if (restarted(h, m, at)) {
+                restarts.incrementAndGet();
                 LOG.info("port mapping: the gateway restarted ({} epoch {} after {}); mapped again at {}", m.protocol(),
                         m.epoch(), h.mapped().epoch(), format(m.external()));
             }

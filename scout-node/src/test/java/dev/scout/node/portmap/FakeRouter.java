@@ -27,7 +27,8 @@ final class FakeRouter implements AutoCloseable {
     private final DatagramSocket socket;
     private final Thread thread;
     private volatile Mode mode;
-    private volatile long epochStart = System.nanoTime();
+    /** Up for 1,000 s already: a restart takes the epoch back to 0. */
+    private volatile long epochStart = System.nanoTime() - 1_000_000_000_000L;
 
     FakeRouter(Mode mode) throws SocketException {
         this.mode = mode;

@@ -84,15 +84,26 @@ class PortMapperTest {
         PortMapper m = mapper(r, new PortMapper.Options(2_000, 120, 2_500, 1_000));
         await(() -> m.current().isPresent(), 5, "a mapping");
         int before = r.mapRequests.get();
-        Thread.sleep(1_000); // lets the epoch move on, so the restart takes it back
         r.restart();
         assertThat(r.mappings).isEmpty();
         await(() -> r.mapRequests.get() > before, 5, "the next check");
         assertThat(r.mappings).containsKey(6881);
+        assertThat(m.restartsSeen()).as("the epoch went from ~1000 s back to ~0").isEqualTo(1);
+        assertThat(m.current()).isPresent();
         assertThat(PortMapper.restarted(100, 20, 3)).as("epoch went back").isTrue();
         assertThat(PortMapper.restarted(100, 400, 130)).as("epoch moved far less than our clock").isTrue();
         assertThat(PortMapper.restarted(100, 20, 119)).isFalse();
         assertThat(PortMapper.restarted(-1, 20, 3)).as("UPnP has no epoch").isFalse();
+    }
+
+    @Test
+    void aRenewalTheRouterRefusesMapsAfreshAndTellsOfTheChange() throws Exception {
+        FakeRouter r = router(FakeRouter.Mode.ANSWER);
+        PortMapper m = mapper(r, new PortMapper.Options(2_000, 120, 1_000, 1_000));
+        await(() -> m.current().isPresent(), 5, "a mapping");
+        r.mode(FakeRouter.Mode.REFUSE_PCP);
+        await(() -> m.current().map(c -> c.protocol().equals("nat-pmp")).orElse(false), 5, "the NAT-PMP mapping");
+        assertThat(changes.get()).as("pcp, then nat-pmp").isEqualTo(2);
     }
 
     @Test
