@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runs miniupnpd ({@link PortMappingRouter}: PCP, NAT-PMP, UPnP IGD), Bob (h2) behind a plain symmetric
  * NAT; no relay. Without the mapping this pair has no direct path at all. Alice's daemon maps its DHT
  * port by PCP, publishes the mapped address first, and Bob's packets come in through it: a direct
- * session, 5 MB intact. When Alice's daemon stops, the router holds no mapping.
+ * session, 5 MB intact. When Alice's daemon stops, the router holds no mapping. Carol, on Alice's LAN,
+ * runs her daemon with {@code --no-port-mapping}: the router maps nothing for her.
  *
  * <p>Needs root, {@code ip}, {@code iptables}, {@code nft}, {@code miniupnpd} and {@code python3}
  * (./run-tests installs them): without them it fails with the reason, never skips.
@@ -41,6 +42,7 @@ class PortMappingNatLabTest {
     static Path work;
     private static Device alice;
     private static Device bob;
+    private static Device carol;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
@@ -53,12 +55,15 @@ class PortMappingNatLabTest {
         scout.startPublicDht(8);
         alice = scout.device("alice", "h1", 6881);
         bob = scout.device("bob", "h2", 6881);
-        alice.init();
-        bob.init();
+        carol = scout.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
+        for (Device d : List.of(alice, bob, carol)) {
+            d.init();
+        }
         alice.addContact(bob);
         bob.addContact(alice);
         alice.startDaemon("--session-poll", "500");
         bob.startDaemon("--session-poll", "500");
+        carol.startDaemon("--no-port-mapping");
     }
 
     @AfterAll
@@ -81,6 +86,10 @@ class PortMappingNatLabTest {
         assertThat(router.mappings()).as("miniupnpd's mappings").singleElement().asString()
                 .contains("dport 6881").contains("10.251.1.2:6881");
         assertThat(alice.ok("status").out()).contains("port mapping    pcp " + mapped);
+        // --no-port-mapping leaves the router alone: by the time Carol knows her NAT, a mapping would long be there.
+        carol.awaitApi(h -> "symmetric".equals(json(h).path("nat").asText()), "/v1/status", 60);
+        assertThat(json(carol.api("GET", "/v1/status", null)).path("port_mapping").isNull()).isTrue();
+        assertThat(router.mappings()).as("only Alice's port is mapped").singleElement().asString().contains("dport 6881");
         // ... both NATs rewrite source ports (--random-fully): the DHT's votes look symmetric for both ...
         for (Device d : List.of(alice, bob)) {
             d.awaitApi(h -> "symmetric".equals(json(h).path("nat").asText()), "/v1/status", 60);
