@@ -9,7 +9,6 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
-import dev.scout.node.portmap.PortMapper;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
@@ -52,7 +51,7 @@ public final class ScoutNode implements AutoCloseable {
     private final SessionService sessions;
     private final AppLoops loops;
     private final CompletableFuture<Void> joined;
-    private final PortMapper portMapper;
+    private final NodePortMapping portMapping;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scout-node");
         t.setDaemon(true);
@@ -67,7 +66,7 @@ public final class ScoutNode implements AutoCloseable {
         this.events = new NodeEvents(b.listenerExecutor());
         boolean ipv4ReadOnly = dht.ipv4().map(n -> readOnly(n)).orElse(false);
         this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly,
-                () -> portMapping().isPresent());
+                () -> mappedAddress().isPresent());
         DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
         this.app = new ScoutApp(store, dht, () -> DeviceAddresses.mappedFirst(mappedAddress(),
                 DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true))));
@@ -79,39 +78,13 @@ public final class ScoutNode implements AutoCloseable {
                 b.sessionPollMillis(), b.relay(), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
-        this.portMapper = mapsPort(b, dht) ? PortMapper.forDefaultGateway(dht.ipv4().orElseThrow().localAddress().getPort(),
-                this::portMappingChanged) : null;
-        if (portMapper != null) {
-            portMapper.start();
-        }
+        this.portMapping = new NodePortMapping(b, dht, events, loops);
         loops.start(joined);
     }
 
-    /**
-     * Whether to map the IPv4 DHT port: asked for, and a node on a real network (not bound to loopback
-     * nor bootstrapping from loopback addresses only, as a test network does).
-     */
-    private static boolean mapsPort(ScoutNodeBuilder b, DualStackNode dht) {
-        if (!b.portMapping() || dht.ipv4().isEmpty() || dht.ipv4().get().localAddress().getAddress().isLoopbackAddress()) {
-            return false;
-        }
-        List<String> bootstrap = dht.ipv4().get().config().bootstrap();
-        return bootstrap.isEmpty() || !bootstrap.stream().allMatch(h -> h.startsWith("127.") || h.startsWith("localhost"));
-    }
-
-    /** The router granted, changed or lost the mapping: serve the DHT normally while mapped, republish soon. */
-    private void portMappingChanged() {
-        Optional<PortMapping> m = portMapping();
-        events.publish(new NodeEvent.ReachabilityChanged(m.map(p -> "port mapping: " + p.protocol() + " maps "
-                + p.external().getAddress().getHostAddress() + ":" + p.external().getPort()).orElse("port mapping: none")));
-        if (m.isPresent()) {
-            dht.ipv4().ifPresent(n -> n.setReadOnly(false));
-        }
-        loops.republishSoon();
-    }
-
     private Optional<InetSocketAddress> mappedAddress() {
-        return portMapping().map(PortMapping::external);
+        NodePortMapping m = portMapping;
+        return m == null ? Optional.empty() : m.external(); // null only while the constructor runs
     }
 
     /**
@@ -119,9 +92,7 @@ public final class ScoutNode implements AutoCloseable {
      * IGD; see {@link ScoutNodeBuilder#portMapping})}
      */
     public Optional<PortMapping> portMapping() {
-        PortMapper m = portMapper;
-        return m == null ? Optional.empty() : m.current().map(c -> new PortMapping(c.protocol(), c.external(),
-                Optional.ofNullable(c.expires())));
+        return portMapping.current();
     }
 
     /**
@@ -129,10 +100,7 @@ public final class ScoutNode implements AutoCloseable {
      * new gateway or address). Does nothing when port mapping is off.
      */
     public void remapPort() {
-        PortMapper m = portMapper;
-        if (m != null) {
-            m.remap();
-        }
+        portMapping.remap();
     }
 
     /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
@@ -376,9 +344,7 @@ public final class ScoutNode implements AutoCloseable {
         loops.close();
         work.shutdownNow();
         try {
-            if (portMapper != null) {
-                portMapper.close(); // no mapping outlives the node (at most 2 s against a silent router)
-            }
+            portMapping.close(); // no mapping outlives the node (at most 2 s against a silent router)
             sessions.close();
         } finally {
             dht.close();
