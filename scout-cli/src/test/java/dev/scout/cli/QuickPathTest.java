@@ -80,7 +80,9 @@ class QuickPathTest {
         }
         // The daemon's recorded status (not running), and no status at all, print the same too.
         for (String body : List.of("{\"running\":false,\"updated_at\":null}", "{\"running\":false,\"updated_at\":\"2026-01-01T00:00:00Z\","
-                + "\"routing_table_size\":null,\"nat\":null,\"reachability_v6\":\"x\",\"reachability\":\"reachable\"}", "{}")) {
+                + "\"routing_table_size\":null,\"nat\":null,\"reachability_v6\":\"x\",\"reachability\":\"reachable\"}", "{}",
+                "{\"running\":true,\"port_mapping\":{\"protocol\":\"pcp\",\"external\":\"44.64.0.11:6881\",\"expires\":\"2026-01-01T02:00:00Z\"}}",
+                "{\"running\":true,\"port_mapping\":{\"protocol\":\"upnp\",\"external\":\"44.64.0.11:6881\",\"expires\":null}}")) {
             assertThat(QuickViews.status(JsonReader.parse(body))).isEqualTo(StatusCommand.human(Jackson.parse(body)));
         }
     }

@@ -45,6 +45,7 @@ public final class NatLab implements AutoCloseable {
     private final List<String> ports = new ArrayList<>();
     private final Thread cleanup = new Thread(this::cleanUp, "natlab-cleanup");
     private boolean closed;
+    private int homes;
 
     public NatLab() {
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -98,6 +99,7 @@ public final class NatLab implements AutoCloseable {
             }
             run(masq.toArray(String[]::new));
         }
+        homes = symmetric.length;
         startInternet();
     }
 
@@ -134,6 +136,27 @@ public final class NatLab implements AutoCloseable {
             }
         }
         throw new AssertionError("no counter rule " + tag + " in " + rules);
+    }
+
+    /**
+     * Makes home {@code k}'s router (built by {@link #build}) also a port-mapping router: miniupnpd with
+     * UPnP IGD, NAT-PMP and PCP, its WAN moved to {@link PortMappingRouter#WAN_NET}{@code .(10+k)}
+     * (see {@link PortMappingRouter}). Call it before starting anything in the lab.
+     */
+    public PortMappingRouter portMapping(int k) {
+        PortMappingRouter.requireCapabilities();
+        List<String> namespaces = new ArrayList<>(List.of("pub"));
+        List<String> devices = new ArrayList<>(List.of("eth0"));
+        for (int j = 1; j <= homes; j++) {
+            namespaces.add("r" + j);
+            devices.add("wan");
+        }
+        if (k < 1 || k > homes) {
+            throw new IllegalArgumentException("no home " + k + " in this lab (" + homes + " homes)");
+        }
+        PortMappingRouter router = new PortMappingRouter(this, k);
+        router.start(namespaces, devices);
+        return router;
     }
 
     /**

@@ -28,6 +28,7 @@ final class AppLoops implements AutoCloseable {
     private final NatAwareness nat;
     private volatile long pollMillis;
     private volatile long republishMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean republishSoon = new java.util.concurrent.atomic.AtomicBoolean();
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
@@ -61,7 +62,7 @@ final class AppLoops implements AutoCloseable {
         try {
             while (stop.getCount() > 0) {
                 long now = System.currentTimeMillis();
-                if (now >= lastRepublish + (long) (republishMillis * republishJitter)) {
+                if (republishSoon.getAndSet(false) || now >= lastRepublish + (long) (republishMillis * republishJitter)) {
                     republish();
                     lastRepublish = System.currentTimeMillis();
                     republishJitter = 0.9 + 0.2 * random.nextDouble();
@@ -122,6 +123,11 @@ final class AppLoops implements AutoCloseable {
         events.publish(new NodeEvent.Polled(reachable, contacts.size(), problems));
     }
 
+
+    /** Republishes within a second (the addresses changed: a port mapping came or went). */
+    void republishSoon() {
+        republishSoon.set(true);
+    }
 
     /** Stops the loops; once this returns they announce nothing more (waits ≤ 5 s for a step under way). */
     @Override

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The addresses a device publishes in its device entry (docs/app-format.md): each family's external
  * address as other DHT nodes report it, then LAN IPv4 addresses and IPv6 addresses a contact elsewhere
  * could use — global unicast first, then unique-local; never link-local (meaningless off the link and
- * without a zone), loopback or multicast. Each carries the port of its family's DHT socket.
+ * without a zone), loopback or multicast. Each carries the port of its family's DHT socket. A port
+ * the home router maps goes before all of them ({@link #mappedFirst}).
  */
 public final class DeviceAddresses {
     private DeviceAddresses() {}
@@ -73,6 +74,23 @@ public final class DeviceAddresses {
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * {@code addresses} with the router's mapped address first (docs/operations.md, "Port mapping"): it
+     * needs no punching, so contacts try it before any other.
+     *
+     * @param mapped    the mapped public address, if the router granted one
+     * @param addresses the other addresses, best first
+     * @return the addresses, the mapped one first
+     */
+    public static List<InetSocketAddress> mappedFirst(java.util.Optional<InetSocketAddress> mapped, List<InetSocketAddress> addresses) {
+        if (mapped.isEmpty()) {
+            return addresses;
+        }
+        List<InetSocketAddress> out = new ArrayList<>(List.of(mapped.get()));
+        addresses.forEach(a -> add(out, a));
         return out;
     }
 

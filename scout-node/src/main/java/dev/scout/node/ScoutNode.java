@@ -52,6 +52,7 @@ public final class ScoutNode implements AutoCloseable {
     private final SessionService sessions;
     private final AppLoops loops;
     private final CompletableFuture<Void> joined;
+    private final NodePortMapping portMapping;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scout-node");
         t.setDaemon(true);
@@ -65,15 +66,20 @@ public final class ScoutNode implements AutoCloseable {
         this.dht = dht;
         this.events = new NodeEvents(b.listenerExecutor());
         boolean ipv4ReadOnly = dht.ipv4().map(n -> readOnly(n)).orElse(false);
-        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly);
+        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly,
+                () -> mappedAddress().isPresent());
         DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
-        this.app = new ScoutApp(store, dht,
-                () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
-        Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
-        this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
+        this.app = new ScoutApp(store, dht, () -> DeviceAddresses.mappedFirst(mappedAddress(),
+                DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true))));
+        // A mapped port takes anyone's packets, as a public socket does: no punching needed towards it.
+        Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> mappedAddress().isPresent() ? NatType.NONE
+                : NatType.ofVerdict(nat.first().nat()));
+        this.sessions = new SessionService(store, app, events::publish, dht, natType,
+                () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
                 b.relay(), network(natType), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
+        this.portMapping = new NodePortMapping(b, dht, events, loops);
         loops.start(joined);
     }
 
@@ -95,6 +101,27 @@ public final class ScoutNode implements AutoCloseable {
                 return t == NatType.CONE || t == NatType.SYMMETRIC || nat.first().reachability().equals(NatMonitor.UNREACHABLE);
             }
         };
+    }
+
+    private Optional<InetSocketAddress> mappedAddress() {
+        NodePortMapping m = portMapping;
+        return m == null ? Optional.empty() : m.external(); // null only while the constructor runs
+    }
+
+    /**
+     * {@return the mapping the home router granted for the IPv4 DHT port, if any (PCP, NAT-PMP or UPnP
+     * IGD; see {@link ScoutNodeBuilder#portMapping})}
+     */
+    public Optional<PortMapping> portMapping() {
+        return portMapping.current();
+    }
+
+    /**
+     * Asks the router for the port mapping again at once, in the background (after a network change: a
+     * new gateway or address). Does nothing when port mapping is off.
+     */
+    public void remapPort() {
+        portMapping.remap();
     }
 
     /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
@@ -364,6 +391,7 @@ public final class ScoutNode implements AutoCloseable {
         loops.close();
         work.shutdownNow();
         try {
+            portMapping.close(); // no mapping outlives the node (at most 2 s against a silent router)
             sessions.close();
         } finally {
             dht.close();

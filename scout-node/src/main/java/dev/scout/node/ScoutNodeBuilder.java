@@ -39,6 +39,7 @@ public final class ScoutNodeBuilder {
     private long pollMillis = 60_000;
     private long republishMillis = 3_600_000;
     private long probeWindowMillis = 600_000;
+    private boolean portMapping = true;
     private long reprobeMillis = 3_600_000;
     private RelayOptions relay = RelayOptions.NONE;
     private NatType assumedNat;
@@ -176,6 +177,19 @@ public final class ScoutNodeBuilder {
     }
 
     /**
+     * Port mapping (docs/operations.md): whether to ask the home router, by PCP, NAT-PMP or UPnP IGD, to
+     * map the IPv4 DHT socket's UDP port and publish the mapped address first (default on; never for a
+     * node on a loopback network).
+     *
+     * @param enabled false to leave the router alone ({@code scout daemon --no-port-mapping})
+     * @return this builder
+     */
+    public ScoutNodeBuilder portMapping(boolean enabled) {
+        this.portMapping = enabled;
+        return this;
+    }
+
+    /**
      * Acts as if behind this NAT instead of the measured one (tests).
      *
      * @param nat the NAT type to assume
@@ -281,6 +295,10 @@ public final class ScoutNodeBuilder {
 
     RelayOptions relay() {
         return relay;
+    }
+
+    boolean portMapping() {
+        return portMapping;
     }
 
     Optional<NatType> assumedNat() {

@@ -26,4 +26,23 @@ class DeviceAddressesTest {
         assertThat(DeviceAddresses.usableIpv6(v6("::"))).as("unspecified").isFalse();
         assertThat(DeviceAddresses.usableIpv6(v6("fec0::1"))).as("deprecated site-local").isFalse();
     }
+
+    @Test
+    void aMappedAddressGoesFirstAndOnlyOnce() {
+        java.net.InetSocketAddress mapped = new java.net.InetSocketAddress("44.64.0.11", 6881);
+        java.net.InetSocketAddress lan = new java.net.InetSocketAddress("10.251.1.2", 6881);
+        java.net.InetSocketAddress voted = new java.net.InetSocketAddress("44.64.0.11", 40211);
+        assertThat(DeviceAddresses.mappedFirst(java.util.Optional.of(mapped), java.util.List.of(voted, lan, mapped)))
+                .containsExactly(mapped, voted, lan);
+        assertThat(DeviceAddresses.mappedFirst(java.util.Optional.empty(), java.util.List.of(lan))).containsExactly(lan);
+    }
+
+    @Test
+    void aNodeOnALoopbackTestNetworkNeverMapsAPort() throws Exception {
+        try (dev.scout.dht.udp.LoopbackTestnet net = dev.scout.dht.udp.LoopbackTestnet.start(4);
+             ScoutNode node = ScoutNode.builder().testnet(net).start()) {
+            node.remapPort(); // nothing to do: no mapper runs
+            assertThat(node.portMapping()).isEmpty();
+        }
+    }
 }

@@ -106,6 +106,11 @@ public final class DaemonCommand extends BaseCommand {
             + "the relay at HOST:PORT instead of one found on the DHT.")
     public String relayVia;
 
+    @Option(names = "--no-port-mapping", description = "Do not ask the home router (PCP, NAT-PMP or UPnP IGD) to map "
+            + "the DHT socket's UDP port; by default the daemon asks, publishes the mapped address first and deletes "
+            + "the mapping when it stops.")
+    public boolean noPortMapping;
+
     @Option(names = "--assume-nat", paramLabel = "TYPE", hidden = true,
             description = "Direct sessions: act as if behind this NAT (none, cone, symmetric) instead of the measured one (tests).")
     public String assumeNat;
@@ -193,7 +198,7 @@ public final class DaemonCommand extends BaseCommand {
                 .listenerExecutor(Runnable::run) // the daemon logs and records in order, on the thread that noticed
                 .pollInterval(Duration.ofSeconds(pollSeconds)).republishInterval(Duration.ofSeconds(republishSeconds))
                 .probing(Duration.ofSeconds(probeWindowSeconds), Duration.ofSeconds(reprobeSeconds))
-                .relay(relayOptions);
+                .relay(relayOptions).portMapping(!noPortMapping);
         if (assumeNat != null) {
             b.assumeNat(NatType.ofVerdict(assumeNat));
         }

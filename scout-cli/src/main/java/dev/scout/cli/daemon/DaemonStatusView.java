@@ -75,6 +75,14 @@ public final class DaemonStatusView {
         family(s.externalAddresses(), false).ifPresent(a -> o.put("external_address", Addresses.format(a)));
         family(s.externalAddresses(), true).ifPresent(a -> o.put("external_address_v6", Addresses.format(a)));
         o.set("relay", DaemonSessions.relayJson(s.relay()));
+        o.set("port_mapping", node.portMapping().<com.fasterxml.jackson.databind.JsonNode>map(DaemonStatusView::portMappingJson)
+                .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance()));
         return o;
+    }
+
+    /** {@code {protocol, external, expires}} (expires null: a permanent UPnP lease, deleted at stop). */
+    private static ObjectNode portMappingJson(dev.scout.node.PortMapping m) {
+        return dev.scout.cli.api.Jackson.object().put("protocol", m.protocol()).put("external", Addresses.format(m.external()))
+                .put("expires", m.expires().map(dev.scout.cli.api.Views::time).orElse(null));
     }
 }

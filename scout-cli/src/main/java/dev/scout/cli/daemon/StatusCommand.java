@@ -81,6 +81,12 @@ public final class StatusCommand extends BaseCommand {
         if (s.has("relay")) {
             b.append("  relay           ").append(relayLine(s.get("relay"))).append('\n');
         }
+        if (running) {
+            JsonNode m = s.path("port_mapping");
+            b.append("  port mapping    ").append(m.isObject() ? m.path("protocol").asText() + " " + m.path("external").asText()
+                    + (m.path("expires").isNull() ? " (permanent lease)" : " until " + m.path("expires").asText()) : "none")
+                    .append('\n');
+        }
         b.append("  last republish  ").append(text(s, "last_republish", "never")).append('\n')
                 .append("  last poll       ").append(text(s, "last_poll", "never")).append('\n')
                 .append("  contacts        ").append(text(s, "contacts_reachable", "?")).append(" reachable");

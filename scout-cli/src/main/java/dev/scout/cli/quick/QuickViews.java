@@ -39,6 +39,11 @@ public final class QuickViews {
         if (has(s, "nat")) {
             line(b, "NAT             ", asText(path(s, "nat"), "unknown") + v6(s, "nat_v6"));
         }
+        if (running) {
+            Object m = path(s, "port_mapping");
+            line(b, "port mapping    ", m instanceof java.util.Map ? asText(path(m, "protocol")) + " " + asText(path(m, "external"))
+                    + (JsonValues.isNull(path(m, "expires")) ? " (permanent lease)" : " until " + asText(path(m, "expires"))) : "none");
+        }
         line(b, "last republish  ", asText(path(s, "last_republish"), "never"));
         line(b, "last poll       ", asText(path(s, "last_poll"), "never"));
         return b.append("  contacts        ").append(asText(path(s, "contacts_reachable"), "?")).append(" reachable").toString();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A node's view of its own reachability and NAT, per address family (docs/operations.md): each family's
@@ -28,10 +29,23 @@ public final class NatAwareness {
     private final DualStackNode node;
     /** One monitor per family node, IPv4 first. */
     private final Map<DhtNode, NatMonitor> monitors = new LinkedHashMap<>();
+    /** Whether the router maps the IPv4 DHT port (PCP, NAT-PMP or UPnP IGD): then strangers reach us. */
+    private final BooleanSupplier ipv4Mapped;
 
     /** @param ipv4ReadOnly the IPv4 node started read-only ({@link PrivateNetwork}); its monitor keeps it so */
     public NatAwareness(DualStackNode node, long probeWindowMillis, long reprobeMillis, boolean ipv4ReadOnly) {
+        this(node, probeWindowMillis, reprobeMillis, ipv4ReadOnly, () -> false);
+    }
+
+    /**
+     * @param ipv4ReadOnly the IPv4 node started read-only ({@link PrivateNetwork}); its monitor keeps it so
+     * @param ipv4Mapped   whether the router maps the IPv4 DHT port now: a mapped node is reachable and
+     *                     serves the DHT normally, whatever the votes say (docs/operations.md, "Port mapping")
+     */
+    public NatAwareness(DualStackNode node, long probeWindowMillis, long reprobeMillis, boolean ipv4ReadOnly,
+                        BooleanSupplier ipv4Mapped) {
         this.node = node;
+        this.ipv4Mapped = ipv4Mapped;
         for (DhtNode n : node.families()) {
             monitors.put(n, new NatMonitor(probeWindowMillis, reprobeMillis, ipv4ReadOnly && !isIpv6(n)));
         }
@@ -53,7 +67,8 @@ public final class NatAwareness {
             try {
                 Reachability r = n.reachability().get(5, TimeUnit.SECONDS);
                 int table = n.stats().get(5, TimeUnit.SECONDS).routingTableSize();
-                boolean readOnly = e.getValue().update(System.currentTimeMillis(), r, table, n.localAddress().getPort(), local);
+                boolean readOnly = e.getValue().update(System.currentTimeMillis(), r, table, n.localAddress().getPort(), local)
+                        && !(ipv4Mapped.getAsBoolean() && !isIpv6(n));
                 if (readOnly != r.readOnly()) {
                     n.setReadOnly(readOnly).get(5, TimeUnit.SECONDS);
                 }
@@ -68,7 +83,8 @@ public final class NatAwareness {
         for (Map.Entry<DhtNode, NatMonitor> e : monitors.entrySet()) {
             NatMonitor nat = e.getValue();
             String family = monitors.size() > 1 ? (isIpv6(e.getKey()) ? "IPv6 " : "IPv4 ") : "";
-            parts.add(family + "reachability: " + nat.reachability() + (nat.reachability().equals(NatMonitor.UNREACHABLE)
+            String reach = reachability(e.getKey(), nat);
+            parts.add(family + "reachability: " + reach + (reach.equals(NatMonitor.UNREACHABLE)
                     ? " (no stranger reached us in a whole probe window; running read-only)" : "")
                     + ", NAT: " + nat.nat() + (nat.publishExternal() ? "" : " (its external port is not published)"));
         }
@@ -77,8 +93,13 @@ public final class NatAwareness {
 
     private String verdicts() {
         StringBuilder b = new StringBuilder();
-        monitors.values().forEach(m -> b.append(m.reachability()).append('/').append(m.nat()).append(' '));
+        monitors.forEach((n, m) -> b.append(reachability(n, m)).append('/').append(m.nat()).append(' '));
         return b.toString();
+    }
+
+    /** The monitor's verdict, or reachable while the router maps the IPv4 port. */
+    private String reachability(DhtNode n, NatMonitor m) {
+        return !isIpv6(n) && ipv4Mapped.getAsBoolean() ? NatMonitor.REACHABLE : m.reachability();
     }
 
     /** Whether that family's external address is worth publishing (not behind a symmetric NAT). */
@@ -88,8 +109,8 @@ public final class NatAwareness {
 
     /** {@return the first family's verdicts (IPv4 when present): the family direct sessions punch through} */
     public synchronized Verdict first() {
-        NatMonitor m = monitors.values().iterator().next();
-        return new Verdict(m.reachability(), m.nat());
+        Map.Entry<DhtNode, NatMonitor> e = monitors.entrySet().iterator().next();
+        return new Verdict(reachability(e.getKey(), e.getValue()), e.getValue().nat());
     }
 
     /** {@return the IPv6 family's verdicts when the node runs both families} */

@@ -1,0 +1,139 @@
+package dev.scout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scout.cli.api.Jackson;
+import dev.scout.natlab.NatLab;
+import dev.scout.natlab.PortMappingRouter;
+import dev.scout.natlab.Proc;
+import dev.scout.natlab.ScoutLab;
+import dev.scout.natlab.ScoutLab.Device;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Port mapping through a real router (issue 21): Alice (h1) behind a symmetric NAT whose router also
+ * runs miniupnpd ({@link PortMappingRouter}: PCP, NAT-PMP, UPnP IGD), Bob (h2) behind a plain symmetric
+ * NAT; no relay. Without the mapping this pair has no direct path at all. Alice's daemon maps its DHT
+ * port by PCP, publishes the mapped address first, and Bob's packets come in through it: a direct
+ * session, 5 MB intact. When Alice's daemon stops, the router holds no mapping. Carol, on Alice's LAN,
+ * runs her daemon with {@code --no-port-mapping}: the router maps nothing for her.
+ *
+ * <p>Needs root, {@code ip}, {@code iptables}, {@code nft}, {@code miniupnpd} and {@code python3}
+ * (./run-tests installs them): without them it fails with the reason, never skips.
+ */
+@Timeout(240)
+class PortMappingNatLabTest {
+    private static final int FIVE_MB = 5 << 20;
+    private static NatLab lab;
+    private static PortMappingRouter router;
+    @TempDir
+    static Path work;
+    private static Device alice;
+    private static Device bob;
+    private static Device carol;
+
+    @BeforeAll
+    static void buildLabAndStartDaemons() throws Exception {
+        NatLab.requireCapabilities();
+        PortMappingRouter.requireCapabilities();
+        lab = new NatLab();
+        lab.build(true, true);
+        router = lab.portMapping(1);
+        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
+        scout.startPublicDht(8);
+        alice = scout.device("alice", "h1", 6881);
+        bob = scout.device("bob", "h2", 6881);
+        carol = scout.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
+        for (Device d : List.of(alice, bob, carol)) {
+            d.init();
+        }
+        alice.addContact(bob);
+        bob.addContact(alice);
+        alice.startDaemon("--session-poll", "500");
+        bob.startDaemon("--session-poll", "500");
+        carol.startDaemon("--no-port-mapping");
+    }
+
+    @AfterAll
+    static void removeLab() {
+        if (lab != null) {
+            lab.close();
+            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void symmetricHomeWithMiniupnpdReachesSymmetricHomeDirectlyThroughTheMapping() throws Exception {
+        String mapped = router.wanAddress() + ":6881";
+        // Alice's daemon maps its DHT port by PCP (the first protocol asked) and says so in its status ...
+        JsonNode status = json(alice.awaitApi(h -> mapped.equals(json(h).path("port_mapping").path("external").asText()),
+                "/v1/status", 60));
+        assertThat(status.path("port_mapping").path("protocol").asText()).isEqualTo("pcp");
+        assertThat(status.path("port_mapping").path("expires").asText()).isNotEmpty();
+        assertThat(status.path("reachability").asText()).as("a mapped daemon is reachable").isEqualTo("reachable");
+        assertThat(router.mappings()).as("miniupnpd's mappings").singleElement().asString()
+                .contains("dport 6881").contains("10.251.1.2:6881");
+        assertThat(alice.ok("status").out()).contains("port mapping    pcp " + mapped);
+        // --no-port-mapping leaves the router alone: by the time Carol knows her NAT, a mapping would long be there.
+        carol.awaitApi(h -> "symmetric".equals(json(h).path("nat").asText()), "/v1/status", 60);
+        assertThat(json(carol.api("GET", "/v1/status", null)).path("port_mapping").isNull()).isTrue();
+        assertThat(router.mappings()).as("only Alice's port is mapped").singleElement().asString().contains("dport 6881");
+        // ... both NATs rewrite source ports (--random-fully): the DHT's votes look symmetric for both ...
+        for (Device d : List.of(alice, bob)) {
+            d.awaitApi(h -> "symmetric".equals(json(h).path("nat").asText()), "/v1/status", 60);
+        }
+        // ... yet the mapping decides Alice's published address: first in her device entry.
+        bob.awaitApi(h -> h.status() == 200 && json(h).toString().contains(mapped), "/v1/contacts/alice", 60);
+        assertThat(json(bob.api("GET", "/v1/status", null)).path("port_mapping").isNull()).as("Bob's router maps nothing").isTrue();
+
+        List<String> lines = pipe(alice, bob, FIVE_MB, 21);
+        System.out.println("port-mapping lab: " + lines);
+        // Bob's session runs to the mapped address itself: direct through the mapping, nothing relayed.
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("session with alice at " + mapped));
+        assertThat(lines).noneMatch(l -> l.contains("relay"));
+
+        // No mapping outlives scout stop.
+        alice.stopDaemon();
+        assertThat(router.mappings()).as("miniupnpd's mappings after scout stop; its log: %s", router.log()).isEmpty();
+        assertThat(alice.daemon().transcript()).anyMatch(l -> l.contains("port mapping: pcp mapping " + mapped + " deleted"));
+    }
+
+    /** {@code bytes} seeded random bytes from {@code from} to {@code to} through two {@code scout pipe}s, checked by SHA-256. */
+    private static List<String> pipe(Device from, Device to, int bytes, long seed) throws Exception {
+        byte[] data = new byte[bytes];
+        new Random(seed).nextBytes(data);
+        Path file = work.resolve("mapped.bin");
+        Files.write(file, data);
+        Path copy = work.resolve("mapped-copy");
+        Proc send = from.pipe(to.name(), file, work.resolve("mapped-back"));
+        Proc receive = to.pipe(from.name(), Path.of("/dev/null"), copy);
+        assertThat(send.awaitExit(90)).as("%s's pipe: %s; other pipe: %s; %s's daemon: %s", from.name(), send.transcript(),
+                receive.transcript(), to.name(), to.daemon().transcript()).isZero();
+        assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertThat(sha.digest(Files.readAllBytes(copy))).as("the copy's SHA-256").isEqualTo(sha.digest(data));
+        List<String> lines = new ArrayList<>(send.transcript());
+        lines.addAll(receive.transcript());
+        return lines;
+    }
+
+    private static JsonNode json(ScoutLab.Http h) {
+        try {
+            return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
+        } catch (Exception e) {
+            return Jackson.object();
+        }
+    }
+}
