@@ -9,6 +9,7 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.push.PokeWire;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
@@ -50,6 +51,7 @@ public final class ScoutNode implements AutoCloseable {
     private final NodeEvents events;
     private final SessionService sessions;
     private final AppLoops loops;
+    private final NodePush push;
     private final CompletableFuture<Void> joined;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scout-node");
@@ -69,8 +71,11 @@ public final class ScoutNode implements AutoCloseable {
         this.app = new ScoutApp(store, dht,
                 () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
+        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(bootstrapOf(dht));
+        this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
         this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
-                b.sessionPollMillis(), b.relay(), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
+                b.sessionPollMillis(), b.relay(), policy, push::wrap);
+        push.sessions(sessions::livePaths, sessions::relayRoute);
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         loops.start(joined);
@@ -120,7 +125,13 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: their devices, the record's seq, how many DHT nodes stored it
      */
     public CompletableFuture<ScoutApp.SyncReport> sync(Contact contact) {
-        return call(() -> events.sync(app, contact));
+        return call(() -> {
+            ScoutApp.SyncReport r = events.sync(app, contact);
+            if (r.stored() > 0) { // our side of the record changed: the contact's daemon reads it now
+                push.poke(contact, PokeWire.KIND_RECORD);
+            }
+            return r;
+        });
     }
 
     /**
@@ -131,7 +142,11 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the message's id and how many nodes stored it
      */
     public CompletableFuture<ScoutApp.SendReport> send(Contact contact, String text) {
-        return call(() -> app.send(contact, text));
+        return call(() -> {
+            ScoutApp.SendReport r = app.send(contact, text);
+            push.poke(contact, PokeWire.KIND_MESSAGE); // the contact's daemon fetches it now, not at its next poll
+            return r;
+        });
     }
 
     /**
@@ -293,6 +308,11 @@ public final class ScoutNode implements AutoCloseable {
         return sessions.endpoint().livePath(peer);
     }
 
+    /** The push wake-ups (tests). */
+    NodePush push() {
+        return push;
+    }
+
     /** {@return the DHT node, for DHT operations beyond contacts and sessions} */
     public DualStackNode dht() {
         return dht;
@@ -315,6 +335,7 @@ public final class ScoutNode implements AutoCloseable {
             return;
         }
         loops.close();
+        push.close();
         work.shutdownNow();
         try {
             sessions.close();
@@ -334,7 +355,9 @@ public final class ScoutNode implements AutoCloseable {
                 throw new ScoutException("that is this node's own public key");
             }
             PairKeys.derive(store.requireIdentity(), publicKey); // fails early on a key no exchange can be made with
-            return store.addContact(name, publicKey);
+            Contact added = store.addContact(name, publicKey);
+            push.refresh();
+            return added;
         }
 
         @Override
@@ -343,6 +366,7 @@ public final class ScoutNode implements AutoCloseable {
             store.removeContact(c.name());
             sessions.forget(c);
             events.forget(c);
+            push.forget(c);
         }
 
         @Override

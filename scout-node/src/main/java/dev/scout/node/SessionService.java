@@ -70,10 +70,11 @@ final class SessionService implements AutoCloseable {
      * @param pollMillis   how often contacts' records are read for connect intents
      * @param relay        whether to relay for others, and the relay to be reachable through
      * @param addresses    which addresses from contacts (intents, relay entries) we may send to
+     * @param wrap         wraps the endpoint's link (NodePush takes the pokes arriving there)
      */
     SessionService(NodeStore store, ScoutApp app, Consumer<NodeEvent> events, DualStackNode node, Supplier<NatType> nat,
                    Supplier<List<InetSocketAddress>> ourAddresses, long pollMillis, RelayOptions relay,
-                   ContactAddressPolicy addresses) {
+                   ContactAddressPolicy addresses, java.util.function.UnaryOperator<DatagramLink> wrap) {
         this.store = store;
         this.events = events;
         AccessPolicy policy = this::isContact;
@@ -83,7 +84,7 @@ final class SessionService implements AutoCloseable {
         }
         this.relayPublisher = relay.via().map(r -> new RelayPublisher(app, store::contacts,
                 link.registerAt(r, store.requireIdentity()), nat)).orElse(null);
-        this.endpoint = SessionEndpoint.start(store.requireIdentity(), link, policy,
+        this.endpoint = SessionEndpoint.start(store.requireIdentity(), wrap.apply(link), policy, // wrap: push wake-ups (NodePush)
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.onSession(this::incoming);
@@ -276,6 +277,23 @@ final class SessionService implements AutoCloseable {
 
             }
         }
+    }
+
+    /** The paths of live sessions with {@code c} and its kept-open path: where a poke reaches it (NodePush). */
+    List<InetSocketAddress> livePaths(Contact c) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ContactSession s : list()) {
+            if (!s.ended() && s.session().peer().equals(c.publicKey())) {
+                out.add(s.session().remoteAddress());
+            }
+        }
+        endpoint.livePath(c.publicKey()).ifPresent(out::add);
+        return out;
+    }
+
+    /** The virtual address reaching the client registered at {@code relay} under {@code tag} (NodePush). */
+    InetSocketAddress relayRoute(InetSocketAddress relay, byte[] tag) {
+        return link.route(relay, tag);
     }
 
     SessionEndpoint endpoint() {
