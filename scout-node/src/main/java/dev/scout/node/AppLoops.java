@@ -71,8 +71,8 @@ final class AppLoops implements AutoCloseable {
             }
             endRound(contacts.size());
             long now = System.currentTimeMillis();
-            RoundRobin polls = new RoundRobin(pollMillis, now + pollMillis / Math.max(1, contacts.size()));
-            RoundRobin republishes = new RoundRobin(republishMillis, now + republishMillis / Math.max(1, contacts.size()));
+            RoundRobin polls = new RoundRobin(pollMillis, firstTurn(now, pollMillis, contacts.size()));
+            RoundRobin republishes = new RoundRobin(republishMillis, firstTurn(now, republishMillis, contacts.size()));
             long lastNatCheck = now;
             while (stop.getCount() > 0) {
                 now = System.currentTimeMillis();
@@ -99,6 +99,11 @@ final class AppLoops implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** One spacing after the start-up sweep; soon if there was nobody to sweep (contacts may come). */
+    private static long firstTurn(long now, long interval, int contacts) {
+        return now + (contacts == 0 ? Math.min(RoundRobin.EMPTY_RECHECK_MILLIS, interval) : interval / contacts);
     }
 
     private void republishAll() {

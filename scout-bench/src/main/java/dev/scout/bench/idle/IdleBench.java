@@ -4,6 +4,7 @@ import dev.scout.bench.Fragment;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.udp.LoopbackTestnet;
+import dev.scout.node.InMemoryStore;
 import dev.scout.node.ScoutNode;
 
 import java.nio.charset.StandardCharsets;
@@ -103,11 +104,17 @@ public final class IdleBench {
                 });
             }
             long t0 = System.nanoTime();
-            try (ScoutNode node = ScoutNode.builder().testnet(testnet).start()) {
-                counter[0] = new Counter(node.dht().localAddress().getPort());
-                for (int i = 0; i < contacts; i++) {
-                    node.contacts().add("c" + i, Ed25519KeyPair.generate().publicKey());
-                }
+            // A daemon restarting with its contacts: they are in its store before it starts.
+            InMemoryStore store = new InMemoryStore(Ed25519KeyPair.generate());
+            for (int i = 0; i < contacts; i++) {
+                store.addContact("c" + i, Ed25519KeyPair.generate().publicKey());
+            }
+            int port;
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getByName(LoopbackTestnet.HOST))) {
+                port = probe.getLocalPort(); // counted from the first datagram on: the node binds this port
+            }
+            counter[0] = new Counter(port);
+            try (ScoutNode node = ScoutNode.builder().store(store).dht(testnet.nodeConfig().port(port).build()).start()) {
                 sleepUntil(t0, fromSeconds);
                 Snapshot from = counter[0].snapshot();
                 sleepUntil(t0, toSeconds);
