@@ -6,6 +6,7 @@ import dev.scout.dht.Ed25519PublicKey;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -77,7 +78,7 @@ public final class PokeWire {
         return getLong(hmac(k, in, 0, in.length), 0);
     }
 
-    /** A poke from us with these keys. */
+    /** {@return a poke from us with these keys, of {@code kind}, stamped {@code timestampMillis}} */
     public static byte[] encode(PairPokeKeys keys, byte kind, long timestampMillis) {
         byte[] d = new byte[LENGTH];
         d[0] = MARK;
@@ -105,10 +106,12 @@ public final class PokeWire {
         return MessageDigest.isEqual(expected, Arrays.copyOfRange(b, MAC_AT, LENGTH));
     }
 
+    /** {@return the kind of a datagram that {@link #looksLikePoke}} */
     public static byte kind(byte[] b) {
         return b[KIND_AT];
     }
 
+    /** {@return the sender's timestamp (ms) of a datagram that {@link #looksLikePoke}} */
     public static long timestamp(byte[] b) {
         return getLong(b, TIME_AT);
     }
@@ -124,18 +127,11 @@ public final class PokeWire {
         }
     }
 
-    static long getLong(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
+    private static long getLong(byte[] b, int off) {
+        return ByteBuffer.wrap(b, off, 8).getLong(); // big-endian
     }
 
-    static void putLong(byte[] b, int off, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[off + i] = (byte) v;
-            v >>>= 8;
-        }
+    private static void putLong(byte[] b, int off, long v) {
+        ByteBuffer.wrap(b, off, 8).putLong(v);
     }
 }
