@@ -279,9 +279,12 @@ final class SessionService implements AutoCloseable {
         }
     }
 
-    /** Push wake-ups: {@code poke} hears each contact a connect intent was published for. */
+    /** Push wake-ups: {@code poke} hears each contact a connect intent or our relay entry was published for. */
     void onIntentPublished(Consumer<Contact> poke) {
         rendezvous.onIntentPublished(poke);
+        if (relayPublisher != null) {
+            relayPublisher.onWritten(poke);
+        }
     }
 
     /** Push wake-ups: the contact poked us, so its record may hold an intent for us: read it now. */

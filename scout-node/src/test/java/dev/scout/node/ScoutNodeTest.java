@@ -144,9 +144,10 @@ class ScoutNodeTest {
     @Test
     void aMessageReachesTheRunningContactWithinTwoSecondsOfBeingStored() throws Exception {
         try (ScoutNode alice = ScoutNode.builder().testnet(testnet).start();
-             ScoutNode bob = ScoutNode.builder().testnet(testnet).start()) {
+             // alice in bob's store from the start: after his start-up sweep his next poll of her is 15 min away
+             ScoutNode bob = ScoutNode.builder().store(storeWith("alice", alice.publicKey())).testnet(testnet).start()) {
             Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
-            Contact aliceForBob = bob.contacts().add("alice", alice.publicKey());
+            Contact aliceForBob = bob.contacts().get("alice");
             // Each side's device entry in the record, and alice has read bob's: where her poke goes.
             bob.sync(aliceForBob).get(60, TimeUnit.SECONDS);
             assertThat(alice.sync(bobForAlice).get(60, TimeUnit.SECONDS).devices()).isNotEmpty();
@@ -169,10 +170,11 @@ class ScoutNodeTest {
     void aStrangersForgedStaleOrReplayedPokeCausesNoLookupAndNoAnswer() throws Exception {
         java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
         try (ScoutNode alice = ScoutNode.builder().testnet(testnet).start();
-             ScoutNode bob = ScoutNode.builder().testnet(testnet).start();
+             // alice is in bob's store from the start: his start-up sweep covers her, and his next own poll
+             // and republish of her are 15 min and 1 h away, so every record read below is a wake-up's
+             ScoutNode bob = ScoutNode.builder().store(storeWith("alice", alice.publicKey())).testnet(testnet).start();
              java.nio.channels.DatagramChannel stranger = java.nio.channels.DatagramChannel.open()) {
             alice.contacts().add("bob", bob.publicKey());
-            bob.contacts().add("alice", alice.publicKey());
             int bobPort = bob.dht().localAddress().getPort();
             for (dev.scout.dht.udp.DhtNode n : testnet.nodes()) { // counts bob's record reads where they arrive
                 n.setDatagramFilter((b, len, from) -> {
@@ -192,9 +194,9 @@ class ScoutNodeTest {
             stranger.send(java.nio.ByteBuffer.wrap(genuine), bobAt);
             Await.await(() -> bob.push().counts()[0] == 1 && gets.get() > 0, "the genuine poke taken and bob reading the record");
             int before = -1;
-            while (before != gets.get()) { // until bob's wake-up is over: no new read for half a second
+            while (before != gets.get()) { // until bob's start-up sweep and wake-up are over: no new read for 1 s
                 before = gets.get();
-                Thread.sleep(500);
+                Thread.sleep(1_000);
             }
             gets.set(0);
             long dropped = bob.push().counts()[1];
@@ -219,5 +221,11 @@ class ScoutNodeTest {
                 n.setDatagramFilter(null);
             }
         }
+    }
+
+    private static InMemoryStore storeWith(String name, dev.scout.dht.Ed25519PublicKey contact) {
+        InMemoryStore store = new InMemoryStore(dev.scout.dht.Ed25519KeyPair.generate());
+        store.addContact(name, contact);
+        return store;
     }
 }
