@@ -1,7 +1,6 @@
 package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scout.cli.api.Jackson;
 import dev.scout.natlab.NatLab;
 import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
@@ -68,15 +67,7 @@ class NatLabPushTest {
 
     @AfterAll
     static void removeLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (work != null) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        NatLabTest.remove(lab, work);
     }
 
     @Test
@@ -100,10 +91,6 @@ class NatLabPushTest {
     }
 
     private static JsonNode json(ScoutLab.Http h) {
-        try {
-            return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
-        } catch (Exception e) {
-            return Jackson.object();
-        }
+        return NatLabTest.json(h);
     }
 }

@@ -103,6 +103,11 @@ class NatLabTest {
 
     @AfterAll
     static void removeLab() throws Exception {
+        remove(lab, work);
+    }
+
+    /** Closes {@code lab}, checking that no namespace is left, and deletes {@code work}; either may be null. */
+    static void remove(NatLab lab, Path work) throws Exception {
         if (lab != null) {
             lab.close();
             assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
@@ -257,7 +262,7 @@ class NatLabTest {
         d.awaitApi(h -> h.status() == 200 && h.body().contains(address), "/v1/contacts/" + contact, 60);
     }
 
-    private static JsonNode json(ScoutLab.Http h) {
+    static JsonNode json(ScoutLab.Http h) {
         try {
             return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
         } catch (Exception e) {
