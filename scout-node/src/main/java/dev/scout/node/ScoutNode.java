@@ -72,18 +72,10 @@ public final class ScoutNode implements AutoCloseable {
                 () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
         dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(bootstrapOf(dht));
-        SessionService[] late = new SessionService[1]; // a poke may carry an intent: the rendezvous looks first
-        this.push = new NodePush(store, app, policy, work, c -> {
-            if (late[0] != null) {
-                late[0].lookForIntents(c);
-            }
-            events.inbox(app, c);
-        });
+        this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
         this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
                 b.sessionPollMillis(), b.relay(), policy, push::wrap);
         push.sessions(sessions::livePaths, sessions::relayRoute);
-        late[0] = sessions;
-        sessions.onIntentPublished(c -> push.poke(c, PokeWire.KIND_RECORD));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         loops.start(joined);

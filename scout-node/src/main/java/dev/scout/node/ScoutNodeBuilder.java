@@ -45,7 +45,7 @@ public final class ScoutNodeBuilder {
     static final long DEFAULT_REPUBLISH_MILLIS = 3_600_000;
     private long pollMillis = DEFAULT_POLL_MILLIS;
     private long republishMillis = DEFAULT_REPUBLISH_MILLIS;
-    private long sessionPollMillis = DEFAULT_POLL_MILLIS; // push wake-ups announce intents (issue 20)
+    private long sessionPollMillis = 2_000;
     private long probeWindowMillis = 600_000;
     private long reprobeMillis = 3_600_000;
     private RelayOptions relay = RelayOptions.NONE;
@@ -147,8 +147,7 @@ public final class ScoutNodeBuilder {
     }
 
     /**
-     * How often contacts' records are read for connect intents (default 15 min, at least 100 ms): a
-     * contact that publishes an intent pokes us, so this is only the safety net.
+     * How often contacts' records are read for connect intents (default 2 s, at least 100 ms).
      *
      * @param interval the interval
      * @return this builder

@@ -279,19 +279,6 @@ final class SessionService implements AutoCloseable {
         }
     }
 
-    /** Push wake-ups: {@code poke} hears each contact a connect intent or our relay entry was published for. */
-    void onIntentPublished(Consumer<Contact> poke) {
-        rendezvous.onIntentPublished(poke);
-        if (relayPublisher != null) {
-            relayPublisher.onWritten(poke);
-        }
-    }
-
-    /** Push wake-ups: the contact poked us, so its record may hold an intent for us: read it now. */
-    void lookForIntents(Contact c) {
-        rendezvous.lookNow(c);
-    }
-
     /** The paths of live sessions with {@code c} and its kept-open path: where a poke reaches it (NodePush). */
     List<InetSocketAddress> livePaths(Contact c) {
         List<InetSocketAddress> out = new ArrayList<>();

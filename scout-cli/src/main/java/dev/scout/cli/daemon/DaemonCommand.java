@@ -89,9 +89,8 @@ public final class DaemonCommand extends BaseCommand {
             description = "Reachability: how often an unreachable daemon runs regular again to look.")
     public long reprobeSeconds;
 
-    @Option(names = "--session-poll", paramLabel = "MILLIS", defaultValue = "900000",
-            description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}; "
-                    + "a contact's daemon pokes us when it writes one, this is the safety net).")
+    @Option(names = "--session-poll", paramLabel = "MILLIS", defaultValue = "2000",
+            description = "How often to read contacts' records for connect intents (direct sessions; default ${DEFAULT-VALUE}).")
     public long sessionPollMillis;
 
     @Option(names = "--relay", description = "Relay encrypted session datagrams for other daemons (for a publicly "

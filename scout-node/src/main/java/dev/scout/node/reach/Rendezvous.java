@@ -139,35 +139,8 @@ public final class Rendezvous implements AutoCloseable {
      * whichever is longer: theirs is not known) plus one record read to see it.
      */
     long startDelayMillis() {
-        // push (issue 20): past PUSHED_POLL_MILLIS the contact is poked and reads at once, not at its poll
-        return (pollMillis >= PUSHED_POLL_MILLIS ? DEFAULT_POLL_MILLIS : Math.max(pollMillis, DEFAULT_POLL_MILLIS)) + 1_500;
+        return Math.max(pollMillis, DEFAULT_POLL_MILLIS) + 1_500;
     }
-
-    // ---- push wake-ups (issue 20, helper "push"): intents announced by a poke instead of read by polling
-    /** A watch this slow is only a safety net: intents are announced by pokes ({@link #onIntentPublished}). */
-    static final long PUSHED_POLL_MILLIS = 60_000;
-    private volatile java.util.function.Consumer<Contact> intentPublished = c -> { };
-    private volatile BiConsumer<Contact, Session> watcher;
-
-    /** Hears each contact an intent was just published for (the node pokes its daemon). */
-    public void onIntentPublished(java.util.function.Consumer<Contact> listener) {
-        this.intentPublished = listener;
-    }
-
-    /** Reads {@code c}'s record for intents now (its daemon poked us), as the watch would at its next round. */
-    public void lookNow(Contact c) {
-        BiConsumer<Contact, Session> w = watcher;
-        if (w != null) {
-            timer.execute(() -> {
-                try {
-                    look(c, w);
-                } catch (RuntimeException e) {
-                    LOG.debug("reading {}'s record for intents: {}", c.name(), e.getMessage());
-                }
-            });
-        }
-    }
-    // ---- end of push wake-ups
 
     /** A session and how it was made ({@link #VIA_PATH}, {@link #VIA_DIRECT} or {@link #VIA_INTENT}). */
     public record Connected(Session session, String via) {
@@ -226,7 +199,6 @@ public final class Rendezvous implements AutoCloseable {
                 INTENT_TTL_SECONDS);
         try {
             app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
-            intentPublished.accept(contact); // push wake-up
         } catch (RuntimeException e) {
             if (attempt == null) {
                 throw new NoDirectPathException("no direct path to " + contact.name() + ": could not publish the connect intent: "
@@ -329,7 +301,6 @@ public final class Rendezvous implements AutoCloseable {
      * its start time; {@code answered} receives the resulting sessions.
      */
     public void watch(BiConsumer<Contact, Session> onSession) {
-        this.watcher = onSession; // push wake-up: lookNow
         timer.scheduleWithFixedDelay(() -> {
             for (Contact c : contacts.get()) {
                 try {
