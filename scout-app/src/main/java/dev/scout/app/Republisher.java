@@ -5,6 +5,7 @@ import dev.scout.dht.ImmutableItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Re-stores what must outlive the DHT's two-hour expiry: each contact record and every unread message of ours. */
@@ -16,8 +17,15 @@ final class Republisher {
 
     /** See {@link ScoutApp#republish()}; {@code forceSync} re-stores one contact's record. */
     static int republish(AppStore store, Dht dht, Consumer<Contact> forceSync) {
+        return republish(store, dht, forceSync, store.contacts());
+    }
+
+    /** As above, for {@code contacts} only: their records and the unread messages to them. */
+    static int republish(AppStore store, Dht dht, Consumer<Contact> forceSync, List<Contact> contacts) {
         int count = 0;
-        for (Contact contact : store.contacts()) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Contact contact : contacts) {
+            names.add(contact.name());
             try {
                 forceSync.accept(contact);
                 count++;
@@ -26,6 +34,9 @@ final class Republisher {
             }
         }
         for (OutgoingMessage m : store.undelivered()) {
+            if (!names.contains(m.contact())) {
+                continue;
+            }
             try {
                 if (DhtWait.await(dht.putImmutable(ImmutableItem.ofBencoded(m.value())), "re-storing a message").stored() > 0) {
                     store.markStored(m.contact(), m.id());

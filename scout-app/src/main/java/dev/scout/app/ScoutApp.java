@@ -352,6 +352,17 @@ public final class ScoutApp {
     }
 
     /**
+     * As {@link #republish()}, for one contact: the record shared with it and the messages to it it has
+     * not read yet (a daemon spreads its republishing over the hour this way).
+     *
+     * @param contact the contact
+     * @return how many items were re-stored
+     */
+    public int republish(Contact contact) {
+        return Republisher.republish(store, dht, c -> sync(c, true), List.of(contact));
+    }
+
+    /**
      * Writes (or replaces) this device's entry of {@code kind} in the record shared with {@code contact}
      * and stores the record: how a kind this class does not interpret (e.g. a connect intent) is published.
      *

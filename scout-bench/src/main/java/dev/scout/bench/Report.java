@@ -58,7 +58,9 @@ public final class Report {
             new Target("flood_put_ping_p99_ms", "ping p99 during a put flood", true, 50, "ms"),
             new Target("flood_announce_ping_p99_ms", "ping p99 during an announce flood", true, 50, "ms"),
             new Target("sim_record_alive_contact_online", "record found, owner offline 24 h", false, 0.999, ""),
-            new Target("cli_status_p50_ms", "scout status through the daemon, p50", true, 300, "ms"));
+            new Target("cli_status_p50_ms", "scout status through the daemon, p50", true, 300, "ms"),
+            new Target("idle_100_contacts_packets", "idle UDP packets, 100 contacts, 30-150 s", true, 600, ""),
+            new Target("push_send_to_heard_max_ms", "message to a running contact, max", true, 2000, "ms"));
 
     public static void main(String[] argv) throws IOException {
         Map<String, String> a = Fragment.args(argv);

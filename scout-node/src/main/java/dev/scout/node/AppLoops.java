@@ -6,21 +6,24 @@ import dev.scout.node.nat.NatAwareness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * A node's own work over time, on one thread: it re-stores the contact records and the messages not yet
- * read about every {@code republishMillis} (±10% jitter; DHT data expires after two hours), and every
- * {@code pollMillis} checks each contact for new messages and looks at its reachability and NAT.
+ * A node's own work over time, on one thread. At start it re-stores every contact record and the
+ * messages not yet read (a restarted node refreshes what may be close to expiring; DHT data lives about
+ * two hours) and checks every contact for new messages. From then on both chores are spread evenly
+ * ({@link RoundRobin}): one contact's republish every {@code republishMillis}/n and one contact's poll
+ * every {@code pollMillis}/n, so each contact has its turn once per interval and the network sees a
+ * steady trickle instead of bursts. Push wake-ups ({@link NodePush}) bring news at once; the poll is the
+ * slow safety net for contacts that cannot poke us. Reachability and NAT are looked at every
+ * {@value #NAT_CHECK_MILLIS} ms (no network traffic).
  */
 final class AppLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppLoops.class);
+    static final long NAT_CHECK_MILLIS = 60_000;
 
     private final NodeStore store;
     private final ScoutApp app;
@@ -29,9 +32,11 @@ final class AppLoops implements AutoCloseable {
     private volatile long pollMillis;
     private volatile long republishMillis;
     private final java.util.concurrent.atomic.AtomicBoolean republishSoon = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
+    /** Problems met and contacts reachable during the current poll round (announced when it ends). */
+    private final List<String> problems = new ArrayList<>();
+    private int reachable;
 
     AppLoops(NodeStore store, ScoutApp app, NodeEvents events, NatAwareness nat, long pollMillis, long republishMillis) {
         this.store = store;
@@ -56,22 +61,40 @@ final class AppLoops implements AutoCloseable {
     }
 
     private void run() {
-        long lastPoll = Long.MIN_VALUE / 2;
-        long lastRepublish = Long.MIN_VALUE / 2; // at once: a restarted node refreshes what may be close to expiring
-        double republishJitter = 1;
         try {
+            republishAll();
+            List<Contact> contacts = store.contacts();
+            for (Contact c : contacts) {
+                if (stop.getCount() == 0) {
+                    return;
+                }
+                poll(c);
+            }
+            endRound(contacts.size());
+            long now = System.currentTimeMillis();
+            RoundRobin polls = new RoundRobin(pollMillis, firstTurn(now, pollMillis, contacts.size()));
+            RoundRobin republishes = new RoundRobin(republishMillis, firstTurn(now, republishMillis, contacts.size()));
+            long lastNatCheck = now;
             while (stop.getCount() > 0) {
-                long now = System.currentTimeMillis();
-                if (republishSoon.getAndSet(false) || now >= lastRepublish + (long) (republishMillis * republishJitter)) {
-                    republish();
-                    lastRepublish = System.currentTimeMillis();
-                    republishJitter = 0.9 + 0.2 * random.nextDouble();
+                now = System.currentTimeMillis();
+                if (republishSoon.getAndSet(false)) { // our addresses changed: every contact's record now
+                    republishAll();
                 }
-                if (now >= lastPoll + pollMillis && stop.getCount() > 0) {
-                    poll();
-                    lastPoll = System.currentTimeMillis();
+                if (now >= Math.min(polls.nextAt(), republishes.nextAt())) {
+                    contacts = store.contacts();
+                    polls.interval(pollMillis, now, contacts.size());
+                    republishes.interval(republishMillis, now, contacts.size());
+                    republishes.next(contacts, now).ifPresent(this::republish);
+                    polls.next(contacts, now).ifPresent(this::poll);
+                    if (polls.roundEnded()) {
+                        endRound(contacts.size());
+                    }
                 }
-                long next = Math.min(lastPoll + pollMillis, lastRepublish + (long) (republishMillis * republishJitter));
+                if (now >= lastNatCheck + NAT_CHECK_MILLIS) {
+                    checkNat();
+                    lastNatCheck = now;
+                }
+                long next = Math.min(Math.min(polls.nextAt(), republishes.nextAt()), lastNatCheck + NAT_CHECK_MILLIS);
                 long wait = Math.min(next - System.currentTimeMillis(), 1_000); // changed intervals apply within 1 s
                 if (wait > 0) {
                     stop.await(wait, TimeUnit.MILLISECONDS);
@@ -82,7 +105,12 @@ final class AppLoops implements AutoCloseable {
         }
     }
 
-    private void republish() {
+    /** One spacing after the start-up sweep; soon if there was nobody to sweep (contacts may come). */
+    private static long firstTurn(long now, long interval, int contacts) {
+        return now + (contacts == 0 ? Math.min(RoundRobin.EMPTY_RECHECK_MILLIS, interval) : interval / contacts);
+    }
+
+    private void republishAll() {
         if (stop.getCount() == 0) {
             return;
         }
@@ -93,34 +121,50 @@ final class AppLoops implements AutoCloseable {
         }
     }
 
-    /** Checks every contact, announces new messages, then looks at reachability. */
-    private void poll() {
-        List<Contact> contacts = store.contacts();
-        List<String> problems = new ArrayList<>();
-        int reachable = 0;
-        for (Contact c : contacts) {
-            if (stop.getCount() == 0) {
-                return;
-            }
-            try {
-                ScoutApp.InboxReport r = events.inbox(app, c);
-                if (!app.storedDevices(c).isEmpty()) {
-                    reachable++;
-                }
-                problems.addAll(r.problems());
-            } catch (RuntimeException e) {
-                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                problems.add("could not check " + c.name() + ": " + m.lines().findFirst().orElse(m));
-            }
-        }
+    private void republish(Contact c) {
         if (stop.getCount() == 0) {
             return;
         }
+        try {
+            app.republish(c);
+        } catch (RuntimeException e) {
+            LOG.warn("republishing for {} failed: {}", c.name(), e.getMessage());
+        }
+    }
+
+    /** Checks one contact for new messages (announced as they are found). */
+    private void poll(Contact c) {
+        if (stop.getCount() == 0) {
+            return;
+        }
+        try {
+            ScoutApp.InboxReport r = events.inbox(app, c);
+            if (!app.storedDevices(c).isEmpty()) {
+                reachable++;
+            }
+            problems.addAll(r.problems());
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            problems.add("could not check " + c.name() + ": " + m.lines().findFirst().orElse(m));
+        }
+    }
+
+    /** A round of polls ended: reachability, then the round's summary. */
+    private void endRound(int contacts) {
+        if (stop.getCount() == 0) {
+            return;
+        }
+        checkNat();
+        events.publish(new NodeEvent.Polled(reachable, contacts, List.copyOf(problems)));
+        problems.clear();
+        reachable = 0;
+    }
+
+    private void checkNat() {
         String verdicts = nat.check();
         if (verdicts != null) {
             events.publish(new NodeEvent.ReachabilityChanged(verdicts));
         }
-        events.publish(new NodeEvent.Polled(reachable, contacts.size(), problems));
     }
 
 

@@ -10,6 +10,7 @@ import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.NatMonitor;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.push.PokeWire;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
@@ -51,6 +52,7 @@ public final class ScoutNode implements AutoCloseable {
     private final NodeEvents events;
     private final SessionService sessions;
     private final AppLoops loops;
+    private final NodePush push;
     private final CompletableFuture<Void> joined;
     private final NodePortMapping portMapping;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
@@ -74,9 +76,13 @@ public final class ScoutNode implements AutoCloseable {
         // A mapped port takes anyone's packets, as a public socket does: no punching needed towards it.
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> mappedAddress().isPresent() ? NatType.NONE
                 : NatType.ofVerdict(nat.first().nat()));
+        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(bootstrapOf(dht));
+        this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
         this.sessions = new SessionService(store, app, events::publish, dht, natType,
                 () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
-                b.relay(), network(natType), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
+                b.relay(), network(natType), policy, push::wrap);
+        push.sessions(sessions::livePaths, sessions::relayRoute);
+        sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         this.portMapping = new NodePortMapping(b, dht, events, loops);
@@ -168,7 +174,13 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: their devices, the record's seq, how many DHT nodes stored it
      */
     public CompletableFuture<ScoutApp.SyncReport> sync(Contact contact) {
-        return call(() -> events.sync(app, contact));
+        return call(() -> {
+            ScoutApp.SyncReport r = events.sync(app, contact);
+            if (r.stored() > 0) { // our side of the record changed: the contact's daemon reads it now
+                push.poke(contact, PokeWire.KIND_RECORD);
+            }
+            return r;
+        });
     }
 
     /**
@@ -179,7 +191,11 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the message's id and how many nodes stored it
      */
     public CompletableFuture<ScoutApp.SendReport> send(Contact contact, String text) {
-        return call(() -> app.send(contact, text));
+        return call(() -> {
+            ScoutApp.SendReport r = app.send(contact, text);
+            push.poke(contact, PokeWire.KIND_MESSAGE); // the contact's daemon fetches it now, not at its next poll
+            return r;
+        });
     }
 
     /**
@@ -367,6 +383,11 @@ public final class ScoutNode implements AutoCloseable {
         return sessions.endpoint().livePath(peer);
     }
 
+    /** The push wake-ups (tests). */
+    NodePush push() {
+        return push;
+    }
+
     /** {@return the DHT node, for DHT operations beyond contacts and sessions} */
     public DualStackNode dht() {
         return dht;
@@ -389,6 +410,7 @@ public final class ScoutNode implements AutoCloseable {
             return;
         }
         loops.close();
+        push.close();
         work.shutdownNow();
         try {
             portMapping.close(); // no mapping outlives the node (at most 2 s against a silent router)
@@ -409,7 +431,9 @@ public final class ScoutNode implements AutoCloseable {
                 throw new ScoutException("that is this node's own public key");
             }
             PairKeys.derive(store.requireIdentity(), publicKey); // fails early on a key no exchange can be made with
-            return store.addContact(name, publicKey);
+            Contact added = store.addContact(name, publicKey);
+            push.refresh();
+            return added;
         }
 
         @Override
@@ -418,6 +442,7 @@ public final class ScoutNode implements AutoCloseable {
             store.removeContact(c.name());
             sessions.forget(c);
             events.forget(c);
+            push.forget(c);
         }
 
         @Override

@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  * <li>the store: an {@link InMemoryStore}, or {@link #store} (e.g. {@code dev.scout.sqlite.StateStore});</li>
  * <li>the DHT: the public Mainline DHT on a free port of each family, or {@link #dht}, {@link #testnet}
  * or an already started node ({@link #node});</li>
- * <li>the loops: messages polled every 60 s, records re-stored every hour.</li>
+ * <li>the loops: contacts polled every 15 min (push wake-ups bring news at once), records re-stored every
+ * hour, both spread evenly over the interval.</li>
  * </ul>
  */
 public final class ScoutNodeBuilder {
@@ -36,8 +37,14 @@ public final class ScoutNodeBuilder {
     private DhtConfig v6 = DhtConfig.builder().bindAddress(new InetSocketAddress(anyIpv6(), 0)).build();
     private DualStackNode node;
     private Executor listenerExecutor;
-    private long pollMillis = 60_000;
-    private long republishMillis = 3_600_000;
+    /**
+     * The safety-net poll: push wake-ups bring news at once, so polling only catches what a poke could
+     * not bring. 15 min keeps a 100-contact daemon at one record read every 9 s (docs/benchmarks.md, "idle").
+     */
+    static final long DEFAULT_POLL_MILLIS = 900_000;
+    static final long DEFAULT_REPUBLISH_MILLIS = 3_600_000;
+    private long pollMillis = DEFAULT_POLL_MILLIS;
+    private long republishMillis = DEFAULT_REPUBLISH_MILLIS;
     private long probeWindowMillis = 600_000;
     private boolean portMapping = true;
     private long reprobeMillis = 3_600_000;
@@ -117,7 +124,8 @@ public final class ScoutNodeBuilder {
     }
 
     /**
-     * How often every contact is checked for new messages (default 60 s, at least 1 s).
+     * How often every contact is checked for new messages (default 15 min, at least 1 s): the safety net
+     * behind push wake-ups, one contact at a time, spread over the interval.
      *
      * @param interval the interval
      * @return this builder

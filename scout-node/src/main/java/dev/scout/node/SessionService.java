@@ -74,10 +74,12 @@ final class SessionService implements AutoCloseable {
      * @param relay        when to relay for others, the pinned relay, whether to find a home relay
      * @param network      whether the node is publicly reachable or behind a NAT (relaying, home relay)
      * @param addresses    which addresses from contacts (intents, relay entries) we may send to
+     * @param wrap         wraps the endpoint's link (NodePush takes the pokes arriving there)
      */
     SessionService(NodeStore store, ScoutApp app, Consumer<NodeEvent> events, DualStackNode node, Supplier<NatType> nat,
                    Supplier<List<InetSocketAddress>> ourAddresses, RelayOptions relay,
-                   Relays.Network network, ContactAddressPolicy addresses) {
+                   Relays.Network network, ContactAddressPolicy addresses,
+                   java.util.function.UnaryOperator<DatagramLink> wrap) {
         this.store = store;
         this.app = app;
         this.events = events;
@@ -87,7 +89,7 @@ final class SessionService implements AutoCloseable {
                 Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
                 a -> addresses.allows(a) && !dev.scout.node.reach.OwnAddresses.isOurs(a, node, ourAddresses.get()));
         this.extraSockets = BirthdayLink.over(link); // birthday punching's extra sockets (docs/sessions.md)
-        this.endpoint = SessionEndpoint.start(store.requireIdentity(), extraSockets, policy,
+        this.endpoint = SessionEndpoint.start(store.requireIdentity(), wrap.apply(extraSockets), policy, // wrap: push wake-ups (NodePush)
                 SessionConfig.defaults().withConnectTimeout(CONNECT_TIMEOUT));
         endpoint.setLocalNatType(nat.get());
         endpoint.setHolePunching(ourAddresses, addresses::allows); // relayed sessions move to the direct path
@@ -326,6 +328,29 @@ final class SessionService implements AutoCloseable {
 
             }
         }
+    }
+
+    /** Push wake-ups: {@code poke} hears each contact a connect intent or our relay entry was published for. */
+    void onRecordWritten(Consumer<Contact> poke) {
+        rendezvous.onIntentPublished(poke);
+        relays.onEntryWritten(poke);
+    }
+
+    /** The paths of live sessions with {@code c} and its kept-open path: where a poke reaches it (NodePush). */
+    List<InetSocketAddress> livePaths(Contact c) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ContactSession s : list()) {
+            if (!s.ended() && s.session().peer().equals(c.publicKey())) {
+                out.add(s.session().remoteAddress());
+            }
+        }
+        endpoint.livePath(c.publicKey()).ifPresent(out::add);
+        return out;
+    }
+
+    /** The virtual address reaching the client registered at {@code relay} under {@code tag} (NodePush). */
+    InetSocketAddress relayRoute(InetSocketAddress relay, byte[] tag) {
+        return link.route(relay, tag);
     }
 
     SessionEndpoint endpoint() {

@@ -6,6 +6,7 @@ import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.LoopbackTestnet;
+import dev.scout.node.push.PokeWire;
 import dev.scout.session.Session;
 import dev.scout.session.SessionStream;
 import org.junit.jupiter.api.AfterAll;
@@ -208,5 +209,95 @@ class ScoutNodeTest {
     private static boolean movedDirect(List<NodeEvent> events, ContactSession s) {
         return events.stream().anyMatch(e -> e instanceof NodeEvent.SessionPathChanged p && p.session().id().equals(s.id())
                 && p.session().via().equals(ContactSession.VIA_DIRECT));
+    }
+
+    // ---- push wake-ups (issue 20)
+
+    @Test
+    void aMessageReachesTheRunningContactWithinTwoSecondsOfBeingStored() throws Exception {
+        try (ScoutNode alice = ScoutNode.builder().testnet(testnet).start();
+             // alice in bob's store from the start: after his start-up sweep his next poll of her is 15 min away
+             ScoutNode bob = ScoutNode.builder().store(storeWith("alice", alice.publicKey())).testnet(testnet).start()) {
+            Contact bobForAlice = alice.contacts().add("bob", bob.publicKey());
+            Contact aliceForBob = bob.contacts().get("alice");
+            // Each side's device entry in the record, and alice has read bob's: where her poke goes.
+            bob.sync(aliceForBob).get(60, TimeUnit.SECONDS);
+            assertThat(alice.sync(bobForAlice).get(60, TimeUnit.SECONDS).devices()).isNotEmpty();
+            LinkedBlockingQueue<ReceivedMessage> heard = new LinkedBlockingQueue<>();
+            bob.onMessage(heard::add);
+            for (String text : new String[] {"first", "second"}) {
+                alice.send(bobForAlice, text).get(60, TimeUnit.SECONDS);
+                long stored = System.nanoTime();
+                ReceivedMessage m = heard.poll(2, TimeUnit.SECONDS); // bob polls every 15 min: only a poke brings it
+                long millis = (System.nanoTime() - stored) / 1_000_000;
+                assertThat(m).as("%s heard within 2 s of being stored (waited %d ms)", text, millis).isNotNull();
+                assertThat(m.text()).isEqualTo(text);
+                assertThat(m.contact()).isEqualTo("alice");
+            }
+            assertThat(bob.push().counts()[0]).as("pokes taken").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aStrangersForgedStaleOrReplayedPokeCausesNoLookupAndNoAnswer() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+        try (ScoutNode alice = ScoutNode.builder().testnet(testnet).start();
+             // alice is in bob's store from the start: his start-up sweep covers her, and his next own poll
+             // and republish of her are 15 min and 1 h away, so every record read below is a wake-up's
+             ScoutNode bob = ScoutNode.builder().store(storeWith("alice", alice.publicKey())).testnet(testnet).start();
+             java.nio.channels.DatagramChannel stranger = java.nio.channels.DatagramChannel.open()) {
+            alice.contacts().add("bob", bob.publicKey());
+            int bobPort = bob.dht().localAddress().getPort();
+            for (dev.scout.dht.udp.DhtNode n : testnet.nodes()) { // counts bob's record reads where they arrive
+                n.setDatagramFilter((b, len, from) -> {
+                    if (from.getPort() == bobPort && new String(b, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains("1:q3:get")) {
+                        gets.incrementAndGet();
+                    }
+                    return false;
+                });
+            }
+            stranger.bind(new java.net.InetSocketAddress("127.0.0.1", 0)).configureBlocking(false);
+            java.net.InetSocketAddress bobAt = new java.net.InetSocketAddress("127.0.0.1", bobPort);
+            PokeWire.PairPokeKeys alicesKeys = PokeWire.PairPokeKeys.derive(alice.store().requireIdentity(), bob.publicKey());
+            long now = System.currentTimeMillis();
+            // a genuine poke first: it is taken and makes bob read alice's record (the counter sees that)
+            byte[] genuine = PokeWire.encode(alicesKeys, PokeWire.KIND_MESSAGE, now);
+            stranger.send(java.nio.ByteBuffer.wrap(genuine), bobAt);
+            Await.await(() -> bob.push().counts()[0] == 1 && gets.get() > 0, "the genuine poke taken and bob reading the record");
+            int before = -1;
+            while (before != gets.get()) { // until bob's start-up sweep and wake-up are over: no new read for 1 s
+                before = gets.get();
+                Thread.sleep(1_000);
+            }
+            gets.set(0);
+            long dropped = bob.push().counts()[1];
+            byte[] forged = PokeWire.encode(alicesKeys, PokeWire.KIND_MESSAGE, now + 1);
+            forged[PokeWire.LENGTH - 1] ^= 1;
+            byte[][] bad = {
+                    PokeWire.encode(PokeWire.PairPokeKeys.derive(dev.scout.dht.Ed25519KeyPair.generate(), bob.publicKey()),
+                            PokeWire.KIND_MESSAGE, now), // a stranger's
+                    forged,
+                    genuine, // replayed
+                    PokeWire.encode(alicesKeys, PokeWire.KIND_RECORD, now - PokeWire.MAX_SKEW_MILLIS - 1_000)}; // stale
+            for (byte[] d : bad) {
+                stranger.send(java.nio.ByteBuffer.wrap(d), bobAt);
+            }
+            Await.await(() -> bob.push().counts()[1] == dropped + bad.length, "the four pokes dropped");
+            assertThat(bob.push().counts()[0]).as("pokes taken").isEqualTo(1);
+            Thread.sleep(500); // a lookup would have started at once (the decision is made on the receiving thread)
+            assertThat(gets.get()).as("record reads caused").isZero();
+            assertThat(stranger.receive(java.nio.ByteBuffer.allocate(1500))).as("an answer to the stranger").isNull();
+        } finally {
+            for (dev.scout.dht.udp.DhtNode n : testnet.nodes()) {
+                n.setDatagramFilter(null);
+            }
+        }
+    }
+
+    private static InMemoryStore storeWith(String name, dev.scout.dht.Ed25519PublicKey contact) {
+        InMemoryStore store = new InMemoryStore(dev.scout.dht.Ed25519KeyPair.generate());
+        store.addContact(name, contact);
+        return store;
     }
 }

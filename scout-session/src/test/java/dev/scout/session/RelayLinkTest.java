@@ -107,6 +107,34 @@ class RelayLinkTest {
     }
 
     @Test
+    void aPokeTravelsThroughTheRelayLikeASessionDatagramAndOtherMarkersDoNot() throws Exception {
+        try (Node relay = new Node(false); Node alice = new Node(false); Node bob = new Node(false)) {
+            relay.link.serve(RelayLimits.defaults());
+            LinkedBlockingQueue<byte[]> atBob = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<InetSocketAddress> from = new LinkedBlockingQueue<>();
+            bob.link.setReceiver((b, len, source) -> {
+                atBob.add(java.util.Arrays.copyOf(b, len));
+                from.add(source);
+                return true;
+            });
+            RelayRegistration reg = bob.link.registerAt(relay.address(), bob.identity);
+            await(reg::registered, "bob registered at the relay");
+            InetSocketAddress viaRelay = alice.link.route(relay.address(), reg.tag());
+            byte[] other = new byte[35];
+            other[0] = (byte) 0xF8; // not a marker relays know: dropped by the relay
+            alice.link.send(other, viaRelay);
+            byte[] poke = new byte[35]; // the poke's marker and length (scout-node's PokeWire); the rest is opaque here
+            new Random(5).nextBytes(poke);
+            poke[0] = RelayWire.POKE;
+            alice.link.send(poke, viaRelay);
+            byte[] got = atBob.poll(5, TimeUnit.SECONDS);
+            assertThat(got).isEqualTo(poke);
+            assertThat(RelayLink.isVirtual(from.poll())).as("from the relayed conversation, never alice's address").isTrue();
+            assertThat(atBob.poll(300, TimeUnit.MILLISECONDS)).as("the 0xF8 datagram").isNull();
+        }
+    }
+
+    @Test
     void unknownTagsAndJunkAreDroppedAndATagExpires() throws Exception {
         RelayLimits quick = new RelayLimits(4, 4, 4, 16, 1 << 20, 4 << 20, Duration.ofMillis(600), Duration.ofSeconds(5));
         try (Node relay = new Node(false); Node bob = new Node(true); DatagramChannel stranger = DatagramChannel.open()) {

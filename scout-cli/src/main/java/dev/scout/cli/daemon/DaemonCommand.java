@@ -72,8 +72,9 @@ public final class DaemonCommand extends BaseCommand {
     @Mixin
     public PortOption port;
 
-    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How often to check contacts for new messages (default ${DEFAULT-VALUE}).")
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "900",
+            description = "How often to check each contact for new messages (default ${DEFAULT-VALUE}; contacts' "
+                    + "daemons poke us at once, this is the safety net).")
     public long pollSeconds;
 
     @Option(names = "--republish-interval", paramLabel = "SECONDS", defaultValue = "3600",

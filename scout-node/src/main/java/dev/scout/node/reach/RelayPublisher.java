@@ -48,6 +48,14 @@ public final class RelayPublisher implements AutoCloseable {
     private record Written(String what, long at) {
     }
 
+    /** Push wake-ups (issue 20): hears each contact whose record just got our relay entry. */
+    private volatile java.util.function.Consumer<Contact> onWritten = c -> { };
+
+    /** Hears each contact whose record just got our relay entry (the node pokes its daemon). */
+    public void onWritten(java.util.function.Consumer<Contact> listener) {
+        this.onWritten = listener;
+    }
+
     public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, Supplier<Optional<RelayRegistration>> registration,
                           Supplier<NatType> nat) {
         this.app = app;
@@ -78,6 +86,7 @@ public final class RelayPublisher implements AutoCloseable {
                 RelayEntry e = new RelayEntry(registration.relay(), registration.tag(), n, now / 1000 + TTL_SECONDS);
                 app.publishEntry(c, AppEntries.KIND_RELAY, e.encode());
                 written.put(c.publicKey().toHex(), new Written(what, now));
+                onWritten.accept(c); // push wake-up: the contact's daemon reads the new entry now
                 LOG.info("told {} we are reachable through the relay at {} (NAT: {})", c.name(), registration.relay(), n.label());
             } catch (RuntimeException ex) {
                 LOG.info("relay entry for {} not published yet: {}", c.name(), ex.getMessage());

@@ -120,6 +120,13 @@ public final class Relays implements AutoCloseable {
         }
     }
 
+    /** Hears each contact whose record just got our relay entry (the node pokes its daemon: push wake-ups). */
+    public void onEntryWritten(java.util.function.Consumer<Contact> listener) {
+        if (publisher != null) {
+            publisher.onWritten(listener);
+        }
+    }
+
     /** Forgets what was written for a removed contact. */
     public void forget(Contact c) {
         if (publisher != null) {

@@ -135,6 +135,13 @@ public final class Rendezvous implements AutoCloseable {
         boolean anyLive(Contact c);
     }
 
+    private volatile java.util.function.Consumer<Contact> intentPublished = c -> { };
+
+    /** Hears each contact a connect intent was just published for (the node pokes its daemon: push wake-ups). */
+    public void onIntentPublished(java.util.function.Consumer<Contact> listener) {
+        this.intentPublished = listener;
+    }
+
     public void existingSessions(ExistingSessions sessions) {
         this.existing = sessions;
     }
@@ -252,6 +259,7 @@ public final class Rendezvous implements AutoCloseable {
                 INTENT_TTL_SECONDS);
         try {
             app.publishEntry(contact, AppEntries.KIND_CONNECT_INTENT, intent.encode());
+            intentPublished.accept(contact); // push wake-up: the contact reads the record at once, not at its poll
         } catch (RuntimeException e) {
             if (attempt == null) {
                 throw new NoDirectPathException("no direct path to " + contact.name() + ": could not publish the connect intent: "

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Relay datagrams (docs/sessions.md, "Relaying"), on the same socket as KRPC and the session
  * datagrams. They start with 0xF5, which no bencoded value (KRPC starts with {@code d}) and no session
- * datagram (0xF1..0xF4, 0xF6) starts with; the second byte is the operation:
+ * datagram (0xF1..0xF4, 0xF6) or poke (0xF7) starts with; the second byte is the operation:
  *
  * <pre>
  * REGISTER    F5 | 01 | probe (8) | epoch u32 | cookie (16) | key (32) | nonce (16)
@@ -23,7 +23,8 @@ import java.util.Arrays;
  * The cookie is the relay's stateless proof that the source address receives: {@link RelayCookies}. The
  * signature, by {@code key}, covers {@link #signedPart}; the client's tags are derived from its key and
  * the nonces ({@link #tagOf}), so nobody else can register them. The session datagram inside (INIT,
- * RESPONSE, DATA or KEEP, {@link Wire}) is forwarded unchanged: the relay never holds a key of the session.
+ * RESPONSE, DATA, KEEP or COOKIE, {@link Wire}, or a poke, {@link #POKE}) is forwarded unchanged: the relay
+ * never holds a key of the session.
  * Every reply is smaller than the datagram that caused it.
  */
 public final class RelayWire {
@@ -64,13 +65,20 @@ public final class RelayWire {
     private RelayWire() {
     }
 
-    /** Whether {@code b[off, off+len)} looks like a session datagram: marker 0xF1..0xF4 or 0xF6, 17..1200 bytes. */
+    /**
+     * A push wake-up (scout-node's {@code PokeWire}, docs/spec.md §7): relays forward it like a session
+     * datagram, so a contact behind a NAT is woken through its relay. It is as opaque to the relay as the
+     * others (a MAC under the pair's key) and smaller than a KEEP's reply would be.
+     */
+    public static final byte POKE = (byte) 0xF7;
+
+    /** Whether {@code b[off, off+len)} looks like a session datagram or a poke: marker 0xF1..0xF4, 0xF6 or 0xF7, 17..1200 bytes. */
     public static boolean isSessionDatagram(byte[] b, int off, int len) {
         if (len < MIN_INNER || len > Wire.MAX_DATAGRAM) {
             return false;
         }
         byte m = b[off];
-        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP || m == Wire.COOKIE;
+        return m == Wire.INIT || m == Wire.RESPONSE || m == Wire.DATA || m == Wire.KEEP || m == Wire.COOKIE || m == POKE;
     }
 
     /**

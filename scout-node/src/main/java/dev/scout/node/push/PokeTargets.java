@@ -1,0 +1,73 @@
+package dev.scout.node.push;
+
+import dev.scout.app.AppEntries;
+import dev.scout.app.ScoutApp;
+import dev.scout.core.RecordEntry;
+import dev.scout.dht.FormatException;
+import dev.scout.session.ContactAddressPolicy;
+import dev.scout.session.relay.RelayEntry;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Where a poke to a contact goes, from what the daemon already knows (no lookup): the paths of live
+ * sessions with it (kept-open paths included), its devices' published addresses and its live relay's
+ * virtual route (kind-5 entries), at most {@value #MAX_TARGETS} of them. Over a NAT only the first and
+ * the last arrive; on a LAN, loopback or a public host the addresses do too.
+ */
+public final class PokeTargets {
+    public static final int MAX_TARGETS = 8;
+
+    private PokeTargets() {
+    }
+
+    /**
+     * @param paths        live session paths to the contact (real or virtual addresses)
+     * @param devices      the contact's devices, as last read
+     * @param theirEntries the contact's side's entries, as last read
+     * @param policy       which addresses from contacts we may send to (relay entries)
+     * @param route        the virtual address reaching (relay, tag)
+     * @param nowMillis    the clock, to skip expired relay entries
+     * @return the destinations, without duplicates
+     */
+    public static List<InetSocketAddress> of(List<InetSocketAddress> paths, List<ScoutApp.ContactDevice> devices,
+                                             List<RecordEntry> theirEntries, ContactAddressPolicy policy,
+                                             BiFunction<InetSocketAddress, byte[], InetSocketAddress> route, long nowMillis) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress p : paths) {
+            add(out, p);
+        }
+        RelayEntry relay = null;
+        for (RecordEntry e : theirEntries) {
+            if (AppEntries.kindOf(e.id()) != AppEntries.KIND_RELAY || e.isDeleted()) {
+                continue;
+            }
+            try {
+                RelayEntry r = RelayEntry.decode(e.content(), policy);
+                if (r.isLive(nowMillis) && (relay == null || r.expiresAt() > relay.expiresAt())) {
+                    relay = r;
+                }
+            } catch (FormatException ex) {
+                // a malformed entry names no relay
+            }
+        }
+        if (relay != null) {
+            add(out, route.apply(relay.relay(), relay.tag()));
+        }
+        for (ScoutApp.ContactDevice d : devices) {
+            for (InetSocketAddress a : d.addresses()) {
+                add(out, a);
+            }
+        }
+        return out.size() > MAX_TARGETS ? List.copyOf(out.subList(0, MAX_TARGETS)) : out;
+    }
+
+    private static void add(List<InetSocketAddress> out, InetSocketAddress a) {
+        if (a != null && !out.contains(a)) {
+            out.add(a);
+        }
+    }
+}
