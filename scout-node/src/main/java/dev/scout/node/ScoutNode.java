@@ -8,7 +8,6 @@ import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
-import dev.scout.node.nat.NatMonitor;
 import dev.scout.node.nat.PrivateNetwork;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
@@ -71,30 +70,10 @@ public final class ScoutNode implements AutoCloseable {
                 () -> DeviceAddresses.of(dht, ports, nat.publishExternal(false), nat.publishExternal(true)));
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> NatType.ofVerdict(nat.first().nat()));
         this.sessions = new SessionService(store, app, events::publish, dht, natType, () -> DeviceAddresses.of(dht),
-                b.sessionPollMillis(), b.relay(), network(natType), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
+                b.sessionPollMillis(), b.relay(), dev.scout.node.reach.Relays.Network.of(natType, nat), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         loops.start(joined);
-    }
-
-    /**
-     * Publicly reachable: no NAT (our external address is our own) and not found unreachable (a firewall
-     * that drops strangers makes the verdict unreachable within one probe window). Behind a NAT: cone or
-     * symmetric, or found unreachable.
-     */
-    private dev.scout.node.reach.Relays.Network network(Supplier<NatType> natType) {
-        return new dev.scout.node.reach.Relays.Network() {
-            @Override
-            public boolean isPublic() {
-                return natType.get() == NatType.NONE && !nat.first().reachability().equals(NatMonitor.UNREACHABLE);
-            }
-
-            @Override
-            public boolean behindNat() {
-                NatType t = natType.get();
-                return t == NatType.CONE || t == NatType.SYMMETRIC || nat.first().reachability().equals(NatMonitor.UNREACHABLE);
-            }
-        };
     }
 
     /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
