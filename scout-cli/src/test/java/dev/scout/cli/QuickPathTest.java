@@ -82,9 +82,17 @@ class QuickPathTest {
         for (String body : List.of("{\"running\":false,\"updated_at\":null}", "{\"running\":false,\"updated_at\":\"2026-01-01T00:00:00Z\","
                 + "\"routing_table_size\":null,\"nat\":null,\"reachability_v6\":\"x\",\"reachability\":\"reachable\"}", "{}",
                 "{\"running\":true,\"port_mapping\":{\"protocol\":\"pcp\",\"external\":\"44.64.0.11:6881\",\"expires\":\"2026-01-01T02:00:00Z\"}}",
-                "{\"running\":true,\"port_mapping\":{\"protocol\":\"upnp\",\"external\":\"44.64.0.11:6881\",\"expires\":null}}")) {
+                "{\"running\":true,\"port_mapping\":{\"protocol\":\"upnp\",\"external\":\"44.64.0.11:6881\",\"expires\":null}}",
+                "{\"running\":true,\"relay\":{\"serving\":true,\"limits\":\"modest\",\"clients\":3,\"announced\":true,"
+                        + "\"via\":\"203.0.113.7:6881\",\"registered\":false,\"found\":\"pinned\",\"rtt_ms\":42,\"error\":\"relay 203.0.113.7:6881 refused (full)\"}}",
+                "{\"running\":true,\"relay\":{\"serving\":false,\"via\":\"203.0.113.7:6881\",\"registered\":true,\"found\":\"dht\",\"rtt_ms\":null,\"error\":null}}")) {
             assertThat(QuickViews.status(JsonReader.parse(body))).isEqualTo(StatusCommand.human(Jackson.parse(body)));
         }
+        assertThat(StatusCommand.human(Jackson.parse("{\"running\":true,\"relay\":{\"serving\":true,\"limits\":\"modest\","
+                + "\"clients\":3,\"announced\":true,\"via\":\"203.0.113.7:6881\",\"registered\":false,\"found\":\"pinned\","
+                + "\"rtt_ms\":42,\"error\":\"relay 203.0.113.7:6881 refused (full)\"}}")))
+                .contains("\n  relay           relaying for others (modest limits, 3 clients, announced on the DHT); home 203.0.113.7:6881 "
+                        + "(pinned, 42 ms, not registered yet); relay 203.0.113.7:6881 refused (full)\n");
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
-import dev.scout.node.nat.NatMonitor;
 import dev.scout.node.nat.PrivateNetwork;
 import dev.scout.node.push.PokeWire;
 import dev.scout.session.NatType;
@@ -80,33 +79,13 @@ public final class ScoutNode implements AutoCloseable {
         this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
         this.sessions = new SessionService(store, app, events::publish, dht, natType,
                 () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
-                b.relay(), network(natType), policy, push::wrap);
+                b.relay(), dev.scout.node.reach.Relays.Network.of(natType, nat), policy, push::wrap);
         push.sessions(sessions::livePaths, sessions::relayRoute);
         sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         this.portMapping = new NodePortMapping(b, dht, events, loops);
         loops.start(joined);
-    }
-
-    /**
-     * Publicly reachable: no NAT (our external address is our own) and not found unreachable (a firewall
-     * that drops strangers makes the verdict unreachable within one probe window). Behind a NAT: cone or
-     * symmetric, or found unreachable.
-     */
-    private dev.scout.node.reach.Relays.Network network(Supplier<NatType> natType) {
-        return new dev.scout.node.reach.Relays.Network() {
-            @Override
-            public boolean isPublic() {
-                return natType.get() == NatType.NONE && !nat.first().reachability().equals(NatMonitor.UNREACHABLE);
-            }
-
-            @Override
-            public boolean behindNat() {
-                NatType t = natType.get();
-                return t == NatType.CONE || t == NatType.SYMMETRIC || nat.first().reachability().equals(NatMonitor.UNREACHABLE);
-            }
-        };
     }
 
     private Optional<InetSocketAddress> mappedAddress() {

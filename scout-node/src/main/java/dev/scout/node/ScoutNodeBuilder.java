@@ -174,7 +174,8 @@ public final class ScoutNodeBuilder {
     }
 
     /**
-     * Relaying: whether to relay for others, and the relay to be reachable through (default neither).
+     * Relaying: when to relay for others, a pinned relay, whether to find a home relay on the DHT behind a
+     * NAT (default {@link RelayOptions#NONE}: none of it; the daemon uses {@link RelayOptions#DEFAULT}).
      *
      * @param relay the relay settings
      * @return this builder

@@ -39,6 +39,9 @@ public final class QuickViews {
         if (has(s, "nat")) {
             line(b, "NAT             ", asText(path(s, "nat"), "unknown") + v6(s, "nat_v6"));
         }
+        if (has(s, "relay")) {
+            line(b, "relay           ", relay(path(s, "relay")));
+        }
         if (running) {
             Object m = path(s, "port_mapping");
             line(b, "port mapping    ", m instanceof java.util.Map ? asText(path(m, "protocol")) + " " + asText(path(m, "external"))
@@ -47,6 +50,24 @@ public final class QuickViews {
         line(b, "last republish  ", asText(path(s, "last_republish"), "never"));
         line(b, "last poll       ", asText(path(s, "last_poll"), "never"));
         return b.append("  contacts        ").append(asText(path(s, "contacts_reachable"), "?")).append(" reachable").toString();
+    }
+
+    /** StatusCommand.relayLine. */
+    private static String relay(Object r) {
+        List<String> parts = new ArrayList<>();
+        if (JsonValues.asBoolean(path(r, "serving"), false)) {
+            parts.add("relaying for others (" + asText(path(r, "limits"), "?") + " limits, " + JsonValues.asLong(path(r, "clients"))
+                    + " clients" + (JsonValues.asBoolean(path(r, "announced"), false) ? ", announced on the DHT)" : ")"));
+        }
+        if (hasNonNull(r, "via")) {
+            parts.add("home " + asText(path(r, "via")) + " (" + ("pinned".equals(asText(path(r, "found"))) ? "pinned" : "found on the DHT")
+                    + (hasNonNull(r, "rtt_ms") ? ", " + JsonValues.asLong(path(r, "rtt_ms")) + " ms" : "")
+                    + (JsonValues.asBoolean(path(r, "registered"), false) ? ", registered" : ", not registered yet") + ")");
+        }
+        if (hasNonNull(r, "error")) {
+            parts.add(asText(path(r, "error")));
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
     }
 
     private static void line(StringBuilder b, String label, String value) {

@@ -4,6 +4,8 @@ import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.Dht;
 import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.node.nat.NatAwareness;
+import dev.scout.node.nat.NatMonitor;
 import dev.scout.session.NatType;
 import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
@@ -65,6 +67,30 @@ public final class Relays implements AutoCloseable {
 
         /** {@return whether it sits behind a NAT (cone or symmetric) or was found unreachable} */
         boolean behindNat();
+
+        /**
+         * Publicly reachable: no NAT (the DHT sees us at our own address) and not found unreachable (a
+         * firewall that drops strangers makes the verdict unreachable within one probe window). Behind a
+         * NAT: cone or symmetric, or found unreachable.
+         *
+         * @param natType our NAT type (an assumed one counts as the verdict)
+         * @param nat     the node's reachability verdicts
+         * @return the view
+         */
+        static Network of(Supplier<NatType> natType, NatAwareness nat) {
+            return new Network() {
+                @Override
+                public boolean isPublic() {
+                    return natType.get() == NatType.NONE && !nat.first().reachability().equals(NatMonitor.UNREACHABLE);
+                }
+
+                @Override
+                public boolean behindNat() {
+                    NatType t = natType.get();
+                    return t == NatType.CONE || t == NatType.SYMMETRIC || nat.first().reachability().equals(NatMonitor.UNREACHABLE);
+                }
+            };
+        }
     }
 
     private final RelayLink link;
