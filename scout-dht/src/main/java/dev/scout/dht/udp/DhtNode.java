@@ -31,7 +31,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -70,6 +73,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     private volatile boolean closed;
     /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
     private volatile FamilySnapshot snapshot;
+    private final List<Consumer<Boolean>> connectivityListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean offline;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -118,7 +123,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             core.onIdChange(node.savedTable::saveOnLoop); // a BEP 42 re-key is kept for the next start
         });
         Bootstrapper.inBackground(config, transport, core, node.calls, node.callbacks, known, () -> node.closed,
-                node.bootstrapped);
+                node.bootstrapped, node::connectivityChanged);
         return node;
     }
 
@@ -146,6 +151,47 @@ public final class DhtNode implements Dht, AutoCloseable {
         transport.execute(() -> {
             if (!closed) {
                 SiblingSupport.pingLearned(core, ops, contacts);
+            }
+        });
+    }
+
+    /** On the loop: an outage began ({@code false}) or ended; listeners hear of it on a callback thread. */
+    private void connectivityChanged(boolean online) {
+        offline = !online;
+        if (closed) {
+            return;
+        }
+        try {
+            callbacks.execute(() -> connectivityListeners.forEach(l -> l.accept(online)));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /**
+     * Hears when the node finds itself cut off from the DHT ({@code false}: nothing answers; it keeps
+     * probing with backoff) and when it is back ({@code true}: it has re-joined). Called on a callback
+     * thread.
+     *
+     * @param listener the listener
+     */
+    public void onConnectivityChange(Consumer<Boolean> listener) {
+        connectivityListeners.add(listener);
+    }
+
+    /** {@return whether the node is cut off from the DHT now (no answer for a while; it keeps trying)} */
+    public boolean offline() {
+        return offline;
+    }
+
+    /**
+     * Tells the node that the local network changed (new interface addresses, resume from sleep): it
+     * forgets which nodes were silent and its external address votes, and joins again at once.
+     */
+    public void networkChanged() {
+        transport.execute(() -> {
+            if (!closed) {
+                core.networkChanged();
             }
         });
     }
