@@ -30,6 +30,8 @@ final class AppLoops implements AutoCloseable {
     private volatile long republishMillis;
     private final Random random = new SecureRandom();
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** A permit asks for a republish and a poll at once (after a network change). */
+    private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
     private final Thread thread;
 
     AppLoops(NodeStore store, ScoutApp app, NodeEvents events, NatAwareness nat, long pollMillis, long republishMillis) {
@@ -46,6 +48,11 @@ final class AppLoops implements AutoCloseable {
     /** Starts the loops once {@code joined} completes (at once if the node never joins). */
     void start(java.util.concurrent.CompletableFuture<Void> joined) {
         joined.whenComplete((v, e) -> thread.start());
+    }
+
+    /** Republishes (device entries with the addresses of now) and polls at once, then as usual. */
+    void wake() {
+        wakeups.release();
     }
 
     /** Changes the intervals while the loops run; they apply within a second. */
@@ -72,8 +79,10 @@ final class AppLoops implements AutoCloseable {
                 }
                 long next = Math.min(lastPoll + pollMillis, lastRepublish + (long) (republishMillis * republishJitter));
                 long wait = Math.min(next - System.currentTimeMillis(), 1_000); // changed intervals apply within 1 s
-                if (wait > 0) {
-                    stop.await(wait, TimeUnit.MILLISECONDS);
+                if (wait > 0 && wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
+                    wakeups.drainPermits();
+                    lastPoll = Long.MIN_VALUE / 2;
+                    lastRepublish = Long.MIN_VALUE / 2;
                 }
             }
         } catch (InterruptedException e) {
@@ -127,6 +136,7 @@ final class AppLoops implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
+        wakeups.release();
         thread.interrupt();
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {

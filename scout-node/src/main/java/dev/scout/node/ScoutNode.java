@@ -9,6 +9,8 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.net.NetworkChange;
+import dev.scout.node.net.NetworkWatch;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
@@ -51,6 +53,10 @@ public final class ScoutNode implements AutoCloseable {
     private final SessionService sessions;
     private final AppLoops loops;
     private final CompletableFuture<Void> joined;
+    /** Done once the first join ended, joined or not: operations then run (and fail clearly while offline). */
+    private final CompletableFuture<Void> firstJoinOver;
+    private final NetworkWatch network;
+    private final NetworkRecovery recovery;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scout-node");
         t.setDaemon(true);
@@ -73,7 +79,40 @@ public final class ScoutNode implements AutoCloseable {
                 b.sessionPollMillis(), b.relay(), PrivateNetwork.contactAddressPolicy(bootstrapOf(dht)));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
+        this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
+        this.recovery = new NetworkRecovery(dht, nat, sessions, loops, events);
+        this.network = new NetworkWatch(() -> {
+            try {
+                return dht.externalAddresses().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return List.of();
+            }
+        });
+        network.subscribe(recovery);
+        dht.onConnectivityChange(online -> {
+            recovery.connectivity(online);
+            if (online) {
+                network.dhtBack();
+            }
+        });
+        network.start();
+    }
+
+    /**
+     * Hears every change of the network under the node (new local addresses, resume from sleep, another
+     * external address, the DHT back after an outage), on the network watch's thread, after the node's
+     * own reaction has begun. For parts that must redo work on a new network (port mappings).
+     *
+     * @param subscriber called with each change
+     */
+    void onNetworkChange(Consumer<NetworkChange> subscriber) {
+        network.subscribe(subscriber);
+    }
+
+    /** {@return whether the DHT answers now, and the last network change noticed} */
+    public NetworkStatus network() {
+        return recovery.status();
     }
 
     /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
@@ -314,6 +353,7 @@ public final class ScoutNode implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        network.close();
         loops.close();
         work.shutdownNow();
         try {
@@ -324,7 +364,9 @@ public final class ScoutNode implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> task) {
-        return joined.thenApplyAsync(v -> task.get(), work);
+        // Not joined yet (a daemon started offline keeps trying): run anyway; a DHT operation then fails
+        // with its own clear reason ("stored on no DHT node") instead of "not joined" for ever.
+        return firstJoinOver.thenApplyAsync(v -> task.get(), work);
     }
 
     private final class NodeContacts implements Contacts {
