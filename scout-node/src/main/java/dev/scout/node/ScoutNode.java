@@ -96,6 +96,7 @@ public final class ScoutNode implements AutoCloseable {
                 network.dhtBack();
             }
         });
+        recovery.connectivity(!dht.offline()); // a node may have gone offline before it was ours (a failed join)
         network.start();
     }
 
