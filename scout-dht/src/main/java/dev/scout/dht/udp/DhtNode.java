@@ -31,9 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -73,8 +71,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private volatile boolean closed;
     /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
     private volatile FamilySnapshot snapshot;
-    private final List<Consumer<Boolean>> connectivityListeners = new CopyOnWriteArrayList<>();
-    private volatile boolean offline;
+    private final Connectivity connectivity;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -89,6 +86,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
         this.calls = new LoopCalls(transport, ops, callbacks, () -> closed);
         this.savedTable = new SavedRoutingTable(config, core);
+        this.connectivity = new Connectivity(callbacks);
     }
 
     /**
@@ -123,7 +121,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             core.onIdChange(node.savedTable::saveOnLoop); // a BEP 42 re-key is kept for the next start
         });
         Bootstrapper.inBackground(config, transport, core, node.calls, node.callbacks, known, () -> node.closed,
-                node.bootstrapped, node::connectivityChanged);
+                node.bootstrapped, node.connectivity::changed);
         return node;
     }
 
@@ -155,19 +153,6 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
     }
 
-    /** On the loop: an outage began ({@code false}) or ended; listeners hear of it on a callback thread. */
-    private void connectivityChanged(boolean online) {
-        offline = !online;
-        if (closed) {
-            return;
-        }
-        try {
-            callbacks.execute(() -> connectivityListeners.forEach(l -> l.accept(online)));
-        } catch (RejectedExecutionException e) {
-            // closing
-        }
-    }
-
     /**
      * Hears when the node finds itself cut off from the DHT ({@code false}: nothing answers; it keeps
      * probing with backoff) and when it is back ({@code true}: it has re-joined). Called on a callback
@@ -176,12 +161,12 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @param listener the listener
      */
     public void onConnectivityChange(Consumer<Boolean> listener) {
-        connectivityListeners.add(listener);
+        connectivity.listen(listener);
     }
 
     /** {@return whether the node is cut off from the DHT now (no answer for a while; it keeps trying)} */
     public boolean offline() {
-        return offline;
+        return connectivity.offline();
     }
 
     /**
