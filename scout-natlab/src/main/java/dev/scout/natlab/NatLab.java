@@ -173,6 +173,27 @@ public final class NatLab implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Gives home {@code k}'s router another WAN address, as an ISP does on a new lease: the old address
+     * goes (and with it, the kernel's NAT mappings through it), {@code address} comes. The home's device
+     * keeps its own address and notices nothing locally.
+     *
+     * @param k       the home (1 = r1)
+     * @param address the new WAN address, inside {@link #INTERNET}.0/24 and not in use
+     */
+    public void changeWanAddress(int k, String address) {
+        String r = ns("r" + k);
+        String old = capture("ip", "-n", r, "-4", "-o", "addr", "show", "dev", "wan").trim();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("inet (\\S+)").matcher(old);
+        if (!m.find()) {
+            throw new AssertionError("NAT lab: r" + k + " has no WAN address: " + old);
+        }
+        // Old one first: deleting a primary address takes its secondaries along. MASQUERADE then maps through
+        // the new address, and the kernel drops the mappings made through the old one.
+        run("ip", "-n", r, "addr", "del", m.group(1), "dev", "wan");
+        run("ip", "-n", r, "addr", "add", address + "/24", "dev", "wan");
+    }
+
     /** A namespace with nothing but its own loopback (e.g. for a loopback testnet apart from the host's). */
     public void isolated(String name) {
         addNamespace(name);

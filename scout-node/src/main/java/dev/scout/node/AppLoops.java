@@ -33,6 +33,8 @@ final class AppLoops implements AutoCloseable {
     private volatile long republishMillis;
     private final java.util.concurrent.atomic.AtomicBoolean republishSoon = new java.util.concurrent.atomic.AtomicBoolean();
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** A permit asks for a republish and a poll at once (after a network change). */
+    private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
     private final Thread thread;
     /** Problems met and contacts reachable during the current poll round (announced when it ends). */
     private final List<String> problems = new ArrayList<>();
@@ -54,6 +56,11 @@ final class AppLoops implements AutoCloseable {
         joined.whenComplete((v, e) -> thread.start());
     }
 
+    /** Republishes (device entries with the addresses of now) and polls at once, then as usual. */
+    void wake() {
+        wakeups.release();
+    }
+
     /** Changes the intervals while the loops run; they apply within a second. */
     void intervals(long pollMillis, long republishMillis) {
         this.pollMillis = pollMillis;
@@ -62,15 +69,7 @@ final class AppLoops implements AutoCloseable {
 
     private void run() {
         try {
-            republishAll();
-            List<Contact> contacts = store.contacts();
-            for (Contact c : contacts) {
-                if (stop.getCount() == 0) {
-                    return;
-                }
-                poll(c);
-            }
-            endRound(contacts.size());
+            List<Contact> contacts = sweep();
             long now = System.currentTimeMillis();
             RoundRobin polls = new RoundRobin(pollMillis, firstTurn(now, pollMillis, contacts.size()));
             RoundRobin republishes = new RoundRobin(republishMillis, firstTurn(now, republishMillis, contacts.size()));
@@ -96,13 +95,28 @@ final class AppLoops implements AutoCloseable {
                 }
                 long next = Math.min(Math.min(polls.nextAt(), republishes.nextAt()), lastNatCheck + NAT_CHECK_MILLIS);
                 long wait = Math.min(next - System.currentTimeMillis(), 1_000); // changed intervals apply within 1 s
-                if (wait > 0) {
-                    stop.await(wait, TimeUnit.MILLISECONDS);
+                if (wait > 0 && wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
+                    wakeups.drainPermits();
+                    sweep(); // woken (a network change): everything at once, as at start
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Republishes every contact's record, then polls each: at start and after a network change. */
+    private List<Contact> sweep() {
+        republishAll();
+        List<Contact> contacts = store.contacts();
+        for (Contact c : contacts) {
+            if (stop.getCount() == 0) {
+                return contacts;
+            }
+            poll(c);
+        }
+        endRound(contacts.size());
+        return contacts;
     }
 
     /** One spacing after the start-up sweep; soon if there was nobody to sweep (contacts may come). */
@@ -177,6 +191,7 @@ final class AppLoops implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
+        wakeups.release();
         thread.interrupt();
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {

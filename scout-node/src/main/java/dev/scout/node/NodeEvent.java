@@ -93,6 +93,25 @@ public sealed interface NodeEvent {
     }
 
     /**
+     * The network under the node changed (issue 20): it re-joins the DHT, learns its external address and
+     * NAT type again, re-publishes its device entries and re-registers with its relay.
+     *
+     * @param cause       {@code local_addresses}, {@code resumed}, {@code external_address} or {@code dht_back}
+     * @param description one line saying what changed
+     */
+    record NetworkChanged(String cause, String description) implements NodeEvent {
+    }
+
+    /**
+     * The node lost the whole DHT (nothing answers: our outage, not theirs) or got it back. While offline
+     * it probes with backoff, at most every 15 s.
+     *
+     * @param online whether the DHT answers now
+     */
+    record ConnectivityChanged(boolean online) implements NodeEvent {
+    }
+
+    /**
      * The node's verdict on its reachability or NAT changed.
      *
      * @param description one line naming each family's reachability and NAT

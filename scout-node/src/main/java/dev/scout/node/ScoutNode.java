@@ -10,6 +10,8 @@ import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
 import dev.scout.node.push.PokeWire;
+import dev.scout.node.net.NetworkChange;
+import dev.scout.node.net.NetworkWatch;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
 
@@ -54,6 +56,10 @@ public final class ScoutNode implements AutoCloseable {
     private final NodePush push;
     private final CompletableFuture<Void> joined;
     private final NodePortMapping portMapping;
+    /** Done once the first join ended, joined or not: operations then run (and fail clearly while offline). */
+    private final CompletableFuture<Void> firstJoinOver;
+    private final NetworkWatch network;
+    private final NetworkRecovery recovery;
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scout-node");
         t.setDaemon(true);
@@ -85,7 +91,42 @@ public final class ScoutNode implements AutoCloseable {
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         this.portMapping = new NodePortMapping(b, dht, events, loops);
+        this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
+        this.recovery = new NetworkRecovery(dht, nat, sessions, loops, events);
+        this.network = new NetworkWatch(() -> {
+            try {
+                return dht.externalAddresses().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return List.of();
+            }
+        });
+        network.subscribe(recovery);
+        network.subscribe(change -> portMapping.remap()); // a new gateway or address: ask the router again
+        dht.onConnectivityChange(online -> {
+            recovery.connectivity(online);
+            if (online) {
+                network.dhtBack();
+            }
+        });
+        recovery.connectivity(!dht.offline()); // a node may have gone offline before it was ours (a failed join)
+        network.start();
+    }
+
+    /**
+     * Hears every change of the network under the node (new local addresses, resume from sleep, another
+     * external address, the DHT back after an outage), on the network watch's thread, after the node's
+     * own reaction has begun. For parts that must redo work on a new network (port mappings).
+     *
+     * @param subscriber called with each change
+     */
+    void onNetworkChange(Consumer<NetworkChange> subscriber) {
+        network.subscribe(subscriber);
+    }
+
+    /** {@return whether the DHT answers now, and the last network change noticed} */
+    public NetworkStatus network() {
+        return recovery.status();
     }
 
     private Optional<InetSocketAddress> mappedAddress() {
@@ -388,6 +429,7 @@ public final class ScoutNode implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        network.close();
         loops.close();
         push.close();
         work.shutdownNow();
@@ -400,7 +442,9 @@ public final class ScoutNode implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> task) {
-        return joined.thenApplyAsync(v -> task.get(), work);
+        // Not joined yet (a daemon started offline keeps trying): run anyway; a DHT operation then fails
+        // with its own clear reason ("stored on no DHT node") instead of "not joined" for ever.
+        return firstJoinOver.thenApplyAsync(v -> task.get(), work);
     }
 
     private final class NodeContacts implements Contacts {

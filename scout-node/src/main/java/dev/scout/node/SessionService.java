@@ -20,6 +20,7 @@ import dev.scout.session.SessionConfig;
 import dev.scout.session.SessionEndpoint;
 import dev.scout.session.punch.BirthdayLink;
 import dev.scout.session.relay.RelayLink;
+import dev.scout.session.relay.RelayRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -361,6 +362,11 @@ final class SessionService implements AutoCloseable {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
+    }
+
+    /** The network changed: the relay must learn our new address now, not at the next refresh. */
+    void networkChanged() {
+        link.registration().ifPresent(RelayRegistration::renew);
     }
 
     /** What this node does as a relay and as a relay's client. */

@@ -16,10 +16,23 @@ public final class Await {
      * @throws AssertionError       if it does not hold within 10 s
      */
     public static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
+        await(condition, what, java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * Returns once {@code condition} holds, failing after {@code timeout}.
+     *
+     * @param condition what to wait for
+     * @param what      its description, for the failure
+     * @param timeout   how long it may take
+     * @throws InterruptedException if interrupted while waiting
+     * @throws AssertionError       if it does not hold in time
+     */
+    public static void await(BooleanSupplier condition, String what, java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
             }
             Thread.sleep(5);
         }

@@ -100,17 +100,20 @@ public final class AppContext implements AutoCloseable {
 
     /** As above; {@code readOnly}: the node starts read-only (a daemon behind a NAT: PrivateNetwork in scout-node). */
     public static AppContext openOwner(CommandSpec spec, StateStore store, int port, int port6, boolean readOnly) {
-        return open(spec, store, readOnly, port, port6, s -> { }, true);
+        return open(spec, store, readOnly, port, port6, s -> { }, true, true);
     }
 
     private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
                                    Consumer<StateStore> check) {
-        return open(spec, store, readOnly, port, port6, check, !readOnly);
+        return open(spec, store, readOnly, port, port6, check, !readOnly, false);
     }
 
-    /** @param owner the daemon (publishes this device's addresses) rather than a one-shot command */
+    /**
+     * @param owner      the daemon (publishes this device's addresses) rather than a one-shot command
+     * @param keepTrying the daemon: a failed join leaves the node running offline, retrying
+     */
     private static AppContext open(CommandSpec spec, StateStore store, boolean readOnly, int port, int port6,
-                                   Consumer<StateStore> check, boolean owner) {
+                                   Consumer<StateStore> check, boolean owner, boolean keepTrying) {
         Globals root = Globals.of(spec);
         try {
             store.requireIdentity();
@@ -120,7 +123,9 @@ public final class AppContext implements AutoCloseable {
             RoutingTableStore table = root.defaultBootstrap() ? store.routingTableStore()
                     : RoutingTableStore.file(
                             CommandNode.stateFile(root.stateDir(), root.bootstrap(), false));
-            return new AppContext(store, CommandNode.joined(spec, table, readOnly, port, port6), owner);
+            CommandNode node = keepTrying ? CommandNode.keepTrying(spec, table, readOnly, port, port6)
+                    : CommandNode.joined(spec, table, readOnly, port, port6);
+            return new AppContext(store, node, owner);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -69,6 +69,20 @@ public final class CommandNode implements AutoCloseable {
 
     /** As above with a port per family ({@code port6} for the IPv6 socket; the daemon's remembered ports). */
     public static CommandNode joined(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port, int port6) {
+        return start(spec, tableStore, readOnly, port, port6, false);
+    }
+
+    /**
+     * The daemon's node: as {@link #joined}, but a join that fails is a warning, not the end. The node
+     * stays up, offline, and keeps trying with backoff until the network is there (issue 20); the daemon
+     * reports it in its status ({@code network.online}).
+     */
+    public static CommandNode keepTrying(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port, int port6) {
+        return start(spec, tableStore, readOnly, port, port6, true);
+    }
+
+    private static CommandNode start(CommandSpec spec, RoutingTableStore tableStore, boolean readOnly, int port, int port6,
+                                     boolean keepTrying) {
         Globals root = Globals.of(spec);
         List<String> bootstrap = root.bootstrap();
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), root.json());
@@ -84,6 +98,11 @@ public final class CommandNode implements AutoCloseable {
             session.node.bootstrapped().get(BOOTSTRAP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             String why = session.node.lastSendFailure().map(f -> ": " + f.describe()).orElse("");
+            if (keepTrying) {
+                spec.commandLine().getErr().println("scout: warning: could not reach the DHT yet (bootstrap: "
+                        + String.join(", ", bootstrap) + ")" + why + "; the daemon keeps trying");
+                return session;
+            }
             session.close();
             throw new CliException("could not reach the DHT (bootstrap: " + String.join(", ", bootstrap) + ")" + why, e);
         } catch (InterruptedException e) {

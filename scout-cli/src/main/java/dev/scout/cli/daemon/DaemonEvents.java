@@ -75,6 +75,14 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
             });
         } else if (event instanceof NodeEvent.ReachabilityChanged r) {
             log(out, r.description());
+        } else if (event instanceof NodeEvent.NetworkChanged c) {
+            log(out, "network change: " + c.description() + "; re-joining, re-learning the external address,"
+                    + " republishing");
+            events.publish("network_changed", Jackson.object().put("cause", c.cause()).put("description", c.description()));
+        } else if (event instanceof NodeEvent.ConnectivityChanged c) {
+            log(out, c.online() ? "online: the DHT answers again"
+                    : "offline: no DHT node answers; retrying with backoff (at most every 15 s)");
+            events.publish("connectivity", Jackson.object().put("online", c.online()));
         } else if (event instanceof NodeEvent.Polled p) {
             polled(p);
         }

@@ -77,6 +77,16 @@ public final class DaemonStatusView {
         o.set("relay", DaemonSessions.relayJson(s.relay()));
         o.set("port_mapping", node.portMapping().<com.fasterxml.jackson.databind.JsonNode>map(DaemonStatusView::portMappingJson)
                 .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+        o.set("network", network(node.network()));
+        return o;
+    }
+
+    /** {@code network}: whether the DHT answers, since when not, and the last network change. */
+    private static ObjectNode network(dev.scout.node.NetworkStatus n) {
+        ObjectNode o = dev.scout.cli.api.Jackson.object().put("online", n.online());
+        n.offlineSince().ifPresent(t -> o.put("offline_since", t.toString()));
+        n.lastChange().ifPresent(c -> o.putObject("last_change").put("cause", c.cause())
+                .put("description", c.description()).put("at", c.at().toString()));
         return o;
     }
 

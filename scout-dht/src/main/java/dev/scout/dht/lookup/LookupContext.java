@@ -31,6 +31,13 @@ public interface LookupContext {
     }
 
     /**
+     * A lookup started with nobody to ask: every known node failed or went silent and there were no
+     * routers. A node on a real network takes it as its own outage. Default: nothing happens.
+     */
+    default void nothingToAsk() {
+    }
+
+    /**
      * Ids sharing at least this many leading bits with a lookup's target are suspiciously close: far
      * closer than the network's size makes likely for an honest node (a Sybil cluster placed next to the
      * target). Such nodes are asked but do not count towards K. Default: nothing is suspicious.

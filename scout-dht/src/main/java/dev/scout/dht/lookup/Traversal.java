@@ -42,6 +42,9 @@ public abstract class Traversal<R> {
     private final CompletableFuture<R> future = new CompletableFuture<>();
     private final List<InetSocketAddress> bootstrap = new ArrayList<>();
     private final List<NodeInfo> savedSeeds = new ArrayList<>();
+    /** Candidates skipped at the start because they recently went silent; null until one is. */
+    private List<NodeInfo> skippedSilent;
+    private boolean seeding;
     private int inFlight;
     private int slowInFlight;
     /** Router requests neither answered nor slow: these hold up termination. */
@@ -124,12 +127,14 @@ public abstract class Traversal<R> {
         }
         started = true;
         sybils.start(context.suspiciousPrefixBits());
+        seeding = true;
         for (NodeInfo n : context.closest(target, RoutingTable.K * 2)) {
             addCandidate(n);
         }
         for (NodeInfo n : savedSeeds) {
             addCandidate(n);
         }
+        seeding = false;
         for (InetSocketAddress router : bootstrap) {
             if (candidates.claimAddress(router)) {
                 seedsInFlight++;
@@ -137,14 +142,32 @@ public abstract class Traversal<R> {
                 context.request(router, query(new Candidate(null)), new SeedCallback(router));
             }
         }
+        if (candidates.all().isEmpty() && seedsInFlight == 0) {
+            // Every one we know went silent (or failed): the silence is more likely ours than theirs.
+            context.nothingToAsk();
+            if (skippedSilent != null) {
+                for (NodeInfo n : skippedSilent) {
+                    if (candidates.isNew(n)) {
+                        candidates.add(n, sybils.isSuspicious(n));
+                    }
+                }
+            }
+        }
         step();
         return future;
     }
 
     private void addCandidate(NodeInfo node) {
-        if (!node.id().equals(context.ownId()) && node.address().getPort() != 0 && candidates.isNew(node)
-                && !context.recentlyUnresponsive(node.address())) {
+        if (node.id().equals(context.ownId()) || node.address().getPort() == 0 || !candidates.isNew(node)) {
+            return;
+        }
+        if (!context.recentlyUnresponsive(node.address())) {
             candidates.add(node, sybils.isSuspicious(node));
+        } else if (seeding) {
+            if (skippedSilent == null) {
+                skippedSilent = new ArrayList<>();
+            }
+            skippedSilent.add(node);
         }
     }
 

@@ -75,6 +75,15 @@ final class ExternalAddressVoter {
         }
     }
 
+    /** Forgets every vote (the network changed: the old address may no longer be ours). */
+    void clear() {
+        votes.clear();
+        tally.clear();
+        ipTally.clear();
+        winner = null;
+        winnerVotes = 0;
+    }
+
     InetSocketAddress winner() {
         return winner;
     }

@@ -57,6 +57,7 @@ public final class NodeCore implements LookupContext {
     private final PendingRequests pending;
     private final QuerierVerification verifying = new QuerierVerification();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
+    private final OutageRecovery outage = new OutageRecovery(this, unresponsive);
     private final FamilyPolicy families;
     /** Set by the driver when the operating system refused the datagram being sent (no route). */
     private boolean refused;
@@ -182,6 +183,7 @@ public final class NodeCore implements LookupContext {
 
     private void onQuery(KrpcQuery q, InetSocketAddress from) {
         unresponsive.heardFrom(from);
+        outage.heard();
         reachability.queriedBy(from);
         if (readOnly) {
             return; // BEP 43: read-only nodes do not answer
@@ -210,6 +212,7 @@ public final class NodeCore implements LookupContext {
             return; // not one of our requests: unsolicited or spoofed
         }
         unresponsive.heardFrom(from);
+        outage.heard();
         long now = now();
         long elapsed = now - p.sentAt;
         if (message instanceof KrpcResponse r) {
@@ -274,6 +277,7 @@ public final class NodeCore implements LookupContext {
         }
         counters.timeouts++;
         unresponsive.timedOut(p.address, now());
+        outage.timedOut();
         if (p.node != null) {
             table.onTimeout(p.node, now());
         }
@@ -331,6 +335,11 @@ public final class NodeCore implements LookupContext {
     }
 
     @Override
+    public void nothingToAsk() {
+        outage.nothingToAsk();
+    }
+
+    @Override
     public int suspiciousPrefixBits() {
         return table.suspiciousPrefixBits();
     }
@@ -380,6 +389,43 @@ public final class NodeCore implements LookupContext {
     /** Switches BEP 43 read-only mode: a read-only node neither answers queries nor enters others' tables. */
     public void setReadOnly(boolean readOnly) {
         this.readOnly = readOnly;
+    }
+
+    /**
+     * Watches for our own outages and recovers from them (see {@link OutageRecovery}): a driver on a real
+     * network calls this once its routers are resolved.
+     *
+     * @param routers         the bootstrap routers' addresses (empty if their names did not resolve)
+     * @param resolveRouters  re-resolves the router names off the loop, then calls {@link #routers}
+     * @param listener        hears {@code false} when an outage starts, {@code true} when it ends (on the loop)
+     */
+    public void recoverFromOutages(List<InetSocketAddress> routers, Runnable resolveRouters,
+                                   java.util.function.Consumer<Boolean> listener) {
+        outage.enable(routers, resolveRouters, listener);
+    }
+
+    /** The first join found no node: the node is offline from the start and keeps trying. */
+    public void joinFailed() {
+        outage.joinFailed();
+    }
+
+    /** The bootstrap routers' addresses, freshly resolved. */
+    public void routers(List<InetSocketAddress> resolved) {
+        outage.routers(resolved);
+    }
+
+    /**
+     * The local network changed (another address, a resume from sleep): silent marks and external address
+     * votes are forgotten, and the node joins again at once (or probes at once while offline).
+     */
+    public void networkChanged() {
+        reachability.forgetVotes();
+        outage.networkChanged();
+    }
+
+    /** {@return when the current outage began (clock ms), or -1 while the node is online} */
+    public long offlineSince() {
+        return outage.offlineSince();
     }
 
     /** Counts a BEP 44 item received from a lookup that failed verification. */

@@ -46,6 +46,11 @@ final class ReachabilityObserver {
         externalAddress.vote(responder, reported);
     }
 
+    /** Forgets the external address votes: after a network change they are learned afresh. */
+    void forgetVotes() {
+        externalAddress.clear();
+    }
+
     InetSocketAddress externalAddress() {
         return externalAddress.winner();
     }

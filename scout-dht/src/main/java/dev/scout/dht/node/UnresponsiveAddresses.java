@@ -31,6 +31,11 @@ final class UnresponsiveAddresses {
         timedOut.remove(address);
     }
 
+    /** Forgets every mark: after our own outage the silence was ours, not theirs. */
+    void clear() {
+        timedOut.clear();
+    }
+
     boolean contains(InetSocketAddress address, long now) {
         Long at = timedOut.get(address);
         if (at == null) {

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -70,6 +71,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private volatile boolean closed;
     /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
     private volatile FamilySnapshot snapshot;
+    private final Connectivity connectivity;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
         this.config = config;
@@ -84,6 +86,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         });
         this.calls = new LoopCalls(transport, ops, callbacks, () -> closed);
         this.savedTable = new SavedRoutingTable(config, core);
+        this.connectivity = new Connectivity(callbacks);
     }
 
     /**
@@ -118,7 +121,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             core.onIdChange(node.savedTable::saveOnLoop); // a BEP 42 re-key is kept for the next start
         });
         Bootstrapper.inBackground(config, transport, core, node.calls, node.callbacks, known, () -> node.closed,
-                node.bootstrapped);
+                node.bootstrapped, node.connectivity::changed);
         return node;
     }
 
@@ -146,6 +149,34 @@ public final class DhtNode implements Dht, AutoCloseable {
         transport.execute(() -> {
             if (!closed) {
                 SiblingSupport.pingLearned(core, ops, contacts);
+            }
+        });
+    }
+
+    /**
+     * Hears when the node finds itself cut off from the DHT ({@code false}: nothing answers; it keeps
+     * probing with backoff) and when it is back ({@code true}: it has re-joined). Called on a callback
+     * thread.
+     *
+     * @param listener the listener
+     */
+    public void onConnectivityChange(Consumer<Boolean> listener) {
+        connectivity.listen(listener);
+    }
+
+    /** {@return whether the node is cut off from the DHT now (no answer for a while; it keeps trying)} */
+    public boolean offline() {
+        return connectivity.offline();
+    }
+
+    /**
+     * Tells the node that the local network changed (new interface addresses, resume from sleep): it
+     * forgets which nodes were silent and its external address votes, and joins again at once.
+     */
+    public void networkChanged() {
+        transport.execute(() -> {
+            if (!closed) {
+                core.networkChanged();
             }
         });
     }

@@ -144,6 +144,26 @@ public final class DualStackNode implements Dht, AutoCloseable {
                 });
     }
 
+    /** {@return whether every family is cut off from the DHT now (see {@link DhtNode#offline()})} */
+    public boolean offline() {
+        return families().stream().allMatch(DhtNode::offline);
+    }
+
+    /**
+     * Hears, on a callback thread, whether the node as a whole is online (some family reaches the DHT)
+     * each time a family's outage begins or ends; the same value may come twice in a row.
+     *
+     * @param listener called with {@code true} while some family is online
+     */
+    public void onConnectivityChange(java.util.function.Consumer<Boolean> listener) {
+        families().forEach(f -> f.onConnectivityChange(ignored -> listener.accept(!offline())));
+    }
+
+    /** Tells every family that the local network changed (see {@link DhtNode#networkChanged()}). */
+    public void networkChanged() {
+        families().forEach(DhtNode::networkChanged);
+    }
+
     /** {@return the external address each family's voters agree on, IPv4 first; families without one are left out} */
     public CompletableFuture<List<InetSocketAddress>> externalAddresses() {
         return FamilyResults.all(families(), DhtNode::externalAddress)

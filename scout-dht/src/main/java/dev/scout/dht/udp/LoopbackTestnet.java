@@ -41,11 +41,14 @@ public final class LoopbackTestnet implements AutoCloseable {
 
     private final List<DhtNode> nodes;
     private final String host;
+    /** Kept apart from the nodes: a closed node no longer tells its port. */
+    private final List<Integer> ports;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LoopbackTestnet(List<DhtNode> nodes, String host) {
         this.nodes = List.copyOf(nodes);
         this.host = host;
+        this.ports = nodes.stream().map(n -> n.localAddress().getPort()).toList();
     }
 
     /**
@@ -88,18 +91,40 @@ public final class LoopbackTestnet implements AutoCloseable {
         if (count < 2) {
             throw new IllegalArgumentException("a testnet needs at least 2 nodes");
         }
+        List<Integer> ports = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ports.add(basePort == 0 ? 0 : basePort + i);
+        }
+        return start(ports, timeout, host);
+    }
+
+    /**
+     * Closes this testnet (if still open) and starts a new one on the same addresses: a whole network
+     * that went away and came back (new node ids, empty tables). For outage tests.
+     *
+     * @param timeout how long to wait for the routing tables to fill
+     * @return the new testnet
+     */
+    public LoopbackTestnet restart(Duration timeout) {
+        closeOnce();
+        return start(ports, timeout, host);
+    }
+
+    /** Nodes on {@code ports} (0 = any free port); node 0 bootstraps from node 1 when ports are fixed. */
+    private static LoopbackTestnet start(List<Integer> ports, Duration timeout, String host) {
+        int count = ports.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         List<DhtNode> nodes = new ArrayList<>(count);
         try {
             // Node 0 first: everyone else bootstraps from it. The rest start in parallel.
-            nodes.add(startNode(host, basePort == 0 ? 0 : basePort,
-                    basePort == 0 ? List.of() : List.of(Addresses.format(new InetSocketAddress(host, basePort + 1)))));
+            nodes.add(startNode(host, ports.get(0),
+                    ports.get(0) == 0 ? List.of() : List.of(Addresses.format(new InetSocketAddress(host, ports.get(1))))));
             List<String> entry = List.of(Addresses.format(nodes.get(0).localAddress()));
             List<CompletableFuture<DhtNode>> rest = new ArrayList<>();
             ExecutorService starter = Executors.newFixedThreadPool(Math.min(8, count - 1));
             try {
                 for (int i = 1; i < count; i++) {
-                    int port = basePort == 0 ? 0 : basePort + i;
+                    int port = ports.get(i);
                     rest.add(CompletableFuture.supplyAsync(() -> startNode(host, port, entry), starter));
                 }
                 RuntimeException failure = null;

@@ -91,6 +91,11 @@ public final class NatAwareness {
         return String.join("; ", parts);
     }
 
+    /** Forgets every family's verdicts (the network changed); the next {@link #check()} learns them afresh. */
+    public synchronized void relearn() {
+        monitors.values().forEach(NatMonitor::reset);
+    }
+
     private String verdicts() {
         StringBuilder b = new StringBuilder();
         monitors.forEach((n, m) -> b.append(reachability(n, m)).append('/').append(m.nat()).append(' '));

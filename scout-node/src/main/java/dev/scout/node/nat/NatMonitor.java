@@ -98,6 +98,18 @@ public final class NatMonitor {
         return readOnly;
     }
 
+    /**
+     * Forgets the verdicts after a network change (another network, another NAT): the next updates
+     * start a new probe window in regular mode.
+     */
+    void reset() {
+        reachability = UNKNOWN;
+        nat = UNKNOWN;
+        readOnly = false;
+        windowStart = -1;
+        lastUnsolicitedAt = -1;
+    }
+
     String reachability() {
         return reachability;
     }

@@ -142,6 +142,18 @@ public final class RelayRegistration implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers again within a second, whatever the refresh interval: our address changed (a network
+     * change), and the relay must learn where we are now before contacts try to reach us through it.
+     */
+    public void renew() {
+        synchronized (this) {
+            lastSent = System.nanoTime() - REFRESH_MILLIS * 1_000_000;
+            confirmedAt = 0;
+            everConfirmed = false;
+        }
+    }
+
     /** {@return the relay's address} */
     public InetSocketAddress relay() {
         return relay;
