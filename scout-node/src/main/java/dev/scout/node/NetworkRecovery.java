@@ -28,6 +28,31 @@ final class NetworkRecovery implements Consumer<NetworkChange> {
     private volatile Instant offlineSince;
     private volatile NetworkStatus.Change lastChange;
 
+    /**
+     * Starts the watch of the network under {@code dht}: this recovery hears each change first, then
+     * {@code remap} (port mappings); the DHT's own outages end as changes too ({@code dht_back}).
+     */
+    dev.scout.node.net.NetworkWatch watch(DualStackNode dht, Runnable remap) {
+        dev.scout.node.net.NetworkWatch network = new dev.scout.node.net.NetworkWatch(() -> {
+            try {
+                return dht.externalAddresses().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return java.util.List.of();
+            }
+        });
+        network.subscribe(this);
+        network.subscribe(change -> remap.run());
+        dht.onConnectivityChange(online -> {
+            connectivity(online);
+            if (online) {
+                network.dhtBack();
+            }
+        });
+        connectivity(!dht.offline()); // a node may have gone offline before it was ours (a failed join)
+        network.start();
+        return network;
+    }
+
     NetworkRecovery(DualStackNode dht, NatAwareness nat, SessionService sessions, AppLoops loops, NodeEvents events) {
         this.dht = dht;
         this.nat = nat;

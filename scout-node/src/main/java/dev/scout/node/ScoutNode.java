@@ -3,7 +3,6 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
-import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
@@ -65,7 +64,7 @@ public final class ScoutNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Contacts contacts = new NodeContacts();
+    private final Contacts contacts;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
@@ -93,24 +92,9 @@ public final class ScoutNode implements AutoCloseable {
         this.portMapping = new NodePortMapping(b, dht, events, loops);
         this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
+        this.contacts = new NodeContacts(store, sessions, events, push);
         this.recovery = new NetworkRecovery(dht, nat, sessions, loops, events);
-        this.network = new NetworkWatch(() -> {
-            try {
-                return dht.externalAddresses().get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return List.of();
-            }
-        });
-        network.subscribe(recovery);
-        network.subscribe(change -> portMapping.remap()); // a new gateway or address: ask the router again
-        dht.onConnectivityChange(online -> {
-            recovery.connectivity(online);
-            if (online) {
-                network.dhtBack();
-            }
-        });
-        recovery.connectivity(!dht.offline()); // a node may have gone offline before it was ours (a failed join)
-        network.start();
+        this.network = recovery.watch(dht, portMapping::remap); // a new gateway or address: ask the router again
     }
 
     /**
@@ -445,43 +429,6 @@ public final class ScoutNode implements AutoCloseable {
         // Not joined yet (a daemon started offline keeps trying): run anyway; a DHT operation then fails
         // with its own clear reason ("stored on no DHT node") instead of "not joined" for ever.
         return firstJoinOver.thenApplyAsync(v -> task.get(), work);
-    }
-
-    private final class NodeContacts implements Contacts {
-        @Override
-        public Contact add(String name, Ed25519PublicKey publicKey) {
-            if (publicKey.equals(publicKey())) {
-                throw new ScoutException("that is this node's own public key");
-            }
-            PairKeys.derive(store.requireIdentity(), publicKey); // fails early on a key no exchange can be made with
-            Contact added = store.addContact(name, publicKey);
-            push.refresh();
-            return added;
-        }
-
-        @Override
-        public void remove(String name) {
-            Contact c = store.contact(name);
-            store.removeContact(c.name());
-            sessions.forget(c);
-            events.forget(c);
-            push.forget(c);
-        }
-
-        @Override
-        public List<Contact> list() {
-            return store.contacts();
-        }
-
-        @Override
-        public Contact get(String name) {
-            return store.contact(name);
-        }
-
-        @Override
-        public Optional<Contact> find(Ed25519PublicKey publicKey) {
-            return store.findContact(publicKey);
-        }
     }
 
     @Override

@@ -20,7 +20,8 @@ class HostileContactTest extends LoopbackPeers {
     @Test
     void aFloodingContactStaysWithinTheBudgetsWhileAnotherContactsTransferCompletes() throws Exception {
         Peers bob = peer(Peers.fast(), Ed25519KeyPair.generate());
-        Peers alice = peer(Peers.fast(), Ed25519KeyPair.generate());
+        // Alice connects while Bob's loop works through the flood: she gets the daemon's 8 s connect timeout, as a user would.
+        Peers alice = peer(SessionConfig.defaults().withConnectTimeout(java.time.Duration.ofSeconds(8)), Ed25519KeyPair.generate());
         Ed25519KeyPair malloryKey = Ed25519KeyPair.generate();
         List<Peers> mallory = List.of(peer(Peers.fast(), malloryKey), peer(Peers.fast(), malloryKey)); // two devices, one session each
         bob.trust(alice);
@@ -42,7 +43,7 @@ class HostileContactTest extends LoopbackPeers {
                 s.sendMessage(new byte[Session.MAX_MESSAGE]);
             }
         }
-        Session a = alice.endpoint.connect(bob.key(), List.of(bob.address())).get(5, TimeUnit.SECONDS);
+        Session a = alice.endpoint.connect(bob.key(), List.of(bob.address())).get(10, TimeUnit.SECONDS);
         Session b = bob.incoming.poll(5, TimeUnit.SECONDS);
         long t0 = System.nanoTime();
         SessionLoopbackTest.transfer(a, b, 5 << 20, 11);
