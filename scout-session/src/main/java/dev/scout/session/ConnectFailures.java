@@ -17,7 +17,7 @@ final class ConnectFailures {
         String why;
         if (ours == NatType.SYMMETRIC || peerNat == NatType.SYMMETRIC) {
             why = "a symmetric NAT gives every destination its own port, so simultaneous sends cannot meet; "
-                    + "a relay is needed";
+                    + "a relay is needed, and none is known for the contact (no relay found on the DHT, or --no-relay)";
         } else {
             why = "the contact is offline, does not accept us, or a NAT/firewall drops the packets";
         }
