@@ -90,7 +90,10 @@ public final class IdleBench {
         return "krpc";
     }
 
-    /** One run: a testnet, a node with {@code contacts} contacts, counted from start to {@code toSeconds}. */
+    /**
+     * One run: a testnet, a node with {@code contacts} contacts and the daemon's relay defaults (on loopback
+     * it is public, so it relays and announces itself), counted from start to {@code toSeconds}.
+     */
     static Snapshot[] run(int contacts, int testnetNodes, int fromSeconds, int toSeconds) throws Exception {
         try (LoopbackTestnet testnet = LoopbackTestnet.start(testnetNodes)) {
             Counter[] counter = new Counter[1];
@@ -114,7 +117,8 @@ public final class IdleBench {
                 port = probe.getLocalPort(); // counted from the first datagram on: the node binds this port
             }
             counter[0] = new Counter(port);
-            try (ScoutNode node = ScoutNode.builder().store(store).dht(testnet.nodeConfig().port(port).build()).start()) {
+            try (ScoutNode node = ScoutNode.builder().store(store).dht(testnet.nodeConfig().port(port).build())
+                    .relay(dev.scout.node.RelayOptions.DEFAULT).start()) {
                 sleepUntil(t0, fromSeconds);
                 Snapshot from = counter[0].snapshot();
                 sleepUntil(t0, toSeconds);
