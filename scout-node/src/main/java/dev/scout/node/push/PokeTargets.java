@@ -16,7 +16,10 @@ import java.util.function.BiFunction;
  * Where a poke to a contact goes, from what the daemon already knows (no lookup): the paths of live
  * sessions with it (kept-open paths included), its devices' published addresses and its live relay's
  * virtual route (kind-5 entries), at most {@value #MAX_TARGETS} of them. Over a NAT only the first and
- * the last arrive; on a LAN, loopback or a public host the addresses do too.
+ * the last arrive; on a LAN, loopback or a public host the addresses do too. A contact whose relay entry
+ * says it is behind a NAT gets no poke at its published addresses: one arriving at its router unasked
+ * takes the conntrack tuple that a later hole punch between the two needs (the NAT lab showed every
+ * relay-first session staying on the relay).
  */
 public final class PokeTargets {
     public static final int MAX_TARGETS = 8;
@@ -57,11 +60,20 @@ public final class PokeTargets {
         if (relay != null) {
             add(out, route.apply(relay.relay(), relay.tag()));
         }
+        if (relay != null && relay.nat() != dev.scout.session.NatType.NONE) {
+            // Behind a NAT its relay reaches it, and a datagram of ours arriving at its router unasked
+            // would take the conntrack tuple a later hole punch needs (docs/sessions.md, "Hole punching").
+            return cap(out);
+        }
         for (ScoutApp.ContactDevice d : devices) {
             for (InetSocketAddress a : d.addresses()) {
                 add(out, a);
             }
         }
+        return cap(out);
+    }
+
+    private static List<InetSocketAddress> cap(List<InetSocketAddress> out) {
         return out.size() > MAX_TARGETS ? List.copyOf(out.subList(0, MAX_TARGETS)) : out;
     }
 
