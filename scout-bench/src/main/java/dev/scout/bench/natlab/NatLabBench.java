@@ -50,6 +50,7 @@ public final class NatLabBench {
     public static void main(String[] args) throws Exception {
         int connects = 50;
         int tries = 10;
+        int oneSided = 3;
         int relayMb = 4;
         int directMb = 32;
         Path out = Path.of("natlab.txt");
@@ -58,6 +59,7 @@ public final class NatLabBench {
             switch (args[i]) {
                 case "--connects" -> connects = Integer.parseInt(args[i + 1]);
                 case "--tries" -> tries = Integer.parseInt(args[i + 1]);
+                case "--one-sided" -> oneSided = Integer.parseInt(args[i + 1]);
                 case "--relay-mb" -> relayMb = Integer.parseInt(args[i + 1]);
                 case "--direct-mb" -> directMb = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
@@ -93,8 +95,8 @@ public final class NatLabBench {
             Map<Device, List<Device>> contacts = new LinkedHashMap<>();
             contacts.put(carol, List.of(alice));
             contacts.put(alice, List.of(bob, carol, dave));
-            contacts.put(bob, List.of(alice));
-            contacts.put(dave, List.of(alice, erin));
+            contacts.put(bob, List.of(alice, dave));
+            contacts.put(dave, List.of(alice, bob, erin));
             contacts.put(erin, List.of(dave, frank));
             contacts.put(frank, List.of(erin));
             long t0 = System.nanoTime();
@@ -102,12 +104,18 @@ public final class NatLabBench {
             System.out.printf(Locale.ROOT, "[natlab] six default daemons knew their NATs, found, registered with and published "
                     + "a home relay (Frank: his port mapping), and had their contacts' addresses in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
-            PairRuns.report(f, "natlab_cone", "cone <-> cone (80 ms one-way per hop)", PairRuns.connect(alice, bob, connects, connects));
-            PairRuns.report(f, "natlab_public_cone", "public <-> cone", PairRuns.connect(carol, alice, tries, tries));
-            PairRuns.report(f, "natlab_cone_symmetric", "cone <-> symmetric", PairRuns.connect(alice, dave, tries, tries));
-            PairRuns.report(f, "natlab_mapped_symmetric", "symmetric with miniupnpd <-> symmetric",
-                    PairRuns.connect(frank, erin, tries, tries));
-            PairRuns.report(f, "natlab_relay", "symmetric <-> symmetric (relay only)", PairRuns.connect(dave, erin, connects, 1));
+            // As two `scout pipe`s: both ask at once (the usual case for a first connect between two people) ...
+            PairRuns.report(f, "natlab_cone", "cone <-> cone (80 ms one-way per hop), both ask",
+                    PairRuns.connect(alice, bob, connects, connects, true));
+            PairRuns.report(f, "natlab_public_cone", "public <-> cone, both ask", PairRuns.connect(carol, alice, tries, tries, true));
+            PairRuns.report(f, "natlab_cone_symmetric", "cone <-> symmetric, both ask", PairRuns.connect(alice, dave, tries, tries, true));
+            PairRuns.report(f, "natlab_mapped_symmetric", "symmetric with miniupnpd <-> symmetric, both ask",
+                    PairRuns.connect(frank, erin, tries, tries, true));
+            PairRuns.report(f, "natlab_relay", "symmetric <-> symmetric (relay only), both ask",
+                    PairRuns.connect(dave, erin, connects, 1, true));
+            // ... and one side alone (the other's session stays unclaimed), on a pair that has not met yet: Bob -> Dave.
+            PairRuns.report(f, "natlab_one_sided_cone_symmetric", "cone <-> symmetric, one side asks",
+                    PairRuns.connect(bob, dave, oneSided, oneSided, false));
 
             f.put("natlab_relay_pipe_mb", relayMb);
             f.put("natlab_relay_pipe_mb_per_s", PairRuns.pipe(dave, erin, relayMb, work, "relay pipe, symmetric <-> symmetric through Carol"));
@@ -119,7 +127,7 @@ public final class NatLabBench {
             Device a2 = loop.device("alice", "loop", 6881);
             Device b2 = loop.device("bob", "loop", 6882);
             pair(a2, b2, "127.0.0.1:6881", "127.0.0.1:6882", "none");
-            report(f, "natlab_loopback", "loopback daemons", PairRuns.connect(a2, b2, connects, 0));
+            report(f, "natlab_loopback", "loopback daemons", PairRuns.connect(a2, b2, connects, 0, false));
         } finally {
             lab.close();
             List<String> left = lab.leftovers();

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What {@link NatLabBench} measures on one pair of daemons in the NAT lab: connects through
@@ -34,19 +35,25 @@ final class PairRuns {
     /**
      * {@code n} connects from {@code a} to {@code b}, each closed before the next (which waits until {@code b}
      * saw it end); the first {@code watch} sessions, if they start through a relay, are watched up to 20 s for a
-     * move to the direct path.
+     * move to the direct path. With {@code both}, {@code b} asks for a session with {@code a} at the same moment,
+     * as two {@code scout pipe}s do; the figures are {@code a}'s session's (which may be the one {@code b} opened).
      */
-    static Connect[] connect(Device a, Device b, int n, int watch) throws IOException {
+    static Connect[] connect(Device a, Device b, int n, int watch, boolean both) throws IOException {
         Connect[] out = new Connect[n];
         for (int i = 0; i < n; i++) {
             boolean watchPath = i < watch;
             long t0 = System.nanoTime();
+            CompletableFuture<ScoutLab.Http> other = both
+                    ? CompletableFuture.supplyAsync(() -> b.api("POST", "/v1/sessions", "{\"contact\":\"" + a.name() + "\"}"))
+                    : CompletableFuture.completedFuture(null);
             ScoutLab.Http r = a.api("POST", "/v1/sessions", "{\"contact\":\"" + b.name() + "\"}");
-            if (r.status() != 201) {
-                throw new IllegalStateException(a.name() + " -> " + b.name() + ": connect " + (i + 1) + " of " + n + " failed: " + r);
+            ScoutLab.Http theirs = other.join();
+            if (r.status() != 201 || theirs != null && theirs.status() != 201) {
+                throw new IllegalStateException(a.name() + " -> " + b.name() + ": connect " + (i + 1) + " of " + n + " failed: "
+                        + r + (theirs == null ? "" : "; " + b.name() + "'s: " + theirs));
             }
             JsonNode s = JSON.readTree(r.body());
-            if (s.path("incoming").asBoolean()) {
+            if (!both && s.path("incoming").asBoolean()) {
                 throw new IllegalStateException("connect " + (i + 1) + " took a session the peer opened: " + r);
             }
             String id = s.path("id").asText();
@@ -66,6 +73,10 @@ final class PairRuns {
             ScoutLab.Http closed = a.api("DELETE", "/v1/sessions/" + id, null);
             if (closed.status() / 100 != 2) {
                 throw new IllegalStateException("closing session " + (i + 1) + " failed: " + closed);
+            }
+            if (theirs != null) {
+                b.api("DELETE", "/v1/sessions/" + JSON.readTree(theirs.body()).path("id").asText(), null);
+                a.awaitApi(h -> h.status() == 200 && !h.body().contains("\"state\":\"open\""), "/v1/sessions", 30);
             }
             b.awaitApi(h -> h.status() == 200 && !h.body().contains("\"state\":\"open\""), "/v1/sessions", 30);
         }
