@@ -118,9 +118,9 @@ public final class NatLabBench {
                     PairRuns.connect(bob, dave, oneSided, oneSided, false));
 
             f.put("natlab_relay_pipe_mb", relayMb);
-            f.put("natlab_relay_pipe_mb_per_s", PairRuns.pipe(dave, erin, relayMb, work, "relay pipe, symmetric <-> symmetric through Carol"));
+            f.put("natlab_relay_pipe_mb_per_s", PairRuns.pipe(f, "natlab_relay_pipe", dave, erin, relayMb, work, "relay pipe, symmetric <-> symmetric through Carol"));
             f.put("natlab_direct_pipe_mb", directMb);
-            f.put("natlab_direct_pipe_mb_per_s", PairRuns.pipe(alice, bob, directMb, work, "direct pipe, cone <-> cone"));
+            f.put("natlab_direct_pipe_mb_per_s", PairRuns.pipe(f, "natlab_direct_pipe", alice, bob, directMb, work, "direct pipe, cone <-> cone"));
 
             ScoutLab loop = new ScoutLab(lab, cp, work.resolve("loop"), jvm);
             loop.startDht("loop", "127.0.0.1", 16);

@@ -147,7 +147,7 @@ final class PairRuns {
      * {@code mb} MB from {@code a} to {@code b} through two {@code scout pipe}s, checked byte for byte; the
      * throughput from the first byte's arrival to the last (connect and JVM starts excluded), in MB/s.
      */
-    static double pipe(Device a, Device b, int mb, Path work, String tag) throws IOException, InterruptedException {
+    static double pipe(Fragment f, String key, Device a, Device b, int mb, Path work, String tag) throws IOException, InterruptedException {
         byte[] data = new byte[mb << 20];
         new Random(mb).nextBytes(data);
         Path file = work.resolve(tag + ".bin");
@@ -177,6 +177,8 @@ final class PairRuns {
             throw new IllegalStateException(tag + ": the copy differs from what was sent");
         }
         double mbs = (data.length / 1e6) / Math.max(1e-9, (last - Math.max(first, 0)) / 1e9);
+        java.util.regex.Matcher via = java.util.regex.Pattern.compile("via (\\w+)\\)").matcher(String.join("\n", send.transcript()));
+        f.put(key + "_via", via.find() ? via.group(1) : "unknown"); // how the sender's session began
         System.out.printf(Locale.ROOT, "[natlab] %s: %d MiB intact, %.2f MB/s from first byte to last; pipes said: %s%n",
                 tag, mb, mbs, String.join(" | ", send.transcript()).replaceAll("\\s+", " "));
         return mbs;
