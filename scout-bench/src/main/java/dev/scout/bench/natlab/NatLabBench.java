@@ -38,7 +38,9 @@ import java.util.Locale;
  * Alice → Bob direct;</li>
  * <li>loopback: two daemons on a loopback testnet ({@code scout testnet}) in a namespace of their own.</li>
  * </ul>
- * Needs root, miniupnpd and nft (fails loudly otherwise, like the lab tests).
+ * The home routers drop unsolicited packets from their WAN side, as home routers do ({@link NatLab#firewall});
+ * {@code --no-firewall} leaves them out (then a punch packet that arrives first takes the conntrack tuple the
+ * other NAT needs). Needs root, miniupnpd and nft (fails loudly otherwise, like the lab tests).
  *
  * <pre>java -cp benchmarks.jar dev.scout.bench.natlab.NatLabBench --scout-jar scout-cli/target/scout.jar --connects 50 --tries 10 --out parts/natlab.txt</pre>
  */
@@ -51,11 +53,17 @@ public final class NatLabBench {
         int connects = 50;
         int tries = 10;
         int oneSided = 3;
+        boolean firewall = true;
         int relayMb = 4;
         int directMb = 32;
         Path out = Path.of("natlab.txt");
         Path scoutJar = Path.of("scout-cli/target/scout.jar");
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--no-firewall")) {
+                firewall = false;
+                i--; // a flag without a value
+                continue;
+            }
             switch (args[i]) {
                 case "--connects" -> connects = Integer.parseInt(args[i + 1]);
                 case "--tries" -> tries = Integer.parseInt(args[i + 1]);
@@ -78,6 +86,15 @@ public final class NatLabBench {
         NatLab lab = new NatLab();
         try {
             lab.build(false, false, true, true, true);
+            if (firewall) {
+                // Home routers drop unsolicited packets from the WAN (docs/sessions.md, "Birthday punching"):
+                // without that, a punch packet arriving before the other side's first one left takes the
+                // conntrack tuple that side's NAT needs, and its own packets leave from another port.
+                for (int k = 1; k <= 5; k++) {
+                    lab.firewall(k);
+                }
+            }
+            f.put("natlab_home_firewall", firewall);
             PortMappingRouter router = lab.portMapping(5);
             lab.isolated("loop");
             // scout.jar for the daemons; this jar for the lab's PublicDht
