@@ -88,7 +88,7 @@ final class NodePush implements AutoCloseable {
             int side = AppEntries.side(store.requireIdentity().publicKey(), c.publicKey());
             List<RecordEntry> theirs = store.entries(c.name()).stream().filter(e -> AppEntries.sideOf(e.id()) == 1 - side).toList();
             List<InetSocketAddress> targets = PokeTargets.of(paths.apply(c), app.storedDevices(c), theirs, policy, route,
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), kind == dev.scout.node.push.PokeWire.KIND_MESSAGE);
             byte[] d = pokes.poke(c.publicKey(), kind, targets);
             if (d != null) {
                 LOG.debug("poked {} at {}", c.name(), targets);

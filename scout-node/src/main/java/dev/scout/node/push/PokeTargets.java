@@ -19,7 +19,9 @@ import java.util.function.BiFunction;
  * the last arrive; on a LAN, loopback or a public host the addresses do too. A contact whose relay entry
  * says it is behind a NAT gets no poke at its published addresses: one arriving at its router unasked
  * takes the conntrack tuple that a later hole punch between the two needs (the NAT lab showed every
- * relay-first session staying on the relay).
+ * relay-first session staying on the relay). For the same reason a record change's poke (a new relay entry,
+ * a connect intent, a sync that wrote: often just before a punch) never goes to published addresses; a
+ * message's does, unless the contact's relay entry says it is behind a NAT.
  */
 public final class PokeTargets {
     public static final int MAX_TARGETS = 8;
@@ -34,11 +36,14 @@ public final class PokeTargets {
      * @param policy       which addresses from contacts we may send to (relay entries)
      * @param route        the virtual address reaching (relay, tag)
      * @param nowMillis    the clock, to skip expired relay entries
+     * @param addresses    whether the devices' published addresses may be poked at all (a message's poke;
+     *                     a record change's goes through paths and the relay only)
      * @return the destinations, without duplicates
      */
     public static List<InetSocketAddress> of(List<InetSocketAddress> paths, List<ScoutApp.ContactDevice> devices,
                                              List<RecordEntry> theirEntries, ContactAddressPolicy policy,
-                                             BiFunction<InetSocketAddress, byte[], InetSocketAddress> route, long nowMillis) {
+                                             BiFunction<InetSocketAddress, byte[], InetSocketAddress> route, long nowMillis,
+                                             boolean addresses) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (InetSocketAddress p : paths) {
             add(out, p);
@@ -60,7 +65,7 @@ public final class PokeTargets {
         if (relay != null) {
             add(out, route.apply(relay.relay(), relay.tag()));
         }
-        if (relay != null && relay.nat() != dev.scout.session.NatType.NONE) {
+        if (!addresses || relay != null && relay.nat() != dev.scout.session.NatType.NONE) {
             // Behind a NAT its relay reaches it, and a datagram of ours arriving at its router unasked
             // would take the conntrack tuple a later hole punch needs (docs/sessions.md, "Hole punching").
             return cap(out);

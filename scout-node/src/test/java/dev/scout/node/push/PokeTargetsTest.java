@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Where pokes go: a contact behind a NAT (its relay entry says so) is poked through its relay and live
  * paths only, never at its published addresses — a datagram arriving at its router unasked would take the
- * conntrack tuple a later hole punch needs. A public contact, or one without a relay, gets its addresses.
+ * conntrack tuple a later hole punch needs. A public contact, or one without a relay, gets its addresses
+ * for a message's poke; a record change's poke (often just before a punch) never goes there.
  */
 class PokeTargetsTest {
     private static final InetSocketAddress RELAY = new InetSocketAddress("100.64.0.10", 6881);
@@ -36,14 +37,20 @@ class PokeTargetsTest {
     @Test
     void aPublicContactOrOneWithoutARelayIsPokedAtItsAddressesToo() {
         assertThat(targets(NatType.NONE)).containsExactly(PATH, ROUTE, PUBLISHED);
-        assertThat(PokeTargets.of(List.of(PATH), List.of(device()), List.of(), LAB, (r, t) -> ROUTE, now()))
+        assertThat(PokeTargets.of(List.of(PATH), List.of(device()), List.of(), LAB, (r, t) -> ROUTE, now(), true))
                 .containsExactly(PATH, PUBLISHED);
+    }
+
+    @Test
+    void aRecordChangesPokeNeverGoesToPublishedAddresses() {
+        assertThat(PokeTargets.of(List.of(PATH), List.of(device()), List.of(), LAB, (r, t) -> ROUTE, now(), false))
+                .containsExactly(PATH);
     }
 
     private static List<InetSocketAddress> targets(NatType theirNat) {
         byte[] entry = new RelayEntry(RELAY, new byte[16], theirNat, now() / 1000 + 600).encode();
         RecordEntry relay = RecordEntry.of(AppEntries.id(1, 7, AppEntries.KIND_RELAY), entry);
-        return PokeTargets.of(List.of(PATH), List.of(device()), List.of(relay), LAB, (r, t) -> ROUTE, now());
+        return PokeTargets.of(List.of(PATH), List.of(device()), List.of(relay), LAB, (r, t) -> ROUTE, now(), true);
     }
 
     private static ScoutApp.ContactDevice device() {
