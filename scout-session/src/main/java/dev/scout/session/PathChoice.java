@@ -47,6 +47,8 @@ final class PathChoice {
     /** Virtual addresses that are direct paths (extra sockets of a birthday attempt), at most 256. */
     private final Set<InetSocketAddress> directRoutes = new HashSet<>();
     private CompletableFuture<InetSocketAddress> directRouteTaken;
+    /** The peer's direct addresses, once its CANDIDATES named some (PathProbes#peerAddresses). */
+    final CompletableFuture<List<InetSocketAddress>> peerAddresses = new CompletableFuture<>();
 
     PathChoice(InetSocketAddress remote, long now) {
         this.current = remote;
@@ -126,6 +128,10 @@ final class PathChoice {
      * {@code at} unless one is already scheduled.
      */
     void punch(List<InetSocketAddress> addresses, long at) {
+        List<InetSocketAddress> real = addresses.stream().filter(a -> !VirtualAddresses.isVirtual(a)).toList();
+        if (!real.isEmpty()) {
+            peerAddresses.complete(real);
+        }
         for (InetSocketAddress a : addresses) {
             if (!a.equals(current) && !alternatives.contains(a) && alternatives.size() < MAX_ALTERNATIVES) {
                 alternatives.add(a);

@@ -63,6 +63,33 @@ public final class PathProbes {
         c.endpoint.runOnLoop(c.paths::dropDirectRoutes);
     }
 
+    /**
+     * Tells the peer our direct addresses ({@link SessionEndpoint#setHolePunching}'s, in a
+     * {@code CANDIDATES} frame inside the session) unless we did already: a relayed peer probes them
+     * and answers with its own ({@link #peerAddresses}). Nothing once the session runs direct.
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     */
+    public static void sendCandidates(Session session) {
+        Connection c = connection(session, List.of());
+        c.endpoint.runOnLoop(() -> {
+            if (c.paths.relayed() && c.paths.takeCandidatesTurn()) {
+                c.sender.queue(new dev.scout.session.internal.Frame.Candidates(c.endpoint.localCandidates()));
+                c.flush();
+            }
+        });
+    }
+
+    /**
+     * {@return completes with the direct addresses the peer named in its {@code CANDIDATES} frame (the
+     * ones our policy allows), if it ever sends one while the session is relayed}
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     */
+    public static CompletableFuture<List<InetSocketAddress>> peerAddresses(Session session) {
+        return connection(session, List.of()).paths.peerAddresses.copy();
+    }
+
     private static Connection connection(Session session, List<InetSocketAddress> addresses) {
         if (!(session instanceof Connection c)) {
             throw new IllegalArgumentException("not a session of a SessionEndpoint: " + session);
