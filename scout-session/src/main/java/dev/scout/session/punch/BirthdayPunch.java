@@ -126,9 +126,7 @@ public final class BirthdayPunch {
      */
     public static Probing probe(DatagramLink socket, InetAddress symmetricIp, ContactAddressPolicy policy,
                                 ProbeSchedule schedule, Duration delay) {
-        policy.refusal(new InetSocketAddress(symmetricIp, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {
-            throw new IllegalArgumentException("not probing " + symmetricIp.getHostAddress() + ": " + r);
-        });
+        requireAllowed(symmetricIp, policy);
         SecureRandom random = new SecureRandom();
         return Probing.start(to -> {
             byte[] probe = new byte[PROBE_LENGTH];
@@ -136,5 +134,12 @@ public final class BirthdayPunch {
             probe[0] = KEEP;
             socket.send(probe, to);
         }, symmetricIp, schedule, delay);
+    }
+
+    /** Probes go only to an IP {@code policy} allows (any port). */
+    static void requireAllowed(InetAddress ip, ContactAddressPolicy policy) {
+        policy.refusal(new InetSocketAddress(ip, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {
+            throw new IllegalArgumentException("not probing " + ip.getHostAddress() + ": " + r);
+        });
     }
 }

@@ -82,23 +82,20 @@ public final class RelayedBirthday {
     }
 
     /**
-     * The cone side of a relayed session: the session's own probes to {@code schedule}'s ports of
-     * {@code symmetricIp}, from the endpoint's usual socket, starting after {@code delay}; they stop
-     * once the session runs direct or ended.
+     * The cone side of a relayed session: as {@link BirthdayPunch#probe}, but each probe is one of the
+     * session's own (authenticated), and they stop once the session runs direct or ended.
      *
      * @param session a session with the contact (running through a relay)
-     * @param symmetricIp the contact's public IP
-     * @param policy where we may send; the IP must pass it (any port)
-     * @param schedule the ports and pace
+     * @param symmetricIp the contact's public IP (its {@code CANDIDATES})
+     * @param policy the IP must pass it
+     * @param schedule ports and pace
      * @param delay until the first probe
      * @return the running probes
      * @throws IllegalArgumentException if the policy refuses the IP
      */
     public static Probing fromConeSide(Session session, InetAddress symmetricIp, ContactAddressPolicy policy,
                                        ProbeSchedule schedule, Duration delay) {
-        policy.refusal(new InetSocketAddress(symmetricIp, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {
-            throw new IllegalArgumentException("not probing " + symmetricIp.getHostAddress() + ": " + r);
-        });
+        BirthdayPunch.requireAllowed(symmetricIp, policy);
         AtomicReference<Probing> self = new AtomicReference<>();
         Probing p = Probing.start(to -> {
             if (session.closed().isDone() || !VirtualAddresses.isVirtual(session.remoteAddress())) {

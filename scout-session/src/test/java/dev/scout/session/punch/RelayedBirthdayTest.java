@@ -20,9 +20,7 @@ import dev.scout.session.UdpLink;
 import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
 import dev.scout.session.relay.RelayRegistration;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -97,21 +95,6 @@ class RelayedBirthdayTest {
         assertTrue(RelayLink.isVirtual(atBob.remoteAddress()), "Bob starts on the relay");
     }
 
-    /** Free loopback ports that none of {@code avoid} is bound to. */
-    private static int[] missPorts(int n, Set<Integer> avoid) throws IOException {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                if (avoid.contains(s.getLocalPort())) {
-                    i--;
-                    continue;
-                }
-                out[i] = s.getLocalPort();
-            }
-        }
-        return out;
-    }
-
     private Set<Integer> extraPorts() {
         Set<Integer> out = new HashSet<>();
         for (InetSocketAddress v : aliceLink.openAddresses()) {
@@ -143,7 +126,7 @@ class RelayedBirthdayTest {
         List<Integer> ports = new ArrayList<>(extraPorts());
         int hit = ports.get(123);
         int[] schedule = new int[41];
-        System.arraycopy(missPorts(40, new HashSet<>(ports)), 0, schedule, 0, 40);
+        System.arraycopy(BirthdayPunchTest.missPorts(40, new HashSet<>(ports)), 0, schedule, 0, 40);
         schedule[40] = hit;
         Probing probes = RelayedBirthday.fromConeSide(atBob, InetAddress.getLoopbackAddress(), ContactAddressPolicy.ALLOW_LOOPBACK,
                 ProbeSchedule.of(schedule, Duration.ofSeconds(2)), Duration.ZERO);
@@ -181,7 +164,7 @@ class RelayedBirthdayTest {
         CompletableFuture<InetSocketAddress> punched = RelayedBirthday.fromSymmetricSide(atAlice, aliceLink, bob.localAddress(),
                 64, Duration.ofSeconds(2));
         Probing probes = RelayedBirthday.fromConeSide(atBob, InetAddress.getLoopbackAddress(), ContactAddressPolicy.ALLOW_LOOPBACK,
-                ProbeSchedule.of(missPorts(20, extraPorts()), Duration.ofMillis(500)), Duration.ZERO);
+                ProbeSchedule.of(BirthdayPunchTest.missPorts(20, extraPorts()), Duration.ofMillis(500)), Duration.ZERO);
         ExecutionException e = assertThrows(ExecutionException.class, () -> punched.get(10, TimeUnit.SECONDS));
         assertInstanceOf(NoDirectPathException.class, e.getCause());
         await(() -> aliceLink.openSockets() == 0, "no extra socket left");
