@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * second session. The symmetric side tells its addresses inside the session (its external IP:
  * {@code CANDIDATES}) and sends the session's probes from its extra sockets towards the cone side's
  * published address; the cone side, once it has the IP, probes random ports of it. Both sides of a
- * relayed session call {@link #start}; the session service asks {@link #punched} to label the move.
+ * relayed session call {@link #start} (off the session service's lock: it may read the contact's record
+ * once); the session service asks {@link #punched} to label the move.
  */
 public final class RelayedBirthdays {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedBirthdays.class);
@@ -74,8 +75,12 @@ public final class RelayedBirthdays {
      */
     public void start(Contact c, Session s) {
         NatType ours = nat.get();
-        NatType theirs = relays.live(c, false).map(RelayEntry::nat).orElse(NatType.UNKNOWN);
-        if (!RelayLink.isVirtual(s.remoteAddress()) || !BirthdayPunch.applies(ours, theirs) || !attempted.add(s)) {
+        if (ours != NatType.CONE && ours != NatType.SYMMETRIC || !RelayLink.isVirtual(s.remoteAddress())) {
+            return;
+        }
+        // one record read if no entry is stored yet (the contact opened the session: we never looked)
+        NatType theirs = relays.live(c, true).map(RelayEntry::nat).orElse(NatType.UNKNOWN);
+        if (!BirthdayPunch.applies(ours, theirs) || !attempted.add(s)) {
             return;
         }
         PathProbes.sendCandidates(s); // the symmetric side's external IP is what the cone side probes
