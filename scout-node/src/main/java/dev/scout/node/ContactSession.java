@@ -31,7 +31,7 @@ public final class ContactSession {
     private final long connectMillis;
     private volatile String via;
     private volatile InetSocketAddress relay;
-    private final String punch;
+    private volatile String punch;
     private final AtomicBoolean claimed;
     private volatile String endReason;
     /** When it was registered: the newest of a contact's devices is chosen ({@link DeviceChoice}). */
@@ -123,13 +123,20 @@ public final class ContactSession {
         return true;
     }
 
-    /** The session left its relay for the direct path; false if it was not relayed. */
-    synchronized boolean movedDirect() {
+    /**
+     * The session left its relay for the direct path; false if it was not relayed.
+     *
+     * @param how how that path was punched ({@code birthday}), or null: simultaneous sends
+     */
+    synchronized boolean movedDirect(String how) {
         if (!VIA_RELAY.equals(via)) {
             return false;
         }
         relay = null;
         via = VIA_DIRECT;
+        if (how != null) {
+            punch = how;
+        }
         return true;
     }
 

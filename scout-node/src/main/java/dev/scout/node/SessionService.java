@@ -6,6 +6,7 @@ import dev.scout.dht.LimitExceededException;
 import dev.scout.node.reach.BirthdayRendezvous;
 import dev.scout.node.reach.ContactRelays;
 import dev.scout.node.reach.Relays;
+import dev.scout.node.reach.RelayedBirthdays;
 import dev.scout.node.reach.Rendezvous;
 import dev.scout.dht.Addresses;
 import dev.scout.dht.Ed25519PublicKey;
@@ -64,6 +65,7 @@ final class SessionService implements AutoCloseable {
     private final RelayLink link;
     private final Relays relays;
     private final BirthdayLink extraSockets;
+    private final RelayedBirthdays relayedBirthdays;
     private final BirthdayRendezvous birthday;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
@@ -95,8 +97,9 @@ final class SessionService implements AutoCloseable {
         endpoint.setLocalNatType(nat.get());
         endpoint.setHolePunching(ourAddresses, addresses::allows); // relayed sessions move to the direct path
         endpoint.onSession(this::incoming);
-        this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses,
-                store.deviceTag(), new ContactRelays(link, app, addresses));
+        ContactRelays contactRelays = new ContactRelays(link, app, addresses);
+        this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses, store.deviceTag(), contactRelays);
+        this.relayedBirthdays = new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat); // a relayed session's own
         this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
         rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
@@ -236,6 +239,7 @@ final class SessionService implements AutoCloseable {
                 return live;
             }
             sessions.put(id, live);
+            relayed.flatMap(r -> contactOf(s.peer())).ifPresent(c -> CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s)));
             if (incoming) {
                 events.accept(new NodeEvent.SessionIncoming(live));
             }
@@ -265,9 +269,11 @@ final class SessionService implements AutoCloseable {
     private void moved(ContactSession live, InetSocketAddress to) {
         Optional<InetSocketAddress> relayed = link.relayOf(to);
         boolean changed = relayed.isPresent() ? live.movedToRelay(relayed.get())
-                : RelayLink.isVirtual(to) ? false : live.movedDirect();
+                : RelayLink.isVirtual(to) && !extraSockets.isExtraSocket(to) ? false
+                : live.movedDirect(relayedBirthdays.punched(live.session(), to) ? BirthdayRendezvous.PUNCH_BIRTHDAY : null);
         if (changed && !live.ended()) {
-            LOG.info("session {} with {} now via {} ({})", live.id(), live.contact(), live.via(), to);
+            LOG.info("session {} with {} now via {}{} ({})", live.id(), live.contact(), live.via(),
+                    live.punch().map(p -> ", punch " + p).orElse(""), to);
             events.accept(new NodeEvent.SessionPathChanged(live, to));
         }
     }

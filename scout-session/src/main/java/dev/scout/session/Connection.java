@@ -32,7 +32,7 @@ final class Connection implements Session, Recovery.FrameSink {
 
     final long localId;
     final long remoteId;
-    private final SessionEndpoint endpoint;
+    final SessionEndpoint endpoint; // and sender, paths: PathProbes (birthday punching)
     private final Ed25519PublicKey peer;
     private final boolean initiator;
     private final PacketProtection protection;
@@ -42,9 +42,9 @@ final class Connection implements Session, Recovery.FrameSink {
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
     private final Recovery recovery = new Recovery();
-    private final PacketSender sender;
+    final PacketSender sender;
     private final Messages messages = new Messages();
-    private final PathChoice paths;
+    final PathChoice paths;
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
     private boolean confirmed;

@@ -3,7 +3,10 @@ package dev.scout.session;
 import dev.scout.session.internal.VirtualAddresses;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Which path carries a session, and the hole punching that moves it from a relay to the direct path
@@ -18,6 +21,8 @@ import java.util.List;
  *     rebinding; another relay).</li>
  * <li>Probes: {@value #PROBES} PING packets, one every 100 ms, to the peer's direct addresses, starting
  *     at a time the handshake chose ({@link #punch}); a new round whenever the current path fails.</li>
+ * <li>Birthday punching's extra sockets ({@link #addDirectRoutes}) are virtual addresses too, but direct
+ *     paths: a packet from one moves a relayed session there as a real address's would.</li>
  * </ul>
  * Only authenticated packets move a session, so a forged source address moves nothing.
  */
@@ -39,6 +44,11 @@ final class PathChoice {
     private long probeAt = NEVER;
     private int probesLeft;
     private boolean candidatesSent;
+    /** Virtual addresses that are direct paths (extra sockets of a birthday attempt), at most 256. */
+    private final Set<InetSocketAddress> directRoutes = new HashSet<>();
+    private CompletableFuture<InetSocketAddress> directRouteTaken;
+    /** The peer's direct addresses, once its CANDIDATES named some (PathProbes#peerAddresses). */
+    final CompletableFuture<List<InetSocketAddress>> peerAddresses = new CompletableFuture<>();
 
     PathChoice(InetSocketAddress remote, long now) {
         this.current = remote;
@@ -51,7 +61,27 @@ final class PathChoice {
     }
 
     boolean relayed() {
-        return VirtualAddresses.isVirtual(current);
+        return isRelay(current);
+    }
+
+    private boolean isRelay(InetSocketAddress a) {
+        return VirtualAddresses.isVirtual(a) && !directRoutes.contains(a);
+    }
+
+    /**
+     * Birthday punching for this session ({@link PathProbes#directRoutes}): {@code routes} are direct paths;
+     * {@code taken} completes with the first one the session moves to. Replaces an earlier set.
+     */
+    void addDirectRoutes(List<InetSocketAddress> routes, CompletableFuture<InetSocketAddress> taken) {
+        directRoutes.clear();
+        directRoutes.addAll(routes);
+        directRouteTaken = taken;
+    }
+
+    /** Forgets the direct routes but the one in use, if any (the attempt ended). */
+    void dropDirectRoutes() {
+        directRoutes.retainAll(List.of(current));
+        directRouteTaken = null;
     }
 
     /**
@@ -65,7 +95,7 @@ final class PathChoice {
             heard = now;
             return false;
         }
-        boolean fromRelay = VirtualAddresses.isVirtual(from);
+        boolean fromRelay = isRelay(from);
         boolean onRelay = relayed();
         if (fromRelay) {
             relay = from; // works: the fallback if the direct path fails
@@ -87,6 +117,9 @@ final class PathChoice {
             probesLeft = 0;
             probeAt = NEVER;
         }
+        if (directRouteTaken != null && directRoutes.contains(from)) {
+            directRouteTaken.complete(from);
+        }
         return true;
     }
 
@@ -95,6 +128,10 @@ final class PathChoice {
      * {@code at} unless one is already scheduled.
      */
     void punch(List<InetSocketAddress> addresses, long at) {
+        List<InetSocketAddress> real = addresses.stream().filter(a -> !VirtualAddresses.isVirtual(a)).toList();
+        if (!real.isEmpty()) {
+            peerAddresses.complete(real);
+        }
         for (InetSocketAddress a : addresses) {
             if (!a.equals(current) && !alternatives.contains(a) && alternatives.size() < MAX_ALTERNATIVES) {
                 alternatives.add(a);

@@ -10,6 +10,7 @@ import dev.scout.session.SessionEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,8 @@ public final class BirthdayPunch {
     public static final int SOCKETS = BirthdayLink.MAX_SOCKETS;
     /** How long an attempt lasts at most (the probing time; the symmetric side's connect timeout). */
     public static final Duration TIME = ProbeSchedule.MAX_DURATION;
+    private static final int PROBE_LENGTH = 17; // a KEEP's length, 0xF4 first: claimed and dropped by a scout endpoint
+    private static final byte KEEP = (byte) 0xF4;
 
     private BirthdayPunch() {
     }
@@ -123,9 +126,20 @@ public final class BirthdayPunch {
      */
     public static Probing probe(DatagramLink socket, InetAddress symmetricIp, ContactAddressPolicy policy,
                                 ProbeSchedule schedule, Duration delay) {
-        policy.refusal(new InetSocketAddress(symmetricIp, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {
-            throw new IllegalArgumentException("not probing " + symmetricIp.getHostAddress() + ": " + r);
+        requireAllowed(symmetricIp, policy);
+        SecureRandom random = new SecureRandom();
+        return Probing.start(to -> {
+            byte[] probe = new byte[PROBE_LENGTH];
+            random.nextBytes(probe);
+            probe[0] = KEEP;
+            socket.send(probe, to);
+        }, symmetricIp, schedule, delay);
+    }
+
+    /** Probes go only to an IP {@code policy} allows (any port). */
+    static void requireAllowed(InetAddress ip, ContactAddressPolicy policy) {
+        policy.refusal(new InetSocketAddress(ip, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {
+            throw new IllegalArgumentException("not probing " + ip.getHostAddress() + ": " + r);
         });
-        return Probing.start(socket, symmetricIp, schedule, delay);
     }
 }

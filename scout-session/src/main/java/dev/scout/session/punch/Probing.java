@@ -1,24 +1,22 @@
 package dev.scout.session.punch;
 
-import dev.scout.session.DatagramLink;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The cone side's probes of one birthday attempt, sent by a thread of their own at the schedule's
- * pace; see {@link BirthdayPunch#probe}. Ends after the last probe or at {@link #stop()}.
+ * pace; see {@link BirthdayPunch#probe} (KEEP-shaped probes before a session) and
+ * {@link RelayedBirthday#fromConeSide} (the relayed session's own probes). Ends after the last probe or
+ * at {@link #stop()}.
  */
 public final class Probing {
-    private static final int PROBE_LENGTH = 17; // a KEEP's length, 0xF4 first: claimed and dropped by a scout endpoint
-    private static final byte KEEP = (byte) 0xF4;
-
-    private final DatagramLink socket;
+    private final Consumer<InetSocketAddress> send;
     private final InetAddress target;
     private final ProbeSchedule schedule;
     private final long startNanos;
@@ -27,8 +25,8 @@ public final class Probing {
     private volatile boolean stopped;
     private final Thread thread;
 
-    private Probing(DatagramLink socket, InetAddress target, ProbeSchedule schedule, Duration delay) {
-        this.socket = socket;
+    private Probing(Consumer<InetSocketAddress> send, InetAddress target, ProbeSchedule schedule, Duration delay) {
+        this.send = send;
         this.target = target;
         this.schedule = schedule;
         this.startNanos = System.nanoTime() + Math.max(0, delay.toNanos());
@@ -36,15 +34,14 @@ public final class Probing {
         thread.setDaemon(true);
     }
 
-    static Probing start(DatagramLink socket, InetAddress target, ProbeSchedule schedule, Duration delay) {
-        Probing p = new Probing(socket, target, schedule, delay);
+    /** {@code send} sends one probe to the address given; called from the probing thread. */
+    static Probing start(Consumer<InetSocketAddress> send, InetAddress target, ProbeSchedule schedule, Duration delay) {
+        Probing p = new Probing(send, target, schedule, delay);
         p.thread.start();
         return p;
     }
 
     private void run() {
-        SecureRandom random = new SecureRandom();
-        byte[] probe = new byte[PROBE_LENGTH];
         try {
             for (int i = 0; i < schedule.size() && !stopped; i++) {
                 long at = startNanos + schedule.offsetNanos(i);
@@ -55,9 +52,7 @@ public final class Probing {
                 if (stopped) {
                     break;
                 }
-                random.nextBytes(probe);
-                probe[0] = KEEP;
-                socket.send(probe.clone(), new InetSocketAddress(target, schedule.port(i)));
+                send.accept(new InetSocketAddress(target, schedule.port(i)));
                 sent.incrementAndGet();
             }
         } finally {

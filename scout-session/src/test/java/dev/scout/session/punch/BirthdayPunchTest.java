@@ -109,7 +109,7 @@ class BirthdayPunchTest {
     }
 
     /** Ports no extra socket of {@code set} is bound to (free ones, bound and released here). */
-    private int[] missPorts(int n, Set<Integer> avoid) throws IOException {
+    static int[] missPorts(int n, Set<Integer> avoid) throws IOException {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
