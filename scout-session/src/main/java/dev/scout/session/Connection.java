@@ -263,6 +263,7 @@ final class Connection implements Session, Recovery.FrameSink {
     /** The session moved to {@code paths.current()}; after a failed path, what was in flight goes again. */
     private void moved(boolean failed) {
         remote = paths.current();
+        endpoint.paths.moved(peer, remote, endpoint.now()); // the kept-open path follows the session
         if (failed) {
             recovery.pathFailed(this);
         }

@@ -43,10 +43,14 @@ final class PathKeeper {
         volatile long heard;
 
         Path(Ed25519PublicKey peer, InetSocketAddress address, PathTokens tokens, long now) {
+            this(peer, address, tokens.keepDatagram(), tokens.receive().clone(), now);
+        }
+
+        private Path(Ed25519PublicKey peer, InetSocketAddress address, byte[] keep, byte[] receive, long now) {
             this.peer = peer;
             this.address = address;
-            this.keep = tokens.keepDatagram();
-            this.receive = tokens.receive().clone();
+            this.keep = keep;
+            this.receive = receive;
             this.heard = now;
         }
     }
@@ -91,6 +95,20 @@ final class PathKeeper {
     /** Link thread: whether a KEEP datagram's token may be one of ours (checked fully by {@link #onKeep}). */
     boolean knows(byte[] keep) {
         return byToken.containsKey(PathTokens.index(keep, 1));
+    }
+
+    /**
+     * A session with {@code peer} moved to {@code address} (relay first, then direct: docs/sessions.md):
+     * its kept-open path follows, with the same tokens, so the next connect takes the punched path.
+     */
+    void moved(Ed25519PublicKey peer, InetSocketAddress address, long now) {
+        Path p = byPeer.get(peer);
+        if (p == null || p.address.equals(address)) {
+            return;
+        }
+        Path q = new Path(peer, address, p.keep, p.receive, now);
+        byPeer.put(peer, q);
+        byToken.put(PathTokens.index(q.receive, 0), q);
     }
 
     /** A KEEP datagram: counts only with the whole token (constant-time) and from the path's address. */

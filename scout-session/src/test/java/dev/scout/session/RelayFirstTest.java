@@ -124,6 +124,9 @@ class RelayFirstTest {
             assertThat(relay.link.relayStats().orElseThrow().forwardedBytes() - relayed)
                     .as("the megabyte went direct, not through the relay").isLessThan(64 << 10);
             assertThat(s[0].remoteAddress()).isEqualTo(bob.address());
+            // The kept-open path followed the session: the next connect goes straight to the punched path.
+            assertThat(alice.endpoint.livePath(bob.identity.publicKey())).contains(bob.address());
+            assertThat(bob.endpoint.livePath(alice.identity.publicKey())).contains(alice.address());
             s[0].close();
         }
     }
