@@ -24,12 +24,14 @@ public class TwoNodes {
                     received.completeExceptionally(e);
                 }
             }));
+            CompletableFuture<ReceivedMessage> heard = new CompletableFuture<>();
+            bob.onMessage(heard::complete);                       // every new message, as Bob's node fetches it
             bob.sync(aliceForBob).join();                         // Bob publishes his device in their record
             System.out.println("Bob's device: " + alice.sync(bobForAlice).join().devices().get(0).addresses());
-            alice.send(bobForAlice, "Hi Bob!").join();
-            for (ReceivedMessage m : bob.inbox(aliceForBob).join().received()) {
-                System.out.println(m.contact() + " wrote: " + m.text());
-            }
+            alice.send(bobForAlice, "Hi Bob!").join();            // Alice's node pokes Bob's: it fetches at once
+            bob.inbox(aliceForBob).join();                        // (or fetch now: either way onMessage hears it)
+            ReceivedMessage m = heard.join();
+            System.out.println(m.contact() + " wrote: " + m.text());
             Session session = alice.connect(bobForAlice).join();  // a direct, end-to-end encrypted session
             try (OutputStream out = session.openStream().output()) {
                 out.write(new byte[1 << 20]);

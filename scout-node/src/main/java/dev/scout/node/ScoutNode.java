@@ -204,6 +204,8 @@ public final class ScoutNode implements AutoCloseable {
 
     /**
      * Fetches new messages from {@code contact}; each new one also goes to the {@link #onMessage} listeners.
+     * The node fetches by itself too — at once when the contact's node pokes it (push wake-ups), else at its
+     * poll — and a message is new only once: listen with {@link #onMessage} rather than reading this report.
      *
      * @param contact the contact
      * @return the report: the new messages and the problems met (e.g. a message that could not be opened)
