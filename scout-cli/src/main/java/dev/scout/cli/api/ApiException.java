@@ -27,11 +27,11 @@ public final class ApiException extends RuntimeException {
         return code;
     }
 
-    static ApiException badRequest(String message) {
+    public static ApiException badRequest(String message) {
         return new ApiException(400, message);
     }
 
-    static ApiException badRequest(String code, String message) {
+    public static ApiException badRequest(String code, String message) {
         return new ApiException(400, code, message);
     }
 }

@@ -173,7 +173,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The HTTP status for an exception a route let through. */
-    static int status(RuntimeException e) {
+    public static int status(RuntimeException e) {
         if (e instanceof UnknownContactException || e instanceof UnknownMessageException) {
             return 404;
         }
@@ -250,19 +250,19 @@ public final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    static JsonNode error(String message) {
+    public static JsonNode error(String message) {
         return Jackson.object().put("error", message);
     }
 
-    static JsonNode error(String code, String message) {
+    public static JsonNode error(String code, String message) {
         return Jackson.object().put("error", message).put("code", code);
     }
 
-    static JsonNode error(ApiException e) {
+    public static JsonNode error(ApiException e) {
         return error(e.code(), e.getMessage());
     }
 
-    static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    public static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
         byte[] bytes;
         try {
             bytes = Jackson.MAPPER.writeValueAsBytes(body);

@@ -8,7 +8,7 @@ import dev.scout.cli.common.Globals;
 import dev.scout.cli.common.Version;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scout.cli.api.ContactsResource;
+import dev.scout.cli.api.app.ContactsResource;
 import dev.scout.cli.api.Jackson;
 import dev.scout.cli.api.Views;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.scout.cli.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scout.cli.api.MessageList;
+import dev.scout.cli.api.messages.MessageList;
 import dev.scout.cli.common.BaseCommand;
 import dev.scout.cli.common.DaemonClient;
 import dev.scout.cli.common.Globals;

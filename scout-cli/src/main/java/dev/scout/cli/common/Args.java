@@ -1,6 +1,6 @@
 package dev.scout.cli.common;
 
-import dev.scout.cli.api.DhtResource;
+import dev.scout.cli.api.dht.DhtResource;
 
 import dev.scout.dht.NodeId;
 import dev.scout.dht.bencode.Bencode;
@@ -140,7 +140,7 @@ public final class Args {
      */
     public static byte[] value(CommandLine cl, String text, boolean bencoded) {
         try {
-            return dev.scout.cli.api.DhtResource.encodeValue(text, bencoded);
+            return dev.scout.cli.api.dht.DhtResource.encodeValue(text, bencoded);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -1,8 +1,8 @@
 package dev.scout.cli.daemon;
 
-import dev.scout.cli.api.AppService;
-import dev.scout.cli.api.DaemonSessions;
-import dev.scout.cli.api.EventBus;
+import dev.scout.cli.api.app.AppService;
+import dev.scout.cli.api.sessions.DaemonSessions;
+import dev.scout.cli.api.events.EventBus;
 import dev.scout.cli.api.Jackson;
 import dev.scout.cli.api.Views;
 

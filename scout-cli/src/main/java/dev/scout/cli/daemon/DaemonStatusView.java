@@ -2,7 +2,7 @@ package dev.scout.cli.daemon;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scout.cli.api.DaemonSessions;
+import dev.scout.cli.api.sessions.DaemonSessions;
 import dev.scout.dht.Addresses;
 import dev.scout.node.NodeStatus;
 import dev.scout.node.ScoutNode;

@@ -10,7 +10,7 @@ import dev.scout.cli.common.Version;
 
 import java.util.HexFormat;
 
-import dev.scout.cli.api.DhtResource;
+import dev.scout.cli.api.dht.DhtResource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

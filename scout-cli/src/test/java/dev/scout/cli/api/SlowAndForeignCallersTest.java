@@ -1,5 +1,6 @@
 package dev.scout.cli.api;
 
+import dev.scout.cli.api.daemon.HealthResource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.http.LoopbackHttpServer;
 import org.junit.jupiter.api.AfterEach;

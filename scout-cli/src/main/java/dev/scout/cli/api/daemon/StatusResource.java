@@ -1,5 +1,8 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.daemon;
 
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;

@@ -1,5 +1,9 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.daemon;
 
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
+import dev.scout.cli.api.Views;
 import dev.scout.sqlite.StateStore;
 import dev.scout.dht.Ed25519KeyPair;
 

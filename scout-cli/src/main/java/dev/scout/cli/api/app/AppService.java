@@ -1,5 +1,9 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.app;
 
+import dev.scout.cli.api.ApiServer;
+import dev.scout.cli.api.events.EventBus;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.app.Contact;

@@ -1,5 +1,7 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.settings;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.BiConsumer;
 

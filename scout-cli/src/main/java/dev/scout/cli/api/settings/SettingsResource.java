@@ -1,5 +1,9 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.settings;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Iterator;

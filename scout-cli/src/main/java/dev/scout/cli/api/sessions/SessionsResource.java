@@ -1,5 +1,12 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.sessions;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.ApiRequest;
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.ApiServer;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;

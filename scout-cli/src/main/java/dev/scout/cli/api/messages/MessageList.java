@@ -1,5 +1,8 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.messages;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Views;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,5 +1,9 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.daemon;
 
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
 import java.util.List;
 
 /** {@code POST /v1/stop}: the daemon stops cleanly after answering (what {@code scout stop} calls). */

@@ -1,5 +1,7 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.sessions;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.dht.Addresses;
 import dev.scout.node.ContactSession;

@@ -1,5 +1,7 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.messages;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.ApiRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;

@@ -1,5 +1,11 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.app;
 
+import dev.scout.cli.api.ApiRequest;
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
+import dev.scout.cli.api.Views;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.scout.app.Contact;

@@ -1,5 +1,13 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.messages;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.ApiRequest;
+import dev.scout.cli.api.ApiResponse;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
+import dev.scout.cli.api.Views;
+import dev.scout.cli.api.app.AppService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,10 @@
-package dev.scout.cli.api;
+package dev.scout.cli.api.events;
 
+import dev.scout.cli.api.ApiException;
+import dev.scout.cli.api.ApiRequest;
+import dev.scout.cli.api.Jackson;
+import dev.scout.cli.api.Resource;
+import dev.scout.cli.api.Route;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
