@@ -1,5 +1,6 @@
 package dev.scout.dht;
 
+import dev.scout.dht.routing.Bep42;
 import dev.scout.dht.krpc.KrpcCodec;
 import dev.scout.dht.krpc.KrpcMessage;
 import dev.scout.dht.krpc.KrpcQuery;

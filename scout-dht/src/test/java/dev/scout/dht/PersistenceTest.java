@@ -1,5 +1,6 @@
 package dev.scout.dht;
 
+import dev.scout.dht.routing.Bep42;
 import dev.scout.dht.udp.DhtNode;
 
 import dev.scout.dht.routing.RoutingTableFile;

@@ -39,12 +39,10 @@ public abstract class Traversal<R> {
     protected final LookupContext context;
     protected final NodeId target;
     private final CandidateList candidates;
+    private final CandidateAdmission admission;
     private final CompletableFuture<R> future = new CompletableFuture<>();
     private final List<InetSocketAddress> bootstrap = new ArrayList<>();
     private final List<NodeInfo> savedSeeds = new ArrayList<>();
-    /** Candidates skipped at the start because they recently went silent; null until one is. */
-    private List<NodeInfo> skippedSilent;
-    private boolean seeding;
     private int inFlight;
     private int slowInFlight;
     /** Router requests neither answered nor slow: these hold up termination. */
@@ -64,6 +62,7 @@ public abstract class Traversal<R> {
         this.target = target;
         this.candidates = new CandidateList(target);
         this.sybils = new SybilGuard(target);
+        this.admission = new CandidateAdmission(context, candidates, sybils);
     }
 
     /** Addresses of routers to ask as well (used when the routing table is empty). */
@@ -127,14 +126,8 @@ public abstract class Traversal<R> {
         }
         started = true;
         sybils.start(context.suspiciousPrefixBits());
-        seeding = true;
-        for (NodeInfo n : context.closest(target, RoutingTable.K * 2)) {
-            addCandidate(n);
-        }
-        for (NodeInfo n : savedSeeds) {
-            addCandidate(n);
-        }
-        seeding = false;
+        admission.seed(context.closest(target, RoutingTable.K * 2));
+        admission.seed(savedSeeds);
         for (InetSocketAddress router : bootstrap) {
             if (candidates.claimAddress(router)) {
                 seedsInFlight++;
@@ -145,35 +138,10 @@ public abstract class Traversal<R> {
         if (candidates.all().isEmpty() && seedsInFlight == 0) {
             // Every one we know went silent (or failed): the silence is more likely ours than theirs.
             context.nothingToAsk();
-            if (skippedSilent != null) {
-                for (NodeInfo n : skippedSilent) {
-                    if (candidates.isNew(n)) {
-                        candidates.add(n, sybils.isSuspicious(n));
-                    }
-                }
-            }
+            admission.admitSkippedSilent();
         }
         step();
         return future;
-    }
-
-    private void addCandidate(NodeInfo node) {
-        if (node.id().equals(context.ownId()) || node.address().getPort() == 0 || !candidates.isNew(node)) {
-            return;
-        }
-        if (!context.recentlyUnresponsive(node.address())) {
-            candidates.add(node, sybils.isSuspicious(node));
-        } else if (seeding) {
-            if (skippedSilent == null) {
-                skippedSilent = new ArrayList<>();
-            }
-            skippedSilent.add(node);
-        }
-    }
-
-    /** Places a candidate for {@code node}, whose address is already recorded; null if not placed. */
-    private Candidate insert(NodeInfo node) {
-        return candidates.insert(node, sybils.isSuspicious(node));
     }
 
     /** An answer: {@code responder} (null if it could not be placed) responded; its nodes are merged. */
@@ -183,17 +151,8 @@ public abstract class Traversal<R> {
             responder.response = response;
             onAnswer(responder, response);
         }
-        merge(response);
+        admission.merge(response);
         step();
-    }
-
-    private void merge(KrpcResponse response) {
-        for (NodeInfo n : response.nodes()) {
-            addCandidate(n);
-        }
-        for (NodeInfo n : response.nodes6()) {
-            addCandidate(n);
-        }
     }
 
     /** Sends what alpha allows and finishes when the K closest that count have answered. */
@@ -343,7 +302,7 @@ public abstract class Traversal<R> {
                 // it is alive; take it at its new id. The old id is gone.
                 candidate.state = Candidate.State.FAILED;
                 responder = response.sender().equals(context.ownId()) ? null
-                        : insert(new NodeInfo(response.sender(), candidate.node().address()));
+                        : admission.insert(new NodeInfo(response.sender(), candidate.node().address()));
             }
             answeredBy(responder, response);
         }
@@ -398,7 +357,7 @@ public abstract class Traversal<R> {
                 // Its address was recorded when it was asked; the id is free unless another address
                 // claimed it first (then the router's answer only contributes nodes).
                 Candidate c = response.sender().equals(context.ownId()) ? null
-                        : insert(new NodeInfo(response.sender(), address));
+                        : admission.insert(new NodeInfo(response.sender(), address));
                 answeredBy(c, response);
             }
         }

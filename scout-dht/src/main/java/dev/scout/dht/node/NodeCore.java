@@ -1,7 +1,12 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.node.requests.PendingRequests;
+import dev.scout.dht.node.requests.PendingRequests.Pending;
+import dev.scout.dht.node.requests.Scheduler;
+import dev.scout.dht.node.address.Bep42Rekey;
+import dev.scout.dht.node.address.ReachabilityObserver;
+import dev.scout.dht.server.QueryServer;
 import dev.scout.dht.lookup.RpcCallback;
-import dev.scout.dht.node.PendingRequests.Pending;
 
 import dev.scout.dht.Reachability;
 import dev.scout.dht.DhtConfig;
@@ -9,11 +14,8 @@ import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.NodeStats;
 import dev.scout.dht.krpc.KrpcCodec;
-import dev.scout.dht.krpc.KrpcDecodeException;
-import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcMessage;
 import dev.scout.dht.krpc.KrpcQuery;
-import dev.scout.dht.krpc.KrpcResponse;
 import dev.scout.dht.krpc.Query;
 import dev.scout.dht.lookup.FindNodeLookup;
 import dev.scout.dht.lookup.LookupContext;
@@ -22,8 +24,6 @@ import dev.scout.dht.routing.RoutingTable;
 import dev.scout.dht.server.ServerLimits;
 import dev.scout.dht.storage.ItemStore;
 import dev.scout.dht.storage.PeerStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -39,9 +39,6 @@ import java.util.function.LongSupplier;
  * <p>Not thread-safe by design: every method must be called from the driver's loop thread.
  */
 public final class NodeCore implements LookupContext {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
-    private static final int MAX_DATAGRAM = 65_507;
-
     private final DhtConfig config;
     /** The node's id, which changes only when the node re-keys (BEP 42). */
     private final Bep42Rekey self;
@@ -55,10 +52,10 @@ public final class NodeCore implements LookupContext {
     /** BEP 43 mode, from the config at start; a daemon switches it while it finds itself unreachable. */
     private boolean readOnly;
     private final PendingRequests pending;
-    private final QuerierVerification verifying = new QuerierVerification();
     private final UnresponsiveAddresses unresponsive = new UnresponsiveAddresses();
     private final OutageRecovery outage = new OutageRecovery(this, unresponsive);
     private final FamilyPolicy families;
+    private final Receiver receiver;
     /** Set by the driver when the operating system refused the datagram being sent (no route). */
     private boolean refused;
     private boolean started;
@@ -95,6 +92,8 @@ public final class NodeCore implements LookupContext {
         this.families = FamilyPolicy.forBindAddress(config.bindAddress());
         this.pending = new PendingRequests(config, table, scheduler, this::expire);
         this.reachability = new ReachabilityObserver(clock);
+        this.receiver = new Receiver(this, counters, families, server, table, pending, self, reachability, unresponsive,
+                outage);
     }
 
     /**
@@ -150,93 +149,7 @@ public final class NodeCore implements LookupContext {
 
     /** Handles one datagram. Never throws: malformed input is answered with error 203 or dropped. */
     public void handleDatagram(byte[] data, int length, InetSocketAddress from) {
-        counters.received++;
-        if (length > MAX_DATAGRAM || from == null || from.getPort() == 0) {
-            counters.malformed++;
-            return;
-        }
-        if (!families.accepts(from)) {
-            return; // an IPv4-mapped source on a dual-stack IPv6 socket: the IPv4 core's business
-        }
-        try {
-            KrpcMessage message;
-            try {
-                message = KrpcCodec.decode(data, 0, length);
-            } catch (KrpcDecodeException e) {
-                counters.malformed++;
-                if (e.wasQuery() && e.transactionId() != null && !readOnly) {
-                    send(new KrpcError(e.transactionId(), e.code(), e.getMessage()), from);
-                }
-                return;
-            }
-            if (message instanceof KrpcQuery q) {
-                onQuery(q, from);
-            } else {
-                onReply(message, from);
-            }
-        } catch (RuntimeException e) {
-            // A bug must not take the node down or let one peer stop it answering others.
-            counters.malformed++;
-            LOG.warn("dropped a datagram from {} after an internal error", from, e);
-        }
-    }
-
-    private void onQuery(KrpcQuery q, InetSocketAddress from) {
-        unresponsive.heardFrom(from);
-        outage.heard();
-        reachability.queriedBy(from);
-        if (readOnly) {
-            return; // BEP 43: read-only nodes do not answer
-        }
-        long now = now();
-        if (q.sender().equals(self.id())) {
-            return;
-        }
-        KrpcMessage reply = families.answer(q.query(), server.answer(q, from, now));
-        if (reply instanceof KrpcResponse r) {
-            reply = r.withExternalIp(from, null);
-        }
-        counters.answered++;
-        send(reply, from);
-        if (!q.readOnly()) {
-            NodeInfo node = new NodeInfo(q.sender(), from);
-            if (table.onQuery(node, now) && verifying.start(from)) {
-                request(node, new Query.Ping(), new RpcCallbacks.Finally(() -> verifying.done(from)));
-            }
-        }
-    }
-
-    private void onReply(KrpcMessage message, InetSocketAddress from) {
-        Pending p = pending.answered(message.transactionId(), from);
-        if (p == null) {
-            return; // not one of our requests: unsolicited or spoofed
-        }
-        unresponsive.heardFrom(from);
-        outage.heard();
-        long now = now();
-        long elapsed = now - p.sentAt;
-        if (message instanceof KrpcResponse r) {
-            r = families.incoming(r);
-            pending.sampleRtt(elapsed, now);
-            if (r.externalIp() != null) {
-                reachability.vote(from, r.externalIp());
-                if (self.afterVote(reachability, from, r.externalIp(), now, random, table, server)) {
-                    // Re-announce: the nodes closest to the new id learn of us, our nearest buckets fill again.
-                    startLookup(new FindNodeLookup(this, self.id()));
-                }
-            }
-            NodeInfo responder = new NodeInfo(r.sender(), from);
-            if (p.node != null && !p.node.id().equals(r.sender())) {
-                table.remove(p.node); // the address now answers with another id: the old one is gone
-            }
-            RoutingTable.Insertion insertion = table.onResponse(responder, now, elapsed);
-            if (insertion instanceof RoutingTable.Insertion.PingQuestionable pq) {
-                request(pq.node(), new Query.Ping(), RpcCallback.IGNORE);
-            }
-            p.callback.onResponse(r, elapsed);
-        } else {
-            p.callback.onError((KrpcError) message);
-        }
+        receiver.handle(data, length, from);
     }
 
     /** Runs {@code listener} on the loop each time the node takes a new id (BEP 42 re-key), e.g. to save it. */
@@ -284,7 +197,7 @@ public final class NodeCore implements LookupContext {
         p.callback.onTimeout();
     }
 
-    private void send(KrpcMessage message, InetSocketAddress to) {
+    void send(KrpcMessage message, InetSocketAddress to) {
         counters.sent++;
         reachability.sentTo(to);
         outbox.send(KrpcCodec.encode(message), to);
@@ -384,6 +297,10 @@ public final class NodeCore implements LookupContext {
     /** What this node can tell about its reachability. */
     public Reachability reachability() {
         return reachability.reachability(readOnly);
+    }
+
+    boolean readOnly() {
+        return readOnly;
     }
 
     /** Switches BEP 43 read-only mode: a read-only node neither answers queries nor enters others' tables. */

@@ -1,5 +1,6 @@
-package dev.scout.dht;
+package dev.scout.dht.routing;
 
+import dev.scout.dht.NodeId;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Random;

@@ -46,7 +46,7 @@ public final class RoutingEntry {
         }
         this.added = now;
         this.lastSeen = now;
-        this.verified = dev.scout.dht.Bep42.isValid(node.id(), node.address().getAddress());
+        this.verified = dev.scout.dht.routing.Bep42.isValid(node.id(), node.address().getAddress());
     }
 
     /** True when the id matches the node's IP under BEP 42 (or the IP is exempt). */

@@ -1,15 +1,10 @@
-package dev.scout.dht.node;
+package dev.scout.dht.server;
 
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcMessage;
 import dev.scout.dht.krpc.KrpcQuery;
 import dev.scout.dht.routing.RoutingTable;
-import dev.scout.dht.server.ItemHandler;
-import dev.scout.dht.server.PutRateLimiter;
-import dev.scout.dht.server.QueryHandler;
-import dev.scout.dht.server.ServerLimits;
-import dev.scout.dht.server.TokenManager;
 import dev.scout.dht.storage.ItemStore;
 import dev.scout.dht.storage.MemoryItemStore;
 import dev.scout.dht.storage.PeerStore;
@@ -18,17 +13,17 @@ import java.net.InetSocketAddress;
 import java.util.Random;
 
 /**
- * The serving half of a {@link NodeCore}: write tokens, the announced peers, the BEP 44 item store and
+ * The serving half of a {@code NodeCore}: write tokens, the announced peers, the BEP 44 item store and
  * the handlers that answer queries from them. Loop thread only.
  */
-final class QueryServer {
+public final class QueryServer {
     private final PeerStore peers;
     private final ItemStore items;
     private final ItemHandler itemHandler;
     private final QueryHandler queryHandler;
 
     /** @param store a custom item store, or null for the in-memory one sized by the config */
-    QueryServer(NodeId ownId, DhtConfig config, RoutingTable table, Random random, long now, ItemStore store,
+    public QueryServer(NodeId ownId, DhtConfig config, RoutingTable table, Random random, long now, ItemStore store,
                 ServerLimits limits) {
         TokenManager tokens = new TokenManager(random, now);
         this.peers = limits.newPeerStore();
@@ -39,26 +34,26 @@ final class QueryServer {
     }
 
     /** The answer to {@code query} from {@code from} (a response or a KRPC error). */
-    KrpcMessage answer(KrpcQuery query, InetSocketAddress from, long now) {
+    public KrpcMessage answer(KrpcQuery query, InetSocketAddress from, long now) {
         return queryHandler.handle(query, from, now);
     }
 
     /** Answers carry {@code newId} from now on (BEP 42 re-key). */
-    void ownId(NodeId newId) {
+    public void ownId(NodeId newId) {
         queryHandler.ownId(newId);
         itemHandler.ownId(newId);
     }
 
-    ItemStore items() {
+    public ItemStore items() {
         return items;
     }
 
-    PeerStore peers() {
+    public PeerStore peers() {
         return peers;
     }
 
     /** Puts refused because the item was invalid. */
-    long rejectedItems() {
+    public long rejectedItems() {
         return itemHandler.rejectedItems();
     }
 }

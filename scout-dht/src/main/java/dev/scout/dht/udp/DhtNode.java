@@ -20,8 +20,6 @@ import dev.scout.dht.node.NodeCore;
 import dev.scout.dht.routing.RoutingTableFile;
 import dev.scout.dht.SendFailure;
 import dev.scout.dht.transport.UdpTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -50,7 +47,6 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class DhtNode implements Dht, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DhtNode.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final DhtConfig config;
@@ -69,8 +65,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final SavedRoutingTable savedTable;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
-    /** This node's contacts for a dual-stack sibling's {@code want} answers; null when single-family. */
-    private volatile FamilySnapshot snapshot;
+    private final SiblingSupport sibling;
     private final Connectivity connectivity;
 
     private DhtNode(DhtConfig config, UdpTransport transport, NodeCore core) {
@@ -87,6 +82,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         this.calls = new LoopCalls(transport, ops, callbacks, () -> closed);
         this.savedTable = new SavedRoutingTable(config, core);
         this.connectivity = new Connectivity(callbacks);
+        this.sibling = new SiblingSupport(transport, core, ops, () -> closed);
     }
 
     /**
@@ -131,26 +127,12 @@ public final class DhtNode implements Dht, AutoCloseable {
      * the other family's contacts it hears of to the other. See {@link DualStackNode}.
      */
     void pairWith(DhtNode other) {
-        FamilySnapshot mine = new FamilySnapshot();
-        snapshot = mine;
-        transport.execute(() -> SiblingSupport.publishEverySecond(core, mine));
-        // and at once when the table has filled, rather than up to a second later
-        bootstrapped.thenRun(() -> transport.execute(() -> mine.publish(SiblingSupport.tableNodes(core))));
-        transport.execute(() -> core.sibling(new FamilySnapshot.Sibling(other)));
+        sibling.pairWith(other, bootstrapped);
     }
 
-    /** The published table, for the sibling (null unless paired). */
-    FamilySnapshot snapshot() {
-        return snapshot;
-    }
-
-    /** Pings contacts of our family that the sibling heard of, while our table is thin. */
-    void learned(List<NodeInfo> contacts) {
-        transport.execute(() -> {
-            if (!closed) {
-                SiblingSupport.pingLearned(core, ops, contacts);
-            }
-        });
+    /** {@return this node's half of a dual-stack pairing} */
+    SiblingSupport sibling() {
+        return sibling;
     }
 
     /**
@@ -404,19 +386,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             callbacks.shutdown();
             return;
         }
-        CompletableFuture<Void> saved = new CompletableFuture<>();
-        transport.execute(() -> {
-            try {
-                savedTable.saveOnLoop();
-            } finally {
-                saved.complete(null);
-            }
-        });
-        try {
-            saved.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("saving on close", e);
-        }
+        savedTable.saveBeforeClose(transport);
         closed = true;
         transport.close();
         calls.failAll(() -> new DhtException("node closed"));

@@ -354,7 +354,7 @@ public final class DualStackNode implements Dht, AutoCloseable {
     private List<DhtNode> available() {
         List<DhtNode> joined = families().stream().filter(n -> {
             CompletableFuture<Void> b = n.bootstrapped();
-            FamilySnapshot s = n.snapshot();
+            FamilySnapshot s = n.sibling().snapshot();
             return b.isDone() && !b.isCompletedExceptionally() || s != null && s.size() > 0;
         }).toList();
         return joined.isEmpty() ? families() : joined;

@@ -44,19 +44,19 @@ final class FamilySnapshot {
 
         @Override
         public List<NodeInfo> closest(NodeId target, int count) {
-            FamilySnapshot s = other.snapshot();
+            FamilySnapshot s = other.sibling().snapshot();
             return s == null ? List.of() : s.closest(target, count);
         }
 
         @Override
         public boolean wantsContacts() {
-            FamilySnapshot s = other.snapshot();
+            FamilySnapshot s = other.sibling().snapshot();
             return s != null && s.size() < THIN;
         }
 
         @Override
         public void learned(List<NodeInfo> contacts) {
-            other.learned(contacts);
+            other.sibling().learned(contacts);
         }
     }
 }

@@ -1,12 +1,13 @@
 package dev.scout.dht.udp;
 
-import dev.scout.dht.Bep42;
+import dev.scout.dht.routing.Bep42;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
 import dev.scout.dht.node.NodeCore;
 import dev.scout.dht.routing.RoutingEntry;
 import dev.scout.dht.routing.RoutingTableFile;
+import dev.scout.dht.transport.UdpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node's routing table on disk: read once at start, written periodically and on close. The
@@ -93,6 +96,23 @@ final class SavedRoutingTable {
             config.stateStore().save(RoutingTableFile.encode(new RoutingTableFile.State(core.ownId(), nodes, core.externalAddress())));
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not save routing table to {}: {}", config.stateStore(), e.getMessage());
+        }
+    }
+
+    /** Writes the table on the loop and waits for it, at most 5 s (from {@code close}, off the loop). */
+    void saveBeforeClose(UdpTransport transport) {
+        CompletableFuture<Void> saved = new CompletableFuture<>();
+        transport.execute(() -> {
+            try {
+                saveOnLoop();
+            } finally {
+                saved.complete(null);
+            }
+        });
+        try {
+            saved.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("saving on close", e);
         }
     }
 }

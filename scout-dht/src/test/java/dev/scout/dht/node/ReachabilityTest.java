@@ -1,5 +1,6 @@
 package dev.scout.dht.node;
 
+import dev.scout.dht.node.address.RecentDestinations;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.krpc.KrpcCodec;

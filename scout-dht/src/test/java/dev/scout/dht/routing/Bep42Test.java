@@ -1,5 +1,6 @@
-package dev.scout.dht;
+package dev.scout.dht.routing;
 
+import dev.scout.dht.NodeId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.address;
 
-import dev.scout.dht.Bep42;
+import dev.scout.dht.server.QueryServer;
+import dev.scout.dht.routing.Bep42;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.routing.RoutingTable;
 import org.slf4j.Logger;
@@ -27,12 +28,12 @@ import java.util.Random;
  * An id given explicitly in the config ({@code DhtConfig.nodeId}) is never changed. Holds the node's
  * current id; changed on the loop thread only, read from any thread.
  */
-final class Bep42Rekey {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeCore.class);
+public final class Bep42Rekey {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.scout.dht.node.NodeCore"); // logs as the core it serves
     /** Distinct responders that must report the same address before it counts as settled. */
-    static final int MIN_VOTERS = 4;
+    public static final int MIN_VOTERS = 4;
     /** Minimum time between two re-keys of one node. */
-    static final long HOLD_MILLIS = 10 * 60_000L;
+    public static final long HOLD_MILLIS = 10 * 60_000L;
 
     private final boolean fixedId;
     private volatile NodeId id;
@@ -44,18 +45,18 @@ final class Bep42Rekey {
     private NodeId checkedId;
 
     /** @param fixedId whether {@code id} was given explicitly (then it is kept) */
-    Bep42Rekey(NodeId id, boolean fixedId) {
+    public Bep42Rekey(NodeId id, boolean fixedId) {
         this.id = id;
         this.fixedId = fixedId;
     }
 
     /** {@return the node's current id} */
-    NodeId id() {
+    public NodeId id() {
         return id;
     }
 
     /** Runs {@code listener} on the loop after each re-key, e.g. to save the id. */
-    void onChange(Runnable listener) {
+    public void onChange(Runnable listener) {
         this.listener = listener;
     }
 
@@ -66,7 +67,7 @@ final class Bep42Rekey {
      *
      * @return true if the node re-keyed (the caller then announces the new id)
      */
-    boolean afterVote(ReachabilityObserver reachability, InetSocketAddress voter, InetSocketAddress reported,
+    public boolean afterVote(ReachabilityObserver reachability, InetSocketAddress voter, InetSocketAddress reported,
                       long now, Random random, RoutingTable table, QueryServer server) {
         InetAddress ip = reported.getAddress();
         NodeId fresh = newIdFor(id, reachability.settledIp(ip, MIN_VOTERS) ? ip : null,
@@ -89,7 +90,7 @@ final class Bep42Rekey {
      * @param settled the settled external IP (null while there is none)
      * @param ipv6    whether the node's family is IPv6
      */
-    NodeId newIdFor(NodeId current, InetAddress settled, boolean ipv6, long now, Random random) {
+    public NodeId newIdFor(NodeId current, InetAddress settled, boolean ipv6, long now, Random random) {
         if (fixedId || settled == null || (settled.equals(checkedIp) && current.equals(checkedId))) {
             return null;
         }

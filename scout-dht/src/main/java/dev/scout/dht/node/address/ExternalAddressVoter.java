@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.address;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>The tally is kept up to date per vote (O(1)) instead of being recounted from all votes, and equal
  * reported addresses share one object, so a full table of votes costs one map entry each.
  */
-final class ExternalAddressVoter {
+public final class ExternalAddressVoter {
     private static final int MAX_VOTERS = 256;
     private final Map<InetAddress, InetSocketAddress> votes = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Count> tally = new HashMap<>();
@@ -25,15 +25,15 @@ final class ExternalAddressVoter {
 
     /** Votes for one address; {@code address} is the one object all its votes share. */
     private static final class Count {
-        final InetSocketAddress address;
-        int n;
+        public final InetSocketAddress address;
+        public int n;
 
-        Count(InetSocketAddress address) {
+        public Count(InetSocketAddress address) {
             this.address = address;
         }
     }
 
-    void vote(InetSocketAddress voter, InetSocketAddress reported) {
+    public void vote(InetSocketAddress voter, InetSocketAddress reported) {
         InetSocketAddress previous = votes.remove(voter.getAddress());
         if (previous != null) {
             unvote(previous);
@@ -76,7 +76,7 @@ final class ExternalAddressVoter {
     }
 
     /** Forgets every vote (the network changed: the old address may no longer be ours). */
-    void clear() {
+    public void clear() {
         votes.clear();
         tally.clear();
         ipTally.clear();
@@ -84,7 +84,7 @@ final class ExternalAddressVoter {
         winnerVotes = 0;
     }
 
-    InetSocketAddress winner() {
+    public InetSocketAddress winner() {
         return winner;
     }
 
@@ -93,13 +93,13 @@ final class ExternalAddressVoter {
      * (whatever port each sees) and they are more than half of all current voters (a plurality among
      * scattered reports is not enough). O(1).
      */
-    boolean settledIp(InetAddress ip, int minVoters) {
+    public boolean settledIp(InetAddress ip, int minVoters) {
         int n = ipTally.getOrDefault(ip, 0);
         return n >= minVoters && 2 * n > votes.size();
     }
 
     /** Every reported address with its number of voters (a copy). */
-    java.util.Map<InetSocketAddress, Integer> tally() {
+    public java.util.Map<InetSocketAddress, Integer> tally() {
         java.util.Map<InetSocketAddress, Integer> out = new HashMap<>();
         tally.forEach((a, c) -> out.put(a, c.n));
         return out;

@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.address;
 
 import dev.scout.dht.Reachability;
 
@@ -11,56 +11,56 @@ import java.util.function.LongSupplier;
  * {@code ip} votes) and, once observing, the queries that came from addresses it had not recently
  * sent to (unsolicited ones reach only a reachable node). Loop thread only.
  */
-final class ReachabilityObserver {
+public final class ReachabilityObserver {
     private final LongSupplier clock;
     private final ExternalAddressVoter externalAddress = new ExternalAddressVoter();
     /** Null unless {@link #observe()} was called: simulations of many nodes pay nothing. */
     private RecentDestinations recentDestinations;
     private long unsolicitedQueries;
 
-    ReachabilityObserver(LongSupplier clock) {
+    public ReachabilityObserver(LongSupplier clock) {
         this.clock = clock;
     }
 
     /** Starts counting unsolicited queries; costs one map entry per recent destination. */
-    void observe() {
+    public void observe() {
         if (recentDestinations == null) {
             recentDestinations = new RecentDestinations();
         }
     }
 
-    void queriedBy(InetSocketAddress from) {
+    public void queriedBy(InetSocketAddress from) {
         if (recentDestinations != null && !recentDestinations.contains(from, clock.getAsLong())) {
             unsolicitedQueries++;
         }
     }
 
-    void sentTo(InetSocketAddress to) {
+    public void sentTo(InetSocketAddress to) {
         if (recentDestinations != null) {
             recentDestinations.sent(to, clock.getAsLong());
         }
     }
 
     /** A responder's report ({@code ip}) of the address it sees us at. */
-    void vote(InetSocketAddress responder, InetSocketAddress reported) {
+    public void vote(InetSocketAddress responder, InetSocketAddress reported) {
         externalAddress.vote(responder, reported);
     }
 
     /** Forgets the external address votes: after a network change they are learned afresh. */
-    void forgetVotes() {
+    public void forgetVotes() {
         externalAddress.clear();
     }
 
-    InetSocketAddress externalAddress() {
+    public InetSocketAddress externalAddress() {
         return externalAddress.winner();
     }
 
     /** Whether enough responders agree on {@code ip} as ours (see {@link ExternalAddressVoter#settledIp}). */
-    boolean settledIp(InetAddress ip, int minVoters) {
+    public boolean settledIp(InetAddress ip, int minVoters) {
         return externalAddress.settledIp(ip, minVoters);
     }
 
-    Reachability reachability(boolean readOnly) {
+    public Reachability reachability(boolean readOnly) {
         return new Reachability(unsolicitedQueries, externalAddress.tally(), readOnly);
     }
 }

@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.address;
 
 import java.net.InetSocketAddress;
 import java.util.Iterator;
@@ -9,19 +9,19 @@ import java.util.Map;
  * Addresses this node sent to recently, in send order: a query from an address not in here came
  * unsolicited (no NAT mapping of ours let it in). Bounded by time and count, O(1) per packet.
  */
-final class RecentDestinations {
+public final class RecentDestinations {
     /** How long a NAT keeps a mapping open for replies, generously (RFC 4787 asks for at least 2 min). */
-    static final long WINDOW_MILLIS = 5 * 60_000;
-    static final int MAX_ENTRIES = 8_192;
+    public static final long WINDOW_MILLIS = 5 * 60_000;
+    public static final int MAX_ENTRIES = 8_192;
 
     private final LinkedHashMap<InetSocketAddress, Long> sentAt = new LinkedHashMap<>(256, 0.75f, true);
 
-    void sent(InetSocketAddress to, long now) {
+    public void sent(InetSocketAddress to, long now) {
         sentAt.put(to, now);
         expire(now);
     }
 
-    boolean contains(InetSocketAddress from, long now) {
+    public boolean contains(InetSocketAddress from, long now) {
         expire(now);
         return sentAt.containsKey(from);
     }

@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.requests;
 
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeInfo;
@@ -11,24 +11,24 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The requests a {@link NodeCore} is waiting on, by two-byte transaction id: id allocation, each
+ * The requests a {@code NodeCore} is waiting on, by two-byte transaction id: id allocation, each
  * request's soft ("slow") and hard timeout timers, and the RTT samples the soft timeout derives from.
  * Loop thread only, like the core.
  */
-final class PendingRequests {
+public final class PendingRequests {
     /** Answers after which pending slow timers are re-derived from the estimator (see tightenSlowTimers). */
     private static final int EARLY_SAMPLES = 4;
 
-    static final class Pending {
-        final int tid;
-        final InetSocketAddress address;
-        final NodeInfo node; // null when the id is not known (bootstrap routers)
-        final RpcCallback callback;
-        final long sentAt;
-        Scheduler.Timer slowTimer;
-        Scheduler.Timer timeoutTimer;
+    public static final class Pending {
+        public final int tid;
+        public final InetSocketAddress address;
+        public final NodeInfo node; // null when the id is not known (bootstrap routers)
+        public final RpcCallback callback;
+        public final long sentAt;
+        public Scheduler.Timer slowTimer;
+        public Scheduler.Timer timeoutTimer;
 
-        Pending(int tid, InetSocketAddress address, NodeInfo node, RpcCallback callback, long sentAt) {
+        public Pending(int tid, InetSocketAddress address, NodeInfo node, RpcCallback callback, long sentAt) {
             this.tid = tid;
             this.address = address;
             this.node = node;
@@ -36,7 +36,7 @@ final class PendingRequests {
             this.sentAt = sentAt;
         }
 
-        void cancelTimers() {
+        public void cancelTimers() {
             slowTimer.cancel();
             timeoutTimer.cancel();
         }
@@ -51,7 +51,7 @@ final class PendingRequests {
     private int nextTransaction;
 
     /** @param onExpiry called when a request's hard timeout fires (it may have been answered meanwhile) */
-    PendingRequests(DhtConfig config, RoutingTable table, Scheduler scheduler, Consumer<Pending> onExpiry) {
+    public PendingRequests(DhtConfig config, RoutingTable table, Scheduler scheduler, Consumer<Pending> onExpiry) {
         this.config = config;
         this.table = table;
         this.scheduler = scheduler;
@@ -59,7 +59,7 @@ final class PendingRequests {
     }
 
     /** Opens a request with a fresh transaction id and its timers; null when every id is in use. */
-    Pending open(InetSocketAddress address, NodeInfo node, RpcCallback callback, long now) {
+    public Pending open(InetSocketAddress address, NodeInfo node, RpcCallback callback, long now) {
         if (pending.size() >= 0xFFFF) {
             return null;
         }
@@ -78,7 +78,7 @@ final class PendingRequests {
     }
 
     /** Brings the hard timeout forward to {@code now} (the operating system refused the datagram). */
-    void expireAt(Pending p, long now) {
+    public void expireAt(Pending p, long now) {
         p.timeoutTimer.cancel();
         p.timeoutTimer = scheduler.at(now, () -> onExpiry.accept(p));
     }
@@ -87,7 +87,7 @@ final class PendingRequests {
      * The request a reply with transaction id {@code t} from {@code from} answers, removed and with its
      * timers cancelled; null when it answers none of ours (unsolicited or spoofed).
      */
-    Pending answered(byte[] t, InetSocketAddress from) {
+    public Pending answered(byte[] t, InetSocketAddress from) {
         if (t.length != 2) {
             return null; // not one of ours: we always use two-byte ids
         }
@@ -102,7 +102,7 @@ final class PendingRequests {
     }
 
     /** Records the round trip of an answered request. */
-    void sampleRtt(long elapsed, long now) {
+    public void sampleRtt(long elapsed, long now) {
         rtt.sample(elapsed);
         if (rtt.samples() <= EARLY_SAMPLES) {
             tightenSlowTimers(now);
@@ -110,7 +110,7 @@ final class PendingRequests {
     }
 
     /** Removes a request whose hard timeout fired; false if it was answered meanwhile. */
-    boolean expired(Pending p) {
+    public boolean expired(Pending p) {
         if (pending.remove(p.tid) == null) {
             return false;
         }
@@ -118,7 +118,7 @@ final class PendingRequests {
         return true;
     }
 
-    int size() {
+    public int size() {
         return pending.size();
     }
 

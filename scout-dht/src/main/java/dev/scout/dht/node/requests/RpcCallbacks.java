@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.requests;
 
 import dev.scout.dht.lookup.RpcCallback;
 
@@ -6,14 +6,14 @@ import dev.scout.dht.krpc.KrpcError;
 import dev.scout.dht.krpc.KrpcResponse;
 
 /** Small reusable {@link RpcCallback}s. */
-final class RpcCallbacks {
+public final class RpcCallbacks {
     private RpcCallbacks() {}
 
     /** Runs an action whatever the outcome. */
-    static final class Finally implements RpcCallback {
+    public static final class Finally implements RpcCallback {
         private final Runnable action;
 
-        Finally(Runnable action) {
+        public Finally(Runnable action) {
             this.action = action;
         }
 

@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.requests;
 
 /**
  * Round-trip times over all answers. Lookups use it to decide when a request is "slow" and another node
@@ -15,7 +15,7 @@ public final class RttEstimator {
     private static final int MIN_SAMPLES = 32;
     private static final int DECAY_EVERY = 512;
     /** The share of live answers that arrive before the soft timeout. */
-    static final double PERCENTILE = 0.95;
+    public static final double PERCENTILE = 0.95;
 
     private final int[] histogram = new int[BUCKETS];
     private int histogramTotal;

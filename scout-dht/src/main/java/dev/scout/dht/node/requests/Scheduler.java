@@ -1,20 +1,20 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.requests;
 
 import java.util.PriorityQueue;
 
-/** Timers of one node, run by {@link NodeCore#tick()} on the node's loop. Cancelled timers are skipped. */
+/** Timers of one node, run by {@code NodeCore.tick()} on the node's loop. Cancelled timers are skipped. */
 public final class Scheduler {
     private final PriorityQueue<Timer> queue = new PriorityQueue<>();
     private long sequence;
 
     /** A scheduled action; {@link #cancel()} makes it a no-op. */
     public static final class Timer implements Comparable<Timer> {
-        final long deadline;
-        final long order;
-        final Runnable action;
-        boolean cancelled;
+        public final long deadline;
+        public final long order;
+        public final Runnable action;
+        public boolean cancelled;
 
-        Timer(long deadline, long order, Runnable action) {
+        public Timer(long deadline, long order, Runnable action) {
             this.deadline = deadline;
             this.order = order;
             this.action = action;
@@ -24,11 +24,11 @@ public final class Scheduler {
             cancelled = true;
         }
 
-        boolean cancelled() {
+        public boolean cancelled() {
             return cancelled;
         }
 
-        long deadline() {
+        public long deadline() {
             return deadline;
         }
 
@@ -46,7 +46,7 @@ public final class Scheduler {
     }
 
     /** Runs every timer due at {@code now}, including ones those timers schedule for no later than now. */
-    void runDue(long now) {
+    public void runDue(long now) {
         Timer t;
         while ((t = queue.peek()) != null && t.deadline <= now) {
             queue.poll();
@@ -57,7 +57,7 @@ public final class Scheduler {
     }
 
     /** The earliest pending deadline, or {@link Long#MAX_VALUE}. */
-    long nextDeadline() {
+    public long nextDeadline() {
         Timer t;
         while ((t = queue.peek()) != null && t.cancelled) {
             queue.poll();

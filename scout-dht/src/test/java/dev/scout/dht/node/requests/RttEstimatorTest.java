@@ -1,4 +1,4 @@
-package dev.scout.dht.node;
+package dev.scout.dht.node.requests;
 
 import org.junit.jupiter.api.Test;
 

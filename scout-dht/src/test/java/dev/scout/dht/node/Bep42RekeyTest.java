@@ -1,6 +1,7 @@
 package dev.scout.dht.node;
 
-import dev.scout.dht.Bep42;
+import dev.scout.dht.node.address.Bep42Rekey;
+import dev.scout.dht.routing.Bep42;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.NodeId;
 import dev.scout.dht.NodeInfo;
