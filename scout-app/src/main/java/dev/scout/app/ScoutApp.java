@@ -2,8 +2,6 @@ package dev.scout.app;
 
 import dev.scout.core.RecordEntry;
 import dev.scout.dht.ScoutException;
-import dev.scout.core.SyncListener;
-import dev.scout.core.SyncResult;
 import dev.scout.core.Synchronizer;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.PairKeys;
@@ -57,6 +55,7 @@ public final class ScoutApp {
     private final Supplier<List<InetSocketAddress>> addresses;
     private final Clock clock;
     private final boolean keepPublishedDevice;
+    private final RecordSync recordSync;
     private final ContactLocks locks = new ContactLocks();
 
     /**
@@ -94,6 +93,7 @@ public final class ScoutApp {
         this.walk = new InboxWalk(new MessageList(dht));
         this.addresses = addresses;
         this.clock = clock;
+        this.recordSync = new RecordSync(this.store, synchronizer, addresses, clock, keepPublishedDevice);
     }
 
     /**
@@ -185,59 +185,8 @@ public final class ScoutApp {
      * @return what the record says now
      */
     public SyncReport sync(Contact contact, boolean force) {
-        return locks.locked(contact, () -> syncLocked(contact, force));
+        return locks.locked(contact, () -> recordSync.sync(contact, force));
     }
-
-    private SyncReport syncLocked(Contact contact, boolean force) {
-        Ed25519KeyPair self = identity();
-        int side = AppEntries.side(self.publicKey(), contact.publicKey());
-        int tag = store.deviceTag();
-        List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-        OwnEntries.upsertDevice(local, AppEntries.id(side, tag, AppEntries.KIND_DEVICE),
-                new AppEntries.Device(tag, store.deviceName(), addresses.get(), clock.instant().getEpochSecond()),
-                keepPublishedDevice);
-        OwnEntries.upsert(local, AppEntries.id(side, tag, AppEntries.KIND_OUTBOX_HEAD),
-                AppEntries.encodeHead(store.outboxHead(contact.name())));
-        List<ReadMark> marks = store.readMarks(contact.name());
-        if (!marks.isEmpty()) {
-            OwnEntries.upsert(local, AppEntries.id(side, tag, AppEntries.KIND_READ_MARKS), AppEntries.encodeMarks(marks));
-        }
-        if (!force) {
-            Optional<SyncReport> unchanged = readIfCurrent(contact, local, side, tag);
-            if (unchanged.isPresent()) {
-                return unchanged.get();
-            }
-        }
-        int[] changed = {0};
-        SyncResult result = DhtWait.await(synchronizer.synchronize(keys(contact), local, new SyncListener() {
-            @Override
-            public void entryUpdated(RecordEntry entry) {
-                changed[0]++;
-            }
-        }), "synchronize with " + contact.name());
-        store.replaceEntries(contact.name(), result.entries());
-        List<ContactDevice> devices = devicesOf(result.entries(), 1 - side);
-        ContactDevices.markDelivered(store, contact, devices, tag);
-        return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
-    }
-
-    /** The record as it is, if merging {@code local} into it would change nothing (so no write is needed). */
-    private Optional<SyncReport> readIfCurrent(Contact contact, List<RecordEntry> local, int side, int tag) {
-        Optional<dev.scout.core.RecordItem> read = DhtWait.await(synchronizer.read(keys(contact), new byte[0]), "reading the record");
-        if (read.isEmpty()) {
-            return Optional.empty();
-        }
-        List<RecordEntry> remote = read.get().entries();
-        dev.scout.core.EntryMerge.Result merge = dev.scout.core.EntryMerge.merge(local, remote);
-        if (!merge.merged().equals(remote)) {
-            return Optional.empty();
-        }
-        store.replaceEntries(contact.name(), merge.merged());
-        List<ContactDevice> devices = devicesOf(merge.merged(), 1 - side);
-        ContactDevices.markDelivered(store, contact, devices, tag);
-        return Optional.of(new SyncReport(contact, devices, read.get().seq(), 0, merge.changed().size()));
-    }
-
 
     /**
      * The devices one side's entries describe; a device with any entry is listed.
@@ -372,13 +321,7 @@ public final class ScoutApp {
      * @return what the record says after the write
      */
     public SyncReport publishEntry(Contact contact, int kind, byte[] content) {
-        return locks.locked(contact, () -> {
-            int side = AppEntries.side(identity().publicKey(), contact.publicKey());
-            List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-            OwnEntries.upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
-            store.replaceEntries(contact.name(), local);
-            return syncLocked(contact, true);
-        });
+        return locks.locked(contact, () -> recordSync.publish(contact, kind, content));
     }
 
     /**
