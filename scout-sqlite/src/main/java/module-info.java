@@ -9,4 +9,5 @@ module dev.scout.sqlite {
     requires org.xerial.sqlitejdbc;
 
     exports dev.scout.sqlite;
+    exports dev.scout.sqlite.error;
 }

@@ -80,7 +80,7 @@ class ModuleBoundariesTest {
         assertThat(exports("dev.scout.session")).containsExactlyInAnyOrder("dev.scout.session", "dev.scout.session.relay",
                 "dev.scout.session.punch");
         assertThat(exports("dev.scout.node")).containsExactlyInAnyOrder("dev.scout.node");
-        assertThat(exports("dev.scout.sqlite")).containsExactlyInAnyOrder("dev.scout.sqlite");
+        assertThat(exports("dev.scout.sqlite")).containsExactlyInAnyOrder("dev.scout.sqlite", "dev.scout.sqlite.error");
         assertThat(exports("dev.scout.cli")).isEmpty();
     }
 

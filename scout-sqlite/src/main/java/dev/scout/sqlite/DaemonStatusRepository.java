@@ -1,5 +1,6 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.Database;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,11 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.Database;
+import dev.scout.sqlite.db.IdentityFile;
+import dev.scout.sqlite.error.IdentityExistsException;
+import dev.scout.sqlite.error.KeyFileException;
+import dev.scout.sqlite.error.NoIdentityException;
+import dev.scout.sqlite.error.StateException;
 import dev.scout.dht.Ed25519KeyPair;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,9 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.ContactRepository;
+import dev.scout.sqlite.db.Database;
+import dev.scout.sqlite.error.UnknownContactException;
+import dev.scout.sqlite.error.UnknownMessageException;
 import dev.scout.app.IncomingMessage;
 import dev.scout.app.ReadMark;
 import dev.scout.app.ReceivedMessage;

@@ -1,5 +1,8 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.ContactRepository;
+import dev.scout.sqlite.db.Database;
+import dev.scout.sqlite.db.OutboxRepository;
 import dev.scout.app.OutgoingMessage;
 import dev.scout.core.message.MessageId;
 

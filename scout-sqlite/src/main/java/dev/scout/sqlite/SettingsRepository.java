@@ -1,5 +1,8 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.Database;
+import dev.scout.sqlite.db.Names;
+import dev.scout.sqlite.error.StateException;
 import dev.scout.app.DeviceTags;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,12 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.ContactRepository;
+import dev.scout.sqlite.db.Database;
+import dev.scout.sqlite.db.EntryRepository;
+import dev.scout.sqlite.db.IdentityFile;
+import dev.scout.sqlite.db.OutboxRepository;
+import dev.scout.sqlite.db.RoutingTableRepository;
+import dev.scout.sqlite.error.StateException;
 import dev.scout.node.NodeStore;
 import dev.scout.app.Contact;
 import dev.scout.app.IncomingMessage;
@@ -63,7 +70,7 @@ import java.util.Optional;
  */
 public final class StateStore implements NodeStore, AutoCloseable {
     /** The database file in the state directory. */
-    public static final String DATABASE_FILE = "scout.db";
+    public static final String DATABASE_FILE = Database.FILE;
     /** The identity file in the state directory. */
     public static final String IDENTITY_FILE = IdentityFile.NAME;
     /** How long a write waits for another process holding the database's write lock. */

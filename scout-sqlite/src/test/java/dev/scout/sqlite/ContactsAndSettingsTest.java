@@ -1,5 +1,8 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.error.ContactConflictException;
+import dev.scout.sqlite.error.InvalidContactNameException;
+import dev.scout.sqlite.error.UnknownContactException;
 import dev.scout.app.Contact;
 import dev.scout.app.ReadMark;
 import dev.scout.app.IncomingMessage;

@@ -1,5 +1,7 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.error.StateException;
+import dev.scout.sqlite.error.UnknownMessageException;
 import dev.scout.app.ReadMark;
 import dev.scout.app.IncomingMessage;
 import dev.scout.app.ReceivedMessage;

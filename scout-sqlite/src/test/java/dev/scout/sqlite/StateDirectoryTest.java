@@ -1,5 +1,10 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.db.Schema;
+import dev.scout.sqlite.error.IdentityExistsException;
+import dev.scout.sqlite.error.KeyFileException;
+import dev.scout.sqlite.error.NoIdentityException;
+import dev.scout.sqlite.error.StateException;
 import dev.scout.app.Contact;
 import dev.scout.app.ReadMark;
 import dev.scout.app.IncomingMessage;

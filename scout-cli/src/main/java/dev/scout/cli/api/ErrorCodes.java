@@ -1,10 +1,10 @@
 package dev.scout.cli.api;
 
-import dev.scout.sqlite.ContactConflictException;
-import dev.scout.sqlite.InvalidContactNameException;
-import dev.scout.sqlite.NoIdentityException;
-import dev.scout.sqlite.UnknownContactException;
-import dev.scout.sqlite.UnknownMessageException;
+import dev.scout.sqlite.error.ContactConflictException;
+import dev.scout.sqlite.error.InvalidContactNameException;
+import dev.scout.sqlite.error.NoIdentityException;
+import dev.scout.sqlite.error.UnknownContactException;
+import dev.scout.sqlite.error.UnknownMessageException;
 import dev.scout.dht.DhtException;
 import dev.scout.dht.KeyFormatException;
 import dev.scout.dht.LimitExceededException;

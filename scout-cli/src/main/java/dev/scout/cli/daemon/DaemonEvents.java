@@ -12,7 +12,7 @@ import dev.scout.cli.common.LogText;
 import dev.scout.node.NodeEvent;
 
 import java.io.PrintWriter;
-import dev.scout.sqlite.StateException;
+import dev.scout.sqlite.error.StateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

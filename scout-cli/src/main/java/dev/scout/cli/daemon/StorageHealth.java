@@ -3,7 +3,7 @@ package dev.scout.cli.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scout.cli.api.events.EventBus;
 import dev.scout.cli.api.Jackson;
-import dev.scout.sqlite.StateException;
+import dev.scout.sqlite.error.StateException;
 
 import java.time.Instant;
 

@@ -1,5 +1,8 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.ContactConflictException;
+import dev.scout.sqlite.error.InvalidContactNameException;
+import dev.scout.sqlite.error.UnknownContactException;
 import dev.scout.app.Contact;
 import dev.scout.dht.Ed25519PublicKey;
 import java.sql.Connection;
@@ -17,7 +20,7 @@ import java.util.Optional;
 public final class ContactRepository {
     private final Database db;
 
-    ContactRepository(Database db) {
+    public ContactRepository(Database db) {
         this.db = db;
     }
 
@@ -120,7 +123,7 @@ public final class ContactRepository {
         return new Contact(rs.getString(1), Ed25519PublicKey.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3)));
     }
 
-    static long contactId(Connection c, String name) throws SQLException {
+    public static long contactId(Connection c, String name) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT id FROM contacts WHERE name = ?")) {
             p.setString(1, name);
             try (ResultSet rs = p.executeQuery()) {
@@ -133,9 +136,9 @@ public final class ContactRepository {
     }
 
     /** (id, canonical name) of a contact. */
-    record ContactRef(long id, String name) {}
+    public record ContactRef(long id, String name) {}
 
-    static ContactRef contactRef(Connection c, String name) throws SQLException {
+    public static ContactRef contactRef(Connection c, String name) throws SQLException {
         Objects.requireNonNull(name, "contact");
         try (PreparedStatement p = c.prepareStatement("SELECT id, name FROM contacts WHERE name = ?")) {
             p.setString(1, name);

@@ -1,5 +1,6 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.StateException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The database file in the state directory. */
+    public static final String FILE = "scout.db";
 
     private final Path directory;
     private final Path identityFile;
@@ -36,8 +39,8 @@ public final class Database implements AutoCloseable {
 
     private Database(Path directory, Clock clock, Connection connection, List<String> warnings) {
         this.directory = directory;
-        this.identityFile = directory.resolve(StateStore.IDENTITY_FILE);
-        this.databaseFile = directory.resolve(StateStore.DATABASE_FILE);
+        this.identityFile = directory.resolve(IdentityFile.NAME);
+        this.databaseFile = directory.resolve(FILE);
         this.clock = clock;
         this.connection = connection;
         this.warnings = warnings;
@@ -49,16 +52,16 @@ public final class Database implements AutoCloseable {
      *
      * @throws StateException if the directory or database cannot be used
      */
-    static Database open(Path directory, Clock clock, int busyTimeoutMillis) {
+    public static Database open(Path directory, Clock clock, int busyTimeoutMillis) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
         Path dir = directory.toAbsolutePath().normalize();
         List<String> warnings = new ArrayList<>();
-        Path db = dir.resolve(StateStore.DATABASE_FILE);
+        Path db = dir.resolve(FILE);
         try {
             prepareDirectory(dir, warnings);
             prepareDatabaseFile(db, warnings);
-            Path key = dir.resolve(StateStore.IDENTITY_FILE);
+            Path key = dir.resolve(IdentityFile.NAME);
             if (Files.exists(key)) {
                 Permissions.tighten(key, Permissions.FILE, "identity key file", warnings);
             }
@@ -208,7 +211,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Adds a one-line warning for {@link #warnings()}. */
-    synchronized void addWarning(String warning) {
+    public synchronized void addWarning(String warning) {
         warnings.add(warning);
     }
 
@@ -225,27 +228,27 @@ public final class Database implements AutoCloseable {
     // Transactions
 
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    Instant now() {
+    public Instant now() {
         return Instant.ofEpochMilli(clock.millis());
     }
 
-    void checkOpen() {
+    public void checkOpen() {
         if (connection == null) {
             throw new StateException("the state database for " + directory + " is closed");
         }
     }
 
     /** Runs {@code work} in a write transaction taken up front (BEGIN IMMEDIATE). */
-    synchronized <T> T write(String what, Work<T> work) {
+    public synchronized <T> T write(String what, Work<T> work) {
         return transaction("BEGIN IMMEDIATE", what, work);
     }
 
     /** Runs {@code work} in a read transaction (one consistent snapshot). */
-    synchronized <T> T read(String what, Work<T> work) {
+    public synchronized <T> T read(String what, Work<T> work) {
         return transaction("BEGIN", what, work);
     }
 

@@ -1,5 +1,6 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.UnknownContactException;
 import dev.scout.core.RecordEntry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,7 @@ import java.util.Set;
 public final class EntryRepository {
     private final Database db;
 
-    EntryRepository(Database db) {
+    public EntryRepository(Database db) {
         this.db = db;
     }
 

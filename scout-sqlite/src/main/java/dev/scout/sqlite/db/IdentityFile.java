@@ -1,5 +1,7 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.KeyFileException;
+import dev.scout.sqlite.error.NoIdentityException;
 import dev.scout.dht.Ed25519KeyPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,9 +23,9 @@ import java.util.HexFormat;
  * {@code identity.key}: the 32-byte seed as 64 lower-case hex digits and a newline, mode 0600.
  * Never logs or quotes the seed, not even in error messages about a malformed file.
  */
-final class IdentityFile {
+public final class IdentityFile {
 
-    static final String NAME = "identity.key";
+    public static final String NAME = "identity.key";
 
     private static final int HEX_CHARS = Ed25519KeyPair.SEED_BYTES * 2;
     /** Anything larger is certainly not a key file; do not read it. */
@@ -33,7 +35,7 @@ final class IdentityFile {
     private IdentityFile() {}
 
     /** Whether the file exists (it may still be malformed). */
-    static boolean exists(Path file) {
+    public static boolean exists(Path file) {
         return Files.exists(file);
     }
 
@@ -43,7 +45,7 @@ final class IdentityFile {
      * @throws NoIdentityException if the file does not exist
      * @throws KeyFileException if it is unreadable or not 64 hex digits
      */
-    static Ed25519KeyPair read(Path file) {
+    public static Ed25519KeyPair read(Path file) {
         byte[] raw;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -90,7 +92,7 @@ final class IdentityFile {
      * @param replace whether an existing file may be replaced; if not, an existing file makes this
      *     throw {@link FileAlreadyExistsException} (checked atomically where the file system can link)
      */
-    static void write(Path file, byte[] seed, boolean replace) throws IOException {
+    public static void write(Path file, byte[] seed, boolean replace) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(NAME + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         byte[] text = (HexFormat.of().formatHex(seed) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -138,7 +140,7 @@ final class IdentityFile {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    static String oneLine(Throwable e) {
+    public static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.replaceAll("\\s+", " ").strip();
     }

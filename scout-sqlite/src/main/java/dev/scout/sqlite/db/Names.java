@@ -1,20 +1,21 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
 
+import dev.scout.sqlite.error.InvalidContactNameException;
 import java.util.regex.Pattern;
 
 /** Contact-name rules and safe display of user-supplied text in one-line error messages. */
-final class Names {
+public final class Names {
 
     /** Longest contact name. */
-    static final int MAX_NAME_CHARS = 64;
+    public static final int MAX_NAME_CHARS = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_CHARS + "}");
 
     private Names() {}
 
     /** @throws InvalidContactNameException saying what is wrong with {@code name} */
-    static String requireValid(String name) {
+    public static String requireValid(String name) {
         if (name == null || name.isEmpty()) {
             throw new InvalidContactNameException("a contact name must not be empty");
         }
@@ -37,7 +38,7 @@ final class Names {
      * {@code text} as is if it is a valid name; otherwise quoted, with control and non-ASCII characters
      * escaped and the length capped, so an error message stays one printable line whatever the user typed.
      */
-    static String display(String text) {
+    public static String display(String text) {
         if (text == null) {
             return "(none)";
         }

@@ -1,5 +1,7 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.StateException;
+import dev.scout.sqlite.error.UnknownContactException;
 import dev.scout.app.OutgoingMessage;
 import dev.scout.core.message.ListHead;
 import dev.scout.core.message.ListToken;
@@ -17,7 +19,7 @@ import java.util.Objects;
 public final class OutboxRepository {
     private final Database db;
 
-    OutboxRepository(Database db) {
+    public OutboxRepository(Database db) {
         this.db = db;
     }
 

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -16,20 +16,20 @@ import java.util.Set;
  * Owner-only permissions on POSIX file systems; a no-op where POSIX permissions do not exist
  * (there the directory's ACLs are the only protection, as for any per-user file).
  */
-final class Permissions {
+public final class Permissions {
 
-    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
     private Permissions() {}
 
-    static boolean posix(Path existing) throws IOException {
+    public static boolean posix(Path existing) throws IOException {
         FileStore store = Files.getFileStore(existing);
         return store.supportsFileAttributeView(PosixFileAttributeView.class);
     }
 
     /** Attributes for creating a file or directory with {@code perms} from the start, if supported. */
-    static FileAttribute<?>[] createAttributes(Path parent, Set<PosixFilePermission> perms) throws IOException {
+    public static FileAttribute<?>[] createAttributes(Path parent, Set<PosixFilePermission> perms) throws IOException {
         return posix(parent) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)}
                 : new FileAttribute<?>[0];
     }
@@ -40,7 +40,7 @@ final class Permissions {
      * Permissions only tighter than wanted (e.g. a read-only file) are completed silently. Follows
      * symbolic links: a state directory may be a link to the real one.
      */
-    static void tighten(Path path, Set<PosixFilePermission> wanted, String what, List<String> warnings)
+    public static void tighten(Path path, Set<PosixFilePermission> wanted, String what, List<String> warnings)
             throws IOException {
         if (!posix(path)) {
             return;

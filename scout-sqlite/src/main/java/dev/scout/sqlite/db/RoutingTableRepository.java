@@ -1,5 +1,6 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.error.StateException;
 import dev.scout.dht.RoutingTableStore;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -11,7 +12,7 @@ import java.util.Optional;
 public final class RoutingTableRepository {
     private final Database db;
 
-    RoutingTableRepository(Database db) {
+    public RoutingTableRepository(Database db) {
         this.db = db;
     }
 

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.db;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,12 +11,12 @@ import java.util.List;
  * {@link #MIGRATIONS}{@code [i]} upgrades version {@code i} to {@code i + 1}. A new version
  * appends a step and never edits an old one.
  */
-final class Schema {
+public final class Schema {
 
     /** {@code PRAGMA application_id}: ASCII "SCOT", so a foreign SQLite file is recognized. */
-    static final int APPLICATION_ID = 0x53434F54;
+    public static final int APPLICATION_ID = 0x53434F54;
 
-    static final List<List<String>> MIGRATIONS = List.of(
+    public static final List<List<String>> MIGRATIONS = List.of(
             // 0 -> 1: the initial schema.
             List.of(
                     "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
@@ -60,15 +60,15 @@ final class Schema {
                     "UPDATE outgoing SET stored = 1"));
 
     /** The version this code writes. */
-    static final int CURRENT_VERSION = MIGRATIONS.size();
+    public static final int CURRENT_VERSION = MIGRATIONS.size();
 
     private Schema() {}
 
-    static int userVersion(Connection c) throws SQLException {
+    public static int userVersion(Connection c) throws SQLException {
         return intPragma(c, "user_version");
     }
 
-    static int applicationId(Connection c) throws SQLException {
+    public static int applicationId(Connection c) throws SQLException {
         return intPragma(c, "application_id");
     }
 
@@ -82,7 +82,7 @@ final class Schema {
      * Applies the migrations from {@code from} up to {@code to} on {@code c}; the caller holds a write
      * transaction, so a crash leaves the old version intact.
      */
-    static void migrate(Connection c, int from, int to) throws SQLException {
+    public static void migrate(Connection c, int from, int to) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (int version = from; version < to; version++) {
                 for (String sql : MIGRATIONS.get(version)) {

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /**
  * A contact cannot be added because its name is taken by another key, or its key is already

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /**
  * {@code init} was asked to write a different identity over an existing one without

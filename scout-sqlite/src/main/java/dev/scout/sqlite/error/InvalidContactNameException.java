@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /** A contact name is not 1–64 characters of ASCII letters, digits, '-', '_' or '.'. */
 public class InvalidContactNameException extends StateException {

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /**
  * {@code identity.key} exists but cannot be used: wrong length, characters that are not hex

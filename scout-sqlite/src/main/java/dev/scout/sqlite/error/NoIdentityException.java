@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /** The state directory has no {@code identity.key} yet. */
 public class NoIdentityException extends StateException {

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 import dev.scout.dht.ScoutException;
 

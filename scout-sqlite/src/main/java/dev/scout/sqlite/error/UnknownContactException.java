@@ -1,4 +1,6 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
+
+import dev.scout.sqlite.db.Names;
 
 /** No contact has the given name: "unknown contact NAME". */
 public class UnknownContactException extends StateException {

@@ -1,4 +1,4 @@
-package dev.scout.sqlite;
+package dev.scout.sqlite.error;
 
 /** No message has the given id (among those received from a contact, or recorded at all). */
 public class UnknownMessageException extends StateException {
