@@ -1,7 +1,7 @@
 package dev.scout.sqlite;
 
+import dev.scout.sqlite.text.UserText;
 import dev.scout.sqlite.db.Database;
-import dev.scout.sqlite.db.Names;
 import dev.scout.sqlite.error.StateException;
 import dev.scout.app.DeviceTags;
 import java.io.IOException;
@@ -76,7 +76,7 @@ public final class SettingsRepository {
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (name.isBlank() || bytes > StateStore.MAX_DEVICE_NAME_BYTES || name.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("a device name must be 1-" + StateStore.MAX_DEVICE_NAME_BYTES
-                    + " bytes of UTF-8 without control characters, got " + Names.display(name));
+                    + " bytes of UTF-8 without control characters, got " + UserText.display(name));
         }
         db.write("store the device name", c -> {
             putSetting(c, StateStore.SETTING_DEVICE_NAME, name);

@@ -19,10 +19,8 @@ import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.core.message.ListToken;
 import dev.scout.core.message.MessageId;
 import dev.scout.dht.RoutingTableStore;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -367,34 +365,9 @@ public final class StateStore implements NodeStore, AutoCloseable {
         return routing.routingTableStore();
     }
 
-    /** See {@link DaemonStatusRepository#recordRepublish}. */
-    public void recordRepublish(Instant at) {
-        status.recordRepublish(at);
-    }
-
-    /** See {@link DaemonStatusRepository#recordPoll}. */
-    public void recordPoll(Instant at) {
-        status.recordPoll(at);
-    }
-
-    /** See {@link DaemonStatusRepository#recordRoutingTableSize}. */
-    public void recordRoutingTableSize(int size) {
-        status.recordRoutingTableSize(size);
-    }
-
-    /** See {@link DaemonStatusRepository#recordExternalAddress}. */
-    public void recordExternalAddress(InetSocketAddress address) {
-        status.recordExternalAddress(address);
-    }
-
-    /** See {@link DaemonStatusRepository#putStatus}. */
-    public void putStatus(String key, String value) {
-        status.putStatus(key, value);
-    }
-
-    /** See {@link DaemonStatusRepository#daemonStatus}. */
-    public DaemonStatus daemonStatus() {
-        return status.daemonStatus();
+    /** The daemon's status: what it last did and saw, as {@code scout status} shows it. */
+    public DaemonStatusRepository status() {
+        return status;
     }
 
     @Override

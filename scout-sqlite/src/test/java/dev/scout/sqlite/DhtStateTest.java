@@ -100,18 +100,18 @@ class DhtStateTest {
     @Test
     void daemonStatusRoundTrips() throws Exception {
         try (StateStore store = open()) {
-            DaemonStatus empty = store.daemonStatus();
+            DaemonStatus empty = store.status().daemonStatus();
             assertThat(empty).isEqualTo(new DaemonStatus(Optional.empty(), Optional.empty(), OptionalInt.empty(),
                     Optional.empty(), Optional.empty(), Map.of()));
-            store.recordRepublish(T0.minusSeconds(30));
-            store.recordPoll(T0.minusSeconds(10));
-            store.recordRoutingTableSize(123);
+            store.status().recordRepublish(T0.minusSeconds(30));
+            store.status().recordPoll(T0.minusSeconds(10));
+            store.status().recordRoutingTableSize(123);
             clock.advance(Duration.ofSeconds(2));
-            store.recordExternalAddress(new InetSocketAddress(InetAddress.getByName("2001:db8::5"), 6881));
-            store.putStatus("pid", "4242");
+            store.status().recordExternalAddress(new InetSocketAddress(InetAddress.getByName("2001:db8::5"), 6881));
+            store.status().putStatus("pid", "4242");
         }
         try (StateStore store = open()) {
-            DaemonStatus status = store.daemonStatus();
+            DaemonStatus status = store.status().daemonStatus();
             assertThat(status.lastRepublish()).contains(T0.minusSeconds(30));
             assertThat(status.lastPoll()).contains(T0.minusSeconds(10));
             assertThat(status.routingTableSize()).hasValue(123);
@@ -119,12 +119,12 @@ class DhtStateTest {
             assertThat(status.updatedAt()).contains(T0.plusSeconds(2));
             assertThat(status.other()).isEqualTo(Map.of("pid", "4242"));
 
-            store.recordExternalAddress(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 1));
-            assertThat(store.daemonStatus().externalAddress()).contains("192.0.2.1:1");
-            store.recordExternalAddress(null);
-            assertThat(store.daemonStatus().externalAddress()).isEmpty();
-            assertThatThrownBy(() -> store.putStatus("last_poll", "x")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.recordRoutingTableSize(-1)).isInstanceOf(IllegalArgumentException.class);
+            store.status().recordExternalAddress(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 1));
+            assertThat(store.status().daemonStatus().externalAddress()).contains("192.0.2.1:1");
+            store.status().recordExternalAddress(null);
+            assertThat(store.status().daemonStatus().externalAddress()).isEmpty();
+            assertThatThrownBy(() -> store.status().putStatus("last_poll", "x")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.status().recordRoutingTableSize(-1)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

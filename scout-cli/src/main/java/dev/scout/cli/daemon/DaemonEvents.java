@@ -70,7 +70,7 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
         } else if (event instanceof NodeEvent.Republished r) {
             log(out, "republished " + r.items() + (r.items() == 1 ? " item" : " items"));
             stored(() -> {
-                service.store().recordRepublish(Instant.now());
+                service.store().status().recordRepublish(Instant.now());
                 return Boolean.TRUE;
             });
         } else if (event instanceof NodeEvent.ReachabilityChanged r) {
@@ -93,8 +93,8 @@ public final class DaemonEvents implements Consumer<NodeEvent> {
             log(out, problem.startsWith("could not check ") ? problem : "warning: " + problem);
         }
         ObjectNode s = stored(() -> {
-            service.store().recordPoll(Instant.now());
-            service.store().putStatus(STATUS_REACHABLE, p.reachable() + "/" + p.contacts());
+            service.store().status().recordPoll(Instant.now());
+            service.store().status().putStatus(STATUS_REACHABLE, p.reachable() + "/" + p.contacts());
             return record.get();
         });
         if (s == null) {

@@ -41,13 +41,13 @@ public final class DaemonStatusView {
     /** Asks the node for its figures, records them in the store (for {@code scout status} later), returns the status. */
     public ObjectNode record() {
         NodeStatus s = node.status();
-        store.putStatus(STATUS_REACHABILITY, s.reachability());
-        store.putStatus(STATUS_NAT, s.nat());
-        store.putStatus(STATUS_REACHABILITY + "_v6", s.reachabilityV6().orElse(""));
-        store.putStatus(STATUS_NAT + "_v6", s.natV6().orElse(""));
-        store.recordRoutingTableSize(s.routingTableSize());
-        store.recordExternalAddress(family(s.externalAddresses(), false).orElse(null));
-        store.putStatus(DaemonCommand.STATUS_EXTERNAL_V6, family(s.externalAddresses(), true).map(Addresses::format).orElse(""));
+        store.status().putStatus(STATUS_REACHABILITY, s.reachability());
+        store.status().putStatus(STATUS_NAT, s.nat());
+        store.status().putStatus(STATUS_REACHABILITY + "_v6", s.reachabilityV6().orElse(""));
+        store.status().putStatus(STATUS_NAT + "_v6", s.natV6().orElse(""));
+        store.status().recordRoutingTableSize(s.routingTableSize());
+        store.status().recordExternalAddress(family(s.externalAddresses(), false).orElse(null));
+        store.status().putStatus(DaemonCommand.STATUS_EXTERNAL_V6, family(s.externalAddresses(), true).map(Addresses::format).orElse(""));
         return json(s);
     }
 
@@ -61,7 +61,7 @@ public final class DaemonStatusView {
     }
 
     private ObjectNode json(NodeStatus s) {
-        ObjectNode o = StatusCommand.storedJson(store.daemonStatus());
+        ObjectNode o = StatusCommand.storedJson(store.status().daemonStatus());
         o.put("reachability", s.reachability()).put("nat", s.nat());
         s.reachabilityV6().ifPresent(r -> o.put("reachability_v6", r));
         s.natV6().ifPresent(n -> o.put("nat_v6", n));

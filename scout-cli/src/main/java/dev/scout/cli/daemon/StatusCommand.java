@@ -32,7 +32,7 @@ public final class StatusCommand extends BaseCommand {
             json = daemon.get().get("/v1/status");
         } else {
             try (StateStore store = StateStore.open(Globals.of(spec).stateDir())) {
-                json = storedJson(store.daemonStatus()).put("running", false);
+                json = storedJson(store.status().daemonStatus()).put("running", false);
             }
         }
         emit(json, human(json));

@@ -1,5 +1,6 @@
 package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.text.UserText;
 import dev.scout.sqlite.error.ContactConflictException;
 import dev.scout.sqlite.error.InvalidContactNameException;
 import dev.scout.sqlite.error.UnknownContactException;
@@ -41,13 +42,13 @@ public final class ContactRepository {
                 if (byName.get().publicKey().equals(publicKey)) {
                     return byName.get();
                 }
-                throw new ContactConflictException("a contact named " + Names.display(byName.get().name())
+                throw new ContactConflictException("a contact named " + UserText.display(byName.get().name())
                         + " already exists with another public key (" + byName.get().publicKey().toZBase32() + ")",
                         byName.get().name());
             }
             if (byKey.isPresent()) {
                 throw new ContactConflictException("public key " + publicKey.toZBase32()
-                        + " is already the contact " + Names.display(byKey.get().name()), byKey.get().name());
+                        + " is already the contact " + UserText.display(byKey.get().name()), byKey.get().name());
             }
             Instant now = db.now();
             try (PreparedStatement p = c.prepareStatement(

@@ -1,5 +1,6 @@
 package dev.scout.sqlite.db;
 
+import dev.scout.sqlite.text.UserText;
 import dev.scout.sqlite.error.StateException;
 import dev.scout.sqlite.error.UnknownContactException;
 import dev.scout.app.OutgoingMessage;
@@ -63,7 +64,7 @@ public final class OutboxRepository {
             ContactRepository.ContactRef ref = ContactRepository.contactRef(c, contact);
             MessageId head = head(c, ref.id());
             if (!head.equals(token.next())) {
-                throw new StateException("the outbox of " + Names.display(ref.name()) + " moved: its head is " + head
+                throw new StateException("the outbox of " + UserText.display(ref.name()) + " moved: its head is " + head
                         + " but the message links to " + token.next() + "; chain the message again");
             }
             return insertOutgoing(c, ref, token.id(), token.next(), value);
@@ -81,7 +82,7 @@ public final class OutboxRepository {
             p.setBytes(4, value);
             p.setLong(5, now.toEpochMilli());
             if (p.executeUpdate() == 0) {
-                throw new StateException("message " + id + " to " + Names.display(ref.name()) + " was already recorded");
+                throw new StateException("message " + id + " to " + UserText.display(ref.name()) + " was already recorded");
             }
         }
         try (PreparedStatement p = c.prepareStatement("INSERT INTO outbox_heads (contact_id, head) VALUES (?, ?) "

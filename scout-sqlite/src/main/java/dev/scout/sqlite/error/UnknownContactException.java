@@ -1,6 +1,6 @@
 package dev.scout.sqlite.error;
 
-import dev.scout.sqlite.db.Names;
+import dev.scout.sqlite.text.UserText;
 
 /** No contact has the given name: "unknown contact NAME". */
 public class UnknownContactException extends StateException {
@@ -10,7 +10,7 @@ public class UnknownContactException extends StateException {
     private final String name;
 
     public UnknownContactException(String name) {
-        super("unknown contact " + Names.display(name));
+        super("unknown contact " + UserText.display(name));
         this.name = name;
     }
 
