@@ -67,6 +67,7 @@ final class SessionService implements AutoCloseable {
     private final BirthdayLink extraSockets;
     private final RelayedBirthdays relayedBirthdays;
     private final BirthdayRendezvous birthday;
+    private final dev.scout.node.reach.RelayFailover failover;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
     private volatile Consumer<ContactSession> taker;
@@ -101,6 +102,7 @@ final class SessionService implements AutoCloseable {
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses, store.deviceTag(), contactRelays);
         this.relayedBirthdays = new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat); // a relayed session's own
         this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
+        this.failover = new dev.scout.node.reach.RelayFailover(contactRelays, link, relays); // a relay dies: another relay
         rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
@@ -240,6 +242,7 @@ final class SessionService implements AutoCloseable {
             }
             sessions.put(id, live);
             relayed.flatMap(r -> contactOf(s.peer())).ifPresent(c -> CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s)));
+            contactOf(s.peer()).ifPresent(c -> failover.watch(c, s));
             if (incoming) {
                 events.accept(new NodeEvent.SessionIncoming(live));
             }

@@ -44,6 +44,8 @@ final class PathChoice {
     private long probeAt = NEVER;
     private int probesLeft;
     private boolean candidatesSent;
+    /** The current relay path failed and nothing was heard on it since (a move away re-sends what was in flight). */
+    private boolean relayFailed;
     /** Virtual addresses that are direct paths (extra sockets of a birthday attempt), at most 256. */
     private final Set<InetSocketAddress> directRoutes = new HashSet<>();
     private CompletableFuture<InetSocketAddress> directRouteTaken;
@@ -93,6 +95,7 @@ final class PathChoice {
     boolean onPacket(InetSocketAddress from, boolean newest, long now, long failingAfter) {
         if (from.equals(current)) {
             heard = now;
+            relayFailed = false;
             return false;
         }
         boolean fromRelay = isRelay(from);
@@ -113,6 +116,7 @@ final class PathChoice {
         }
         current = from;
         heard = now;
+        alternatives.remove(from);
         if (!fromRelay) {
             probesLeft = 0;
             probeAt = NEVER;
@@ -143,6 +147,37 @@ final class PathChoice {
         }
     }
 
+    /**
+     * Other relay routes to the peer (docs/sessions.md, "Another relay"): kept as alternatives, and probed
+     * at once if the relay path in use already failed; otherwise at its next failure.
+     */
+    void addRoutes(List<InetSocketAddress> routes, long now) {
+        for (InetSocketAddress a : routes) {
+            if (!a.equals(current) && !alternatives.contains(a)) {
+                if (alternatives.size() >= MAX_ALTERNATIVES) {
+                    alternatives.remove(0); // the oldest: routes named now are the current ones
+                }
+                alternatives.add(a);
+            }
+        }
+        if (relayFailed && probesLeft == 0 && !alternatives.isEmpty()) {
+            probesLeft = PROBES;
+            probeAt = now;
+        }
+    }
+
+    /** {@return whether the relay path in use failed (then a move away counts as a failed path's); clears it} */
+    boolean takeRelayFailed() {
+        boolean f = relayFailed;
+        relayFailed = false;
+        return f;
+    }
+
+    /** {@return whether the session runs through a relay whose path failed and was not heard since} */
+    boolean relayFailing() {
+        return relayFailed;
+    }
+
     /** Whether our own addresses were sent to the peer already (then true from now on). */
     boolean takeCandidatesTurn() {
         boolean first = !candidatesSent;
@@ -169,6 +204,7 @@ final class PathChoice {
             return true;
         }
         heard = now; // judged again one failing period from now, not on every timer
+        relayFailed = relayed();
         if (probesLeft == 0 && !alternatives.isEmpty()) {
             probesLeft = PROBES;
             probeAt = now;

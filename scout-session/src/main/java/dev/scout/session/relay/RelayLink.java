@@ -43,6 +43,8 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
     private volatile DatagramFilter receiver;
     private volatile RelayServer server;
     private volatile RelayRegistration registration;
+    /** A second relay we stay registered at, so a relayed session outlives its relay ("Another relay"). */
+    private volatile RelayRegistration standby;
     private final RelayProbes probes;
     // connecting side: routes to contacts' tags; owner side: conversations the relay opened to us
     private final Map<RouteKey, Route> routes = lru();
@@ -167,6 +169,58 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         }
     }
 
+    /**
+     * Registers at a second relay as well (the standby), as {@link #registerAt} does; conversations
+     * arrive through both. Replaces an earlier standby registration.
+     *
+     * @param relay    the standby relay's address (not the current registration's)
+     * @param identity the key that signs the registration
+     * @return the standby registration
+     */
+    public RelayRegistration registerStandbyAt(InetSocketAddress relay, Ed25519KeyPair identity) {
+        RelayRegistration old = standby;
+        if (old != null) {
+            old.close();
+        }
+        RelayRegistration r = new RelayRegistration(relay, identity, RelayRegistration.DEFAULT_TAG_PERIOD, inner::send);
+        standby = r;
+        return r;
+    }
+
+    /** Stops the standby registration, if any. */
+    public void unregisterStandby() {
+        RelayRegistration old = standby;
+        standby = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /**
+     * The current registration's relay died: the standby becomes the current registration (it stays
+     * confirmed, its tag unchanged) and the old one stops.
+     *
+     * @return the new current registration; empty (nothing changed) if there is no standby
+     */
+    public Optional<RelayRegistration> promoteStandby() {
+        RelayRegistration s = standby;
+        if (s == null) {
+            return Optional.empty();
+        }
+        RelayRegistration old = registration;
+        registration = s;
+        standby = null;
+        if (old != null) {
+            old.close();
+        }
+        return Optional.of(s);
+    }
+
+    /** {@return the standby registration, if any} */
+    public Optional<RelayRegistration> standby() {
+        return Optional.ofNullable(standby);
+    }
+
     /** {@return the current registration, if any} */
     public Optional<RelayRegistration> registration() {
         return Optional.ofNullable(registration);
@@ -264,6 +318,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         if (r != null) {
             r.close();
         }
+        unregisterStandby();
         inner.setReceiver(null);
     }
 
@@ -281,6 +336,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         long now = System.nanoTime();
         byte op = b[1];
         RelayRegistration reg = registration;
+        RelayRegistration spare = standby;
         if (op == RelayWire.REGISTERED || op == RelayWire.CHALLENGE || op == RelayWire.REFUSED) {
             if (op == RelayWire.CHALLENGE && probes.onChallenge(b, len, from, now)) {
                 return true;
@@ -288,10 +344,14 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
             if (reg != null) {
                 reg.onReply(b, len, from, now);
             }
+            if (spare != null) {
+                spare.onReply(b, len, from, now); // each checks the source and its own probes
+            }
             return true;
         } else if (op == RelayWire.TO_TAG && len > RelayWire.TO_TAG_HEADER && fromRoute(b, len, from)) {
             return true;
-        } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER && reg != null && reg.relay().equals(from)) {
+        } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER
+                && (reg != null && reg.relay().equals(from) || spare != null && spare.relay().equals(from))) {
             fromRelayToUs(b, len, from);
             return true;
         }
