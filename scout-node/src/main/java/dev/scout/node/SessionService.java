@@ -271,6 +271,7 @@ final class SessionService implements AutoCloseable {
      */
     private void moved(ContactSession live, InetSocketAddress to) {
         Optional<InetSocketAddress> relayed = link.relayOf(to);
+        live.relay().filter(r -> relayed.isPresent() && !r.equals(relayed.get())).ifPresent(failover::left); // relay -> relay
         boolean changed = relayed.isPresent() ? live.movedToRelay(relayed.get())
                 : RelayLink.isVirtual(to) && !extraSockets.isExtraSocket(to) ? false
                 : live.movedDirect(relayedBirthdays.punched(live.session(), to) ? BirthdayRendezvous.PUNCH_BIRTHDAY : null);
@@ -376,6 +377,7 @@ final class SessionService implements AutoCloseable {
     /** The network changed: the relay must learn our new address now, not at the next refresh. */
     void networkChanged() {
         link.registration().ifPresent(RelayRegistration::renew);
+        link.standby().ifPresent(RelayRegistration::renew);
     }
 
     /** What this node does as a relay and as a relay's client. */
@@ -383,7 +385,8 @@ final class SessionService implements AutoCloseable {
         var reg = link.registration();
         Relays.Status st = relays.status();
         return new NodeStatus.Relay(st.serving(), link.relayStats(), st.via(), reg.map(r -> r.registered()).orElse(false),
-                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem()),
+                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem(),
+                        link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay)),
                 st.serving() ? Optional.of(st.modest() ? "modest" : "generous") : Optional.empty(), st.announced());
     }
 

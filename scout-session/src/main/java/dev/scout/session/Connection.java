@@ -39,7 +39,7 @@ final class Connection implements Session, Recovery.FrameSink {
     private volatile InetSocketAddress remote;
     private volatile Consumer<InetSocketAddress> pathListener;
     /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
-    volatile Runnable relayFailingListener;
+    volatile Consumer<InetSocketAddress> relayFailingListener;
 
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
@@ -421,7 +421,9 @@ final class Connection implements Session, Recovery.FrameSink {
             if (paths.onFailing(now)) {
                 moved(true);
             } else if (paths.relayFailing() && relayFailingListener != null) {
-                endpoint.callback(relayFailingListener);
+                Consumer<InetSocketAddress> l = relayFailingListener;
+                InetSocketAddress silent = remote;
+                endpoint.callback(() -> l.accept(silent));
             }
         }
         for (InetSocketAddress a : paths.probesDue(now)) {

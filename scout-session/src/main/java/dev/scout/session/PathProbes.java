@@ -90,9 +90,10 @@ public final class PathProbes {
      * listener.
      *
      * @param session a session of a {@link SessionEndpoint}
-     * @param listener called once per failing period while the relay path stays silent
+     * @param listener called once per failing period while the relay path stays silent, with that path
+     *                 (the virtual address the session sent to)
      */
-    public static void onRelayFailing(Session session, Runnable listener) {
+    public static void onRelayFailing(Session session, java.util.function.Consumer<InetSocketAddress> listener) {
         connection(session, List.of()).relayFailingListener = listener;
     }
 

@@ -35,18 +35,26 @@ public final class RelayFailover {
 
     /** Watches a session with {@code contact}: its relay routes now if it is relayed, again whenever its relay path fails. */
     public void watch(Contact contact, Session session) {
-        PathProbes.onRelayFailing(session, () -> CompletableFuture.runAsync(() -> failing(contact, session)));
+        PathProbes.onRelayFailing(session, silent -> CompletableFuture.runAsync(() -> failing(contact, session, silent)));
         if (link.relayOf(session.remoteAddress()).isPresent()) {
             CompletableFuture.runAsync(() -> name(contact, session));
         }
     }
 
-    private void failing(Contact contact, Session session) {
-        Optional<InetSocketAddress> relay = link.relayOf(session.remoteAddress());
+    private void failing(Contact contact, Session session, InetSocketAddress silent) {
+        Optional<InetSocketAddress> relay = link.relayOf(silent);
         relay.ifPresent(home::suspect);
         List<InetSocketAddress> routes = name(contact, session);
-        LOG.info("session with {}: the path through relay {} went silent; probing {} other relay route(s)", contact.name(),
-                relay.map(String::valueOf).orElse("?"), routes.size());
+        LOG.info("session with {}: the path through relay {} ({}) went silent; probing {} other relay route(s) {}", contact.name(),
+                relay.map(String::valueOf).orElse("?"), silent, routes.size(), routes);
+    }
+
+    /**
+     * The session moved from one relay to another (the peer's probe came through the other one first): the
+     * relay left may be dead, and if it is our home relay it is checked at once ({@link HomeRelay#suspect}).
+     */
+    public void left(InetSocketAddress relay) {
+        home.suspect(relay);
     }
 
     private List<InetSocketAddress> name(Contact contact, Session session) {
