@@ -115,6 +115,8 @@ class RelayFailoverTest {
                     Await.await(() -> n.status().relay().registered() && n.status().relay().via().map(v -> v.getPort() == otherAt.getPort())
                             .orElse(false), "the standby took over as home relay", Duration.ofSeconds(15));
                 }
+                System.out.printf("both daemons had the surviving relay as home relay %d ms after the kill%n",
+                        (System.nanoTime() - killed) / 1_000_000);
                 // The session keeps working on the new relay after both daemons moved house.
                 byte[] more = new byte[256 * 1024];
                 new Random(21).nextBytes(more);

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * registration, a kind-5 entry ({@link RelayEntry}: relay, tag, our NAT type, 10 minutes' expiry) goes
  * into every contact's record, which is encrypted for that contact, so only contacts learn the tag. It
  * is written again when the NAT verdict changes, when the home relay or the tag changes, when a contact is
- * new, and every 5 minutes.
+ * new, and every 5 minutes. A standby relay (docs/sessions.md, "Another relay") goes with it as a kind-6
+ * entry of the same content, in the same record write.
  */
 public final class RelayPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPublisher.class);
@@ -101,12 +102,10 @@ public final class RelayPublisher implements AutoCloseable {
             }
             try {
                 long expires = now / 1000 + TTL_SECONDS;
-                if (spare.isPresent()) { // first: a reader that sees the new primary sees the standby too
-                    app.publishEntry(c, ContactRelays.KIND_STANDBY_RELAY,
-                            new RelayEntry(spare.get().relay(), spare.get().tag(), n, expires).encode());
-                }
-                RelayEntry e = new RelayEntry(registration.relay(), registration.tag(), n, expires);
-                app.publishEntry(c, AppEntries.KIND_RELAY, e.encode());
+                java.util.Map<Integer, byte[]> entries = new java.util.LinkedHashMap<>();
+                spare.ifPresent(sp -> entries.put(ContactRelays.KIND_STANDBY_RELAY, new RelayEntry(sp.relay(), sp.tag(), n, expires).encode()));
+                entries.put(AppEntries.KIND_RELAY, new RelayEntry(registration.relay(), registration.tag(), n, expires).encode());
+                app.publishEntries(c, entries); // both in one record write
                 written.put(c.publicKey().toHex(), new Written(what, now));
                 onWritten.accept(c); // push wake-up: the contact's daemon reads the new entry now
                 LOG.info("told {} we are reachable through the relay at {} (NAT: {})", c.name(), registration.relay(), n.label());
