@@ -41,6 +41,8 @@ final class PathChoice {
     /** The latest relay path that carried the session (a virtual address), or null. */
     private InetSocketAddress relay;
     private final List<InetSocketAddress> alternatives = new ArrayList<>();
+    /** Other relay routes to the peer ({@link #addRoutes}): probed only while the relay path in use fails. */
+    private final List<InetSocketAddress> otherRelays = new ArrayList<>();
     private long probeAt = NEVER;
     private int probesLeft;
     private boolean candidatesSent;
@@ -116,7 +118,6 @@ final class PathChoice {
         }
         current = from;
         heard = now;
-        alternatives.remove(from);
         if (!fromRelay) {
             probesLeft = 0;
             probeAt = NEVER;
@@ -153,14 +154,14 @@ final class PathChoice {
      */
     void addRoutes(List<InetSocketAddress> routes, long now) {
         for (InetSocketAddress a : routes) {
-            if (!a.equals(current) && !alternatives.contains(a)) {
-                if (alternatives.size() >= MAX_ALTERNATIVES) {
-                    alternatives.remove(0); // the oldest: routes named now are the current ones
+            if (!otherRelays.contains(a)) {
+                if (otherRelays.size() >= MAX_ALTERNATIVES) {
+                    otherRelays.remove(0); // the oldest: routes named now are the current ones
                 }
-                alternatives.add(a);
+                otherRelays.add(a);
             }
         }
-        if (relayFailed && probesLeft == 0 && !alternatives.isEmpty()) {
+        if (relayFailed && probesLeft == 0) {
             probesLeft = PROBES;
             probeAt = now;
         }
@@ -205,7 +206,7 @@ final class PathChoice {
         }
         heard = now; // judged again one failing period from now, not on every timer
         relayFailed = relayed();
-        if (probesLeft == 0 && !alternatives.isEmpty()) {
+        if (probesLeft == 0 && (!alternatives.isEmpty() || relayFailed && !otherRelays.isEmpty())) {
             probesLeft = PROBES;
             probeAt = now;
         }
@@ -220,6 +221,9 @@ final class PathChoice {
         probesLeft--;
         probeAt = probesLeft == 0 ? NEVER : now + PROBE_EVERY;
         List<InetSocketAddress> out = new ArrayList<>(alternatives);
+        if (relayFailed) {
+            out.addAll(otherRelays); // not while the relay works: a probe through another relay would move the peer there
+        }
         out.remove(current);
         return out;
     }
