@@ -54,13 +54,12 @@ class RelayRoutesTest {
 
     @Test
     void aPacketOnTheCurrentRelayPathClearsTheFailure() {
-        InetSocketAddress relayA = VirtualAddresses.next();
         InetSocketAddress relayB = VirtualAddresses.next();
-        PathChoice p = new PathChoice(relayA, 0);
+        PathChoice p = new PathChoice(VirtualAddresses.next(), 0);
         p.addRoutes(List.of(relayB), 0);
         long t = FAILING + 1;
         p.onFailing(t);
-        assertThat(p.onPacket(relayA, true, t + MS, FAILING)).isFalse();
+        assertThat(p.onPacket(p.current(), true, t + MS, FAILING)).isFalse();
         assertThat(p.relayFailing()).as("the relay was only slow").isFalse();
         assertThat(p.probesDue(t + 2 * MS)).as("the round left goes no more through other relays").doesNotContain(relayB);
     }
