@@ -325,6 +325,24 @@ public final class ScoutApp {
     }
 
     /**
+     * Writes several of this device's own entries (one per kind) into the contact's record at once: one
+     * synchronize for all of them (the relay entries, kinds 5 and 6: docs/app-format.md).
+     *
+     * @param contact the contact
+     * @param byKind  entry content by kind, written in the map's order
+     * @return the synchronize's report
+     */
+    public SyncReport publishEntries(Contact contact, java.util.Map<Integer, byte[]> byKind) {
+        return locks.locked(contact, () -> {
+            int side = AppEntries.side(identity().publicKey(), contact.publicKey());
+            List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
+            byKind.forEach((kind, content) -> OwnEntries.upsert(local, AppEntries.id(side, store.deviceTag(), kind), content));
+            store.replaceEntries(contact.name(), local);
+            return syncLocked(contact, true);
+        });
+    }
+
+    /**
      * Reads the record as it is now (one read, no write).
      *
      * @param contact the contact

@@ -68,7 +68,19 @@ public record NodeStatus(Ed25519PublicKey publicKey, List<InetSocketAddress> loc
      * @param found     {@code dht} (found on the DHT) or {@code pinned} ({@code --relay-via}); empty without one
      * @param rttMillis the round trip to it, as its probe measured
      * @param problem   the last problem, one line ("no relay found (…)", "relay H:P refused (full)"), if one stands
+     * @param standby   the second relay it is registered at, if any (docs/sessions.md, "Another relay")
      */
-    public record Home(Optional<String> found, java.util.OptionalLong rttMillis, Optional<String> problem) {
+    public record Home(Optional<String> found, java.util.OptionalLong rttMillis, Optional<String> problem,
+                       Optional<InetSocketAddress> standby) {
+        /**
+         * Without a standby relay.
+         *
+         * @param found     how the home relay was found
+         * @param rttMillis its round trip
+         * @param problem   the last problem
+         */
+        public Home(Optional<String> found, java.util.OptionalLong rttMillis, Optional<String> problem) {
+            this(found, rttMillis, problem, Optional.empty());
+        }
     }
 }

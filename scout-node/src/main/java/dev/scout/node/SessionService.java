@@ -67,6 +67,7 @@ final class SessionService implements AutoCloseable {
     private final BirthdayLink extraSockets;
     private final RelayedBirthdays relayedBirthdays;
     private final BirthdayRendezvous birthday;
+    private final dev.scout.node.reach.RelayFailover failover;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
     private volatile Consumer<ContactSession> taker;
@@ -101,6 +102,7 @@ final class SessionService implements AutoCloseable {
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses, store.deviceTag(), contactRelays);
         this.relayedBirthdays = new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat); // a relayed session's own
         this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
+        this.failover = new dev.scout.node.reach.RelayFailover(contactRelays, link, relays); // a relay dies: another relay
         rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
@@ -240,6 +242,7 @@ final class SessionService implements AutoCloseable {
             }
             sessions.put(id, live);
             relayed.flatMap(r -> contactOf(s.peer())).ifPresent(c -> CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s)));
+            contactOf(s.peer()).ifPresent(c -> failover.watch(c, s));
             if (incoming) {
                 events.accept(new NodeEvent.SessionIncoming(live));
             }
@@ -268,6 +271,7 @@ final class SessionService implements AutoCloseable {
      */
     private void moved(ContactSession live, InetSocketAddress to) {
         Optional<InetSocketAddress> relayed = link.relayOf(to);
+        live.relay().filter(r -> relayed.isPresent() && !r.equals(relayed.get())).ifPresent(failover::left); // relay -> relay
         boolean changed = relayed.isPresent() ? live.movedToRelay(relayed.get())
                 : RelayLink.isVirtual(to) && !extraSockets.isExtraSocket(to) ? false
                 : live.movedDirect(relayedBirthdays.punched(live.session(), to) ? BirthdayRendezvous.PUNCH_BIRTHDAY : null);
@@ -373,6 +377,7 @@ final class SessionService implements AutoCloseable {
     /** The network changed: the relay must learn our new address now, not at the next refresh. */
     void networkChanged() {
         link.registration().ifPresent(RelayRegistration::renew);
+        link.standby().ifPresent(RelayRegistration::renew);
     }
 
     /** What this node does as a relay and as a relay's client. */
@@ -380,7 +385,8 @@ final class SessionService implements AutoCloseable {
         var reg = link.registration();
         Relays.Status st = relays.status();
         return new NodeStatus.Relay(st.serving(), link.relayStats(), st.via(), reg.map(r -> r.registered()).orElse(false),
-                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem()),
+                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem(),
+                        link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay)),
                 st.serving() ? Optional.of(st.modest() ? "modest" : "generous") : Optional.empty(), st.announced());
     }
 

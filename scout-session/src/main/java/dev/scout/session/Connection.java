@@ -38,6 +38,8 @@ final class Connection implements Session, Recovery.FrameSink {
     private final PacketProtection protection;
     private volatile InetSocketAddress remote;
     private volatile Consumer<InetSocketAddress> pathListener;
+    /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
+    volatile Consumer<InetSocketAddress> relayFailingListener;
 
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
@@ -311,7 +313,7 @@ final class Connection implements Session, Recovery.FrameSink {
         long pn = PacketProtection.number(b);
         lastReceive = now;
         if (paths.onPacket(from, protection.accept(pn), now, failingAfter())) {
-            moved(false); // relay to direct, NAT rebinding, another relay
+            moved(paths.takeRelayFailed()); // relay to direct, NAT rebinding, another relay
         }
         if (!confirmed) {
             confirmed = true;
@@ -415,8 +417,14 @@ final class Connection implements Session, Recovery.FrameSink {
             terminate(null);
             return;
         }
-        if (paths.failing(now, recovery.inFlight(), failingAfter()) && paths.onFailing(now)) {
-            moved(true);
+        if (paths.failing(now, recovery.inFlight(), failingAfter())) {
+            if (paths.onFailing(now)) {
+                moved(true);
+            } else if (paths.relayFailing() && relayFailingListener != null) {
+                Consumer<InetSocketAddress> l = relayFailingListener;
+                InetSocketAddress silent = remote;
+                endpoint.callback(() -> l.accept(silent));
+            }
         }
         for (InetSocketAddress a : paths.probesDue(now)) {
             endpoint.transmit(sender.sealProbe(), a);

@@ -41,9 +41,13 @@ final class PathChoice {
     /** The latest relay path that carried the session (a virtual address), or null. */
     private InetSocketAddress relay;
     private final List<InetSocketAddress> alternatives = new ArrayList<>();
+    /** Other relay routes to the peer ({@link #addRoutes}): probed only while the relay path in use fails. */
+    private final List<InetSocketAddress> otherRelays = new ArrayList<>();
     private long probeAt = NEVER;
     private int probesLeft;
     private boolean candidatesSent;
+    /** The current relay path failed and nothing was heard on it since (a move away re-sends what was in flight). */
+    private boolean relayFailed;
     /** Virtual addresses that are direct paths (extra sockets of a birthday attempt), at most 256. */
     private final Set<InetSocketAddress> directRoutes = new HashSet<>();
     private CompletableFuture<InetSocketAddress> directRouteTaken;
@@ -93,6 +97,7 @@ final class PathChoice {
     boolean onPacket(InetSocketAddress from, boolean newest, long now, long failingAfter) {
         if (from.equals(current)) {
             heard = now;
+            relayFailed = false;
             return false;
         }
         boolean fromRelay = isRelay(from);
@@ -143,6 +148,37 @@ final class PathChoice {
         }
     }
 
+    /**
+     * Other relay routes to the peer (docs/sessions.md, "Another relay"): kept as alternatives, and probed
+     * at once if the relay path in use already failed; otherwise at its next failure.
+     */
+    void addRoutes(List<InetSocketAddress> routes, long now) {
+        for (InetSocketAddress a : routes) {
+            if (!otherRelays.contains(a)) {
+                if (otherRelays.size() >= MAX_ALTERNATIVES) {
+                    otherRelays.remove(0); // the oldest: routes named now are the current ones
+                }
+                otherRelays.add(a);
+            }
+        }
+        if (relayFailed && probesLeft == 0) {
+            probesLeft = PROBES;
+            probeAt = now;
+        }
+    }
+
+    /** {@return whether the relay path in use failed (then a move away counts as a failed path's); clears it} */
+    boolean takeRelayFailed() {
+        boolean f = relayFailed;
+        relayFailed = false;
+        return f;
+    }
+
+    /** {@return whether the session runs through a relay whose path failed and was not heard since} */
+    boolean relayFailing() {
+        return relayFailed;
+    }
+
     /** Whether our own addresses were sent to the peer already (then true from now on). */
     boolean takeCandidatesTurn() {
         boolean first = !candidatesSent;
@@ -169,7 +205,8 @@ final class PathChoice {
             return true;
         }
         heard = now; // judged again one failing period from now, not on every timer
-        if (probesLeft == 0 && !alternatives.isEmpty()) {
+        relayFailed = relayed();
+        if (probesLeft == 0 && (!alternatives.isEmpty() || relayFailed && !otherRelays.isEmpty())) {
             probesLeft = PROBES;
             probeAt = now;
         }
@@ -184,6 +221,9 @@ final class PathChoice {
         probesLeft--;
         probeAt = probesLeft == 0 ? NEVER : now + PROBE_EVERY;
         List<InetSocketAddress> out = new ArrayList<>(alternatives);
+        if (relayFailed) {
+            out.addAll(otherRelays); // not while the relay works: a probe through another relay would move the peer there
+        }
         out.remove(current);
         return out;
     }

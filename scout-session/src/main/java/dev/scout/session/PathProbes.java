@@ -64,6 +64,40 @@ public final class PathProbes {
     }
 
     /**
+     * Names other relay routes to the peer (virtual addresses of {@code dev.scout.session.relay.RelayLink}:
+     * the peer's other relay, or a conversation through our own standby relay): when the relay path in
+     * use fails — nothing heard for max(1.5 s, 3 RTT) while our packets wait for acks — the session probes
+     * them, and the first authenticated answer moves it there (docs/sessions.md, "Another relay").
+     * Probed at once if the path already failed.
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     * @param routes at most {@value #MAX_ADDRESSES} virtual addresses
+     */
+    public static void relayRoutes(Session session, List<InetSocketAddress> routes) {
+        Connection c = connection(session, routes);
+        List<InetSocketAddress> copy = List.copyOf(routes);
+        c.endpoint.runOnLoop(() -> {
+            if (!c.closed().isDone()) {
+                c.paths.addRoutes(copy, c.endpoint.now());
+                c.flush(); // reschedules: the probes start now if the path already failed
+            }
+        });
+    }
+
+    /**
+     * Hears (on the endpoint's callback thread) each time the relay path {@code session} runs on fails,
+     * so the caller can name the peer's current relay routes ({@link #relayRoutes}). Replaces an earlier
+     * listener.
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     * @param listener called once per failing period while the relay path stays silent, with that path
+     *                 (the virtual address the session sent to)
+     */
+    public static void onRelayFailing(Session session, java.util.function.Consumer<InetSocketAddress> listener) {
+        connection(session, List.of()).relayFailingListener = listener;
+    }
+
+    /**
      * Tells the peer our direct addresses ({@link SessionEndpoint#setHolePunching}'s, in a
      * {@code CANDIDATES} frame inside the session) unless we did already: a relayed peer probes them
      * and answers with its own ({@link #peerAddresses}). Nothing once the session runs direct.

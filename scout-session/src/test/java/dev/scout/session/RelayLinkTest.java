@@ -129,7 +129,7 @@ class RelayLinkTest {
             alice.link.send(poke, viaRelay);
             byte[] got = atBob.poll(5, TimeUnit.SECONDS);
             assertThat(got).isEqualTo(poke);
-            assertThat(RelayLink.isVirtual(from.poll())).as("from the relayed conversation, never alice's address").isTrue();
+            assertThat(RelayLink.isVirtual(from.poll(5, TimeUnit.SECONDS))).as("from the relayed conversation, never alice's address").isTrue();
             assertThat(atBob.poll(300, TimeUnit.MILLISECONDS)).as("the 0xF8 datagram").isNull();
         }
     }

@@ -30,6 +30,14 @@ public final class ContactRelays {
     private final ScoutApp app;
     private final ContactAddressPolicy addresses;
     private final Map<String, RelayEntry> byKey = new ConcurrentHashMap<>();
+    /** Contacts' standby relays (kind 6), by key: a second route for a relayed session ("Another relay"). */
+    private final Map<String, RelayEntry> standbyByKey = new ConcurrentHashMap<>();
+
+    /**
+     * The entry kind of a device's standby relay (docs/app-format.md): the content of a relay entry
+     * (kind 5), naming the second relay the device is registered at. Readers that do not know it skip it.
+     */
+    public static final int KIND_STANDBY_RELAY = 6;
 
     public ContactRelays(RelayLink link, ScoutApp app, ContactAddressPolicy addresses) {
         this.link = link;
@@ -47,9 +55,14 @@ public final class ContactRelays {
      * wins; an entry we hold is dropped only once it expired and the record has none.
      */
     void fromEntries(Contact c, List<RecordEntry> entries) {
+        keep(c, entries, AppEntries.KIND_RELAY, byKey);
+        keep(c, entries, KIND_STANDBY_RELAY, standbyByKey);
+    }
+
+    private void keep(Contact c, List<RecordEntry> entries, int kind, Map<String, RelayEntry> byKey) {
         RelayEntry best = null;
         for (RecordEntry e : entries) {
-            if (AppEntries.kindOf(e.id()) != AppEntries.KIND_RELAY) {
+            if (AppEntries.kindOf(e.id()) != kind || e.isDeleted()) {
                 continue;
             }
             try {
@@ -94,9 +107,26 @@ public final class ContactRelays {
         return e != null && e.isLive(System.currentTimeMillis()) && e.nat() != NatType.UNKNOWN;
     }
 
-    /** Forgets a removed contact's relay entry. */
+    /** Forgets a removed contact's relay entries. */
     void forget(Contact c) {
         byKey.remove(c.publicKey().toHex());
+        standbyByKey.remove(c.publicKey().toHex());
+    }
+
+    /**
+     * {@return the routes that reach the contact through each relay it publishes (its home relay, then its
+     * standby), live entries only; from what is held or stored, no network}
+     */
+    List<InetSocketAddress> routes(Contact c) {
+        fromEntries(c, app.storedEntries(c)); // the standby may be newer than the entry held
+        long now = System.currentTimeMillis();
+        List<InetSocketAddress> out = new java.util.ArrayList<>();
+        for (RelayEntry e : new RelayEntry[] {byKey.get(c.publicKey().toHex()), standbyByKey.get(c.publicKey().toHex())}) {
+            if (e != null && e.isLive(now)) {
+                out.add(route(e));
+            }
+        }
+        return out;
     }
 
     /** {@return the virtual address that reaches the contact through its relay} */

@@ -51,6 +51,11 @@ public final class HomeRelay {
     private long lastLook = Long.MIN_VALUE / 2;
     private volatile boolean looking;
     private volatile long lookEvery = LOOK_MILLIS;
+    /** The standby relay we are also registered at (docs/sessions.md, "Another relay"), or null. */
+    private InetSocketAddress standby;
+    private long standbySince;
+    /** A relay a session through which went silent: its registration is checked at once. */
+    private volatile InetSocketAddress suspect;
 
     /**
      * What {@code scout status} shows about the home relay.
@@ -83,12 +88,15 @@ public final class HomeRelay {
             if (current != null) {
                 LOG.info("home relay {} left: this daemon is no longer behind a NAT", Addresses.format(current));
                 link.unregister();
+                link.unregisterStandby();
+                standby = null;
                 current = null;
             }
             problem = null;
             return;
         }
         if (current != null && healthy(now)) {
+            keepStandby(now);
             return;
         }
         if (current == null) {
@@ -108,9 +116,12 @@ public final class HomeRelay {
             current = null;
             return false;
         }
+        checkSuspect(r);
         String failure;
         if (r.refused()) {
             failure = "relay " + Addresses.format(current) + " refused (full)";
+        } else if (r.checkFailed()) {
+            failure = "relay " + Addresses.format(current) + " stopped answering (a session through it went silent)";
         } else if (r.registered()) {
             problem = null;
             return true;
@@ -121,16 +132,90 @@ public final class HomeRelay {
         } else {
             return true;
         }
-        LOG.warn("home relay: {}; looking for another", failure);
         problem = failure;
         candidates.avoid(current, now);
+        RelayRegistration next = link.standby().filter(RelayRegistration::registered).orElse(null);
+        if (next != null) {
+            LOG.warn("home relay: {}; the standby relay {} takes over", failure, Addresses.format(next.relay()));
+            link.promoteStandby();
+            current = next.relay();
+            since = now;
+            standby = null;
+            rttMillis = candidates.kept().stream().filter(v -> v.relay().equals(current)).mapToLong(RelayCandidates.Verified::rttMillis)
+                    .findFirst().orElse(-1);
+            return true;
+        }
+        LOG.warn("home relay: {}; looking for another", failure);
         link.unregister();
+        link.unregisterStandby();
+        standby = null;
         current = null;
         rttMillis = -1;
         return false;
     }
 
+    /** A suspected relay's registration is refreshed at once ({@link RelayRegistration#check}). */
+    private void checkSuspect(RelayRegistration r) {
+        InetSocketAddress s = suspect;
+        if (s != null) {
+            suspect = null;
+            link.standby().filter(st -> st.relay().equals(s)).ifPresent(RelayRegistration::check);
+            if (r.relay().equals(s)) {
+                r.check();
+            }
+        }
+    }
+
+    /**
+     * A session through {@code relay} went silent: if it is our home or standby relay, its registration
+     * is checked at once, so a dead relay is left within seconds rather than 25 s.
+     */
+    void suspect(InetSocketAddress relay) {
+        suspect = relay;
+    }
+
+    /**
+     * Keeps a registration at a second relay (the standby) while another verified relay is known, so
+     * contacts have a second route and a relayed session outlives its relay; one that fails is left. While
+     * there is none, a look every {@value #MAX_LOOK_MILLIS} ms tries to find one.
+     */
+    private void keepStandby(long now) {
+        RelayRegistration r = link.standby().orElse(null);
+        if (r != null && (r.refused() || r.checkFailed() || !r.registered() && (r.confirmedOnce() || now - standbySince >= CONFIRM_MILLIS))) {
+            LOG.info("standby relay {} left: it {}", Addresses.format(r.relay()), r.refused() ? "refused (full)" : "did not answer");
+            candidates.avoid(r.relay(), now);
+            link.unregisterStandby();
+            standby = null;
+            r = null;
+        }
+        if (r != null) {
+            return;
+        }
+        Optional<RelayCandidates.Verified> next = candidates.kept().stream().filter(v -> !v.relay().equals(current)).findFirst();
+        if (next.isPresent()) {
+            standby = next.get().relay();
+            standbySince = now;
+            link.registerStandbyAt(standby, identity);
+            LOG.info("standby relay: registering at {} too ({} ms round trip)", Addresses.format(standby), next.get().rttMillis());
+        } else if (!looking && now - lastLook >= MAX_LOOK_MILLIS) {
+            look(now);
+        }
+    }
+
+    /** {@return the standby relay's address, if registered there} */
+    Optional<InetSocketAddress> standbyRelay() {
+        return link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay);
+    }
+
     private void use(RelayCandidates.Verified v, long now) {
+        if (link.standby().filter(st -> st.relay().equals(v.relay())).isPresent()) {
+            link.promoteStandby(); // already registered there
+            current = v.relay();
+            since = now;
+            standby = null;
+            rttMillis = v.rttMillis();
+            return;
+        }
         current = v.relay();
         since = now;
         rttMillis = v.rttMillis();

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * registration, a kind-5 entry ({@link RelayEntry}: relay, tag, our NAT type, 10 minutes' expiry) goes
  * into every contact's record, which is encrypted for that contact, so only contacts learn the tag. It
  * is written again when the NAT verdict changes, when the home relay or the tag changes, when a contact is
- * new, and every 5 minutes.
+ * new, and every 5 minutes. A standby relay (docs/sessions.md, "Another relay") goes with it as a kind-6
+ * entry of the same content, in the same record write.
  */
 public final class RelayPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPublisher.class);
@@ -37,6 +38,8 @@ public final class RelayPublisher implements AutoCloseable {
     /** The current registration (the home relay may change). */
     private final Supplier<Optional<RelayRegistration>> registration;
     private final Supplier<NatType> nat;
+    /** The standby registration ("Another relay"), published as a kind-6 entry; may give empty. */
+    private final Supplier<Optional<RelayRegistration>> standby;
     /** Per contact key: what was written (tag, NAT) and when. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,6 +61,15 @@ public final class RelayPublisher implements AutoCloseable {
 
     public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, Supplier<Optional<RelayRegistration>> registration,
                           Supplier<NatType> nat) {
+        this(app, contacts, registration, Optional::empty, nat);
+    }
+
+    /**
+     * @param standby the standby registration, published as a second entry (kind {@value ContactRelays#KIND_STANDBY_RELAY})
+     */
+    public RelayPublisher(ScoutApp app, Supplier<List<Contact>> contacts, Supplier<Optional<RelayRegistration>> registration,
+                          Supplier<Optional<RelayRegistration>> standby, Supplier<NatType> nat) {
+        this.standby = standby;
         this.app = app;
         this.contacts = contacts;
         this.registration = registration;
@@ -69,13 +81,19 @@ public final class RelayPublisher implements AutoCloseable {
         return r.relay() + "/" + HexFormat.of().formatHex(r.tag()) + "/" + n;
     }
 
+    /** The standby written with the entry (the standby changes less often: rewritten only with it). */
+    private Optional<RelayRegistration> liveStandby(RelayRegistration primary) {
+        return standby.get().filter(s -> s.registered() && !s.relay().equals(primary.relay()));
+    }
+
     private void round() {
         RelayRegistration registration = this.registration.get().orElse(null);
         if (registration == null || !registration.registered()) {
             return;
         }
         NatType n = nat.get();
-        String what = current(registration, n);
+        Optional<RelayRegistration> spare = liveStandby(registration);
+        String what = current(registration, n) + spare.map(s -> " " + current(s, n)).orElse("");
         long now = System.currentTimeMillis();
         for (Contact c : contacts.get()) {
             Written w = written.get(c.publicKey().toHex());
@@ -83,8 +101,11 @@ public final class RelayPublisher implements AutoCloseable {
                 continue;
             }
             try {
-                RelayEntry e = new RelayEntry(registration.relay(), registration.tag(), n, now / 1000 + TTL_SECONDS);
-                app.publishEntry(c, AppEntries.KIND_RELAY, e.encode());
+                long expires = now / 1000 + TTL_SECONDS;
+                java.util.Map<Integer, byte[]> entries = new java.util.LinkedHashMap<>();
+                spare.ifPresent(sp -> entries.put(ContactRelays.KIND_STANDBY_RELAY, new RelayEntry(sp.relay(), sp.tag(), n, expires).encode()));
+                entries.put(AppEntries.KIND_RELAY, new RelayEntry(registration.relay(), registration.tag(), n, expires).encode());
+                app.publishEntries(c, entries); // both in one record write
                 written.put(c.publicKey().toHex(), new Written(what, now));
                 onWritten.accept(c); // push wake-up: the contact's daemon reads the new entry now
                 LOG.info("told {} we are reachable through the relay at {} (NAT: {})", c.name(), registration.relay(), n.label());
@@ -100,7 +121,8 @@ public final class RelayPublisher implements AutoCloseable {
         if (r == null) {
             return 0;
         }
-        String what = current(r, nat.get());
+        NatType n = nat.get();
+        String what = current(r, n) + liveStandby(r).map(s -> " " + current(s, n)).orElse("");
         return (int) written.values().stream().filter(w -> w.what().equals(what)).count();
     }
 

@@ -125,7 +125,8 @@ public final class Relays implements AutoCloseable {
         }
         this.announcer = new RelayAnnouncer(dht);
         this.home = new HomeRelay(link, identity, dht, usable, pinned, new RelayCandidates(new SecureRandom()));
-        this.publisher = pinned.isPresent() || findHome ? new RelayPublisher(app, contacts, link::registration, nat) : null;
+        this.publisher = pinned.isPresent() || findHome
+                ? new RelayPublisher(app, contacts, link::registration, link::standby, nat) : null;
         timer.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -151,6 +152,14 @@ public final class Relays implements AutoCloseable {
         if (publisher != null) {
             publisher.onWritten(listener);
         }
+    }
+
+    /**
+     * A session through {@code relay} went silent (docs/sessions.md, "Another relay"): if it is our home
+     * or standby relay, its registration is checked at once rather than at the next refresh.
+     */
+    public void suspect(InetSocketAddress relay) {
+        home.suspect(relay);
     }
 
     /** Forgets what was written for a removed contact. */

@@ -11,10 +11,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,31 +29,17 @@ import java.util.Optional;
  *     from a virtual address per conversation too. Virtual addresses are in {@code 100::/64}, the IPv6
  *     discard-only prefix (RFC 6666), port 9: they can never be a real peer.</li>
  * </ul>
- * Tables are bounded (256 routes, 256 conversations; least recently used forgotten first).
+ * Tables are bounded ({@link VirtualRoutes}: 256 routes, 256 conversations; least recently used forgotten first).
  */
 public final class RelayLink implements DatagramLink, AutoCloseable {
-    /** Routes and relayed conversations kept at once. */
-    static final int MAX_VIRTUAL = 256;
-
     private final DatagramLink inner;
     private volatile DatagramFilter receiver;
     private volatile RelayServer server;
     private volatile RelayRegistration registration;
+    /** A second relay we stay registered at, so a relayed session outlives its relay ("Another relay"). */
+    private volatile RelayRegistration standby;
     private final RelayProbes probes;
-    // connecting side: routes to contacts' tags; owner side: conversations the relay opened to us
-    private final Map<RouteKey, Route> routes = lru();
-    private final Map<InetSocketAddress, Route> routesByVirtual = new HashMap<>();
-    private final Map<ChannelKey, InetSocketAddress> channels = lru();
-    private final Map<InetSocketAddress, ChannelKey> channelsByVirtual = new HashMap<>();
-
-    private record RouteKey(InetSocketAddress relay, long tagKey) {
-    }
-
-    private record Route(InetSocketAddress relay, byte[] tag, InetSocketAddress virtual) {
-    }
-
-    private record ChannelKey(InetSocketAddress relay, long channel) {
-    }
+    private final VirtualRoutes virtuals = new VirtualRoutes();
 
     private RelayLink(DatagramLink inner) {
         this.inner = inner;
@@ -167,6 +149,58 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         }
     }
 
+    /**
+     * Registers at a second relay as well (the standby), as {@link #registerAt} does; conversations
+     * arrive through both. Replaces an earlier standby registration.
+     *
+     * @param relay    the standby relay's address (not the current registration's)
+     * @param identity the key that signs the registration
+     * @return the standby registration
+     */
+    public RelayRegistration registerStandbyAt(InetSocketAddress relay, Ed25519KeyPair identity) {
+        RelayRegistration old = standby;
+        if (old != null) {
+            old.close();
+        }
+        RelayRegistration r = new RelayRegistration(relay, identity, RelayRegistration.DEFAULT_TAG_PERIOD, inner::send);
+        standby = r;
+        return r;
+    }
+
+    /** Stops the standby registration, if any. */
+    public void unregisterStandby() {
+        RelayRegistration old = standby;
+        standby = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /**
+     * The current registration's relay died: the standby becomes the current registration (it stays
+     * confirmed, its tag unchanged) and the old one stops.
+     *
+     * @return the new current registration; empty (nothing changed) if there is no standby
+     */
+    public Optional<RelayRegistration> promoteStandby() {
+        RelayRegistration s = standby;
+        if (s == null) {
+            return Optional.empty();
+        }
+        RelayRegistration old = registration;
+        registration = s;
+        standby = null;
+        if (old != null) {
+            old.close();
+        }
+        return Optional.of(s);
+    }
+
+    /** {@return the standby registration, if any} */
+    public Optional<RelayRegistration> standby() {
+        return Optional.ofNullable(standby);
+    }
+
     /** {@return the current registration, if any} */
     public Optional<RelayRegistration> registration() {
         return Optional.ofNullable(registration);
@@ -183,21 +217,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         if (tag.length != RelayWire.TAG_BYTES) {
             throw new IllegalArgumentException("a relay tag has " + RelayWire.TAG_BYTES + " bytes");
         }
-        RouteKey key = new RouteKey(relay, RelayWire.tagKey(tag, 0));
-        synchronized (this) {
-            Route r = routes.get(key);
-            if (r != null && MessageDigest.isEqual(r.tag(), tag)) {
-                return r.virtual();
-            }
-            if (r != null) {
-                routesByVirtual.remove(r.virtual());
-            }
-            Route fresh = new Route(relay, tag.clone(), nextVirtual());
-            routes.put(key, fresh);
-            routesByVirtual.put(fresh.virtual(), fresh);
-            trim(routes, routesByVirtual, Route::virtual);
-            return fresh.virtual();
-        }
+        return virtuals.route(relay, tag);
     }
 
     /**
@@ -206,17 +226,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
      * @param address any address
      */
     public Optional<InetSocketAddress> relayOf(InetSocketAddress address) {
-        if (!isVirtual(address)) {
-            return Optional.empty();
-        }
-        synchronized (this) {
-            Route r = routesByVirtual.get(address);
-            if (r != null) {
-                return Optional.of(r.relay());
-            }
-            ChannelKey c = channelsByVirtual.get(address);
-            return c == null ? Optional.empty() : Optional.of(c.relay());
-        }
+        return isVirtual(address) ? virtuals.relayOf(address) : Optional.empty();
     }
 
     /**
@@ -234,12 +244,8 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
             inner.send(datagram, to);
             return;
         }
-        Route r;
-        ChannelKey c;
-        synchronized (this) {
-            r = routesByVirtual.get(to);
-            c = r == null ? channelsByVirtual.get(to) : null;
-        }
+        VirtualRoutes.Route r = virtuals.routeAt(to);
+        VirtualRoutes.ChannelKey c = r == null ? virtuals.channelAt(to) : null;
         if (r != null) {
             inner.send(RelayWire.toTag(r.tag(), datagram, 0, datagram.length), r.relay());
         } else if (c != null) {
@@ -264,6 +270,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         if (r != null) {
             r.close();
         }
+        unregisterStandby();
         inner.setReceiver(null);
     }
 
@@ -281,6 +288,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         long now = System.nanoTime();
         byte op = b[1];
         RelayRegistration reg = registration;
+        RelayRegistration spare = standby;
         if (op == RelayWire.REGISTERED || op == RelayWire.CHALLENGE || op == RelayWire.REFUSED) {
             if (op == RelayWire.CHALLENGE && probes.onChallenge(b, len, from, now)) {
                 return true;
@@ -288,10 +296,14 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
             if (reg != null) {
                 reg.onReply(b, len, from, now);
             }
+            if (spare != null) {
+                spare.onReply(b, len, from, now); // each checks the source and its own probes
+            }
             return true;
         } else if (op == RelayWire.TO_TAG && len > RelayWire.TO_TAG_HEADER && fromRoute(b, len, from)) {
             return true;
-        } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER && reg != null && reg.relay().equals(from)) {
+        } else if (op == RelayWire.TO_OWNER && len > RelayWire.TO_OWNER_HEADER
+                && (reg != null && reg.relay().equals(from) || spare != null && spare.relay().equals(from))) {
             fromRelayToUs(b, len, from);
             return true;
         }
@@ -304,10 +316,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
 
     /** A contact's answer through a relay we have a route to; false if we have none for it. */
     private boolean fromRoute(byte[] b, int len, InetSocketAddress from) {
-        Route r;
-        synchronized (this) {
-            r = routes.get(new RouteKey(from, RelayWire.tagKey(b, 2)));
-        }
+        VirtualRoutes.Route r = virtuals.routeFrom(from, RelayWire.tagKey(b, 2));
         if (r == null || !MessageDigest.isEqual(r.tag(), Arrays.copyOfRange(b, 2, 2 + RelayWire.TAG_BYTES))) {
             return false;
         }
@@ -320,17 +329,7 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         if (!RelayWire.isSessionDatagram(b, RelayWire.TO_OWNER_HEADER, len - RelayWire.TO_OWNER_HEADER)) {
             return;
         }
-        ChannelKey key = new ChannelKey(relay, Wire.getLong(b, 2));
-        InetSocketAddress virtual;
-        synchronized (this) {
-            virtual = channels.get(key);
-            if (virtual == null) {
-                virtual = nextVirtual();
-                channels.put(key, virtual);
-                channelsByVirtual.put(virtual, key);
-                trim(channels, channelsByVirtual, v -> v);
-            }
-        }
+        InetSocketAddress virtual = virtuals.channel(relay, Wire.getLong(b, 2));
         deliver(b, RelayWire.TO_OWNER_HEADER, len - RelayWire.TO_OWNER_HEADER, virtual);
     }
 
@@ -342,23 +341,5 @@ public final class RelayLink implements DatagramLink, AutoCloseable {
         if (r != null) {
             r.claim(Arrays.copyOfRange(b, off, off + len), len, virtual);
         }
-    }
-
-    private static <K, V> void trim(Map<K, V> lru, Map<InetSocketAddress, ?> byVirtual,
-                                    java.util.function.Function<V, InetSocketAddress> virtualOf) {
-        Iterator<Map.Entry<K, V>> it = lru.entrySet().iterator();
-        while (lru.size() > MAX_VIRTUAL && it.hasNext()) {
-            V eldest = it.next().getValue();
-            it.remove();
-            byVirtual.remove(virtualOf.apply(eldest));
-        }
-    }
-
-    private static <K, V> Map<K, V> lru() {
-        return new LinkedHashMap<>(16, 0.75f, true);
-    }
-
-    private static InetSocketAddress nextVirtual() {
-        return VirtualAddresses.next();
     }
 }

@@ -51,6 +51,10 @@ public final class RelayRegistration implements AutoCloseable {
     private volatile long confirmedAt;
     private volatile boolean everConfirmed;
     private volatile boolean refused;
+    /** When {@link #check} asked for a confirmation (0: no check pending). */
+    private volatile long checkSince;
+    /** A check unanswered for this long: {@link #checkFailed}. */
+    static final long CHECK_NANOS = 3_000_000_000L;
 
     RelayRegistration(InetSocketAddress relay, Ed25519KeyPair identity, Duration tagPeriod, BiConsumer<byte[], InetSocketAddress> send) {
         if (tagPeriod.isNegative() || tagPeriod.isZero()) {
@@ -129,6 +133,7 @@ public final class RelayRegistration implements AutoCloseable {
             cookie = Arrays.copyOfRange(b, RelayWire.COOKIE_AT, RelayWire.COOKIE_AT + RelayWire.COOKIE_BYTES);
             if (op == RelayWire.REGISTERED) {
                 confirmedAt = now;
+                checkSince = 0;
                 everConfirmed = true;
                 refused = false;
             } else if (now - lastAnswered >= RETRY_MILLIS * 1_000_000) {
@@ -152,6 +157,26 @@ public final class RelayRegistration implements AutoCloseable {
             confirmedAt = 0;
             everConfirmed = false;
         }
+    }
+
+    /**
+     * Refreshes within a second, whatever the refresh interval, to learn quickly whether the relay still
+     * answers (a session through it went silent); {@link #checkFailed} tells. A check already pending is kept.
+     */
+    public void check() {
+        synchronized (this) {
+            if (checkSince != 0) {
+                return;
+            }
+            checkSince = System.nanoTime();
+            lastSent = checkSince - REFRESH_MILLIS * 1_000_000;
+        }
+    }
+
+    /** {@return whether a {@link #check} got no confirmation within 3 s: the relay is taken for dead} */
+    public boolean checkFailed() {
+        long since = checkSince;
+        return since != 0 && System.nanoTime() - since > CHECK_NANOS;
     }
 
     /** {@return the relay's address} */

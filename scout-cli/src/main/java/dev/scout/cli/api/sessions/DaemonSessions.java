@@ -122,6 +122,7 @@ public final class DaemonSessions {
             o.putNull("rtt_ms");
         }
         o.put("error", home.problem().orElse(null));
+        home.standby().ifPresent(s -> o.put("standby", Addresses.format(s))); // failover hook: the second relay (issue 20)
         return o;
     }
 }
