@@ -1,6 +1,5 @@
 package dev.scout.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.natlab.NatLab;
 import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
@@ -9,9 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
+import static dev.scout.cli.ScoutLabFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,19 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class NatLabPushTest {
-    private static NatLab lab;
-    private static Path work;
+    private static ScoutLabFixture fixture;
     private static Device alice;
     private static Device bob;
 
     @BeforeAll
     static void buildLab() throws Exception {
-        NatLab.requireCapabilities();
-        lab = new NatLab();
-        lab.build(false, false);
-        work = Files.createTempDirectory("scout-natlab-push-");
-        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
-        scout.startPublicDht(8);
+        fixture = ScoutLabFixture.start("push", false, false);
+        ScoutLab scout = fixture.scout();
         alice = scout.device("alice", "h1", 6881);
         bob = scout.device("bob", "h2", 6881);
         Device carol = scout.device("carol", "pub", 6881);
@@ -67,7 +59,9 @@ class NatLabPushTest {
 
     @AfterAll
     static void removeLab() throws Exception {
-        NatLabTest.removeLab(lab, work);
+        if (fixture != null) {
+            fixture.close();
+        }
     }
 
     @Test
@@ -88,9 +82,5 @@ class NatLabPushTest {
             assertThat(arrived).as("'%s' in bob's daemon within 2 s of alice's send (%d ms)", text, millis).isTrue();
             System.out.printf("NAT lab push: '%s' at bob's daemon %d ms after alice's send returned%n", text, millis);
         }
-    }
-
-    private static JsonNode json(ScoutLab.Http h) {
-        return NatLabTest.json(h);
     }
 }

@@ -66,13 +66,33 @@ public final class LocalApi {
         return exchange(method, path, json, CALL_TIMEOUT_MILLIS);
     }
 
-    private Answer exchange(String method, String path, String json, int timeoutMillis) throws IOException {
+    /**
+     * A connection for a request of {@code method} to {@code path}, with the token, not yet sent: for
+     * a streamed body either way (a session's byte streams).
+     *
+     * @param method        the HTTP method
+     * @param path          the path, e.g. {@code /v1/sessions/ID/stream}
+     * @param timeoutMillis the read timeout (0: none)
+     * @return the connection
+     * @throws IOException if the URL is not one
+     */
+    public HttpURLConnection open(String method, String path, int timeoutMillis) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url + path).toURL().openConnection();
         c.setRequestMethod(method);
         c.setConnectTimeout(HEALTH_TIMEOUT_MILLIS);
         c.setReadTimeout(timeoutMillis);
         c.setUseCaches(false);
         c.setRequestProperty("Authorization", "Bearer " + token);
+        return c;
+    }
+
+    /** The API's base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return url;
+    }
+
+    private Answer exchange(String method, String path, String json, int timeoutMillis) throws IOException {
+        HttpURLConnection c = open(method, path, timeoutMillis);
         if (json != null) {
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             c.setDoOutput(true);
