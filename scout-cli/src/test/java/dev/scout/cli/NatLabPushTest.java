@@ -3,10 +3,10 @@ package dev.scout.cli;
 import dev.scout.natlab.NatLab;
 import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.scout.cli.ScoutLabFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,17 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class NatLabPushTest {
-    private static ScoutLabFixture fixture;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("push", false, false);
     private static Device alice;
     private static Device bob;
 
     @BeforeAll
     static void buildLab() throws Exception {
-        fixture = ScoutLabFixture.start("push", false, false);
-        ScoutLab scout = fixture.scout();
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        Device carol = scout.device("carol", "pub", 6881);
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        Device carol = LAB.device("carol", "pub", 6881);
         for (Device d : new Device[] {alice, bob, carol}) {
             d.init();
         }
@@ -54,13 +53,6 @@ class NatLabPushTest {
         // From now on only pokes bring news quickly: both poll every 15 min.
         for (Device d : new Device[] {alice, bob}) {
             assertThat(d.api("PATCH", "/v1/settings", "{\"poll_interval_seconds\": 900}").status()).isEqualTo(200);
-        }
-    }
-
-    @AfterAll
-    static void removeLab() throws Exception {
-        if (fixture != null) {
-            fixture.close();
         }
     }
 

@@ -2,12 +2,11 @@ package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.natlab.NatLab;
-import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -29,18 +28,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NatLabRelayFirstTest {
     private static final int BYTES = 3 << 20;
     private static final String RELAY = NatLab.PUBLIC_HOST + ":6881";
-    private static ScoutLabFixture fixture;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("relay-first", false, false);
     private static Device alice;
     private static Device bob;
     private static Device carol;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
-        fixture = ScoutLabFixture.start("relay-first", false, false);
-        ScoutLab scout = fixture.scout();
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        carol = scout.device("carol", "pub", 6881);
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        carol = LAB.device("carol", "pub", 6881);
         List<Device> all = List.of(alice, bob, carol);
         parallel(all, Device::init);
         parallel(List.of(alice, bob), d -> d.addContact(d == alice ? bob : alice));
@@ -71,13 +69,6 @@ class NatLabRelayFirstTest {
         });
     }
 
-    @AfterAll
-    static void removeLab() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     /**
      * The first connect between the two (no kept-open path yet): the first byte reaches Bob's {@code scout
      * pipe} within 1.5 s of both pipes' start (JVM starts included), through Carol; the session then moves to
@@ -86,7 +77,7 @@ class NatLabRelayFirstTest {
      */
     @Test
     void coneToConeFirstByteThroughTheRelayWithinOneAndAHalfSecondsAndKillingTheRelayLosesNoByte() throws Exception {
-        ScoutLabFixture.Transfer pipes = fixture.startPipes(alice, bob, BYTES, 20);
+        ScoutLabFixture.Transfer pipes = LAB.startPipes(alice, bob, BYTES, 20);
         long firstByteMillis = pipes.awaitFirstByte(20);
         carol.daemon().process().destroyForcibly(); // the relay dies in mid-pipe
         long[] asked = pipes.askedAt();

@@ -2,12 +2,11 @@ package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.natlab.PortMappingRouter;
-import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -28,20 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(240)
 class PortMappingNatLabTest {
     private static final int FIVE_MB = 5 << 20;
-    private static ScoutLabFixture fixture;
     private static PortMappingRouter router;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("port-mapping", lab -> {
+        PortMappingRouter.requireCapabilities();
+        router = lab.portMapping(1);
+    }, true, true);
     private static Device alice;
     private static Device bob;
     private static Device carol;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
-        PortMappingRouter.requireCapabilities();
-        fixture = ScoutLabFixture.start("port-mapping", lab -> router = lab.portMapping(1), true, true);
-        ScoutLab scout = fixture.scout();
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        carol = scout.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        carol = LAB.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
         for (Device d : List.of(alice, bob, carol)) {
             d.init();
         }
@@ -50,13 +50,6 @@ class PortMappingNatLabTest {
         alice.startDaemon("--session-poll", "500");
         bob.startDaemon("--session-poll", "500");
         carol.startDaemon("--no-port-mapping");
-    }
-
-    @AfterAll
-    static void removeLab() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
     }
 
     @Test
@@ -83,7 +76,7 @@ class PortMappingNatLabTest {
         bob.awaitApi(h -> h.status() == 200 && json(h).toString().contains(mapped), "/v1/contacts/alice", 60);
         assertThat(json(bob.api("GET", "/v1/status", null)).path("port_mapping").isNull()).as("Bob's router maps nothing").isTrue();
 
-        List<String> lines = fixture.pipe(alice, bob, FIVE_MB, 21);
+        List<String> lines = LAB.pipe(alice, bob, FIVE_MB, 21);
         System.out.println("port-mapping lab: " + lines);
         // Bob's session runs to the mapped address itself: direct through the mapping, nothing relayed.
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("session with alice at " + mapped));

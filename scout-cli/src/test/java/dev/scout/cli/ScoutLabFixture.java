@@ -22,6 +22,10 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,47 +34,59 @@ import static org.assertj.core.api.Assertions.assertThat;
  * directory for the devices' state, and its removal, checked; plus their helpers: a step on several
  * devices at once, the daemons' JSON, and {@code scout pipe}s between two devices, timed and checked by
  * SHA-256.
+ *
+ * <p>A test class registers it ({@code @RegisterExtension static final ScoutLabFixture LAB =
+ * ScoutLabFixture.of(...)}): the lab is built before the class's {@code @BeforeAll} methods run and
+ * removed after its {@code @AfterAll} methods.
  */
-final class ScoutLabFixture implements AutoCloseable {
+final class ScoutLabFixture implements BeforeAllCallback, AfterAllCallback {
     /** The public DHT's size in every lab. */
     static final int PUBLIC_DHT_NODES = 8;
 
-    private final NatLab lab;
-    private final Path work;
-    private final ScoutLab scout;
+    private final String name;
+    private final Consumer<NatLab> afterBuild;
+    private final boolean[] symmetric;
+    private NatLab lab;
+    private Path work;
+    private ScoutLab scout;
 
-    private ScoutLabFixture(NatLab lab, Path work) {
-        this.lab = lab;
-        this.work = work;
-        this.scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
+    private ScoutLabFixture(String name, Consumer<NatLab> afterBuild, boolean... symmetric) {
+        this.name = name;
+        this.afterBuild = afterBuild;
+        this.symmetric = symmetric.clone();
     }
 
     /**
-     * Builds a lab of homes behind NATs ({@code symmetric[k]}: home k+1's NAT is symmetric, else a
-     * port-restricted cone) and starts the public DHT.
+     * A lab of homes behind NATs ({@code symmetric[k]}: home k+1's NAT is symmetric, else a
+     * port-restricted cone) with the public DHT, built once registered.
      *
      * @param name       names the work directory
      * @param afterBuild what to add to the lab once built, before the DHT starts (e.g. a router's port mapping)
      */
-    static ScoutLabFixture start(String name, Consumer<NatLab> afterBuild, boolean... symmetric) throws Exception {
-        NatLab.requireCapabilities();
-        NatLab lab = new NatLab();
-        ScoutLabFixture f = null;
-        try {
-            lab.build(symmetric);
-            afterBuild.accept(lab);
-            f = new ScoutLabFixture(lab, Files.createTempDirectory("scout-natlab-" + name + "-"));
-            f.scout.startPublicDht(PUBLIC_DHT_NODES);
-            return f;
-        } catch (RuntimeException | Error e) {
-            remove(lab, f == null ? null : f.work);
-            throw e;
-        }
+    static ScoutLabFixture of(String name, Consumer<NatLab> afterBuild, boolean... symmetric) {
+        return new ScoutLabFixture(name, afterBuild, symmetric);
     }
 
-    /** As {@link #start(String, Consumer, boolean...)} with nothing added. */
-    static ScoutLabFixture start(String name, boolean... symmetric) throws Exception {
-        return start(name, lab -> { }, symmetric);
+    /** As {@link #of(String, Consumer, boolean...)} with nothing added. */
+    static ScoutLabFixture of(String name, boolean... symmetric) {
+        return of(name, lab -> { }, symmetric);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        NatLab.requireCapabilities();
+        lab = new NatLab();
+        lab.build(symmetric);
+        afterBuild.accept(lab);
+        work = Files.createTempDirectory("scout-natlab-" + name + "-");
+        scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
+        scout.startPublicDht(PUBLIC_DHT_NODES);
+    }
+
+    /** Removes the lab (checked: no namespace left) and the work directory, whatever got built. */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        remove(lab, work);
     }
 
     NatLab lab() {
@@ -88,12 +104,6 @@ final class ScoutLabFixture implements AutoCloseable {
     /** A device {@code name} in namespace {@code ns} whose daemon binds UDP {@code port}. */
     Device device(String name, String ns, int port) {
         return scout.device(name, ns, port);
-    }
-
-    /** Removes the lab (checked: no namespace left) and the work directory. */
-    @Override
-    public void close() throws Exception {
-        remove(lab, work);
     }
 
     /** Closes {@code lab} (if built), checks no namespace is left, deletes {@code work} (if made). */

@@ -24,9 +24,12 @@ public final class ScoutLab {
     public static final String MAIN = "dev.scout.cli.quick.QuickMain";
     /** The public DHT's first port. */
     public static final int DHT_PORT = 7000;
-    /** Small heaps, the serial collector, C1 only: many JVMs start and share two cores in the lab test. */
+    /**
+     * Small heaps, the serial collector, C1 only, no hsperfdata file (as {@code ./scout} starts a short
+     * command): many JVMs start and share two cores in the lab test.
+     */
     public static final List<String> FAST_START = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+            "-XX:-UsePerfData", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
 
     private final NatLab lab;
     private final String classPath;
