@@ -5,7 +5,10 @@ import dev.scout.natlab.NatLab;
 import dev.scout.natlab.Proc;
 import dev.scout.natlab.ScoutLab.Device;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fails with the reason, never skips. The namespaces are removed at the end and checked to be gone.
  */
 @Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first-connect timing first, on the fresh lab
 class NatLabTest {
     private static final int FIVE_MB = 5 << 20;
     /** Issue 20's target: cone to cone, first connect, the first byte within this of both pipes' start. */
@@ -101,6 +105,7 @@ class NatLabTest {
      * start of the two pipe processes (their JVMs' start included); then all 5 MB, intact.
      */
     @Test
+    @Order(1)
     void coneToConeFirstByteWithinOneAndAHalfSecondsOfThePipesStartAndFiveMegabytesIntact() throws Exception {
         // Both daemons are registered at their home relays and have told their contacts (a relay may have
         // been stopped by another test: Frank leaves in the man-in-the-middle test).
