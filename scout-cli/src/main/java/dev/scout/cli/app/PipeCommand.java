@@ -1,11 +1,12 @@
 package dev.scout.cli.app;
 
+import dev.scout.cli.client.LocalApi;
+import dev.scout.cli.client.SessionPipe;
 import dev.scout.cli.common.BaseCommand;
 import dev.scout.cli.common.CliException;
 import dev.scout.cli.common.DaemonClient;
 import dev.scout.cli.common.Globals;
 import dev.scout.cli.common.Version;
-import dev.scout.cli.quick.SessionPipe;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class PipeCommand extends BaseCommand {
     public Integer call() {
         DaemonClient daemon = daemon().orElseThrow(() -> new CliException("scout pipe goes through the daemon, and none "
                 + "is running for " + Globals.of(spec).stateDir() + ": start it with `scout daemon`"));
-        SessionPipe.through(daemon.file().url(), daemon.file().token(), spec.commandLine().getErr())
+        new SessionPipe(new LocalApi(daemon.file().url(), daemon.file().token()), spec.commandLine().getErr())
                 .run(name, device, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
         return 0;
     }

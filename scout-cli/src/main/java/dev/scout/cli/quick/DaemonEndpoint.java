@@ -1,13 +1,13 @@
 package dev.scout.cli.quick;
 
+import dev.scout.cli.client.JsonReader;
+import dev.scout.cli.client.JsonValues;
 import dev.scout.cli.client.LocalApi;
-import dev.scout.cli.client.OneLine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,8 +21,6 @@ import java.util.Optional;
  */
 record DaemonEndpoint(String url, String token, long pid) {
     private static final long MAX_BYTES = 4096;
-    /** The JSON of an empty object: an empty request or answer body. */
-    private static final String EMPTY = "{}";
 
     /** The daemon serving {@code stateDir}: its file is sound, its process alive and its health check answers. */
     static Optional<DaemonEndpoint> find(Path stateDir) {
@@ -68,38 +66,6 @@ record DaemonEndpoint(String url, String token, long pid) {
 
     LocalApi api() {
         return new LocalApi(url, token);
-    }
-
-    /**
-     * One call, as DaemonClient's calls: the answer's JSON, or a {@link Failure} with the daemon's error
-     * text.
-     *
-     * @param body the request's JSON object, or null for none
-     */
-    Object call(String method, String path, Map<String, Object> body) {
-        LocalApi.Answer a;
-        try {
-            String json = body == null ? null : body.isEmpty() ? EMPTY : JsonValues.asciiLine(body);
-            a = api().call(method, path, json);
-        } catch (IOException e) {
-            throw new Failure("the daemon at " + url + " did not answer: " + OneLine.message(e));
-        }
-        return answer(a.status(), a.body());
-    }
-
-    /** An answer's JSON; a {@link Failure} for a 4xx/5xx (with the daemon's error text) or a body that is not JSON. */
-    static Object answer(int status, String body) {
-        Object json;
-        try {
-            json = JsonReader.parse(body.isEmpty() ? EMPTY : body);
-        } catch (JsonReader.MalformedJsonException e) {
-            throw new Failure("the daemon answered " + status + " without JSON");
-        }
-        if (status / 100 != 2) {
-            String error = JsonValues.asText(JsonValues.path(json, "error"), "");
-            throw new Failure(error.isEmpty() ? "the daemon answered " + status : error);
-        }
-        return json;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.scout.cli.quick;
 
 import dev.scout.app.AppEntries;
+import dev.scout.cli.client.JsonValues;
 import dev.scout.cli.client.OneLine;
+import dev.scout.cli.client.SessionPipe;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,11 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.scout.cli.quick.JsonValues.asInt;
-import static dev.scout.cli.quick.JsonValues.asText;
-import static dev.scout.cli.quick.JsonValues.elements;
-import static dev.scout.cli.quick.JsonValues.isEmpty;
-import static dev.scout.cli.quick.JsonValues.path;
+import static dev.scout.cli.client.JsonValues.asInt;
+import static dev.scout.cli.client.JsonValues.asText;
+import static dev.scout.cli.client.JsonValues.elements;
+import static dev.scout.cli.client.JsonValues.isEmpty;
+import static dev.scout.cli.client.JsonValues.path;
 
 /**
  * The daemon commands of {@link QuickArgs}, run through a running daemon without picocli or Jackson.
@@ -63,7 +65,7 @@ final class QuickCommands {
                 case "contacts list" -> contactsList();
                 case "contacts show" -> contactsShow(args.positional().get(0));
                 case "send" -> send(args.positional().get(0), args.positional().get(1));
-                case "pipe" -> new SessionPipe(daemon, err).run(args.positional().get(0), args.device(), stdin, stdout);
+                case "pipe" -> new SessionPipe(daemon.api(), err).run(args.positional().get(0), args.device(), stdin, stdout);
                 default -> sync(args.positional());
             }
             return 0;
@@ -136,7 +138,7 @@ final class QuickCommands {
     }
 
     private Object call(String method, String path, Map<String, Object> body) {
-        return daemon.call(method, path, body);
+        return daemon.api().json(method, path, body);
     }
 
     /** As BaseCommand.emit: {@code json} as one ASCII line with --json, else {@code human} (if not null). */

@@ -1,6 +1,4 @@
-package dev.scout.cli.quick;
-
-import dev.scout.cli.client.OneLine;
+package dev.scout.cli.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +7,11 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static dev.scout.cli.quick.JsonValues.asBoolean;
-import static dev.scout.cli.quick.JsonValues.asLong;
-import static dev.scout.cli.quick.JsonValues.asText;
-import static dev.scout.cli.quick.JsonValues.has;
-import static dev.scout.cli.quick.JsonValues.path;
+import static dev.scout.cli.client.JsonValues.asBoolean;
+import static dev.scout.cli.client.JsonValues.asLong;
+import static dev.scout.cli.client.JsonValues.asText;
+import static dev.scout.cli.client.JsonValues.has;
+import static dev.scout.cli.client.JsonValues.path;
 
 /**
  * What {@code scout pipe NAME} does through the running daemon (docs/spec.md §7): opens a session with
@@ -26,24 +24,16 @@ import static dev.scout.cli.quick.JsonValues.path;
  * the daemon's error, or which direction failed and why.
  */
 public final class SessionPipe {
-    private final DaemonEndpoint daemon;
+    private final LocalApi daemon;
     private final PrintWriter err;
 
-    SessionPipe(DaemonEndpoint daemon, PrintWriter err) {
+    /**
+     * @param daemon the running daemon's API
+     * @param err    where the session line goes
+     */
+    public SessionPipe(LocalApi daemon, PrintWriter err) {
         this.daemon = daemon;
         this.err = err;
-    }
-
-    /**
-     * A pipe through the daemon the full command line found.
-     *
-     * @param url   the daemon API's base URL
-     * @param token its bearer token
-     * @param err   where the session line goes
-     * @return the pipe
-     */
-    public static SessionPipe through(String url, String token, PrintWriter err) {
-        return new SessionPipe(new DaemonEndpoint(url, token, 0), err); // the pid is only for finding a daemon
     }
 
     /**
@@ -61,11 +51,11 @@ public final class SessionPipe {
         if (device != null) {
             request.put("device", device);
         }
-        Object session = daemon.call("POST", "/v1/sessions", request);
+        Object session = daemon.json("POST", "/v1/sessions", request);
         String id = asText(path(session, "id"));
         err.println(sessionLine(session));
         err.flush();
-        SessionStreams streams = new SessionStreams(daemon.api(), "/v1/sessions/" + id + "/stream");
+        SessionStreams streams = new SessionStreams(daemon, "/v1/sessions/" + id + "/stream");
         Upload upload = new Upload(streams, in, name);
         upload.start();
         try {
@@ -82,9 +72,9 @@ public final class SessionPipe {
         if (upload.failure != null) {
             throw upload.failure;
         }
-        String readError = asText(path(daemon.call("GET", "/v1/sessions/" + id, null), "read_error"), "");
+        String readError = asText(path(daemon.json("GET", "/v1/sessions/" + id, null), "read_error"), "");
         try {
-            daemon.call("DELETE", "/v1/sessions/" + id, null);
+            daemon.json("DELETE", "/v1/sessions/" + id, null);
         } catch (Failure e) {
             // already gone (the peer closed first): nothing left to close
         }

@@ -1,6 +1,4 @@
-package dev.scout.cli.quick;
-
-import dev.scout.cli.client.LocalApi;
+package dev.scout.cli.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +62,6 @@ final class SessionStreams {
         int status = c.getResponseCode();
         InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
         String text = body == null ? "" : new String(body.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
-        return DaemonEndpoint.answer(status, text);
+        return LocalApi.json(status, text);
     }
 }
