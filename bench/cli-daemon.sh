@@ -89,22 +89,6 @@ for _ in $(seq 1 "$RUNS"); do
 done
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 
-pct() { sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END{i=int(NR*q+0.999999); if(i<1)i=1; print a[i]}'; }
-{
-    echo "cli_runs=$RUNS"
-    echo "cli_loadavg_start=$LOAD_START"
-    echo "cli_loadavg_end=$LOAD_END"
-    for name in "${NAMES[@]}"; do
-        echo "cli_${name}_p50_ms=$(pct "$WORK/$name.wall" 0.5)"
-        echo "cli_${name}_p90_ms=$(pct "$WORK/$name.wall" 0.9)"
-        [ -f "$WORK/$name.cpu" ] && echo "cli_${name}_cpu_p50_ms=$(pct "$WORK/$name.cpu" 0.5)"
-    done
-} >"$WORK/figures"
-printf '%-16s %14s %14s %14s\n' "" "wall p50 ms" "wall p90 ms" "cpu p50 ms"
-for name in "${NAMES[@]}"; do
-    printf '%-16s %14s %14s %14s\n' "$name" "$(pct "$WORK/$name.wall" 0.5)" "$(pct "$WORK/$name.wall" 0.9)" \
-        "$([ -f "$WORK/$name.cpu" ] && pct "$WORK/$name.cpu" 0.5 || echo n/a)"
-done
-echo "runs: $RUNS each, interleaved; load average $LOAD_START at the start, $LOAD_END at the end ($(nproc) cores)"
-[ -n "$OUT" ] && cp "$WORK/figures" "$OUT"
+. bench/timed-runs.sh
+report cli "$RUNS" "$LOAD_START" "$LOAD_END" "$OUT" "${NAMES[@]}"
 exit 0

@@ -70,11 +70,8 @@ class BirthdayPunchLabTest {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("lab namespaces left behind").isEmpty();
-        }
+    static void tearDown() throws Exception {
+        ScoutLabFixture.remove(lab, null);
     }
 
     @Test

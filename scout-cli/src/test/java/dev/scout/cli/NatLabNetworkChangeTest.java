@@ -3,14 +3,10 @@ package dev.scout.cli;
 import dev.scout.natlab.NatLab;
 import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,21 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class NatLabNetworkChangeTest {
     private static final String NEW_WAN = NatLab.INTERNET + ".51";
-    private static NatLab lab;
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("network-change", false, false);
     private static Device alice;
     private static Device bob;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
-        NatLab.requireCapabilities();
-        lab = new NatLab();
-        lab.build(false, false);
-        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
-        scout.startPublicDht(8);
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
         alice.init();
         bob.init();
         alice.addContact(bob);
@@ -48,15 +38,10 @@ class NatLabNetworkChangeTest {
         bob.awaitApi(h -> h.status() == 200 && h.body().contains(NatLab.INTERNET + ".11:6881"), "/v1/contacts/alice", 90);
     }
 
-    @AfterAll
-    static void removeLab() throws Exception {
-        NatLabTest.removeLab(lab, null); // the work directory is JUnit's (@TempDir) or removed by it
-    }
-
     @Test
     void afterHerRoutersWanAddressChangesBobSeesItAndReachesAlicesDaemonWithin30s() throws Exception {
         long t0 = System.nanoTime();
-        lab.changeWanAddress(1, NEW_WAN);
+        LAB.lab().changeWanAddress(1, NEW_WAN);
         // Alice's daemon notices through the DHT's votes and republishes; Bob's daemon reads her record.
         bob.awaitApi(h -> h.status() == 200 && h.body().contains(NEW_WAN + ":6881"), "/v1/contacts/alice", 30);
         long published = (System.nanoTime() - t0) / 1_000_000;

@@ -1,17 +1,14 @@
 package dev.scout.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.natlab.NatLab;
 import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
+import static dev.scout.cli.ScoutLabFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,22 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class NatLabPushTest {
-    private static NatLab lab;
-    private static Path work;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("push", false, false);
     private static Device alice;
     private static Device bob;
 
     @BeforeAll
     static void buildLab() throws Exception {
-        NatLab.requireCapabilities();
-        lab = new NatLab();
-        lab.build(false, false);
-        work = Files.createTempDirectory("scout-natlab-push-");
-        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
-        scout.startPublicDht(8);
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        Device carol = scout.device("carol", "pub", 6881);
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        Device carol = LAB.device("carol", "pub", 6881);
         for (Device d : new Device[] {alice, bob, carol}) {
             d.init();
         }
@@ -65,11 +56,6 @@ class NatLabPushTest {
         }
     }
 
-    @AfterAll
-    static void removeLab() throws Exception {
-        NatLabTest.removeLab(lab, work);
-    }
-
     @Test
     void aMessageBetweenTwoHomesReachesTheRunningDaemonWithinTwoSeconds() throws Exception {
         for (String text : new String[] {"hello through the relay", "and again"}) {
@@ -88,9 +74,5 @@ class NatLabPushTest {
             assertThat(arrived).as("'%s' in bob's daemon within 2 s of alice's send (%d ms)", text, millis).isTrue();
             System.out.printf("NAT lab push: '%s' at bob's daemon %d ms after alice's send returned%n", text, millis);
         }
-    }
-
-    private static JsonNode json(ScoutLab.Http h) {
-        return NatLabTest.json(h);
     }
 }

@@ -1,22 +1,17 @@
 package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scout.cli.api.Jackson;
 import dev.scout.natlab.NatLab;
-import dev.scout.natlab.Proc;
-import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
+import static dev.scout.cli.ScoutLabFixture.json;
+import static dev.scout.cli.ScoutLabFixture.parallel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,34 +28,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NatLabRelayFirstTest {
     private static final int BYTES = 3 << 20;
     private static final String RELAY = NatLab.PUBLIC_HOST + ":6881";
-    private static NatLab lab;
-    private static Path work;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("relay-first", false, false);
     private static Device alice;
     private static Device bob;
     private static Device carol;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
-        NatLab.requireCapabilities();
-        lab = new NatLab();
-        lab.build(false, false);
-        work = Files.createTempDirectory("scout-natlab-relay-first-");
-        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
-        scout.startPublicDht(8);
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        carol = scout.device("carol", "pub", 6881);
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        carol = LAB.device("carol", "pub", 6881);
         List<Device> all = List.of(alice, bob, carol);
-        NatLabTest.parallel(all, Device::init);
-        NatLabTest.parallel(List.of(alice, bob), d -> d.addContact(d == alice ? bob : alice));
-        NatLabTest.parallel(all, d -> {
+        parallel(all, Device::init);
+        parallel(List.of(alice, bob), d -> d.addContact(d == alice ? bob : alice));
+        parallel(all, d -> {
             if (d == carol) {
                 d.startDaemon("--relay");
             } else {
                 d.startDaemon("--relay-via", RELAY);
             }
         });
-        NatLabTest.parallel(List.of(alice, bob), d -> {
+        parallel(List.of(alice, bob), d -> {
             d.awaitApi(h -> {
                 JsonNode s = json(h);
                 return "cone".equals(s.path("nat").asText()) && s.path("relay").path("registered").asBoolean()
@@ -72,17 +61,12 @@ class NatLabRelayFirstTest {
         });
         // Both published their relay entries; each daemon's next message poll (every second) stores the
         // other's, so the connect below reads no record. Two polls after now: it has.
-        NatLabTest.parallel(List.of(alice, bob), d -> {
+        parallel(List.of(alice, bob), d -> {
             for (int i = 0; i < 2; i++) {
                 String before = json(d.api("GET", "/v1/status", null)).path("last_poll").asText();
                 d.awaitApi(h -> !before.equals(json(h).path("last_poll").asText()), "/v1/status", 30);
             }
         });
-    }
-
-    @AfterAll
-    static void removeLab() throws Exception {
-        NatLabTest.removeLab(lab, work);
     }
 
     /**
@@ -93,43 +77,17 @@ class NatLabRelayFirstTest {
      */
     @Test
     void coneToConeFirstByteThroughTheRelayWithinOneAndAHalfSecondsAndKillingTheRelayLosesNoByte() throws Exception {
-        Path file = work.resolve("relay-first.bin");
-        byte[] b = new byte[BYTES];
-        new Random(20).nextBytes(b);
-        Files.write(file, b);
-        Path copy = work.resolve("relay-first-copy");
-        Files.deleteIfExists(copy);
-        long t0 = System.nanoTime();
-        Proc send = alice.pipe("bob", file, work.resolve("relay-first-back"));
-        Proc receive = bob.pipe("alice", Path.of("/dev/null"), copy);
-        long deadline = t0 + 20_000_000_000L;
-        long[] sessionLine = {-1, -1}; // when each pipe printed its session line (its POST /v1/sessions returned)
-        while (!Files.exists(copy) || Files.size(copy) == 0) {
-            assertThat(System.nanoTime()).as("no byte arrived within 20 s: %s / %s", send.transcript(), receive.transcript())
-                    .isLessThan(deadline);
-            noteSessionLine(send, sessionLine, 0, t0);
-            noteSessionLine(receive, sessionLine, 1, t0);
-            Thread.sleep(2); // polling the copy's size: this measures, it waits for nothing
-        }
-        long firstByteMillis = (System.nanoTime() - t0) / 1_000_000;
+        ScoutLabFixture.Transfer pipes = LAB.startPipes(alice, bob, BYTES, 20);
+        long firstByteMillis = pipes.awaitFirstByte(20);
         carol.daemon().process().destroyForcibly(); // the relay dies in mid-pipe
-        // When each pipe's POST /v1/sessions started: its session line's time less the connect time it reports.
-        long aliceAsked = sessionLine[0] < 0 ? -1 : sessionLine[0] - connectMillis(send);
-        long bobAsked = sessionLine[1] < 0 ? -1 : sessionLine[1] - connectMillis(receive);
+        long[] asked = pipes.askedAt();
+        long aliceAsked = asked[0];
+        long bobAsked = asked[1];
         long afterBothAsked = firstByteMillis - Math.max(aliceAsked, bobAsked);
         System.out.println("relay first: first byte at bob " + firstByteMillis + " ms after both pipes started; the pipes'"
                 + " POST /v1/sessions started at " + aliceAsked + " ms (alice) and " + bobAsked + " ms (bob) (JVM start and"
-                + " command set-up before that); first byte " + afterBothAsked + " ms after both had asked; session lines at "
-                + sessionLine[0] + " / " + sessionLine[1] + " ms");
-        try {
-            assertThat(send.awaitExit(90)).as("alice's pipe: %s", send.transcript()).isZero();
-            assertThat(receive.awaitExit(90)).as("bob's pipe: %s", receive.transcript()).isZero();
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nother pipe: " + receive.transcript() + log(alice) + log(bob), e);
-        }
-        assertThat(NatLabTest.sha256(copy)).as("every byte, intact").isEqualTo(NatLabTest.sha256(file));
-        List<String> lines = new ArrayList<>(send.transcript());
-        lines.addAll(receive.transcript());
+                + " command set-up before that); first byte " + afterBothAsked + " ms after both had asked");
+        List<String> lines = pipes.finish();
         System.out.println("relay first: " + lines + log(alice) + log(bob));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("via relay").contains("at relay " + RELAY));
         assertThat(lines).noneMatch(l -> l.contains("via intent"));
@@ -146,30 +104,7 @@ class NatLabRelayFirstTest {
                 .isLessThanOrEqualTo(1_500);
     }
 
-    private static void noteSessionLine(Proc p, long[] at, int i, long t0) {
-        if (at[i] < 0 && p.transcript().stream().anyMatch(l -> l.contains("ms to connect"))) {
-            at[i] = (System.nanoTime() - t0) / 1_000_000;
-        }
-    }
-
-    /** The connect time a pipe reported in its session line. */
-    private static long connectMillis(Proc p) {
-        for (String l : p.transcript()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) ms to connect").matcher(l);
-            if (m.find()) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        return 0;
-    }
-
     private static String log(Device d) {
-        List<String> lines = d.daemon().transcript().stream().filter(l -> !l.contains(" status: routing table ")).toList();
-        return "\n--- " + d.name() + "'s daemon (last 80 lines but status) ---\n"
-                + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-    }
-
-    private static JsonNode json(ScoutLab.Http h) {
-        return NatLabTest.json(h);
+        return ScoutLabFixture.daemonLog(d, 80);
     }
 }

@@ -1,25 +1,16 @@
 package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scout.cli.api.Jackson;
-import dev.scout.natlab.NatLab;
 import dev.scout.natlab.PortMappingRouter;
-import dev.scout.natlab.Proc;
-import dev.scout.natlab.ScoutLab;
 import dev.scout.natlab.ScoutLab.Device;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
+import static dev.scout.cli.ScoutLabFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,26 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(240)
 class PortMappingNatLabTest {
     private static final int FIVE_MB = 5 << 20;
-    private static NatLab lab;
     private static PortMappingRouter router;
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final ScoutLabFixture LAB = ScoutLabFixture.of("port-mapping", lab -> {
+        PortMappingRouter.requireCapabilities();
+        router = lab.portMapping(1);
+    }, true, true);
     private static Device alice;
     private static Device bob;
     private static Device carol;
 
     @BeforeAll
     static void buildLabAndStartDaemons() throws Exception {
-        NatLab.requireCapabilities();
-        PortMappingRouter.requireCapabilities();
-        lab = new NatLab();
-        lab.build(true, true);
-        router = lab.portMapping(1);
-        ScoutLab scout = new ScoutLab(lab, System.getProperty("java.class.path"), work);
-        scout.startPublicDht(8);
-        alice = scout.device("alice", "h1", 6881);
-        bob = scout.device("bob", "h2", 6881);
-        carol = scout.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
+        alice = LAB.device("alice", "h1", 6881);
+        bob = LAB.device("bob", "h2", 6881);
+        carol = LAB.device("carol", "h1", 6882); // Alice's housemate, who turned port mapping off
         for (Device d : List.of(alice, bob, carol)) {
             d.init();
         }
@@ -64,11 +50,6 @@ class PortMappingNatLabTest {
         alice.startDaemon("--session-poll", "500");
         bob.startDaemon("--session-poll", "500");
         carol.startDaemon("--no-port-mapping");
-    }
-
-    @AfterAll
-    static void removeLab() throws Exception {
-        NatLabTest.removeLab(lab, null); // the work directory is JUnit's (@TempDir) or removed by it
     }
 
     @Test
@@ -95,7 +76,7 @@ class PortMappingNatLabTest {
         bob.awaitApi(h -> h.status() == 200 && json(h).toString().contains(mapped), "/v1/contacts/alice", 60);
         assertThat(json(bob.api("GET", "/v1/status", null)).path("port_mapping").isNull()).as("Bob's router maps nothing").isTrue();
 
-        List<String> lines = pipe(alice, bob, FIVE_MB, 21);
+        List<String> lines = LAB.pipe(alice, bob, FIVE_MB, 21);
         System.out.println("port-mapping lab: " + lines);
         // Bob's session runs to the mapped address itself: direct through the mapping, nothing relayed.
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("session with alice at " + mapped));
@@ -105,32 +86,5 @@ class PortMappingNatLabTest {
         alice.stopDaemon();
         assertThat(router.mappings()).as("miniupnpd's mappings after scout stop; its log: %s", router.log()).isEmpty();
         assertThat(alice.daemon().transcript()).anyMatch(l -> l.contains("port mapping: pcp mapping " + mapped + " deleted"));
-    }
-
-    /** {@code bytes} seeded random bytes from {@code from} to {@code to} through two {@code scout pipe}s, checked by SHA-256. */
-    private static List<String> pipe(Device from, Device to, int bytes, long seed) throws Exception {
-        byte[] data = new byte[bytes];
-        new Random(seed).nextBytes(data);
-        Path file = work.resolve("mapped.bin");
-        Files.write(file, data);
-        Path copy = work.resolve("mapped-copy");
-        Proc send = from.pipe(to.name(), file, work.resolve("mapped-back"));
-        Proc receive = to.pipe(from.name(), Path.of("/dev/null"), copy);
-        assertThat(send.awaitExit(90)).as("%s's pipe: %s; other pipe: %s; %s's daemon: %s", from.name(), send.transcript(),
-                receive.transcript(), to.name(), to.daemon().transcript()).isZero();
-        assertThat(receive.awaitExit(90)).as("%s's pipe: %s", to.name(), receive.transcript()).isZero();
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        assertThat(sha.digest(Files.readAllBytes(copy))).as("the copy's SHA-256").isEqualTo(sha.digest(data));
-        List<String> lines = new ArrayList<>(send.transcript());
-        lines.addAll(receive.transcript());
-        return lines;
-    }
-
-    private static JsonNode json(ScoutLab.Http h) {
-        try {
-            return h.status() == 200 ? Jackson.parse(h.body()) : Jackson.object();
-        } catch (Exception e) {
-            return Jackson.object();
-        }
     }
 }

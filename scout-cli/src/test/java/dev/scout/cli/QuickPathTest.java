@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
 import dev.scout.cli.app.SyncCommand;
 import dev.scout.cli.daemon.StatusCommand;
-import dev.scout.cli.quick.JsonReader;
-import dev.scout.cli.quick.JsonValues;
+import dev.scout.cli.client.JsonReader;
+import dev.scout.cli.client.JsonValues;
 import dev.scout.cli.quick.QuickMain;
 import dev.scout.cli.quick.QuickViews;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +53,8 @@ class QuickPathTest {
         for (List<String> command : List.of(List.of("id"), List.of("--json", "id"), List.of("contacts", "list"),
                 List.of("contacts", "--json", "list"), List.of("contacts", "show", "bob"), List.of("--json", "contacts", "show", "bob"),
                 List.of("contacts", "show", "nobody"), List.of("send", "nobody", "hi"),
-                List.of("sync", "nobody"), List.of("--json", "sync", "bob", "nobody"))) {
+                List.of("sync", "nobody"), List.of("--json", "sync", "bob", "nobody"), List.of("pipe", "nobody"),
+                List.of("pipe", "nobody", "--device", "phone"), List.of("pipe", "--device=phone", "nobody"))) {
             String[] args = on(d.aliceDir, "127.0.0.1:9", command.toArray(String[]::new));
             CliTestSupport.Run full = CliTestSupport.run(args);
             CliTestSupport.Run quick = quick(args);
@@ -117,7 +118,10 @@ class QuickPathTest {
                 List.of("send", "bob", "x".repeat(2000)), List.of("--port", "99999", "status"), List.of("status", "--port", "1"),
                 List.of("--bootstrap", "host:xx", "status"), List.of("--bootstrap", "a:1,", "status"), List.of("--bootstrap", "::1:5", "status"),
                 List.of("--json", "--json", "status"), List.of("--json=true", "status"), List.of("@args", "status"),
-                List.of("send", "bob", "--", "-x"), List.of("send", "bob", "-x"), List.of("daemon"), List.of("stop"), List.of("pipe", "bob"),
+                List.of("send", "bob", "--", "-x"), List.of("send", "bob", "-x"), List.of("daemon"), List.of("stop"), List.of("pipe"),
+                List.of("pipe", "bob", "extra"), List.of("pipe", "bob", "--device"), List.of("pipe", "bob", "--device="),
+                List.of("--device", "x", "pipe", "bob"), List.of("pipe", "bob", "--device", "x", "--device", "y"),
+                List.of("pipe", "bob", "--port", "1"), List.of("pipe", "--help"), List.of("pipe", "-x"),
                 List.of("inbox"), List.of("inbox", "bob"))) { // inbox pages and marks read: the full command line
             List<String> all = new java.util.ArrayList<>(List.of("--state-dir", dir));
             all.addAll(args);

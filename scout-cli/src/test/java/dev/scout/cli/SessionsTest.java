@@ -2,6 +2,7 @@ package dev.scout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;
+import dev.scout.cli.quick.QuickMain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,11 +45,20 @@ class SessionsTest {
         d = LiveDaemons.get();
     }
 
-    /** {@code scout pipe CONTACT} as a real process with stdin, stdout and stderr on files. */
+    /**
+     * {@code scout pipe CONTACT} as a real process with stdin, stdout and stderr on files, started as
+     * {@code ./scout} starts it (scout.jar's main class: the quick path).
+     */
     static Process pipe(Path stateDir, String contact, Path in, Path out, Path err, String... options) throws Exception {
+        return pipe(QuickMain.class, stateDir, contact, in, out, err, options);
+    }
+
+    /** As {@link #pipe(Path, String, Path, Path, Path, String...)} with {@code main} as the main class. */
+    static Process pipe(Class<?> main, Path stateDir, String contact, Path in, Path out, Path err, String... options)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ScoutCommand.class.getName(), "--state-dir", stateDir.toString(), "pipe", contact));
+                main.getName(), "--state-dir", stateDir.toString(), "pipe", contact));
         command.addAll(List.of(options));
         return new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
@@ -67,8 +77,9 @@ class SessionsTest {
         Path aIn = Files.write(tmp.resolve("a.in"), a);
         Path bIn = Files.write(tmp.resolve("b.in"), b);
         long t0 = System.nanoTime();
+        // Alice's pipe takes the quick path, Bob's the full command line: the same session, the same lines.
         Process alice = pipe(d.aliceDir, "bob", aIn, tmp.resolve("a.out"), tmp.resolve("a.err"));
-        Process bob = pipe(d.bobDir, "alice", bIn, tmp.resolve("b.out"), tmp.resolve("b.err"));
+        Process bob = pipe(ScoutCommand.class, d.bobDir, "alice", bIn, tmp.resolve("b.out"), tmp.resolve("b.err"));
         boolean aliceDone = alice.waitFor(120, TimeUnit.SECONDS);
         boolean bobDone = bob.waitFor(120, TimeUnit.SECONDS);
         String aliceErr = Files.readString(tmp.resolve("a.err"));
@@ -80,7 +91,10 @@ class SessionsTest {
         assertThat(bob.exitValue()).as(bobErr).isZero();
         assertThat(sha256(tmp.resolve("b.out"))).isEqualTo(sha256(aIn));
         assertThat(sha256(tmp.resolve("a.out"))).isEqualTo(sha256(bIn));
-        assertThat(aliceErr + bobErr).contains("scout pipe: session with");
+        for (String transcript : List.of(aliceErr, bobErr)) {
+            assertThat(transcript).matches("scout pipe: session with (alice|bob) at (relay )?\\S+ \\((they opened it"
+                    + "(, via relay)?|\\d+ ms to connect, via \\w+)\\)\\R");
+        }
         System.out.printf("scout pipe: %d + %d bytes both ways in %d ms (two JVM starts included)%n", a.length, b.length,
                 (System.nanoTime() - t0) / 1_000_000);
     }

@@ -17,13 +17,19 @@ import java.util.function.Predicate;
  * namespace (natlab_http.py).
  */
 public final class ScoutLab {
-    /** The command line's main class (what {@code ./scout} runs from scout.jar). */
-    public static final String MAIN = "dev.scout.cli.ScoutCommand";
+    /**
+     * The command line's main class: what {@code ./scout} runs from scout.jar, so a command takes the
+     * quick path when the user's would (e.g. {@code scout pipe} through the daemon, without picocli).
+     */
+    public static final String MAIN = "dev.scout.cli.quick.QuickMain";
     /** The public DHT's first port. */
     public static final int DHT_PORT = 7000;
-    /** Small heaps, the serial collector, C1 only: many JVMs start and share two cores in the lab test. */
+    /**
+     * Small heaps, the serial collector, C1 only, no hsperfdata file (as {@code ./scout} starts a short
+     * command): many JVMs start and share two cores in the lab test.
+     */
     public static final List<String> FAST_START = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+            "-XX:-UsePerfData", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
 
     private final NatLab lab;
     private final String classPath;

@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Loads the classes the common commands load, for a class-data-sharing archive: the {@code ./scout}
  * launcher runs it once per jar with {@code -XX:ArchiveClassesAtExit}. It runs the quick path against
- * a stand-in daemon (a loopback socket answering canned JSON; no DHT, no real daemon) and the full
+ * a stand-in daemon (a loopback socket answering canned JSON; no DHT, no real daemon; {@code pipe}
+ * with nothing to send) and the full
  * command line with and without that daemon, in a scratch state directory.
  */
 public final class CdsTraining {
@@ -30,16 +31,23 @@ public final class CdsTraining {
             + "\"public_key_hex\":\"00\",\"added_at\":\"2026-01-01T00:00:00Z\"}";
     private static final String DEVICES = "\"devices\":[{\"tag\":1,\"name\":\"laptop\",\"addresses\":[\"127.0.0.1:6881\"],"
             + "\"outbox_head\":null,\"updated_at\":\"2026-01-01T00:00:00Z\"}]";
-    private static final Map<String, String> ANSWERS = Map.of(
-            "/v1/health", "{\"status\":\"ok\"}",
-            "/v1/status", "{\"running\":true,\"pid\":1,\"api_url\":\"http://127.0.0.1:1\",\"local_address\":\"127.0.0.1:6881\","
+    private static final String SESSION = "{\"id\":\"training\",\"contact\":\"bob\",\"remote\":\"127.0.0.1:6881\","
+            + "\"incoming\":false,\"claimed\":true,\"connect_ms\":1,\"via\":\"direct\",\"read_error\":null}";
+    private static final Map<String, String> ANSWERS = Map.ofEntries(
+            Map.entry("/v1/health", "{\"status\":\"ok\"}"),
+            Map.entry("/v1/status", "{\"running\":true,\"pid\":1,\"api_url\":\"http://127.0.0.1:1\",\"local_address\":\"127.0.0.1:6881\","
                     + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"routing_table_size\":8,\"external_address\":null,"
-                    + "\"reachability\":\"unknown\",\"last_republish\":null,\"last_poll\":null,\"contacts_reachable\":\"0/1\"}",
-            "/v1/identity", "{\"public_key\":\"ybndrfg8ejkmcpqxot1uwisza345h769ybndrfg8ejkmcpqxot1u\",\"public_key_hex\":\"00\"}",
-            "/v1/contacts", "{\"contacts\":[" + CONTACT + "]}",
-            "/v1/contacts/bob", CONTACT.replace("}", ",\"record_public_key\":\"00\",\"record_target\":\"00\"," + DEVICES + "}"),
-            "/v1/messages", "{\"contact\":\"bob\",\"message_id\":\"00112233445566778899\",\"stored\":8,\"record_seq\":2}",
-            "/v1/sync", "{\"results\":[{\"contact\":\"bob\",\"seq\":3,\"stored\":8," + DEVICES + "}]}");
+                    + "\"reachability\":\"unknown\",\"last_republish\":null,\"last_poll\":null,\"contacts_reachable\":\"0/1\"}"),
+            Map.entry("/v1/identity", "{\"public_key\":\"ybndrfg8ejkmcpqxot1uwisza345h769ybndrfg8ejkmcpqxot1u\",\"public_key_hex\":\"00\"}"),
+            Map.entry("/v1/contacts", "{\"contacts\":[" + CONTACT + "]}"),
+            Map.entry("/v1/contacts/bob", CONTACT.replace("}", ",\"record_public_key\":\"00\",\"record_target\":\"00\"," + DEVICES + "}")),
+            Map.entry("/v1/messages", "{\"contact\":\"bob\",\"message_id\":\"00112233445566778899\",\"stored\":8,\"record_seq\":2}"),
+            Map.entry("/v1/sync", "{\"results\":[{\"contact\":\"bob\",\"seq\":3,\"stored\":8," + DEVICES + "}]}"),
+            // scout pipe: the session, its two streams (the upload's answer; the download gets these few
+            // bytes as the peer's), the session's state, and its DELETE
+            Map.entry("/v1/sessions", SESSION),
+            Map.entry("/v1/sessions/training", SESSION),
+            Map.entry("/v1/sessions/training/stream", "{\"bytes\":0}"));
 
     private CdsTraining() {}
 
@@ -68,6 +76,7 @@ public final class CdsTraining {
                 quick(dir, json, "send", "bob", "hi");
                 quick(dir, json, "sync");
             }
+            quick(dir, false, "pipe", "bob");
             full("--state-dir", dir, "contacts", "list");
         }
         full("--state-dir", withoutDaemon.toString(), "contacts", "list");
@@ -129,7 +138,7 @@ public final class CdsTraining {
         }
     }
 
-    /** The request line and headers, and the body as far as Content-Length says (discarded). */
+    /** The request line and headers, and the body as far as Content-Length or its chunks say (discarded). */
     private static String readHead(InputStream in) throws IOException {
         StringWriter head = new StringWriter();
         int c;
@@ -140,10 +149,29 @@ public final class CdsTraining {
         }
         String text = head.toString();
         for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
                 in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                skipChunks(in);
             }
         }
         return text;
+    }
+
+    /** A chunked body to its last chunk and the blank line after it (no trailers: the CLI sends none). */
+    private static void skipChunks(InputStream in) throws IOException {
+        while (true) {
+            StringBuilder size = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                size.append((char) c);
+            }
+            int n = Integer.parseInt(size.toString().trim(), 16);
+            in.readNBytes(n + 2); // the chunk and its CRLF (after the last, empty one: the closing CRLF)
+            if (n == 0 || c < 0) {
+                return;
+            }
+        }
     }
 }

@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * The command lines the quick path takes: {@code status}, {@code id}, {@code contacts list},
- * {@code contacts show NAME}, {@code send NAME TEXT}, and {@code sync [NAME...]},
- * with the global options in their plain forms. Deliberately narrow: anything else (help, version, an
+ * {@code contacts show NAME}, {@code send NAME TEXT}, {@code sync [NAME...]} and {@code pipe NAME
+ * [--device DEVICE]}, with the global options in their plain forms. Deliberately narrow: anything else (help, version, an
  * option it does not know, an argument picocli would read differently, a value the full command would
  * reject) is left to the full command line, which gives the usual answer or the usual error.
  *
@@ -18,12 +18,13 @@ import java.util.Set;
  * @param positional its arguments
  * @param stateDir   the state directory ({@code --state-dir}, {@code $SCOUT_HOME} or {@code ~/.scout})
  * @param json       {@code --json}
+ * @param device     {@code pipe}'s {@code --device}, or null
  */
-record QuickArgs(String command, List<String> positional, Path stateDir, boolean json) {
+record QuickArgs(String command, List<String> positional, Path stateDir, boolean json, String device) {
     // inbox stays with the full command line: it fetches, pages the unread messages and marks them read
     // (three calls or more, docs/api.md), which the quick path would have to repeat.
     private static final Set<String> COMMANDS = Set.of("status", "id", "contacts list", "contacts show", "send",
-            "sync");
+            "sync", "pipe");
     /** Commands that take {@code --port} after their name ({@code PortOption}). */
     private static final Set<String> PORT_AFTER = Set.of("send", "sync");
     /** The quick form of {@code args}, or empty when the full command line must handle them. */
@@ -33,6 +34,7 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
         boolean bootstrap = false;
         boolean portBefore = false; // --port may be given once before the command and once after it
         boolean portAfter = false;
+        String device = null;
         List<String> words = new ArrayList<>();
         for (int k = 0; k < args.length; k++) {
             String a = args[k];
@@ -46,7 +48,8 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
                 name = a.substring(0, eq);
                 value = a.substring(eq + 1);
             }
-            boolean takesValue = name.equals("--state-dir") || name.equals("--bootstrap") || name.equals("--port");
+            boolean takesValue = name.equals("--state-dir") || name.equals("--bootstrap") || name.equals("--port")
+                    || name.equals("--device");
             if (takesValue && value == null) {
                 if (k + 1 >= args.length) {
                     return Optional.empty();
@@ -83,6 +86,13 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
                     portBefore |= before;
                     portAfter |= !before;
                 }
+                case "--device" -> {
+                    // pipe's own option: after the command's name, once, a plain value
+                    if (device != null || value.isEmpty() || words.isEmpty() || !words.get(0).equals("pipe")) {
+                        return Optional.empty();
+                    }
+                    device = value;
+                }
                 default -> {
                     // Options picocli knows that we do not (--help, -V, …) and "--".
                     if (a.startsWith("-")) {
@@ -97,7 +107,7 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
             return Optional.empty();
         }
         QuickArgs quick = new QuickArgs(command.get(), List.copyOf(words.subList(command.get().split(" ").length, words.size())),
-                stateDir(stateDir, env), json);
+                stateDir(stateDir, env), json, device);
         return quick.arityFits() ? Optional.of(quick) : Optional.empty();
     }
 
@@ -115,7 +125,7 @@ record QuickArgs(String command, List<String> positional, Path stateDir, boolean
         int n = positional.size();
         return switch (command) {
             case "status", "id", "contacts list" -> n == 0;
-            case "contacts show" -> n == 1;
+            case "contacts show", "pipe" -> n == 1;
             case "send" -> n == 2;
             default -> true; // sync NAME...
         };

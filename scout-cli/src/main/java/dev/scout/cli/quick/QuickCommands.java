@@ -1,10 +1,12 @@
 package dev.scout.cli.quick;
 
 import dev.scout.app.AppEntries;
-import dev.scout.cli.client.LocalApi;
+import dev.scout.cli.client.JsonValues;
 import dev.scout.cli.client.OneLine;
+import dev.scout.cli.client.SessionPipe;
 
-import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.scout.cli.quick.JsonValues.asInt;
-import static dev.scout.cli.quick.JsonValues.asText;
-import static dev.scout.cli.quick.JsonValues.elements;
-import static dev.scout.cli.quick.JsonValues.isEmpty;
-import static dev.scout.cli.quick.JsonValues.path;
+import static dev.scout.cli.client.JsonValues.asInt;
+import static dev.scout.cli.client.JsonValues.asText;
+import static dev.scout.cli.client.JsonValues.elements;
+import static dev.scout.cli.client.JsonValues.isEmpty;
+import static dev.scout.cli.client.JsonValues.path;
 
 /**
  * The daemon commands of {@link QuickArgs}, run through a running daemon without picocli or Jackson.
@@ -25,28 +27,26 @@ import static dev.scout.cli.quick.JsonValues.path;
  * human lines, same {@code --json} lines (QuickPathTest holds them to it).
  */
 final class QuickCommands {
-    /** The command failed: its message is the one line printed after {@code scout: }. */
-    static final class Failure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Failure(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** The commands' JSON for an empty request body ({@code {}}). */
-    private static final String EMPTY = "{}";
-
     private final QuickArgs args;
     private final DaemonEndpoint daemon;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final InputStream stdin;
+    private final OutputStream stdout;
 
-    QuickCommands(QuickArgs args, DaemonEndpoint daemon, PrintWriter out, PrintWriter err) {
+    /**
+     * @param out    the commands' text output
+     * @param err    their error (and pipe's session) line
+     * @param stdin  pipe's bytes to send
+     * @param stdout where pipe writes the peer's bytes
+     */
+    QuickCommands(QuickArgs args, DaemonEndpoint daemon, PrintWriter out, PrintWriter err, InputStream stdin, OutputStream stdout) {
         this.args = args;
         this.daemon = daemon;
         this.out = out;
         this.err = err;
+        this.stdin = stdin;
+        this.stdout = stdout;
     }
 
     /** Whether the quick path can run this command: false leaves it to the full command (e.g. a too long text). */
@@ -65,6 +65,7 @@ final class QuickCommands {
                 case "contacts list" -> contactsList();
                 case "contacts show" -> contactsShow(args.positional().get(0));
                 case "send" -> send(args.positional().get(0), args.positional().get(1));
+                case "pipe" -> new SessionPipe(daemon.api(), err).run(args.positional().get(0), args.device(), stdin, stdout);
                 default -> sync(args.positional());
             }
             return 0;
@@ -136,26 +137,8 @@ final class QuickCommands {
         }
     }
 
-    /** As DaemonClient's calls: the answer's JSON, or a {@link Failure} with the daemon's error text. */
     private Object call(String method, String path, Map<String, Object> body) {
-        LocalApi.Answer a;
-        try {
-            String json = body == null ? null : body.isEmpty() ? EMPTY : JsonValues.asciiLine(body);
-            a = daemon.api().call(method, path, json);
-        } catch (IOException e) {
-            throw new Failure("the daemon at " + daemon.url() + " did not answer: " + OneLine.message(e));
-        }
-        Object json;
-        try {
-            json = JsonReader.parse(a.body().isEmpty() ? EMPTY : a.body());
-        } catch (JsonReader.MalformedJsonException e) {
-            throw new Failure("the daemon answered " + a.status() + " without JSON");
-        }
-        if (a.status() / 100 != 2) {
-            String error = asText(path(json, "error"), "");
-            throw new Failure(error.isEmpty() ? "the daemon answered " + a.status() : error);
-        }
-        return json;
+        return daemon.api().json(method, path, body);
     }
 
     /** As BaseCommand.emit: {@code json} as one ASCII line with --json, else {@code human} (if not null). */

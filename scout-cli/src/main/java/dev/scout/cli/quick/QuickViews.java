@@ -1,15 +1,17 @@
 package dev.scout.cli.quick;
 
+import dev.scout.cli.client.JsonValues;
+
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.scout.cli.quick.JsonValues.asInt;
-import static dev.scout.cli.quick.JsonValues.asText;
-import static dev.scout.cli.quick.JsonValues.elements;
-import static dev.scout.cli.quick.JsonValues.has;
-import static dev.scout.cli.quick.JsonValues.hasNonNull;
-import static dev.scout.cli.quick.JsonValues.isEmpty;
-import static dev.scout.cli.quick.JsonValues.path;
+import static dev.scout.cli.client.JsonValues.asInt;
+import static dev.scout.cli.client.JsonValues.asText;
+import static dev.scout.cli.client.JsonValues.elements;
+import static dev.scout.cli.client.JsonValues.has;
+import static dev.scout.cli.client.JsonValues.hasNonNull;
+import static dev.scout.cli.client.JsonValues.isEmpty;
+import static dev.scout.cli.client.JsonValues.path;
 
 /** The human forms of the daemon's status and sync answers, as StatusCommand and SyncCommand print them. */
 public final class QuickViews {

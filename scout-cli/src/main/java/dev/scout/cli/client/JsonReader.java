@@ -1,4 +1,4 @@
-package dev.scout.cli.quick;
+package dev.scout.cli.client;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.scout.cli.quick;
+package dev.scout.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scout.cli.api.Jackson;

@@ -1,4 +1,4 @@
-package dev.scout.cli.quick;
+package dev.scout.cli.client;
 
 import java.math.BigInteger;
 import java.util.Collection;
@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class JsonValues {
     /** JSON {@code null} (a Java {@code null} means "no such field"). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -25,27 +25,27 @@ public final class JsonValues {
     private JsonValues() {}
 
     /** {@code node.path(field)}: the field of an object, else missing ({@code null}). */
-    static Object path(Object node, String field) {
+    public static Object path(Object node, String field) {
         return node instanceof Map<?, ?> m ? m.get(field) : null;
     }
 
     /** {@code node.has(field)}. */
-    static boolean has(Object node, String field) {
+    public static boolean has(Object node, String field) {
         return node instanceof Map<?, ?> m && m.containsKey(field);
     }
 
     /** {@code node.hasNonNull(field)}. */
-    static boolean hasNonNull(Object node, String field) {
+    public static boolean hasNonNull(Object node, String field) {
         Object v = path(node, field);
         return v != null && v != NULL;
     }
 
-    static boolean isNull(Object v) {
+    public static boolean isNull(Object v) {
         return v == NULL;
     }
 
     /** {@code asText()}: a scalar's text; "" for missing, objects and arrays; "null" for null. */
-    static String asText(Object v) {
+    public static String asText(Object v) {
         if (v == null || v instanceof Map || v instanceof List) {
             return "";
         }
@@ -53,12 +53,12 @@ public final class JsonValues {
     }
 
     /** {@code asText(otherwise)}: {@code otherwise} for missing and null. */
-    static String asText(Object v, String otherwise) {
+    public static String asText(Object v, String otherwise) {
         return v == null || v == NULL ? otherwise : asText(v);
     }
 
     /** {@code asLong()}: numbers truncated, numeric text parsed, true is 1, anything else 0. */
-    static long asLong(Object v) {
+    public static long asLong(Object v) {
         if (v instanceof Number n) {
             return n.longValue();
         }
@@ -80,12 +80,12 @@ public final class JsonValues {
     }
 
     /** {@code asInt()}. */
-    static int asInt(Object v) {
+    public static int asInt(Object v) {
         return v instanceof Number n ? n.intValue() : (int) asLong(v);
     }
 
     /** {@code asBoolean(otherwise)}. */
-    static boolean asBoolean(Object v, boolean otherwise) {
+    public static boolean asBoolean(Object v, boolean otherwise) {
         if (v instanceof Boolean b) {
             return b;
         }
@@ -103,17 +103,17 @@ public final class JsonValues {
     }
 
     /** {@code isEmpty()}: no elements (scalars and missing count as empty). */
-    static boolean isEmpty(Object v) {
+    public static boolean isEmpty(Object v) {
         return size(v) == 0;
     }
 
     /** {@code size()}: elements of an array or fields of an object, else 0. */
-    static int size(Object v) {
+    public static int size(Object v) {
         return v instanceof List<?> l ? l.size() : v instanceof Map<?, ?> m ? m.size() : 0;
     }
 
     /** Iterating a node: an array's elements, an object's values, nothing for anything else. */
-    static Collection<?> elements(Object v) {
+    public static Collection<?> elements(Object v) {
         return v instanceof List<?> l ? l : v instanceof Map<?, ?> m ? m.values() : List.of();
     }
 
@@ -125,7 +125,7 @@ public final class JsonValues {
     }
 
     /** {@code JsonNode.toString()}: compact JSON, text as it is (only quotes, backslashes and controls escaped). */
-    static String plain(Object v) {
+    public static String plain(Object v) {
         if (v == null) {
             return "";
         }
