@@ -75,11 +75,11 @@ final class RecordSync {
         return new SyncReport(contact, devices, result.seq(), result.storedNodes(), changed[0]);
     }
 
-    /** Writes (or replaces) this device's entry of {@code kind}, then stores the record. */
-    SyncReport publish(Contact contact, int kind, byte[] content) {
+    /** Writes (or replaces) this device's entries, content by kind in the map's order, then stores the record once. */
+    SyncReport publish(Contact contact, java.util.Map<Integer, byte[]> byKind) {
         int side = AppEntries.side(store.requireIdentity().publicKey(), contact.publicKey());
         List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-        upsert(local, AppEntries.id(side, store.deviceTag(), kind), content);
+        byKind.forEach((kind, content) -> upsert(local, AppEntries.id(side, store.deviceTag(), kind), content));
         store.replaceEntries(contact.name(), local);
         return sync(contact, true);
     }

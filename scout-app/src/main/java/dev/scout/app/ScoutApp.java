@@ -321,7 +321,7 @@ public final class ScoutApp {
      * @return what the record says after the write
      */
     public SyncReport publishEntry(Contact contact, int kind, byte[] content) {
-        return locks.locked(contact, () -> recordSync.publish(contact, kind, content));
+        return locks.locked(contact, () -> recordSync.publish(contact, java.util.Map.of(kind, content)));
     }
 
     /**
@@ -333,13 +333,7 @@ public final class ScoutApp {
      * @return the synchronize's report
      */
     public SyncReport publishEntries(Contact contact, java.util.Map<Integer, byte[]> byKind) {
-        return locks.locked(contact, () -> {
-            int side = AppEntries.side(identity().publicKey(), contact.publicKey());
-            List<RecordEntry> local = new ArrayList<>(store.entries(contact.name()));
-            byKind.forEach((kind, content) -> OwnEntries.upsert(local, AppEntries.id(side, store.deviceTag(), kind), content));
-            store.replaceEntries(contact.name(), local);
-            return syncLocked(contact, true);
-        });
+        return locks.locked(contact, () -> recordSync.publish(contact, byKind));
     }
 
     /**
