@@ -133,13 +133,13 @@ class NatLabTest {
         }
         long[] asked = first.askedAt();
         List<String> lines = first.finish();
-        System.out.println("cone to cone, first connect: first byte at bob " + firstByte + " ms after both pipes started; their"
-                + " POST /v1/sessions started at " + asked[0] + " ms (alice) and " + asked[1] + " ms (bob), the first byte "
-                + (firstByte - Math.max(asked[0], asked[1])) + " ms after both had asked; load average before: " + load + "; "
-                + lines);
+        String timeline = "first byte at bob " + firstByte + " ms after both pipes started; their POST /v1/sessions started at "
+                + asked[0] + " ms (alice) and " + asked[1] + " ms (bob), the first byte " + (firstByte - Math.max(asked[0], asked[1]))
+                + " ms after both had asked; load average before: " + load + "; " + lines;
+        System.out.println("cone to cone, first connect: " + timeline);
         assertThat(String.join("\n", lines)).contains("session with").contains(NatLab.INTERNET + ".1");
         assertThat(firstByte).as("first byte from the start of both pipes, cone to cone, first connect, 80 ms per hop: %s",
-                lines).isLessThanOrEqualTo(FIRST_BYTE_MILLIS);
+                timeline).isLessThanOrEqualTo(FIRST_BYTE_MILLIS);
         // That session left a kept-open path (docs/sessions.md): the next pipe needs no record round,
         // just one round trip through the 80 ms Internet.
         String again = String.join("\n", LAB.pipe(alice, bob, 200_000, 5));

@@ -130,11 +130,6 @@ public final class LocalApi {
         return c;
     }
 
-    /** The API's base URL, {@code http://127.0.0.1:PORT}. */
-    public String url() {
-        return url;
-    }
-
     private Answer exchange(String method, String path, String json, int timeoutMillis) throws IOException {
         HttpURLConnection c = open(method, path, timeoutMillis);
         if (json != null) {

@@ -23,8 +23,8 @@ import java.util.Map;
  * Loads the classes the common commands load, for a class-data-sharing archive: the {@code ./scout}
  * launcher runs it once per jar with {@code -XX:ArchiveClassesAtExit}. It runs the quick path against
  * a stand-in daemon (a loopback socket answering canned JSON; no DHT, no real daemon; {@code pipe}
- * with nothing to send) and the full
- * command line with and without that daemon, in a scratch state directory.
+ * with nothing to send) and the full command line with and without that daemon, in a scratch state
+ * directory.
  */
 public final class CdsTraining {
     private static final String CONTACT = "{\"name\":\"bob\",\"public_key\":\"ybndrfg8ejkmcpqxot1uwisza345h769ybndrfg8ejkmcpqxot1u\","

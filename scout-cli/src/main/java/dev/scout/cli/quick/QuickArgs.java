@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * The command lines the quick path takes: {@code status}, {@code id}, {@code contacts list},
  * {@code contacts show NAME}, {@code send NAME TEXT}, {@code sync [NAME...]} and {@code pipe NAME
- * [--device DEVICE]}, with the global options in their plain forms. Deliberately narrow: anything else (help, version, an
- * option it does not know, an argument picocli would read differently, a value the full command would
- * reject) is left to the full command line, which gives the usual answer or the usual error.
+ * [--device DEVICE]}, with the global options in their plain forms. Deliberately narrow: anything else
+ * (help, version, an option it does not know, an argument picocli would read differently, a value the
+ * full command would reject) is left to the full command line, which gives the usual answer or the
+ * usual error.
  *
  * @param command    the command's words, e.g. {@code contacts list}
  * @param positional its arguments
