@@ -26,7 +26,11 @@ import java.util.function.Predicate;
  * within {@value #CONFIRM_MILLIS} ms or stops confirming (no confirmation for 25 s; refreshes go every
  * 10 s) is left for the next fastest, or for a new look (every {@value #LOOK_MILLIS} ms while none is
  * found, doubling up to {@value #MAX_LOOK_MILLIS} ms): a
- * dead home relay is replaced within about 35 s (25 s to notice, a few to register elsewhere). Driven by {@link #tick} from one timer thread.
+ * dead home relay is replaced within about 35 s (25 s to notice, a few to register elsewhere). With a
+ * second verified relay known it keeps a registration there too (the standby, docs/sessions.md "Another
+ * relay"), which takes over at once; a session through a relay that went silent makes its registration
+ * checked at once ({@link #suspect}: no confirmation within 3 s and it is left). Driven by {@link #tick}
+ * from one timer thread.
  */
 public final class HomeRelay {
     private static final Logger LOG = LoggerFactory.getLogger(HomeRelay.class);
@@ -34,6 +38,8 @@ public final class HomeRelay {
     static final long LOOK_MILLIS = 10_000;
     /** Looks that find nothing back off (doubling) up to this: an idle daemon with no relay around stays cheap. */
     static final long MAX_LOOK_MILLIS = 60_000;
+    /** With a home relay but no second one known, a look for a standby this often: cheap, as robustness can wait. */
+    static final long STANDBY_LOOK_MILLIS = 300_000;
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(1_500);
 
     private final RelayLink link;
@@ -51,8 +57,7 @@ public final class HomeRelay {
     private long lastLook = Long.MIN_VALUE / 2;
     private volatile boolean looking;
     private volatile long lookEvery = LOOK_MILLIS;
-    /** The standby relay we are also registered at (docs/sessions.md, "Another relay"), or null. */
-    private InetSocketAddress standby;
+    /** When the standby registration (docs/sessions.md, "Another relay") was started. */
     private long standbySince;
     /** A relay a session through which went silent: its registration is checked at once. */
     private volatile InetSocketAddress suspect;
@@ -89,7 +94,6 @@ public final class HomeRelay {
                 LOG.info("home relay {} left: this daemon is no longer behind a NAT", Addresses.format(current));
                 link.unregister();
                 link.unregisterStandby();
-                standby = null;
                 current = null;
             }
             problem = null;
@@ -140,7 +144,6 @@ public final class HomeRelay {
             link.promoteStandby();
             current = next.relay();
             since = now;
-            standby = null;
             rttMillis = candidates.kept().stream().filter(v -> v.relay().equals(current)).mapToLong(RelayCandidates.Verified::rttMillis)
                     .findFirst().orElse(-1);
             return true;
@@ -148,7 +151,6 @@ public final class HomeRelay {
         LOG.warn("home relay: {}; looking for another", failure);
         link.unregister();
         link.unregisterStandby();
-        standby = null;
         current = null;
         rttMillis = -1;
         return false;
@@ -177,7 +179,7 @@ public final class HomeRelay {
     /**
      * Keeps a registration at a second relay (the standby) while another verified relay is known, so
      * contacts have a second route and a relayed session outlives its relay; one that fails is left. While
-     * there is none, a look every {@value #MAX_LOOK_MILLIS} ms tries to find one.
+     * there is none, a look every {@value #STANDBY_LOOK_MILLIS} ms tries to find one.
      */
     private void keepStandby(long now) {
         RelayRegistration r = link.standby().orElse(null);
@@ -185,26 +187,26 @@ public final class HomeRelay {
             LOG.info("standby relay {} left: it {}", Addresses.format(r.relay()), r.refused() ? "refused (full)" : "did not answer");
             candidates.avoid(r.relay(), now);
             link.unregisterStandby();
-            standby = null;
             r = null;
         }
         if (r != null) {
             return;
         }
-        Optional<RelayCandidates.Verified> next = candidates.kept().stream().filter(v -> !v.relay().equals(current)).findFirst();
-        if (next.isPresent()) {
-            standby = next.get().relay();
-            standbySince = now;
-            link.registerStandbyAt(standby, identity);
-            LOG.info("standby relay: registering at {} too ({} ms round trip)", Addresses.format(standby), next.get().rttMillis());
-        } else if (!looking && now - lastLook >= MAX_LOOK_MILLIS) {
+        if (!startStandby(now) && !looking && now - lastLook >= STANDBY_LOOK_MILLIS) {
             look(now);
         }
     }
 
-    /** {@return the standby relay's address, if registered there} */
-    Optional<InetSocketAddress> standbyRelay() {
-        return link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay);
+    /** Registers at the fastest verified relay other than the home relay, if any, as the standby. */
+    private boolean startStandby(long now) {
+        Optional<RelayCandidates.Verified> next = candidates.kept().stream().filter(v -> !v.relay().equals(current)).findFirst();
+        if (next.isEmpty()) {
+            return false;
+        }
+        standbySince = now;
+        link.registerStandbyAt(next.get().relay(), identity);
+        LOG.info("standby relay: registering at {} too ({} ms round trip)", Addresses.format(next.get().relay()), next.get().rttMillis());
+        return true;
     }
 
     private void use(RelayCandidates.Verified v, long now) {
@@ -212,7 +214,6 @@ public final class HomeRelay {
             link.promoteStandby(); // already registered there
             current = v.relay();
             since = now;
-            standby = null;
             rttMillis = v.rttMillis();
             return;
         }
@@ -220,6 +221,9 @@ public final class HomeRelay {
         since = now;
         rttMillis = v.rttMillis();
         link.registerAt(current, identity);
+        if (link.standby().isEmpty()) {
+            startStandby(now); // at once: contacts then learn both relays in one record write
+        }
         LOG.info("home relay: registering at {} (found on the DHT, {} ms round trip)", Addresses.format(current), v.rttMillis());
     }
 

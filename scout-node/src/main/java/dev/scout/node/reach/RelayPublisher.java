@@ -91,6 +91,9 @@ public final class RelayPublisher implements AutoCloseable {
         if (registration == null || !registration.registered()) {
             return;
         }
+        if (standby.get().filter(RelayRegistration::pending).isPresent()) {
+            return; // the standby confirms within seconds: both entries then go in one write per contact
+        }
         NatType n = nat.get();
         Optional<RelayRegistration> spare = liveStandby(registration);
         String what = current(registration, n) + spare.map(s -> " " + current(s, n)).orElse("");
@@ -108,7 +111,8 @@ public final class RelayPublisher implements AutoCloseable {
                 app.publishEntries(c, entries); // both in one record write
                 written.put(c.publicKey().toHex(), new Written(what, now));
                 onWritten.accept(c); // push wake-up: the contact's daemon reads the new entry now
-                LOG.info("told {} we are reachable through the relay at {} (NAT: {})", c.name(), registration.relay(), n.label());
+                LOG.info("told {} we are reachable through the relay at {}{} (NAT: {})", c.name(), registration.relay(),
+                        spare.map(sp -> " and the standby relay at " + sp.relay()).orElse(""), n.label());
             } catch (RuntimeException ex) {
                 LOG.info("relay entry for {} not published yet: {}", c.name(), ex.getMessage());
             }

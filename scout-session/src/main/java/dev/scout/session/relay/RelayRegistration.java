@@ -53,6 +53,9 @@ public final class RelayRegistration implements AutoCloseable {
     private volatile boolean refused;
     /** When {@link #check} asked for a confirmation (0: no check pending). */
     private volatile long checkSince;
+    private final long createdAt = System.nanoTime();
+    /** A first confirmation normally comes within this (one challenge round trip and a retry): {@link #pending}. */
+    private static final long PENDING_NANOS = 6_000_000_000L;
     /** A check unanswered for this long: {@link #checkFailed}. */
     static final long CHECK_NANOS = 3_000_000_000L;
 
@@ -195,6 +198,14 @@ public final class RelayRegistration implements AutoCloseable {
     /** {@return whether the relay confirmed the registration within the last 25 s} */
     public boolean registered() {
         return everConfirmed && System.nanoTime() - confirmedAt < FRESH_NANOS;
+    }
+
+    /**
+     * {@return whether the registration is new and still waiting for its first confirmation (at most 6 s):
+     * worth waiting for before telling contacts, so they learn both relays in one record write}
+     */
+    public boolean pending() {
+        return !everConfirmed && !refused && System.nanoTime() - createdAt < PENDING_NANOS;
     }
 
     /** {@return whether the relay ever confirmed this registration} */
