@@ -106,6 +106,71 @@ class RelayLinkTest {
         }
     }
 
+    /**
+     * Both sides registered at the same two relays (home A, standby B: the common case with two public
+     * relays, docs/sessions.md "Another relay"); the session runs through A, each side knows the other's
+     * routes through B. A dies in mid-transfer: the same session moves to B within 15 s and the stream
+     * arrives intact.
+     */
+    @Test
+    void aSessionOnTheSharedHomeRelayMovesToTheSharedStandbyWhenTheHomeRelayDies() throws Exception {
+        try (Node relayA = new Node(false); Node relayB = new Node(false); Node alice = new Node(true); Node bob = new Node(true)) {
+            relayA.link.serve(RelayLimits.defaults());
+            relayB.link.serve(RelayLimits.defaults());
+            alice.contacts.add(bob.identity.publicKey());
+            bob.contacts.add(alice.identity.publicKey());
+            RelayRegistration[] regs = {alice.link.registerAt(relayA.address(), alice.identity),
+                alice.link.registerStandbyAt(relayB.address(), alice.identity), bob.link.registerAt(relayA.address(), bob.identity),
+                bob.link.registerStandbyAt(relayB.address(), bob.identity)};
+            for (RelayRegistration r : regs) {
+                await(r::registered, "registered at " + r.relay());
+            }
+            Session a = alice.endpoint.connect(bob.identity.publicKey(), List.of(alice.link.route(relayA.address(), regs[2].tag())))
+                    .get(5, TimeUnit.SECONDS);
+            Session b = bob.incoming.poll(5, TimeUnit.SECONDS);
+            assertThat(b).isNotNull();
+            PathProbes.relayRoutes(a, List.of(alice.link.route(relayB.address(), regs[3].tag())));
+            PathProbes.relayRoutes(b, List.of(bob.link.route(relayA.address(), regs[0].tag()), bob.link.route(relayB.address(), regs[1].tag())));
+            byte[] data = new byte[8 << 20];
+            new Random(4).nextBytes(data);
+            java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
+            CompletableFuture<byte[]> read = b.acceptStream().thenApplyAsync(st -> {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[16 * 1024];
+                try {
+                    for (int n; (n = st.input().read(buf)) >= 0; got.addAndGet(n)) {
+                        out.write(buf, 0, n);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return out.toByteArray();
+            });
+            SessionStream stream = a.openStream();
+            CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+                try (java.io.OutputStream out = stream.output()) {
+                    out.write(data);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            await(() -> got.get() >= data.length / 8, "an eighth of the stream arrived through relay A");
+            long atKill = got.get();
+            long killed = System.nanoTime();
+            relayA.close(); // the shared home relay dies
+            await(() -> alice.link.relayOf(a.remoteAddress()).equals(java.util.Optional.of(relayB.address()))
+                    && bob.link.relayOf(b.remoteAddress()).equals(java.util.Optional.of(relayB.address())),
+                    "both sides moved to relay B", Duration.ofSeconds(15));
+            long moved = (System.nanoTime() - killed) / 1_000_000;
+            assertThat(read.get(30, TimeUnit.SECONDS)).as("the stream arrived intact").isEqualTo(data);
+            written.get(5, TimeUnit.SECONDS);
+            assertThat(a.closed()).as("the same session, never ended").isNotDone();
+            System.out.printf("shared home relay killed with %d of %d bytes delivered: both sides on the standby %d ms later%n",
+                    atKill, data.length, moved);
+            a.close();
+        }
+    }
+
     @Test
     void aPokeTravelsThroughTheRelayLikeASessionDatagramAndOtherMarkersDoNot() throws Exception {
         try (Node relay = new Node(false); Node alice = new Node(false); Node bob = new Node(false)) {

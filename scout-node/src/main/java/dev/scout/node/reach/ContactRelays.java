@@ -19,9 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The relays contacts are reachable through (their kind-5 entries, docs/app-format.md), as last read
- * from the pair's records, and the {@link RelayLink} routes to them. One entry per contact key (a
- * contact with several relayed devices: the entry expiring last).
+ * The relays contacts are reachable through (their kind-5 entries, docs/app-format.md, and their
+ * standby relays' kind-6 entries), as last read from the pair's records, and the {@link RelayLink}
+ * routes to them. One entry of each kind per contact key (a contact with several relayed devices: the
+ * entry expiring last).
  */
 public final class ContactRelays {
     private static final Logger LOG = LoggerFactory.getLogger(ContactRelays.class);

@@ -22,7 +22,8 @@ import java.util.Optional;
  * <li>{@link #serve}: forward for others, within {@link RelayLimits}; the Noise sessions run end to end
  *     through it, so it sees ciphertext, tags, addresses and volumes, nothing else.</li>
  * <li>{@link #registerAt}: be reachable through a relay under a tag derived from our key and rotated
- *     (published to contacts); the registration proves our address and key.</li>
+ *     (published to contacts); the registration proves our address and key. {@link #registerStandbyAt}:
+ *     through a second relay as well, so a relayed session outlives its relay.</li>
  * <li>{@link #route}: a <em>virtual address</em> that stands for "contact with tag T at relay R". A
  *     {@link SessionEndpoint} on this link connects to it like to any address; datagrams sent there
  *     travel through the relay, and the contact's answers arrive from it. Sessions relayed to us arrive
