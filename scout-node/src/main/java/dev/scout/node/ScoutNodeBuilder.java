@@ -48,7 +48,7 @@ public final class ScoutNodeBuilder {
     private long probeWindowMillis = 600_000;
     private boolean portMapping = true;
     private long reprobeMillis = 3_600_000;
-    private RelayOptions relay = RelayOptions.NONE;
+    private RelayOptions relay = RelayOptions.CLIENT;
     private NatType assumedNat;
 
     ScoutNodeBuilder() {
@@ -175,7 +175,8 @@ public final class ScoutNodeBuilder {
 
     /**
      * Relaying: when to relay for others, a pinned relay, whether to find a home relay on the DHT behind a
-     * NAT (default {@link RelayOptions#NONE}: none of it; the daemon uses {@link RelayOptions#DEFAULT}).
+     * NAT (default {@link RelayOptions#CLIENT}: find a home relay behind a NAT, never relay for others; the
+     * daemon uses {@link RelayOptions#DEFAULT}, which also relays while publicly reachable).
      *
      * @param relay the relay settings
      * @return this builder
