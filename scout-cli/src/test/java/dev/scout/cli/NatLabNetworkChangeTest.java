@@ -33,8 +33,8 @@ class NatLabNetworkChangeTest {
         bob.init();
         alice.addContact(bob);
         bob.addContact(alice);
-        alice.startDaemon("--session-poll", "500");
-        bob.startDaemon("--session-poll", "500");
+        alice.startDaemon();
+        bob.startDaemon();
         bob.awaitApi(h -> h.status() == 200 && h.body().contains(NatLab.INTERNET + ".11:6881"), "/v1/contacts/alice", 90);
     }
 

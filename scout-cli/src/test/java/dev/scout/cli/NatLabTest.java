@@ -74,9 +74,9 @@ class NatLabTest {
         });
         parallel(all, d -> {
             if (d == dave || d == erin) {
-                d.startDaemon("--session-poll", "500", "--no-relay"); // no relay at all: the clear failure
+                d.startDaemon("--no-relay"); // no relay at all: the clear failure
             } else {
-                d.startDaemon("--session-poll", "500"); // Carol and Frank, public, relay by default
+                d.startDaemon(); // Carol and Frank, public, relay by default
             }
         });
         // Each daemon judges its own NAT from the DHT's votes (no hint from the test) ...
@@ -210,7 +210,7 @@ class NatLabTest {
         parallel(pair, d -> d.addContact(d == grace ? heidi : grace));
         grace.addContact(alice);
         alice.api("POST", "/v1/contacts", "{\"name\": \"grace\", \"public_key\": \"" + grace.key() + "\"}");
-        parallel(pair, d -> d.startDaemon("--session-poll", "500"));
+        parallel(pair, d -> d.startDaemon());
         parallel(pair, d -> d.awaitApi(h -> {
             JsonNode s = json(h);
             return "symmetric".equals(s.path("nat").asText()) && s.path("relay").path("registered").asBoolean()
@@ -305,7 +305,7 @@ class NatLabTest {
         mallory = LAB.device("mallory", "pub", 6883);
         mallory.init();
         mallory.addContact(alice);
-        mallory.startDaemon("--session-poll", "500");
+        mallory.startDaemon();
         Path secret = LAB.randomFile("secret", 50_000, 4);
         Proc a = alice.pipe("frank", secret, LAB.work().resolve("mitm-a"));
         Proc m = mallory.pipe("alice", Path.of("/dev/null"), LAB.work().resolve("mitm-m"));

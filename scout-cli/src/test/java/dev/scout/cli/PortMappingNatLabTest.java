@@ -47,8 +47,8 @@ class PortMappingNatLabTest {
         }
         alice.addContact(bob);
         bob.addContact(alice);
-        alice.startDaemon("--session-poll", "500");
-        bob.startDaemon("--session-poll", "500");
+        alice.startDaemon();
+        bob.startDaemon();
         carol.startDaemon("--no-port-mapping");
     }
 
