@@ -83,7 +83,7 @@ class SessionFailuresTest extends LoopbackPeers {
         Connection alicesSide = (Connection) a;
         alice.endpoint.runOnLoop(() -> {
             for (long id : new long[] {5_905, 5_951, 9_000, 100}) {
-                alicesSide.lost(new Frame.Message(id, ("again " + id).getBytes(StandardCharsets.UTF_8)));
+                alicesSide.frameHandler.lost(new Frame.Message(id, ("again " + id).getBytes(StandardCharsets.UTF_8)));
             }
             alicesSide.flush();
         });
