@@ -1,14 +1,17 @@
 package dev.scout.session;
 
-import dev.scout.dht.LimitExceededException;
-
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.FrameCodec;
-import dev.scout.session.internal.AckTracker;
-import dev.scout.session.internal.NoiseCipher;
-import dev.scout.session.internal.PacketProtection;
-import dev.scout.session.internal.Wire;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.session.handshake.NoiseCipher;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.PathChoice;
+import dev.scout.session.stream.BufferBudget;
+import dev.scout.session.transport.AckTracker;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.FrameCodec;
+import dev.scout.session.transport.Messages;
+import dev.scout.session.transport.PacketProtection;
+import dev.scout.session.transport.Recovery;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;

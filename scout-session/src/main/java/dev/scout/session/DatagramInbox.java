@@ -1,7 +1,7 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.NoiseCipher;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.NoiseCipher;
+import dev.scout.session.handshake.Wire;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Map;

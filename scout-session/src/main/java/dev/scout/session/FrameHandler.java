@@ -1,8 +1,10 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.AckTracker;
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.PacketProtection;
+import dev.scout.session.transport.AckTracker;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.Messages;
+import dev.scout.session.transport.PacketProtection;
+import dev.scout.session.transport.Recovery;
 
 /**
  * What each frame does to a {@link Connection}: a received frame is acted on ({@link #handle}); a sent

@@ -1,15 +1,16 @@
 package dev.scout.session;
 
-import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.DeviceTimestamps;
-import dev.scout.session.internal.HandshakeGate;
-import dev.scout.session.internal.HandshakeMacs;
-import dev.scout.session.internal.NoiseIK;
-import dev.scout.session.internal.PathTokens;
-import dev.scout.session.internal.Wire;
-import dev.scout.session.internal.VirtualAddresses;
+import dev.scout.session.handshake.DeviceTimestamps;
+import dev.scout.session.handshake.HandshakeGate;
+import dev.scout.session.handshake.HandshakeMacs;
+import dev.scout.session.handshake.NoiseIK;
+import dev.scout.session.handshake.ReceivedInitiation;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.PathTokens;
+import dev.scout.session.path.VirtualAddresses;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -108,7 +108,7 @@ public final class PathProbes {
         Connection c = connection(session, List.of());
         c.endpoint.runOnLoop(() -> {
             if (c.paths.relayed() && c.paths.takeCandidatesTurn()) {
-                c.sender.queue(new dev.scout.session.internal.Frame.Candidates(c.endpoint.candidates.local()));
+                c.sender.queue(new dev.scout.session.transport.Frame.Candidates(c.endpoint.candidates.local()));
                 c.flush();
             }
         });

@@ -1,7 +1,9 @@
 package dev.scout.session;
 
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.Frame;
+import dev.scout.session.path.PathChoice;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.Recovery;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Consumer;

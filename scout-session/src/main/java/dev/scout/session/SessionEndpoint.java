@@ -2,7 +2,9 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.HandshakeGate;
+import dev.scout.session.handshake.HandshakeGate;
+import dev.scout.session.path.PunchCandidates;
+import dev.scout.session.stream.BufferBudget;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +166,7 @@ public final class SessionEndpoint implements AutoCloseable {
      * addresses for contacts (sent to the peer, authenticated, inside a relayed session), {@code allowed}
      * decides which of a peer's addresses we probe (e.g. {@link ContactAddressPolicy#allows}).
      *
-     * @param ours called on the loop thread; at most {@value dev.scout.session.internal.FrameCodec#MAX_CANDIDATES} are sent
+     * @param ours called on the loop thread; at most {@value dev.scout.session.transport.FrameCodec#MAX_CANDIDATES} are sent
      * @param allowed called on the loop thread
      */
     public void setHolePunching(java.util.function.Supplier<List<InetSocketAddress>> ours,

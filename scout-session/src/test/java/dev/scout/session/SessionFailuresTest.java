@@ -3,8 +3,8 @@ package dev.scout.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.transport.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
