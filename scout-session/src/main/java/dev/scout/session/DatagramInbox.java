@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,21 +32,18 @@ final class DatagramInbox {
     private final Map<Long, Connection> connections;
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Arrival> inbox = new ConcurrentLinkedQueue<>();
-    private volatile boolean closed;
+    private final BooleanSupplier closed;
 
+    /** {@code closed} says whether the endpoint closed: datagrams are still claimed then, but dropped. */
     DatagramInbox(SessionEndpoint endpoint, Executor loop, Handshaker handshaker, PathKeeper paths,
-                  Map<Long, Connection> connections) {
+                  Map<Long, Connection> connections, BooleanSupplier closed) {
         this.endpoint = endpoint;
+        this.closed = closed;
         this.loop = loop;
         this.handshaker = handshaker;
         this.handshakes = new HandshakeInbox(loop, handshaker);
         this.paths = paths;
         this.connections = connections;
-    }
-
-    /** From now on datagrams are claimed as before but dropped. */
-    void close() {
-        closed = true;
     }
 
     /** Takes session datagrams; everything else (KRPC starts with 'd') is left to the DHT. */
@@ -57,7 +55,7 @@ final class DatagramInbox {
         boolean ours;
         if (type == Wire.INIT) {
             if (length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION) {
-                if (!closed) {
+                if (!closed.getAsBoolean()) {
                     handshakes.offer(buffer, length, from);
                 }
                 return true;
@@ -81,7 +79,7 @@ final class DatagramInbox {
         if (!ours) {
             return false;
         }
-        if (closed || queued.get() >= MAX_QUEUED) {
+        if (closed.getAsBoolean() || queued.get() >= MAX_QUEUED) {
             return true;
         }
         inbox.add(new Arrival(Arrays.copyOf(buffer, length), from));

@@ -63,7 +63,7 @@ public final class SessionEndpoint implements AutoCloseable {
         this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
         this.handshaker = new Handshaker(this, identity, policy);
         this.paths = new PathKeeper(this, policy);
-        this.inbox = new DatagramInbox(this, loop, handshaker, paths, connections);
+        this.inbox = new DatagramInbox(this, loop, handshaker, paths, connections, () -> closed);
         long every = config.pathKeepEvery().toNanos();
         loop.scheduleWithFixedDelay(() -> runGuarded(() -> paths.tick(now())), every, every, TimeUnit.NANOSECONDS);
     }
@@ -238,7 +238,6 @@ public final class SessionEndpoint implements AutoCloseable {
             return;
         }
         closed = true;
-        inbox.close();
         link.setReceiver(null);
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
