@@ -1,14 +1,17 @@
 package dev.scout.session;
 
-import dev.scout.dht.LimitExceededException;
-
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.FrameCodec;
-import dev.scout.session.internal.AckTracker;
-import dev.scout.session.internal.NoiseCipher;
-import dev.scout.session.internal.PacketProtection;
-import dev.scout.session.internal.Wire;
+import dev.scout.dht.LimitExceededException;
+import dev.scout.session.handshake.NoiseCipher;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.PathChoice;
+import dev.scout.session.stream.BufferBudget;
+import dev.scout.session.transport.AckTracker;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.FrameCodec;
+import dev.scout.session.transport.Messages;
+import dev.scout.session.transport.PacketProtection;
+import dev.scout.session.transport.Recovery;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -22,13 +25,8 @@ import java.util.function.Consumer;
  * multiplexes streams and messages. Packet-level state is touched only on the endpoint's loop
  * thread; application threads reach it through {@link SessionEndpoint#runOnLoop}.
  */
-final class Connection implements Session, Recovery.FrameSink {
+final class Connection implements Session {
     private enum State { OPEN, CLOSING, CLOSED }
-
-    /** The error that ended the session while written bytes were unacknowledged, or null. */
-    private volatile SessionException unacknowledgedAtEnd;
-    /** The peer refused or aborted the session (a CLOSE with a non-zero code), or null. */
-    private volatile SessionException endedByPeer;
 
     final long localId;
     final long remoteId;
@@ -36,10 +34,6 @@ final class Connection implements Session, Recovery.FrameSink {
     private final Ed25519PublicKey peer;
     private final boolean initiator;
     private final PacketProtection protection;
-    private volatile InetSocketAddress remote;
-    private volatile Consumer<InetSocketAddress> pathListener;
-    /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
-    volatile Consumer<InetSocketAddress> relayFailingListener;
 
     // loop-only state
     private final AckTracker acks = new AckTracker(Recovery.MAX_ACK_DELAY);
@@ -47,6 +41,8 @@ final class Connection implements Session, Recovery.FrameSink {
     final PacketSender sender;
     private final Messages messages = new Messages();
     final PathChoice paths;
+    final PathSwitch pathSwitch;
+    final FrameHandler frameHandler;
     private long lastReceive;
     private long closingDeadline = Recovery.NEVER;
     private boolean confirmed;
@@ -60,7 +56,7 @@ final class Connection implements Session, Recovery.FrameSink {
     private final Arrivals arrivals;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private CompletableFuture<Void> drainWaiter;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final SessionOutcome outcome;
 
     // handshake bookkeeping for the responder (duplicate initiations get the same answer)
     byte[] cachedResponse;
@@ -73,7 +69,6 @@ final class Connection implements Session, Recovery.FrameSink {
         this.localId = localId;
         this.remoteId = remoteId;
         this.peer = peer;
-        this.remote = remote;
         this.initiator = initiator;
         this.protection = new PacketProtection(ciphers);
         this.streams = new StreamSet(initiator, new BufferBudget(BufferBudget.SESSION_LIMIT, endpoint.buffers));
@@ -81,6 +76,9 @@ final class Connection implements Session, Recovery.FrameSink {
         this.arrivals = new Arrivals(endpoint::callback);
         this.lastReceive = now;
         this.paths = new PathChoice(remote, now);
+        this.outcome = new SessionOutcome(peer);
+        this.frameHandler = new FrameHandler(this, acks, recovery, protection, streams, arrivals, messages, sender);
+        this.pathSwitch = new PathSwitch(endpoint, peer, paths, sender, recovery, frameHandler, remote);
         // The initiator has key confirmation from message 2; the responder waits for the first DATA.
         this.confirmed = initiator;
     }
@@ -94,12 +92,12 @@ final class Connection implements Session, Recovery.FrameSink {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return pathSwitch.current();
     }
 
     @Override
     public void onPathChange(Consumer<InetSocketAddress> listener) {
-        this.pathListener = listener;
+        pathSwitch.onPathChange(listener);
     }
 
     @Override
@@ -138,13 +136,13 @@ final class Connection implements Session, Recovery.FrameSink {
 
     @Override
     public CompletableFuture<Void> closed() {
-        return closed;
+        return outcome.closed();
     }
 
     @Override
     public void close() {
-        if (closed.isDone()) {
-            throwIfUnacknowledged();
+        if (outcome.closed().isDone()) {
+            outcome.throwIfUnacknowledged();
             return;
         }
         CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -154,7 +152,7 @@ final class Connection implements Session, Recovery.FrameSink {
         });
         boolean acknowledged = true;
         try {
-            CompletableFuture.anyOf(drained, closed).get(10, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(drained, outcome.closed()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             acknowledged = false; // not everything was acknowledged in time: close anyway, and say so
         }
@@ -168,24 +166,13 @@ final class Connection implements Session, Recovery.FrameSink {
             }
         });
         try {
-            closed.get(2, TimeUnit.SECONDS);
+            outcome.closed().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             endpoint.runOnLoop(() -> terminate(null));
         }
-        throwIfUnacknowledged();
+        outcome.throwIfUnacknowledged();
         if (!acknowledged) {
             throw new SessionException("closed before " + peer + " acknowledged every byte written (10 s)");
-        }
-    }
-
-    /** The peer ended the session abnormally, or written bytes were never acknowledged: not delivered. */
-    private void throwIfUnacknowledged() {
-        if (endedByPeer != null) {
-            throw new SessionException(endedByPeer.getMessage(), endedByPeer);
-        }
-        SessionException e = unacknowledgedAtEnd;
-        if (e != null) {
-            throw new SessionException("not every byte written reached " + peer + ": " + e.getMessage(), e);
         }
     }
 
@@ -232,49 +219,9 @@ final class Connection implements Session, Recovery.FrameSink {
         return confirmedAt;
     }
 
-    // ---- paths (docs/sessions.md, "Relay first, then direct")
-
-    /**
-     * Initiator of a session that runs through a relay: our addresses go to the peer with the
-     * confirmation, and our probes towards {@code punch} start at {@code at} — half a relayed round trip
-     * from now, when the peer, starting on our confirmation, sends its own (the NAT lab's conntrack rule:
-     * both sides' first packets must cross within one network latency).
-     */
+    /** Initiator of a relayed session: see {@link PathSwitch#startPunching}. */
     void startPunching(List<InetSocketAddress> punch, List<InetSocketAddress> ours, long at) {
-        paths.punch(punch, at);
-        if (paths.takeCandidatesTurn()) {
-            sender.queue(new Frame.Candidates(ours));
-        }
-    }
-
-    /** The peer's addresses, authenticated: probe them now, and tell ours once (while relayed). */
-    private void onCandidates(List<InetSocketAddress> theirs, long now) {
-        if (!paths.relayed()) {
-            return;
-        }
-        paths.punch(theirs.stream().filter(endpoint::allowsCandidate).toList(), now);
-        if (paths.takeCandidatesTurn()) {
-            sender.queue(new Frame.Candidates(endpoint.localCandidates()));
-        }
-    }
-
-    private long failingAfter() {
-        return Math.max(PathChoice.FAILING, 3 * recovery.smoothedRtt());
-    }
-
-    /** The session moved to {@code paths.current()}; after a failed path, what was in flight goes again. */
-    private void moved(boolean failed) {
-        remote = paths.current();
-        endpoint.paths.moved(peer, remote, endpoint.now()); // the kept-open path follows the session
-        if (failed) {
-            recovery.pathFailed(this);
-        }
-        sender.probe();
-        Consumer<InetSocketAddress> l = pathListener;
-        InetSocketAddress now = remote;
-        if (l != null) {
-            endpoint.callback(() -> l.accept(now));
-        }
+        pathSwitch.startPunching(punch, ours, at);
     }
 
     /** Initiator: the first DATA packet, which confirms the keys to the responder. */
@@ -312,9 +259,7 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         long pn = PacketProtection.number(b);
         lastReceive = now;
-        if (paths.onPacket(from, protection.accept(pn), now, failingAfter())) {
-            moved(paths.takeRelayFailed()); // relay to direct, NAT rebinding, another relay
-        }
+        pathSwitch.onPacket(from, protection.accept(pn), now);
         if (!confirmed) {
             confirmed = true;
             confirmedAt = now;
@@ -323,7 +268,7 @@ final class Connection implements Session, Recovery.FrameSink {
         acks.onPacket(pn, frames.stream().anyMatch(Frame::ackEliciting), now);
         boolean kept = true;
         for (Frame f : frames) {
-            kept &= handle(f, now);
+            kept &= frameHandler.handle(f, now);
             if (state == State.CLOSED) {
                 return;
             }
@@ -336,70 +281,15 @@ final class Connection implements Session, Recovery.FrameSink {
         flush();
     }
 
-    /** Acts on one frame; false if it could not be kept (stream bytes over the budget, too many messages waiting). */
-    private boolean handle(Frame f, long now) {
-        if (f instanceof Frame.Ack a) {
-            recovery.onAck(a, protection.nextNumber(), now, this);
-            checkDrained();
-        } else if (f instanceof Frame.Stream s) {
-            String problem = streams.onPeerData(s, this, arrivals);
-            if (problem == StreamImpl.NO_ROOM) {
-                return false;
-            } else if (problem != null) {
-                fail(problem);
-            }
-        } else if (f instanceof Frame.MaxStreams m) {
-            streams.onMaxStreams(m.count());
-        } else if (f instanceof Frame.Candidates c) {
-            onCandidates(c.addresses(), now);
-        } else if (f instanceof Frame.MaxStreamData m) {
-            StreamImpl stream = streams.get(m.streamId());
-            if (stream != null) {
-                stream.onMaxStreamData(m.maxOffset());
-                wakeSender();
-            }
-        } else if (f instanceof Frame.Message m) {
-            if (!messages.receive(m, arrivals::message)) {
-                return false; // the application is behind: not acknowledged, sent again later
-            }
-        } else if (f instanceof Frame.Close c) {
-            acks.urgent(now);
-            flush(); // acknowledge the close before forgetting the session
-            // Code 1: the peer ended it at once, e.g. it takes no incoming sessions (no listener).
-            if (c.code() != 0) {
-                SessionException e = new SessionException("the peer ended the session abnormally (code " + c.code()
-                        + ": it refused it, e.g. it takes no incoming sessions, or its endpoint closed)");
-                endedByPeer = e;
-                terminate(e);
-            } else {
-                terminate(null);
-            }
-        }
-        return true;
+    /** The peer refused or aborted the session (a CLOSE with a non-zero code). */
+    void endedByPeer(SessionException e) {
+        outcome.endedByPeer(e);
+        terminate(e);
     }
 
-    @Override
-    public void acked(Frame f) {
-        if (f instanceof Frame.Stream s) {
-            streams.acked(s);
-        } else if (f instanceof Frame.Message m) {
-            messages.acked(m.id(), sender::queue);
-        } else if (f instanceof Frame.Close && state == State.CLOSING) {
-            terminate(null);
-        }
-    }
-
-    @Override
-    public void lost(Frame f) {
-        if (f instanceof Frame.Stream s) {
-            streams.lost(s);
-        } else if (f instanceof Frame.MaxStreamData m) {
-            streams.windowUpdate(m.streamId());
-        } else if (f instanceof Frame.MaxStreams) {
-            streams.grantLost();
-        } else if (f instanceof Frame.Message || f instanceof Frame.Close || f instanceof Frame.Candidates) {
-            sender.queue(f);
-        }
+    /** {@return whether our CLOSE is out and awaits its ack} */
+    boolean closing() {
+        return state == State.CLOSING;
     }
 
     /** Timers: idle timeout, closing, loss/probe, delayed ack, keep-alive. */
@@ -417,19 +307,8 @@ final class Connection implements Session, Recovery.FrameSink {
             terminate(null);
             return;
         }
-        if (paths.failing(now, recovery.inFlight(), failingAfter())) {
-            if (paths.onFailing(now)) {
-                moved(true);
-            } else if (paths.relayFailing() && relayFailingListener != null) {
-                Consumer<InetSocketAddress> l = relayFailingListener;
-                InetSocketAddress silent = remote;
-                endpoint.callback(() -> l.accept(silent));
-            }
-        }
-        for (InetSocketAddress a : paths.probesDue(now)) {
-            endpoint.transmit(sender.sealProbe(), a);
-        }
-        if (recovery.deadline() <= now && recovery.onTimeout(now, this)) {
+        pathSwitch.onTimer(now);
+        if (recovery.deadline() <= now && recovery.onTimeout(now, frameHandler)) {
             sender.probe();
             if (sender.noControlQueued() && !streams.wantToSend()) {
                 sender.queue(new Frame.Ping());
@@ -447,11 +326,11 @@ final class Connection implements Session, Recovery.FrameSink {
         if (state == State.CLOSED) {
             return;
         }
-        sender.flush(endpoint.now(), state == State.OPEN, remote, endpoint::transmit);
+        sender.flush(endpoint.now(), state == State.OPEN, pathSwitch.current(), endpoint::transmit);
         reschedule();
     }
 
-    private void checkDrained() {
+    void checkDrained() {
         if (drainWaiter != null && streams.allAcked()) {
             drainWaiter.complete(null);
         }
@@ -463,7 +342,7 @@ final class Connection implements Session, Recovery.FrameSink {
         }
         long next = Math.min(Math.min(acks.deadline(), recovery.deadline()), closingDeadline);
         next = Math.min(next, lastReceive + endpoint.config().idleTimeout().toNanos());
-        next = Math.min(next, paths.deadline(recovery.inFlight(), failingAfter()));
+        next = Math.min(next, pathSwitch.deadline());
         if (confirmed && state == State.OPEN && !recovery.inFlight()) {
             next = Math.min(next, Math.max(recovery.lastElicitingSent(), lastReceive) + endpoint.config().keepAlive().toNanos());
         }
@@ -481,13 +360,13 @@ final class Connection implements Session, Recovery.FrameSink {
         terminate(new SessionException(reason + " (session with " + peer + ")"));
     }
 
-    private void terminate(SessionException error) {
+    void terminate(SessionException error) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
         if (error != null && !streams.allAcked()) {
-            unacknowledgedAtEnd = error;
+            outcome.unacknowledged(error);
         }
         SessionException streamError = error != null ? error : new SessionException("session with " + peer + " closed");
         streams.failAll(streamError);
@@ -503,13 +382,7 @@ final class Connection implements Session, Recovery.FrameSink {
                     + streamError.getMessage());
             endpoint.callback(() -> parked.completeExceptionally(why));
         }
-        endpoint.callback(() -> {
-            if (error == null) {
-                closed.complete(null);
-            } else {
-                closed.completeExceptionally(error);
-            }
-        });
+        outcome.complete(error, endpoint::callback);
     }
 
     /** The streams, for tests and diagnostics (open ones, buffered bytes). */
@@ -520,7 +393,7 @@ final class Connection implements Session, Recovery.FrameSink {
     /** Congestion window and smoothed RTT, for diagnostics. */
     @Override
     public String toString() {
-        return "Session[peer=" + peer + ", remote=" + remote + ", cwnd=" + recovery.congestionWindow()
+        return "Session[peer=" + peer + ", remote=" + pathSwitch.current() + ", cwnd=" + recovery.congestionWindow()
                 + ", srtt=" + recovery.smoothedRtt() / 1_000 + " us]";
     }
 }

@@ -1,15 +1,16 @@
 package dev.scout.session;
 
-import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.core.crypto.KeyExchange;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.DeviceTimestamps;
-import dev.scout.session.internal.HandshakeGate;
-import dev.scout.session.internal.HandshakeMacs;
-import dev.scout.session.internal.NoiseIK;
-import dev.scout.session.internal.PathTokens;
-import dev.scout.session.internal.Wire;
-import dev.scout.session.internal.VirtualAddresses;
+import dev.scout.session.handshake.DeviceTimestamps;
+import dev.scout.session.handshake.HandshakeGate;
+import dev.scout.session.handshake.HandshakeMacs;
+import dev.scout.session.handshake.NoiseIK;
+import dev.scout.session.handshake.ReceivedInitiation;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.PathTokens;
+import dev.scout.session.path.VirtualAddresses;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -250,7 +251,7 @@ final class Handshaker {
             // Relay first, then direct: the peer starts probing when our confirmation reaches it, half a
             // relayed round trip from now; ours start then too.
             long now = endpoint.now();
-            c.startPunching(p.punch, endpoint.localCandidates(), now + (now - p.relaySentAt) / 2);
+            c.startPunching(p.punch, endpoint.candidates.local(), now + (now - p.relaySentAt) / 2);
         }
         c.sendConfirmation();
         endpoint.callback(() -> p.future.complete(c));
@@ -279,26 +280,19 @@ final class Handshaker {
             return false;
         }
         gate.decrypting();
-        NoiseIK noise = NoiseIK.responder(Wire.prologue(b), staticPrivate, NoiseIK.newPrivateKey(random));
-        Ed25519PublicKey peer;
-        long peerDevice;
-        long timestamp;
+        ReceivedInitiation init;
         try {
-            byte[] payload = noise.readMessage1(Arrays.copyOfRange(b, Wire.INIT_NOISE, Wire.INIT_MAC1));
-            if (payload.length != Wire.INIT_PAYLOAD) {
-                return true;
-            }
-            peer = Ed25519PublicKey.of(Arrays.copyOf(payload, Ed25519PublicKey.BYTES));
-            peerDevice = Wire.getLong(payload, Ed25519PublicKey.BYTES);
-            timestamp = Wire.getLong(payload, Ed25519PublicKey.BYTES + 8);
-            if (!MessageDigest.isEqual(KeyExchange.curve25519PublicKey(peer), noise.remoteStatic())) {
-                LOG.debug("initiation from {} names a key it did not prove", from);
-                return true;
-            }
-        } catch (GeneralSecurityException | RuntimeException e) {
-            LOG.debug("initiation from {} rejected: {}", from, e.getMessage());
-            return true; // not for our key, tampered (ids, version, cookie are in the prologue), or low-order
+            init = ReceivedInitiation.open(b, staticPrivate, random);
+        } catch (ReceivedInitiation.Rejected e) {
+            LOG.debug("initiation from {} {}", from, e.getMessage());
+            return true;
         }
+        if (init == null) {
+            return true;
+        }
+        Ed25519PublicKey peer = init.peer();
+        long peerDevice = init.device();
+        long timestamp = init.timestamp();
         if (!policy.accepts(peer)) {
             LOG.debug("initiation from {} by {}, not an accepted contact", from, peer);
             return true;
@@ -329,25 +323,18 @@ final class Handshaker {
             return true;
         }
         timestamps.accept(peer, peerDevice, timestamp);
-        answer(b, from, noise, peer, senderId, ephemeral, ours);
+        answer(from, init, senderId, ephemeral, ours);
         return true;
     }
 
-    private void answer(byte[] init, InetSocketAddress from, NoiseIK noise, Ed25519PublicKey peer, long senderId,
-                        byte[] ephemeral, Pending ours) {
+    private void answer(InetSocketAddress from, ReceivedInitiation init, long senderId, byte[] ephemeral, Pending ours) {
         long localId = random.nextLong();
-        byte[] payload = new byte[Wire.RESPONSE_PAYLOAD];
-        Wire.putLong(payload, 0, localId);
-        byte[] m2;
-        try {
-            m2 = noise.writeMessage2(payload);
-        } catch (GeneralSecurityException e) {
+        byte[] response = init.response(senderId, localId);
+        if (response == null) {
             return;
         }
-        byte[] response = new byte[Wire.RESPONSE_LENGTH];
-        response[0] = Wire.RESPONSE;
-        Wire.putLong(response, 1, senderId);
-        System.arraycopy(m2, 0, response, 9, m2.length);
+        NoiseIK noise = init.noise();
+        Ed25519PublicKey peer = init.peer();
         Connection c = new Connection(endpoint, localId, senderId, peer, from, false, noise.split(), endpoint.now());
         endpoint.paths.expect(localId, peer, PathTokens.of(noise, false)); // a path once the initiator confirms
         c.cachedResponse = response;

@@ -1,10 +1,12 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.AckTracker;
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.FrameCodec;
-import dev.scout.session.internal.PacketProtection;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.transport.AckTracker;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.FrameCodec;
+import dev.scout.session.transport.PacketProtection;
+import dev.scout.session.transport.Recovery;
+import dev.scout.session.transport.SentPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;

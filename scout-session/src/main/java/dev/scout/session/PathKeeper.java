@@ -1,8 +1,8 @@
 package dev.scout.session;
 
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.PathTokens;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.PathTokens;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.HashMap;

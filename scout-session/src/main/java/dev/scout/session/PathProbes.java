@@ -94,7 +94,7 @@ public final class PathProbes {
      *                 (the virtual address the session sent to)
      */
     public static void onRelayFailing(Session session, java.util.function.Consumer<InetSocketAddress> listener) {
-        connection(session, List.of()).relayFailingListener = listener;
+        connection(session, List.of()).pathSwitch.relayFailingListener = listener;
     }
 
     /**
@@ -108,7 +108,7 @@ public final class PathProbes {
         Connection c = connection(session, List.of());
         c.endpoint.runOnLoop(() -> {
             if (c.paths.relayed() && c.paths.takeCandidatesTurn()) {
-                c.sender.queue(new dev.scout.session.internal.Frame.Candidates(c.endpoint.localCandidates()));
+                c.sender.queue(new dev.scout.session.transport.Frame.Candidates(c.endpoint.candidates.local()));
                 c.flush();
             }
         });

@@ -1,8 +1,9 @@
 package dev.scout.session;
 
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.HandshakeMacs;
-import dev.scout.session.internal.NoiseIK;
+import dev.scout.session.handshake.HandshakeMacs;
+import dev.scout.session.handshake.Initiation;
+import dev.scout.session.handshake.NoiseIK;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.HandshakeGate;
-import dev.scout.session.internal.NoiseCipher;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.HandshakeGate;
+import dev.scout.session.path.PunchCandidates;
+import dev.scout.session.stream.BufferBudget;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionEndpoint.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    /** Datagrams waiting for the loop beyond this are dropped (a flood cannot exhaust memory). */
-    private static final int MAX_QUEUED = 20_000;
 
     private final Ed25519KeyPair identity;
     private final DatagramLink link;
@@ -49,13 +47,10 @@ public final class SessionEndpoint implements AutoCloseable {
     private final Handshaker handshaker;
     final PathKeeper paths; // the kept-open NAT permissions (Handshaker records new ones)
     final BufferBudget buffers = new BufferBudget(BufferBudget.ENDPOINT_LIMIT); // every session's receive buffers
-    private final AtomicInteger queued = new AtomicInteger();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Arrival> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final HandshakeInbox handshakes;
+    private final DatagramInbox inbox;
     private volatile Consumer<Session> listener;
     private volatile NatType localNat = NatType.UNKNOWN;
-    private volatile java.util.function.Supplier<List<InetSocketAddress>> ownCandidates = List::of;
-    private volatile java.util.function.Predicate<InetSocketAddress> candidatePolicy = a -> false;
+    final PunchCandidates candidates = new PunchCandidates(); // for relayed sessions' hole punching
     private volatile boolean closed;
 
     private SessionEndpoint(Ed25519KeyPair identity, DatagramLink link, AccessPolicy policy, SessionConfig config) {
@@ -67,8 +62,8 @@ public final class SessionEndpoint implements AutoCloseable {
         loop.setRemoveOnCancelPolicy(true);
         this.callbacks = Executors.newCachedThreadPool(r -> daemon(r, "session-callback-" + n));
         this.handshaker = new Handshaker(this, identity, policy);
-        this.handshakes = new HandshakeInbox(loop, handshaker);
         this.paths = new PathKeeper(this, policy);
+        this.inbox = new DatagramInbox(this, loop, handshaker, paths, connections, () -> closed);
         long every = config.pathKeepEvery().toNanos();
         loop.scheduleWithFixedDelay(() -> runGuarded(() -> paths.tick(now())), every, every, TimeUnit.NANOSECONDS);
     }
@@ -171,30 +166,12 @@ public final class SessionEndpoint implements AutoCloseable {
      * addresses for contacts (sent to the peer, authenticated, inside a relayed session), {@code allowed}
      * decides which of a peer's addresses we probe (e.g. {@link ContactAddressPolicy#allows}).
      *
-     * @param ours called on the loop thread; at most {@value dev.scout.session.internal.FrameCodec#MAX_CANDIDATES} are sent
+     * @param ours called on the loop thread; at most {@value dev.scout.session.transport.FrameCodec#MAX_CANDIDATES} are sent
      * @param allowed called on the loop thread
      */
     public void setHolePunching(java.util.function.Supplier<List<InetSocketAddress>> ours,
                                 java.util.function.Predicate<InetSocketAddress> allowed) {
-        this.ownCandidates = ours;
-        this.candidatePolicy = allowed;
-    }
-
-    /** Our addresses for a peer's probes: real ones only, at most the frame's limit. */
-    List<InetSocketAddress> localCandidates() {
-        List<InetSocketAddress> out = new java.util.ArrayList<>();
-        for (InetSocketAddress a : ownCandidates.get()) {
-            if (!dev.scout.session.internal.VirtualAddresses.isVirtual(a) && !a.isUnresolved() && !out.contains(a)
-                    && out.size() < dev.scout.session.internal.FrameCodec.MAX_CANDIDATES) {
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
-    /** Whether we may probe a peer's address (its CANDIDATES frame; virtual addresses never). */
-    boolean allowsCandidate(InetSocketAddress a) {
-        return !dev.scout.session.internal.VirtualAddresses.isVirtual(a) && candidatePolicy.test(a);
+        candidates.set(ours, allowed);
     }
 
     /**
@@ -284,91 +261,11 @@ public final class SessionEndpoint implements AutoCloseable {
 
     /** Takes session datagrams; everything else (KRPC starts with 'd') is left to the DHT. */
     boolean claim(byte[] buffer, int length, InetSocketAddress from) {
-        if (length < 1) {
-            return false;
-        }
-        byte type = buffer[0];
-        boolean ours;
-        if (type == Wire.INIT) {
-            if (length == Wire.INIT_LENGTH && buffer[1] == Wire.VERSION) {
-                if (!closed) {
-                    handshakes.offer(buffer, length, from);
-                }
-                return true;
-            }
-            ours = false;
-        } else if (type == Wire.RESPONSE) {
-            ours = length == Wire.RESPONSE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
-        } else if (type == Wire.COOKIE) {
-            ours = length == Wire.COOKIE_LENGTH && handshaker.isPending(Wire.receiverId(buffer));
-        } else if (type == Wire.DATA) {
-            ours = length >= Wire.DATA_HEADER + NoiseCipher.TAG_BYTES && length <= Wire.MAX_DATAGRAM
-                    && connections.containsKey(Wire.receiverId(buffer));
-        } else if (type == Wire.KEEP && length == Wire.KEEP_LENGTH) {
-            ours = true; // no KRPC starts with 0xF4: an unknown KEEP is ours to drop, not the DHT's
-            if (!paths.knows(buffer)) {
-                return true;
-            }
-        } else {
-            ours = false;
-        }
-        if (!ours) {
-            return false;
-        }
-        if (closed || queued.get() >= MAX_QUEUED) {
-            return true;
-        }
-        inbox.add(new Arrival(java.util.Arrays.copyOf(buffer, length), from));
-        // One loop task drains whatever arrived meanwhile: no task per datagram under load.
-        if (queued.getAndIncrement() == 0) {
-            try {
-                loop.execute(this::drainInbox);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("endpoint closed; datagram dropped");
-            }
-        }
-        return true;
-    }
-
-    private record Arrival(byte[] datagram, InetSocketAddress from) {
-    }
-
-    private void drainInbox() {
-        Arrival a;
-        int n = 0;
-        try {
-            while ((a = inbox.poll()) != null) {
-                n++;
-                dispatch(a.datagram(), a.from());
-            }
-        } finally {
-            if (queued.addAndGet(-n) > 0) {
-                runOnLoop(this::drainInbox); // more came after the last poll
-            }
-        }
-    }
-
-    private void dispatch(byte[] b, InetSocketAddress from) {
-        try {
-            if (b[0] == Wire.COOKIE) {
-                handshaker.onCookie(b, from);
-            } else if (b[0] == Wire.RESPONSE) {
-                handshaker.onResponse(b, from);
-            } else if (b[0] == Wire.KEEP) {
-                paths.onKeep(b, from, now());
-            } else {
-                Connection c = connections.get(Wire.receiverId(b));
-                if (c != null) {
-                    guarded(c, () -> c.onDatagram(b, from, now()));
-                }
-            }
-        } catch (Throwable e) { // even an OutOfMemoryError: one datagram is lost, the endpoint goes on
-            LOG.warn("session datagram from {} failed", from, e);
-        }
+        return inbox.claim(buffer, length, from);
     }
 
     /** Runs {@code task} for session {@code c}; anything it throws ends that session, not the loop. */
-    private static void guarded(Connection c, Runnable task) {
+    static void guarded(Connection c, Runnable task) {
         try {
             task.run();
         } catch (Throwable e) {

@@ -1,6 +1,8 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.RangeSet;
+import dev.scout.session.stream.BufferBudget;
+import dev.scout.session.stream.StreamBuffer;
+import dev.scout.session.transport.RangeSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,7 +20,7 @@ import java.io.OutputStream;
  * ended and were acknowledged or read; the session then forgets it.
  */
 final class StreamImpl implements SessionStream {
-    static final int WINDOW = 1 << 20;
+    static final int WINDOW = StreamBuffer.WINDOW;
     /** {@link #onData}'s answer when the budget has no room: the packet must not be acknowledged. */
     static final String NO_ROOM = "no buffer room";
 
@@ -84,7 +86,7 @@ final class StreamImpl implements SessionStream {
      * The next chunk of at most {@code maxData} bytes: a lost range first, else new bytes within the
      * peer's window; the end of stream rides on the chunk that reaches it. {@code null} if nothing.
      */
-    synchronized dev.scout.session.internal.Frame.Stream nextChunk(int maxData) {
+    synchronized dev.scout.session.transport.Frame.Stream nextChunk(int maxData) {
         if (maxData <= 0) {
             return null;
         }
@@ -112,7 +114,7 @@ final class StreamImpl implements SessionStream {
         }
         byte[] data = new byte[(int) (end - start)];
         copyOut(start, data);
-        return new dev.scout.session.internal.Frame.Stream(id, start, fin, data);
+        return new dev.scout.session.transport.Frame.Stream(id, start, fin, data);
     }
 
     synchronized void onAcked(long offset, int length, boolean fin) {

@@ -1,7 +1,8 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.FrameCodec;
+import dev.scout.session.stream.BufferBudget;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.FrameCodec;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.scout.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.core.crypto.KeyExchange;
 import dev.scout.dht.Ed25519KeyPair;
-import dev.scout.session.internal.NoiseIK;
-import dev.scout.session.internal.HandshakeGate;
-import dev.scout.session.internal.SourceLimiter;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.HandshakeGate;
+import dev.scout.session.handshake.Initiation;
+import dev.scout.session.handshake.NoiseIK;
+import dev.scout.session.handshake.SourceLimiter;
+import dev.scout.session.handshake.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

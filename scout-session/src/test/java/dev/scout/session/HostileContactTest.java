@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.Ed25519KeyPair;
+import dev.scout.session.stream.BufferBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

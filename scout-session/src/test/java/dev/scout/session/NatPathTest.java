@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

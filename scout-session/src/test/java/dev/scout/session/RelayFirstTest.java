@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.Ed25519PublicKey;
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.FrameCodec;
+import dev.scout.session.path.PathChoice;
 import dev.scout.session.relay.RelayLimits;
 import dev.scout.session.relay.RelayLink;
 import dev.scout.session.relay.RelayRegistration;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.FrameCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

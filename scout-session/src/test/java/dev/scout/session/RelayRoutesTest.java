@@ -1,12 +1,12 @@
 package dev.scout.session;
 
-import dev.scout.session.internal.VirtualAddresses;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scout.session.path.PathChoice;
+import dev.scout.session.path.VirtualAddresses;
 import java.net.InetSocketAddress;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A relayed session's other relay routes (docs/sessions.md, "Another relay"), as {@link PathChoice} decides

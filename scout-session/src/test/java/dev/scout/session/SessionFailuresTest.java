@@ -3,8 +3,8 @@ package dev.scout.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.session.internal.Frame;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.transport.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +83,7 @@ class SessionFailuresTest extends LoopbackPeers {
         Connection alicesSide = (Connection) a;
         alice.endpoint.runOnLoop(() -> {
             for (long id : new long[] {5_905, 5_951, 9_000, 100}) {
-                alicesSide.lost(new Frame.Message(id, ("again " + id).getBytes(StandardCharsets.UTF_8)));
+                alicesSide.frameHandler.lost(new Frame.Message(id, ("again " + id).getBytes(StandardCharsets.UTF_8)));
             }
             alicesSide.flush();
         });

@@ -3,7 +3,7 @@ package dev.scout.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

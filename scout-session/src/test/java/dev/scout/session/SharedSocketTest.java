@@ -1,15 +1,14 @@
 package dev.scout.session;
 
-import dev.scout.testkit.RandomCases;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.DhtConfig;
+import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.udp.DhtNode;
 import dev.scout.dht.udp.DualStackNode;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.testkit.RandomCases;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -2,7 +2,9 @@ package dev.scout.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scout.session.internal.Frame;
+import dev.scout.session.stream.BufferBudget;
+import dev.scout.session.stream.StreamBuffer;
+import dev.scout.session.transport.Frame;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.scout.session.punch;
 
 import dev.scout.dht.DatagramFilter;
 import dev.scout.session.DatagramLink;
-import dev.scout.session.internal.VirtualAddresses;
+import dev.scout.session.path.VirtualAddresses;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

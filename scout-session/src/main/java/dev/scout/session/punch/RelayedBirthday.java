@@ -4,7 +4,7 @@ import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.NoDirectPathException;
 import dev.scout.session.PathProbes;
 import dev.scout.session.Session;
-import dev.scout.session.internal.VirtualAddresses;
+import dev.scout.session.path.VirtualAddresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

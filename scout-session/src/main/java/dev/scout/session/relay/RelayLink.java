@@ -4,12 +4,12 @@ import dev.scout.dht.DatagramFilter;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.session.DatagramLink;
 import dev.scout.session.SessionEndpoint;
-import dev.scout.session.internal.VirtualAddresses;
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
+import dev.scout.session.path.VirtualAddresses;
 import dev.scout.session.relay.internal.RelayWire;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.scout.session.relay;
 
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
 import dev.scout.session.relay.internal.RelayWire;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

@@ -1,10 +1,10 @@
 package dev.scout.session.relay;
 
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.SourceBuckets;
+import dev.scout.session.handshake.TokenBucket;
+import dev.scout.session.handshake.Wire;
 import dev.scout.session.relay.internal.RelayCookies;
 import dev.scout.session.relay.internal.RelayWire;
-import dev.scout.session.internal.SourceBuckets;
-import dev.scout.session.internal.TokenBucket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.scout.session.relay;
 
-import dev.scout.session.internal.VirtualAddresses;
+import dev.scout.session.path.VirtualAddresses;
 import dev.scout.session.relay.internal.RelayWire;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package dev.scout.session.relay.internal;
 
-import dev.scout.session.internal.Wire;
+import dev.scout.session.handshake.Wire;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,0 +1,119 @@
+package dev.scout.session;
+
+import dev.scout.dht.Ed25519PublicKey;
+import dev.scout.session.path.PathChoice;
+import dev.scout.session.transport.Frame;
+import dev.scout.session.transport.Recovery;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Moves one {@link Connection} between paths as its {@link PathChoice} decides (docs/sessions.md, "Relay
+ * first, then direct"): authenticated packets from a new address, failing paths, the peer's
+ * {@code CANDIDATES}; re-sends what was in flight after a failed path and tells the listeners. The
+ * current path is read from any thread; everything else runs on the loop thread.
+ */
+final class PathSwitch {
+    private final SessionEndpoint endpoint;
+    private final Ed25519PublicKey peer;
+    private final PathChoice choice;
+    private final PacketSender sender;
+    private final Recovery recovery;
+    private final Recovery.FrameSink inFlight;
+    private volatile InetSocketAddress remote;
+    private volatile Consumer<InetSocketAddress> pathListener;
+    /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
+    volatile Consumer<InetSocketAddress> relayFailingListener;
+
+    PathSwitch(SessionEndpoint endpoint, Ed25519PublicKey peer, PathChoice choice, PacketSender sender, Recovery recovery,
+               Recovery.FrameSink inFlight, InetSocketAddress remote) {
+        this.endpoint = endpoint;
+        this.peer = peer;
+        this.choice = choice;
+        this.sender = sender;
+        this.recovery = recovery;
+        this.inFlight = inFlight;
+        this.remote = remote;
+    }
+
+    /** {@return the path the session uses now (any thread)} */
+    InetSocketAddress current() {
+        return remote;
+    }
+
+    void onPathChange(Consumer<InetSocketAddress> listener) {
+        this.pathListener = listener;
+    }
+
+    /**
+     * Initiator of a session that runs through a relay: our addresses go to the peer with the
+     * confirmation, and our probes towards {@code punch} start at {@code at} — half a relayed round trip
+     * from now, when the peer, starting on our confirmation, sends its own (the NAT lab's conntrack rule:
+     * both sides' first packets must cross within one network latency).
+     */
+    void startPunching(List<InetSocketAddress> punch, List<InetSocketAddress> ours, long at) {
+        choice.punch(punch, at);
+        if (choice.takeCandidatesTurn()) {
+            sender.queue(new Frame.Candidates(ours));
+        }
+    }
+
+    /** The peer's addresses, authenticated: probe them now, and tell ours once (while relayed). */
+    void onCandidates(List<InetSocketAddress> theirs, long now) {
+        if (!choice.relayed()) {
+            return;
+        }
+        choice.punch(theirs.stream().filter(endpoint.candidates::allows).toList(), now);
+        if (choice.takeCandidatesTurn()) {
+            sender.queue(new Frame.Candidates(endpoint.candidates.local()));
+        }
+    }
+
+    /** An authenticated packet arrived from {@code from}: moves the session if the path choice says so. */
+    void onPacket(InetSocketAddress from, boolean newest, long now) {
+        if (choice.onPacket(from, newest, now, failingAfter())) {
+            moved(choice.takeRelayFailed()); // relay to direct, NAT rebinding, another relay
+        }
+    }
+
+    /** Timers: a failing path moves the session or is reported; probes that are due go out. */
+    void onTimer(long now) {
+        if (choice.failing(now, recovery.inFlight(), failingAfter())) {
+            if (choice.onFailing(now)) {
+                moved(true);
+            } else if (choice.relayFailing() && relayFailingListener != null) {
+                Consumer<InetSocketAddress> l = relayFailingListener;
+                InetSocketAddress silent = remote;
+                endpoint.callback(() -> l.accept(silent));
+            }
+        }
+        for (InetSocketAddress a : choice.probesDue(now)) {
+            endpoint.transmit(sender.sealProbe(), a);
+        }
+    }
+
+    /** {@return when {@link #onTimer} must run next for the paths' sake} */
+    long deadline() {
+        return choice.deadline(recovery.inFlight(), failingAfter());
+    }
+
+    private long failingAfter() {
+        return Math.max(PathChoice.FAILING, 3 * recovery.smoothedRtt());
+    }
+
+    /** The session moved to {@code choice.current()}; after a failed path, what was in flight goes again. */
+    private void moved(boolean failed) {
+        remote = choice.current();
+        endpoint.paths.moved(peer, remote, endpoint.now()); // the kept-open path follows the session
+        if (failed) {
+            recovery.pathFailed(inFlight);
+        }
+        sender.probe();
+        Consumer<InetSocketAddress> l = pathListener;
+        InetSocketAddress now = remote;
+        if (l != null) {
+            endpoint.callback(() -> l.accept(now));
+        }
+    }
+}

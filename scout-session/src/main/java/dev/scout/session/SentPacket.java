@@ -1,8 +1,0 @@
-package dev.scout.session;
-
-import dev.scout.session.internal.Frame;
-import java.util.List;
-
-/** An ack-eliciting packet in flight: what to re-send if it is lost and what it cost the window. */
-record SentPacket(long number, long sentAt, int size, List<Frame> frames) {
-}
