@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.node.nat.NatAwareness;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * two hours) and checks every contact for new messages. From then on both chores are spread evenly
  * ({@link RoundRobin}): one contact's republish every {@code republishMillis}/n and one contact's poll
  * every {@code pollMillis}/n, so each contact has its turn once per interval and the network sees a
- * steady trickle instead of bursts. Push wake-ups ({@link NodePush}) bring news at once; the poll is the
+ * steady trickle instead of bursts. Push wake-ups ({@link dev.scout.node.push.NodePush}) bring news at once; the poll is the
  * slow safety net for contacts that cannot poke us. Reachability and NAT are looked at every
  * {@value #NAT_CHECK_MILLIS} ms (no network traffic).
  */
@@ -47,8 +48,7 @@ final class AppLoops implements AutoCloseable {
         this.nat = nat;
         this.pollMillis = pollMillis;
         this.republishMillis = republishMillis;
-        this.thread = new Thread(this::run, "scout-node-loops");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("scout-node-loops", this::run);
     }
 
     /** Starts the loops once {@code joined} completes (at once if the node never joins). */

@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
@@ -8,8 +9,8 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.push.NodePush;
 import dev.scout.node.push.PokeWire;
-import dev.scout.node.net.NetworkChange;
 import dev.scout.node.net.NetworkWatch;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -59,20 +58,16 @@ public final class ScoutNode implements AutoCloseable {
     private final CompletableFuture<Void> firstJoinOver;
     private final NetworkWatch network;
     private final NetworkRecovery recovery;
-    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "scout-node");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService work = DaemonThreads.pool("scout-node");
     private final Contacts contacts;
+    private final StatusReport statusReport;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
         this.store = store;
         this.dht = dht;
         this.events = new NodeEvents(b.listenerExecutor());
-        boolean ipv4ReadOnly = dht.ipv4().map(n -> readOnly(n)).orElse(false);
-        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly,
+        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), NatAwareness.ipv4ReadOnly(dht),
                 () -> mappedAddress().isPresent());
         DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
         this.app = new ScoutApp(store, dht, () -> DeviceAddresses.mappedFirst(mappedAddress(),
@@ -80,8 +75,8 @@ public final class ScoutNode implements AutoCloseable {
         // A mapped port takes anyone's packets, as a public socket does: no punching needed towards it.
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> mappedAddress().isPresent() ? NatType.NONE
                 : NatType.ofVerdict(nat.first().nat()));
-        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(bootstrapOf(dht));
-        this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
+        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(dht);
+        this.push = new NodePush(store, store::findContact, app, policy, work, c -> events.inbox(app, c));
         this.sessions = new SessionService(store, app, events::publish, dht, natType,
                 () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
                 b.relay(), dev.scout.node.reach.Relays.Network.of(natType, nat), policy, push::wrap);
@@ -93,19 +88,9 @@ public final class ScoutNode implements AutoCloseable {
         this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
         this.contacts = new NodeContacts(store, sessions, events, push);
+        this.statusReport = new StatusReport(store, dht, nat, sessions);
         this.recovery = new NetworkRecovery(dht, nat, sessions, loops, events);
         this.network = recovery.watch(dht, portMapping::remap); // a new gateway or address: ask the router again
-    }
-
-    /**
-     * Hears every change of the network under the node (new local addresses, resume from sleep, another
-     * external address, the DHT back after an outage), on the network watch's thread, after the node's
-     * own reaction has begun. For parts that must redo work on a new network (port mappings).
-     *
-     * @param subscriber called with each change
-     */
-    void onNetworkChange(Consumer<NetworkChange> subscriber) {
-        network.subscribe(subscriber);
     }
 
     /** {@return whether the DHT answers now, and the last network change noticed} */
@@ -132,22 +117,6 @@ public final class ScoutNode implements AutoCloseable {
      */
     public void remapPort() {
         portMapping.remap();
-    }
-
-    /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
-    private static java.util.List<String> bootstrapOf(DualStackNode dht) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        dht.ipv4().ifPresent(n -> out.addAll(n.config().bootstrap()));
-        dht.ipv6().ifPresent(n -> out.addAll(n.config().bootstrap()));
-        return out;
-    }
-
-    private static boolean readOnly(dev.scout.dht.udp.DhtNode n) {
-        try {
-            return n.reachability().get(5, TimeUnit.SECONDS).readOnly();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** {@return a builder: the public DHT, a new identity and an {@link InMemoryStore} unless told otherwise} */
@@ -368,20 +337,7 @@ public final class ScoutNode implements AutoCloseable {
 
     /** {@return what the node knows about itself now (asks the DHT node, at most a few seconds)} */
     public NodeStatus status() {
-        int table = 0;
-        List<InetSocketAddress> externals = List.of();
-        try {
-            table = dht.stats().get(5, TimeUnit.SECONDS).routingTableSize();
-            externals = dht.externalAddresses().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the node is busy or closing: report what is known
-        }
-        NatAwareness.Verdict first = nat.first();
-        Optional<NatAwareness.Verdict> v6 = nat.secondIpv6();
-        int open = (int) sessions.list().stream().filter(s -> !s.ended()).count();
-        return new NodeStatus(publicKey(), dht.localAddresses(), table, externals, first.reachability(), first.nat(),
-                v6.map(NatAwareness.Verdict::reachability), v6.map(NatAwareness.Verdict::nat), sessions.relayStatus(),
-                store.contacts().size(), open);
+        return statusReport.now();
     }
 
     /** The kept-open path to {@code peer}, if one is live (tests). */

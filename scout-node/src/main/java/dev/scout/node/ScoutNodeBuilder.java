@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.ScoutException;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * How to start a {@link ScoutNode}; every setting has a default. Get one from {@link ScoutNode#builder()}.
@@ -277,11 +277,7 @@ public final class ScoutNodeBuilder {
 
     Executor listenerExecutor() {
         if (listenerExecutor == null) {
-            listenerExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "scout-node-listeners");
-                t.setDaemon(true);
-                return t;
-            });
+            listenerExecutor = DaemonThreads.serial("scout-node-listeners");
         }
         return listenerExecutor;
     }

@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.LimitExceededException;
@@ -333,10 +334,7 @@ final class SessionService implements AutoCloseable {
                 sessions.remove(s.id());
                 LOG.info("{} ended: the contact {} was removed", s, c.name());
                 // close() waits for the peer's acknowledgements (≤ 10 s): not on the caller's thread
-                Thread t = new Thread(s.session()::close, "scout-close-removed");
-                t.setDaemon(true);
-                t.start();
-
+                DaemonThreads.start("scout-close-removed", s.session()::close);
             }
         }
     }
@@ -380,14 +378,14 @@ final class SessionService implements AutoCloseable {
         link.standby().ifPresent(RelayRegistration::renew);
     }
 
+    /** The relay link under every session: its relay registrations and what it relayed. */
+    RelayLink relayLink() {
+        return link;
+    }
+
     /** What this node does as a relay and as a relay's client. */
-    NodeStatus.Relay relayStatus() {
-        var reg = link.registration();
-        Relays.Status st = relays.status();
-        return new NodeStatus.Relay(st.serving(), link.relayStats(), st.via(), reg.map(r -> r.registered()).orElse(false),
-                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem(),
-                        link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay)),
-                st.serving() ? Optional.of(st.modest() ? "modest" : "generous") : Optional.empty(), st.announced());
+    Relays.Status relayStatus() {
+        return relays.status();
     }
 
     @Override
