@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.sessions.SessionService;
 import dev.scout.node.push.NodePush;
 import dev.scout.app.Contact;
 import dev.scout.core.crypto.PairKeys;

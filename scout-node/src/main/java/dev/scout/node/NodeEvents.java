@@ -3,9 +3,12 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
+import dev.scout.node.sessions.HeldSession;
+import dev.scout.node.sessions.SessionEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +51,26 @@ final class NodeEvents {
                 LOG.warn("a ScoutNode listener failed", ex);
             }
         });
+    }
+
+    /** {@return the sessions' news as events, each session as its {@link ContactSession}} */
+    SessionEvents sessionEvents() {
+        return new SessionEvents() {
+            @Override
+            public void incoming(HeldSession s) {
+                publish(new NodeEvent.SessionIncoming(ContactSession.of(s)));
+            }
+
+            @Override
+            public void pathChanged(HeldSession s, InetSocketAddress to) {
+                publish(new NodeEvent.SessionPathChanged(ContactSession.of(s), to));
+            }
+
+            @Override
+            public void closed(HeldSession s, String reason) {
+                publish(new NodeEvent.SessionClosed(ContactSession.of(s), reason));
+            }
+        };
     }
 
     ScoutApp.SyncReport sync(ScoutApp app, Contact contact) {

@@ -10,6 +10,9 @@ import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
 import dev.scout.node.push.NodePush;
+import dev.scout.node.reach.Relays;
+import dev.scout.node.sessions.Relaying;
+import dev.scout.node.sessions.SessionService;
 import dev.scout.node.push.PokeWire;
 import dev.scout.node.net.NetworkWatch;
 import dev.scout.session.NatType;
@@ -77,9 +80,12 @@ public final class ScoutNode implements AutoCloseable {
                 : NatType.ofVerdict(nat.first().nat()));
         dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(dht);
         this.push = new NodePush(store, store::findContact, app, policy, work, c -> events.inbox(app, c));
-        this.sessions = new SessionService(store, app, events::publish, dht, natType,
-                () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
-                b.relay(), dev.scout.node.reach.Relays.Network.of(natType, nat), policy, push::wrap);
+        RelayOptions relay = b.relay();
+        var relaying = new Relaying(Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
+                Relays.Network.of(natType, nat));
+        this.sessions = new SessionService(store, store::findContact, app, events.sessionEvents(), dht, natType,
+                () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)), relaying, policy, push::wrap,
+                UnknownDeviceException::new);
         push.sessions(sessions::livePaths, sessions::relayRoute);
         sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
         this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
@@ -245,7 +251,7 @@ public final class ScoutNode implements AutoCloseable {
     public CompletableFuture<ContactSession> open(Contact contact, String device) {
         return call(() -> {
             try {
-                return sessions.open(contact, device);
+                return ContactSession.of(sessions.open(contact, device));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ScoutException("interrupted while connecting to " + contact.name());
@@ -255,7 +261,7 @@ public final class ScoutNode implements AutoCloseable {
 
     /** {@return the sessions this node holds, ended ones included until they are dropped} */
     public List<ContactSession> sessions() {
-        return sessions.list();
+        return sessions.list().stream().map(ContactSession::of).toList();
     }
 
     /**
@@ -265,7 +271,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the session, if the node holds it
      */
     public Optional<ContactSession> session(String id) {
-        return sessions.find(id);
+        return sessions.find(id).map(ContactSession::of);
     }
 
     /**
@@ -290,7 +296,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the session, or empty if there is no such unclaimed, live, incoming session
      */
     public Optional<ContactSession> claimSession(String id) {
-        return sessions.claim(id);
+        return sessions.claim(id).map(ContactSession::of);
     }
 
     /**
@@ -310,7 +316,7 @@ public final class ScoutNode implements AutoCloseable {
      * @param listener called with each incoming session
      */
     public void onSession(Consumer<ContactSession> listener) {
-        sessions.onSession(s -> events.run(() -> listener.accept(s)));
+        sessions.onSession(s -> events.run(() -> listener.accept(ContactSession.of(s))));
     }
 
     /**
