@@ -3,6 +3,7 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
+import dev.scout.node.loops.LoopEvents;
 import dev.scout.node.sessions.HeldSession;
 import dev.scout.node.sessions.SessionEvents;
 import org.slf4j.Logger;
@@ -69,6 +70,31 @@ final class NodeEvents {
             @Override
             public void closed(HeldSession s, String reason) {
                 publish(new NodeEvent.SessionClosed(ContactSession.of(s), reason));
+            }
+        };
+    }
+
+    /** {@return the loops' news as events; their polls fetch through {@link #inbox}} */
+    LoopEvents loopEvents(ScoutApp app) {
+        return new LoopEvents() {
+            @Override
+            public ScoutApp.InboxReport inbox(Contact c) {
+                return NodeEvents.this.inbox(app, c);
+            }
+
+            @Override
+            public void republished(int items) {
+                publish(new NodeEvent.Republished(items));
+            }
+
+            @Override
+            public void polled(int reachable, int contacts, List<String> problems) {
+                publish(new NodeEvent.Polled(reachable, contacts, problems));
+            }
+
+            @Override
+            public void reachabilityChanged(String description) {
+                publish(new NodeEvent.ReachabilityChanged(description));
             }
         };
     }

@@ -9,6 +9,7 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.loops.AppLoops;
 import dev.scout.node.push.NodePush;
 import dev.scout.node.reach.Relays;
 import dev.scout.node.sessions.Relaying;
@@ -88,7 +89,7 @@ public final class ScoutNode implements AutoCloseable {
                 UnknownDeviceException::new);
         push.sessions(sessions::livePaths, sessions::relayRoute);
         sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
-        this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
+        this.loops = new AppLoops(store, app, events.loopEvents(app), nat, b.pollMillis(), b.republishMillis());
         this.joined = dht.bootstrapped();
         this.portMapping = new NodePortMapping(b, dht, events, loops);
         this.firstJoinOver = joined.handle((v, e) -> null);
