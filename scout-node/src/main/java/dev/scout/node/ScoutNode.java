@@ -1,6 +1,6 @@
 package dev.scout.node;
 
-import dev.scout.node.threads.DaemonThreads;
+import dev.scout.node.threads.Workers;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -58,11 +57,9 @@ public final class ScoutNode implements AutoCloseable {
     private final NodePush push;
     private final CompletableFuture<Void> joined;
     private final NodePortMapping portMapping;
-    /** Done once the first join ended, joined or not: operations then run (and fail clearly while offline). */
-    private final CompletableFuture<Void> firstJoinOver;
     private final NetworkWatch network;
     private final NetworkRecovery recovery;
-    private final ExecutorService work = DaemonThreads.pool("scout-node");
+    private final Workers work;
     private final Contacts contacts;
     private final StatusReport statusReport;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -70,6 +67,8 @@ public final class ScoutNode implements AutoCloseable {
     ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
         this.store = store;
         this.dht = dht;
+        this.joined = dht.bootstrapped();
+        this.work = new Workers(joined);
         this.events = new NodeEvents(b.listenerExecutor());
         this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), NatAwareness.ipv4ReadOnly(dht),
                 () -> mappedAddress().isPresent());
@@ -80,7 +79,7 @@ public final class ScoutNode implements AutoCloseable {
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> mappedAddress().isPresent() ? NatType.NONE
                 : NatType.ofVerdict(nat.first().nat()));
         dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(dht);
-        this.push = new NodePush(store, store::findContact, app, policy, work, c -> events.inbox(app, c));
+        this.push = new NodePush(store, store::findContact, app, policy, work.executor(), c -> events.inbox(app, c));
         RelayOptions relay = b.relay();
         var relaying = new Relaying(Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
                 Relays.Network.of(natType, nat));
@@ -90,9 +89,7 @@ public final class ScoutNode implements AutoCloseable {
         push.sessions(sessions::livePaths, sessions::relayRoute);
         sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
         this.loops = new AppLoops(store, app, events.loopEvents(app), nat, b.pollMillis(), b.republishMillis());
-        this.joined = dht.bootstrapped();
         this.portMapping = new NodePortMapping(b, dht, events, loops);
-        this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
         this.contacts = new NodeContacts(store, sessions, events, push);
         this.statusReport = new StatusReport(store, dht, nat, sessions);
@@ -154,7 +151,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: their devices, the record's seq, how many DHT nodes stored it
      */
     public CompletableFuture<ScoutApp.SyncReport> sync(Contact contact) {
-        return call(() -> {
+        return work.call(() -> {
             ScoutApp.SyncReport r = events.sync(app, contact);
             if (r.stored() > 0) { // our side of the record changed: the contact's daemon reads it now
                 push.poke(contact, PokeWire.KIND_RECORD);
@@ -171,7 +168,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the message's id and how many nodes stored it
      */
     public CompletableFuture<ScoutApp.SendReport> send(Contact contact, String text) {
-        return call(() -> {
+        return work.call(() -> {
             ScoutApp.SendReport r = app.send(contact, text);
             push.poke(contact, PokeWire.KIND_MESSAGE); // the contact's daemon fetches it now, not at its next poll
             return r;
@@ -187,7 +184,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the new messages and the problems met (e.g. a message that could not be opened)
      */
     public CompletableFuture<ScoutApp.InboxReport> inbox(Contact contact) {
-        return call(() -> events.inbox(app, contact));
+        return work.call(() -> events.inbox(app, contact));
     }
 
     /**
@@ -196,7 +193,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the new messages, each contact's oldest first
      */
     public CompletableFuture<List<ReceivedMessage>> inbox() {
-        return call(() -> {
+        return work.call(() -> {
             List<ReceivedMessage> out = new ArrayList<>();
             for (Contact c : store.contacts()) {
                 out.addAll(events.inbox(app, c).received());
@@ -250,7 +247,7 @@ public final class ScoutNode implements AutoCloseable {
      *     no device of that name
      */
     public CompletableFuture<ContactSession> open(Contact contact, String device) {
-        return call(() -> {
+        return work.call(() -> {
             try {
                 return ContactSession.of(sessions.open(contact, device));
             } catch (InterruptedException e) {
@@ -381,19 +378,13 @@ public final class ScoutNode implements AutoCloseable {
         network.close();
         loops.close();
         push.close();
-        work.shutdownNow();
+        work.close();
         try {
             portMapping.close(); // no mapping outlives the node (at most 2 s against a silent router)
             sessions.close();
         } finally {
             dht.close();
         }
-    }
-
-    private <T> CompletableFuture<T> call(Supplier<T> task) {
-        // Not joined yet (a daemon started offline keeps trying): run anyway; a DHT operation then fails
-        // with its own clear reason ("stored on no DHT node") instead of "not joined" for ever.
-        return firstJoinOver.thenApplyAsync(v -> task.get(), work);
     }
 
     @Override
