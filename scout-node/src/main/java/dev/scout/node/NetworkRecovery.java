@@ -1,5 +1,7 @@
 package dev.scout.node;
 
+import dev.scout.node.loops.AppLoops;
+import dev.scout.node.sessions.SessionService;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.net.NetworkChange;

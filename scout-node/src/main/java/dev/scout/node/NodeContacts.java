@@ -1,5 +1,7 @@
 package dev.scout.node;
 
+import dev.scout.node.sessions.SessionService;
+import dev.scout.node.push.NodePush;
 import dev.scout.app.Contact;
 import dev.scout.core.crypto.PairKeys;
 import dev.scout.dht.Ed25519PublicKey;

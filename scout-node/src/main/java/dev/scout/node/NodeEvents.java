@@ -3,9 +3,13 @@ package dev.scout.node;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
+import dev.scout.node.loops.LoopEvents;
+import dev.scout.node.sessions.HeldSession;
+import dev.scout.node.sessions.SessionEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +52,51 @@ final class NodeEvents {
                 LOG.warn("a ScoutNode listener failed", ex);
             }
         });
+    }
+
+    /** {@return the sessions' news as events, each session as its {@link ContactSession}} */
+    SessionEvents sessionEvents() {
+        return new SessionEvents() {
+            @Override
+            public void incoming(HeldSession s) {
+                publish(new NodeEvent.SessionIncoming(ContactSession.of(s)));
+            }
+
+            @Override
+            public void pathChanged(HeldSession s, InetSocketAddress to) {
+                publish(new NodeEvent.SessionPathChanged(ContactSession.of(s), to));
+            }
+
+            @Override
+            public void closed(HeldSession s, String reason) {
+                publish(new NodeEvent.SessionClosed(ContactSession.of(s), reason));
+            }
+        };
+    }
+
+    /** {@return the loops' news as events; their polls fetch through {@link #inbox}} */
+    LoopEvents loopEvents(ScoutApp app) {
+        return new LoopEvents() {
+            @Override
+            public ScoutApp.InboxReport inbox(Contact c) {
+                return NodeEvents.this.inbox(app, c);
+            }
+
+            @Override
+            public void republished(int items) {
+                publish(new NodeEvent.Republished(items));
+            }
+
+            @Override
+            public void polled(int reachable, int contacts, List<String> problems) {
+                publish(new NodeEvent.Polled(reachable, contacts, problems));
+            }
+
+            @Override
+            public void reachabilityChanged(String description) {
+                publish(new NodeEvent.ReachabilityChanged(description));
+            }
+        };
     }
 
     ScoutApp.SyncReport sync(ScoutApp app, Contact contact) {

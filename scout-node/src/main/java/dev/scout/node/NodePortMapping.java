@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.loops.AppLoops;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.portmap.PortMapper;
 

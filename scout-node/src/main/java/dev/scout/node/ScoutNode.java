@@ -1,5 +1,6 @@
 package dev.scout.node;
 
+import dev.scout.node.threads.Workers;
 import dev.scout.app.Contact;
 import dev.scout.app.ReceivedMessage;
 import dev.scout.app.ScoutApp;
@@ -8,8 +9,12 @@ import dev.scout.dht.ScoutException;
 import dev.scout.dht.udp.DualStackNode;
 import dev.scout.node.nat.NatAwareness;
 import dev.scout.node.nat.PrivateNetwork;
+import dev.scout.node.loops.AppLoops;
+import dev.scout.node.push.NodePush;
+import dev.scout.node.reach.Relays;
+import dev.scout.node.sessions.Relaying;
+import dev.scout.node.sessions.SessionService;
 import dev.scout.node.push.PokeWire;
-import dev.scout.node.net.NetworkChange;
 import dev.scout.node.net.NetworkWatch;
 import dev.scout.session.NatType;
 import dev.scout.session.Session;
@@ -19,9 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -55,24 +57,20 @@ public final class ScoutNode implements AutoCloseable {
     private final NodePush push;
     private final CompletableFuture<Void> joined;
     private final NodePortMapping portMapping;
-    /** Done once the first join ended, joined or not: operations then run (and fail clearly while offline). */
-    private final CompletableFuture<Void> firstJoinOver;
     private final NetworkWatch network;
     private final NetworkRecovery recovery;
-    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "scout-node");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Workers work;
     private final Contacts contacts;
+    private final StatusReport statusReport;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     ScoutNode(ScoutNodeBuilder b, NodeStore store, DualStackNode dht) {
         this.store = store;
         this.dht = dht;
+        this.joined = dht.bootstrapped();
+        this.work = new Workers(joined);
         this.events = new NodeEvents(b.listenerExecutor());
-        boolean ipv4ReadOnly = dht.ipv4().map(n -> readOnly(n)).orElse(false);
-        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), ipv4ReadOnly,
+        this.nat = new NatAwareness(dht, b.probeWindowMillis(), b.reprobeMillis(), NatAwareness.ipv4ReadOnly(dht),
                 () -> mappedAddress().isPresent());
         DeviceAddresses.Ports ports = DeviceAddresses.Ports.of(dht);
         this.app = new ScoutApp(store, dht, () -> DeviceAddresses.mappedFirst(mappedAddress(),
@@ -80,32 +78,23 @@ public final class ScoutNode implements AutoCloseable {
         // A mapped port takes anyone's packets, as a public socket does: no punching needed towards it.
         Supplier<NatType> natType = () -> b.assumedNat().orElseGet(() -> mappedAddress().isPresent() ? NatType.NONE
                 : NatType.ofVerdict(nat.first().nat()));
-        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(bootstrapOf(dht));
-        this.push = new NodePush(store, app, policy, work, c -> events.inbox(app, c));
-        this.sessions = new SessionService(store, app, events::publish, dht, natType,
-                () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)),
-                b.relay(), dev.scout.node.reach.Relays.Network.of(natType, nat), policy, push::wrap);
+        dev.scout.session.ContactAddressPolicy policy = PrivateNetwork.contactAddressPolicy(dht);
+        this.push = new NodePush(store, store::findContact, app, policy, work.executor(), c -> events.inbox(app, c));
+        RelayOptions relay = b.relay();
+        var relaying = new Relaying(Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
+                Relays.Network.of(natType, nat));
+        this.sessions = new SessionService(store, store::findContact, app, events.sessionEvents(), dht, natType,
+                () -> DeviceAddresses.mappedFirst(mappedAddress(), DeviceAddresses.of(dht)), relaying, policy, push::wrap,
+                UnknownDeviceException::new);
         push.sessions(sessions::livePaths, sessions::relayRoute);
         sessions.onRecordWritten(c -> push.poke(c, PokeWire.KIND_RECORD));
-        this.loops = new AppLoops(store, app, events, nat, b.pollMillis(), b.republishMillis());
-        this.joined = dht.bootstrapped();
+        this.loops = new AppLoops(store, app, events.loopEvents(app), nat, b.pollMillis(), b.republishMillis());
         this.portMapping = new NodePortMapping(b, dht, events, loops);
-        this.firstJoinOver = joined.handle((v, e) -> null);
         loops.start(joined);
         this.contacts = new NodeContacts(store, sessions, events, push);
+        this.statusReport = new StatusReport(store, dht, nat, sessions);
         this.recovery = new NetworkRecovery(dht, nat, sessions, loops, events);
         this.network = recovery.watch(dht, portMapping::remap); // a new gateway or address: ask the router again
-    }
-
-    /**
-     * Hears every change of the network under the node (new local addresses, resume from sleep, another
-     * external address, the DHT back after an outage), on the network watch's thread, after the node's
-     * own reaction has begun. For parts that must redo work on a new network (port mappings).
-     *
-     * @param subscriber called with each change
-     */
-    void onNetworkChange(Consumer<NetworkChange> subscriber) {
-        network.subscribe(subscriber);
     }
 
     /** {@return whether the DHT answers now, and the last network change noticed} */
@@ -132,22 +121,6 @@ public final class ScoutNode implements AutoCloseable {
      */
     public void remapPort() {
         portMapping.remap();
-    }
-
-    /** The bootstrap routers of both families: they tell loopback test networks from the Internet. */
-    private static java.util.List<String> bootstrapOf(DualStackNode dht) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        dht.ipv4().ifPresent(n -> out.addAll(n.config().bootstrap()));
-        dht.ipv6().ifPresent(n -> out.addAll(n.config().bootstrap()));
-        return out;
-    }
-
-    private static boolean readOnly(dev.scout.dht.udp.DhtNode n) {
-        try {
-            return n.reachability().get(5, TimeUnit.SECONDS).readOnly();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** {@return a builder: the public DHT, a new identity and an {@link InMemoryStore} unless told otherwise} */
@@ -178,7 +151,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: their devices, the record's seq, how many DHT nodes stored it
      */
     public CompletableFuture<ScoutApp.SyncReport> sync(Contact contact) {
-        return call(() -> {
+        return work.call(() -> {
             ScoutApp.SyncReport r = events.sync(app, contact);
             if (r.stored() > 0) { // our side of the record changed: the contact's daemon reads it now
                 push.poke(contact, PokeWire.KIND_RECORD);
@@ -195,7 +168,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the message's id and how many nodes stored it
      */
     public CompletableFuture<ScoutApp.SendReport> send(Contact contact, String text) {
-        return call(() -> {
+        return work.call(() -> {
             ScoutApp.SendReport r = app.send(contact, text);
             push.poke(contact, PokeWire.KIND_MESSAGE); // the contact's daemon fetches it now, not at its next poll
             return r;
@@ -211,7 +184,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the report: the new messages and the problems met (e.g. a message that could not be opened)
      */
     public CompletableFuture<ScoutApp.InboxReport> inbox(Contact contact) {
-        return call(() -> events.inbox(app, contact));
+        return work.call(() -> events.inbox(app, contact));
     }
 
     /**
@@ -220,7 +193,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the new messages, each contact's oldest first
      */
     public CompletableFuture<List<ReceivedMessage>> inbox() {
-        return call(() -> {
+        return work.call(() -> {
             List<ReceivedMessage> out = new ArrayList<>();
             for (Contact c : store.contacts()) {
                 out.addAll(events.inbox(app, c).received());
@@ -274,9 +247,9 @@ public final class ScoutNode implements AutoCloseable {
      *     no device of that name
      */
     public CompletableFuture<ContactSession> open(Contact contact, String device) {
-        return call(() -> {
+        return work.call(() -> {
             try {
-                return sessions.open(contact, device);
+                return ContactSession.of(sessions.open(contact, device));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ScoutException("interrupted while connecting to " + contact.name());
@@ -286,7 +259,7 @@ public final class ScoutNode implements AutoCloseable {
 
     /** {@return the sessions this node holds, ended ones included until they are dropped} */
     public List<ContactSession> sessions() {
-        return sessions.list();
+        return sessions.list().stream().map(ContactSession::of).toList();
     }
 
     /**
@@ -296,7 +269,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the session, if the node holds it
      */
     public Optional<ContactSession> session(String id) {
-        return sessions.find(id);
+        return sessions.find(id).map(ContactSession::of);
     }
 
     /**
@@ -321,7 +294,7 @@ public final class ScoutNode implements AutoCloseable {
      * @return the session, or empty if there is no such unclaimed, live, incoming session
      */
     public Optional<ContactSession> claimSession(String id) {
-        return sessions.claim(id);
+        return sessions.claim(id).map(ContactSession::of);
     }
 
     /**
@@ -341,7 +314,7 @@ public final class ScoutNode implements AutoCloseable {
      * @param listener called with each incoming session
      */
     public void onSession(Consumer<ContactSession> listener) {
-        sessions.onSession(s -> events.run(() -> listener.accept(s)));
+        sessions.onSession(s -> events.run(() -> listener.accept(ContactSession.of(s))));
     }
 
     /**
@@ -368,20 +341,7 @@ public final class ScoutNode implements AutoCloseable {
 
     /** {@return what the node knows about itself now (asks the DHT node, at most a few seconds)} */
     public NodeStatus status() {
-        int table = 0;
-        List<InetSocketAddress> externals = List.of();
-        try {
-            table = dht.stats().get(5, TimeUnit.SECONDS).routingTableSize();
-            externals = dht.externalAddresses().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the node is busy or closing: report what is known
-        }
-        NatAwareness.Verdict first = nat.first();
-        Optional<NatAwareness.Verdict> v6 = nat.secondIpv6();
-        int open = (int) sessions.list().stream().filter(s -> !s.ended()).count();
-        return new NodeStatus(publicKey(), dht.localAddresses(), table, externals, first.reachability(), first.nat(),
-                v6.map(NatAwareness.Verdict::reachability), v6.map(NatAwareness.Verdict::nat), sessions.relayStatus(),
-                store.contacts().size(), open);
+        return statusReport.now();
     }
 
     /** The kept-open path to {@code peer}, if one is live (tests). */
@@ -418,19 +378,13 @@ public final class ScoutNode implements AutoCloseable {
         network.close();
         loops.close();
         push.close();
-        work.shutdownNow();
+        work.close();
         try {
             portMapping.close(); // no mapping outlives the node (at most 2 s against a silent router)
             sessions.close();
         } finally {
             dht.close();
         }
-    }
-
-    private <T> CompletableFuture<T> call(Supplier<T> task) {
-        // Not joined yet (a daemon started offline keeps trying): run anyway; a DHT operation then fails
-        // with its own clear reason ("stored on no DHT node") instead of "not joined" for ever.
-        return firstJoinOver.thenApplyAsync(v -> task.get(), work);
     }
 
     @Override

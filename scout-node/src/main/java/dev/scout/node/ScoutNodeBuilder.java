@@ -1,5 +1,7 @@
 package dev.scout.node;
 
+import dev.scout.node.loops.AppLoops;
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.dht.DhtConfig;
 import dev.scout.dht.Ed25519KeyPair;
 import dev.scout.dht.ScoutException;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * How to start a {@link ScoutNode}; every setting has a default. Get one from {@link ScoutNode#builder()}.
@@ -41,8 +42,8 @@ public final class ScoutNodeBuilder {
      * The safety-net poll: push wake-ups bring news at once, so polling only catches what a poke could
      * not bring. 15 min keeps a 100-contact daemon at one record read every 9 s (docs/benchmarks.md, "idle").
      */
-    static final long DEFAULT_POLL_MILLIS = 900_000;
-    static final long DEFAULT_REPUBLISH_MILLIS = 3_600_000;
+    static final long DEFAULT_POLL_MILLIS = AppLoops.DEFAULT_POLL_MILLIS;
+    static final long DEFAULT_REPUBLISH_MILLIS = AppLoops.DEFAULT_REPUBLISH_MILLIS;
     private long pollMillis = DEFAULT_POLL_MILLIS;
     private long republishMillis = DEFAULT_REPUBLISH_MILLIS;
     private long probeWindowMillis = 600_000;
@@ -277,11 +278,7 @@ public final class ScoutNodeBuilder {
 
     Executor listenerExecutor() {
         if (listenerExecutor == null) {
-            listenerExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "scout-node-listeners");
-                t.setDaemon(true);
-                return t;
-            });
+            listenerExecutor = DaemonThreads.serial("scout-node-listeners");
         }
         return listenerExecutor;
     }

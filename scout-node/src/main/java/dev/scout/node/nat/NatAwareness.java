@@ -32,6 +32,20 @@ public final class NatAwareness {
     /** Whether the router maps the IPv4 DHT port (PCP, NAT-PMP or UPnP IGD): then strangers reach us. */
     private final BooleanSupplier ipv4Mapped;
 
+    /**
+     * {@return whether {@code dht}'s IPv4 node is read-only (BEP 43), asked for at most 5 s; false when it
+     * does not say or there is none}
+     */
+    public static boolean ipv4ReadOnly(DualStackNode dht) {
+        return dht.ipv4().map(n -> {
+            try {
+                return n.reachability().get(5, TimeUnit.SECONDS).readOnly();
+            } catch (Exception e) {
+                return false;
+            }
+        }).orElse(false);
+    }
+
     /** @param ipv4ReadOnly the IPv4 node started read-only ({@link PrivateNetwork}); its monitor keeps it so */
     public NatAwareness(DualStackNode node, long probeWindowMillis, long reprobeMillis, boolean ipv4ReadOnly) {
         this(node, probeWindowMillis, reprobeMillis, ipv4ReadOnly, () -> false);

@@ -1,5 +1,6 @@
 package dev.scout.node.nat;
 
+import dev.scout.dht.udp.DualStackNode;
 import dev.scout.session.ContactAddressPolicy;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -27,6 +28,17 @@ public final class PrivateNetwork {
         boolean publicBootstrap = bootstrap.stream().anyMatch(a -> a instanceof Inet4Address && isPublic(a));
         List<InetAddress> own = local.stream().filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).toList();
         return publicBootstrap && !own.isEmpty() && own.stream().allMatch(a -> a.isSiteLocalAddress() || a.isLinkLocalAddress());
+    }
+
+    /**
+     * {@return {@link #contactAddressPolicy(List)} for the bootstrap routers of both of {@code dht}'s
+     * families: they tell loopback test networks from the Internet}
+     */
+    public static ContactAddressPolicy contactAddressPolicy(DualStackNode dht) {
+        List<String> bootstrap = new ArrayList<>();
+        dht.ipv4().ifPresent(n -> bootstrap.addAll(n.config().bootstrap()));
+        dht.ipv6().ifPresent(n -> bootstrap.addAll(n.config().bootstrap()));
+        return contactAddressPolicy(bootstrap);
     }
 
     /**

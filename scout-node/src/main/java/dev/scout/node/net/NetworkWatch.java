@@ -1,5 +1,6 @@
 package dev.scout.node.net;
 
+import dev.scout.node.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +31,7 @@ public final class NetworkWatch implements AutoCloseable {
     private final Supplier<List<InetSocketAddress>> externals;
     private final List<Consumer<NetworkChange>> subscribers = new CopyOnWriteArrayList<>();
     private final ClockJump clock = new ClockJump();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-network-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = DaemonThreads.scheduler("scout-network-watch");
     private Set<String> local;
     private Set<InetAddress> external = Set.of();
 

@@ -1,5 +1,6 @@
 package dev.scout.node.portmap;
 
+import dev.scout.node.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +51,7 @@ public final class PortMapper implements AutoCloseable {
     private final Function<Gateways.Gateway, List<MappingProtocol>> protocols;
     private final Options options;
     private final Runnable onChange;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-portmap");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-portmap");
     private volatile Held held;
     private volatile Current current;
     private ScheduledFuture<?> next;

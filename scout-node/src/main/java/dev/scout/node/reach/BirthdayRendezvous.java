@@ -1,5 +1,6 @@
 package dev.scout.node.reach;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.DatagramLink;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,11 +49,7 @@ public final class BirthdayRendezvous implements AutoCloseable {
     /** Cone side: sessions {@link #arrived} recognised (weak: forgotten with the session). */
     private final java.util.Set<Session> recognised = java.util.Collections.synchronizedSet(
             java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-birthday");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-birthday");
 
     private record ConeAttempt(InetAddress ip, Probing probes, CompletableFuture<Session> result) {
     }

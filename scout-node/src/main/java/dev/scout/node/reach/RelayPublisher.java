@@ -1,5 +1,6 @@
 package dev.scout.node.reach;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -42,11 +42,7 @@ public final class RelayPublisher implements AutoCloseable {
     private final Supplier<Optional<RelayRegistration>> standby;
     /** Per contact key: what was written (tag, NAT) and when. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-relay-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-relay-publisher");
 
     private record Written(String what, long at) {
     }

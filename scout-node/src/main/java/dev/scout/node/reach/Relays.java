@@ -1,5 +1,6 @@
 package dev.scout.node.reach;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.Dht;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -101,11 +101,7 @@ public final class Relays implements AutoCloseable {
     private final HomeRelay home;
     private final RelayPublisher publisher;
     private volatile boolean modest;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-relays");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-relays");
 
     /**
      * @param serve    when to relay for others

@@ -1,10 +1,9 @@
 package dev.scout.node.reach;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.AppEntries;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
-import dev.scout.core.RecordEntry;
-import dev.scout.dht.FormatException;
 import dev.scout.session.ConnectIntent;
 import dev.scout.session.NatType;
 import dev.scout.session.NoDirectPathException;
@@ -16,14 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,11 +60,6 @@ public final class Rendezvous implements AutoCloseable {
      */
     static final long DEADLINE_MILLIS = 12_500;
     static final long INTENT_TTL_SECONDS = 60;
-    /** How often the stored records (refreshed by the message poll, no network here) are looked at for intents and relays. */
-    static final long WATCH_MILLIS = 500;
-    /** An intent whose start passed longer ago than this is history, not a request. */
-    static final long STALE_MILLIS = 3_000;
-    private static final int MAX_ANSWERED = 1_024;
 
     private final ScoutApp app;
     private final Supplier<List<Contact>> contacts;
@@ -79,28 +69,14 @@ public final class Rendezvous implements AutoCloseable {
     private final int deviceTag;
     private final ContactRelays relays;
     private final RelayConnects viaRelays;
+    private final IntentWatch intents;
     /**
      * Sessions the daemon already has with a contact: {@link #connect} takes an unclaimed one at the start
      * time instead of opening a second, and an intent is not answered while one is live, so both people's
      * `scout pipe` end up on the same session whoever opened it (SessionService).
      */
     private volatile ExistingSessions existing = ExistingSessions.NONE;
-    /** The NAT type each contact's latest intent named (by key, hex): named in our failures and handshakes. */
-    private final Map<String, NatType> seenNat = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The addresses each contact's latest intent named (by key, hex). */
-    private final Map<String, List<InetSocketAddress>> seenAddresses = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> { // the watch loop holds at most one thread: timed connects never wait behind a slow read
-        Thread t = new Thread(r, "scout-rendezvous");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Nonces (hex) of intents answered; bounded, oldest forgotten first. */
-    private final Map<String, Boolean> answered = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_ANSWERED;
-        }
-    };
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-rendezvous", 2); // the watch loop holds at most one thread: timed connects never wait behind a slow read
 
     public Rendezvous(ScoutApp app, Supplier<List<Contact>> contacts, SessionEndpoint endpoint, Supplier<NatType> nat,
                Supplier<List<InetSocketAddress>> ourAddresses, int deviceTag, ContactRelays relays) {
@@ -112,6 +88,11 @@ public final class Rendezvous implements AutoCloseable {
         this.deviceTag = deviceTag;
         this.relays = relays;
         this.viaRelays = new RelayConnects(app, endpoint, relays, (c, d) -> existing.takeUnclaimed(c, d));
+        this.intents = new IntentWatch(app, contacts, relays, deviceTag, timer, () -> existing, (c, intent) -> {
+            endpoint.setLocalNatType(nat.get());
+            return withBirthday(endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()), c, nat.get(), intent.nat(),
+                    intent.addresses());
+        });
     }
 
     /** What the daemon already has with a contact (see {@link #existing}). */
@@ -282,9 +263,9 @@ public final class Rendezvous implements AutoCloseable {
             return new Connected(arrived.get(), VIA_INCOMING);
         }
         // Joins the direct attempt if it still runs (same peer), else starts sending now.
-        NatType theirNat = seenNat.getOrDefault(contact.publicKey().toHex(), NatType.UNKNOWN);
+        NatType theirNat = intents.natOf(contact);
         CompletableFuture<Session> atStart = withBirthday(endpoint.connect(contact.publicKey(), theirs, theirNat), contact,
-                ours, theirNat, seenAddresses.getOrDefault(contact.publicKey().toHex(), theirs));
+                ours, theirNat, intents.addressesOf(contact, theirs));
         Optional<dev.scout.session.relay.RelayEntry> fallback = relays.live(contact, false);
         if (fallback.isPresent()) {
             // Keep the end of the attempt for the contact's relay: its route joins the running attempt.
@@ -340,89 +321,16 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     /**
-     * Starts looking at every contact's stored record entries (as the message poll last read them; no
-     * network) each {@value #WATCH_MILLIS} ms: relay entries are remembered, and fresh connect intents
-     * addressed to this device (or any) are answered, each nonce once, by connecting towards the writer's
-     * addresses at its start time; {@code onSession} receives the resulting sessions.
+     * Starts answering contacts' connect intents ({@link IntentWatch}); {@code onSession} receives the
+     * resulting sessions.
      */
     public void watch(BiConsumer<Contact, Session> onSession) {
-        timer.scheduleWithFixedDelay(() -> {
-            for (Contact c : contacts.get()) {
-                try {
-                    look(c, onSession);
-                } catch (RuntimeException e) {
-                    LOG.debug("reading {}'s record for intents: {}", c.name(), e.getMessage());
-                }
-            }
-        }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void look(Contact c, BiConsumer<Contact, Session> onSession) {
-        long now = System.currentTimeMillis();
-        List<RecordEntry> entries = app.storedEntries(c);
-        relays.fromEntries(c, entries);
-        for (RecordEntry e : entries) {
-            if (AppEntries.kindOf(e.id()) != AppEntries.KIND_CONNECT_INTENT) {
-                continue;
-            }
-            ConnectIntent intent;
-            try {
-                Optional<ConnectIntent> live = ConnectIntent.decode(e.content(), relays.addressPolicy(), now);
-                if (live.isEmpty()) {
-                    continue; // expired: history, read again at every poll until the contact writes a new one
-                }
-                intent = live.get();
-            } catch (FormatException ex) {
-                LOG.warn("malformed connect intent from {} ignored: {}", c.name(), ex.getMessage());
-                continue;
-            }
-            String nonce = HexFormat.of().formatHex(intent.nonce());
-            if (intent.isLive(now)) {
-                seenNat.put(c.publicKey().toHex(), intent.nat());
-                // a symmetric contact's intent names its external IP, its device entry does not (birthday probes need it)
-                seenAddresses.put(c.publicKey().toHex(), intent.addresses());
-            }
-            if (!intent.isLive(now) || intent.startAtMillis() < now - STALE_MILLIS
-                    || (intent.targetDevice() != 0 && intent.targetDevice() != deviceTag)) {
-                continue;
-            }
-            synchronized (answered) {
-                if (answered.put(nonce, Boolean.TRUE) != null) {
-                    continue;
-                }
-            }
-            if (existing.anyLive(c)) {
-                LOG.info("connect intent from {}: a session is already open; they will take it", c.name());
-                continue;
-            }
-            long delay = Math.max(0, intent.startAtMillis() - System.currentTimeMillis());
-            LOG.info("connect intent from {}: sending to {} in {} ms", c.name(), intent.addresses(), delay);
-            timer.schedule(() -> {
-                // Checked again at the start: both people's intents are answered, and the first start's
-                // session is usually live by the second's. A second session now would arrive unclaimed on
-                // the contact's side just as its rendezvous takes an unclaimed one, and it could take this
-                // one instead, leaving each pipe on its own session (seen once in the NAT lab's cone pipe).
-                if (existing.anyLive(c)) {
-                    LOG.info("connect intent from {}: a session is open by now; they will take it", c.name());
-                    return;
-                }
-                endpoint.setLocalNatType(nat.get());
-                withBirthday(endpoint.connect(c.publicKey(), intent.addresses(), intent.nat()), c, nat.get(), intent.nat(),
-                        intent.addresses()).whenComplete((s, error) -> {
-                    if (s != null) {
-                        onSession.accept(c, s);
-                    } else {
-                        LOG.info("answering {}'s connect intent failed: {}", c.name(), error.getMessage());
-                    }
-                });
-            }, delay, TimeUnit.MILLISECONDS);
-        }
+        intents.start(onSession);
     }
 
     /** Forgets what was learnt about a removed contact (its NAT type and relay). */
     public void forget(Contact c) {
-        seenNat.remove(c.publicKey().toHex());
-        seenAddresses.remove(c.publicKey().toHex());
+        intents.forget(c);
         relays.forget(c);
     }
 

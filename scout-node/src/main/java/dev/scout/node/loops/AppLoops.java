@@ -1,5 +1,7 @@
-package dev.scout.node;
+package dev.scout.node.loops;
 
+import dev.scout.node.threads.DaemonThreads;
+import dev.scout.app.AppStore;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.node.nat.NatAwareness;
@@ -17,17 +19,21 @@ import java.util.concurrent.TimeUnit;
  * two hours) and checks every contact for new messages. From then on both chores are spread evenly
  * ({@link RoundRobin}): one contact's republish every {@code republishMillis}/n and one contact's poll
  * every {@code pollMillis}/n, so each contact has its turn once per interval and the network sees a
- * steady trickle instead of bursts. Push wake-ups ({@link NodePush}) bring news at once; the poll is the
+ * steady trickle instead of bursts. Push wake-ups ({@link dev.scout.node.push.NodePush}) bring news at once; the poll is the
  * slow safety net for contacts that cannot poke us. Reachability and NAT are looked at every
  * {@value #NAT_CHECK_MILLIS} ms (no network traffic).
  */
-final class AppLoops implements AutoCloseable {
+public final class AppLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppLoops.class);
     static final long NAT_CHECK_MILLIS = 60_000;
+    /** The node's default poll interval (15 min; {@code ScoutNodeBuilder} starts from it). */
+    public static final long DEFAULT_POLL_MILLIS = 900_000;
+    /** The node's default republish interval (1 h; {@code ScoutNodeBuilder} starts from it). */
+    public static final long DEFAULT_REPUBLISH_MILLIS = 3_600_000;
 
-    private final NodeStore store;
+    private final AppStore store;
     private final ScoutApp app;
-    private final NodeEvents events;
+    private final LoopEvents events;
     private final NatAwareness nat;
     private volatile long pollMillis;
     private volatile long republishMillis;
@@ -40,29 +46,36 @@ final class AppLoops implements AutoCloseable {
     private final List<String> problems = new ArrayList<>();
     private int reachable;
 
-    AppLoops(NodeStore store, ScoutApp app, NodeEvents events, NatAwareness nat, long pollMillis, long republishMillis) {
+    /**
+     * @param store           the node's store: its contacts
+     * @param app             republishes and reads records
+     * @param events          fetches a contact's messages and hears what the loops found
+     * @param nat             the node's NAT awareness, checked every {@value #NAT_CHECK_MILLIS} ms
+     * @param pollMillis      between two polls of every contact
+     * @param republishMillis between two republish rounds
+     */
+    public AppLoops(AppStore store, ScoutApp app, LoopEvents events, NatAwareness nat, long pollMillis, long republishMillis) {
         this.store = store;
         this.app = app;
         this.events = events;
         this.nat = nat;
         this.pollMillis = pollMillis;
         this.republishMillis = republishMillis;
-        this.thread = new Thread(this::run, "scout-node-loops");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("scout-node-loops", this::run);
     }
 
     /** Starts the loops once {@code joined} completes (at once if the node never joins). */
-    void start(java.util.concurrent.CompletableFuture<Void> joined) {
+    public void start(java.util.concurrent.CompletableFuture<Void> joined) {
         joined.whenComplete((v, e) -> thread.start());
     }
 
     /** Republishes (device entries with the addresses of now) and polls at once, then as usual. */
-    void wake() {
+    public void wake() {
         wakeups.release();
     }
 
     /** Changes the intervals while the loops run; they apply within a second. */
-    void intervals(long pollMillis, long republishMillis) {
+    public void intervals(long pollMillis, long republishMillis) {
         this.pollMillis = pollMillis;
         this.republishMillis = republishMillis;
     }
@@ -129,7 +142,7 @@ final class AppLoops implements AutoCloseable {
             return;
         }
         try {
-            events.publish(new NodeEvent.Republished(app.republish()));
+            events.republished(app.republish());
         } catch (RuntimeException e) {
             LOG.warn("republishing failed: {}", e.getMessage());
         }
@@ -152,7 +165,7 @@ final class AppLoops implements AutoCloseable {
             return;
         }
         try {
-            ScoutApp.InboxReport r = events.inbox(app, c);
+            ScoutApp.InboxReport r = events.inbox(c);
             if (!app.storedDevices(c).isEmpty()) {
                 reachable++;
             }
@@ -169,7 +182,7 @@ final class AppLoops implements AutoCloseable {
             return;
         }
         checkNat();
-        events.publish(new NodeEvent.Polled(reachable, contacts, List.copyOf(problems)));
+        events.polled(reachable, contacts, List.copyOf(problems));
         problems.clear();
         reachable = 0;
     }
@@ -177,13 +190,13 @@ final class AppLoops implements AutoCloseable {
     private void checkNat() {
         String verdicts = nat.check();
         if (verdicts != null) {
-            events.publish(new NodeEvent.ReachabilityChanged(verdicts));
+            events.reachabilityChanged(verdicts);
         }
     }
 
 
     /** Republishes within a second (the addresses changed: a port mapping came or went). */
-    void republishSoon() {
+    public void republishSoon() {
         republishSoon.set(true);
     }
 

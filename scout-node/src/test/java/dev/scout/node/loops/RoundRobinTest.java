@@ -1,4 +1,4 @@
-package dev.scout.node;
+package dev.scout.node.loops;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class RoundRobinTest {
 
     @Test
     void pollsOfAHundredContactsBetween30And150SecondsAreThirteen() {
-        long poll = ScoutNodeBuilder.DEFAULT_POLL_MILLIS;
+        long poll = AppLoops.DEFAULT_POLL_MILLIS;
         assertThat(poll).isEqualTo(15 * 60_000);
         // the start-up sweep polled everyone at 0 s; the next turn is one spacing later
         RoundRobin r = new RoundRobin(poll, poll / CONTACTS.size());
@@ -48,7 +48,7 @@ class RoundRobinTest {
 
     @Test
     void republishesOfAHundredContactsBetween30And150SecondsAreFour() {
-        long republish = ScoutNodeBuilder.DEFAULT_REPUBLISH_MILLIS;
+        long republish = AppLoops.DEFAULT_REPUBLISH_MILLIS;
         RoundRobin r = new RoundRobin(republish, republish / CONTACTS.size());
         List<long[]> turns = drive(r, CONTACTS, 150_000, new HashMap<>());
         assertThat(turns.stream().filter(t -> t[0] >= 30_000).count()).isEqualTo(4); // 36, 72, 108, 144 s

@@ -1,4 +1,4 @@
-package dev.scout.node;
+package dev.scout.node.loops;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package dev.scout.node;
+package dev.scout.node.sessions;
 
+import dev.scout.node.threads.DaemonThreads;
+import dev.scout.app.AppStore;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.dht.LimitExceededException;
@@ -36,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -44,53 +47,61 @@ import java.util.function.Supplier;
  * its key is refused at its next handshake), opening sessions through {@link Rendezvous}, and keeping
  * the sessions it hands out by id. Incoming sessions go to the {@code onSession} listener if there is
  * one, else wait unclaimed until a caller opens a session with that contact (as {@code scout pipe} on
- * the other side does); both are announced as {@link NodeEvent.SessionIncoming}, every end as
- * {@link NodeEvent.SessionClosed}.
+ * the other side does); both are announced to {@link SessionEvents#incoming}, every end to
+ * {@link SessionEvents#closed}.
  */
-final class SessionService implements AutoCloseable {
+public final class SessionService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
     /** Sessions held at once, at most (ended ones are dropped first to make room). */
     static final int MAX_SESSIONS = 64;
     /** A daemon's handshake attempt: short enough that a rendezvous still ends within 15 s. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(8);
 
-    private final NodeStore store;
+    private final AppStore store;
+    private final Function<Ed25519PublicKey, Optional<Contact>> findContact;
+    private final Function<String, ? extends RuntimeException> unknownDevice;
     private final ScoutApp app;
-    private final Consumer<NodeEvent> events;
+    private final SessionEvents events;
     private final SessionEndpoint endpoint;
     private final Rendezvous rendezvous;
-    private final Map<String, ContactSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, HeldSession> sessions = new ConcurrentHashMap<>();
     private final DeviceChoice choices = new DeviceChoice();
     private final SecureRandom random = new SecureRandom();
     private final RelayLink link;
     private final Relays relays;
     private final BirthdayLink extraSockets;
-    private final RelayedBirthdays relayedBirthdays;
     private final BirthdayRendezvous birthday;
-    private final dev.scout.node.reach.RelayFailover failover;
+    private final PathWatch paths;
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
-    private volatile Consumer<ContactSession> taker;
+    private volatile Consumer<HeldSession> taker;
 
     /**
+     * @param store        the node's store: its identity and contacts
+     * @param findContact  the contact with a key (one indexed lookup)
+     * @param events       hears sessions arrive, move and end
      * @param nat          our NAT type as the daemon's NAT awareness sees it
      * @param ourAddresses this device's addresses for contacts (external first)
-     * @param relay        when to relay for others, the pinned relay, whether to find a home relay
-     * @param network      whether the node is publicly reachable or behind a NAT (relaying, home relay)
+     * @param relaying     when to relay for others, the pinned relay, whether to find a home relay, and whether
+     *                     the node is publicly reachable or behind a NAT
      * @param addresses    which addresses from contacts (intents, relay entries) we may send to
      * @param wrap         wraps the endpoint's link (NodePush takes the pokes arriving there)
+     * @param unknownDevice makes the failure of a session asked for with a device the contact does not have
      */
-    SessionService(NodeStore store, ScoutApp app, Consumer<NodeEvent> events, DualStackNode node, Supplier<NatType> nat,
-                   Supplier<List<InetSocketAddress>> ourAddresses, RelayOptions relay,
-                   Relays.Network network, ContactAddressPolicy addresses,
-                   java.util.function.UnaryOperator<DatagramLink> wrap) {
+    public SessionService(AppStore store, Function<Ed25519PublicKey, Optional<Contact>> findContact, ScoutApp app,
+                          SessionEvents events, DualStackNode node, Supplier<NatType> nat,
+                          Supplier<List<InetSocketAddress>> ourAddresses, Relaying relaying, ContactAddressPolicy addresses,
+                          java.util.function.UnaryOperator<DatagramLink> wrap,
+                          Function<String, ? extends RuntimeException> unknownDevice) {
         this.store = store;
+        this.findContact = findContact;
+        this.unknownDevice = unknownDevice;
         this.app = app;
         this.events = events;
         AccessPolicy policy = this::isContact;
         this.link = RelayLink.over(DatagramLink.of(node));
-        this.relays = new Relays(link, app, store::contacts, store.requireIdentity(), node, nat, network,
-                Relays.Serve.valueOf(relay.serve().name()), relay.via(), relay.findHome(),
+        this.relays = new Relays(link, app, store::contacts, store.requireIdentity(), node, nat, relaying.network(),
+                relaying.serve(), relaying.via(), relaying.findHome(),
                 a -> addresses.allows(a) && !dev.scout.node.reach.OwnAddresses.isOurs(a, node, ourAddresses.get()));
         this.extraSockets = BirthdayLink.over(link); // birthday punching's extra sockets (docs/sessions.md)
         this.endpoint = SessionEndpoint.start(store.requireIdentity(), wrap.apply(extraSockets), policy, // wrap: push wake-ups (NodePush)
@@ -100,14 +111,15 @@ final class SessionService implements AutoCloseable {
         endpoint.onSession(this::incoming);
         ContactRelays contactRelays = new ContactRelays(link, app, addresses);
         this.rendezvous = new Rendezvous(app, store::contacts, endpoint, nat, ourAddresses, store.deviceTag(), contactRelays);
-        this.relayedBirthdays = new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat); // a relayed session's own
         this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
-        this.failover = new dev.scout.node.reach.RelayFailover(contactRelays, link, relays); // a relay dies: another relay
+        this.paths = new PathWatch(link, extraSockets, findContact, events,
+                new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat), // a relayed session's own
+                new dev.scout.node.reach.RelayFailover(contactRelays, link, relays)); // a relay dies: another relay
         rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
             public Optional<Session> takeUnclaimed(Contact c, ScoutApp.ContactDevice device) {
-                return claimUnclaimed(c, device).map(ContactSession::session);
+                return claimUnclaimed(c, device).map(HeldSession::session);
             }
 
             @Override
@@ -122,19 +134,19 @@ final class SessionService implements AutoCloseable {
      * An unclaimed live session with {@code c} (incoming, or an answer to their intent) from {@code device}
      * (null: any of theirs), claimed now.
      */
-    private Optional<ContactSession> claimUnclaimed(Contact c, ScoutApp.ContactDevice device) {
+    private Optional<HeldSession> claimUnclaimed(Contact c, ScoutApp.ContactDevice device) {
         synchronized (sessions) {
-            Optional<ContactSession> s = DeviceChoice.newestUnclaimed(sessions.values(), c.name(), device);
+            Optional<HeldSession> s = DeviceChoice.newestUnclaimed(sessions.values(), c.name(), device);
             s.ifPresent(this::chose);
             return s;
         }
     }
 
     /** Claims {@code s} and ends the sessions the contact's other devices opened (their pipes then end). */
-    private void chose(ContactSession s) {
+    private void chose(HeldSession s) {
         synchronized (sessions) {
             s.claim();
-            for (ContactSession other : DeviceChoice.losers(sessions.values(), s)) {
+            for (HeldSession other : DeviceChoice.losers(sessions.values(), s)) {
                 LOG.info("session {} with {}: closed, another of its devices ({}) was chosen", other.id(), other.contact(),
                         s.session().remoteAddress());
                 CompletableFuture.runAsync(other.session()::close); // a clean close may wait; not under the lock
@@ -144,11 +156,11 @@ final class SessionService implements AutoCloseable {
 
     /** Asked at every handshake and, for kept-open paths, every keep round: one indexed lookup. */
     private boolean isContact(Ed25519PublicKey key) {
-        return store.findContact(key).isPresent();
+        return findContact.apply(key).isPresent();
     }
 
     private Optional<Contact> contactOf(Ed25519PublicKey key) {
-        return store.findContact(key);
+        return findContact.apply(key);
     }
 
     private void incoming(Session s) {
@@ -157,15 +169,15 @@ final class SessionService implements AutoCloseable {
             s.close(); // removed between the handshake and now
             return;
         }
-        ContactSession live = register(c.get().name(), s, true, 0, Rendezvous.VIA_INCOMING);
-        Consumer<ContactSession> t = taker;
+        HeldSession live = register(c.get().name(), s, true, 0, Rendezvous.VIA_INCOMING);
+        Consumer<HeldSession> t = taker;
         if (t != null && live.claim()) {
             t.accept(live);
         }
     }
 
     /** Incoming sessions go to {@code taker} (claimed) from now on. */
-    void onSession(Consumer<ContactSession> taker) {
+    public void onSession(Consumer<HeldSession> taker) {
         this.taker = taker;
     }
 
@@ -176,7 +188,7 @@ final class SessionService implements AutoCloseable {
      * @throws NoDirectPathException naming the reason when no path was found
      * @throws LimitExceededException when {@value #MAX_SESSIONS} sessions are open
      */
-    ContactSession open(Contact contact) throws InterruptedException, NoDirectPathException {
+    public HeldSession open(Contact contact) throws InterruptedException, NoDirectPathException {
         return open(contact, null);
     }
 
@@ -184,40 +196,38 @@ final class SessionService implements AutoCloseable {
      * As {@link #open(Contact)}, with the contact's device called {@code deviceName} only (null: any):
      * its unclaimed session, else one made to its addresses.
      *
-     * @throws UnknownDeviceException if the contact has no device of that name, even after a synchronize
+     * @throws RuntimeException made by {@code unknownDevice} if the contact has no device of that name, even after
+     *     a synchronize
      */
-    ContactSession open(Contact contact, String deviceName) throws InterruptedException, NoDirectPathException {
+    public HeldSession open(Contact contact, String deviceName) throws InterruptedException, NoDirectPathException {
         ScoutApp.ContactDevice device = deviceName == null ? null : device(contact, deviceName);
-        Optional<ContactSession> waiting = claimUnclaimed(contact, device);
+        Optional<HeldSession> waiting = claimUnclaimed(contact, device);
         if (waiting.isPresent()) {
             return waiting.get();
         }
         long t0 = System.nanoTime();
         Rendezvous.Connected made = rendezvous.connect(contact, device);
-        ContactSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
+        HeldSession live = register(contact.name(), made.session(), false, (System.nanoTime() - t0) / 1_000_000, made.via());
         chose(live); // the same session may have arrived as the answer to the peer's intent
         return live;
     }
 
     /** The contact's device called {@code name}, from the stored record, else after one synchronize. */
     private ScoutApp.ContactDevice device(Contact contact, String name) {
-        try {
-            return DeviceChoice.named(app.storedDevices(contact), contact.name(), name);
-        } catch (UnknownDeviceException e) {
-            return DeviceChoice.named(app.sync(contact).devices(), contact.name(), name); // a device added lately
-        }
+        return DeviceChoice.find(app.storedDevices(contact), name) // else a device added lately
+                .orElseGet(() -> DeviceChoice.named(app.sync(contact).devices(), contact.name(), name, unknownDevice));
     }
 
     /** Records a session once (the same one may come from a connect and from an intent's answer). */
-    private ContactSession register(String contact, Session s, boolean incoming, long connectMillis, String via) {
+    private HeldSession register(String contact, Session s, boolean incoming, long connectMillis, String via) {
         synchronized (sessions) {
-            for (ContactSession l : sessions.values()) {
+            for (HeldSession l : sessions.values()) {
                 if (l.session() == s) {
                     return l;
                 }
             }
             if (sessions.size() >= MAX_SESSIONS) {
-                sessions.values().removeIf(ContactSession::ended);
+                sessions.values().removeIf(HeldSession::ended);
             }
             if (sessions.size() >= MAX_SESSIONS) {
                 s.close();
@@ -233,7 +243,7 @@ final class SessionService implements AutoCloseable {
                 via = Rendezvous.VIA_DIRECT; // a direct path, found by birthday punching
                 punch = BirthdayRendezvous.PUNCH_BIRTHDAY;
             }
-            ContactSession live = new ContactSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null), punch);
+            HeldSession live = new HeldSession(id, contact, s, incoming, connectMillis, via, relayed.orElse(null), punch);
             if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
                 LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
                         s.remoteAddress());
@@ -241,10 +251,9 @@ final class SessionService implements AutoCloseable {
                 return live;
             }
             sessions.put(id, live);
-            relayed.flatMap(r -> contactOf(s.peer())).ifPresent(c -> CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s)));
-            contactOf(s.peer()).ifPresent(c -> failover.watch(c, s));
+            paths.started(live, relayed.isPresent());
             if (incoming) {
-                events.accept(new NodeEvent.SessionIncoming(live));
+                events.incoming(live);
             }
             s.closed().whenComplete((v, error) -> {
                 live.ended(error == null ? "closed" : oneLine(error));
@@ -254,31 +263,12 @@ final class SessionService implements AutoCloseable {
                 if (!live.claimed()) {
                     sessions.remove(id); // nobody took it, nobody will ask about it
                 }
-                events.accept(new NodeEvent.SessionClosed(live, error == null ? "closed" : oneLine(error)));
+                events.closed(live, error == null ? "closed" : oneLine(error));
             });
             LOG.info("session {} with {} ({}, via {}{}, {})", id, contact, incoming ? "incoming" : "outgoing", via,
                     punch == null ? "" : ", punch " + punch, s.remoteAddress());
-            s.onPathChange(to -> moved(live, to));
-            moved(live, s.remoteAddress()); // it may have moved before the listener was set
+            paths.follow(live);
             return live;
-        }
-    }
-
-    /**
-     * The session moved (docs/sessions.md, "Relay first, then direct"): from a relay to the direct path
-     * ({@code via} relay → direct) or back to a relay when the direct path failed; announced as
-     * {@link NodeEvent.SessionPathChanged}. Moves between two direct addresses (NAT rebinding) change nothing here.
-     */
-    private void moved(ContactSession live, InetSocketAddress to) {
-        Optional<InetSocketAddress> relayed = link.relayOf(to);
-        live.relay().filter(r -> relayed.isPresent() && !r.equals(relayed.get())).ifPresent(failover::left); // relay -> relay
-        boolean changed = relayed.isPresent() ? live.movedToRelay(relayed.get())
-                : RelayLink.isVirtual(to) && !extraSockets.isExtraSocket(to) ? false
-                : live.movedDirect(relayedBirthdays.punched(live.session(), to) ? BirthdayRendezvous.PUNCH_BIRTHDAY : null);
-        if (changed && !live.ended()) {
-            LOG.info("session {} with {} now via {}{} ({})", live.id(), live.contact(), live.via(),
-                    live.punch().map(p -> ", punch " + p).orElse(""), to);
-            events.accept(new NodeEvent.SessionPathChanged(live, to));
         }
     }
 
@@ -290,9 +280,9 @@ final class SessionService implements AutoCloseable {
 
     /** The session with this id, if the node holds it. */
     /** Claims the incoming session {@code id} if nobody did yet. */
-    Optional<ContactSession> claim(String id) {
+    public Optional<HeldSession> claim(String id) {
         synchronized (sessions) {
-            ContactSession s = sessions.get(id);
+            HeldSession s = sessions.get(id);
             if (s == null || !s.incoming() || s.ended() || s.claimed()) {
                 return Optional.empty();
             }
@@ -301,17 +291,17 @@ final class SessionService implements AutoCloseable {
         }
     }
 
-    Optional<ContactSession> find(String id) {
+    public Optional<HeldSession> find(String id) {
         return Optional.ofNullable(sessions.get(id));
     }
 
-    List<ContactSession> list() {
+    public List<HeldSession> list() {
         return new ArrayList<>(sessions.values());
     }
 
     /** Closes cleanly (waits until the peer has our bytes, ≤ 10 s) and forgets it; false if there is none. */
-    boolean close(String id) {
-        ContactSession s = sessions.get(id);
+    public boolean close(String id) {
+        HeldSession s = sessions.get(id);
         if (s == null) {
             return false;
         }
@@ -324,33 +314,30 @@ final class SessionService implements AutoCloseable {
      * A contact was removed: its sessions end, its kept-open path and its relay entries are forgotten
      * (its key is refused at the next handshake anyway: the access policy asks the store).
      */
-    void forget(Contact c) {
+    public void forget(Contact c) {
         endpoint.forgetPath(c.publicKey());
         rendezvous.forget(c);
         relays.forget(c);
-        for (ContactSession s : list()) {
+        for (HeldSession s : list()) {
             if (s.session().peer().equals(c.publicKey())) {
                 sessions.remove(s.id());
                 LOG.info("{} ended: the contact {} was removed", s, c.name());
                 // close() waits for the peer's acknowledgements (≤ 10 s): not on the caller's thread
-                Thread t = new Thread(s.session()::close, "scout-close-removed");
-                t.setDaemon(true);
-                t.start();
-
+                DaemonThreads.start("scout-close-removed", s.session()::close);
             }
         }
     }
 
     /** Push wake-ups: {@code poke} hears each contact a connect intent or our relay entry was published for. */
-    void onRecordWritten(Consumer<Contact> poke) {
+    public void onRecordWritten(Consumer<Contact> poke) {
         rendezvous.onIntentPublished(poke);
         relays.onEntryWritten(poke);
     }
 
     /** The paths of live sessions with {@code c} and its kept-open path: where a poke reaches it (NodePush). */
-    List<InetSocketAddress> livePaths(Contact c) {
+    public List<InetSocketAddress> livePaths(Contact c) {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (ContactSession s : list()) {
+        for (HeldSession s : list()) {
             if (!s.ended() && s.session().peer().equals(c.publicKey())) {
                 out.add(s.session().remoteAddress());
             }
@@ -360,11 +347,11 @@ final class SessionService implements AutoCloseable {
     }
 
     /** The virtual address reaching the client registered at {@code relay} under {@code tag} (NodePush). */
-    InetSocketAddress relayRoute(InetSocketAddress relay, byte[] tag) {
+    public InetSocketAddress relayRoute(InetSocketAddress relay, byte[] tag) {
         return link.route(relay, tag);
     }
 
-    SessionEndpoint endpoint() {
+    public SessionEndpoint endpoint() {
         return endpoint;
     }
 
@@ -375,19 +362,19 @@ final class SessionService implements AutoCloseable {
     }
 
     /** The network changed: the relay must learn our new address now, not at the next refresh. */
-    void networkChanged() {
+    public void networkChanged() {
         link.registration().ifPresent(RelayRegistration::renew);
         link.standby().ifPresent(RelayRegistration::renew);
     }
 
+    /** The relay link under every session: its relay registrations and what it relayed. */
+    public RelayLink relayLink() {
+        return link;
+    }
+
     /** What this node does as a relay and as a relay's client. */
-    NodeStatus.Relay relayStatus() {
-        var reg = link.registration();
-        Relays.Status st = relays.status();
-        return new NodeStatus.Relay(st.serving(), link.relayStats(), st.via(), reg.map(r -> r.registered()).orElse(false),
-                st.publishedTo(), new NodeStatus.Home(st.home().found(), st.home().rttMillis(), st.home().problem(),
-                        link.standby().filter(RelayRegistration::registered).map(RelayRegistration::relay)),
-                st.serving() ? Optional.of(st.modest() ? "modest" : "generous") : Optional.empty(), st.announced());
+    public Relays.Status relayStatus() {
+        return relays.status();
     }
 
     @Override

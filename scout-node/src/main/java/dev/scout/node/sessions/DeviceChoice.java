@@ -1,4 +1,4 @@
-package dev.scout.node;
+package dev.scout.node.sessions;
 
 import dev.scout.app.ScoutApp;
 
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Which of a contact's devices a pipe talks to when several of them (one identity, several daemons)
@@ -39,19 +40,19 @@ final class DeviceChoice {
     }
 
     /** Whether a new incoming session comes late from another device than the one chosen last. */
-    synchronized boolean lateFromAnotherDevice(ContactSession incoming) {
+    synchronized boolean lateFromAnotherDevice(HeldSession incoming) {
         Ended e = lastChosen.get(incoming.contact());
         return e != null && incoming.relay().isEmpty() && !e.remote().equals(incoming.session().remoteAddress())
                 && System.nanoTime() - e.atNanos() < TimeUnit.SECONDS.toNanos(LATE_SECONDS);
     }
 
     /** The newest live, unclaimed incoming session with {@code contact}. */
-    static Optional<ContactSession> newestUnclaimed(Collection<ContactSession> sessions, String contact) {
+    static Optional<HeldSession> newestUnclaimed(Collection<HeldSession> sessions, String contact) {
         return newestUnclaimed(sessions, contact, null);
     }
 
     /** As above, only from {@code device} (null: any device of the contact). */
-    static Optional<ContactSession> newestUnclaimed(Collection<ContactSession> sessions, String contact,
+    static Optional<HeldSession> newestUnclaimed(Collection<HeldSession> sessions, String contact,
                                                     ScoutApp.ContactDevice device) {
         return sessions.stream().filter(s -> s.contact().equals(contact) && s.incoming() && !s.ended() && !s.claimed()
                         && (device == null || from(s, device)))
@@ -63,7 +64,7 @@ final class DeviceChoice {
      * socket's external address behind a cone NAT, a LAN or loopback address). A relayed session's
      * address is virtual, so never matches.
      */
-    static boolean from(ContactSession s, ScoutApp.ContactDevice device) {
+    static boolean from(HeldSession s, ScoutApp.ContactDevice device) {
         return s.relay().isEmpty() && device.addresses().contains(s.session().remoteAddress());
     }
 
@@ -71,20 +72,25 @@ final class DeviceChoice {
      * The contact's device called {@code name} (case-insensitively; of several so named, the one that
      * updated its entry last).
      *
-     * @throws UnknownDeviceException naming the device names the contact has
+     * @param unknown makes the failure when there is none, from a message naming the devices the contact has
      */
-    static ScoutApp.ContactDevice named(List<ScoutApp.ContactDevice> devices, String contact, String name) {
-        return devices.stream().filter(d -> d.name() != null && d.name().equalsIgnoreCase(name))
-                .max(Comparator.comparingLong(ScoutApp.ContactDevice::updatedAt))
-                .orElseThrow(() -> new UnknownDeviceException(contact + " has no device named " + name + " (its devices: "
+    static ScoutApp.ContactDevice named(List<ScoutApp.ContactDevice> devices, String contact, String name,
+                                        Function<String, ? extends RuntimeException> unknown) {
+        return find(devices, name).orElseThrow(() -> unknown.apply(contact + " has no device named " + name + " (its devices: "
                         + (devices.isEmpty() ? "none known yet" : String.join(", ", devices.stream()
                         .map(d -> d.name() == null || d.name().isEmpty() ? "#" + d.tag() : d.name()).toList())) + ")"));
     }
 
+    /** {@return the device called {@code name}, as {@link #named} finds it, if there is one} */
+    static Optional<ScoutApp.ContactDevice> find(List<ScoutApp.ContactDevice> devices, String name) {
+        return devices.stream().filter(d -> d.name() != null && d.name().equalsIgnoreCase(name))
+                .max(Comparator.comparingLong(ScoutApp.ContactDevice::updatedAt));
+    }
+
     /** The unclaimed sessions with {@code chosen}'s contact from its other devices: to close now. */
-    static List<ContactSession> losers(Collection<ContactSession> sessions, ContactSession chosen) {
-        List<ContactSession> out = new ArrayList<>();
-        for (ContactSession s : sessions) {
+    static List<HeldSession> losers(Collection<HeldSession> sessions, HeldSession chosen) {
+        List<HeldSession> out = new ArrayList<>();
+        for (HeldSession s : sessions) {
             if (s != chosen && s.contact().equals(chosen.contact()) && !s.claimed() && !s.ended() && otherDevice(s, chosen)) {
                 out.add(s);
             }
@@ -93,13 +99,13 @@ final class DeviceChoice {
     }
 
     /** Whether a new incoming session comes from another device than a claimed, live one with that contact. */
-    static boolean anotherDeviceIsChosen(Collection<ContactSession> sessions, ContactSession incoming) {
+    static boolean anotherDeviceIsChosen(Collection<HeldSession> sessions, HeldSession incoming) {
         return sessions.stream().anyMatch(s -> s != incoming && s.contact().equals(incoming.contact()) && s.claimed()
                 && !s.ended() && otherDevice(s, incoming));
     }
 
     /** Different sockets, so different devices; a relayed session's address is virtual, so never judged. */
-    private static boolean otherDevice(ContactSession a, ContactSession b) {
+    private static boolean otherDevice(HeldSession a, HeldSession b) {
         return a.relay().isEmpty() && b.relay().isEmpty() && !a.session().remoteAddress().equals(b.session().remoteAddress());
     }
 }

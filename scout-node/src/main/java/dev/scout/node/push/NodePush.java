@@ -1,12 +1,12 @@
-package dev.scout.node;
+package dev.scout.node.push;
 
+import dev.scout.node.threads.DaemonThreads;
 import dev.scout.app.AppEntries;
+import dev.scout.app.AppStore;
 import dev.scout.app.Contact;
 import dev.scout.app.ScoutApp;
 import dev.scout.core.RecordEntry;
-import dev.scout.node.push.PokeTargets;
-import dev.scout.node.push.Pokes;
-import dev.scout.node.push.WakeUps;
+import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.DatagramLink;
 import org.slf4j.Logger;
@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -28,53 +28,51 @@ import java.util.function.Function;
  * lost), and a poke taken from a contact makes this node read that contact's record and messages at
  * once, one lookup, instead of at its next safety-net poll.
  */
-final class NodePush implements AutoCloseable {
+public final class NodePush implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodePush.class);
     /** The one repeat of each poke, after this long. */
     static final long REPEAT_MILLIS = 1_000;
     /** Contacts added behind the node's back (straight into the store) can poke us after at most this long. */
     static final long REFRESH_MILLIS = 5_000;
 
-    private final NodeStore store;
+    private final AppStore store;
     private final ScoutApp app;
     private final ContactAddressPolicy policy;
     private final Pokes pokes;
     private final WakeUps wakeUps;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "scout-push");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("scout-push");
     private volatile Function<Contact, List<InetSocketAddress>> paths = c -> List.of();
     private volatile BiFunction<InetSocketAddress, byte[], InetSocketAddress> route = (r, t) -> null;
 
     /**
+     * @param findContact the contact with a key (the node's store)
      * @param work where the syncs a poke causes run
      * @param sync reads one contact's record and messages (announcing what is new)
      */
-    NodePush(NodeStore store, ScoutApp app, ContactAddressPolicy policy, Executor work, Consumer<Contact> sync) {
+    public NodePush(AppStore store, Function<Ed25519PublicKey, Optional<Contact>> findContact, ScoutApp app,
+                    ContactAddressPolicy policy, Executor work, Consumer<Contact> sync) {
         this.store = store;
         this.app = app;
         this.policy = policy;
-        this.wakeUps = new WakeUps(work, key -> store.findContact(key).ifPresent(sync));
+        this.wakeUps = new WakeUps(work, key -> findContact.apply(key).ifPresent(sync));
         this.pokes = new Pokes(store.requireIdentity(), wakeUps::wake, System::currentTimeMillis);
         refresh();
         timer.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Wraps the session endpoint's link: pokes are taken (and sent) there. */
-    DatagramLink wrap(DatagramLink link) {
+    public DatagramLink wrap(DatagramLink link) {
         return pokes.over(link);
     }
 
     /** Where the live session paths to a contact and the routes through relays come from (SessionService). */
-    void sessions(Function<Contact, List<InetSocketAddress>> paths, BiFunction<InetSocketAddress, byte[], InetSocketAddress> route) {
+    public void sessions(Function<Contact, List<InetSocketAddress>> paths, BiFunction<InetSocketAddress, byte[], InetSocketAddress> route) {
         this.paths = paths;
         this.route = route;
     }
 
     /** The contacts changed: who may poke us. */
-    void refresh() {
+    public void refresh() {
         try {
             pokes.contacts(store.contacts().stream().map(Contact::publicKey).toList());
         } catch (RuntimeException e) {
@@ -83,7 +81,7 @@ final class NodePush implements AutoCloseable {
     }
 
     /** Pokes {@code c}'s daemon (never throws: a lost poke only leaves the contact to its poll). */
-    void poke(Contact c, byte kind) {
+    public void poke(Contact c, byte kind) {
         try {
             int side = AppEntries.side(store.requireIdentity().publicKey(), c.publicKey());
             List<RecordEntry> theirs = store.entries(c.name()).stream().filter(e -> AppEntries.sideOf(e.id()) == 1 - side).toList();
@@ -100,13 +98,13 @@ final class NodePush implements AutoCloseable {
     }
 
     /** Forgets a removed contact. */
-    void forget(Contact c) {
+    public void forget(Contact c) {
         wakeUps.forget(c.publicKey());
         refresh();
     }
 
     /** {@return pokes taken and 0xF7 datagrams dropped so far (tests)} */
-    long[] counts() {
+    public long[] counts() {
         return new long[] {pokes.taken(), pokes.dropped()};
     }
 
