@@ -171,8 +171,14 @@ class ScoutNodeTest {
             assertThat(ours.connectMillis()).as("through the relay at once, no connect intent (3.5 s)").isLessThan(3_000);
             assertThat(carol.status().relay().stats().orElseThrow().forwardedBytes()).as("the handshake went through carol")
                     .isPositive();
-            Await.await(() -> movedDirect(aliceEvents, ours) && movedDirect(bobEvents, theirs),
-                    "both sides announced via relay -> direct");
+            try {
+                Await.await(() -> movedDirect(aliceEvents, ours) && movedDirect(bobEvents, theirs),
+                        "both sides announced via relay -> direct");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; alice heard " + pathEvents(aliceEvents) + ", bob heard "
+                        + pathEvents(bobEvents) + "; ours " + ours.id() + " via " + ours.via() + ", theirs " + theirs.id()
+                        + " via " + theirs.via(), e);
+            }
             assertThat(ours.via()).isEqualTo(ContactSession.VIA_DIRECT);
             assertThat(ours.relay()).isEmpty();
             assertThat(theirs.via()).isEqualTo(ContactSession.VIA_DIRECT);
@@ -204,6 +210,11 @@ class ScoutNodeTest {
     private static ScoutNode homeNode(RelayOptions relay) {
         return ScoutNode.builder().testnet(testnet).pollInterval(Duration.ofSeconds(1)).assumeNat(NatType.CONE).relay(relay)
                 .start();
+    }
+
+    private static List<String> pathEvents(List<NodeEvent> events) {
+        return events.stream().filter(e -> e instanceof NodeEvent.SessionPathChanged).map(e -> (NodeEvent.SessionPathChanged) e)
+                .map(p -> p.session().id() + " " + p.session().via() + " " + p.remote()).toList();
     }
 
     private static boolean movedDirect(List<NodeEvent> events, ContactSession s) {

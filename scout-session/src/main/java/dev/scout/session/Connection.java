@@ -96,6 +96,11 @@ final class Connection implements Session {
     }
 
     @Override
+    public InetSocketAddress establishedAt() {
+        return pathSwitch.established();
+    }
+
+    @Override
     public void onPathChange(Consumer<InetSocketAddress> listener) {
         pathSwitch.onPathChange(listener);
     }

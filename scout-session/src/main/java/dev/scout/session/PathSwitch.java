@@ -21,6 +21,7 @@ final class PathSwitch {
     private final PacketSender sender;
     private final Recovery recovery;
     private final Recovery.FrameSink inFlight;
+    private final InetSocketAddress established;
     private volatile InetSocketAddress remote;
     private volatile Consumer<InetSocketAddress> pathListener;
     /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
@@ -35,6 +36,12 @@ final class PathSwitch {
         this.recovery = recovery;
         this.inFlight = inFlight;
         this.remote = remote;
+        this.established = remote;
+    }
+
+    /** {@return the path the handshake ran over (any thread)} */
+    InetSocketAddress established() {
+        return established;
     }
 
     /** {@return the path the session uses now (any thread)} */

@@ -29,6 +29,12 @@ public interface Session extends AutoCloseable {
     InetSocketAddress remoteAddress();
 
     /**
+     * {@return the path the handshake ran over: a relay route's virtual address for a session made
+     * through a relay, though it may have moved direct before anyone looked ({@link #remoteAddress()})}
+     */
+    InetSocketAddress establishedAt();
+
+    /**
      * Tells {@code listener} each time the session moves to another path: from a relay to the direct
      * path once hole punching worked, back to a relay (or to another one) when the path in use fails,
      * to a new address after NAT rebinding. Only authenticated packets move a session.

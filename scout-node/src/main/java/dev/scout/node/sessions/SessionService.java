@@ -234,7 +234,9 @@ public final class SessionService implements AutoCloseable {
                 throw new LimitExceededException("too many sessions open (at most " + MAX_SESSIONS + ")");
             }
             String id = HexFormat.of().formatHex(randomBytes(8));
-            Optional<InetSocketAddress> relayed = link.relayOf(s.remoteAddress());
+            // Where it was made, not where it runs now: a relayed session may have moved direct already, and
+            // PathWatch.follow then announces the move.
+            Optional<InetSocketAddress> relayed = link.relayOf(s.establishedAt());
             if (relayed.isPresent()) {
                 via = Rendezvous.VIA_RELAY; // whoever opened it: it runs through a relay
             }
@@ -251,7 +253,7 @@ public final class SessionService implements AutoCloseable {
                 return live;
             }
             sessions.put(id, live);
-            paths.started(live, relayed.isPresent());
+            paths.started(live, link.relayOf(s.remoteAddress()).isPresent());
             if (incoming) {
                 events.incoming(live);
             }
