@@ -14,16 +14,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=21
 OUT=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --runs) RUNS=$2; shift ;;
-        --out) OUT=$2; shift ;;
-        *) echo "unknown option $1" >&2; exit 2 ;;
-    esac
-    shift
-done
-JAR=$ROOT/scout-cli/target/scout.jar
-[ -f "$JAR" ] || { echo "no $JAR: build scout-cli first" >&2; exit 1; }
+. bench/timed-runs.sh
+options "$@"
 WORK=$(mktemp -d /tmp/scout-cli-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -89,6 +81,5 @@ for _ in $(seq 1 "$RUNS"); do
 done
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 
-. bench/timed-runs.sh
 report cli "$RUNS" "$LOAD_START" "$LOAD_END" "$OUT" "${NAMES[@]}"
 exit 0

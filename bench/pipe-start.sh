@@ -20,17 +20,8 @@ ROOT=$(pwd)
 RUNS=21
 OUT=""
 BEFORE=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --runs) RUNS=$2; shift ;;
-        --before) BEFORE=$2; shift ;;
-        --out) OUT=$2; shift ;;
-        *) echo "unknown option $1" >&2; exit 2 ;;
-    esac
-    shift
-done
-JAR=$ROOT/scout-cli/target/scout.jar
-[ -f "$JAR" ] || { echo "no $JAR: build scout-cli first" >&2; exit 1; }
+. bench/timed-runs.sh
+options "$@"
 command -v python3 >/dev/null || { echo "python3 is needed for the stand-in daemon" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/scout-pipe-start.XXXXXX)
 DAEMON_PID=""
@@ -130,7 +121,6 @@ for _ in $(seq 1 "$RUNS"); do
 done
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 
-. bench/timed-runs.sh
 echo "launch to POST /v1/sessions at the daemon (jvm_floor: launch to exit)"
 report pipe_start "$RUNS" "$LOAD_START" "$LOAD_END" "$OUT" "${NAMES[@]}"
 exit 0

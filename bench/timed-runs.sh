@@ -1,6 +1,22 @@
 # Sourced by the bench scripts that time commands case by case (cli-daemon.sh, pipe-start.sh): each
 # case NAME has one value per run in $WORK/NAME.wall (and $WORK/NAME.cpu when /usr/bin/time exists).
 
+# options ARGS...: the scripts' shared options: --runs N into RUNS, --out FILE into OUT and, where the
+# script set BEFORE (even empty) first, --before JAR into BEFORE; anything else is an error (exit 2).
+options() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --runs) RUNS=$2; shift ;;
+            --out) OUT=$2; shift ;;
+            --before) [ -n "${BEFORE+set}" ] || { echo "unknown option $1" >&2; exit 2; }; BEFORE=$2; shift ;;
+            *) echo "unknown option $1" >&2; exit 2 ;;
+        esac
+        shift
+    done
+    JAR=$ROOT/scout-cli/target/scout.jar
+    [ -f "$JAR" ] || { echo "no $JAR: build scout-cli first" >&2; exit 1; }
+}
+
 # pct FILE Q: the Q quantile (0..1) of the numbers in FILE, one per line.
 pct() { sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END{i=int(NR*q+0.999999); if(i<1)i=1; print a[i]}'; }
 
