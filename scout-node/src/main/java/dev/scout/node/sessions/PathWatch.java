@@ -45,10 +45,12 @@ final class PathWatch {
     /** A session was registered: a relayed one tries birthday punching; any survives its relay's death. */
     void started(HeldSession live, boolean relayed) {
         Session s = live.session();
-        if (relayed) {
-            findContact.apply(s.peer()).ifPresent(c -> CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s)));
-        }
-        findContact.apply(s.peer()).ifPresent(c -> failover.watch(c, s));
+        findContact.apply(s.peer()).ifPresent(c -> {
+            if (relayed) {
+                CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s));
+            }
+            failover.watch(c, s);
+        });
     }
 
     /** Follows the session's moves from now on. */
