@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,8 +133,9 @@ class BirthdayPunchLabTest {
      * default options that learn their NATs from the lab's public DHT, next to a public daemon (Ray, the
      * public host) that relays by default; both find Ray as their home relay and tell each other relay
      * and NAT type in their record. Both run {@code scout pipe}: the session goes through Ray at once
-     * ({@code via relay}, cone ↔ symmetric is relay-first), birthday punching runs alongside it, and the
-     * same session moves to the direct path ({@code via direct}, {@code punch birthday}) with every byte.
+     * ({@code via relay}, cone ↔ symmetric is relay-first) with the first MiB, birthday punching runs
+     * alongside it, and the same session moves to the direct path ({@code via direct}, {@code punch
+     * birthday}); the last 2 MiB follow, and the copy has every byte.
      */
     @Test
     void daemonsBehindConeAndSymmetricNatsPipeThroughARelayThenDirectlyByBirthdayPunching() throws Exception {
@@ -171,15 +173,31 @@ class BirthdayPunchLabTest {
 
         byte[] data = new byte[3 << 20];
         new java.util.Random(21).nextBytes(data);
-        Path file = work.resolve("birthday-in");
-        Files.write(file, data);
         Path copy = work.resolve("birthday-copy");
         long t0 = System.nanoTime();
-        Proc send = carl.pipe("sam", file, work.resolve("birthday-back"));
+        Proc send = carl.pipe("sam", work.resolve("birthday-back"));
         Proc receive = sam.pipe("carl", Path.of("/dev/null"), copy);
-        // while the 3 MB flow, both daemons show the session direct, found by birthday punching (both
-        // watched at once). A pipe that ended takes its session out of the list, and a move in the last
-        // moments of the transfer may come after that: the daemon's log line of the session_path event
+        // The first MiB goes through the relay at once, the rest once both daemons showed the move (or the
+        // wait is over): the session lives through the move however slow the machine (a fixed file could
+        // end, and its session with it, before punching met a mapping), and bytes cross both paths.
+        CountDownLatch moved = new CountDownLatch(1);
+        int first = 1 << 20;
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = send.process().getOutputStream()) {
+                out.write(data, 0, first);
+                out.flush();
+                moved.await();
+                out.write(data, first, data.length - first);
+            } catch (IOException e) {
+                // the pipe ended early: its exit code and transcript tell why
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "birthday-writer");
+        writer.setDaemon(true);
+        writer.start();
+        // Both daemons show the session direct, found by birthday punching (both watched at once). A pipe
+        // that ended takes its session out of the list, so the daemon's log line of the session_path event
         // it published (with the session's via and punch) counts too.
         java.util.Set<String> seen = new java.util.HashSet<>();
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -192,9 +210,10 @@ class BirthdayPunchLabTest {
                 }
             }
         }
+        moved.countDown();
         long direct = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(seen).as("daemons whose GET /v1/sessions (or session_path log line) showed via direct, punch birthday within 60 s; logs:\n%s\n%s",
-                sessionLines(carl), sessionLines(sam)).containsExactlyInAnyOrder("carl", "sam");
+        assertThat(seen).as("daemons whose GET /v1/sessions (or session_path log line) showed via direct, punch birthday within 60 s; logs:\n%s\n%s\npipes: %s; %s",
+                sessionLines(carl), sessionLines(sam), send.transcript(), receive.transcript()).containsExactlyInAnyOrder("carl", "sam");
         int sent = send.awaitExit(60);
         int received = receive.awaitExit(60);
         System.out.println("birthday daemons: both sessions direct " + direct + " ms after the pipes started; pipes ended after "

@@ -60,13 +60,8 @@ class NatLabRelayFirstTest {
                     "/v1/contacts/" + other.name(), 60);
         });
         // Both published their relay entries; each daemon's next message poll (every second) stores the
-        // other's, so the connect below reads no record. Two polls after now: it has.
-        parallel(List.of(alice, bob), d -> {
-            for (int i = 0; i < 2; i++) {
-                String before = json(d.api("GET", "/v1/status", null)).path("last_poll").asText();
-                d.awaitApi(h -> !before.equals(json(h).path("last_poll").asText()), "/v1/status", 30);
-            }
-        });
+        // other's, so the connect below reads no record.
+        ScoutLabFixture.awaitTwoPolls(List.of(alice, bob));
     }
 
     /**

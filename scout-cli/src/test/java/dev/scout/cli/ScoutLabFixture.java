@@ -156,6 +156,19 @@ final class ScoutLabFixture implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * Waits until each device's daemon finished two message polls after now ({@code last_poll} in its
+     * status changed twice): what its contacts published before now is stored.
+     */
+    static void awaitTwoPolls(List<Device> devices) throws Exception {
+        parallel(devices, d -> {
+            for (int i = 0; i < 2; i++) {
+                String before = json(d.api("GET", "/v1/status", null)).path("last_poll").asText();
+                d.awaitApi(h -> !before.equals(json(h).path("last_poll").asText()), "/v1/status", 30);
+            }
+        });
+    }
+
     /** {@code bytes} seeded random bytes in a file of the work directory. */
     Path randomFile(String name, int bytes, long seed) throws Exception {
         byte[] b = new byte[bytes];

@@ -270,6 +270,14 @@ public final class ScoutLab {
             return lab.start(name + "-pipe", new ProcessBuilder(command("pipe", contact)).redirectInput(in.toFile())
                     .redirectOutput(out.toFile()));
         }
+
+        /**
+         * Starts {@code scout pipe CONTACT > out} reading what the caller writes to the {@link Proc}'s
+         * {@code process().getOutputStream()}: a stream that lasts as long as the test wants.
+         */
+        public Proc pipe(String contact, Path out) {
+            return lab.start(name + "-pipe", new ProcessBuilder(command("pipe", contact)).redirectOutput(out.toFile()));
+        }
     }
 
     private static void deleteQuietly(Path p) {

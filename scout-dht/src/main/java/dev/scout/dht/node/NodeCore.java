@@ -313,12 +313,14 @@ public final class NodeCore implements LookupContext {
      * network calls this once its routers are resolved.
      *
      * @param routers         the bootstrap routers' addresses (empty if their names did not resolve)
+     * @param routersNamed    whether the node was given router names at all (false: the first node of a
+     *                        network, which is alone rather than offline while its table is empty)
      * @param resolveRouters  re-resolves the router names off the loop, then calls {@link #routers}
      * @param listener        hears {@code false} when an outage starts, {@code true} when it ends (on the loop)
      */
-    public void recoverFromOutages(List<InetSocketAddress> routers, Runnable resolveRouters,
+    public void recoverFromOutages(List<InetSocketAddress> routers, boolean routersNamed, Runnable resolveRouters,
                                    java.util.function.Consumer<Boolean> listener) {
-        outage.enable(routers, resolveRouters, listener);
+        outage.enable(routers, routersNamed, resolveRouters, listener);
     }
 
     /** The first join found no node: the node is offline from the start and keeps trying. */

@@ -42,6 +42,8 @@ final class OutageRecovery {
     private final UnresponsiveAddresses marks;
     private boolean enabled;
     private List<InetSocketAddress> routers = List.of();
+    /** Whether the node was given router names at all: without them and without a table it is alone, not cut off. */
+    private boolean routersNamed;
     private Runnable resolveRouters = () -> { };
     private Consumer<Boolean> listener = online -> { };
     private long lastHeard;
@@ -59,10 +61,12 @@ final class OutageRecovery {
     /**
      * Starts watching. {@code resolveRouters} re-resolves the router names off the loop and hands them
      * back through {@link #routers}; {@code listener} hears {@code false} when an outage starts and
-     * {@code true} when it ends (on the loop).
+     * {@code true} when it ends (on the loop). {@code routersNamed} is false for a node given no routers
+     * (the first node of a private network).
      */
-    void enable(List<InetSocketAddress> routers, Runnable resolveRouters, Consumer<Boolean> listener) {
+    void enable(List<InetSocketAddress> routers, boolean routersNamed, Runnable resolveRouters, Consumer<Boolean> listener) {
         this.routers = List.copyOf(routers);
+        this.routersNamed = routersNamed;
         this.resolveRouters = resolveRouters;
         this.listener = listener;
         if (!enabled) {
@@ -103,15 +107,24 @@ final class OutageRecovery {
 
     /** A lookup found nobody to ask (every table entry failed or silent, no routers): we are cut off. */
     void nothingToAsk() {
-        if (enabled && !offline()) {
+        if (enabled && !offline() && !alone()) {
             declare("a lookup had nobody left to ask");
         }
     }
 
     void joinFailed() {
-        if (enabled && !offline()) {
+        if (enabled && !offline() && !alone()) {
             declare("the join reached no DHT node");
         }
+    }
+
+    /**
+     * No router names and an empty table: the first node of a network, waiting for others to join it. Its
+     * lookups find nobody because there is nobody yet, not because its link is down; calling that an
+     * outage would log one per lookup and "back" at every node that joins.
+     */
+    private boolean alone() {
+        return !routersNamed && core.routingTable().entries().isEmpty();
     }
 
     /** The local network changed: forget what the old one taught us and join again at once. */

@@ -42,7 +42,7 @@ final class Bootstrapper {
             List<InetSocketAddress> routers = BootstrapRouters.resolve(config.bootstrap(), ipv6);
             calls.onLoop(o -> {
                 // Before the join: a join that fails is the first outage, and the node keeps trying.
-                core.recoverFromOutages(routers, resolveAgain, connectivity);
+                core.recoverFromOutages(routers, !config.bootstrap().isEmpty(), resolveAgain, connectivity);
                 return core.bootstrap(saved, routers).future();
             }).whenComplete((nodes, error) -> {
                 if (closed.getAsBoolean()) {

@@ -45,7 +45,7 @@ class OutageRecoveryTest {
         for (int i = 0; i < 8; i++) {
             node.routingTable().onResponse(new NodeInfo(NodeId.random(r), new InetSocketAddress("10.1.0." + (i + 1), 6881)), clock.get(), 50);
         }
-        node.recoverFromOutages(routers, () -> { }, changes::add);
+        node.recoverFromOutages(routers, true, () -> { }, changes::add);
         InetSocketAddress silent = new InetSocketAddress("10.1.0.1", 6881);
         for (int i = 0; i < 3; i++) {
             node.request(silent, new Query.Ping(), RpcCallback.IGNORE);
@@ -84,7 +84,7 @@ class OutageRecoveryTest {
 
     @Test
     void aLookupWithNobodyToAskIsAnOutageAndAsksTheSilentAnyway() {
-        node.recoverFromOutages(List.of(), () -> { }, changes::add);
+        node.recoverFromOutages(List.of(), true, () -> { }, changes::add);
         InetSocketAddress a = new InetSocketAddress("10.1.0.1", 6881);
         NodeInfo n = new NodeInfo(NodeId.random(new Random(4)), a);
         node.routingTable().onResponse(n, clock.get(), 50);
@@ -95,5 +95,24 @@ class OutageRecoveryTest {
         node.startLookup(new dev.scout.dht.lookup.FindNodeLookup(node, NodeId.random(new Random(5))));
         assertThat(changes).containsExactly(false);
         assertThat(sent).as("the silent node is asked after all (and probed)").contains(a);
+    }
+
+    @Test
+    void theFirstNodeOfANetworkIsAloneNotOffline() {
+        node.recoverFromOutages(List.of(), false, () -> { }, changes::add); // no routers named, an empty table
+        node.startLookup(new dev.scout.dht.lookup.FindNodeLookup(node, NodeId.random(new Random(6))));
+        node.joinFailed();
+        advance(30_000);
+        assertThat(changes).as("nobody to ask because nobody is there yet: no outage").isEmpty();
+        assertThat(node.offlineSince()).isEqualTo(-1);
+
+        // once it knows somebody who then goes silent, a lookup with nobody left to ask is an outage again
+        InetSocketAddress a = new InetSocketAddress("10.1.0.1", 6881);
+        NodeInfo n = new NodeInfo(NodeId.random(new Random(7)), a);
+        node.routingTable().onResponse(n, clock.get(), 50);
+        node.request(n, new Query.Ping(), RpcCallback.IGNORE);
+        advance(2_500);
+        node.startLookup(new dev.scout.dht.lookup.FindNodeLookup(node, NodeId.random(new Random(8))));
+        assertThat(changes).containsExactly(false);
     }
 }

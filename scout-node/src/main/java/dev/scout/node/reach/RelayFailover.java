@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A relayed session outlives its relay (docs/sessions.md, "Another relay"): the session is told the
@@ -26,18 +26,26 @@ public final class RelayFailover {
     private final ContactRelays relays;
     private final RelayLink link;
     private final Relays home;
+    private final Executor work;
 
-    public RelayFailover(ContactRelays relays, RelayLink link, Relays home) {
+    /**
+     * @param relays the contacts' relay entries
+     * @param link   our relay link (which relay a virtual address goes through)
+     * @param home   our home and standby relays
+     * @param work   where naming the routes runs (it may read the contact's record)
+     */
+    public RelayFailover(ContactRelays relays, RelayLink link, Relays home, Executor work) {
         this.relays = relays;
         this.link = link;
         this.home = home;
+        this.work = work;
     }
 
     /** Watches a session with {@code contact}: its relay routes now if it is relayed, again whenever its relay path fails. */
     public void watch(Contact contact, Session session) {
-        PathProbes.onRelayFailing(session, silent -> CompletableFuture.runAsync(() -> failing(contact, session, silent)));
+        PathProbes.onRelayFailing(session, silent -> work.execute(() -> failing(contact, session, silent)));
         if (link.relayOf(session.remoteAddress()).isPresent()) {
-            CompletableFuture.runAsync(() -> name(contact, session));
+            work.execute(() -> name(contact, session));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.scout.node.sessions;
 
 import dev.scout.app.Contact;
+import dev.scout.dht.Addresses;
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.node.reach.BirthdayRendezvous;
 import dev.scout.node.reach.RelayFailover;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -31,15 +32,17 @@ final class PathWatch {
     private final SessionEvents events;
     private final RelayedBirthdays relayedBirthdays;
     private final RelayFailover failover;
+    private final Executor sideWork;
 
     PathWatch(RelayLink link, BirthdayLink extraSockets, Function<Ed25519PublicKey, Optional<Contact>> findContact,
-              SessionEvents events, RelayedBirthdays relayedBirthdays, RelayFailover failover) {
+              SessionEvents events, RelayedBirthdays relayedBirthdays, RelayFailover failover, Executor sideWork) {
         this.link = link;
         this.extraSockets = extraSockets;
         this.findContact = findContact;
         this.events = events;
         this.relayedBirthdays = relayedBirthdays;
         this.failover = failover;
+        this.sideWork = sideWork;
     }
 
     /** A session was registered: a relayed one tries birthday punching; any survives its relay's death. */
@@ -47,7 +50,7 @@ final class PathWatch {
         Session s = live.session();
         findContact.apply(s.peer()).ifPresent(c -> {
             if (relayed) {
-                CompletableFuture.runAsync(() -> relayedBirthdays.start(c, s));
+                sideWork.execute(() -> relayedBirthdays.start(c, s)); // may read the record: not under the service's lock
             }
             failover.watch(c, s);
         });
@@ -71,7 +74,8 @@ final class PathWatch {
                 : RelayLink.isVirtual(to) && !extraSockets.isExtraSocket(to) ? false
                 : live.movedDirect(relayedBirthdays.punched(live.session(), to) ? BirthdayRendezvous.PUNCH_BIRTHDAY : null);
         if (changed && !live.ended()) {
-            LOG.info("session {} with {} now via {}{} ({})", live.id(), live.contact(), live.via(),
+            LOG.info("session {} with {} now via {}{}{} ({})", live.id(), live.contact(), live.via(),
+                    live.relay().map(r -> " " + Addresses.format(r)).orElse(""), // which relay: failover moves between two
                     live.punch().map(p -> ", punch " + p).orElse(""), to);
             events.pathChanged(live, to);
         }

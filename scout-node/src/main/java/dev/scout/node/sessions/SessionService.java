@@ -35,8 +35,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -72,6 +72,11 @@ public final class SessionService implements AutoCloseable {
     private final BirthdayLink extraSockets;
     private final BirthdayRendezvous birthday;
     private final PathWatch paths;
+    /**
+     * Blocking side work (clean closes wait for acks, birthday and failover set-up may read a record): its
+     * own daemon threads, not the common pool an application shares.
+     */
+    private final ExecutorService sideWork = DaemonThreads.pool("scout-session-work");
 
     /** Takes incoming sessions instead of leaving them unclaimed; null: none. */
     private volatile Consumer<HeldSession> taker;
@@ -114,7 +119,8 @@ public final class SessionService implements AutoCloseable {
         this.birthday = new BirthdayRendezvous(endpoint, extraSockets, addresses);
         this.paths = new PathWatch(link, extraSockets, findContact, events,
                 new RelayedBirthdays(app, extraSockets, contactRelays, addresses, nat), // a relayed session's own
-                new dev.scout.node.reach.RelayFailover(contactRelays, link, relays)); // a relay dies: another relay
+                new dev.scout.node.reach.RelayFailover(contactRelays, link, relays, sideWork), // a relay dies: another relay
+                sideWork);
         rendezvous.birthday(birthday);
         rendezvous.existingSessions(new Rendezvous.ExistingSessions() {
             @Override
@@ -149,7 +155,7 @@ public final class SessionService implements AutoCloseable {
             for (HeldSession other : DeviceChoice.losers(sessions.values(), s)) {
                 LOG.info("session {} with {}: closed, another of its devices ({}) was chosen", other.id(), other.contact(),
                         s.session().remoteAddress());
-                CompletableFuture.runAsync(other.session()::close); // a clean close may wait; not under the lock
+                sideWork.execute(other.session()::close); // a clean close may wait; not under the lock
             }
         }
     }
@@ -249,7 +255,7 @@ public final class SessionService implements AutoCloseable {
             if (incoming && (DeviceChoice.anotherDeviceIsChosen(sessions.values(), live) || choices.lateFromAnotherDevice(live))) {
                 LOG.info("session with {} from {}: closed, a session with another of its devices is in use", contact,
                         s.remoteAddress());
-                CompletableFuture.runAsync(s::close);
+                sideWork.execute(s::close);
                 return live;
             }
             sessions.put(id, live);
@@ -386,5 +392,7 @@ public final class SessionService implements AutoCloseable {
         endpoint.close();
         extraSockets.close();
         link.close();
+        // sideWork is not shut down: a session's last callbacks may still hand it work, and its idle daemon
+        // threads end by themselves within a minute
     }
 }

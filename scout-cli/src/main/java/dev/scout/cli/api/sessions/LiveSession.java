@@ -66,7 +66,6 @@ final class LiveSession {
     ObjectNode json() {
         ObjectNode o = Jackson.object().put("id", id).put("contact", held.contact())
                 .put("public_key", session.peer().toZBase32()).put("peer", session.peer().toZBase32()) // peer: the old name
-               
                 .put("remote", Addresses.format(session.remoteAddress())).put("incoming", held.incoming())
                 .put("claimed", held.claimed()).put("connect_ms", held.connectMillis()).put("via", held.via());
         held.relay().ifPresent(r -> o.put("relay", Addresses.format(r)));
