@@ -86,6 +86,11 @@ final class PacketSender {
         }
     }
 
+    /** {@return the number the next packet gets} */
+    long nextNumber() {
+        return protection.nextNumber();
+    }
+
     /**
      * A PING packet for a path probe (hole punching). Not counted in flight: probes towards a NAT that
      * has not opened yet are expected to be lost, and must not cut the window of the path in use.

@@ -3,6 +3,7 @@ package dev.scout.session;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Hole punching for a session that already runs, from outside the endpoint: birthday punching
@@ -112,6 +113,33 @@ public final class PathProbes {
                 c.flush();
             }
         });
+    }
+
+    /**
+     * Tells the peer our direct addresses again, in a new {@code CANDIDATES} frame, while the session is
+     * relayed: a new birthday attempt of ours (its extra sockets are open now), whose probes the peer
+     * starts anew ({@link #onPeerCandidates}). Nothing once the session runs direct.
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     */
+    public static void resendCandidates(Session session) {
+        Connection c = connection(session, List.of());
+        c.endpoint.runOnLoop(() -> {
+            c.pathSwitch.resendCandidates();
+            c.flush();
+        });
+    }
+
+    /**
+     * {@code listener} hears the direct addresses (the ones our policy allows) of every {@code CANDIDATES}
+     * frame the peer sends while the session is relayed, from now on, on the endpoint's callback thread;
+     * one listener per session (a later one replaces it).
+     *
+     * @param session a session of a {@link SessionEndpoint}
+     * @param listener hears each frame's addresses
+     */
+    public static void onPeerCandidates(Session session, Consumer<List<InetSocketAddress>> listener) {
+        connection(session, List.of()).pathSwitch.candidatesListener = listener;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.path.PathChoice;
+import dev.scout.session.path.VirtualAddresses;
 import dev.scout.session.transport.Frame;
 import dev.scout.session.transport.Recovery;
 import java.net.InetSocketAddress;
@@ -26,6 +27,8 @@ final class PathSwitch {
     private volatile Consumer<InetSocketAddress> pathListener;
     /** Hears that the relay path in use failed (PathProbes#onRelayFailing: the node names other relay routes). */
     volatile Consumer<InetSocketAddress> relayFailingListener;
+    /** Hears every CANDIDATES frame while relayed (PathProbes#onPeerCandidates: a new birthday attempt of the peer's). */
+    volatile Consumer<List<InetSocketAddress>> candidatesListener;
 
     PathSwitch(SessionEndpoint endpoint, Ed25519PublicKey peer, PathChoice choice, PacketSender sender, Recovery recovery,
                Recovery.FrameSink inFlight, InetSocketAddress remote) {
@@ -71,8 +74,21 @@ final class PathSwitch {
         if (!choice.relayed()) {
             return;
         }
-        choice.punch(theirs.stream().filter(endpoint.candidates::allows).toList(), now);
+        List<InetSocketAddress> allowed = theirs.stream().filter(endpoint.candidates::allows).toList();
+        choice.punch(allowed, now);
         if (choice.takeCandidatesTurn()) {
+            sender.queue(new Frame.Candidates(endpoint.candidates.local()));
+        }
+        Consumer<List<InetSocketAddress>> l = candidatesListener;
+        if (l != null && !allowed.isEmpty()) {
+            endpoint.callback(() -> l.accept(allowed));
+        }
+    }
+
+    /** Our addresses to the peer again, while relayed (a new birthday attempt: its probes start anew). */
+    void resendCandidates() {
+        if (choice.relayed()) {
+            choice.takeCandidatesTurn(); // told now, whether or not it was before
             sender.queue(new Frame.Candidates(endpoint.candidates.local()));
         }
     }
@@ -109,12 +125,22 @@ final class PathSwitch {
         return Math.max(PathChoice.FAILING, 3 * recovery.smoothedRtt());
     }
 
+    /** A NAT rebinding (the same path, only the port changed): the congestion state stays (RFC 9000 §9.4). */
+    private static boolean rebinding(InetSocketAddress before, InetSocketAddress after) {
+        return !VirtualAddresses.isVirtual(before) && !VirtualAddresses.isVirtual(after)
+                && before.getAddress().equals(after.getAddress());
+    }
+
     /** The session moved to {@code choice.current()}; after a failed path, what was in flight goes again. */
     private void moved(boolean failed) {
+        InetSocketAddress before = remote;
         remote = choice.current();
         endpoint.paths.moved(peer, remote, endpoint.now()); // the kept-open path follows the session
         if (failed) {
             recovery.pathFailed(inFlight);
+        }
+        if (!rebinding(before, remote)) {
+            recovery.newPath(sender.nextNumber()); // another path: its own window, from slow start
         }
         sender.probe();
         Consumer<InetSocketAddress> l = pathListener;

@@ -15,13 +15,11 @@ import dev.scout.session.relay.RelayLink;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +30,14 @@ import org.slf4j.LoggerFactory;
  * the session that runs through a relay moves to the direct path found by birthday punching — no
  * second session. The symmetric side tells its addresses inside the session (its external IP:
  * {@code CANDIDATES}) and sends the session's probes from its extra sockets towards the cone side's
- * published address; the cone side, once it has the IP, probes random ports of it. Both sides of a
+ * published address; the cone side, once it has the IP, probes random ports of it. A miss is tried again
+ * ({@value RelayedBirthday#ATTEMPTS} attempts at most): the symmetric side opens new sockets and names
+ * its addresses again, which starts the cone side's probes anew. Both sides of a
  * relayed session call {@link #start} (off the session service's lock: it may read the contact's record
  * once); the session service asks {@link #punched} to label the move.
  */
 public final class RelayedBirthdays {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedBirthdays.class);
-    /** How long the cone side waits for the symmetric side's addresses (they follow the handshake at once). */
-    private static final long ADDRESSES_WAIT_MILLIS = 5_000;
-
     private final ScoutApp app;
     private final BirthdayLink link;
     private final ContactRelays relays;
@@ -92,22 +89,20 @@ public final class RelayedBirthdays {
             }
             LOG.info("birthday punching alongside the relayed session with {}: {} extra sockets towards {}", c.name(),
                     BirthdayPunch.SOCKETS, cone.get());
-            RelayedBirthday.fromSymmetricSide(s, link, cone.get(), BirthdayPunch.SOCKETS, BirthdayPunch.TIME)
+            RelayedBirthday.fromSymmetricSide(s, link, cone.get(), BirthdayPunch.SOCKETS, BirthdayPunch.TIME,
+                            RelayedBirthday.ATTEMPTS, RelayedBirthday.PAUSE)
                     .whenComplete((to, e) -> LOG.info("birthday punching with {}: {}", c.name(),
                             to != null ? "the session moved to extra socket " + to : e.getMessage()));
             return;
         }
-        PathProbes.peerAddresses(s).orTimeout(ADDRESSES_WAIT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((theirAddresses, e) -> {
-            Optional<InetSocketAddress> ip = theirAddresses == null ? Optional.empty() : firstUsable(theirAddresses);
-            if (ip.isEmpty()) {
-                LOG.info("no birthday punching with {}: it named no usable IPv4 address", c.name());
-                return;
-            }
-            LOG.info("birthday punching alongside the relayed session with {}: probing {}", c.name(),
-                    ip.get().getAddress().getHostAddress());
-            RelayedBirthday.fromConeSide(s, ip.get().getAddress(), policy,
-                    ProbeSchedule.random(ProbeSchedule.MAX_PROBES, ProbeSchedule.MAX_DURATION, random), Duration.ZERO);
-        });
+        // Probes on each naming of the symmetric side's addresses (its first, and each new attempt's)
+        RelayedBirthday.fromConeSide(s, policy, () -> ProbeSchedule.random(ProbeSchedule.MAX_PROBES, ProbeSchedule.MAX_DURATION, random),
+                RelayedBirthday.ATTEMPTS, (ip, probes) -> {
+                    LOG.info("birthday punching alongside the relayed session with {}: probing {}", c.name(), ip.getHostAddress());
+                    probes.done().thenAccept(n -> LOG.info("birthday probes towards {} ended after {} probe(s): {}", ip.getHostAddress(), n,
+                            s.closed().isDone() ? "the session ended" : RelayLink.isVirtual(s.remoteAddress())
+                                    ? "none met a mapping yet; the session stays on the relay" : "the session runs direct"));
+                });
     }
 
     private Optional<InetSocketAddress> firstUsable(List<InetSocketAddress> addresses) {

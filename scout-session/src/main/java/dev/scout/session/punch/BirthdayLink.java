@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -48,6 +49,11 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
      * well inside Linux conntrack's 30 s), however often the session layer resends.
      */
     static final long UNHEARD_REFRESH_NANOS = 10_000_000_000L;
+    /**
+     * A kept socket's buffers, as asked for the DHT socket's (the kernel caps them at its maxima): it
+     * carries a whole session now, whose bursts would overflow the 208 KiB default and count as loss.
+     */
+    static final int KEPT_BUFFER_BYTES = 4 << 20;
 
     private final DatagramLink inner;
     private final long keptIdleNanos;
@@ -188,6 +194,7 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
             if (x != null && addresses.contains(winner)) {
                 x.lastHeard = System.nanoTime();
                 x.kept = true;
+                widen(x.channel);
             }
             close();
         }
@@ -224,6 +231,29 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
             return x == null ? Optional.empty() : Optional.of(((InetSocketAddress) x.channel.getLocalAddress()).getPort());
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * {@return the receive buffer of an open extra socket, in bytes, as the kernel reports it}
+     *
+     * @param virtual a virtual address of an open socket
+     */
+    public Optional<Integer> receiveBuffer(InetSocketAddress virtual) {
+        Extra x = byVirtual.get(virtual);
+        try {
+            return x == null ? Optional.empty() : Optional.of(x.channel.getOption(StandardSocketOptions.SO_RCVBUF));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void widen(DatagramChannel ch) {
+        try {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, KEPT_BUFFER_BYTES);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, KEPT_BUFFER_BYTES);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot widen a kept socket's buffers: {}", e.toString()); // it works, with more loss under bursts
         }
     }
 

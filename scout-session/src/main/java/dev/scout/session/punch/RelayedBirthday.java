@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Birthday punching alongside a session that runs through a relay (docs/sessions.md, "Birthday
@@ -32,7 +34,78 @@ import java.util.concurrent.atomic.AtomicReference;
  * every other one closes at once. Only authenticated packets move a session.
  */
 public final class RelayedBirthday {
+    /** Attempts per relayed session at most: a miss (≈ 0.03 % each in theory, more on a real network) is tried again. */
+    public static final int ATTEMPTS = 3;
+    /** Between the end of a missed attempt and the next. */
+    public static final Duration PAUSE = Duration.ofSeconds(5);
+
     private RelayedBirthday() {
+    }
+
+    /**
+     * The symmetric side of a relayed session, with up to {@code attempts} attempts: after a miss, and a
+     * {@code pause}, while the session still runs through the relay, new extra sockets open and our
+     * addresses go to the peer again ({@link PathProbes#resendCandidates}), which starts the cone side's
+     * probes anew ({@link #fromConeSide(Session, ContactAddressPolicy, Supplier, int, BiConsumer)}).
+     *
+     * @param session a session with the contact (running through a relay)
+     * @param link the extra-socket link under the session's endpoint
+     * @param coneAddress the contact's published address (behind its cone NAT)
+     * @param sockets 1..{@value BirthdayLink#MAX_SOCKETS}
+     * @param timeout each attempt's, at most {@link BirthdayPunch#TIME}
+     * @param attempts at least 1
+     * @param pause between a miss and the next attempt
+     * @return completes with the extra socket the session moved to; fails as the last attempt did
+     */
+    public static CompletableFuture<InetSocketAddress> fromSymmetricSide(Session session, BirthdayLink link,
+                                                                         InetSocketAddress coneAddress, int sockets,
+                                                                         Duration timeout, int attempts, Duration pause) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("at least one attempt, not " + attempts);
+        }
+        CompletableFuture<InetSocketAddress> out = new CompletableFuture<>();
+        attempt(session, link, coneAddress, sockets, timeout, attempts, pause, 1, out);
+        return out;
+    }
+
+    private static void attempt(Session session, BirthdayLink link, InetSocketAddress coneAddress, int sockets, Duration timeout,
+                                int attempts, Duration pause, int n, CompletableFuture<InetSocketAddress> out) {
+        CompletableFuture<InetSocketAddress> one = fromSymmetricSide(session, link, coneAddress, sockets, timeout);
+        if (n > 1) {
+            PathProbes.resendCandidates(session); // the sockets are open: the peer's probes may start
+        }
+        one.whenComplete((winner, e) -> {
+            if (winner != null) {
+                out.complete(winner);
+            } else if (n < attempts && !session.closed().isDone() && VirtualAddresses.isVirtual(session.remoteAddress())
+                    && !link.isExtraSocket(session.remoteAddress())) {
+                CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
+                        attempt(session, link, coneAddress, sockets, timeout, attempts, pause, n + 1, out));
+            } else {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                out.completeExceptionally(n > 1 && cause instanceof NoDirectPathException
+                        ? new NoDirectPathException(cause.getMessage() + " (attempt " + n + " of " + attempts + ")") : cause);
+            }
+        });
+    }
+
+    /**
+     * The cone side of a relayed session, with up to {@code attempts} attempts: each time the peer names
+     * its addresses while the session is relayed (its first {@code CANDIDATES}, or one it sends again for
+     * a new attempt), and no probing of ours runs, probes random ports of the first allowed IPv4 address
+     * anew ({@link #fromConeSide(Session, InetAddress, ContactAddressPolicy, ProbeSchedule, Duration)}).
+     *
+     * @param session a session with the contact (running through a relay)
+     * @param policy where the peer's addresses may lead us
+     * @param schedules a new schedule per attempt
+     * @param attempts at most this many
+     * @param started hears each attempt's target and probes (for the log)
+     */
+    public static void fromConeSide(Session session, ContactAddressPolicy policy, Supplier<ProbeSchedule> schedules,
+                                    int attempts, BiConsumer<InetAddress, Probing> started) {
+        ConeAttempts a = new ConeAttempts(session, policy, schedules, attempts, started);
+        PathProbes.onPeerCandidates(session, a::named);
+        PathProbes.peerAddresses(session).thenAccept(a::named); // named before we listened
     }
 
     /**

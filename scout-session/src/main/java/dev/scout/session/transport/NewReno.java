@@ -16,7 +16,7 @@ public final class NewReno {
     public NewReno(int maxDatagram) {
         this.datagram = maxDatagram;
         this.minimum = 2L * maxDatagram;
-        this.window = 10L * maxDatagram;
+        reset();
     }
 
     public long window() {
@@ -47,6 +47,14 @@ public final class NewReno {
         recoveryStart = now;
         window = Math.max(window / 2, minimum);
         threshold = window;
+        avoidanceCredit = 0;
+    }
+
+    /** The session moved to a new path: slow start from the initial window, as for a new connection (RFC 9000 §9.4). */
+    public void reset() {
+        window = 10L * datagram;
+        threshold = Long.MAX_VALUE;
+        recoveryStart = Long.MIN_VALUE;
         avoidanceCredit = 0;
     }
 

@@ -32,6 +32,11 @@ public final class Recovery {
     private long lossTime = NEVER;
     private int ptoCount;
     private long lastElicitingSent;
+    /**
+     * Packets numbered below this went on an earlier path ({@link #newPath}): they are still acked, lost
+     * and re-sent, but no longer count in flight nor for the current path's window or RTT.
+     */
+    private long pathStart;
 
     public void onSent(SentPacket p) {
         sent.put(p.number(), p);
@@ -72,8 +77,10 @@ public final class Recovery {
             while (it.hasNext()) {
                 SentPacket p = it.next().getValue();
                 it.remove();
-                bytesInFlight -= p.size();
-                cc.onAcked(p.size(), p.sentAt());
+                if (p.number() >= pathStart) {
+                    bytesInFlight -= p.size();
+                    cc.onAcked(p.size(), p.sentAt());
+                }
                 if (newestAcked == null || p.number() > newestAcked.number()) {
                     newestAcked = p;
                 }
@@ -85,7 +92,7 @@ public final class Recovery {
         if (newestAcked == null) {
             return;
         }
-        if (newestAcked.number() == largest) {
+        if (newestAcked.number() == largest && largest >= pathStart) {
             rtt.sample(now - newestAcked.sentAt(), Math.min(ack.delayMicros() * 1_000, MAX_ACK_DELAY));
         }
         largestAcked = Math.max(largestAcked, largest);
@@ -101,8 +108,10 @@ public final class Recovery {
             SentPacket p = it.next();
             if (largestAcked - p.number() >= PACKET_THRESHOLD || p.sentAt() <= now - lossDelay) {
                 it.remove();
-                bytesInFlight -= p.size();
-                cc.onLost(p.sentAt(), now);
+                if (p.number() >= pathStart) {
+                    bytesInFlight -= p.size();
+                    cc.onLost(p.sentAt(), now); // an earlier path's packet overtaken by the new path's says nothing of it
+                }
                 for (Frame f : p.frames()) {
                     sink.lost(f);
                 }
@@ -143,7 +152,9 @@ public final class Recovery {
         }
         // Retransmit the oldest packet's frames in a new packet; no window cut for a single timeout.
         SentPacket oldest = sent.pollFirstEntry().getValue();
-        bytesInFlight -= oldest.size();
+        if (oldest.number() >= pathStart) {
+            bytesInFlight -= oldest.size();
+        }
         for (Frame f : oldest.frames()) {
             sink.lost(f);
         }
@@ -165,6 +176,23 @@ public final class Recovery {
                 sink.lost(f);
             }
         }
+    }
+
+    /**
+     * The session moved to another path (relay to direct, direct to relay, one relay to another; not a NAT
+     * rebinding): the window starts over in slow start, as for a new connection (RFC 9000 §9.4), and what
+     * is in flight on the old path no longer holds back or shrinks the new one — packets the old path
+     * still delivers are acked as usual, and those the new path's acks overtake are re-sent. The RTT
+     * estimate carries over and adapts within a few samples: reset to its initial 100 ms, the first probe
+     * timeouts on a longer path would be spurious.
+     *
+     * @param nextPacketNumber the number the next packet gets (the first on the new path)
+     */
+    public void newPath(long nextPacketNumber) {
+        pathStart = nextPacketNumber;
+        bytesInFlight = 0;
+        cc.reset();
+        ptoCount = 0;
     }
 
     public int probeTimeouts() {

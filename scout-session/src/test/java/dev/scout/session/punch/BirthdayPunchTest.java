@@ -162,6 +162,12 @@ class BirthdayPunchTest {
         int port = incoming.remoteAddress().getPort();
         assertTrue(port == extraPorts.get(17) || port == extraPorts.get(200), "Bob sees a probed port: " + port);
         assertEquals(1, aliceLink.openSockets(), "every socket but the winner's is closed");
+        int defaultBuffer;
+        try (java.nio.channels.DatagramChannel plain = java.nio.channels.DatagramChannel.open()) {
+            defaultBuffer = plain.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+        }
+        assertTrue(aliceLink.receiveBuffer(s.remoteAddress()).orElseThrow() > defaultBuffer,
+                "the kept socket carries a session: its receive buffer is widened beyond the default " + defaultBuffer);
         assertTrue(probes.awaitEnd(Duration.ofSeconds(5)));
         assertTrue(probes.sent() >= 41 && probes.sent() <= 42, "probes until the session: " + probes.sent());
 

@@ -72,6 +72,14 @@ class RelayedBirthdayTest {
 
     /** Starts the relay and both sides; Bob registers at the relay and Alice connects through it. */
     private void relayedSession() throws Exception {
+        relayedSession(false);
+    }
+
+    /**
+     * As {@link #relayedSession()}; with {@code namingAddresses} Alice names an address of hers where nothing
+     * listens (her IP is what the cone side probes) in the session, and Bob takes loopback addresses.
+     */
+    private void relayedSession(boolean namingAddresses) throws Exception {
         UdpLink r = closing(UdpLink.start(new InetSocketAddress("127.0.0.1", 0)));
         relay = closing(RelayLink.over(r));
         relay.serve(RelayLimits.defaults());
@@ -83,6 +91,10 @@ class RelayedBirthdayTest {
         bobFilter = new BirthdayPunchTest.ConeFilter(b);
         RelayLink bobRelayLink = closing(RelayLink.over(bobFilter));
         bob = closing(SessionEndpoint.start(bobId, bobRelayLink, k -> k.equals(aliceId.publicKey()), SessionConfig.defaults()));
+        if (namingAddresses) {
+            alice.setHolePunching(() -> List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)), any -> true);
+            bob.setHolePunching(List::of, ContactAddressPolicy.ALLOW_LOOPBACK::allows);
+        }
         LinkedBlockingQueue<Session> incoming = new LinkedBlockingQueue<>();
         bob.onSession(incoming::add);
         RelayRegistration reg = bobRelayLink.registerAt(r.localAddress(), bobId);
@@ -175,6 +187,55 @@ class RelayedBirthdayTest {
         atBob.onMessage(atBobMessages::add);
         atAlice.sendMessage(new byte[] {7});
         assertArrayEquals(new byte[] {7}, atBobMessages.poll(5, TimeUnit.SECONDS), "the relayed session still works");
+    }
+
+    @Test
+    void aMissIsTriedAgainWithNewSocketsAndTheCandidatesSentAgainStartTheConeSidesProbesAnew() throws Exception {
+        relayedSession(true);
+        // Attempt 1 opens Alice's sockets; Bob's first schedule misses all of them, his second hits one of
+        // the sockets then open (attempt 2's, opened before Alice names her addresses again)
+        CompletableFuture<InetSocketAddress> punched = RelayedBirthday.fromSymmetricSide(atAlice, aliceLink, bob.localAddress(),
+                64, Duration.ofSeconds(2), 3, Duration.ofMillis(300));
+        List<Set<Integer>> socketsAtEachSchedule = new CopyOnWriteArrayList<>();
+        List<Probing> bobAttempts = new CopyOnWriteArrayList<>();
+        RelayedBirthday.fromConeSide(atBob, ContactAddressPolicy.ALLOW_LOOPBACK, () -> {
+            Set<Integer> open = extraPorts();
+            socketsAtEachSchedule.add(open);
+            try {
+                return socketsAtEachSchedule.size() == 1
+                        ? ProbeSchedule.of(BirthdayPunchTest.missPorts(20, open), Duration.ofMillis(500))
+                        : ProbeSchedule.of(new int[] {open.iterator().next()}, Duration.ofMillis(10));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, 3, (ip, probes) -> bobAttempts.add(probes));
+        await(() -> bobAttempts.size() == 1, "Bob probes at once: Alice named her addresses with the handshake");
+        InetSocketAddress winner = punched.get(15, TimeUnit.SECONDS);
+        assertEquals(2, bobAttempts.size(), "Bob probed twice: once per naming");
+        assertEquals(20, bobAttempts.get(0).done().get(5, TimeUnit.SECONDS), "the first attempt missed with every probe");
+        assertTrue(aliceLink.isExtraSocket(winner), "Alice's session took an extra socket of attempt 2: " + winner);
+        assertTrue(socketsAtEachSchedule.get(1).contains(aliceLink.localPort(winner).orElseThrow()));
+        assertTrue(java.util.Collections.disjoint(socketsAtEachSchedule.get(0), socketsAtEachSchedule.get(1)),
+                "attempt 2 has new sockets");
+        await(() -> atAlice.remoteAddress().equals(winner), "Alice's session runs on the extra socket");
+        await(() -> !RelayLink.isVirtual(atBob.remoteAddress()), "Bob's session runs direct");
+        assertEquals(1, aliceLink.openSockets(), "every other extra socket closed");
+        LinkedBlockingQueue<byte[]> atBobMessages = new LinkedBlockingQueue<>();
+        atBob.onMessage(atBobMessages::add);
+        atAlice.sendMessage(new byte[] {9});
+        assertArrayEquals(new byte[] {9}, atBobMessages.poll(5, TimeUnit.SECONDS), "the same session, direct now");
+    }
+
+    @Test
+    void afterTheLastMissTheSessionStaysOnTheRelayAndTheFailureNamesTheAttempts() throws Exception {
+        relayedSession();
+        CompletableFuture<InetSocketAddress> punched = RelayedBirthday.fromSymmetricSide(atAlice, aliceLink, bob.localAddress(),
+                16, Duration.ofMillis(500), 2, Duration.ofMillis(100));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> punched.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(NoDirectPathException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("attempt 2 of 2"), e.getCause().getMessage());
+        await(() -> aliceLink.openSockets() == 0, "no extra socket left");
+        assertTrue(RelayLink.isVirtual(atAlice.remoteAddress()), "Alice's session stays on the relay");
     }
 
     @Test

@@ -90,6 +90,48 @@ class TransportPartsTest {
         assertThat(cc.window()).isEqualTo(2400);
     }
 
+    @Test
+    void aNewPathStartsItsOwnWindowInSlowStartAndTheOldPathsLossesDoNotShrinkIt() {
+        Recovery r = new Recovery();
+        List<Frame> lost = new ArrayList<>();
+        Recovery.FrameSink sink = new Recovery.FrameSink() {
+            @Override
+            public void acked(Frame frame) {
+            }
+
+            @Override
+            public void lost(Frame frame) {
+                lost.add(frame);
+            }
+        };
+        long initial = r.congestionWindow();
+        // the old path (a relay): a loss puts it in congestion avoidance, 8 packets stay in flight
+        for (int n = 0; n < 12; n++) {
+            r.onSent(new SentPacket(n, 1_000 + n, 1_200, List.of(new Frame.Ping())));
+        }
+        r.onAck(new Frame.Ack(0, List.of(new long[] {3, 4})), 12, 2_000_000_000L, sink); // 0 overtaken by 3 packets: lost
+        r.onAck(new Frame.Ack(0, List.of(new long[] {3, 7})), 12, 2_000_000_001L, sink); // 1 and 2 too: the same loss event
+        assertThat(lost).hasSize(3);
+        long halved = r.congestionWindow();
+        assertThat(halved).isLessThan(initial);
+        assertThat(r.windowOpen()).as("5 packets in flight fill the halved window").isFalse();
+
+        r.newPath(12); // moved direct: 7..11 still in flight on the relay
+        assertThat(r.congestionWindow()).as("slow start from the initial window").isEqualTo(initial);
+        lost.clear();
+        for (int n = 12; n < 22; n++) {
+            assertThat(r.windowOpen()).as("the old path's packets do not hold the new one back").isTrue();
+            r.onSent(new SentPacket(n, 3_000_000_000L + n, 1_200, List.of(new Frame.Ping())));
+        }
+        r.onAck(new Frame.Ack(0, List.of(new long[] {12, 22})), 22, 3_100_000_000L, sink); // the new path's acks overtake 7..11
+        assertThat(lost).as("the overtaken packets go again").hasSize(5);
+        assertThat(r.congestionWindow()).as("grown in slow start, not halved by the old path's losses")
+                .isEqualTo(initial + 10 * 1_200);
+        r.onAck(new Frame.Ack(0, List.of(new long[] {7, 12})), 22, 3_200_000_000L, sink); // late relay acks: nothing breaks
+        assertThat(r.inFlight()).isFalse();
+        assertThat(r.congestionWindow()).isEqualTo(initial + 10 * 1_200);
+    }
+
     private record FrameCase(int size, long seed) {
     }
 
