@@ -139,8 +139,9 @@ public final class RelayedBirthday {
         CompletableFuture<InetSocketAddress> out = new CompletableFuture<>();
         taken.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenCompleteAsync((winner, e) -> {
             if (winner != null) {
-                set.keep(winner); // every other socket closes now
-                session.closed().whenComplete((v, x) -> link.release(winner));
+                // every other socket closes now; this one outlives the session as its kept-open path's (the
+                // next connect then takes one round trip) and closes after 60 s of silence (BirthdayLink)
+                set.keep(winner);
                 out.complete(winner);
                 return;
             }
