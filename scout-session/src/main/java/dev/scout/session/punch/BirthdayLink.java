@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * address, datagrams sent there leave from socket i to P, and what P sends to socket i arrives from
  * the virtual address. So the session layer needs no change.
  *
- * <p>Bounded: at most {@value #MAX_SOCKETS} extra sockets open at once in all; one thread (a selector)
+ * <p>Bounded: at most {@value #MAX_SOCKETS} extra sockets of running attempts and {@value #MAX_KEPT} kept
+ * ones open at once; one thread (a selector)
  * receives on all of them. A socket accepts datagrams from its peer's address only (a stranger's are
  * dropped unread by anything). A socket kept for a session ({@link SocketSet#keep}) is closed once
  * nothing arrived on it for the idle time (its session and kept-open path are then gone too); every
@@ -40,8 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BirthdayLink implements DatagramLink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BirthdayLink.class);
-    /** Extra sockets open at once, at most (Tailscale and HyperDHT use 256 too). */
+    /** Extra sockets of running attempts open at once, at most (Tailscale and HyperDHT use 256 too). */
     public static final int MAX_SOCKETS = 256;
+    /**
+     * Kept sockets (each a session's or kept-open path's) at most, besides those: keeping one more closes
+     * the one heard from least recently.
+     */
+    public static final int MAX_KEPT = 64;
     /** A kept socket with nothing received for this long is closed (the kept-open path's silence limit). */
     public static final Duration KEPT_IDLE = Duration.ofSeconds(60);
     /**
@@ -137,8 +143,9 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
             if (closed) {
                 throw new IOException("the birthday link is closed");
             }
-            if (byVirtual.size() + count > MAX_SOCKETS) {
-                throw new IOException("at most " + MAX_SOCKETS + " extra sockets at once; " + byVirtual.size() + " are open");
+            long attempting = byVirtual.values().stream().filter(x -> !x.kept).count(); // kept ones do not count
+            if (attempting + count > MAX_SOCKETS) {
+                throw new IOException("at most " + MAX_SOCKETS + " extra sockets of attempts at once; " + attempting + " are open");
             }
             startSelector();
             try {
@@ -193,6 +200,7 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
             Extra x = byVirtual.get(winner);
             if (x != null && addresses.contains(winner)) {
                 x.lastHeard = System.nanoTime();
+                makeRoomToKeep();
                 x.kept = true;
                 widen(x.channel);
             }
@@ -208,6 +216,14 @@ public final class BirthdayLink implements DatagramLink, AutoCloseable {
                     closeOne(x);
                 }
             }
+        }
+    }
+
+    /** At most {@link #MAX_KEPT} kept sockets: before one more is kept, the least recently heard goes. */
+    private synchronized void makeRoomToKeep() {
+        List<Extra> kept = byVirtual.values().stream().filter(x -> x.kept).toList();
+        if (kept.size() >= MAX_KEPT) {
+            kept.stream().min(java.util.Comparator.comparingLong(x -> x.lastHeard)).ifPresent(this::closeOne);
         }
     }
 

@@ -251,6 +251,22 @@ class BirthdayPunchTest {
         assertThrows(IllegalArgumentException.class, () -> BirthdayPunch.fromSymmetricSide(alice, aliceLink,
                 bobId.publicKey(), peer, 16, Duration.ofSeconds(21)));
         assertEquals(0, aliceLink.openSockets());
+
+        // kept sockets (a session's, a kept-open path's) leave the next attempt its 256; at most 64 are kept
+        List<InetSocketAddress> kept = new ArrayList<>();
+        for (int i = 0; i < BirthdayLink.MAX_KEPT + 1; i++) {
+            BirthdayLink.SocketSet set = aliceLink.open(peer, 2);
+            kept.add(set.addresses().get(0));
+            set.keep(set.addresses().get(0));
+        }
+        assertEquals(BirthdayLink.MAX_KEPT, aliceLink.openSockets(), "keeping the 65th closed the least recently heard");
+        assertFalse(aliceLink.isExtraSocket(kept.get(0)));
+        assertTrue(aliceLink.isExtraSocket(kept.get(BirthdayLink.MAX_KEPT)));
+        try (BirthdayLink.SocketSet attempt = aliceLink.open(peer, BirthdayLink.MAX_SOCKETS)) {
+            assertEquals(BirthdayLink.MAX_KEPT + BirthdayLink.MAX_SOCKETS, aliceLink.openSockets());
+        }
+        aliceLink.close();
+        assertEquals(0, aliceLink.openSockets());
     }
 
     @Test
