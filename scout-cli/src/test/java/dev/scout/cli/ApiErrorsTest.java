@@ -70,6 +70,33 @@ class ApiErrorsTest {
         assertThat(Jackson.parse(noToken.body()).get("code").asText()).isEqualTo("unauthorized");
     }
 
+    /**
+     * A body far over the limit is refused unread, yet a caller still sending it gets the 413: the server
+     * answers, half-closes and keeps reading (and dropping) what comes, rather than resetting the connection
+     * under the caller's writes (which is what a client that writes its whole body before reading meets).
+     */
+    @Test
+    void aBodyOverTheLimitGetsItsJson413AndTheCallerMayFinishSendingIt() throws Exception {
+        LiveDaemons live = LiveDaemons.get();
+        URI url = URI.create(live.alice.file.url());
+        int length = 512 * 1024;
+        try (java.net.Socket s = new java.net.Socket(url.getHost(), url.getPort())) {
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\nAuthorization: Bearer "
+                    + live.alice.file.token() + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // up to the server's FIN
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"code\":\"body_too_large\"");
+            byte[] chunk = new byte[16 * 1024];
+            for (int sent = 0; sent < length; sent += chunk.length) {
+                out.write(chunk); // the server reads and drops it: no reset, no broken pipe
+                out.flush();
+            }
+        }
+    }
+
     private static HttpResponse<String> send(DaemonHarness d, Case c, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.file.url() + c.path())).timeout(Duration.ofSeconds(30))
                 .header("Authorization", authorization)

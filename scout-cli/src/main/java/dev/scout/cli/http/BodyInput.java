@@ -28,6 +28,11 @@ final class BodyInput extends InputStream {
         }
     }
 
+    /** {@return whether the whole body was read (or there was none)} */
+    boolean ended() {
+        return left < 0;
+    }
+
     void unlimited() {
         deadlineNanos = Long.MAX_VALUE;
     }

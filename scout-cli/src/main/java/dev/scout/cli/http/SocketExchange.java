@@ -25,6 +25,14 @@ import java.util.Map;
  * connection's life simple.
  */
 public final class SocketExchange extends HttpExchange {
+    /**
+     * A request body refused unread (a 413) may still be on its way when the answer is out: at most this
+     * much of it is read and dropped before the connection closes, so closing does not reset the
+     * connection under a caller still writing, before it could read the answer (Apache's lingering close).
+     */
+    static final int LINGER_BYTES = 1 << 20;
+    /** ... and for at most this long. */
+    static final int LINGER_MILLIS = 1_000;
     private final Socket socket;
     private final RequestHead head;
     private final Headers responseHeaders = new Headers();
@@ -84,6 +92,7 @@ public final class SocketExchange extends HttpExchange {
                 responseBody.close();
             }
             raw.flush();
+            drainUnreadBody();
         } catch (IOException e) {
             // the caller went away; nothing more to tell it
         } finally {
@@ -92,6 +101,26 @@ public final class SocketExchange extends HttpExchange {
             } catch (IOException e) {
                 // already closed
             }
+        }
+    }
+
+    /** See {@link #LINGER_BYTES}: our side's FIN first, then what the caller still sends is dropped. */
+    private void drainUnreadBody() {
+        if (!(requestBody instanceof BodyInput b) || b.ended()) {
+            return;
+        }
+        try {
+            socket.shutdownOutput(); // the answer is complete: the caller can read it while we drain
+            socket.setSoTimeout(LINGER_MILLIS);
+            long until = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
+            byte[] buf = new byte[8192];
+            long left = LINGER_BYTES;
+            int n;
+            while (left > 0 && System.nanoTime() < until && (n = b.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // gone, too slow or malformed: closed as it is
         }
     }
 
