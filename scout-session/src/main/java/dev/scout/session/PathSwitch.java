@@ -2,7 +2,6 @@ package dev.scout.session;
 
 import dev.scout.dht.Ed25519PublicKey;
 import dev.scout.session.path.PathChoice;
-import dev.scout.session.path.VirtualAddresses;
 import dev.scout.session.transport.Frame;
 import dev.scout.session.transport.Recovery;
 import java.net.InetSocketAddress;
@@ -125,12 +124,6 @@ final class PathSwitch {
         return Math.max(PathChoice.FAILING, 3 * recovery.smoothedRtt());
     }
 
-    /** A NAT rebinding (the same path, only the port changed): the congestion state stays (RFC 9000 §9.4). */
-    private static boolean rebinding(InetSocketAddress before, InetSocketAddress after) {
-        return !VirtualAddresses.isVirtual(before) && !VirtualAddresses.isVirtual(after)
-                && before.getAddress().equals(after.getAddress());
-    }
-
     /** The session moved to {@code choice.current()}; after a failed path, what was in flight goes again. */
     private void moved(boolean failed) {
         InetSocketAddress before = remote;
@@ -139,8 +132,11 @@ final class PathSwitch {
         if (failed) {
             recovery.pathFailed(inFlight);
         }
-        if (!rebinding(before, remote)) {
-            recovery.newPath(sender.nextNumber()); // another path: its own window, from slow start
+        // Another kind of path (relay <-> direct): its own window, from slow start. Not from one relay route
+        // to another (relays have the same limits, and working routes may alternate as the newest packet
+        // decides) nor a NAT rebinding.
+        if (choice.isRelayPath(before) != choice.isRelayPath(remote)) {
+            recovery.newPath(sender.nextNumber());
         }
         sender.probe();
         Consumer<InetSocketAddress> l = pathListener;

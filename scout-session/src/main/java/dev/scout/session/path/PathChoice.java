@@ -67,6 +67,11 @@ public final class PathChoice {
         return isRelay(current);
     }
 
+    /** {@return whether {@code a} is a relay route (a virtual address that is not a birthday socket's direct route)} */
+    public boolean isRelayPath(InetSocketAddress a) {
+        return isRelay(a);
+    }
+
     private boolean isRelay(InetSocketAddress a) {
         return VirtualAddresses.isVirtual(a) && !directRoutes.contains(a);
     }

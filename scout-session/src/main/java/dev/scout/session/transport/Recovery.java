@@ -179,8 +179,8 @@ public final class Recovery {
     }
 
     /**
-     * The session moved to another path (relay to direct, direct to relay, one relay to another; not a NAT
-     * rebinding): the window starts over in slow start, as for a new connection (RFC 9000 §9.4), and what
+     * The session moved to another kind of path (relay to direct, direct to relay; not from one relay route
+     * to another, nor a NAT rebinding): the window starts over in slow start, as for a new connection (RFC 9000 §9.4), and what
      * is in flight on the old path no longer holds back or shrinks the new one — packets the old path
      * still delivers are acked as usual, and those the new path's acks overtake are re-sent. The RTT
      * estimate carries over and adapts within a few samples: reset to its initial 100 ms, the first probe
