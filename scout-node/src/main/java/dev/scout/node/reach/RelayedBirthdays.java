@@ -12,11 +12,9 @@ import dev.scout.session.punch.ProbeSchedule;
 import dev.scout.session.punch.RelayedBirthday;
 import dev.scout.session.relay.RelayEntry;
 import dev.scout.session.relay.RelayLink;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -82,7 +80,7 @@ public final class RelayedBirthdays {
         }
         PathProbes.sendCandidates(s); // the symmetric side's external IP is what the cone side probes
         if (ours == NatType.SYMMETRIC) {
-            Optional<InetSocketAddress> cone = firstUsable(Rendezvous.addresses(app.storedDevices(c)));
+            Optional<InetSocketAddress> cone = BirthdayPunch.firstUsableIpv4(Rendezvous.addresses(app.storedDevices(c)), policy);
             if (cone.isEmpty()) {
                 LOG.info("no birthday punching with {}: its record names no usable IPv4 address", c.name());
                 return;
@@ -103,10 +101,6 @@ public final class RelayedBirthdays {
                             s.closed().isDone() ? "the session ended" : RelayLink.isVirtual(s.remoteAddress())
                                     ? "none met a mapping yet; the session stays on the relay" : "the session runs direct"));
                 });
-    }
-
-    private Optional<InetSocketAddress> firstUsable(List<InetSocketAddress> addresses) {
-        return addresses.stream().filter(a -> a.getAddress() instanceof Inet4Address && policy.allows(a)).findFirst();
     }
 
     /**

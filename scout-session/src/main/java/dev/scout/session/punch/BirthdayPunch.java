@@ -136,6 +136,18 @@ public final class BirthdayPunch {
         }, symmetricIp, schedule, delay);
     }
 
+    /**
+     * {@return the first IPv4 address of {@code addresses} the policy allows: birthday punching's target,
+     * probed on random ports (IPv6 needs no guessing: no NAT)}
+     *
+     * @param addresses a contact's addresses, in its order of preference
+     * @param policy where the contact's addresses may lead us
+     */
+    public static java.util.Optional<InetSocketAddress> firstUsableIpv4(java.util.List<InetSocketAddress> addresses,
+                                                                      ContactAddressPolicy policy) {
+        return addresses.stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address && policy.allows(a)).findFirst();
+    }
+
     /** Probes go only to an IP {@code policy} allows (any port). */
     static void requireAllowed(InetAddress ip, ContactAddressPolicy policy) {
         policy.refusal(new InetSocketAddress(ip, ProbeSchedule.FIRST_PORT)).ifPresent(r -> {

@@ -3,7 +3,6 @@ package dev.scout.session.punch;
 import dev.scout.session.ContactAddressPolicy;
 import dev.scout.session.Session;
 import dev.scout.session.path.VirtualAddresses;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,8 +40,7 @@ final class ConeAttempts {
                 || !VirtualAddresses.isVirtual(session.remoteAddress())) {
             return;
         }
-        Optional<InetAddress> ip = addresses.stream().filter(a -> a.getAddress() instanceof Inet4Address && policy.allows(a))
-                .map(InetSocketAddress::getAddress).findFirst();
+        Optional<InetAddress> ip = BirthdayPunch.firstUsableIpv4(addresses, policy).map(InetSocketAddress::getAddress);
         if (ip.isEmpty()) {
             return;
         }
